@@ -1,0 +1,38 @@
+package dev.trufflexen.x86.cpu;
+
+/**
+ * What the CPU hands to the system it runs in: the hypervisor, or a test harness.
+ *
+ * <p>The CPU knows nothing of Xen. When guest code does something only the platform can answer
+ * (a {@code syscall}, an exception, {@code hlt}, a privileged instruction), the CPU brings its
+ * architectural state up to date in {@link X86Cpu} and calls one of these methods. The platform
+ * reads and changes that state (registers, RIP, CR3, ...) and returns; the CPU then continues at
+ * {@link X86Cpu#rip()}, unless {@link X86Cpu#requestExit} was called, in which case
+ * {@link X86Cpu#run} returns.
+ *
+ * <p>These calls are slow paths: the CPU leaves compiled code through a Truffle boundary to make
+ * them, and invalidates whatever the platform may have changed (a CR3 load flushes the TLB).
+ */
+public interface X86Platform {
+    /**
+     * A {@code syscall} instruction retired. {@code cpu.rip()} is the address after it; RCX and
+     * R11 hold what the hardware would have put there (return RIP, RFLAGS).
+     */
+    void syscall(X86Cpu cpu);
+
+    /**
+     * The guest raised an exception or executed {@code int n}/{@code int3}/{@code into}.
+     * {@code cpu.rip()} is the faulting instruction for faults and the next instruction for traps
+     * and software interrupts ({@link X86Fault#isSoftwareInterrupt}).
+     */
+    void fault(X86Cpu cpu, X86Fault fault);
+
+    /** {@code hlt} retired ({@code cpu.rip()} is after it). */
+    void halt(X86Cpu cpu);
+
+    /**
+     * Called at region exits and loop back edges when {@link X86Cpu#attentionRequested()} is set:
+     * the place to deliver pending events or to stop a domain being destroyed.
+     */
+    void attention(X86Cpu cpu);
+}
