@@ -1,0 +1,55 @@
+/*
+ * TruffleXen guest SDK: start-up and shutdown around kernel_main().
+ */
+#include <sdk/kernel.h>
+
+start_info_t *sdk_start_info;
+
+/* Called by the boot stub before kernel_main, on the SDK stack. */
+void sdk_runtime_init(start_info_t *si);
+
+void sdk_runtime_init(start_info_t *si)
+{
+    sdk_start_info = si;
+    console_init(si);
+}
+
+unsigned long p2m_find_pfn(unsigned long mfn)
+{
+    const unsigned long *p2m = (const unsigned long *)sdk_start_info->mfn_list;
+    unsigned long nr_pages = sdk_start_info->nr_pages;
+
+    if (p2m == NULL) {
+        return -1UL;
+    }
+    for (unsigned long pfn = 0; pfn < nr_pages; pfn++) {
+        if (p2m[pfn] == mfn) {
+            return pfn;
+        }
+    }
+    return -1UL;
+}
+
+void sdk_shutdown(unsigned int reason)
+{
+    struct sched_shutdown request = { .reason = reason };
+
+    console_flush();
+    for (;;) {
+        HYPERVISOR_sched_op(SCHEDOP_shutdown, &request);
+        /* Still running: the hypervisor refused. Stay out of the way. */
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+}
+
+void sdk_panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("PANIC: ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    sdk_shutdown(SHUTDOWN_crash);
+}

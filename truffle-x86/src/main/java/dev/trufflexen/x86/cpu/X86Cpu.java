@@ -1,0 +1,220 @@
+package dev.trufflexen.x86.cpu;
+
+import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.mmu.X86Mmu;
+
+/**
+ * One virtual x86-64 CPU in long mode at CPL 3: the architectural state the hypervisor reads
+ * and changes, and the entry point that runs guest code.
+ *
+ * <p>State lives here between runs of guest code. While a translated region runs, the general
+ * registers and flags it uses live in Truffle frame slots and are written back at every region
+ * exit, so whenever a {@link X86Platform} callback or {@link #run()}'s caller looks at this
+ * object, it is exact: RFLAGS is materialized, RIP is the next instruction (or the faulting one).
+ *
+ * <p>Threading: one thread runs a CPU at a time. {@link #requestAttention()} and
+ * {@link #requestExit(Object)} may be called from any thread; running guest code notices them at
+ * the next region exit or loop back edge.
+ */
+public final class X86Cpu {
+    private static final int TRACE_LENGTH = 64;
+
+    private final X86Engine engine;
+    private final MachineMemory memory;
+    private final X86Platform platform;
+    private final X86Mmu mmu;
+
+    private final long[] registers = new long[X86Reg.COUNT];
+    private long rip;
+    private long rflags = X86Rflags.RESERVED_ONE;
+    private final int[] segments = new int[X86Segment.COUNT];
+    private long fsBase;
+    private long gsBase;
+    private long cr2;
+
+    private volatile boolean attention;
+    private volatile Object exitReason;
+
+    private final long[] traceRing;
+    private int traceNext;
+    private long traceCount;
+
+    public X86Cpu(X86Engine engine, MachineMemory memory, X86Platform platform) {
+        if (engine == null || memory == null || platform == null) {
+            throw new IllegalArgumentException("engine, memory and platform are required");
+        }
+        this.engine = engine;
+        this.memory = memory;
+        this.platform = platform;
+        this.mmu = new X86Mmu(memory, engine.codeCache(memory));
+        this.traceRing = engine.isTracing() ? new long[TRACE_LENGTH] : null;
+    }
+
+    public X86Engine engine() {
+        return engine;
+    }
+
+    public MachineMemory memory() {
+        return memory;
+    }
+
+    public X86Platform platform() {
+        return platform;
+    }
+
+    /** The page walker and TLB of this CPU (used by translated code). */
+    public X86Mmu mmu() {
+        return mmu;
+    }
+
+    public long reg(int reg) {
+        return registers[reg];
+    }
+
+    public void setReg(int reg, long value) {
+        registers[reg] = value;
+    }
+
+    public long rip() {
+        return rip;
+    }
+
+    public void setRip(long rip) {
+        this.rip = rip;
+    }
+
+    /** RFLAGS with bit 1 set (flags are always materialized outside translated code). */
+    public long rflags() {
+        return rflags;
+    }
+
+    public void setRflags(long rflags) {
+        this.rflags = X86Rflags.normalize(rflags);
+    }
+
+    public int segment(int seg) {
+        return segments[seg];
+    }
+
+    public void setSegment(int seg, int selector) {
+        segments[seg] = selector & 0xFFFF;
+    }
+
+    public long fsBase() {
+        return fsBase;
+    }
+
+    public void setFsBase(long fsBase) {
+        this.fsBase = fsBase;
+    }
+
+    public long gsBase() {
+        return gsBase;
+    }
+
+    public void setGsBase(long gsBase) {
+        this.gsBase = gsBase;
+    }
+
+    public long cr2() {
+        return cr2;
+    }
+
+    public void setCr2(long cr2) {
+        this.cr2 = cr2;
+    }
+
+    public long cr3() {
+        return mmu.cr3();
+    }
+
+    /** Loads CR3 (the machine address of the L4 table) and flushes the TLB. */
+    public void setCr3(long l4MachineAddress) {
+        mmu.setCr3(l4MachineAddress);
+    }
+
+    public void flushTlb() {
+        mmu.flush();
+    }
+
+    public void invalidatePage(long linearAddress) {
+        mmu.invalidatePage(linearAddress);
+    }
+
+    /** Walks the page tables as a CPL-3 access; returns the machine address or -1 when that access would fault. */
+    public long translate(long linearAddress, boolean write) {
+        return mmu.probe(linearAddress, write ? X86Mmu.ACCESS_WRITE : X86Mmu.ACCESS_READ);
+    }
+
+    /**
+     * Copies guest-virtual memory with CPL-3 permissions, possibly across pages; false (and
+     * nothing copied) if any page would fault. Never throws for guest addresses.
+     */
+    public boolean copyFromGuest(long linearAddress, byte[] dst, int offset, int length) {
+        return mmu.copyFromGuest(linearAddress, dst, offset, length);
+    }
+
+    /**
+     * Copies into guest-virtual memory with CPL-3 permissions, possibly across pages; false (and
+     * nothing written) if any page would fault. Sets accessed/dirty bits and invalidates
+     * translated code the write overlaps.
+     */
+    public boolean copyToGuest(long linearAddress, byte[] src, int offset, int length) {
+        return mmu.copyToGuest(linearAddress, src, offset, length);
+    }
+
+    /** {@link #run()} returns {@code reason} at the next region exit or back edge. */
+    public void requestExit(Object reason) {
+        exitReason = reason == null ? "exit" : reason;
+    }
+
+    /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
+    public void requestAttention() {
+        attention = true;
+    }
+
+    public boolean attentionRequested() {
+        return attention;
+    }
+
+    public void clearAttention() {
+        attention = false;
+    }
+
+    /** True when translated code must stop at its next back edge (exit or attention pending). */
+    public boolean stopRequested() {
+        return attention || exitReason != null;
+    }
+
+    public boolean exitRequested() {
+        return exitReason != null;
+    }
+
+    /** Runs guest code from {@link #rip()} until {@link #requestExit}; returns the reason. Re-callable. */
+    public Object run() {
+        engine.run(this);
+        Object reason = exitReason;
+        exitReason = null;
+        return reason;
+    }
+
+    /** With tracing enabled: the last 64 executed instruction RIPs, oldest first; otherwise empty. */
+    public long[] recentRips() {
+        if (traceRing == null) {
+            return new long[0];
+        }
+        int count = (int) Math.min(traceCount, TRACE_LENGTH);
+        long[] result = new long[count];
+        for (int i = 0; i < count; i++) {
+            result[i] = traceRing[(traceNext - count + i + TRACE_LENGTH) % TRACE_LENGTH];
+        }
+        return result;
+    }
+
+    /** Records one executed instruction (called by translated code only when tracing is on). */
+    public void traceInstruction(long instructionRip) {
+        traceRing[traceNext] = instructionRip;
+        traceNext = (traceNext + 1) & (TRACE_LENGTH - 1);
+        traceCount++;
+    }
+}

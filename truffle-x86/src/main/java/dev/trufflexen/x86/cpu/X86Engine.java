@@ -1,0 +1,83 @@
+package dev.trufflexen.x86.cpu;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+
+import dev.trufflexen.x86.TruffleRuntimeCheck;
+import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.runtime.X86CodeCache;
+import dev.trufflexen.x86.runtime.X86Language;
+
+/**
+ * The Truffle engine guest code runs on: one polyglot {@link Engine} and {@link Context} with the
+ * {@code x86} language, shared by every {@link X86Cpu} created on it, so translated regions and
+ * their compiled code are shared between vCPUs and domains.
+ *
+ * <p>{@link X86Cpu#run()} hands the CPU to the language's dispatcher (evaluated once per engine)
+ * as a host object; the dispatcher looks regions up in the {@link X86CodeCache} of the CPU's
+ * machine memory and calls them.
+ */
+public final class X86Engine implements AutoCloseable {
+    private final Engine engine;
+    private final Context context;
+    private final Value dispatcher;
+    private final boolean tracing;
+    private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
+
+    private X86Engine(boolean interpreterOnly, boolean tracing, Map<String, String> engineOptions) {
+        this.tracing = tracing;
+        Engine.Builder builder = Engine.newBuilder(X86Language.ID).out(System.out).err(System.err);
+        if (interpreterOnly) {
+            builder.option("engine.WarnInterpreterOnly", "false");
+            if (TruffleRuntimeCheck.isOptimizing()) {
+                builder.option("engine.Compilation", "false");
+            }
+        }
+        builder.options(engineOptions);
+        this.engine = builder.build();
+        this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
+        this.dispatcher = context.eval(Source.create(X86Language.ID, X86Language.DISPATCH));
+    }
+
+    /**
+     * Creates an engine. Unless {@code interpreterOnly}, refuses to run without the Graal JIT.
+     *
+     * @param trace record executed instruction RIPs for {@link X86Cpu#recentRips()}
+     */
+    public static X86Engine create(boolean interpreterOnly, boolean trace) {
+        return create(interpreterOnly, trace, Map.of());
+    }
+
+    /** As {@link #create(boolean, boolean)}, with extra polyglot engine options (e.g. compilation tracing). */
+    public static X86Engine create(boolean interpreterOnly, boolean trace, Map<String, String> engineOptions) {
+        if (!interpreterOnly && !TruffleRuntimeCheck.isOptimizing()) {
+            throw new IllegalStateException(TruffleRuntimeCheck.missingCompilerMessage());
+        }
+        return new X86Engine(interpreterOnly, trace, engineOptions);
+    }
+
+    public boolean isTracing() {
+        return tracing;
+    }
+
+    /** The translated-code cache for one machine memory (regions are keyed by machine address). */
+    public synchronized X86CodeCache codeCache(MachineMemory memory) {
+        return codeCaches.computeIfAbsent(memory, X86CodeCache::new);
+    }
+
+    void run(X86Cpu cpu) {
+        dispatcher.execute(cpu);
+    }
+
+    @Override
+    public void close() {
+        context.close(true);
+        engine.close();
+    }
+}

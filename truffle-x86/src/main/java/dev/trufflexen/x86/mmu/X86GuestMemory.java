@@ -1,0 +1,101 @@
+package dev.trufflexen.x86.mmu;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.memory.MachineMemory;
+import sun.misc.Unsafe;
+
+/**
+ * The inline fast path of guest memory accesses, as translated code uses it: TLB tag compare,
+ * then one Unsafe access at {@code addend + linearAddress}. A miss, an access crossing a page, a
+ * write to a frame with translated code, or a fault goes to {@link X86Mmu}'s slow paths. Values
+ * are zero-extended to {@code long}; {@code size} is 1, 2, 4 or 8 and a constant at every call
+ * site, so partial evaluation keeps only one arm of each switch.
+ */
+public final class X86GuestMemory {
+    private static final Unsafe UNSAFE = MachineMemory.unsafe();
+
+    private X86GuestMemory() {
+    }
+
+    public static long read(X86Cpu cpu, long linearAddress, int size) {
+        X86Mmu mmu = cpu.mmu();
+        int index = X86Mmu.tlbIndex(linearAddress);
+        if (mmu.readTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
+            long host = mmu.readAddends[index] + linearAddress;
+            return switch (size) {
+                case 1 -> UNSAFE.getByte(host) & 0xFFL;
+                case 2 -> UNSAFE.getShort(host) & 0xFFFFL;
+                case 4 -> UNSAFE.getInt(host) & 0xFFFF_FFFFL;
+                default -> UNSAFE.getLong(host);
+            };
+        }
+        return mmu.readSlow(linearAddress, size);
+    }
+
+    public static void write(X86Cpu cpu, long linearAddress, int size, long value) {
+        X86Mmu mmu = cpu.mmu();
+        int index = X86Mmu.tlbIndex(linearAddress);
+        if (mmu.writeTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
+            long host = mmu.writeAddends[index] + linearAddress;
+            switch (size) {
+                case 1 -> UNSAFE.putByte(host, (byte) value);
+                case 2 -> UNSAFE.putShort(host, (short) value);
+                case 4 -> UNSAFE.putInt(host, (int) value);
+                default -> UNSAFE.putLong(host, value);
+            }
+            return;
+        }
+        mmu.writeSlow(linearAddress, size, value);
+    }
+
+    /** Atomic load at a host address from {@link X86Mmu#lockedHostAddress}. */
+    public static long loadHost(long host, int size) {
+        return switch (size) {
+            case 1 -> UNSAFE.getByteVolatile(null, host) & 0xFFL;
+            case 2 -> UNSAFE.getShortVolatile(null, host) & 0xFFFFL;
+            case 4 -> UNSAFE.getIntVolatile(null, host) & 0xFFFF_FFFFL;
+            default -> UNSAFE.getLongVolatile(null, host);
+        };
+    }
+
+    /**
+     * Atomic compare-and-swap at a host address. 8- and 16-bit operands (and operands not aligned
+     * to their size) are swapped inside the aligned 64-bit word that contains them when they fit in
+     * it; an operand straddling two words is written with a plain store (a split lock, which
+     * hardware also makes slow and rare).
+     */
+    public static boolean casHost(long host, int size, long expected, long value) {
+        if (size == 8 && (host & 7) == 0) {
+            return UNSAFE.compareAndSwapLong(null, host, expected, value);
+        }
+        if (size == 4 && (host & 3) == 0) {
+            return UNSAFE.compareAndSwapInt(null, host, (int) expected, (int) value);
+        }
+        long word = host & ~7L;
+        int shift = (int) (host - word) * 8;
+        if (shift + size * 8 > 64) {
+            if (loadHost(host, size) != expected) {
+                return false;
+            }
+            storeHost(host, size, value);
+            return true;
+        }
+        long mask = (size == 8 ? -1L : (1L << (size * 8)) - 1) << shift;
+        while (true) {
+            long current = UNSAFE.getLongVolatile(null, word);
+            if (((current & mask) >>> shift) != (expected & (mask >>> shift))) {
+                return false;
+            }
+            long updated = (current & ~mask) | ((value << shift) & mask);
+            if (UNSAFE.compareAndSwapLong(null, word, current, updated)) {
+                return true;
+            }
+        }
+    }
+
+    private static void storeHost(long host, int size, long value) {
+        for (int i = 0; i < size; i++) {
+            UNSAFE.putByte(host + i, (byte) (value >>> (8 * i)));
+        }
+    }
+}

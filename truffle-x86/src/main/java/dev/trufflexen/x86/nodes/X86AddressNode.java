@@ -1,0 +1,63 @@
+package dev.trufflexen.x86.nodes;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.Node;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Segment;
+
+/**
+ * Effective-address computation {@code segbase + base + index*scale + disp}. RIP-relative
+ * operands arrive with the absolute address folded into {@code displacement} and no base. Only
+ * FS and GS have a base in long mode. With a 0x67 prefix the offset wraps at 32 bits.
+ */
+public final class X86AddressNode extends Node {
+    public static final int NO_REGISTER = -1;
+
+    private final int base;
+    private final int index;
+    private final int scaleShift;
+    private final long displacement;
+    private final int segment;
+    private final boolean address32;
+
+    public X86AddressNode(int base, int index, int scaleShift, long displacement, int segment, boolean address32) {
+        this.base = base;
+        this.index = index;
+        this.scaleShift = scaleShift;
+        this.displacement = displacement;
+        this.segment = segment;
+        this.address32 = address32;
+    }
+
+    public int base() {
+        return base;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** The offset within the segment (what LEA produces). */
+    public long offset(VirtualFrame frame) {
+        long offset = displacement;
+        if (base != NO_REGISTER) {
+            offset += frame.getLongStatic(base);
+        }
+        if (index != NO_REGISTER) {
+            offset += frame.getLongStatic(index) << scaleShift;
+        }
+        return address32 ? offset & 0xFFFF_FFFFL : offset;
+    }
+
+    /** The linear address. */
+    public long execute(VirtualFrame frame, X86Cpu cpu) {
+        long offset = offset(frame);
+        if (segment == X86Segment.FS) {
+            return offset + cpu.fsBase();
+        } else if (segment == X86Segment.GS) {
+            return offset + cpu.gsBase();
+        }
+        return offset;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.trufflexen.x86.nodes;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.Node;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+
+/**
+ * An instruction operand of a fixed size: a register (or part of one), a memory location, or an
+ * immediate. Reads return the value zero-extended from the operand size; writes apply the x86
+ * partial-register rules (32-bit writes zero-extend, 8/16-bit writes merge).
+ */
+public abstract class X86OperandNode extends Node {
+    protected final int size;
+
+    protected X86OperandNode(int size) {
+        this.size = size;
+    }
+
+    public final int size() {
+        return size;
+    }
+
+    public abstract long read(VirtualFrame frame, X86Cpu cpu);
+
+    public abstract void write(VirtualFrame frame, X86Cpu cpu, long value);
+
+    /** The memory operand's address node, or null for registers and immediates. */
+    public X86AddressNode address() {
+        return null;
+    }
+
+    public final boolean isMemory() {
+        return address() != null;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.trufflexen.x86.nodes;
+
+/** Operand-size arithmetic. Sizes are in bytes (1, 2, 4, 8) and constant at every call site. */
+public final class X86Sizes {
+    private X86Sizes() {
+    }
+
+    public static long mask(int size) {
+        return size == 8 ? -1L : (1L << (size * 8)) - 1;
+    }
+
+    public static int bits(int size) {
+        return size * 8;
+    }
+
+    public static long signBit(int size) {
+        return 1L << (size * 8 - 1);
+    }
+
+    public static long signExtend(long value, int size) {
+        int shift = 64 - size * 8;
+        return value << shift >> shift;
+    }
+
+    public static long truncate(long value, int size) {
+        return value & mask(size);
+    }
+
+    /** log2 of the size: 0..3. */
+    public static int log2(int size) {
+        return Integer.numberOfTrailingZeros(size);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.trufflexen.x86.runtime;
+
+import com.oracle.truffle.api.nodes.ControlFlowException;
+
+import dev.trufflexen.x86.cpu.X86Fault;
+
+/**
+ * Leaves a translated region early: a guest fault, a trap or software interrupt, a
+ * {@code syscall} or {@code hlt} for the platform, or a plain stop (self-modified code, an
+ * interrupted {@code rep} string instruction).
+ *
+ * <p>Thrown after explicit checks, never instead of them, and caught by the region root, which
+ * writes the frame's registers back (they still hold the state before the faulting instruction)
+ * and then calls the platform. A {@link ControlFlowException} has no stack trace and, when thrown
+ * and caught in one compilation unit, costs no more than a branch.
+ */
+public final class X86ExitException extends ControlFlowException {
+    private static final long serialVersionUID = 1L;
+
+    public static final int FAULT = 0;
+    public static final int SYSCALL = 1;
+    public static final int HALT = 2;
+    public static final int RESUME = 3;
+
+    private final int kind;
+    private final X86Fault fault;
+    private final boolean atCurrentInstruction;
+    private final long resumeRip;
+
+    private X86ExitException(int kind, X86Fault fault, boolean atCurrentInstruction, long resumeRip) {
+        this.kind = kind;
+        this.fault = fault;
+        this.atCurrentInstruction = atCurrentInstruction;
+        this.resumeRip = resumeRip;
+    }
+
+    /** A fault: RIP stays at the instruction that raised it. */
+    public static X86ExitException fault(X86Fault fault) {
+        return new X86ExitException(FAULT, fault, true, 0);
+    }
+
+    /** A trap or software interrupt: RIP moves on to {@code nextRip} before the platform sees it. */
+    public static X86ExitException trap(X86Fault fault, long nextRip) {
+        return new X86ExitException(FAULT, fault, false, nextRip);
+    }
+
+    public static X86ExitException syscall(long nextRip) {
+        return new X86ExitException(SYSCALL, null, false, nextRip);
+    }
+
+    public static X86ExitException halt(long nextRip) {
+        return new X86ExitException(HALT, null, false, nextRip);
+    }
+
+    /** Stop the region and continue at {@code rip} through the dispatcher. */
+    public static X86ExitException resume(long rip) {
+        return new X86ExitException(RESUME, null, false, rip);
+    }
+
+    public int kind() {
+        return kind;
+    }
+
+    public X86Fault guestFault() {
+        return fault;
+    }
+
+    public boolean atCurrentInstruction() {
+        return atCurrentInstruction;
+    }
+
+    public long resumeRip() {
+        return resumeRip;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.trufflexen.xen.builder;
+
+import static dev.trufflexen.xen.abi.X86Pv._PAGE_ACCESSED;
+import static dev.trufflexen.xen.abi.X86Pv._PAGE_DIRTY;
+import static dev.trufflexen.xen.abi.X86Pv._PAGE_PRESENT;
+import static dev.trufflexen.xen.abi.X86Pv._PAGE_RW;
+import static dev.trufflexen.xen.abi.X86Pv._PAGE_USER;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.abi.StartInfo;
+import dev.trufflexen.xen.abi.X86Pv;
+import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.core.FramePool;
+import dev.trufflexen.xen.core.MachToPhys;
+
+/**
+ * Builds the start-of-day state of a 64-bit PV domain from a kernel image, as Xen's domain
+ * builder does: loads the ELF by physical address, lays out P2M list, start_info, xenstore and
+ * console pages, bootstrap page tables and stack (see {@link BootLayout}), fills the hypercall
+ * page, zeroes shared_info with every upcall masked, and computes the initial registers.
+ *
+ * <p>All frames come from the host {@link FramePool} under the domain's id. If anything fails,
+ * every frame already taken is given back before the error propagates: nothing is left built.
+ */
+public final class DomainBuilder {
+    /** L1 entries of the boot mapping: what Xen's builder writes, with _PAGE_USER as Xen forces for 64-bit PV. */
+    static final long L1_PROT = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER;
+    /** L2-L4 entries of the boot mapping. */
+    static final long TABLE_PROT = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER;
+
+    private final FramePool pool;
+    private final MachToPhys m2p;
+    private final MachineMemory memory;
+
+    public DomainBuilder(FramePool pool, MachToPhys m2p) {
+        this.pool = pool;
+        this.m2p = m2p;
+        this.memory = pool.memory();
+    }
+
+    /** Reads and validates a kernel image file. */
+    public static ElfImage readKernel(Path kernel) {
+        String name = kernel.toString();
+        byte[] bytes;
+        try {
+            if (!Files.isRegularFile(kernel)) {
+                throw new DomainBuildException(name + ": kernel image not found (or not a regular file)");
+            }
+            long size = Files.size(kernel);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new DomainBuildException(name + ": kernel image of " + size + " bytes is too large");
+            }
+            bytes = Files.readAllBytes(kernel);
+        } catch (IOException e) {
+            throw new DomainBuildException(name + ": cannot read kernel image: " + e.getMessage());
+        }
+        return ElfImage.parse(name, bytes);
+    }
+
+    /**
+     * Builds a domain's memory for {@code domid}.
+     *
+     * @param ramdisk bytes of the initial ramdisk, or an empty array
+     */
+    public BootImage build(int domid, ElfImage kernel, byte[] ramdisk, long memoryMiB, String cmdline,
+            int storeEvtchn, int consoleEvtchn) {
+        GuestParameters params = GuestParameters.from(kernel);
+        var unsupported = params.featuresRequired();
+        unsupported.andNot(dev.trufflexen.xen.hypercall.XenVersionHypercall.pvFeatures());
+        if (!unsupported.isEmpty()) {
+            throw ElfImage.error(kernel.fileName(), "kernel requires Xen feature '"
+                    + GuestParameters.featureName(unsupported.nextSetBit(0)) + "', which TruffleXen does not provide");
+        }
+        long nrPages = memoryMiB << 8;
+        BootLayout layout = new BootLayout(params, nrPages, ramdisk.length, kernel.fileName());
+        byte[] cmdlineBytes = cmdline.getBytes(StandardCharsets.UTF_8);
+        if (cmdlineBytes.length >= StartInfo.MAX_GUEST_CMDLINE) {
+            throw new DomainBuildException("cmdline of " + cmdlineBytes.length + " bytes exceeds Xen's limit of "
+                    + (StartInfo.MAX_GUEST_CMDLINE - 1));
+        }
+        if (nrPages + 1 > pool.freeFrames()) {
+            throw new DomainBuildException("not enough machine memory for " + memoryMiB + " MiB: "
+                    + (pool.freeFrames() >> 8) + " MiB free");
+        }
+        long[] p2m = null;
+        long sharedInfoMfn = -1;
+        try {
+            p2m = pool.allocate(domid, nrPages);
+            sharedInfoMfn = pool.allocate(domid);
+            GuestPhysicalWriter guest = new GuestPhysicalWriter(memory, p2m);
+            for (long pfn = 0; pfn < nrPages; pfn++) {
+                m2p.set(p2m[(int) pfn], pfn);
+            }
+            loadKernel(kernel, params, layout, guest);
+            guest.write(layout.ramdiskPfn << BootLayout.PAGE_SHIFT, ramdisk);
+            writeP2mList(layout, guest, p2m);
+            if (params.hypercallPage() != GuestParameters.UNSET) {
+                fillHypercallPage(guest, (params.hypercallPage() - layout.virtBase) >>> BootLayout.PAGE_SHIFT);
+            }
+            long l4Mfn = buildPageTables(layout, p2m);
+            initSharedInfo(sharedInfoMfn);
+            writeStartInfo(layout, guest, p2m, sharedInfoMfn, cmdlineBytes, storeEvtchn, consoleEvtchn);
+            return new BootImage(p2m, sharedInfoMfn, l4Mfn, params.virtEntry(), layout.virtOf(layout.startInfoPfn),
+                    layout.virtOf(layout.stackPfn + 1), p2m[(int) layout.consolePfn], p2m[(int) layout.xenstorePfn],
+                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params);
+        } catch (RuntimeException e) {
+            if (p2m != null) {
+                for (long mfn : p2m) {
+                    m2p.invalidate(mfn);
+                }
+            }
+            pool.freeAllOwnedBy(domid);
+            throw e;
+        }
+    }
+
+    private static void loadKernel(ElfImage kernel, GuestParameters params, BootLayout layout, GuestPhysicalWriter guest) {
+        long virtOffset = params.virtBase() - params.paddrOffset();
+        for (ElfImage.Segment segment : kernel.segments()) {
+            long guestPhysical = segment.paddr() + virtOffset - layout.virtBase;
+            byte[] data = new byte[(int) segment.fileSize()];
+            kernel.copyFileBytes(segment.fileOffset(), data, 0, data.length);
+            guest.write(guestPhysical, data);
+            // The rest of p_memsz (.bss) stays zero: every frame was scrubbed on allocation.
+        }
+    }
+
+    private static void writeP2mList(BootLayout layout, GuestPhysicalWriter guest, long[] p2m) {
+        long base = layout.p2mPfn << BootLayout.PAGE_SHIFT;
+        for (int pfn = 0; pfn < p2m.length; pfn++) {
+            guest.write64(base + pfn * 8L, p2m[pfn]);
+        }
+    }
+
+    /** Xen's 64-bit PV hypercall page: int3 filler, then one 32-byte stub per hypercall. */
+    private static void fillHypercallPage(GuestPhysicalWriter guest, long pfn) {
+        byte[] page = new byte[(int) BootLayout.PAGE_SIZE];
+        java.util.Arrays.fill(page, (byte) 0xCC);
+        for (int n = 0; n < Hypercalls.HYPERCALL_PAGE_STUBS; n++) {
+            int p = n * Hypercalls.HYPERCALL_STUB_SIZE;
+            if (n == Hypercalls.__HYPERVISOR_iret) {
+                // push %rcx; push %r11; push %rax; mov $23,%eax; syscall  (does not return)
+                put(page, p, 0x51, 0x41, 0x53, 0x50, 0xB8, n, 0, 0, 0, 0x0F, 0x05);
+            } else {
+                // push %rcx; push %r11; mov $n,%eax; syscall; pop %r11; pop %rcx; ret
+                put(page, p, 0x51, 0x41, 0x53, 0xB8, n, 0, 0, 0, 0x0F, 0x05, 0x41, 0x5B, 0x59, 0xC3);
+            }
+        }
+        guest.write(pfn << BootLayout.PAGE_SHIFT, page);
+    }
+
+    private static void put(byte[] page, int at, int... bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            page[at + i] = (byte) bytes[i];
+        }
+    }
+
+    /**
+     * Builds L4 -> L3 -> L2 -> L1 over [virt_base, virt_end) in the page-table pages of the layout
+     * (L4 first, then the L3s, L2s and L1s), maps page-table frames read-only, and links the
+     * read-only M2P into L4 slot 256. Returns the L4's machine frame.
+     */
+    private long buildPageTables(BootLayout layout, long[] p2m) {
+        long next = layout.pageTablePfn;
+        long l4 = p2m[(int) next++];
+        long firstL3 = next;
+        long firstL2 = firstL3 + layout.l3Count;
+        long firstL1 = firstL2 + layout.l2Count;
+        long start = layout.virtBase;
+        memory.write64(entry(l4, X86Pv.XEN_FIRST_L4_SLOT), m2p.l4Entry());
+        for (long pfn = 0; pfn < layout.mappedPages(); pfn++) {
+            long va = layout.virtOf(pfn);
+            long l3 = p2m[(int) (firstL3 + ((va >>> 39) - (start >>> 39)))];
+            long l2 = p2m[(int) (firstL2 + ((va >>> 30) - (start >>> 30)))];
+            long l1 = p2m[(int) (firstL1 + ((va >>> 21) - (start >>> 21)))];
+            memory.write64(entry(l4, (int) ((va >>> 39) & 511)), (l3 << 12) | TABLE_PROT);
+            memory.write64(entry(l3, (int) ((va >>> 30) & 511)), (l2 << 12) | TABLE_PROT);
+            memory.write64(entry(l2, (int) ((va >>> 21) & 511)), (l1 << 12) | TABLE_PROT);
+            long prot = layout.isPageTable(pfn) ? L1_PROT & ~_PAGE_RW : L1_PROT;
+            memory.write64(entry(l1, (int) ((va >>> 12) & 511)), (p2m[(int) pfn] << 12) | prot);
+        }
+        return l4;
+    }
+
+    private static long entry(long tableMfn, int index) {
+        return (tableMfn << 12) + index * 8L;
+    }
+
+    private void initSharedInfo(long sharedInfoMfn) {
+        long base = sharedInfoMfn << 12;
+        for (int vcpu = 0; vcpu < SharedInfo.XEN_LEGACY_MAX_VCPUS; vcpu++) {
+            memory.write8(base + SharedInfo.vcpuInfo(vcpu) + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 1);
+        }
+    }
+
+    private static void writeStartInfo(BootLayout layout, GuestPhysicalWriter guest, long[] p2m, long sharedInfoMfn,
+            byte[] cmdline, int storeEvtchn, int consoleEvtchn) {
+        long si = layout.startInfoPfn << BootLayout.PAGE_SHIFT;
+        guest.write(si + StartInfo.OFF_MAGIC, StartInfo.MAGIC.getBytes(StandardCharsets.US_ASCII));
+        guest.write64(si + StartInfo.OFF_NR_PAGES, layout.nrPages);
+        guest.write64(si + StartInfo.OFF_SHARED_INFO, sharedInfoMfn << 12);
+        guest.write32(si + StartInfo.OFF_FLAGS, 0);
+        guest.write64(si + StartInfo.OFF_STORE_MFN, p2m[(int) layout.xenstorePfn]);
+        guest.write32(si + StartInfo.OFF_STORE_EVTCHN, storeEvtchn);
+        guest.write64(si + StartInfo.OFF_CONSOLE_MFN, p2m[(int) layout.consolePfn]);
+        guest.write32(si + StartInfo.OFF_CONSOLE_EVTCHN, consoleEvtchn);
+        guest.write64(si + StartInfo.OFF_PT_BASE, layout.virtOf(layout.pageTablePfn));
+        guest.write64(si + StartInfo.OFF_NR_PT_FRAMES, layout.pageTableFrames());
+        guest.write64(si + StartInfo.OFF_MFN_LIST, layout.virtOf(layout.p2mPfn));
+        if (layout.ramdiskLength > 0) {
+            guest.write64(si + StartInfo.OFF_MOD_START, layout.virtOf(layout.ramdiskPfn));
+            guest.write64(si + StartInfo.OFF_MOD_LEN, layout.ramdiskLength);
+        }
+        guest.write(si + StartInfo.OFF_CMD_LINE, cmdline);
+        // first_p2m_pfn and nr_p2m_frames stay 0: the P2M list is inside the boot mapping.
+    }
+}
