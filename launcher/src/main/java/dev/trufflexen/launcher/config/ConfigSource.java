@@ -24,10 +24,6 @@ public record ConfigSource(String displayName, Path baseDirectory) {
         return new ConfigSource(COMMAND_LINE, workingDirectory);
     }
 
-    public boolean isCommandLine() {
-        return COMMAND_LINE.equals(displayName);
-    }
-
     /** A point in a source; line and column are 1-based, 0 when unknown. */
     public record Position(String source, int line, int column) {
         /** The same line without a column, for problems with a whole setting. */

@@ -4,6 +4,7 @@ import dev.trufflexen.launcher.config.XlConfigLexer.Kind;
 import dev.trufflexen.launcher.config.XlConfigLexer.Token;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -129,7 +130,7 @@ public final class XlConfigParser {
             case WORD -> number(token, position);
             case OPEN_BRACKET -> list(key, token);
             case NEWLINE, END, SEMICOLON -> throw ConfigException.at(position, null,
-                    "expected a value for " + key + " before the " + token.describe());
+                    "expected a value for " + key + ", found the " + token.describe());
             default -> throw error(token, "expected a value for " + key);
         };
     }
@@ -144,15 +145,27 @@ public final class XlConfigParser {
         if (!NUMBER.matcher(text).matches()) {
             throw ConfigException.at(position, text, "not a number (decimal, or hexadecimal after 0x; no units)");
         }
+        OptionalLong value = parseInteger(text);
+        if (value.isEmpty()) {
+            throw ConfigException.at(position, text, "number too large");
+        }
+        return new ConfigValue.IntegerValue(value.getAsLong(), position, text);
+    }
+
+    /** Reads a decimal or {@code 0x} hexadecimal integer, optionally negative; empty if it is not one. */
+    static OptionalLong parseInteger(String text) {
+        if (!NUMBER.matcher(text).matches()) {
+            return OptionalLong.empty();
+        }
         boolean negative = text.startsWith("-");
         String digits = negative ? text.substring(1) : text;
         try {
-            long magnitude = digits.length() > 2 && (digits.charAt(1) == 'x' || digits.charAt(1) == 'X')
+            long magnitude = digits.startsWith("0x") || digits.startsWith("0X")
                     ? Long.parseLong(digits.substring(2), 16)
                     : Long.parseLong(digits);
-            return new ConfigValue.IntegerValue(negative ? -magnitude : magnitude, position, text);
+            return OptionalLong.of(negative ? -magnitude : magnitude);
         } catch (NumberFormatException e) {
-            throw ConfigException.at(position, text, "number too large");
+            return OptionalLong.empty();
         }
     }
 
@@ -187,7 +200,8 @@ public final class XlConfigParser {
     /** A list that runs into the end of the file or into the next setting was never closed. */
     private void checkListContinues(Token open, Token token) throws ConfigException {
         if (token.kind() == Kind.END) {
-            throw error(open, "unterminated list (no closing ] before the end of the file)");
+            throw error(open, "unterminated list (no closing ] before the end of the "
+                    + (sourceName.equals(ConfigSource.COMMAND_LINE) ? "value)" : "file)"));
         }
         if (token.kind() == Kind.WORD && peek(1).kind() == Kind.EQUALS) {
             throw error(open, "unterminated list (no closing ] before the setting of "

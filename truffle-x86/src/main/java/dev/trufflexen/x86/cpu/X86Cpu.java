@@ -2,6 +2,7 @@ package dev.trufflexen.x86.cpu;
 
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.x86.runtime.X86CodeCache;
 
 /**
  * One virtual x86-64 CPU in long mode at CPL 3: the architectural state the hypervisor reads
@@ -23,6 +24,7 @@ public final class X86Cpu {
     private final MachineMemory memory;
     private final X86Platform platform;
     private final X86Mmu mmu;
+    private final X86CodeCache codeCache;
 
     private final long[] registers = new long[X86Reg.COUNT];
     private long rip;
@@ -46,7 +48,8 @@ public final class X86Cpu {
         this.engine = engine;
         this.memory = memory;
         this.platform = platform;
-        this.mmu = new X86Mmu(memory, engine.codeCache(memory));
+        this.codeCache = engine.codeCache(memory);
+        this.mmu = new X86Mmu(memory, codeCache);
         this.traceRing = engine.isTracing() ? new long[TRACE_LENGTH] : null;
     }
 
@@ -65,6 +68,11 @@ public final class X86Cpu {
     /** The page walker and TLB of this CPU (used by translated code). */
     public X86Mmu mmu() {
         return mmu;
+    }
+
+    /** The translated code this CPU runs (shared by all CPUs of the engine on the same memory). */
+    public X86CodeCache codeCache() {
+        return codeCache;
     }
 
     public long reg(int reg) {

@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.cpu;
 
+import java.io.OutputStream;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -30,15 +31,19 @@ public final class X86Engine implements AutoCloseable {
     private final boolean tracing;
     private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
 
-    private X86Engine(boolean interpreterOnly, boolean tracing, Map<String, String> engineOptions) {
+    private X86Engine(boolean interpreterOnly, boolean tracing, Map<String, String> engineOptions, OutputStream log) {
         this.tracing = tracing;
         Engine.Builder builder = Engine.newBuilder(X86Language.ID).out(System.out).err(System.err);
+        if (log != null) {
+            builder.logHandler(log);
+        }
         if (interpreterOnly) {
             builder.option("engine.WarnInterpreterOnly", "false");
             if (TruffleRuntimeCheck.isOptimizing()) {
                 builder.option("engine.Compilation", "false");
             }
         }
+        builder.allowExperimentalOptions(!engineOptions.isEmpty());
         builder.options(engineOptions);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
@@ -56,10 +61,18 @@ public final class X86Engine implements AutoCloseable {
 
     /** As {@link #create(boolean, boolean)}, with extra polyglot engine options (e.g. compilation tracing). */
     public static X86Engine create(boolean interpreterOnly, boolean trace, Map<String, String> engineOptions) {
+        return create(interpreterOnly, trace, engineOptions, null);
+    }
+
+    /**
+     * As {@link #create(boolean, boolean, Map)}, sending the engine's log (compilation traces,
+     * performance warnings) to {@code log} instead of standard error.
+     */
+    public static X86Engine create(boolean interpreterOnly, boolean trace, Map<String, String> engineOptions, OutputStream log) {
         if (!interpreterOnly && !TruffleRuntimeCheck.isOptimizing()) {
             throw new IllegalStateException(TruffleRuntimeCheck.missingCompilerMessage());
         }
-        return new X86Engine(interpreterOnly, trace, engineOptions);
+        return new X86Engine(interpreterOnly, trace, engineOptions, log);
     }
 
     public boolean isTracing() {

@@ -1,0 +1,70 @@
+package dev.trufflexen.dom0.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.xen.abi.ConsoleInterface;
+import dev.trufflexen.xen.core.Domain;
+import dev.trufflexen.xen.core.DomainSpec;
+import dev.trufflexen.xen.core.GuestImages;
+import dev.trufflexen.xen.core.ShutdownReason;
+import dev.trufflexen.xen.core.XenHypervisor;
+
+/** The PV console ring between a real guest and the dom0 console backend. */
+class ConsoleBackendTest {
+    private XenHypervisor xen;
+
+    @BeforeEach
+    void start() {
+        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 256));
+    }
+
+    @AfterEach
+    void stop() {
+        xen.close();
+    }
+
+    @Test
+    void helloWritesItsOutputThroughTheRing() throws Exception {
+        Domain domain = xen.createDomain(DomainSpec.of("hello", GuestImages.kernel("hello"), 32, "console=hvc0 greeting=hi"));
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        ConsoleBackend backend = ConsoleBackend.attach(domain, terminal);
+        assertEquals(ShutdownReason.POWEROFF, domain.run());
+        List<String> lines = terminal.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(GuestImages.expectedOutput("hello"), lines);
+        assertTrue(backend.bytesOut() > 1000);
+    }
+
+    @Test
+    void aProducerTooFarAheadDisconnectsOnlyTheConsole() {
+        Domain domain = xen.createDomain(DomainSpec.of("hello", GuestImages.kernel("hello"), 32, ""));
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        ConsoleBackend backend = ConsoleBackend.attach(domain, terminal);
+        long page = domain.consoleMfn() << 12;
+        xen.memory().write32(page + ConsoleInterface.OFF_OUT_CONS, 5);
+        xen.memory().write32(page + ConsoleInterface.OFF_OUT_PROD, 5 + 1_000_000);
+        backend.drain();
+        assertTrue(backend.isBroken());
+        assertEquals(0, terminal.size(), "nothing is copied from a corrupt ring");
+        assertEquals(0, backend.deliverInput(new byte[] {'x'}, 0, 1));
+    }
+
+    @Test
+    void inputFillsTheInRingUpToItsSize() {
+        Domain domain = xen.createDomain(DomainSpec.of("hello", GuestImages.kernel("hello"), 32, ""));
+        ConsoleBackend backend = ConsoleBackend.attach(domain, new ByteArrayOutputStream());
+        byte[] input = new byte[3000];
+        assertEquals(ConsoleInterface.IN_SIZE, backend.deliverInput(input, 0, input.length));
+        assertEquals(0, backend.deliverInput(input, 0, 1), "full until the guest consumes");
+        long page = domain.consoleMfn() << 12;
+        assertEquals(ConsoleInterface.IN_SIZE, xen.memory().read32(page + ConsoleInterface.OFF_IN_PROD));
+    }
+}

@@ -1,0 +1,168 @@
+package dev.trufflexen.launcher;
+
+import dev.trufflexen.launcher.config.ConfigException;
+import dev.trufflexen.launcher.config.DomainConfig;
+import dev.trufflexen.launcher.config.DomainConfigReader;
+import dev.trufflexen.x86.TruffleRuntimeCheck;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code txl create}: builds a domain from an xl configuration, runs it until it stops and
+ * exits with a status saying how it stopped.
+ *
+ * <p>This is the only class that meets the Xen core ({@code dev.trufflexen.xen.core}): the
+ * mapping from {@link DomainConfig} to the core's {@code DomainSpec}, from the core's
+ * {@code ShutdownReason} to {@link GuestStop} and from there to the exit status all live here.
+ * The rest of the command goes through {@link DomainRunner}, so tests run it without guests.
+ *
+ * <p>Order of checks: the configuration first (so {@code txl create} validates a file anywhere),
+ * then the Graal JIT, then the domain builder.
+ */
+@Command(name = "create",
+        sortOptions = false,
+        customSynopsis = "txl create [-c|--console] [--trace] [-v|--verbose] [--interpreter-only] CONFIG [KEY=VALUE...]",
+        description = {"Builds a PV domain from an xl configuration file and runs it until it stops.",
+            "Without -c, the guest console is written to NAME.log in the current directory.",
+            "The exit status says how the guest stopped (see 'txl help')."})
+public final class CreateCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--console"},
+            description = "Connect the guest console to this terminal; Ctrl-] detaches (the domain keeps running).")
+    boolean console;
+
+    @Option(names = "--trace",
+            description = "Keep the last instructions each vCPU executed and show them in crash reports.")
+    boolean trace;
+
+    @Option(names = {"-v", "--verbose"}, description = "Copy the hypervisor's console (its log) to stderr.")
+    boolean verbose;
+
+    @Option(names = "--interpreter-only",
+            description = "Run without the Graal JIT, in the Truffle interpreter (much slower).")
+    boolean interpreterOnly;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "xl domain configuration file.")
+    String configFile;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
+            description = "Settings that override the file, in xl.cfg syntax; an unquoted value is taken as written.")
+    List<String> overrides = new ArrayList<>();
+
+    private final TxlContext context;
+
+    CreateCommand(TxlContext context) {
+        this.context = context;
+    }
+
+    /** How a domain stopped; the names are those of the core's {@code ShutdownReason}. */
+    public enum GuestStop {
+        POWEROFF, REBOOT, SUSPEND, CRASH, WATCHDOG, SOFT_RESET;
+
+        /** xl's word for it: poweroff, reboot, ..., soft_reset. */
+        public String xlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What the guest console is connected to. */
+    public sealed interface ConsoleRoute {
+        /** {@code -c}: guest output to {@code out}, {@code in} to the guest. */
+        record Attached(InputStream in, OutputStream out) implements ConsoleRoute {
+        }
+
+        /** No {@code -c}: guest output to a log; the guest gets no input. */
+        record Logged(OutputStream log) implements ConsoleRoute {
+        }
+    }
+
+    /** Options for the hypervisor, from the command line. */
+    public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log) {
+    }
+
+    /**
+     * Builds a domain, connects its console and runs it until it stops. Throws
+     * {@link TxlException} with {@link ExitStatus#BAD_CONFIG} when the builder rejects the domain.
+     */
+    @FunctionalInterface
+    public interface DomainRunner {
+        GuestStop run(DomainConfig config, RunOptions options, ConsoleRoute console);
+    }
+
+    @Override
+    public Integer call() throws ConfigException, IOException {
+        DomainConfig config = DomainConfigReader.read(
+                Path.of(configFile), configFile, overrides, context.workingDirectory());
+        for (String warning : config.warnings()) {
+            context.err().println("txl: warning: " + warning);
+        }
+        if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
+            throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
+        }
+        RunOptions options = new RunOptions(interpreterOnly, trace, verbose, context.err());
+        Path logFile = context.workingDirectory().resolve(config.name() + ".log");
+        GuestStop stop;
+        if (console) {
+            try (GuestConsole guestConsole = GuestConsole.open(context, config.name(), logFile)) {
+                stop = context.domainRunner().run(config, options,
+                        new ConsoleRoute.Attached(guestConsole.input(), guestConsole.output()));
+            }
+        } else {
+            try (OutputStream log = openConsoleLog(logFile)) {
+                context.err().println("txl: starting domain " + config.name() + "; its console output goes to " + logFile);
+                stop = context.domainRunner().run(config, options, new ConsoleRoute.Logged(log));
+            }
+        }
+        context.err().println("txl: domain " + config.name() + " stopped: " + stop.xlName());
+        return exitStatus(stop);
+    }
+
+    /** The exit status for each way a guest can stop; see {@link ExitStatus}. */
+    static int exitStatus(GuestStop stop) {
+        return switch (stop) {
+            case POWEROFF -> ExitStatus.GUEST_POWEROFF;
+            case REBOOT -> ExitStatus.GUEST_REBOOT;
+            case CRASH -> ExitStatus.GUEST_CRASH;
+            case SUSPEND -> ExitStatus.GUEST_SUSPEND;
+            case WATCHDOG -> ExitStatus.GUEST_WATCHDOG;
+            case SOFT_RESET -> ExitStatus.GUEST_SOFT_RESET;
+        };
+    }
+
+    static OutputStream openConsoleLog(Path logFile) {
+        try {
+            return Files.newOutputStream(logFile);
+        } catch (IOException e) {
+            throw new TxlException(ExitStatus.IO_ERROR,
+                    "cannot write the console log " + logFile + ": " + describe(e), e);
+        }
+    }
+
+    static String describe(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case java.nio.file.NoSuchFileException missing -> "no such directory";
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
+    /**
+     * Builds and runs a domain on the Xen core ({@code dev.trufflexen.xen.core}): the
+     * production {@link DomainRunner}.
+     */
+    static GuestStop runOnXenCore(DomainConfig config, RunOptions options, ConsoleRoute console) {
+        return XenCoreRunner.run(config, options, console);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.trufflexen.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+
+import dev.trufflexen.dom0.console.ConsoleBackend;
+import dev.trufflexen.launcher.CreateCommand.ConsoleRoute;
+import dev.trufflexen.launcher.CreateCommand.GuestStop;
+import dev.trufflexen.launcher.CreateCommand.RunOptions;
+import dev.trufflexen.launcher.config.DomainConfig;
+import dev.trufflexen.xen.core.Domain;
+import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.core.DomainSpec;
+import dev.trufflexen.xen.core.ShutdownAction;
+import dev.trufflexen.xen.core.ShutdownReason;
+import dev.trufflexen.xen.core.XenHypervisor;
+
+/**
+ * The production {@link CreateCommand.DomainRunner}: starts a hypervisor sized for the domain,
+ * builds the domain, connects its PV console to the console backend, runs it and reports how it
+ * stopped. A crash report goes to stderr.
+ */
+final class XenCoreRunner {
+    /** Machine memory beyond the domain's own: M2P, page tables of Xen, headroom. */
+    private static final long OVERHEAD_MIB = 64;
+
+    private XenCoreRunner() {
+    }
+
+    static GuestStop run(DomainConfig config, RunOptions options, ConsoleRoute console) {
+        PrintStream log = options.log();
+        XenHypervisor.Options xenOptions = new XenHypervisor.Options(options.interpreterOnly(), options.trace(),
+                options.verbose() ? log : null, config.memoryMiB() + OVERHEAD_MIB);
+        try (XenHypervisor xen = XenHypervisor.create(xenOptions)) {
+            Domain domain;
+            try {
+                domain = xen.createDomain(domainSpec(config));
+            } catch (DomainBuildException e) {
+                throw new TxlException(ExitStatus.BAD_CONFIG, e.getMessage(), e);
+            }
+            ShutdownReason reason;
+            switch (console) {
+                case ConsoleRoute.Attached attached -> {
+                    ConsoleBackend backend = ConsoleBackend.attach(domain, attached.out());
+                    Thread input = startInputPump(domain, backend, attached.in());
+                    reason = domain.run();
+                    input.interrupt();
+                }
+                case ConsoleRoute.Logged logged -> {
+                    ConsoleBackend.attach(domain, logged.log());
+                    reason = domain.run();
+                }
+            }
+            if (domain.crashReport() != null) {
+                log.println(domain.crashReport().text());
+            }
+            domain.release();
+            return GuestStop.valueOf(reason.name());
+        }
+    }
+
+    static DomainSpec domainSpec(DomainConfig c) {
+        return new DomainSpec(c.name(), c.kernel(), c.ramdisk(), c.memoryMiB(), c.vcpus(), c.cmdline(),
+                ShutdownAction.valueOf(c.onPoweroff().name()), ShutdownAction.valueOf(c.onReboot().name()),
+                ShutdownAction.valueOf(c.onCrash().name()));
+    }
+
+    /** Copies terminal input into the guest's console ring until the domain stops. */
+    private static Thread startInputPump(Domain domain, ConsoleBackend backend, InputStream in) {
+        Thread pump = new Thread(() -> {
+            byte[] buffer = new byte[256];
+            try {
+                int n;
+                while (domain.shutdownReason() == null && (n = in.read(buffer)) > 0) {
+                    int done = 0;
+                    while (done < n && !backend.isBroken() && domain.shutdownReason() == null) {
+                        done += backend.deliverInput(buffer, done, n - done);
+                        if (done < n) {
+                            Thread.sleep(5);
+                        }
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // The terminal closed or the domain stopped: nothing more to deliver.
+            }
+        }, "console-input-d" + domain.id());
+        pump.setDaemon(true);
+        pump.start();
+        return pump;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.trufflexen.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/txl} as users run it: a subprocess that must find a JDK 25 and the built launcher.
+ * Tests that need the build ({@code mvn install} fills launcher/target/lib at package time)
+ * are skipped when it is absent.
+ */
+class BinTxlTest {
+    /** Surefire runs in the module directory; the script is at the repository root. */
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    static final Path SCRIPT = ROOT.resolve("bin/txl");
+
+    @TempDir
+    Path dir;
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result run(Path script, Path workingDirectory, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().remove("TXL_JAVA_OPTS");
+        builder.environment().putAll(environment);
+        Path out = Files.createTempFile("txl", ".out");
+        Path err = Files.createTempFile("txl", ".err");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("bin/txl did not finish in 120 s");
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static void assumeBuilt() {
+        assumeTrue(Files.isRegularFile(SCRIPT), "bin/txl not found at " + SCRIPT);
+        assumeTrue(Files.isDirectory(ROOT.resolve("launcher/target/lib")),
+                "launcher/target/lib is absent; build with bin/build (mvn -q install -DskipTests) to run this test");
+    }
+
+    @Test
+    void findsAJdkAndReportsABadConfig() throws Exception {
+        assumeBuilt();
+        Files.writeString(dir.resolve("bad.cfg"), "name = \"hello\"\nkernel = \"hello.elf\"\nmemory = \"lots\"\n");
+        Files.write(dir.resolve("hello.elf"), new byte[] {0x7f, 'E', 'L', 'F'});
+        Result result = run(SCRIPT, dir, Map.of(), "create", "bad.cfg");
+        assertEquals("txl: error: bad.cfg:3: memory = \"lots\": expected an integer number of MiB\n", result.err());
+        assertEquals(ExitStatus.BAD_CONFIG, result.status());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void skipsAnOldJavaHomeAndRunsWithTheGraalJit() throws Exception {
+        assumeBuilt();
+        Map<String, String> environment = Files.isDirectory(Path.of("/usr/lib/jvm/java-17-openjdk-amd64"))
+                ? Map.of("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64")
+                : Map.of();
+        Result result = run(SCRIPT, dir, environment, "--version");
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().startsWith("txl "), result.out());
+        assertTrue(result.out().contains("(Graal JIT active)"), result.out());
+    }
+
+    @Test
+    void saysHowToBuildWhenTheBuildIsMissing() throws Exception {
+        assumeTrue(Files.isRegularFile(SCRIPT), "bin/txl not found at " + SCRIPT);
+        // A checkout with the scripts but no build, reached through a symlink.
+        Path fakeRoot = Files.createDirectories(dir.resolve("checkout"));
+        Files.createDirectories(fakeRoot.resolve("bin/lib"));
+        Files.copy(SCRIPT, fakeRoot.resolve("bin/txl"));
+        Files.copy(ROOT.resolve("bin/lib/jdk.sh"), fakeRoot.resolve("bin/lib/jdk.sh"));
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("elsewhere")).resolve("txl"),
+                Path.of("../checkout/bin/txl"));
+        Result result = run(link, dir, Map.of("JAVA_HOME", System.getProperty("java.home")), "--version");
+        Path realRoot = fakeRoot.toRealPath();
+        assertEquals("txl: error: TruffleXen is not built (" + realRoot + "/launcher/target/classes is missing); run "
+                + realRoot + "/bin/build, or in " + realRoot + ": mvn -q install -DskipTests\n", result.err());
+        assertEquals(ExitStatus.UNAVAILABLE, result.status());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.trufflexen.x86.nodes.arith;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Rflags;
+import dev.trufflexen.x86.nodes.X86FlagState;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86OperandNode;
+import dev.trufflexen.x86.nodes.X86Sizes;
+
+/** Two- and three-operand IMUL: destination = truncate(left * right); CF = OF = truncation lost bits. */
+public final class X86SignedMultiplyNode extends X86InstructionNode {
+    private final int size;
+    @Child private X86OperandNode destination;
+    @Child private X86OperandNode left;
+    @Child private X86OperandNode right;
+
+    public X86SignedMultiplyNode(long rip, int length, X86OperandNode destination, X86OperandNode left, X86OperandNode right) {
+        super(rip, length);
+        this.size = destination.size();
+        this.destination = destination;
+        this.left = left;
+        this.right = right;
+    }
+
+    @Override
+    public void execute(VirtualFrame frame, X86Cpu cpu) {
+        long a = X86Sizes.signExtend(left.read(frame, cpu), size);
+        long b = X86Sizes.signExtend(right.read(frame, cpu), size);
+        long product = a * b;
+        boolean overflow = size == 8 ? Math.multiplyHigh(a, b) != (product >> 63) : product != X86Sizes.signExtend(product, size);
+        destination.write(frame, cpu, product & X86Sizes.mask(size));
+        long flags = X86FlagState.withResultFlags(X86FlagState.materialize(frame), product, size);
+        flags = X86FlagState.withFlag(flags, X86Rflags.CF, overflow);
+        flags = X86FlagState.withFlag(flags, X86Rflags.OF, overflow);
+        X86FlagState.setMaterialized(frame, flags);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.trufflexen.x86.nodes.control;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.mmu.X86PageTable;
+import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86OperandNode;
+import dev.trufflexen.x86.nodes.data.X86PushNode;
+import dev.trufflexen.x86.runtime.X86ExitException;
+
+/**
+ * JMP r/m64 and CALL r/m64: the region exits to the dispatcher with the target as next RIP. A
+ * non-canonical target raises #GP(0) at the branch (Intel behaviour), before anything changes.
+ */
+public final class X86IndirectBranchNode extends X86InstructionNode {
+    private final boolean call;
+    @Child private X86OperandNode target;
+
+    public X86IndirectBranchNode(long rip, int length, X86OperandNode target, boolean call) {
+        super(rip, length);
+        this.call = call;
+        this.target = target;
+    }
+
+    @Override
+    public void execute(VirtualFrame frame, X86Cpu cpu) {
+        long destination = target.read(frame, cpu);
+        if (!X86PageTable.isCanonical(destination)) {
+            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+        }
+        if (call) {
+            X86PushNode.push(frame, cpu, nextRip(), 8);
+        }
+        frame.setLongStatic(X86FrameLayout.NEXT_RIP, destination);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.trufflexen.x86.region;
+
+import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.Node;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.nodes.X86FlagState;
+import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.runtime.X86ExitException;
+
+/**
+ * A basic block of a region: straight-line instruction nodes and how control leaves the block.
+ * The successor decision itself is made by {@link X86RegionRootNode}, whose exploded dispatch
+ * loop needs the successor indices as constants in its own body.
+ */
+final class X86BlockNode extends Node {
+    /** Always continue at {@link #targetIndex} (or exit to {@link #targetRip}). */
+    static final int JUMP = 0;
+    /** Jcc: target if the condition holds, else fall through. */
+    static final int CONDITIONAL = 1;
+    /** The last node stored the next RIP, or always throws: the region exits. */
+    static final int DYNAMIC = 2;
+    /** A successor index meaning "outside this region". */
+    static final int EXIT = -1;
+
+    @Children private final X86InstructionNode[] instructions;
+    final int kind;
+    final int conditionCode;
+    final int targetIndex;
+    final long targetRip;
+    final int fallthroughIndex;
+    final long fallthroughRip;
+    final long startRip;
+
+    X86BlockNode(long startRip, X86InstructionNode[] instructions, int kind, int conditionCode, int targetIndex, long targetRip,
+            int fallthroughIndex, long fallthroughRip) {
+        this.startRip = startRip;
+        this.instructions = instructions;
+        this.kind = kind;
+        this.conditionCode = conditionCode;
+        this.targetIndex = targetIndex;
+        this.targetRip = targetRip;
+        this.fallthroughIndex = fallthroughIndex;
+        this.fallthroughRip = fallthroughRip;
+    }
+
+    /**
+     * Runs the instructions. Before each one: note its RIP (where a fault leaves RIP), trace it,
+     * and check that no write has modified this region's code meanwhile (the check folds away
+     * in compiled code, which is deoptimized instead when the assumption is invalidated).
+     */
+    @ExplodeLoop
+    void executeBody(VirtualFrame frame, X86Cpu cpu, Assumption codeValid, boolean tracing) {
+        for (X86InstructionNode instruction : instructions) {
+            if (!codeValid.isValid()) {
+                throw X86ExitException.resume(instruction.rip());
+            }
+            frame.setLongStatic(X86FrameLayout.CURRENT_RIP, instruction.rip());
+            if (tracing) {
+                cpu.traceInstruction(instruction.rip());
+            }
+            instruction.execute(frame, cpu);
+        }
+    }
+
+    boolean conditionHolds(VirtualFrame frame) {
+        return X86FlagState.condition(frame, conditionCode);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.trufflexen.x86.region;
+
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.decoder.X86Instruction;
+import dev.trufflexen.x86.nodes.X86AddressNode;
+import dev.trufflexen.x86.nodes.X86ImmediateOperandNode;
+import dev.trufflexen.x86.nodes.X86MemoryOperandNode;
+import dev.trufflexen.x86.nodes.X86OperandNode;
+import dev.trufflexen.x86.nodes.X86RegisterOperandNode;
+
+/**
+ * Builds operand nodes for one region and records which general registers the region touches,
+ * so the region root copies only those between {@link dev.trufflexen.x86.cpu.X86Cpu} and its
+ * frame. Every register a node reads or writes must pass through here (explicit operands do so
+ * automatically; translators call {@link #touch} for implicit ones such as RSP or RAX:RDX).
+ */
+final class X86OperandFactory {
+    private int touchedRegisters;
+
+    int touchedMask() {
+        return touchedRegisters;
+    }
+
+    int touch(int reg) {
+        touchedRegisters |= 1 << reg;
+        return reg;
+    }
+
+    void touch(int... regs) {
+        for (int reg : regs) {
+            touch(reg);
+        }
+    }
+
+    /** A general register of {@code size}; byte registers 4..7 without REX are AH, CH, DH, BH. */
+    X86OperandNode register(int reg, int size, boolean rex) {
+        if (size == 1 && !rex && reg >= 4 && reg < 8) {
+            return new X86RegisterOperandNode(touch(reg - 4), 1, true);
+        }
+        return new X86RegisterOperandNode(touch(reg), size, false);
+    }
+
+    /** ModRM.reg as a register operand. */
+    X86OperandNode reg(X86Instruction insn, int size) {
+        return register(insn.reg(), size, insn.hasRex());
+    }
+
+    /** ModRM.rm: register or memory. */
+    X86OperandNode rm(X86Instruction insn, int size) {
+        if (!insn.hasMemory()) {
+            return register(insn.rm(), size, insn.hasRex());
+        }
+        return new X86MemoryOperandNode(address(insn), size);
+    }
+
+    X86AddressNode address(X86Instruction insn) {
+        int base = insn.base() == X86Instruction.NO_REGISTER ? X86AddressNode.NO_REGISTER : touch(insn.base());
+        int index = insn.index() == X86Instruction.NO_REGISTER ? X86AddressNode.NO_REGISTER : touch(insn.index());
+        return new X86AddressNode(base, index, insn.scaleShift(), insn.displacement(), insn.segment(), insn.addressSize() == 4);
+    }
+
+    /** An absolute address (MOV moffs) with the instruction's segment override. */
+    X86OperandNode absolute(X86Instruction insn, long address, int size) {
+        return new X86MemoryOperandNode(new X86AddressNode(X86AddressNode.NO_REGISTER, X86AddressNode.NO_REGISTER, 0, address,
+                insn.segment(), insn.addressSize() == 4), size);
+    }
+
+    X86OperandNode immediate(long value, int size) {
+        return new X86ImmediateOperandNode(value, size);
+    }
+
+    X86OperandNode accumulator(int size) {
+        return new X86RegisterOperandNode(touch(X86Reg.RAX), size, false);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.trufflexen.x86.region;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.Truffle;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.decoder.X86Decoder;
+import dev.trufflexen.x86.decoder.X86Instruction;
+import dev.trufflexen.x86.mmu.X86PageTable;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
+import dev.trufflexen.x86.runtime.X86Language;
+
+/**
+ * Translates guest code into a region: one Truffle root per guest entry RIP.
+ *
+ * <h2>Design</h2>
+ * <p><b>Region shape.</b> Starting at the entry RIP, the builder decodes basic blocks and follows
+ * every direct control transfer: both sides of a Jcc, JMP rel, fall-through, and direct CALL
+ * (the call's push ends a block and the callee's blocks join the region; the matching RET is an
+ * exit). Indirect JMP/CALL, RET, SYSCALL, HLT, INT and faulting instructions end the region's
+ * control flow there. A region is capped at {@link #MAX_BLOCKS} blocks,
+ * {@link #MAX_INSTRUCTIONS} instructions and {@link #MAX_PAGES} code pages; an edge to a block
+ * beyond the caps, to a non-canonical address or into a page that cannot be fetched becomes an
+ * exit to that RIP, so the dispatcher continues there with a fresh region (or delivers the
+ * fetch fault, precisely, once that instruction is at a region entry).
+ *
+ * <p><b>Validation first.</b> Every instruction is decoded and validated by {@link X86Decoder}
+ * before any node exists; invalid encodings become a node that raises the fault, so a region
+ * never contains half-understood code.
+ *
+ * <p><b>Execution.</b> {@link X86RegionRootNode} dispatches among the blocks with a
+ * {@code MERGE_EXPLODE} loop over a constant block index: partial evaluation turns the region
+ * into one compilation unit whose control flow is the guest's. Instruction nodes keep their
+ * operands in final fields. Guest registers live in static frame slots, copied in from the CPU
+ * at entry and out at exit, restricted to the registers the region touches; flags are lazy
+ * ({@link dev.trufflexen.x86.nodes.X86FlagState}). Back edges (an edge to a block index not
+ * greater than the current one) poll Truffle safepoints, report loop iterations and check the
+ * CPU's exit/attention flag.
+ *
+ * <p><b>Leaving a region.</b> Guest faults, syscalls, HLT and forced stops are
+ * {@link dev.trufflexen.x86.runtime.X86ExitException}s caught by the region root, which writes
+ * the frame back (nodes check before they write, so the state is the one before the faulting
+ * instruction) and calls the platform behind a boundary.
+ *
+ * <p><b>Staying correct.</b> A region remembers the pages it was built from (linear page,
+ * machine page, byte range). The code cache reuses it only while those linear pages still
+ * translate to the same machine pages, and invalidates it (its {@link Assumption}) when a guest
+ * write hits its bytes; a region checks the assumption before each instruction, which costs
+ * nothing once compiled because invalidation deoptimizes instead.
+ */
+public final class X86RegionBuilder {
+    public static final int MAX_BLOCKS = 64;
+    public static final int MAX_INSTRUCTIONS = 1000;
+    public static final int MAX_PAGES = 8;
+
+    /** The result: a region, or the fault the entry instruction raised while being fetched. */
+    public record Result(X86RegionRootNode root, List<X86CodeReader.Page> pages, Assumption codeValid, X86Fault entryFault) {
+        public List<long[]> pageRanges() {
+            List<long[]> result = new ArrayList<>();
+            for (X86CodeReader.Page page : pages) {
+                result.add(new long[] {page.linearPage(), page.machinePage(), page.firstOffset(), page.lastOffset()});
+            }
+            return result;
+        }
+    }
+
+    private static final class PendingBlock {
+        final long startRip;
+        final List<X86InstructionNode> nodes = new ArrayList<>();
+        int kind = X86BlockNode.DYNAMIC;
+        int conditionCode;
+        long targetRip;
+        long fallthroughRip;
+
+        PendingBlock(long startRip) {
+            this.startRip = startRip;
+        }
+    }
+
+    private final X86Cpu cpu;
+    private final X86CodeReader reader;
+    private final X86OperandFactory operands = new X86OperandFactory();
+    private final List<PendingBlock> blocks = new ArrayList<>();
+    private final Map<Long, Integer> blockIndex = new HashMap<>();
+    private int instructionCount;
+    private boolean translationDone;
+
+    private X86RegionBuilder(X86Cpu cpu) {
+        this.cpu = cpu;
+        this.reader = new X86CodeReader(cpu.mmu(), MAX_PAGES);
+    }
+
+    public static Result build(X86Language language, X86Cpu cpu, long entryRip) {
+        return new X86RegionBuilder(cpu).run(language, entryRip);
+    }
+
+    private Result run(X86Language language, long entryRip) {
+        indexOf(entryRip);
+        for (int i = 0; i < blocks.size(); i++) {
+            X86Fault entryFault = translateBlock(blocks.get(i), i == 0);
+            if (entryFault != null) {
+                return new Result(null, List.of(), null, entryFault);
+            }
+        }
+        translationDone = true;
+        Assumption codeValid = Truffle.getRuntime().createAssumption("x86 region code unchanged");
+        X86BlockNode[] nodes = new X86BlockNode[blocks.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            PendingBlock block = blocks.get(i);
+            int target = block.kind == X86BlockNode.DYNAMIC ? X86BlockNode.EXIT : indexOf(block.targetRip);
+            int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
+            nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
+                    target, block.targetRip, fallthrough, block.fallthroughRip);
+        }
+        int mask = operands.touchedMask();
+        int[] registers = new int[Integer.bitCount(mask)];
+        for (int reg = 0, n = 0; reg < 16; reg++) {
+            if ((mask & (1 << reg)) != 0) {
+                registers[n++] = reg;
+            }
+        }
+        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, codeValid, cpu.engine().isTracing());
+        return new Result(root, reader.pages(), codeValid, null);
+    }
+
+    /**
+     * The block index for {@code rip}, creating a (not yet translated) block while under the cap;
+     * {@link X86BlockNode#EXIT} when the edge must leave the region. Blocks created after the
+     * translation loop finished would never be translated, so then only existing ones count.
+     */
+    private int indexOf(long rip) {
+        Integer existing = blockIndex.get(rip);
+        if (existing != null) {
+            return existing;
+        }
+        if (blocks.size() >= MAX_BLOCKS || instructionCount >= MAX_INSTRUCTIONS || !X86PageTable.isCanonical(rip) || translationDone) {
+            return X86BlockNode.EXIT;
+        }
+        blocks.add(new PendingBlock(rip));
+        blockIndex.put(rip, blocks.size() - 1);
+        return blocks.size() - 1;
+    }
+
+    /** Decodes one block; returns the fetch fault of the region's very first instruction, if any. */
+    private X86Fault translateBlock(PendingBlock block, boolean entryBlock) {
+        long rip = block.startRip;
+        while (true) {
+            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || instructionCount >= MAX_INSTRUCTIONS)) {
+                endWithJump(block, rip);
+                return null;
+            }
+            X86Instruction insn = X86Decoder.decode(reader, rip);
+            if (!insn.isValid() && insn.fault().vector() == X86Fault.PF) {
+                if (entryBlock && block.nodes.isEmpty()) {
+                    return insn.fault();
+                }
+                endWithJump(block, rip);
+                return null;
+            }
+            instructionCount++;
+            X86Translation translation = translate(insn);
+            block.nodes.add(translation.node());
+            switch (translation.flow()) {
+                case X86Translation.CONTINUE -> rip = insn.nextRip();
+                case X86Translation.JUMP -> {
+                    endWithJump(block, translation.target());
+                    return null;
+                }
+                case X86Translation.CONDITIONAL -> {
+                    block.kind = X86BlockNode.CONDITIONAL;
+                    block.conditionCode = translation.conditionCode();
+                    block.targetRip = translation.target();
+                    block.fallthroughRip = insn.nextRip();
+                    indexOf(block.targetRip);
+                    indexOf(block.fallthroughRip);
+                    return null;
+                }
+                default -> {
+                    block.kind = X86BlockNode.DYNAMIC;
+                    return null;
+                }
+            }
+        }
+    }
+
+    private void endWithJump(PendingBlock block, long target) {
+        block.kind = X86BlockNode.JUMP;
+        block.targetRip = target;
+        indexOf(target);
+    }
+
+    private X86Translation translate(X86Instruction insn) {
+        if (!insn.isValid()) {
+            return X86Translation.stop(new X86RaiseFaultNode(insn.rip(), insn.length(), insn.fault(), false));
+        }
+        int map = insn.opcode() >> 8;
+        X86Translation translation = switch (map) {
+            case 0 -> X86OneByteTranslator.translate(insn, operands);
+            case 1 -> X86TwoByteTranslator.translate(insn, operands);
+            default -> null;
+        };
+        if (translation == null) {
+            // A valid instruction this CPU does not implement (SSE, x87, ...): #UD, as a CPU without the feature.
+            return X86OneByteTranslator.fault(insn, X86Fault.of(X86Fault.UD));
+        }
+        return translation;
+    }
+}

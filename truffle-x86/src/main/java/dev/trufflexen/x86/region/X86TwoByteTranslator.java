@@ -1,0 +1,115 @@
+package dev.trufflexen.x86.region;
+
+import static dev.trufflexen.x86.cpu.X86Reg.R11;
+import static dev.trufflexen.x86.cpu.X86Reg.RAX;
+import static dev.trufflexen.x86.cpu.X86Reg.RCX;
+import static dev.trufflexen.x86.cpu.X86Reg.RDX;
+import static dev.trufflexen.x86.cpu.X86Reg.RSP;
+
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Segment;
+import dev.trufflexen.x86.decoder.X86Instruction;
+import dev.trufflexen.x86.nodes.X86OperandNode;
+import dev.trufflexen.x86.nodes.X86SegmentSelectorOperandNode;
+import dev.trufflexen.x86.nodes.arith.X86BitScanNode;
+import dev.trufflexen.x86.nodes.arith.X86BitTestNode;
+import dev.trufflexen.x86.nodes.arith.X86ByteSwapNode;
+import dev.trufflexen.x86.nodes.arith.X86CompareExchangeNode;
+import dev.trufflexen.x86.nodes.arith.X86ExchangeAddNode;
+import dev.trufflexen.x86.nodes.arith.X86ShiftDoubleNode;
+import dev.trufflexen.x86.nodes.arith.X86SignedMultiplyNode;
+import dev.trufflexen.x86.nodes.control.X86NopNode;
+import dev.trufflexen.x86.nodes.control.X86ReadTimeStampNode;
+import dev.trufflexen.x86.nodes.control.X86SyscallNode;
+import dev.trufflexen.x86.nodes.data.X86ConditionalMoveNode;
+import dev.trufflexen.x86.nodes.data.X86MoveExtendNode;
+import dev.trufflexen.x86.nodes.data.X86PushNode;
+import dev.trufflexen.x86.nodes.data.X86SetConditionNode;
+
+/** Turns 0F-map instructions into nodes. Returns null for valid opcodes not translated yet (#UD). */
+final class X86TwoByteTranslator {
+    private X86TwoByteTranslator() {
+    }
+
+    static X86Translation translate(X86Instruction i, X86OperandFactory f) {
+        int op = i.opcode() & 0xFF;
+        long rip = i.rip();
+        int len = i.length();
+        int size = i.operandSize();
+        boolean lock = i.hasPrefix(X86Instruction.PREFIX_LOCK);
+        if (op >= 0x40 && op <= 0x4F) {
+            return X86Translation.next(new X86ConditionalMoveNode(rip, len, op & 0xF, f.reg(i, size), f.rm(i, size)));
+        }
+        if (op >= 0x80 && op <= 0x8F) {
+            return X86Translation.branch(new X86NopNode(rip, len), op & 0xF, i.branchTarget());
+        }
+        if (op >= 0x90 && op <= 0x9F) {
+            return X86Translation.next(new X86SetConditionNode(rip, len, op & 0xF, f.rm(i, 1)));
+        }
+        if (op >= 0xC8 && op <= 0xCF) {
+            int reg = f.touch((op & 7) | ((i.rex() & 1) << 3));
+            return X86Translation.next(new X86ByteSwapNode(rip, len, reg, size));
+        }
+        if (op >= 0x18 && op <= 0x1F || op == 0x0D) {
+            return X86Translation.next(new X86NopNode(rip, len)); // hint NOPs, prefetches, ENDBR64
+        }
+        switch (op) {
+            case 0x05:
+                f.touch(RCX, R11);
+                return X86Translation.stop(new X86SyscallNode(rip, len));
+            case 0x0B:
+            case 0xB9:
+            case 0xFF:
+                return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
+            case 0x31:
+                f.touch(RAX, RDX);
+                return X86Translation.next(new X86ReadTimeStampNode(rip, len));
+            case 0x00, 0x01, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA2, 0xA9:
+                // System instructions, CPUID and segment pops: #GP(0) at CPL 3, for the platform to emulate.
+                return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
+            case 0xA0:
+            case 0xA8:
+                f.touch(RSP);
+                return X86Translation.next(new X86PushNode(rip, len,
+                        new X86SegmentSelectorOperandNode(op == 0xA0 ? X86Segment.FS : X86Segment.GS, size), size));
+            case 0xA3:
+                return X86Translation.next(new X86BitTestNode(rip, len, X86BitTestNode.BT, f.rm(i, size), f.reg(i, size), false, false));
+            case 0xAB:
+                return X86Translation.next(new X86BitTestNode(rip, len, X86BitTestNode.BTS, f.rm(i, size), f.reg(i, size), false, lock));
+            case 0xB3:
+                return X86Translation.next(new X86BitTestNode(rip, len, X86BitTestNode.BTR, f.rm(i, size), f.reg(i, size), false, lock));
+            case 0xBB:
+                return X86Translation.next(new X86BitTestNode(rip, len, X86BitTestNode.BTC, f.rm(i, size), f.reg(i, size), false, lock));
+            case 0xBA:
+                return X86Translation.next(new X86BitTestNode(rip, len, (i.reg() & 7) - 4, f.rm(i, size), f.immediate(i.immediate(), 1), true, lock));
+            case 0xA4, 0xA5, 0xAC, 0xAD: {
+                X86OperandNode count = (op & 1) == 0 ? f.immediate(i.immediate(), 1) : f.register(RCX, 1, false);
+                return X86Translation.next(new X86ShiftDoubleNode(rip, len, op <= 0xA5, f.rm(i, size), f.reg(i, size), count));
+            }
+            case 0xAE:
+                if (!i.hasMemory() && (i.reg() & 7) >= 5) {
+                    return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE
+                }
+                return null;
+            case 0xAF:
+                return X86Translation.next(new X86SignedMultiplyNode(rip, len, f.reg(i, size), f.reg(i, size), f.rm(i, size)));
+            case 0xB0:
+            case 0xB1:
+                return X86Translation.next(new X86CompareExchangeNode(rip, len, f.rm(i, size), f.reg(i, size), f.accumulator(size), lock));
+            case 0xC0:
+            case 0xC1:
+                return X86Translation.next(new X86ExchangeAddNode(rip, len, f.rm(i, size), f.reg(i, size), lock));
+            case 0xB6:
+            case 0xB7:
+                return X86Translation.next(new X86MoveExtendNode(rip, len, false, f.reg(i, size), f.rm(i, op == 0xB6 ? 1 : 2)));
+            case 0xBE:
+            case 0xBF:
+                return X86Translation.next(new X86MoveExtendNode(rip, len, true, f.reg(i, size), f.rm(i, op == 0xBE ? 1 : 2)));
+            case 0xBC:
+            case 0xBD:
+                return X86Translation.next(new X86BitScanNode(rip, len, op == 0xBD, f.reg(i, size), f.rm(i, size)));
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.trufflexen.x86.runtime;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.IndirectCallNode;
+import com.oracle.truffle.api.nodes.Node;
+import com.oracle.truffle.api.nodes.RepeatingNode;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+
+/**
+ * One dispatcher step: service pending requests (attention, exit), look up the region for the
+ * CPU's RIP, call it. The region leaves the next RIP in the CPU.
+ */
+final class X86DispatchLoopNode extends Node implements RepeatingNode {
+    private final X86Language language;
+    @Child private IndirectCallNode callNode = IndirectCallNode.create();
+
+    X86DispatchLoopNode(X86Language language) {
+        this.language = language;
+    }
+
+    @Override
+    public boolean executeRepeating(VirtualFrame frame) {
+        X86Cpu cpu = (X86Cpu) frame.getObject(X86DispatchRootNode.CPU_SLOT);
+        if (cpu.stopRequested() && serviceRequests(cpu)) {
+            return false;
+        }
+        CallTarget region = lookup(language, cpu);
+        if (region != null) {
+            callNode.call(region, cpu);
+        }
+        return true;
+    }
+
+    /** Calls the platform's attention hook if requested; true when the CPU should stop running. */
+    @TruffleBoundary
+    private static boolean serviceRequests(X86Cpu cpu) {
+        if (cpu.attentionRequested() && !cpu.exitRequested()) {
+            cpu.platform().attention(cpu);
+        }
+        return cpu.exitRequested();
+    }
+
+    @TruffleBoundary
+    private static CallTarget lookup(X86Language language, X86Cpu cpu) {
+        return cpu.codeCache().regionFor(language, cpu);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.trufflexen.x86.runtime;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.TruffleLanguage;
+import com.oracle.truffle.api.frame.FrameDescriptor;
+import com.oracle.truffle.api.nodes.RootNode;
+
+import dev.trufflexen.x86.nodes.X86FrameLayout;
+
+/**
+ * The x86-64 CPU as a Truffle language. A tour of the module:
+ *
+ * <ul>
+ * <li>{@code cpu}: the public face. {@link dev.trufflexen.x86.cpu.X86Cpu} (architectural state,
+ * {@code run()}), {@link dev.trufflexen.x86.cpu.X86Engine} (the polyglot engine and context),
+ * {@link dev.trufflexen.x86.cpu.X86Platform} (what the hypervisor answers), faults and names.</li>
+ * <li>{@code decoder}: {@link dev.trufflexen.x86.decoder.X86OpcodeTable} (one declarative opcode
+ * table), the decoder/validator and the disassembler used by crash reports.</li>
+ * <li>{@code mmu}: page walk, software TLB, inline guest-memory fast path, self-modifying-code
+ * hooks.</li>
+ * <li>{@code nodes}: instruction nodes, one class per instruction form or small family
+ * ({@code arith}, {@code data}, {@code control}), operand nodes, frame layout, lazy flags.</li>
+ * <li>{@code region}: the region translator (design essay in
+ * {@link dev.trufflexen.x86.region.X86RegionBuilder}), block and region root nodes.</li>
+ * <li>{@code runtime}: this language, the dispatcher loop and the code cache.</li>
+ * </ul>
+ *
+ * <p>Evaluating the source {@value #DISPATCH} returns an executable object; executing it with an
+ * {@code X86Cpu} (a host object) runs that CPU until it is asked to exit. Regions are roots of
+ * this language called with the raw {@code X86Cpu} as their only argument, so all vCPUs and
+ * domains share them and their compiled code.
+ */
+@TruffleLanguage.Registration(id = X86Language.ID, name = "TruffleXen x86-64", version = "0.1", contextPolicy = TruffleLanguage.ContextPolicy.SHARED)
+public final class X86Language extends TruffleLanguage<X86Context> {
+    public static final String ID = "x86";
+    public static final String DISPATCH = "dispatch";
+
+    private final FrameDescriptor regionFrameDescriptor = X86FrameLayout.createDescriptor();
+
+    @Override
+    protected X86Context createContext(Env env) {
+        return new X86Context(env);
+    }
+
+    @Override
+    protected CallTarget parse(ParsingRequest request) {
+        String text = request.getSource().getCharacters().toString().trim();
+        if (!DISPATCH.equals(text)) {
+            throw new IllegalArgumentException("the x86 language only evaluates \"" + DISPATCH + "\", not \"" + text + "\"");
+        }
+        CallTarget dispatcher = new X86DispatchRootNode(this).getCallTarget();
+        return RootNode.createConstantNode(new X86DispatchFunction(dispatcher)).getCallTarget();
+    }
+
+    @Override
+    protected boolean isThreadAccessAllowed(Thread thread, boolean singleThreaded) {
+        return true;
+    }
+
+    /** The frame layout all region roots share. */
+    public FrameDescriptor regionFrameDescriptor() {
+        return regionFrameDescriptor;
+    }
+}
