@@ -47,7 +47,7 @@
     xen_note_string XEN_ELFNOTE_XEN_VERSION,   "xen-3.0"
     xen_note_string XEN_ELFNOTE_LOADER,        "generic"
     xen_note_quad   XEN_ELFNOTE_VIRT_BASE,     SDK_VIRT_BASE
-    xen_note_quad   XEN_ELFNOTE_PADDR_OFFSET,  SDK_VIRT_BASE
+    xen_note_quad   XEN_ELFNOTE_PADDR_OFFSET,  0
     xen_note_quad   XEN_ELFNOTE_ENTRY,         _start
     xen_note_quad   XEN_ELFNOTE_HYPERCALL_PAGE, hypercall_page
 

@@ -39,11 +39,12 @@ public final class X86Engine implements AutoCloseable {
         }
         if (interpreterOnly) {
             builder.option("engine.WarnInterpreterOnly", "false");
-            if (TruffleRuntimeCheck.isOptimizing()) {
-                builder.option("engine.Compilation", "false");
-            }
         }
-        builder.allowExperimentalOptions(!engineOptions.isEmpty());
+        boolean disableCompilation = interpreterOnly && TruffleRuntimeCheck.isOptimizing();
+        if (disableCompilation) {
+            builder.option("engine.Compilation", "false");
+        }
+        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty());
         builder.options(engineOptions);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();

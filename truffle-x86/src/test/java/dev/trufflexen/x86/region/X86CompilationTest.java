@@ -41,6 +41,8 @@ class X86CompilationTest {
         System.out.println(trace);
         assertTrue(trace.contains("opt done") && trace.contains("x86@400000"), "region x86@400000 was not compiled:\n" + trace);
         assertFalse(trace.contains("opt failed"), trace);
-        assertFalse(trace.contains("perf warn"), trace);
+        // Performance warnings about our own roots (polyglot's host entry root has its own, unrelated ones).
+        boolean ourWarnings = trace.lines().anyMatch(line -> line.contains("perf warn") && (line.contains("x86@") || line.contains("x86-dispatch")));
+        assertFalse(ourWarnings, trace);
     }
 }

@@ -70,7 +70,10 @@ public final class X86TestMachine implements AutoCloseable {
         return load(CODE, hex);
     }
 
-    /** Writes bytes at a linear address by walking the page tables (ignores write protection). */
+    /**
+     * Writes bytes at a linear address by walking the page tables (ignores write protection) and
+     * drops translated code built from the frames written.
+     */
     public X86TestMachine load(long linear, String hex) {
         byte[] bytes = HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
         return load(linear, bytes);
@@ -83,6 +86,8 @@ public final class X86TestMachine implements AutoCloseable {
                 throw new IllegalArgumentException("not mapped: 0x" + Long.toHexString(linear + i));
             }
             memory.write8(machine, bytes[i]);
+            // Host writes bypass the MMU, so tell the code cache (as a loader in the hypervisor must).
+            cpu.codeCache().invalidateFrame(machine >>> MachineMemory.PAGE_SHIFT);
         }
         return this;
     }

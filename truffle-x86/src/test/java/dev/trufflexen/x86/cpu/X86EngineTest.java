@@ -1,0 +1,24 @@
+package dev.trufflexen.x86.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.testing.X86TestMachine;
+
+class X86EngineTest {
+    @Test
+    void interpreterOnlyEngineRunsGuestsAndRunIsRecallable() {
+        try (X86Engine engine = X86Engine.create(true, false);
+                X86TestMachine m = new X86TestMachine(engine, false)) {
+            // recursive fib(20), as in X86ExecutionTest
+            m.code("bf14000000e801000000f44883ff02721d5357488d7fffe8efffffff4889c35f488d7ffee8e2ffffff4801d85bc34889f8c3");
+            assertEquals("halt", m.run());
+            assertEquals(6765L, m.reg(X86Reg.RAX));
+            assertEquals(0, m.cpu.recentRips().length, "tracing off");
+            m.cpu.setRip(X86TestMachine.CODE);
+            assertEquals("halt", m.run());
+            assertEquals(6765L, m.reg(X86Reg.RAX));
+        }
+    }
+}

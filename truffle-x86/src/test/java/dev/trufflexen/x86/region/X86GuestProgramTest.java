@@ -1,0 +1,140 @@
+package dev.trufflexen.x86.region;
+
+import static dev.trufflexen.x86.cpu.X86Reg.R11;
+import static dev.trufflexen.x86.cpu.X86Reg.RAX;
+import static dev.trufflexen.x86.cpu.X86Reg.RBX;
+import static dev.trufflexen.x86.cpu.X86Reg.RCX;
+import static dev.trufflexen.x86.cpu.X86Reg.RDI;
+import static dev.trufflexen.x86.cpu.X86Reg.RDX;
+import static dev.trufflexen.x86.cpu.X86Reg.RSI;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.testing.X86TestMachine;
+
+/** Self-modifying code, string instructions, platform calls and precise faults. */
+class X86GuestProgramTest {
+    @Test
+    void selfModifyingLoopRunsThePatchedInstruction() {
+        // xor ecx,ecx; xor edx,edx; t: mov eax,1; add ecx,eax; inc edx; mov byte [rip+t+1],5; cmp ecx,21; jb t; hlt
+        try (X86TestMachine m = new X86TestMachine()) {
+            long code = X86TestMachine.DATA; // writable and executable
+            m.load(code, "31c931d2b80100000001c1ffc2c605f1ffffff0583f91572ebf4");
+            m.cpu.setRip(code);
+            assertEquals("halt", m.run());
+            assertEquals(21, m.reg(RCX));
+            assertEquals(5, m.reg(RDX), "1 + 5 + 5 + 5 + 5: the patched immediate was executed");
+            assertTrue(m.cpu.codeCache().regionsInvalidated() >= 1);
+        }
+    }
+
+    @Test
+    void stringInstructionsCopyFillAndScan() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            long src = X86TestMachine.DATA;
+            long dst = X86TestMachine.DATA + 0x2000;
+            byte[] text = new byte[100];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = (byte) ('a' + i % 26);
+            }
+            m.cpu.copyToGuest(src, text, 0, text.length);
+            // rep movsb (100); rep stosq (4 x 0x1111..); then strlen of dst via repne scasb
+            m.code("48c7c164000000f3a448c7c10400000048b81111111111111111f348ab4889df31c048c7c1fffffffff2ae48f7d148ffc9f4");
+            m.cpu.setReg(RSI, src);
+            m.cpu.setReg(RDI, dst);
+            m.cpu.setReg(RBX, dst);
+            assertEquals("halt", m.run());
+            byte[] copied = new byte[100];
+            m.cpu.copyFromGuest(dst, copied, 0, 100);
+            assertArrayEquals(text, copied);
+            assertEquals(0x1111111111111111L, m.read64(dst + 100));
+            assertEquals(0x1111111111111111L, m.read64(dst + 124));
+            assertEquals(132, m.reg(RCX), "strlen: 100 copied + 32 filled bytes before the zero");
+        }
+    }
+
+    @Test
+    void syscallHandsOverWithReturnAddressAndFlags() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.platform.onSyscall(cpu -> cpu.setReg(RAX, cpu.reg(RAX) * 2));
+            m.code("b82a0000000f054883c001f4"); // mov eax,42; syscall; add rax,1; hlt
+            assertEquals("halt", m.run());
+            assertEquals(85, m.reg(RAX));
+            assertEquals(X86TestMachine.CODE + 7, m.reg(RCX));
+            assertEquals(m.platform.events.get(0).rip(), X86TestMachine.CODE + 7);
+            assertTrue((m.reg(R11) & 2) != 0, "R11 holds RFLAGS");
+        }
+    }
+
+    @Test
+    void faultsArePreciseInTheMiddleOfABlock() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("b801000000488b1eb802000000f4"); // mov eax,1; mov rbx,[rsi]; mov eax,2; hlt
+            m.cpu.setReg(RSI, 0x0090_0000L);
+            m.cpu.setReg(RBX, 77);
+            X86Fault fault = (X86Fault) m.run();
+            assertEquals(X86Fault.PF, fault.vector());
+            assertEquals(X86TestMachine.CODE + 5, m.cpu.rip());
+            assertEquals(1, m.reg(RAX), "the instruction before the fault retired");
+            assertEquals(77, m.reg(RBX), "the faulting load changed nothing");
+        }
+    }
+
+    @Test
+    void softwareInterruptsPrivilegedAndUndefinedInstructions() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("cd80f4");
+            X86Fault fault = (X86Fault) m.run();
+            assertTrue(fault.isSoftwareInterrupt());
+            assertEquals(0x80, fault.vector());
+            assertEquals(X86TestMachine.CODE + 2, m.cpu.rip(), "traps report the next instruction");
+        }
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("0fa2f4"); // cpuid
+            X86Fault fault = (X86Fault) m.run();
+            assertEquals(X86Fault.GP, fault.vector());
+            assertEquals(X86TestMachine.CODE, m.cpu.rip());
+        }
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("0f0bf4"); // ud2
+            assertEquals(X86Fault.UD, ((X86Fault) m.run()).vector());
+        }
+    }
+
+    @Test
+    void requestExitFromAnotherThreadStopsAnEndlessLoop() throws Exception {
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("ebfe"); // jmp $
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                m.cpu.requestAttention();
+                m.cpu.requestExit("stop");
+            });
+            stopper.start();
+            assertEquals("stop", m.run());
+            stopper.join();
+            assertEquals(X86TestMachine.CODE, m.cpu.rip());
+        }
+    }
+
+    @Test
+    void tracingRecordsRecentInstructions() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("b801000000488b1eb802000000f4");
+            m.cpu.setReg(RSI, X86TestMachine.DATA);
+            m.run();
+            long[] rips = m.cpu.recentRips();
+            long c = X86TestMachine.CODE;
+            assertArrayEquals(new long[] {c, c + 5, c + 8, c + 13}, java.util.Arrays.copyOfRange(rips, rips.length - 4, rips.length));
+            m.cpu.setReg(RDI, 0);
+        }
+    }
+}
