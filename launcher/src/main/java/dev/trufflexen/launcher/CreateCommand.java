@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "create",
         sortOptions = false,
-        customSynopsis = "txl create [-c|--console] [--trace] [-v|--verbose] [--interpreter-only] CONFIG [KEY=VALUE...]",
+        customSynopsis = "txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
         description = {"Builds a PV domain from an xl configuration file and runs it until it stops.",
             "Without -c, the guest console is written to NAME.log in the current directory.",
             "The exit status says how the guest stopped (see 'txl help')."})

@@ -21,7 +21,7 @@ class ElfImageTest {
         ElfImage elf = ElfImage.parse("k.elf", TestElf.standard().bytes());
         GuestParameters p = GuestParameters.from(elf);
         assertEquals(TestElf.VIRT_BASE, p.virtBase());
-        assertEquals(TestElf.VIRT_BASE, p.paddrOffset());
+        assertEquals(0, p.paddrOffset());
         assertEquals(TestElf.VIRT_BASE, p.virtKstart());
         assertEquals(TestElf.VIRT_BASE, p.virtEntry(), "without ENTRY, entry is e_entry");
     }

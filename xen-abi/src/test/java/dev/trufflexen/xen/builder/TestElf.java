@@ -29,7 +29,7 @@ final class TestElf {
                 .stringNote(XenElfNotes.XEN_ELFNOTE_XEN_VERSION, "xen-3.0")
                 .stringNote(XenElfNotes.XEN_ELFNOTE_LOADER, "generic")
                 .numericNote(XenElfNotes.XEN_ELFNOTE_VIRT_BASE, VIRT_BASE)
-                .numericNote(XenElfNotes.XEN_ELFNOTE_PADDR_OFFSET, VIRT_BASE);
+                .numericNote(XenElfNotes.XEN_ELFNOTE_PADDR_OFFSET, 0);
     }
 
     TestElf stringNote(int type, String value) {
