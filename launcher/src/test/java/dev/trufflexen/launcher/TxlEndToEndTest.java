@@ -64,6 +64,13 @@ class TxlEndToEndTest {
         assertEquals(expected("hello").getLast(), console.getLast());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "SHUTDOWN reason {0} -> exit status {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, 0", "1, 2", "2, 4", "3, 3", "4, 5", "5, 6", "77, 3"})
+    void everyShutdownReasonBecomesItsExitStatus(int reason, int exitStatus) throws IOException {
+        assertEquals(exitStatus, txl("create", config("shutdown"), "cmdline=\"reason=" + reason + "\""), err.toString());
+        assertEquals(List.of("shutdown: reason " + reason), Files.readAllLines(workingDirectory.resolve("shutdown.log")));
+    }
+
     @Test
     void rebootReasonBecomesExitStatus2() {
         assertEquals(ExitStatus.GUEST_REBOOT, txl("create", config("xentest")), err.toString());

@@ -46,6 +46,9 @@ class GuestBootTest {
         ShutdownReason reason = domain.run();
         assertEquals(GuestImages.expectedOutput("xentest"), GuestImages.consoleIoLines(xen, domain.id()));
         assertEquals(ShutdownReason.REBOOT, reason, "SCHEDOP_shutdown_code must win over the later poweroff");
+        assertTrue(xen.console().lines().stream().anyMatch(line -> line.matches(
+                "\\(XEN\\) d" + domain.id() + "v0: unimplemented hypercall 60 \\(#60\\) at rip 0xffffffff8[0-9a-f]{7}")),
+                String.join("\n", xen.console().lines()));
     }
 
     @Test
