@@ -122,7 +122,13 @@ public final class Domain {
     public ShutdownReason run() {
         X86Cpu cpu = vcpu0.cpu();
         while (shutdownReason == null) {
-            cpu.run();
+            try {
+                cpu.run();
+            } catch (RuntimeException | StackOverflowError e) {
+                // A host bug reached by this guest: it costs this domain, never the host.
+                xen.console().log("internal error running domain " + domid + ": " + e);
+                crash(vcpu0, "internal error in the CPU: " + e, null);
+            }
         }
         consoleIoWriter.flush();
         runBackends();
