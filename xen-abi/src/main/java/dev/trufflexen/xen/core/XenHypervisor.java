@@ -1,6 +1,7 @@
 package dev.trufflexen.xen.core;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.Map;
@@ -58,10 +59,10 @@ public final class XenHypervisor implements AutoCloseable {
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
     private int nextDomid = 1;
 
-    private XenHypervisor(Options options) {
+    private XenHypervisor(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
         this.options = options;
         this.console = new HypervisorConsole(options.log());
-        this.engine = X86Engine.create(options.interpreterOnly(), options.trace());
+        this.engine = X86Engine.create(options.interpreterOnly(), options.trace(), engineOptions, engineLog);
         this.memory = new MachineMemory(options.machineMemoryMiB() << 8);
         this.framePool = new FramePool(memory);
         this.m2p = new MachToPhys(framePool);
@@ -76,7 +77,19 @@ public final class XenHypervisor implements AutoCloseable {
      * @throws IllegalStateException when the Graal JIT is not active and interpreterOnly is false
      */
     public static XenHypervisor create(Options options) {
-        return new XenHypervisor(options);
+        return new XenHypervisor(options, Map.of(), null);
+    }
+
+    /**
+     * Starts a hypervisor whose CPU engine gets extra Truffle engine options (e.g.
+     * {@code engine.TraceCompilation=true}) and sends the engine's log (compilation traces,
+     * performance warnings) to {@code engineLog} (standard error when null). For benchmarks and
+     * compilation tests.
+     *
+     * @throws IllegalStateException when the Graal JIT is not active and interpreterOnly is false
+     */
+    public static XenHypervisor create(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
+        return new XenHypervisor(options, Map.copyOf(engineOptions), engineLog);
     }
 
     public Options options() {

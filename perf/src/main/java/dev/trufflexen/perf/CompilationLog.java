@@ -1,0 +1,97 @@
+package dev.trufflexen.perf;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Truffle engine log written with {@code engine.TraceCompilation=true} and counts, per
+ * root of ours, how often it was compiled, failed to compile, was invalidated or deoptimized.
+ *
+ * <p>Our roots are the region roots, named {@code x86@<hex entry RIP>}, and the dispatcher
+ * ({@code X86DispatchRootNode@...}, its loop's OSR unit {@code X86DispatchLoopNode@...<OSR>}). Lines about other roots (polyglot's host entry point) are
+ * ignored. A benchmark or test uses this to prove guest code really ran compiled: a number
+ * measured in Truffle's interpreter says nothing about the JIT.
+ */
+public final class CompilationLog {
+    /** What TraceCompilation reports about one compilation unit. */
+    public enum Event {
+        DONE("opt done"), FAILED("opt failed"), INVALIDATED("opt inv."), DEOPTIMIZED("opt deopt");
+
+        private final String marker;
+
+        Event(String marker) {
+            this.marker = marker;
+        }
+    }
+
+    /** Counts for one root. */
+    public static final class RootStats {
+        private final int[] counts = new int[Event.values().length];
+
+        public int count(Event event) {
+            return counts[event.ordinal()];
+        }
+
+        /** Invalidations plus deoptimizations: how often this root lost its compiled code. */
+        public int lostCompiledCode() {
+            return count(Event.INVALIDATED) + count(Event.DEOPTIMIZED);
+        }
+    }
+
+    private static final Pattern LINE = Pattern.compile(
+            "\\[engine\\] (opt done|opt failed|opt inv\\.|opt deopt)\\s+.*?\\b(x86@[0-9a-f]+|X86Dispatch\\w+@[0-9a-f]+(?:<OSR>)?)(?=\\s|$)");
+
+    private final Map<String, RootStats> roots = new TreeMap<>();
+    private final String text;
+
+    public CompilationLog(String text) {
+        this.text = text;
+        for (String line : text.split("\n")) {
+            Matcher m = LINE.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            Event event = eventFor(m.group(1));
+            roots.computeIfAbsent(m.group(2), name -> new RootStats()).counts[event.ordinal()]++;
+        }
+    }
+
+    private static Event eventFor(String marker) {
+        for (Event event : Event.values()) {
+            if (event.marker.equals(marker)) {
+                return event;
+            }
+        }
+        throw new IllegalArgumentException(marker);
+    }
+
+    /** The whole log as written by the engine. */
+    public String text() {
+        return text;
+    }
+
+    /** Our roots that appear in the log, by name, with their counts. */
+    public Map<String, RootStats> roots() {
+        return roots;
+    }
+
+    /** How many distinct region roots ({@code x86@...}) were compiled at least once. */
+    public long compiledRegions() {
+        return roots.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("x86@") && e.getValue().count(Event.DONE) > 0).count();
+    }
+
+    /** Events of one kind over all our roots. */
+    public int total(Event event) {
+        return roots.values().stream().mapToInt(stats -> stats.count(event)).sum();
+    }
+
+    /** One line for a benchmark's output: compiled regions, failures, invalidations, deopts. */
+    public String summary() {
+        return String.format("compiled regions: %d (opt done: %d), opt failed: %d, opt inv.: %d, opt deopt: %d",
+                compiledRegions(), total(Event.DONE), total(Event.FAILED), total(Event.INVALIDATED),
+                total(Event.DEOPTIMIZED));
+    }
+}
