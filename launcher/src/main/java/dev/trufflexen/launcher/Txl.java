@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "txl",
         mixinStandardHelpOptions = true,
         versionProvider = Txl.Version.class,
-        subcommands = {CreateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CreateCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = "Runs Xen PV domains on TruffleXen, a Xen-compatible hypervisor on GraalVM Truffle.",
         exitCodeListHeading = "%nExit status:%n",

@@ -1,0 +1,136 @@
+package dev.trufflexen.launcher.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Renders the results of {@code txl bench}: a text table with geometric means, or one JSON
+ * object ({@code geomean_guest_over_native}, {@code geomean_qemu_over_native} and a
+ * {@code workloads} array). Values that could not be measured are "n/a" in the table and null in
+ * JSON.
+ */
+final class BenchReport {
+    private final List<WorkloadResult> results;
+    private final int rounds;
+    private final boolean quick;
+
+    BenchReport(List<WorkloadResult> results, int rounds, boolean quick) {
+        this.results = List.copyOf(results);
+        this.rounds = rounds;
+        this.quick = quick;
+    }
+
+    /** Geometric mean of a per-workload factor over the workloads where it was measured; NaN if none. */
+    double geomean(ToDoubleFunction<WorkloadResult> factor) {
+        double logSum = 0;
+        int n = 0;
+        for (WorkloadResult result : results) {
+            double value = factor.applyAsDouble(result);
+            if (Double.isFinite(value) && value > 0) {
+                logSum += Math.log(value);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : Math.exp(logSum / n);
+    }
+
+    boolean allMatch() {
+        return results.stream().allMatch(WorkloadResult::checksumsMatch);
+    }
+
+    void printTable(PrintWriter out) {
+        String format = "%-10s %14s %14s %13s %12s %14s  %s%n";
+        out.printf(format, "workload", "guest it/s", "native it/s", "guest/native", "qemu/native", "guest warm-up", "checksum");
+        for (WorkloadResult r : results) {
+            out.printf(format, r.name(), rate(r.guest()), rate(r.nativeRun()), factor(r.guestOverNative()),
+                    factor(r.qemuOverNative()), seconds(r.guest().ok() ? r.guest().warmupSeconds() : Double.NaN),
+                    r.checksumsMatch() ? "match" : "MISMATCH");
+        }
+        out.printf("geomean guest/native: %s   qemu/native: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
+                factor(geomean(WorkloadResult::guestOverNative)), factor(geomean(WorkloadResult::qemuOverNative)),
+                rounds, quick ? ", quick: one iteration per round, timings not meaningful" : "");
+        out.flush();
+    }
+
+    void printJson(PrintWriter out) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        putNumber(root, "geomean_guest_over_native", geomean(WorkloadResult::guestOverNative));
+        putNumber(root, "geomean_qemu_over_native", geomean(WorkloadResult::qemuOverNative));
+        root.put("all_checksums_match", allMatch());
+        root.put("rounds", rounds);
+        root.put("quick", quick);
+        root.put("host_cpus", Runtime.getRuntime().availableProcessors());
+        ArrayNode workloads = root.putArray("workloads");
+        for (WorkloadResult r : results) {
+            ObjectNode w = workloads.addObject();
+            w.put("name", r.name());
+            w.put("iterations_per_round", r.iterations());
+            putNumber(w, "guest_over_native", r.guestOverNative());
+            putNumber(w, "qemu_over_native", r.qemuOverNative());
+            w.put("checksum_match", r.checksumsMatch());
+            putRun(w, "guest", r.guest());
+            putRun(w, "native", r.nativeRun());
+            putRun(w, "qemu", r.qemu());
+        }
+        try {
+            out.println(mapper.writeValueAsString(root));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the benchmark results as JSON", e);
+        }
+        out.flush();
+    }
+
+    private static void putRun(ObjectNode parent, String key, BenchRun run) {
+        if (run == null) {
+            parent.putNull(key);
+            return;
+        }
+        ObjectNode node = parent.putObject(key);
+        node.put("ok", run.ok());
+        putNumber(node, "rate", run.ok() ? run.steadyRate() : Double.NaN);
+        putNumber(node, "warmup_seconds", run.ok() ? run.warmupSeconds() : Double.NaN);
+        if (run.checksum() == null) {
+            node.putNull("checksum");
+        } else {
+            node.put("checksum", run.checksum());
+        }
+        ArrayNode seconds = node.putArray("round_seconds");
+        run.rounds().forEach(round -> seconds.add(round.seconds()));
+        if (run.failure() == null) {
+            node.putNull("failure");
+        } else {
+            node.put("failure", run.failure());
+        }
+    }
+
+    private static void putNumber(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
+    }
+
+    private static String rate(BenchRun run) {
+        if (run == null || !run.ok()) {
+            return run == null ? "n/a" : "failed";
+        }
+        double rate = run.steadyRate();
+        return rate >= 100 ? String.format(Locale.ROOT, "%.0f", rate) : String.format(Locale.ROOT, "%.3g", rate);
+    }
+
+    private static String factor(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1fx", value) : "n/a";
+    }
+
+    private static String seconds(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f s", value) : "n/a";
+    }
+}

@@ -1,0 +1,79 @@
+package dev.trufflexen.launcher.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcome of running one workload on one platform (guest, native or qemu): its timed rounds,
+ * or why it failed.
+ *
+ * <p>The steady-state rate is the iterations of a round divided by the median duration of the
+ * last half of the rounds (for an odd count, the larger half). The warm-up is the time from the
+ * start of round 1 to the start of the first round whose rate is at least 90% of the steady
+ * state, so it is zero when round 1 already runs at full speed.
+ *
+ * @param failure null when every round ran; otherwise what went wrong (a crash report, an exit
+ *     status, missing rounds)
+ */
+public record BenchRun(String platform, List<BenchRound> rounds, String failure) {
+    public BenchRun {
+        rounds = List.copyOf(rounds);
+    }
+
+    static BenchRun failed(String platform, String failure) {
+        return new BenchRun(platform, List.of(), failure);
+    }
+
+    public boolean ok() {
+        return failure == null && !rounds.isEmpty();
+    }
+
+    /** Iterations per second at steady state, or NaN without rounds. */
+    public double steadyRate() {
+        if (rounds.isEmpty()) {
+            return Double.NaN;
+        }
+        List<BenchRound> lastHalf = rounds.subList(rounds.size() / 2, rounds.size());
+        List<Double> seconds = new ArrayList<>(lastHalf.stream().map(BenchRound::seconds).toList());
+        seconds.sort(null);
+        int n = seconds.size();
+        double median = n % 2 == 1 ? seconds.get(n / 2) : (seconds.get(n / 2 - 1) + seconds.get(n / 2)) / 2;
+        return lastHalf.getFirst().iterations() / Math.max(median, 1e-9);
+    }
+
+    /** Seconds from the start of round 1 to the start of the first round at 90% of steady state. */
+    public double warmupSeconds() {
+        double steady = steadyRate();
+        for (BenchRound round : rounds) {
+            if (round.rate() >= 0.9 * steady) {
+                return (round.beginNanos() - rounds.getFirst().beginNanos()) / 1e9;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** The checksum every round returned; null if the rounds disagree or there are none. */
+    public String checksum() {
+        if (rounds.isEmpty()) {
+            return null;
+        }
+        String first = rounds.getFirst().checksum();
+        return rounds.stream().allMatch(r -> r.checksum().equals(first)) ? first : null;
+    }
+
+    /** Checks the rounds against what was asked for; returns this run or a failed one. */
+    BenchRun expectRounds(int expected, boolean done, String tail) {
+        if (failure != null) {
+            return this;
+        }
+        if (rounds.size() != expected || !done) {
+            return new BenchRun(platform, rounds, "stopped after " + rounds.size() + " of " + expected
+                    + " rounds; last output:\n" + tail);
+        }
+        if (checksum() == null) {
+            return new BenchRun(platform, rounds, "rounds returned different checksums: "
+                    + rounds.stream().map(BenchRound::checksum).distinct().toList());
+        }
+        return this;
+    }
+}

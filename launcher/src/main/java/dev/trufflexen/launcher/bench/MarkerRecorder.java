@@ -1,0 +1,104 @@
+package dev.trufflexen.launcher.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Receives a benchmark's console output (a guest's PV console or a host process's stdout),
+ * splits it into lines and timestamps each marker line with {@link System#nanoTime()} the moment
+ * its newline arrives. The guest and host drivers flush after every marker, so arrival time is
+ * the time the workload reached it.
+ *
+ * <p>The markers are written by guest-images/bench/driver.c:
+ * <pre>
+ * &#64;&#64;bench NAME round K begin
+ * &#64;&#64;bench NAME round K end iters=N checksum=HEX
+ * </pre>
+ * Other lines are kept (the last few) for error messages.
+ */
+public final class MarkerRecorder extends OutputStream {
+    private static final Pattern BEGIN = Pattern.compile("@@bench (\\S+) round (\\d+) begin");
+    private static final Pattern END = Pattern.compile("@@bench (\\S+) round (\\d+) end iters=(\\d+) checksum=([0-9a-f]+)");
+    private static final int KEPT_LINES = 20;
+
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final Map<Integer, Long> beginNanos = new HashMap<>();
+    private final List<BenchRound> rounds = new ArrayList<>();
+    private final Deque<String> lastLines = new ArrayDeque<>();
+    private boolean done;
+
+    @Override
+    public synchronized void write(int b) {
+        if (b == '\n') {
+            endLine(System.nanoTime());
+        } else if (b != '\r') {
+            line.write(b);
+        }
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) {
+        long now = System.nanoTime();
+        for (int i = offset; i < offset + length; i++) {
+            if (bytes[i] == '\n') {
+                endLine(now);
+            } else if (bytes[i] != '\r') {
+                line.write(bytes[i]);
+            }
+        }
+    }
+
+    private void endLine(long now) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        if (lastLines.size() == KEPT_LINES) {
+            lastLines.removeFirst();
+        }
+        lastLines.addLast(text);
+        Matcher begin = BEGIN.matcher(text);
+        if (begin.matches()) {
+            beginNanos.put(Integer.parseInt(begin.group(2)), now);
+            return;
+        }
+        Matcher end = END.matcher(text);
+        if (end.matches()) {
+            int number = Integer.parseInt(end.group(2));
+            Long started = beginNanos.get(number);
+            if (started != null) {
+                rounds.add(new BenchRound(number, started, now, Long.parseLong(end.group(3)), end.group(4)));
+            }
+            return;
+        }
+        if (text.matches("@@bench \\S+ done")) {
+            done = true;
+        }
+    }
+
+    /** The completed rounds, in the order they ended. */
+    public synchronized List<BenchRound> rounds() {
+        return List.copyOf(rounds);
+    }
+
+    /** Whether the driver printed its final {@code done} marker. */
+    public synchronized boolean done() {
+        return done;
+    }
+
+    /** The last lines received, for error messages (a partial last line included). */
+    public synchronized String tail() {
+        List<String> lines = new ArrayList<>(lastLines);
+        if (line.size() > 0) {
+            lines.add(line.toString(StandardCharsets.UTF_8));
+        }
+        return String.join("\n", lines);
+    }
+}

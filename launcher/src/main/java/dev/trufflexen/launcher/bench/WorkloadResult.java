@@ -1,0 +1,36 @@
+package dev.trufflexen.launcher.bench;
+
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * One workload measured on every platform. {@code qemu} is null when qemu-x86_64 is not
+ * installed (or was skipped); the slowdown factors are native rate over platform rate, so 3.0
+ * means the platform needs three times as long as native code for the same work.
+ */
+public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, BenchRun qemu) {
+
+    public double guestOverNative() {
+        return slowdown(guest);
+    }
+
+    public double qemuOverNative() {
+        return qemu == null ? Double.NaN : slowdown(qemu);
+    }
+
+    private double slowdown(BenchRun run) {
+        return run.ok() && nativeRun.ok() ? nativeRun.steadyRate() / run.steadyRate() : Double.NaN;
+    }
+
+    /** Iterations per round (the same on every platform). */
+    public long iterations() {
+        return Stream.of(nativeRun, guest, qemu).filter(Objects::nonNull).filter(r -> !r.rounds().isEmpty())
+                .findFirst().map(r -> r.rounds().getFirst().iterations()).orElse(0L);
+    }
+
+    /** Every platform that ran finished all its rounds with one checksum, the same everywhere. */
+    public boolean checksumsMatch() {
+        return Stream.of(guest, nativeRun, qemu).filter(Objects::nonNull)
+                .allMatch(r -> r.ok() && Objects.equals(r.checksum(), nativeRun.checksum()));
+    }
+}

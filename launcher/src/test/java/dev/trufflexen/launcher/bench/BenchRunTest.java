@@ -1,0 +1,77 @@
+package dev.trufflexen.launcher.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The statistics of {@link BenchRun} and the marker parsing of {@link MarkerRecorder}. */
+class BenchRunTest {
+    private static final long MS = 1_000_000;
+
+    /** Rounds of 10 iterations that start back to back and last the given milliseconds. */
+    private static List<BenchRound> rounds(long... milliseconds) {
+        List<BenchRound> rounds = new ArrayList<>();
+        long t = 0;
+        for (int i = 0; i < milliseconds.length; i++) {
+            rounds.add(new BenchRound(i + 1, t, t + milliseconds[i] * MS, 10, "00000000000000aa"));
+            t += milliseconds[i] * MS;
+        }
+        return rounds;
+    }
+
+    @Test
+    void steadyStateIsTheMedianOfTheLastHalf() {
+        BenchRun run = new BenchRun("guest", rounds(1000, 500, 100, 100, 90, 120), null);
+        // Last half: 100, 90, 120 ms; median 100 ms; 10 iterations -> 100 per second.
+        assertEquals(100.0, run.steadyRate(), 1e-9);
+    }
+
+    @Test
+    void warmupEndsAtTheFirstRoundWithin90PercentOfSteadyState() {
+        BenchRun run = new BenchRun("guest", rounds(1000, 500, 105, 100, 100, 100), null);
+        // Round 3 (105 ms, 95% of the rate) starts 1.5 s after round 1.
+        assertEquals(1.5, run.warmupSeconds(), 1e-9);
+        assertEquals(0.0, new BenchRun("native", rounds(100, 100), null).warmupSeconds(), 1e-9);
+    }
+
+    @Test
+    void roundsThatDisagreeHaveNoChecksum() {
+        List<BenchRound> rounds = new ArrayList<>(rounds(10, 10));
+        rounds.add(new BenchRound(3, 0, MS, 10, "00000000000000bb"));
+        BenchRun run = new BenchRun("guest", rounds, null).expectRounds(3, true, "");
+        assertNull(run.checksum());
+        assertFalse(run.ok());
+    }
+
+    @Test
+    void recorderTimestampsMarkersAndIgnoresOtherLines() {
+        MarkerRecorder recorder = new MarkerRecorder();
+        byte[] text = ("@@bench crc32 start rounds=1 iters=7\n@@bench crc32 round 1 begin\nnoise\n"
+                + "@@bench crc32 round 1 end iters=7 checksum=0123456789abcdef\n@@bench crc32 done\n")
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte b : text) {
+            recorder.write(b);
+        }
+        assertTrue(recorder.done());
+        assertEquals(1, recorder.rounds().size());
+        BenchRound round = recorder.rounds().getFirst();
+        assertEquals(7, round.iterations());
+        assertEquals("0123456789abcdef", round.checksum());
+        assertTrue(round.endNanos() >= round.beginNanos());
+        assertTrue(recorder.tail().contains("noise"));
+    }
+
+    @Test
+    void missingRoundsMakeAFailedRunWithTheLastOutput() {
+        BenchRun run = new BenchRun("guest", rounds(10), null).expectRounds(3, false, "last words");
+        assertFalse(run.ok());
+        assertTrue(run.failure().contains("stopped after 1 of 3 rounds"), run.failure());
+        assertTrue(run.failure().contains("last words"), run.failure());
+    }
+}
