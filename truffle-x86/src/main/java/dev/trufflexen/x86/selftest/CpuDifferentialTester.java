@@ -1,0 +1,152 @@
+package dev.trufflexen.x86.selftest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+import dev.trufflexen.x86.cpu.X86Engine;
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.cpu.X86Rflags;
+import dev.trufflexen.x86.cpu.X86Segment;
+import dev.trufflexen.x86.decoder.X86Decoder;
+import dev.trufflexen.x86.decoder.X86Disassembler;
+import dev.trufflexen.x86.decoder.X86Instruction;
+
+/**
+ * The CPU differential tester: the host CPU is the oracle. Each generated {@link CpuCase} runs
+ * natively in the {@link NativeCpuOracle} child process and on a TruffleXen {@code X86Cpu} from
+ * the same state; registers, RIP, flags (less those {@link UndefinedFlags} calls undefined),
+ * the data page and the exception (vector; error code for #PF and #GP; CR2 for #PF) must agree.
+ *
+ * <p>Used by {@code txl selftest cpu} and by the test suite (which tolerates only the forms
+ * {@link KnownDifferences} lists). Runs are reproducible: the same seed gives the same cases.
+ */
+public final class CpuDifferentialTester implements AutoCloseable {
+    /** Linux's TASK_SIZE_MAX on x86-64 (4-level paging): user addresses end here. */
+    private static final long USER_ADDRESS_LIMIT = 0x7FFF_FFFF_F000L;
+    private final NativeCpuOracle oracle;
+    private final X86Engine engine;
+    private final TruffleXenCpuRunner truffleXen;
+
+    /** Starts the native oracle and an interpreter-only engine (each case's code runs once). */
+    public CpuDifferentialTester() throws IOException {
+        this.oracle = new NativeCpuOracle();
+        this.engine = X86Engine.create(true, false);
+        int[] selectors = new int[X86Segment.COUNT];
+        for (int s = 0; s < X86Segment.COUNT; s++) {
+            selectors[s] = oracle.selector(s);
+        }
+        this.truffleXen = new TruffleXenCpuRunner(engine, oracle.fsBase(), selectors);
+    }
+
+    /**
+     * Runs {@code cases} cases generated from {@code seed}, keeping the first {@code keep}
+     * mismatches in full; {@code progress} sees the number of cases done.
+     */
+    public CpuSelftestSummary run(int cases, long seed, int keep, IntConsumer progress) throws IOException {
+        CpuCaseGenerator generator = new CpuCaseGenerator(seed, oracle.fsBase());
+        CpuSelftestSummary summary = new CpuSelftestSummary(keep);
+        for (int n = 0; n < cases; n++) {
+            CpuCase c = generator.next();
+            CpuOutcome host;
+            try {
+                host = oracle.run(c);
+            } catch (IOException e) {
+                summary.skip(); // the case broke the runner; the next case restarts it
+                continue;
+            }
+            if (host.timedOut()) {
+                summary.skip();
+                continue;
+            }
+            CpuOutcome ours = truffleXen.run(c);
+            List<String> differences = compare(c, host, ours);
+            if (differences.isEmpty()) {
+                summary.pass(c.form());
+            } else {
+                summary.fail(new CpuMismatch(c, disassemble(c), host, ours, differences));
+            }
+            if (progress != null) {
+                progress.accept(n + 1);
+            }
+        }
+        return summary;
+    }
+
+    static String disassemble(CpuCase c) {
+        return X86Disassembler.disassemble(c.code(), 0, c.rip()).text();
+    }
+
+    static List<String> compare(CpuCase c, CpuOutcome host, CpuOutcome ours) {
+        List<String> d = new ArrayList<>();
+        if (host.vector() != ours.vector()) {
+            d.add("exception: host " + vectorName(host.vector()) + ", TruffleXen " + vectorName(ours.vector()));
+        } else if (host.vector() == X86Fault.PF) {
+            if (host.faultAddress() != ours.faultAddress()) {
+                d.add(String.format("#PF address: host 0x%x, TruffleXen 0x%x", host.faultAddress(), ours.faultAddress()));
+            }
+            // Linux sets the present bit for faults on kernel-half addresses (it hides whether
+            // the page exists), so that bit is only compared below the user address limit.
+            long compared = Long.compareUnsigned(host.faultAddress(), USER_ADDRESS_LIMIT) >= 0 ? 0x1E : 0x1F;
+            if ((host.errorCode() & compared) != (ours.errorCode() & compared)) {
+                d.add(String.format("#PF error code: host 0x%x, TruffleXen 0x%x", host.errorCode(), ours.errorCode()));
+            }
+        } else if (host.vector() == X86Fault.GP && host.errorCode() != ours.errorCode()) {
+            d.add(String.format("#GP error code: host 0x%x, TruffleXen 0x%x", host.errorCode(), ours.errorCode()));
+        }
+        if (host.rip() != ours.rip()) {
+            d.add(String.format("rip: host 0x%x, TruffleXen 0x%x", host.rip(), ours.rip()));
+        }
+        X86Instruction insn = X86Decoder.decode(c.code(), 0, c.rip());
+        // Retired: the host stopped elsewhere than at the instruction (at the int3 after it, at
+        // a branch target, or fetching past the page end).
+        boolean completed = host.rip() != c.rip() && insn.isValid();
+        long undefined = completed ? UndefinedFlags.of(insn, c.registers()) : 0;
+        int undefinedRegister = -1;
+        if (completed && UndefinedFlags.undefinedDestination(insn, c.registers()) && !insn.hasMemory()) {
+            undefinedRegister = insn.rm();
+        } else if (completed && (insn.opcode() == 0x1BC || insn.opcode() == 0x1BD) && !insn.hasPrefix(X86Instruction.PREFIX_REP)
+                && (host.rflags() & X86Rflags.ZF) != 0) {
+            undefinedRegister = insn.reg(); // BSF/BSR of zero: destination undefined
+        }
+        long mask = SelftestLayout.COMPARED_FLAGS & ~undefined;
+        if ((host.rflags() & mask) != (ours.rflags() & mask)) {
+            d.add(String.format("flags: host %s, TruffleXen %s", SelftestFormat.flags(host.rflags() & mask),
+                    SelftestFormat.flags(ours.rflags() & mask)));
+        }
+        for (int r = 0; r < X86Reg.COUNT; r++) {
+            if (r != undefinedRegister && host.registers()[r] != ours.registers()[r]) {
+                d.add(String.format("%s: host 0x%x, TruffleXen 0x%x", X86Reg.name(r), host.registers()[r], ours.registers()[r]));
+            }
+        }
+        boolean undefinedMemory = completed && insn.hasMemory() && UndefinedFlags.undefinedDestination(insn, c.registers());
+        int firstByte = undefinedMemory ? SelftestLayout.PAGE : -1;
+        int differing = 0;
+        for (int i = 0; i < SelftestLayout.PAGE && !undefinedMemory; i++) {
+            if (host.data()[i] != ours.data()[i]) {
+                differing++;
+                if (firstByte < 0) {
+                    firstByte = i;
+                }
+            }
+        }
+        if (differing > 0) {
+            d.add(String.format("memory: %d bytes differ, first at 0x%x (host %02x, TruffleXen %02x)", differing,
+                    SelftestLayout.DATA + firstByte, host.data()[firstByte] & 0xFF, ours.data()[firstByte] & 0xFF));
+        }
+        return d;
+    }
+
+    private static String vectorName(int vector) {
+        return vector == CpuOutcome.TIMEOUT ? "none (did not stop)" : X86Fault.of(vector).mnemonic();
+    }
+
+    @Override
+    public void close() {
+        truffleXen.close();
+        engine.close();
+        oracle.close();
+    }
+}
