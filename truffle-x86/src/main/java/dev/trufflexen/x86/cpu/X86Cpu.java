@@ -3,6 +3,7 @@ package dev.trufflexen.x86.cpu;
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.runtime.X86CodeCache;
+import dev.trufflexen.x86.runtime.X86JumpCache;
 
 /**
  * One virtual x86-64 CPU in long mode at CPL 3: the architectural state the hypervisor reads
@@ -25,6 +26,7 @@ public final class X86Cpu {
     private final X86Platform platform;
     private final X86Mmu mmu;
     private final X86CodeCache codeCache;
+    private final X86JumpCache jumpCache = new X86JumpCache();
 
     private final long[] registers = new long[X86Reg.COUNT];
     private long rip;
@@ -73,6 +75,11 @@ public final class X86Cpu {
     /** The translated code this CPU runs (shared by all CPUs of the engine on the same memory). */
     public X86CodeCache codeCache() {
         return codeCache;
+    }
+
+    /** The dispatcher's successor cache for this CPU (RIP to region, validated on every hit). */
+    public X86JumpCache jumpCache() {
+        return jumpCache;
     }
 
     public long reg(int reg) {

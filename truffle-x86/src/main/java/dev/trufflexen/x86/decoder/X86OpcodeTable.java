@@ -58,7 +58,7 @@ public final class X86OpcodeTable {
             case 0x8F, 0xC6, 0xC7:
                 return r == 0 ? 1 : 0;
             case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3:
-                return r == 6 ? 0 : 1;
+                return 1; // /6 is SAL, an alias of SHL
             case 0xF6, 0xF7:
                 return r == 2 || r == 3 ? 3 : 1;
             case 0xFE:

@@ -60,6 +60,8 @@ public final class X86Mmu {
     private long cr3;
     private int codeEpoch;
     private boolean largePagesCached;
+    /** Bumped whenever TLB entries are dropped; caches derived from fetch translations compare it. */
+    private int translationGeneration;
 
     /** Read TLB: tag = page-aligned linear address, addend: host address = addend + linear. */
     public final long[] readTags = new long[TLB_SIZE];
@@ -92,6 +94,7 @@ public final class X86Mmu {
     }
 
     public void flush() {
+        translationGeneration++;
         Arrays.fill(readTags, -1L);
         Arrays.fill(writeTags, -1L);
         Arrays.fill(fetchTags, -1L);
@@ -103,6 +106,7 @@ public final class X86Mmu {
             flush();
             return;
         }
+        translationGeneration++;
         long page = linearAddress & PAGE_MASK;
         int index = tlbIndex(linearAddress);
         if (readTags[index] == page) {
@@ -114,6 +118,20 @@ public final class X86Mmu {
         if (fetchTags[index] == page) {
             fetchTags[index] = -1L;
         }
+    }
+
+    /**
+     * Changes whenever this MMU drops TLB entries (CR3 load, flush, INVLPG): a cache of anything
+     * derived from fetch translations, such as the dispatcher's jump cache, is valid only while
+     * this value is the one it was filled under.
+     */
+    public int translationGeneration() {
+        return translationGeneration;
+    }
+
+    /** The code-cache epoch this MMU's write TLB was last synchronized with. */
+    public int syncedCodeEpoch() {
+        return codeEpoch;
     }
 
     /** Flushes the write TLB if some frame started holding code since the last call. */

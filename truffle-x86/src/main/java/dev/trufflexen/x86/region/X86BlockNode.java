@@ -1,6 +1,7 @@
 package dev.trufflexen.x86.region;
 
 import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.Node;
@@ -34,9 +35,12 @@ final class X86BlockNode extends Node {
     final int fallthroughIndex;
     final long fallthroughRip;
     final long startRip;
+    /** For a block ending with RET: the region's blocks its target may be (return addresses of direct calls). */
+    @CompilationFinal(dimensions = 1) final int[] returnTargets;
 
     X86BlockNode(long startRip, X86InstructionNode[] instructions, int kind, int conditionCode, int targetIndex, long targetRip,
-            int fallthroughIndex, long fallthroughRip) {
+            int fallthroughIndex, long fallthroughRip, int[] returnTargets) {
+        this.returnTargets = returnTargets;
         this.startRip = startRip;
         this.instructions = instructions;
         this.kind = kind;

@@ -167,7 +167,7 @@ final class X86OneByteTranslator {
                 return X86Translation.next(new X86MoveNode(rip, len, f.rm(i, size), f.immediate(i.immediate(), size)));
             case 0xC9:
                 f.touch(RSP, RBP);
-                return X86Translation.next(new X86LeaveNode(rip, len));
+                return X86Translation.next(new X86LeaveNode(rip, len, i.operandSize() == 2 ? 2 : 8));
             case 0xCC:
                 return X86Translation.stop(new X86RaiseFaultNode(rip, len, X86Fault.softwareInterrupt(X86Fault.BP), true));
             case 0xCD:

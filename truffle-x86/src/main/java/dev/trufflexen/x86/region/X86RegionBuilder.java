@@ -14,7 +14,9 @@ import dev.trufflexen.x86.decoder.X86Decoder;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.control.X86CallPushNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
+import dev.trufflexen.x86.nodes.control.X86ReturnNode;
 import dev.trufflexen.x86.runtime.X86Language;
 
 /**
@@ -23,8 +25,8 @@ import dev.trufflexen.x86.runtime.X86Language;
  * <h2>Design</h2>
  * <p><b>Region shape.</b> Starting at the entry RIP, the builder decodes basic blocks and follows
  * every direct control transfer: both sides of a Jcc, JMP rel, fall-through, and direct CALL
- * (the call's push ends a block and the callee's blocks join the region; the matching RET is an
- * exit). Indirect JMP/CALL, RET, SYSCALL, HLT, INT and faulting instructions end the region's
+ * (the call's push ends a block and the callee's blocks join the region; so does the call's
+ * return address, as a block of its own). Indirect JMP/CALL, RET, SYSCALL, HLT, INT and faulting instructions end the region's
  * control flow there. A region is capped at {@link #MAX_BLOCKS} blocks,
  * {@link #MAX_INSTRUCTIONS} instructions and {@link #MAX_PAGES} code pages; an edge to a block
  * beyond the caps, to a non-canonical address or into a page that cannot be fetched becomes an
@@ -44,6 +46,14 @@ import dev.trufflexen.x86.runtime.X86Language;
  * greater than the current one) poll Truffle safepoints, report loop iterations and check the
  * CPU's exit/attention flag.
  *
+ * <p><b>Returns inside a region.</b> RET pops its target into the next-RIP slot like any
+ * indirect branch, but before leaving the region its block compares that target with the return
+ * addresses of the region's direct calls ({@link #MAX_RETURN_TARGETS} at most) and continues at
+ * the matching block. Recursive and call-heavy code (a call, the callee, the return and the code
+ * after it) thus stays in one compilation unit instead of paying a dispatcher round trip per
+ * RET. Such a continuation counts as a back edge (safepoint, stop check, OSR). Which return
+ * address a RET finds is data, not a guess: a mismatch just exits as before.
+ *
  * <p><b>Leaving a region.</b> Guest faults, syscalls, HLT and forced stops are
  * {@link dev.trufflexen.x86.runtime.X86ExitException}s caught by the region root, which writes
  * the frame back (nodes check before they write, so the state is the one before the faulting
@@ -53,12 +63,19 @@ import dev.trufflexen.x86.runtime.X86Language;
  * machine page, byte range). The code cache reuses it only while those linear pages still
  * translate to the same machine pages, and invalidates it (its {@link Assumption}) when a guest
  * write hits its bytes; a region checks the assumption before each instruction, which costs
- * nothing once compiled because invalidation deoptimizes instead.
+ * nothing once compiled because invalidation deoptimizes instead. Code on a page that keeps
+ * being rewritten ({@link dev.trufflexen.x86.runtime.X86CodeCache#REWRITE_LIMIT} invalidations)
+ * is then translated as single-block regions that stay in the interpreter: every rewrite would
+ * otherwise cost a full translation and a compilation, and churn through compilations without
+ * bound ({@code engine.MaximumCompilations} counts per call target, and each rebuild is a new one).
  */
 public final class X86RegionBuilder {
     public static final int MAX_BLOCKS = 64;
     public static final int MAX_INSTRUCTIONS = 1000;
     public static final int MAX_PAGES = 8;
+    /** At most this many return addresses of direct calls are tried by each RET of a region. */
+    public static final int MAX_RETURN_TARGETS = 8;
+    private static final int[] NO_RETURN_TARGETS = new int[0];
 
     /** The result: a region, or the fault the entry instruction raised while being fetched. */
     public record Result(X86RegionRootNode root, List<X86CodeReader.Page> pages, Assumption codeValid, X86Fault entryFault) {
@@ -78,6 +95,10 @@ public final class X86RegionBuilder {
         int conditionCode;
         long targetRip;
         long fallthroughRip;
+        /** The block's first instruction cannot be fetched: it only exits to {@link #startRip}. */
+        boolean exitOnly;
+        /** The block ends with RET. */
+        boolean endsWithReturn;
 
         PendingBlock(long startRip) {
             this.startRip = startRip;
@@ -89,16 +110,30 @@ public final class X86RegionBuilder {
     private final X86OperandFactory operands = new X86OperandFactory();
     private final List<PendingBlock> blocks = new ArrayList<>();
     private final Map<Long, Integer> blockIndex = new HashMap<>();
+    private final List<Long> returnSites = new ArrayList<>();
+    private final boolean volatileCode;
+    private final int maxBlocks;
     private int instructionCount;
     private boolean translationDone;
 
-    private X86RegionBuilder(X86Cpu cpu) {
+    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode) {
         this.cpu = cpu;
         this.reader = new X86CodeReader(cpu.mmu(), MAX_PAGES);
+        this.volatileCode = volatileCode;
+        this.maxBlocks = volatileCode ? 1 : MAX_BLOCKS;
     }
 
     public static Result build(X86Language language, X86Cpu cpu, long entryRip) {
-        return new X86RegionBuilder(cpu).run(language, entryRip);
+        return build(language, cpu, entryRip, false);
+    }
+
+    /**
+     * Builds a region; with {@code volatileCode} (its entry page keeps being rewritten) the region
+     * is a single block that is never compiled, so constant rewriting costs one cheap decode per
+     * rebuild instead of a big translation and a Graal compilation each time.
+     */
+    public static Result build(X86Language language, X86Cpu cpu, long entryRip, boolean volatileCode) {
+        return new X86RegionBuilder(cpu, volatileCode).run(language, entryRip);
     }
 
     private Result run(X86Language language, long entryRip) {
@@ -114,10 +149,10 @@ public final class X86RegionBuilder {
         X86BlockNode[] nodes = new X86BlockNode[blocks.size()];
         for (int i = 0; i < nodes.length; i++) {
             PendingBlock block = blocks.get(i);
-            int target = block.kind == X86BlockNode.DYNAMIC ? X86BlockNode.EXIT : indexOf(block.targetRip);
+            int target = block.kind == X86BlockNode.DYNAMIC || block.exitOnly ? X86BlockNode.EXIT : indexOf(block.targetRip);
             int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
             nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
-                    target, block.targetRip, fallthrough, block.fallthroughRip);
+                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : NO_RETURN_TARGETS);
         }
         int mask = operands.touchedMask();
         int[] registers = new int[Integer.bitCount(mask)];
@@ -126,7 +161,7 @@ public final class X86RegionBuilder {
                 registers[n++] = reg;
             }
         }
-        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, codeValid, cpu.engine().isTracing());
+        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, codeValid, cpu.engine().isTracing(), !volatileCode);
         return new Result(root, reader.pages(), codeValid, null);
     }
 
@@ -140,7 +175,7 @@ public final class X86RegionBuilder {
         if (existing != null) {
             return existing;
         }
-        if (blocks.size() >= MAX_BLOCKS || instructionCount >= MAX_INSTRUCTIONS || !X86PageTable.isCanonical(rip) || translationDone) {
+        if (blocks.size() >= maxBlocks || instructionCount >= MAX_INSTRUCTIONS || !X86PageTable.isCanonical(rip) || translationDone) {
             return X86BlockNode.EXIT;
         }
         blocks.add(new PendingBlock(rip));
@@ -158,8 +193,16 @@ public final class X86RegionBuilder {
             }
             X86Instruction insn = X86Decoder.decode(reader, rip);
             if (!insn.isValid() && insn.fault().vector() == X86Fault.PF) {
-                if (entryBlock && block.nodes.isEmpty()) {
-                    return insn.fault();
+                if (block.nodes.isEmpty()) {
+                    if (entryBlock) {
+                        return insn.fault();
+                    }
+                    // Nothing here can be fetched: leave the region to this RIP, where the
+                    // dispatcher delivers the fetch fault precisely (never a jump to itself).
+                    block.kind = X86BlockNode.JUMP;
+                    block.targetRip = rip;
+                    block.exitOnly = true;
+                    return null;
                 }
                 endWithJump(block, rip);
                 return null;
@@ -167,6 +210,12 @@ public final class X86RegionBuilder {
             instructionCount++;
             X86Translation translation = translate(insn);
             block.nodes.add(translation.node());
+            if (translation.node() instanceof X86CallPushNode && returnSites.size() < MAX_RETURN_TARGETS && indexOf(insn.nextRip()) != X86BlockNode.EXIT) {
+                returnSites.add(insn.nextRip());
+            }
+            if (translation.node() instanceof X86ReturnNode) {
+                block.endsWithReturn = true;
+            }
             switch (translation.flow()) {
                 case X86Translation.CONTINUE -> rip = insn.nextRip();
                 case X86Translation.JUMP -> {
@@ -188,6 +237,18 @@ public final class X86RegionBuilder {
                 }
             }
         }
+    }
+
+    /**
+     * The blocks a RET in this region may continue at without leaving it: the return addresses
+     * of the region's direct calls (translated as blocks of their own).
+     */
+    private int[] returnTargets() {
+        int[] targets = new int[returnSites.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = blockIndex.get(returnSites.get(i));
+        }
+        return targets;
     }
 
     private void endWithJump(PendingBlock block, long target) {

@@ -6,6 +6,7 @@ import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.TruffleSafepoint;
 import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.BytecodeOSRNode;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.LoopNode;
 import com.oracle.truffle.api.nodes.RootNode;
@@ -21,20 +22,30 @@ import dev.trufflexen.x86.runtime.X86Language;
  * The root of one translated region: copies the registers it touches from the
  * {@link X86Cpu} into frame slots, runs its blocks, and writes registers, flags and RIP back at
  * the exit. See {@link X86RegionBuilder} for the design.
+ *
+ * <p><b>On-stack replacement.</b> The root is a {@link BytecodeOSRNode} whose "bytecode index"
+ * is the block index: an interpreted back edge counts towards OSR, and once hot the loop
+ * continues, from the back edge's target block, in a compilation of this region specialized to
+ * start there (the same {@code MERGE_EXPLODE} dispatch, with a constant start index). A hot loop
+ * inside one region therefore never has to return to the dispatcher to pick up compiled code.
+ * The OSR run finishes the whole region; a guest exit inside it travels back as the
+ * {@link X86ExitException} it produced, rethrown once the interpreter frame holds the OSR frame's
+ * final state.
  */
-public final class X86RegionRootNode extends RootNode {
-    /** Interpreted back edges after which a region returns to the dispatcher, so a hot loop gets its compiled version. */
-    private static final int INTERPRETER_BACK_EDGE_LIMIT = 2048;
-
+public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
     @CompilationFinal(dimensions = 1) private final int[] registers;
     private final Assumption codeValid;
     private final boolean tracing;
     private final long entryRip;
-    private int interpretedBackEdges;
+    @CompilationFinal private Object osrMetadata;
+    /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
+    private final boolean compilable;
 
-    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, Assumption codeValid, boolean tracing) {
+    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, Assumption codeValid, boolean tracing,
+            boolean compilable) {
         super(language, language.regionFrameDescriptor());
+        this.compilable = compilable;
         this.entryRip = entryRip;
         this.blocks = blocks;
         this.registers = registers;
@@ -57,7 +68,7 @@ public final class X86RegionRootNode extends RootNode {
         X86Cpu cpu = (X86Cpu) frame.getArguments()[0];
         copyIn(frame, cpu);
         try {
-            runBlocks(frame, cpu);
+            runBlocks(frame, cpu, 0);
             copyOut(frame, cpu);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
         } catch (X86ExitException exit) {
@@ -68,6 +79,32 @@ public final class X86RegionRootNode extends RootNode {
             }
         }
         return Boolean.TRUE;
+    }
+
+    @Override
+    protected boolean prepareForCompilation(boolean rootCompilation, int compilationTier, boolean lastTier) {
+        return compilable;
+    }
+
+    @Override
+    public Object executeOSR(VirtualFrame osrFrame, int target, Object interpreterState) {
+        X86Cpu cpu = (X86Cpu) interpreterState; // the OSR frame's arguments hold the parent frame, not the CPU
+        try {
+            runBlocks(osrFrame, cpu, target);
+            return Boolean.TRUE;
+        } catch (X86ExitException exit) {
+            return exit;
+        }
+    }
+
+    @Override
+    public Object getOSRMetadata() {
+        return osrMetadata;
+    }
+
+    @Override
+    public void setOSRMetadata(Object osrMetadata) {
+        this.osrMetadata = osrMetadata;
     }
 
     @ExplodeLoop
@@ -96,15 +133,34 @@ public final class X86RegionRootNode extends RootNode {
      * Dispatch among the blocks. {@code index} is a constant in every exploded copy of the loop
      * body, so each block's successor choice compiles to direct control flow; every successor
      * assignment is followed by its own {@code continue} so that each loop end carries a
-     * constant.
+     * constant. {@code start} is 0, or the constant target block of an OSR compilation.
      */
     @ExplodeLoop(kind = ExplodeLoop.LoopExplosionKind.MERGE_EXPLODE)
-    private void runBlocks(VirtualFrame frame, X86Cpu cpu) {
-        int index = 0;
-        while (true) {
+    private void runBlocks(VirtualFrame frame, X86Cpu cpu, int start) {
+        int index = start;
+        dispatch: while (true) {
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
             if (block.kind == X86BlockNode.DYNAMIC) {
+                // RET to the return address of one of this region's direct calls: stay inside.
+                long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
+                for (int k = 0; k < block.returnTargets.length; k++) {
+                    int candidate = block.returnTargets[k];
+                    if (nextRip == blocks[candidate].startRip) {
+                        if (backEdgeStops(cpu)) {
+                            return;
+                        }
+                        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                            Object result = BytecodeOSRNode.tryOSR(this, candidate, cpu, null, frame);
+                            if (result != null) {
+                                finishAfterOsr(result);
+                                return;
+                            }
+                        }
+                        index = candidate;
+                        continue dispatch;
+                    }
+                }
                 return;
             }
             if (block.kind == X86BlockNode.JUMP || block.conditionHolds(frame)) {
@@ -112,9 +168,18 @@ public final class X86RegionRootNode extends RootNode {
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                     return;
                 }
-                if (block.targetIndex <= index && backEdgeStops(cpu)) {
-                    frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
-                    return;
+                if (block.targetIndex <= index) {
+                    if (backEdgeStops(cpu)) {
+                        frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
+                        return;
+                    }
+                    if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                        Object result = BytecodeOSRNode.tryOSR(this, block.targetIndex, cpu, null, frame);
+                        if (result != null) {
+                            finishAfterOsr(result);
+                            return;
+                        }
+                    }
                 }
                 index = block.targetIndex;
                 continue;
@@ -123,12 +188,28 @@ public final class X86RegionRootNode extends RootNode {
                 frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
                 return;
             }
-            if (block.fallthroughIndex <= index && backEdgeStops(cpu)) {
-                frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
-                return;
+            if (block.fallthroughIndex <= index) {
+                if (backEdgeStops(cpu)) {
+                    frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
+                    return;
+                }
+                if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                    Object result = BytecodeOSRNode.tryOSR(this, block.fallthroughIndex, cpu, null, frame);
+                    if (result != null) {
+                        finishAfterOsr(result);
+                        return;
+                    }
+                }
             }
             index = block.fallthroughIndex;
             continue;
+        }
+    }
+
+    /** After an OSR run finished the region: the frame holds its final state; rethrow its exit, if any. */
+    private static void finishAfterOsr(Object result) {
+        if (result instanceof X86ExitException exit) {
+            throw exit;
         }
     }
 
@@ -137,10 +218,6 @@ public final class X86RegionRootNode extends RootNode {
         TruffleSafepoint.poll(this);
         if (CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
-            if (++interpretedBackEdges >= INTERPRETER_BACK_EDGE_LIMIT) {
-                interpretedBackEdges = 0;
-                return true;
-            }
         }
         return cpu.stopRequested();
     }

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.oracle.truffle.api.CallTarget;
-
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.memory.MachineMemory;
@@ -23,18 +21,28 @@ import dev.trufflexen.x86.region.X86RegionBuilder;
  * bytes (read lock-free by the write-TLB fill), and guest writes into those frames invalidate
  * exactly the regions whose byte ranges they overlap. A frame whose regions are all gone stops
  * being a code frame, so data written next to code only stays on the slow path while code there
- * is live.
+ * is live. A frame whose code guest writes keep invalidating (more than {@link #REWRITE_LIMIT}
+ * times) gets small, interpreted regions from then on.
  */
 public final class X86CodeCache implements X86CodeFrames {
     private record Key(long rip, long machine) {
     }
 
+    /**
+     * Guest writes into translated code of one frame after which regions entered on that frame
+     * are built small and never compiled (see {@link X86RegionBuilder}).
+     */
+    public static final int REWRITE_LIMIT = 16;
+
     private final long[] codeFrameBits;
     private final Map<Key, X86Region> regions = new HashMap<>();
     private final Map<Long, List<X86Region>> regionsByFrame = new HashMap<>();
+    /** Per machine frame: guest writes that invalidated translated code there. */
+    private final Map<Long, Integer> rewritesByFrame = new HashMap<>();
     private volatile int epoch;
     private long regionsBuilt;
     private long regionsInvalidated;
+    private long interpretedRegionsBuilt;
 
     public X86CodeCache(MachineMemory memory) {
         this.codeFrameBits = new long[(int) ((memory.frameCount() + 63) >>> 6)];
@@ -59,11 +67,17 @@ public final class X86CodeCache implements X86CodeFrames {
         return regionsInvalidated;
     }
 
+    /** Regions built small and interpreter-only because their page kept being rewritten. */
+    public synchronized long interpretedRegionsBuilt() {
+        return interpretedRegionsBuilt;
+    }
+
     /**
-     * The call target for the CPU's RIP, building the region if needed; null after delivering a
-     * fetch fault for the entry instruction to the platform.
+     * The region for the CPU's RIP, building it if needed, and remembered in the CPU's
+     * {@link X86JumpCache}; null after delivering a fetch fault for the entry instruction to the
+     * platform.
      */
-    public CallTarget regionFor(X86Language language, X86Cpu cpu) {
+    X86Region regionFor(X86Language language, X86Cpu cpu) {
         X86Mmu mmu = cpu.mmu();
         long rip = cpu.rip();
         X86Fault fault;
@@ -74,17 +88,23 @@ public final class X86CodeCache implements X86CodeFrames {
                 Key key = new Key(rip, machine);
                 X86Region region = regions.get(key);
                 if (region != null && region.isValid() && region.translationsUnchanged(mmu)) {
-                    return region.callTarget;
+                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
+                    return region;
                 }
                 if (region != null) {
                     discard(region);
                 }
-                X86RegionBuilder.Result result = X86RegionBuilder.build(language, cpu, rip);
+                boolean volatileCode = rewritesByFrame.getOrDefault(machine >>> MachineMemory.PAGE_SHIFT, 0) >= REWRITE_LIMIT;
+                X86RegionBuilder.Result result = X86RegionBuilder.build(language, cpu, rip, volatileCode);
                 if (result.entryFault() == null) {
+                    if (volatileCode) {
+                        interpretedRegionsBuilt++;
+                    }
                     region = new X86Region(rip, machine, result.root().getCallTarget(), result.pageRanges(), result.codeValid());
                     register(key, region);
                     mmu.syncCodeEpoch();
-                    return region.callTarget;
+                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
+                    return region;
                 }
                 fault = result.entryFault();
             } else {
@@ -137,11 +157,16 @@ public final class X86CodeCache implements X86CodeFrames {
         if (list == null) {
             return;
         }
+        boolean rewritten = false;
         for (X86Region region : new ArrayList<>(list)) {
             if (region.overlaps(machineAddress, length)) {
                 discard(region);
                 regionsInvalidated++;
+                rewritten = true;
             }
+        }
+        if (rewritten) {
+            rewritesByFrame.merge(machineAddress >>> MachineMemory.PAGE_SHIFT, 1, Integer::sum);
         }
     }
 

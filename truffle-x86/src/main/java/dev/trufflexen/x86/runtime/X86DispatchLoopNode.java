@@ -11,7 +11,8 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 
 /**
  * One dispatcher step: service pending requests (attention, exit), look up the region for the
- * CPU's RIP, call it. The region leaves the next RIP in the CPU.
+ * CPU's RIP (inline in the CPU's {@link X86JumpCache}, else in the code cache behind a boundary),
+ * call it. The region leaves the next RIP in the CPU.
  */
 final class X86DispatchLoopNode extends Node implements RepeatingNode {
     private final X86Language language;
@@ -27,7 +28,10 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
         if (cpu.stopRequested() && serviceRequests(cpu)) {
             return false;
         }
-        CallTarget region = lookup(language, cpu);
+        CallTarget region = cpu.jumpCache().lookup(cpu);
+        if (region == null) {
+            region = lookup(language, cpu);
+        }
         if (region != null) {
             callNode.call(region, cpu);
         }
@@ -43,8 +47,10 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
         return cpu.exitRequested();
     }
 
+    /** The slow path behind the CPU's {@link X86JumpCache}: the shared code cache (which refills the jump cache). */
     @TruffleBoundary
     private static CallTarget lookup(X86Language language, X86Cpu cpu) {
-        return cpu.codeCache().regionFor(language, cpu);
+        X86Region region = cpu.codeCache().regionFor(language, cpu);
+        return region == null ? null : region.callTarget;
     }
 }

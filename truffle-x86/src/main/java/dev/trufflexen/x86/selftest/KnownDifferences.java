@@ -43,9 +43,6 @@ public final class KnownDifferences {
         if (host.vector() == 12 && ours.vector() == 13 && mismatch.differences().size() == 1) {
             return STACK_FAULT;
         }
-        if (isShiftByZero(mismatch.testCase())) {
-            return SHIFT_BY_ZERO;
-        }
         X86Instruction i = X86Decoder.decode(mismatch.testCase().code(), 0, mismatch.testCase().rip());
         int op = i.opcode();
         if (i.isValid() && (op == 0x1A3 || op == 0x1AB || op == 0x1B3 || op == 0x1BB) && i.hasMemory() && i.addressSize() == 4) {
@@ -53,20 +50,6 @@ public final class KnownDifferences {
         }
         return null;
     }
-
-    private static boolean isShiftByZero(CpuCase c) {
-        X86Instruction i = X86Decoder.decode(c.code(), 0, c.rip());
-        int op = i.opcode();
-        boolean shift = op == 0xC0 || op == 0xC1 || op == 0xD2 || op == 0xD3 || op == 0x1A4 || op == 0x1A5 || op == 0x1AC || op == 0x1AD;
-        return i.isValid() && shift && (i.hasMemory() || i.operandSize() == 4) && UndefinedFlags.count(i, c.registers()) == 0;
-    }
-
-    /**
-     * A shift or rotate by a masked count of 0: hardware still accesses a memory operand (and
-     * faults) and still zero-extends a 32-bit register destination.
-     */
-    static final String SHIFT_BY_ZERO = "a shift or rotate by 0 neither accesses memory nor zero-extends a 32-bit register"
-            + " (hardware does both)";
 
     /** A non-canonical RSP/RBP-based address: hardware raises #SS, TruffleXen #GP. */
     static final String STACK_FAULT = "non-canonical stack-segment (RSP/RBP-based) address raises #GP instead of #SS";
@@ -153,16 +136,8 @@ public final class KnownDifferences {
         known("F3 0F B8", "POPCNT is not implemented (#UD)");
         known("F3 0F BC", "TZCNT (F3 0F BC) runs as BSF");
         known("F3 0F BD", "LZCNT (F3 0F BD) runs as BSR");
-        for (int op : new int[] {0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3}) {
-            known(String.format("%02X /6", op), "the SAL alias (group 2, /6) is #UD; hardware runs it as SHL");
-        }
 
         // Behaviour that differs from the host in an implemented instruction.
-        known("C9", "LEAVE with a 66 prefix pops 64 bits; hardware pops 16 (and moves SP, not RSP)");
-        for (String form : new String[] {"0F A4", "0F A5", "0F AC", "0F AD", "F2 0F A4", "F2 0F A5", "F2 0F AC", "F2 0F AD",
-            "F3 0F A4", "F3 0F A5", "F3 0F AC", "F3 0F AD"}) {
-            known(form, "SHLD/SHRD r32 with a count of 0 keeps the upper half of the destination (hardware zero-extends)");
-        }
         known("0F B9", "UD1 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it (vendor-specific)");
         known("0F FF", "UD0 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it (vendor-specific)");
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {

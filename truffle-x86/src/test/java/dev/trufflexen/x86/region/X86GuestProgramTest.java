@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.runtime.X86CodeCache;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /** Self-modifying code, string instructions, platform calls and precise faults. */
@@ -29,6 +30,34 @@ class X86GuestProgramTest {
             assertEquals(21, m.reg(RCX));
             assertEquals(5, m.reg(RDX), "1 + 5 + 5 + 5 + 5: the patched immediate was executed");
             assertTrue(m.cpu.codeCache().regionsInvalidated() >= 1);
+        }
+    }
+
+    @Test
+    void codeRewrittenOverAndOverFallsBackToSmallInterpretedRegions() {
+        // xor ecx,ecx; xor edx,edx; t: mov eax,1; add edx,eax; inc ecx; mov byte [rip+t+1],cl; cmp ecx,100; jb t; hlt
+        try (X86TestMachine m = new X86TestMachine()) {
+            long code = X86TestMachine.DATA; // writable and executable
+            m.load(code, "31c931d2b80100000001c2ffc1880df2ffffff83f96472ecf4");
+            m.cpu.setRip(code);
+            assertEquals("halt", m.run());
+            assertEquals(100, m.reg(RCX));
+            assertEquals(1 + 4950, m.reg(RDX), "every iteration ran the immediate the previous one wrote");
+            assertTrue(m.cpu.codeCache().regionsInvalidated() >= X86CodeCache.REWRITE_LIMIT);
+            assertTrue(m.cpu.codeCache().interpretedRegionsBuilt() > 0, "the rewritten page fell back to interpreted regions");
+        }
+    }
+
+    @Test
+    void branchIntoAnUnmappedPageFaultsAtTheTarget() {
+        // xor eax,eax; jz CODE+0x4000 (unmapped: the code window is 4 pages)
+        try (X86TestMachine m = new X86TestMachine()) {
+            long unmapped = X86TestMachine.CODE + X86TestMachine.CODE_PAGES * 4096L;
+            m.code("31c00f84" + String.format("%08x", Integer.reverseBytes((int) (unmapped - (X86TestMachine.CODE + 8)))));
+            X86Fault fault = (X86Fault) m.run();
+            assertEquals(X86Fault.PF, fault.vector());
+            assertEquals(unmapped, m.cpu.rip());
+            assertEquals(unmapped, m.cpu.cr2());
         }
     }
 

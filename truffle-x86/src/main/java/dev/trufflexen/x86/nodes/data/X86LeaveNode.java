@@ -9,17 +9,23 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 
-/** LEAVE: RSP = RBP, then pop RBP. */
+/**
+ * LEAVE: RSP = RBP, then pop RBP. With a 66 prefix the pop is 16 bits wide and replaces only BP
+ * (the stack pointer itself is always 64 bits wide in long mode).
+ */
 public final class X86LeaveNode extends X86InstructionNode {
-    public X86LeaveNode(long rip, int length) {
+    private final int size;
+
+    public X86LeaveNode(long rip, int length, int size) {
         super(rip, length);
+        this.size = size;
     }
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rbp = getRegister(frame, RBP);
-        long value = X86GuestMemory.read(cpu, rbp, 8);
-        setRegister(frame, RSP, rbp + 8);
-        setRegister(frame, RBP, value);
+        long value = X86GuestMemory.read(cpu, rbp, size);
+        setRegister(frame, RSP, rbp + size);
+        setRegister(frame, RBP, size == 8 ? value : (rbp & ~0xFFFFL) | (value & 0xFFFF));
     }
 }

@@ -1,0 +1,58 @@
+package dev.trufflexen.x86.runtime;
+
+import com.oracle.truffle.api.CallTarget;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+
+/**
+ * The dispatcher's successor cache for one vCPU: a direct-mapped table from RIP to the region
+ * that starts there, consulted inline (in compiled code, no boundary) before the
+ * {@link X86CodeCache} lookup. Every region exit, including RET and indirect branches, lands in
+ * the dispatcher, so one table keyed by the target RIP serves them all; returns to call sites
+ * hit as soon as the call site's continuation has been translated once.
+ *
+ * <p>An entry stays usable only while three things hold, each checked on every hit:
+ * <ul>
+ * <li>the region's code assumption is valid (a guest or host write to its bytes discards it);</li>
+ * <li>the MMU has dropped no TLB entry since the entry was filled
+ * ({@link dev.trufflexen.x86.mmu.X86Mmu#translationGeneration()}: CR3 load, flush, INVLPG), so
+ * the region's linear code pages still map the machine pages it was built from, exactly as the
+ * fetch TLB the code cache consults would say;</li>
+ * <li>no frame started holding code since this CPU last synchronized its write TLB with the code
+ * cache ({@link X86CodeCache#epoch()}); otherwise the slow lookup synchronizes first.</li>
+ * </ul>
+ */
+public final class X86JumpCache {
+    private static final int BITS = 12;
+    private static final int MASK = (1 << BITS) - 1;
+
+    private final X86Region[] regions = new X86Region[1 << BITS];
+    private final int[] generations = new int[1 << BITS];
+    private int codeEpoch = -1;
+
+    private static int index(long rip) {
+        return (int) (rip ^ (rip >>> BITS)) & MASK;
+    }
+
+    /** The call target for {@code cpu}'s RIP if cached and still valid; otherwise null. */
+    CallTarget lookup(X86Cpu cpu) {
+        long rip = cpu.rip();
+        int index = index(rip);
+        X86Region region = regions[index];
+        if (region != null && region.entryRip == rip && generations[index] == cpu.mmu().translationGeneration()
+                && codeEpoch == cpu.codeCache().epoch() && region.isValid()) {
+            return region.callTarget;
+        }
+        return null;
+    }
+
+    /** Remembers a region the code cache just returned for {@code cpu} (whose write TLB is now in sync). */
+    void remember(X86Cpu cpu, X86Region region, int epochSynchronized) {
+        int index = index(region.entryRip);
+        regions[index] = region;
+        generations[index] = cpu.mmu().translationGeneration();
+        if (epochSynchronized != codeEpoch) {
+            codeEpoch = epochSynchronized;
+        }
+    }
+}
