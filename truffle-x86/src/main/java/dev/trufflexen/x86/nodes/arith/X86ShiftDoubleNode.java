@@ -13,7 +13,7 @@ import dev.trufflexen.x86.nodes.X86Sizes;
 public final class X86ShiftDoubleNode extends X86InstructionNode {
     private final boolean left;
     private final int size;
-    private final boolean destinationIsRegister;
+    private final boolean zeroExtendsOnZeroCount;
     @Child private X86OperandNode destination;
     @Child private X86OperandNode source;
     @Child private X86OperandNode count;
@@ -23,7 +23,7 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         this.left = left;
         this.size = destination.size();
         this.destination = destination;
-        this.destinationIsRegister = destination instanceof dev.trufflexen.x86.nodes.X86RegisterOperandNode;
+        this.zeroExtendsOnZeroCount = X86ZeroCountShift.zeroExtendsOnZeroCount(destination);
         this.source = source;
         this.count = count;
     }
@@ -32,12 +32,7 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         int n = (int) (count.read(frame, cpu) & (size == 8 ? 63 : 31));
         if (n == 0) {
-            // Hardware still reads a memory destination (and faults) and still writes a
-            // 32-bit register destination, which clears its upper half.
-            long unchanged = destination.read(frame, cpu);
-            if (size == 4 && destinationIsRegister) {
-                destination.write(frame, cpu, unchanged);
-            }
+            X86ZeroCountShift.execute(frame, cpu, destination, zeroExtendsOnZeroCount);
             return;
         }
         long a = destination.read(frame, cpu);

@@ -26,7 +26,7 @@ public final class X86ShiftNode extends X86InstructionNode {
 
     private final int operation;
     private final int size;
-    private final boolean destinationIsRegister;
+    private final boolean zeroExtendsOnZeroCount;
     @Child private X86OperandNode destination;
     @Child private X86OperandNode count;
 
@@ -35,7 +35,7 @@ public final class X86ShiftNode extends X86InstructionNode {
         this.operation = operation;
         this.size = destination.size();
         this.destination = destination;
-        this.destinationIsRegister = destination instanceof dev.trufflexen.x86.nodes.X86RegisterOperandNode;
+        this.zeroExtendsOnZeroCount = X86ZeroCountShift.zeroExtendsOnZeroCount(destination);
         this.count = count;
     }
 
@@ -43,12 +43,7 @@ public final class X86ShiftNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         int n = (int) (count.read(frame, cpu) & (size == 8 ? 63 : 31));
         if (n == 0) {
-            // Hardware still reads a memory destination (and faults) and still writes a
-            // 32-bit register destination, which clears its upper half.
-            long unchanged = destination.read(frame, cpu);
-            if (size == 4 && destinationIsRegister) {
-                destination.write(frame, cpu, unchanged);
-            }
+            X86ZeroCountShift.execute(frame, cpu, destination, zeroExtendsOnZeroCount);
             return;
         }
         long a = destination.read(frame, cpu);
