@@ -32,6 +32,25 @@ public final class X86GuestMemory {
         return mmu.readSlow(linearAddress, size);
     }
 
+    /**
+     * The read of a read-modify-write: hits only in the write TLB (the page must be writable) and
+     * otherwise checks write permission before reading.
+     */
+    public static long readForWrite(X86Cpu cpu, long linearAddress, int size) {
+        X86Mmu mmu = cpu.mmu();
+        int index = X86Mmu.tlbIndex(linearAddress);
+        if (mmu.writeTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
+            long host = mmu.writeAddends[index] + linearAddress;
+            return switch (size) {
+                case 1 -> UNSAFE.getByte(host) & 0xFFL;
+                case 2 -> UNSAFE.getShort(host) & 0xFFFFL;
+                case 4 -> UNSAFE.getInt(host) & 0xFFFF_FFFFL;
+                default -> UNSAFE.getLong(host);
+            };
+        }
+        return mmu.readForWriteSlow(linearAddress, size);
+    }
+
     public static void write(X86Cpu cpu, long linearAddress, int size, long value) {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);

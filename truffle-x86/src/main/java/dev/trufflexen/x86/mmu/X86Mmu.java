@@ -308,6 +308,19 @@ public final class X86Mmu {
         return value;
     }
 
+    /**
+     * Slow path of the read half of a read-modify-write: the access is checked as a write first,
+     * as hardware does, so a fault reports the write bit in its error code.
+     */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    public long readForWriteSlow(long linearAddress, int size) {
+        translate(linearAddress, ACCESS_WRITE);
+        if (crossesPage(linearAddress, size)) {
+            translate((linearAddress | 0xFFF) + 1, ACCESS_WRITE);
+        }
+        return readSlow(linearAddress, size);
+    }
+
     /** Slow path of every guest write: TLB miss, page crossing, code frame or fault. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public void writeSlow(long linearAddress, int size, long value) {

@@ -25,6 +25,11 @@ public final class X86MemoryOperandNode extends X86OperandNode {
     }
 
     @Override
+    public long readForWrite(VirtualFrame frame, X86Cpu cpu) {
+        return X86GuestMemory.readForWrite(cpu, address.execute(frame, cpu), size);
+    }
+
+    @Override
     public void write(VirtualFrame frame, X86Cpu cpu, long value) {
         X86GuestMemory.write(cpu, address.execute(frame, cpu), size, value);
     }

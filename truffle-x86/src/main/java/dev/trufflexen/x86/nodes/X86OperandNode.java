@@ -25,6 +25,11 @@ public abstract class X86OperandNode extends Node {
 
     public abstract void write(VirtualFrame frame, X86Cpu cpu, long value);
 
+    /** The read of a read-modify-write; memory operands check write permission first. */
+    public long readForWrite(VirtualFrame frame, X86Cpu cpu) {
+        return read(frame, cpu);
+    }
+
     /** The memory operand's address node, or null for registers and immediates. */
     public X86AddressNode address() {
         return null;

@@ -32,10 +32,6 @@ public final class KnownDifferences {
         }
         CpuOutcome host = mismatch.host();
         CpuOutcome ours = mismatch.truffleXen();
-        if (host.vector() == 14 && ours.vector() == 14 && host.faultAddress() == ours.faultAddress()
-                && (host.errorCode() & 2) != 0 && (ours.errorCode() & 2) == 0 && mismatch.differences().size() == 1) {
-            return RMW_PAGE_FAULT;
-        }
         if (host.vector() == 14 && (host.errorCode() & 0x10) != 0 && host.faultAddress() == SelftestLayout.CODE + SelftestLayout.PAGE
                 && ours.vector() == 6) {
             return UD_BEFORE_FETCH;
@@ -56,8 +52,6 @@ public final class KnownDifferences {
     /** BT/BTS/BTR/BTC r/m, reg with a 67 prefix and a memory operand. */
     static final String BIT_OFFSET_WRAP = "BT/BTS/BTR/BTC with a 67 prefix: the register bit offset is added after the address"
             + " is truncated to 32 bits (hardware wraps the sum)";
-    /** A read-modify-write instruction faulting on a not-present page: TruffleXen reports a read. */
-    static final String RMW_PAGE_FAULT = "#PF error code of a read-modify-write access lacks the write bit";
     /** An invalid encoding running into an unmapped page: hardware fetches it all first. */
     static final String UD_BEFORE_FETCH = "#UD raised before the rest of the instruction is fetched (hardware: #PF on the fetch)";
 

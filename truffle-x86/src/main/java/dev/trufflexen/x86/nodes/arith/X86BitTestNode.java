@@ -85,7 +85,8 @@ public final class X86BitTestNode extends X86InstructionNode {
                 return old;
             }
         }
-        long value = X86GuestMemory.read(cpu, address, size);
+        long value = operation == BT ? X86GuestMemory.read(cpu, address, size)
+                : X86GuestMemory.readForWrite(cpu, address, size);
         if (operation != BT) {
             X86GuestMemory.write(cpu, address, size, modify(value, bit));
         }

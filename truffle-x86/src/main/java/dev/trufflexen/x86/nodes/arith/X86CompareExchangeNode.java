@@ -43,11 +43,11 @@ public final class X86CompareExchangeNode extends X86InstructionNode {
                     current = X86GuestMemory.loadHost(host, size);
                 } while (current == expected && !X86GuestMemory.casHost(host, size, current, replacement));
             } else {
-                current = X86GuestMemory.read(cpu, address, size);
+                current = X86GuestMemory.readForWrite(cpu, address, size);
                 X86GuestMemory.write(cpu, address, size, current == expected ? replacement : current);
             }
         } else {
-            current = destination.read(frame, cpu);
+            current = destination.readForWrite(frame, cpu);
             if (current == expected) {
                 destination.write(frame, cpu, replacement);
             } else if (destination.isMemory()) {

@@ -42,11 +42,11 @@ abstract class X86ReadModifyWriteNode extends X86InstructionNode {
                 } while (!X86GuestMemory.casHost(host, size, old, compute(old, source, carry)));
                 return old;
             }
-            long old = X86GuestMemory.read(cpu, address, size);
+            long old = X86GuestMemory.readForWrite(cpu, address, size);
             X86GuestMemory.write(cpu, address, size, compute(old, source, carry));
             return old;
         }
-        long old = destination.read(frame, cpu);
+        long old = writeBack ? destination.readForWrite(frame, cpu) : destination.read(frame, cpu);
         if (writeBack) {
             destination.write(frame, cpu, compute(old, source, carry));
         }

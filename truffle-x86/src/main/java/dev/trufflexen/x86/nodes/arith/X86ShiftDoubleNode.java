@@ -35,7 +35,7 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
             X86ZeroCountShift.execute(frame, cpu, destination, zeroExtendsOnZeroCount);
             return;
         }
-        long a = destination.read(frame, cpu);
+        long a = destination.readForWrite(frame, cpu);
         long b = source.read(frame, cpu);
         int bits = X86Sizes.bits(size);
         long mask = X86Sizes.mask(size);

@@ -46,7 +46,7 @@ public final class X86ShiftNode extends X86InstructionNode {
             X86ZeroCountShift.execute(frame, cpu, destination, zeroExtendsOnZeroCount);
             return;
         }
-        long a = destination.read(frame, cpu);
+        long a = destination.readForWrite(frame, cpu);
         int bits = X86Sizes.bits(size);
         long mask = X86Sizes.mask(size);
         long flags = X86FlagState.materialize(frame);

@@ -7,8 +7,8 @@ import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86RegisterOperandNode;
 
 /**
- * What a shift or rotate with a masked count of zero still does on hardware: it reads a memory
- * destination (and faults like any read), and writes a 32-bit register destination back, which
+ * What a shift or rotate with a masked count of zero still does on hardware: it accesses a memory
+ * destination as a read-modify-write (and faults like one, write bit included), and writes a 32-bit register destination back, which
  * clears its upper half. Flags and the value itself are unchanged.
  */
 final class X86ZeroCountShift {
@@ -20,7 +20,7 @@ final class X86ZeroCountShift {
     }
 
     static void execute(VirtualFrame frame, X86Cpu cpu, X86OperandNode destination, boolean zeroExtends) {
-        long unchanged = destination.read(frame, cpu);
+        long unchanged = destination.readForWrite(frame, cpu);
         if (zeroExtends) {
             destination.write(frame, cpu, unchanged);
         }

@@ -31,12 +31,12 @@ public final class X86ExchangeNode extends X86InstructionNode {
                     old = X86GuestMemory.loadHost(host, size);
                 } while (!X86GuestMemory.casHost(host, size, old, b));
             } else {
-                old = X86GuestMemory.read(cpu, address, size);
+                old = X86GuestMemory.readForWrite(cpu, address, size);
                 X86GuestMemory.write(cpu, address, size, b);
             }
             second.write(frame, cpu, old);
         } else {
-            long a = first.read(frame, cpu);
+            long a = first.readForWrite(frame, cpu);
             first.write(frame, cpu, b);
             second.write(frame, cpu, a);
         }
