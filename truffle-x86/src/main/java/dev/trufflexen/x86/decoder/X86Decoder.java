@@ -233,7 +233,9 @@ public final class X86Decoder {
             }
             lockable = (rule & 2) != 0;
         }
-        if (insn.hasPrefix(X86Instruction.PREFIX_LOCK) && !(lockable && insn.hasMemory)) {
+        // LOCK MOV to/from CR0 is AMD's alternative encoding of CR8; the translator decides.
+        boolean controlRegisterMove = opcode == 0x120 || opcode == 0x122;
+        if (insn.hasPrefix(X86Instruction.PREFIX_LOCK) && !(lockable && insn.hasMemory) && !controlRegisterMove) {
             undefined();
             return false;
         }

@@ -50,8 +50,14 @@ final class X86TwoByteTranslator {
             int reg = f.touch((op & 7) | ((i.rex() & 1) << 3));
             return X86Translation.next(new X86ByteSwapNode(rip, len, reg, size));
         }
+        if (op == 0x0D && i.mod() == 3) {
+            return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD)); // PREFETCH needs a memory operand
+        }
         if (op >= 0x18 && op <= 0x1F || op == 0x0D) {
             return X86Translation.next(new X86NopNode(rip, len)); // hint NOPs, prefetches, ENDBR64
+        }
+        if (op >= 0x20 && op <= 0x23 && !isExistingControlOrDebugRegister(i)) {
+            return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
         }
         switch (op) {
             case 0x05:
@@ -111,5 +117,24 @@ final class X86TwoByteTranslator {
             default:
                 return null;
         }
+    }
+
+    /**
+     * MOV to or from CR0, CR2, CR3, CR4, CR8 or DR0-DR7 is privileged (#GP(0) at CPL 3, for the
+     * platform to emulate); any other control or debug register is #UD, which the processor
+     * checks first. LOCK MOV CR0 is AMD's alternative encoding of CR8; any other LOCK-prefixed
+     * move is #UD.
+     */
+    private static boolean isExistingControlOrDebugRegister(X86Instruction i) {
+        boolean lock = i.hasPrefix(X86Instruction.PREFIX_LOCK);
+        boolean control = i.opcode() == 0x120 || i.opcode() == 0x122;
+        if (!control) {
+            return !lock && i.reg() < 8;
+        }
+        if (lock) {
+            return i.reg() == 0; // only LOCK MOV CR0 (= CR8); with REX.R or another CR it is #UD
+        }
+        int reg = i.reg();
+        return reg == 0 || reg == 2 || reg == 3 || reg == 4 || reg == 8;
     }
 }

@@ -132,7 +132,10 @@ public final class KnownDifferences {
         known("F3 0F BD", "LZCNT (F3 0F BD) runs as BSR");
 
         // Behaviour that differs from the host in an implemented instruction.
-        known("0F B9", "UD1 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it (vendor-specific)");
+        for (String prefix : new String[] {"", "F2 ", "F3 "}) {
+            known(prefix + "0F B9", "UD1 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it"
+                    + " (vendor-specific)");
+        }
         known("0F FF", "UD0 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it (vendor-specific)");
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {
             for (int group = 5; group <= 7; group++) {
@@ -144,11 +147,6 @@ public final class KnownDifferences {
         known("F3 0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
         known("F1", "INT1 (ICEBP): the host reports RIP at the instruction, TruffleXen after it (host kernel behaviour unconfirmed)");
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {
-            known(prefix + "0F 0D", "the register form of PREFETCH (0F 0D, mod 3) is #UD on hardware; TruffleXen runs a NOP");
-            known(prefix + "0F 20", "MOV from a CR that does not exist (or with LOCK) is #UD; TruffleXen raises #GP for all");
-            known(prefix + "0F 21", "MOV from a DR with REX.R (DR8-15) is #UD; TruffleXen raises #GP for all");
-            known(prefix + "0F 22", "MOV to a CR that does not exist is #UD; TruffleXen raises #GP for all");
-            known(prefix + "0F 23", "MOV to a DR with REX.R (DR8-15) is #UD; TruffleXen raises #GP for all");
             known(prefix + "0F 78", "VMREAD/EXTRQ: host #UD or SSE4a; TruffleXen #UD with a different length");
             known(prefix + "0F 79", "VMWRITE/INSERTQ: host #UD or SSE4a; TruffleXen #UD with a different length");
         }
