@@ -41,9 +41,10 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         long mask = X86Sizes.mask(size);
         long result;
         boolean carry;
-        if (n >= bits) { // only reachable for 16-bit operands, where the result is undefined
+        if (n >= bits) { // only reachable for 16-bit operands; past 16 the result is undefined
             result = left ? (b << (n - bits)) & mask : (b >>> (n - bits)) & mask;
-            carry = false;
+            // A count of exactly 16 shifts the whole destination out: CF is its last bit.
+            carry = n == bits && (left ? (a & 1) != 0 : ((a >>> (bits - 1)) & 1) != 0);
         } else if (left) {
             result = ((a << n) | (b >>> (bits - n))) & mask;
             carry = ((a >>> (bits - n)) & 1) != 0;
