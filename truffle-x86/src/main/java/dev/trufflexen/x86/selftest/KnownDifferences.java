@@ -132,6 +132,10 @@ public final class KnownDifferences {
         known("F3 0F BD", "LZCNT (F3 0F BD) runs as BSR");
 
         // Behaviour that differs from the host in an implemented instruction.
+        for (int group = 1; group <= 7; group++) {
+            known("8F /" + group, "AMD's XOP escape (8F with ModRM.reg != 0): at a page end AMD raises #UD before"
+                    + " fetching the rest, TruffleXen fetches first and reports #PF (vendor-specific)");
+        }
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {
             known(prefix + "0F B9", "UD1 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it"
                     + " (vendor-specific)");
@@ -151,5 +155,6 @@ public final class KnownDifferences {
             known(prefix + "0F 79", "VMWRITE/INSERTQ: host #UD or SSE4a; TruffleXen #UD with a different length");
         }
         known("F2 0F FF", "UD0 consumes a ModRM on the host; TruffleXen's #UD has the same vector but the case differs");
+        known("F3 0F FF", "UD0 consumes a ModRM on the host; TruffleXen's #UD has the same vector but the case differs");
     }
 }
