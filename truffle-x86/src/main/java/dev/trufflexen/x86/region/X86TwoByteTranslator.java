@@ -11,6 +11,7 @@ import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86SegmentSelectorOperandNode;
+import dev.trufflexen.x86.nodes.arith.X86BitCountNode;
 import dev.trufflexen.x86.nodes.arith.X86BitScanNode;
 import dev.trufflexen.x86.nodes.arith.X86BitTestNode;
 import dev.trufflexen.x86.nodes.arith.X86ByteSwapNode;
@@ -113,7 +114,17 @@ final class X86TwoByteTranslator {
                 return X86Translation.next(new X86MoveExtendNode(rip, len, true, f.reg(i, size), f.rm(i, op == 0xBE ? 1 : 2)));
             case 0xBC:
             case 0xBD:
+                if (i.hasPrefix(X86Instruction.PREFIX_REP)) {
+                    int count = op == 0xBC ? X86BitCountNode.TZCNT : X86BitCountNode.LZCNT;
+                    return X86Translation.next(new X86BitCountNode(rip, len, count, f.reg(i, size), f.rm(i, size)));
+                }
                 return X86Translation.next(new X86BitScanNode(rip, len, op == 0xBD, f.reg(i, size), f.rm(i, size)));
+            case 0xB8:
+                if (i.hasPrefix(X86Instruction.PREFIX_REP)) {
+                    return X86Translation.next(
+                            new X86BitCountNode(rip, len, X86BitCountNode.POPCNT, f.reg(i, size), f.rm(i, size)));
+                }
+                return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
             default:
                 return null;
         }

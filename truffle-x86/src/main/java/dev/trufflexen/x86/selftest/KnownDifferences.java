@@ -127,9 +127,6 @@ public final class KnownDifferences {
         known("E1", "LOOPE is not implemented (#UD)");
         known("E2", "LOOP is not implemented (#UD)");
         known("E3", "JRCXZ/JECXZ is not implemented (#UD)");
-        known("F3 0F B8", "POPCNT is not implemented (#UD)");
-        known("F3 0F BC", "TZCNT (F3 0F BC) runs as BSF");
-        known("F3 0F BD", "LZCNT (F3 0F BD) runs as BSR");
 
         // Behaviour that differs from the host in an implemented instruction.
         for (int group = 1; group <= 7; group++) {

@@ -24,7 +24,7 @@ import dev.trufflexen.x86.decoder.X86Instruction;
  *       masked count is 1.</li>
  *   <li>SHLD/SHRD with a non-zero count: AF; OF unless the count is 1; everything (and the
  *       destination, see {@link #undefinedDestination}) when the count exceeds the width.</li>
- *   <li>BT, BTS, BTR, BTC: OF, SF, AF, PF. BSF, BSR: CF, OF, SF, AF, PF.</li>
+ *   <li>BT, BTS, BTR, BTC: OF, SF, AF, PF. BSF, BSR: CF, OF, SF, AF, PF; TZCNT, LZCNT: OF, SF, AF, PF.</li>
  * </ul>
  * A faulting instruction changes no flags, so nothing is masked then.
  */
@@ -70,8 +70,8 @@ final class UndefinedFlags {
             }
             case 0x1A3, 0x1AB, 0x1B3, 0x1BB, 0x1BA:
                 return OF | SF | AF | PF;
-            case 0x1BC, 0x1BD:
-                return i.hasPrefix(X86Instruction.PREFIX_REP) ? 0 : CF | OF | SF | AF | PF;
+            case 0x1BC, 0x1BD: // TZCNT/LZCNT with F3 define CF and ZF only
+                return i.hasPrefix(X86Instruction.PREFIX_REP) ? OF | SF | AF | PF : CF | OF | SF | AF | PF;
             default:
                 return 0;
         }
