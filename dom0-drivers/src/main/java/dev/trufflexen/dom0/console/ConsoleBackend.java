@@ -80,9 +80,7 @@ public final class ConsoleBackend {
             return;
         }
         byte[] bytes = new byte[available];
-        for (int i = 0; i < available; i++) {
-            bytes[i] = memory.read8(page + OFF_OUT + ((cons + i) & (OUT_SIZE - 1)));
-        }
+        copyOutOfRing(page + OFF_OUT, OUT_SIZE, cons, bytes, available);
         VarHandle.releaseFence();
         memory.write32(page + OFF_OUT_CONS, prod);
         bytesOut += available;
@@ -112,12 +110,25 @@ public final class ConsoleBackend {
             return 0;
         }
         int count = Math.min(length, IN_SIZE - used);
-        for (int i = 0; i < count; i++) {
-            memory.write8(page + OFF_IN + ((prod + i) & (IN_SIZE - 1)), bytes[offset + i]);
-        }
+        copyIntoRing(page + OFF_IN, IN_SIZE, prod, bytes, offset, count);
         VarHandle.releaseFence();
         memory.write32(page + OFF_IN_PROD, prod + count);
         return count;
+    }
+
+    /** Copies {@code length} bytes starting at ring index {@code from}, in at most two pieces. */
+    private void copyOutOfRing(long ring, int size, int from, byte[] into, int length) {
+        int start = from & (size - 1);
+        int first = Math.min(length, size - start);
+        memory.copyOut(ring + start, into, 0, first);
+        memory.copyOut(ring, into, first, length - first);
+    }
+
+    private void copyIntoRing(long ring, int size, int from, byte[] bytes, int offset, int length) {
+        int start = from & (size - 1);
+        int first = Math.min(length, size - start);
+        memory.copyIn(ring + start, bytes, offset, first);
+        memory.copyIn(ring, bytes, offset + first, length - first);
     }
 
     private void disconnect(String why) {

@@ -21,13 +21,7 @@ public final class X86GuestMemory {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);
         if (mmu.readTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
-            long host = mmu.readAddends[index] + linearAddress;
-            return switch (size) {
-                case 1 -> UNSAFE.getByte(host) & 0xFFL;
-                case 2 -> UNSAFE.getShort(host) & 0xFFFFL;
-                case 4 -> UNSAFE.getInt(host) & 0xFFFF_FFFFL;
-                default -> UNSAFE.getLong(host);
-            };
+            return load(mmu.readAddends[index] + linearAddress, size);
         }
         return mmu.readSlow(linearAddress, size);
     }
@@ -40,15 +34,19 @@ public final class X86GuestMemory {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);
         if (mmu.writeTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
-            long host = mmu.writeAddends[index] + linearAddress;
-            return switch (size) {
-                case 1 -> UNSAFE.getByte(host) & 0xFFL;
-                case 2 -> UNSAFE.getShort(host) & 0xFFFFL;
-                case 4 -> UNSAFE.getInt(host) & 0xFFFF_FFFFL;
-                default -> UNSAFE.getLong(host);
-            };
+            return load(mmu.writeAddends[index] + linearAddress, size);
         }
         return mmu.readForWriteSlow(linearAddress, size);
+    }
+
+    /** A zero-extended load at a host address the TLB vouched for. */
+    private static long load(long host, int size) {
+        return switch (size) {
+            case 1 -> UNSAFE.getByte(host) & 0xFFL;
+            case 2 -> UNSAFE.getShort(host) & 0xFFFFL;
+            case 4 -> UNSAFE.getInt(host) & 0xFFFF_FFFFL;
+            default -> UNSAFE.getLong(host);
+        };
     }
 
     public static void write(X86Cpu cpu, long linearAddress, int size, long value) {
