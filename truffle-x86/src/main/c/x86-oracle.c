@@ -20,9 +20,12 @@
  *            u16 selectors cs, ss, ds, es, fs, gs, u32 pad               = 32 bytes
  *   request  (tester -> runner): u32 code_length (0xFFFFFFFF: quit), u32 code_offset,
  *            u64 regs[16] (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8..r15), u64 rflags,
- *            u8 code[64], u8 data[4096]
+ *            u8 code[64], u8 data[4096], u8 fpu[512]
  *   response (runner -> tester): u32 signal, u32 si_code, u64 trapno, u64 error_code, u64 cr2,
- *            u64 regs[16], u64 rip, u64 rflags, u8 data[4096]
+ *            u64 regs[16], u64 rip, u64 rflags, u8 data[4096], u8 fpu[512]
+ * fpu is a 64-bit FXSAVE image (x87, MXCSR, XMM0-15), loaded with FXRSTOR64 just before the
+ * case's first instruction and read back from the signal context; in the response only bytes
+ * 0-415 are meaningful (the rest is zero).
  */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
@@ -40,7 +43,10 @@
 #define DATA_PAGE 0x20000000UL
 #define PAGE 4096
 #define MAX_CODE 64
-#define VERSION 1
+#define VERSION 2
+#define FXSAVE_SIZE 512
+/* Bytes of the FXSAVE image up to the end of XMM15. */
+#define FXSAVE_USED 416
 #define QUIT 0xFFFFFFFFu
 /* CF PF AF ZF SF DF OF: the only flags a case may set. */
 #define LOADABLE_FLAGS 0xCD5UL
@@ -52,6 +58,7 @@ struct request {
     uint64_t rflags;
     uint8_t code[MAX_CODE];
     uint8_t data[PAGE];
+    uint8_t fpu[FXSAVE_SIZE];
 } __attribute__((packed));
 
 struct response {
@@ -64,14 +71,18 @@ struct response {
     uint64_t rip;
     uint64_t rflags;
     uint8_t data[PAGE];
+    uint8_t fpu[FXSAVE_SIZE];
 } __attribute__((packed));
 
-/* Read by enter_guest: registers in X86Reg order, RFLAGS, entry point. */
+/* Read by enter_guest: registers in X86Reg order, RFLAGS, entry point, FXSAVE image address. */
 struct guest_entry {
     uint64_t regs[16];
     uint64_t rflags;
     uint64_t entry;
+    uint64_t fpu;
 };
+
+static uint8_t guest_fpu[FXSAVE_SIZE] __attribute__((aligned(16)));
 
 struct guest_entry g_guest;
 static struct request request;
@@ -84,6 +95,8 @@ __asm__(
     ".text\n"
     ".globl enter_guest\n"
     "enter_guest:\n"
+    "  mov g_guest+144(%rip), %rax\n"
+    "  fxrstor64 (%rax)\n"
     "  lea g_guest+128(%rip), %rsp\n"
     "  popfq\n"
     "  mov g_guest+0(%rip), %rax\n"
@@ -119,6 +132,9 @@ static void on_signal(int signal, siginfo_t *info, void *context) {
     }
     response.rip = (uint64_t) g[REG_RIP];
     response.rflags = (uint64_t) g[REG_EFL];
+    if (uc->uc_mcontext.fpregs != NULL) {
+        memcpy(response.fpu, uc->uc_mcontext.fpregs, FXSAVE_USED);
+    }
     siglongjmp(case_return, 1);
 }
 
@@ -176,6 +192,12 @@ static void run_case(void) {
     memcpy(g_guest.regs, request.regs, sizeof g_guest.regs);
     g_guest.rflags = (request.rflags & LOADABLE_FLAGS) | 2;
     g_guest.entry = CODE_PAGE + request.code_offset;
+    memcpy(guest_fpu, request.fpu, FXSAVE_SIZE);
+    uint32_t mxcsr;
+    memcpy(&mxcsr, guest_fpu + 24, sizeof mxcsr);
+    mxcsr &= 0xFFFF; /* a reserved bit would make FXRSTOR fault in the runner itself */
+    memcpy(guest_fpu + 24, &mxcsr, sizeof mxcsr);
+    g_guest.fpu = (uint64_t) guest_fpu;
     memset(&response, 0, sizeof response);
     if (sigsetjmp(case_return, 1) == 0) {
         set_timer(200000);

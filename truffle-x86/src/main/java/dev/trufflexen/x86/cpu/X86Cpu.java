@@ -35,6 +35,7 @@ public final class X86Cpu {
     private long fsBase;
     private long gsBase;
     private long cr2;
+    private final X86FpuState fpu = new X86FpuState();
 
     private volatile boolean attention;
     private volatile Object exitReason;
@@ -65,6 +66,11 @@ public final class X86Cpu {
 
     public X86Platform platform() {
         return platform;
+    }
+
+    /** The x87, XMM and MXCSR state. */
+    public X86FpuState fpu() {
+        return fpu;
     }
 
     /** The page walker and TLB of this CPU (used by translated code). */

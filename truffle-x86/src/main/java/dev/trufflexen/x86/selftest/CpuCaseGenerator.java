@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.decoder.X86Decoder;
@@ -237,7 +238,7 @@ public final class CpuCaseGenerator {
             putLong(data, (int) (regs[X86Reg.RSP] - SelftestLayout.DATA), random.nextLong() & SelftestLayout.COMPARED_FLAGS);
         }
         long rflags = random.nextLong() & SelftestLayout.COMPARED_FLAGS;
-        return new CpuCase(number++, InstructionForm.of(code), code, offset, regs, rflags, data);
+        return new CpuCase(number++, InstructionForm.of(code), code, offset, regs, rflags, data, fpuImage());
     }
 
     private static boolean isRelativeBranch(int op) {
@@ -252,6 +253,18 @@ public final class CpuCaseGenerator {
     }
 
     /** An edge-biased 64-bit value. */
+    /** The initial x87/SSE state: FNINIT's x87 state, default MXCSR, XMM registers from {@link #value()}. */
+    private byte[] fpuImage() {
+        X86FpuState state = new X86FpuState();
+        for (int reg = 0; reg < 16; reg++) {
+            state.setXmm(reg, 0, value());
+            state.setXmm(reg, 1, value());
+        }
+        byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
+        state.saveFxsave(image, 0);
+        return image;
+    }
+
     private long value() {
         int roll = random.nextInt(100);
         if (roll < 40) {

@@ -136,6 +136,7 @@ public final class CpuDifferentialTester implements AutoCloseable {
             d.add(String.format("memory: %d bytes differ, first at 0x%x (host %02x, TruffleXen %02x)", differing,
                     SelftestLayout.DATA + firstByte, host.data()[firstByte] & 0xFF, ours.data()[firstByte] & 0xFF));
         }
+        FpuComparison.compare(host.fpu(), ours.fpu(), d);
         return d;
     }
 

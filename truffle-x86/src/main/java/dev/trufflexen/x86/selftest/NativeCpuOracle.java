@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.cpu.X86Segment;
 
 /**
@@ -28,8 +29,9 @@ public final class NativeCpuOracle implements AutoCloseable {
     public static final String BINARY_PROPERTY = "trufflexen.selftest.oracle";
     private static final int MAGIC = 0x524F5854;
     private static final int HELLO_SIZE = 32;
-    private static final int REQUEST_SIZE = 8 + 17 * 8 + SelftestLayout.MAX_CODE + SelftestLayout.PAGE;
-    private static final int RESPONSE_SIZE = 8 + 3 * 8 + 18 * 8 + SelftestLayout.PAGE;
+    private static final int VERSION = 2;
+    private static final int REQUEST_SIZE = 8 + 17 * 8 + SelftestLayout.MAX_CODE + SelftestLayout.PAGE + X86FpuState.FXSAVE_SIZE;
+    private static final int RESPONSE_SIZE = 8 + 3 * 8 + 18 * 8 + SelftestLayout.PAGE + X86FpuState.FXSAVE_SIZE;
     private static final int SIGALRM = 14;
 
     private final Path binary;
@@ -108,7 +110,11 @@ public final class NativeCpuOracle implements AutoCloseable {
         if (b.getInt() != MAGIC) {
             throw new IOException("x86-oracle at " + binary + " did not answer with its hello message");
         }
-        b.getInt();
+        int version = b.getInt();
+        if (version != VERSION) {
+            throw new IOException("x86-oracle at " + binary + " speaks protocol version " + version + ", expected " + VERSION
+                    + " (rebuild it)");
+        }
         fsBase = b.getLong();
         int[] order = {X86Segment.CS, X86Segment.SS, X86Segment.DS, X86Segment.ES, X86Segment.FS, X86Segment.GS};
         for (int segment : order) {
@@ -129,6 +135,7 @@ public final class NativeCpuOracle implements AutoCloseable {
         request.putLong(c.rflags());
         request.put(c.code()).put(new byte[SelftestLayout.MAX_CODE - c.code().length]);
         request.put(c.data());
+        request.put(c.fpu());
         try {
             out.write(request.array());
             out.flush();
@@ -151,12 +158,14 @@ public final class NativeCpuOracle implements AutoCloseable {
         long rflags = b.getLong();
         byte[] data = new byte[SelftestLayout.PAGE];
         b.get(data);
+        byte[] fpu = new byte[X86FpuState.FXSAVE_SIZE];
+        b.get(fpu);
         if (signal == SIGALRM) {
             vector = CpuOutcome.TIMEOUT;
         }
         boolean pageFault = vector == X86Fault.PF;
         boolean hasErrorCode = pageFault || vector == X86Fault.GP || vector == X86Fault.SS || vector == X86Fault.AC;
-        return new CpuOutcome(vector, hasErrorCode ? errorCode : 0, pageFault ? cr2 : 0, registers, rip, rflags, data);
+        return new CpuOutcome(vector, hasErrorCode ? errorCode : 0, pageFault ? cr2 : 0, registers, rip, rflags, data, fpu);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Rflags;
@@ -61,6 +62,7 @@ final class TruffleXenCpuRunner implements AutoCloseable {
             cpu.setReg(i, c.registers()[i]);
         }
         cpu.setRip(c.rip());
+        cpu.fpu().loadFxsave(c.fpu(), 0);
         cpu.setRflags((c.rflags() & SelftestLayout.COMPARED_FLAGS) | X86Rflags.IF);
         platform.fault = null;
         ScheduledFuture<?> timer = watchdog.schedule(() -> cpu.requestExit(TIMEOUT), TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -70,12 +72,22 @@ final class TruffleXenCpuRunner implements AutoCloseable {
         Arrays.setAll(registers, cpu::reg);
         byte[] data = new byte[SelftestLayout.PAGE];
         memory.copyOut(dataFrame << MachineMemory.PAGE_SHIFT, data, 0, SelftestLayout.PAGE);
+        byte[] fpu = new byte[X86FpuState.FXSAVE_SIZE];
+        cpu.fpu().saveFxsave(fpu, 0);
+        zeroUnusedFxsaveBytes(fpu);
         X86Fault fault = platform.fault;
         if (fault == null || reason == TIMEOUT) {
-            return new CpuOutcome(CpuOutcome.TIMEOUT, 0, 0, registers, cpu.rip(), cpu.rflags(), data);
+            return new CpuOutcome(CpuOutcome.TIMEOUT, 0, 0, registers, cpu.rip(), cpu.rflags(), data, fpu);
         }
         return new CpuOutcome(fault.vector(), fault.hasErrorCode() ? fault.errorCode() : 0,
-                fault.vector() == X86Fault.PF ? fault.faultAddress() : 0, registers, cpu.rip(), cpu.rflags(), data);
+                fault.vector() == X86Fault.PF ? fault.faultAddress() : 0, registers, cpu.rip(), cpu.rflags(), data, fpu);
+    }
+
+    /** The host reports bytes 0-415 of the image (through XMM15); the rest is zero on both sides. */
+    private static void zeroUnusedFxsaveBytes(byte[] image) {
+        Arrays.fill(image, FpuComparison.USED_BYTES, image.length, (byte) 0);
+        // MXCSR_MASK is the CPU's constant, not state.
+        Arrays.fill(image, 28, 32, (byte) 0);
     }
 
     @Override
