@@ -39,6 +39,8 @@ public final class X86Cpu {
 
     private volatile boolean attention;
     private volatile Object exitReason;
+    /** attention || exitReason != null: the one flag translated code polls at back edges. */
+    private volatile boolean stop;
 
     private final long[] traceRing;
     private int traceNext;
@@ -187,11 +189,13 @@ public final class X86Cpu {
     /** {@link #run()} returns {@code reason} at the next region exit or back edge. */
     public void requestExit(Object reason) {
         exitReason = reason == null ? "exit" : reason;
+        stop = true;
     }
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
         attention = true;
+        stop = true;
     }
 
     public boolean attentionRequested() {
@@ -200,11 +204,12 @@ public final class X86Cpu {
 
     public void clearAttention() {
         attention = false;
+        stop = attention || exitReason != null; // a request racing with this one keeps its stop
     }
 
     /** True when translated code must stop at its next back edge (exit or attention pending). */
     public boolean stopRequested() {
-        return attention || exitReason != null;
+        return stop;
     }
 
     public boolean exitRequested() {
@@ -216,6 +221,7 @@ public final class X86Cpu {
         engine.run(this);
         Object reason = exitReason;
         exitReason = null;
+        stop = attention || exitReason != null;
         return reason;
     }
 

@@ -25,6 +25,9 @@ import dev.trufflexen.x86.runtime.X86Language;
  * machine memory and calls them.
  */
 public final class X86Engine implements AutoCloseable {
+    /** System property with extra engine options for diagnostics: see {@link #diagnosticOptions()}. */
+    public static final String OPTIONS_PROPERTY = "trufflexen.engineOptions";
+
     private final Engine engine;
     private final Context context;
     private final Value dispatcher;
@@ -44,8 +47,10 @@ public final class X86Engine implements AutoCloseable {
         if (disableCompilation) {
             builder.option("engine.Compilation", "false");
         }
-        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty());
+        Map<String, String> diagnostics = diagnosticOptions();
+        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty() || !diagnostics.isEmpty());
         builder.options(engineOptions);
+        builder.options(diagnostics);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
         this.dispatcher = context.eval(Source.create(X86Language.ID, X86Language.DISPATCH));
@@ -74,6 +79,24 @@ public final class X86Engine implements AutoCloseable {
             throw new IllegalStateException(TruffleRuntimeCheck.missingCompilerMessage());
         }
         return new X86Engine(interpreterOnly, trace, engineOptions, log);
+    }
+
+    /**
+     * Engine options from system property {@value #OPTIONS_PROPERTY}, comma-separated
+     * {@code name=value} pairs (e.g. {@code engine.TraceCompilation=true,engine.TraceDeoptimizeFrame=true}):
+     * how a developer inspects compilation of a real run, e.g. through {@code TXL_JAVA_OPTS}.
+     */
+    private static Map<String, String> diagnosticOptions() {
+        String text = System.getProperty(OPTIONS_PROPERTY, "").trim();
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String pair : text.isEmpty() ? new String[0] : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(OPTIONS_PROPERTY + ": expected name=value, got '" + pair + "'");
+            }
+            options.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return options;
     }
 
     public boolean isTracing() {

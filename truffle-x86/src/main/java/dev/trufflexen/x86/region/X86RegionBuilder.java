@@ -161,7 +161,8 @@ public final class X86RegionBuilder {
                 registers[n++] = reg;
             }
         }
-        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, codeValid, cpu.engine().isTracing(), !volatileCode);
+        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, operands.frameSlotCount(), codeValid,
+                cpu.engine().isTracing(), !volatileCode);
         return new Result(root, reader.pages(), codeValid, null);
     }
 

@@ -15,6 +15,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
 
@@ -38,13 +39,16 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final Assumption codeValid;
     private final boolean tracing;
     private final long entryRip;
+    /** Frame slots: registers, flags and bookkeeping, then the memory sites' translation caches. */
+    private final int frameSlots;
     @CompilationFinal private Object osrMetadata;
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
 
-    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, Assumption codeValid, boolean tracing,
-            boolean compilable) {
-        super(language, language.regionFrameDescriptor());
+    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int frameSlots, Assumption codeValid,
+            boolean tracing, boolean compilable) {
+        super(language, X86FrameLayout.createDescriptor(frameSlots));
+        this.frameSlots = frameSlots;
         this.compilable = compilable;
         this.entryRip = entryRip;
         this.blocks = blocks;
@@ -112,13 +116,14 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
-        frame.setLongStatic(X86FrameLayout.FLAGS, cpu.rflags());
-        frame.setLongStatic(X86FrameLayout.FLAG_OP, X86FlagState.NONE);
-        frame.setLongStatic(X86FrameLayout.FLAG_RESULT, 0);
+        X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
+        for (int site = X86FrameLayout.STACK_SITE; site < frameSlots; site += X86MemorySite.SLOTS) {
+            X86MemorySite.clear(frame, site);
+        }
     }
 
     @ExplodeLoop

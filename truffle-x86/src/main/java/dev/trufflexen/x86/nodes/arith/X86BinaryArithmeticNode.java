@@ -71,10 +71,10 @@ public final class X86BinaryArithmeticNode extends X86ReadModifyWriteNode {
             carry = carryIn ? Long.compareUnsigned(a, b) <= 0 : Long.compareUnsigned(a, b) < 0;
             overflow = ((a ^ b) & (a ^ result) & sign) != 0;
         }
-        long flags = X86FlagState.withResultFlags(X86FlagState.materialize(frame), result, size);
+        long flags = X86FlagState.withResultFlags(X86FlagState.status(frame), result, size);
         flags = X86FlagState.withFlag(flags, X86Rflags.CF, carry);
         flags = X86FlagState.withFlag(flags, X86Rflags.OF, overflow);
         flags = X86FlagState.withFlag(flags, X86Rflags.AF, ((a ^ b ^ result) & 0x10) != 0);
-        X86FlagState.setMaterialized(frame, flags);
+        X86FlagState.setStatus(frame, flags);
     }
 }
