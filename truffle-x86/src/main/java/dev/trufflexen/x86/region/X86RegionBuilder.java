@@ -10,8 +10,10 @@ import com.oracle.truffle.api.Truffle;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.decoder.X86Decoder;
 import dev.trufflexen.x86.decoder.X86Instruction;
+import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
@@ -70,11 +72,15 @@ import dev.trufflexen.x86.runtime.X86Language;
  * bound ({@code engine.MaximumCompilations} counts per call target, and each rebuild is a new one).
  */
 public final class X86RegionBuilder {
-    public static final int MAX_BLOCKS = 64;
-    public static final int MAX_INSTRUCTIONS = 1000;
+    public static final int MAX_BLOCKS = 48;
+    public static final int MAX_INSTRUCTIONS = 400;
     public static final int MAX_PAGES = 8;
     /** At most this many return addresses of direct calls are tried by each RET of a region. */
     public static final int MAX_RETURN_TARGETS = 8;
+    /** At most this many entries of a jump table become targets tried inside the region. */
+    static final int MAX_TABLE_TARGETS = 32;
+    /** Jump-table entries farther than this from the jump end the table. */
+    private static final long TABLE_TARGET_DISTANCE = 1 << 20;
     private static final int[] NO_RETURN_TARGETS = new int[0];
 
     /** The result: a region, or the fault the entry instruction raised while being fetched. */
@@ -99,6 +105,8 @@ public final class X86RegionBuilder {
         boolean exitOnly;
         /** The block ends with RET. */
         boolean endsWithReturn;
+        /** For a jump through a table: the blocks of the table's entries. */
+        int[] tableTargets = NO_RETURN_TARGETS;
 
         PendingBlock(long startRip) {
             this.startRip = startRip;
@@ -152,7 +160,7 @@ public final class X86RegionBuilder {
             int target = block.kind == X86BlockNode.DYNAMIC || block.exitOnly ? X86BlockNode.EXIT : indexOf(block.targetRip);
             int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
             nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
-                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : NO_RETURN_TARGETS);
+                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets);
         }
         int mask = operands.touchedMask();
         int[] registers = new int[Integer.bitCount(mask)];
@@ -234,6 +242,7 @@ public final class X86RegionBuilder {
                 }
                 default -> {
                     block.kind = X86BlockNode.DYNAMIC;
+                    block.tableTargets = jumpTableTargets(insn);
                     return null;
                 }
             }
@@ -250,6 +259,41 @@ public final class X86RegionBuilder {
             targets[i] = blockIndex.get(returnSites.get(i));
         }
         return targets;
+    }
+
+    /**
+     * For {@code jmp [table + index*8]} with an absolute table (how compilers translate a dense
+     * {@code switch}): the blocks of the table's entries, read from guest memory now, so that a
+     * bytecode interpreter's dispatch stays inside its region. Entries are read while they look
+     * like code addresses near the jump; what is read only decides which targets are tried
+     * before leaving the region, so a wrong guess costs speed, never correctness.
+     */
+    private int[] jumpTableTargets(X86Instruction insn) {
+        boolean tableJump = insn.opcode() == 0xFF && (insn.reg() & 7) == 4 && insn.hasMemory()
+                && insn.base() == X86Instruction.NO_REGISTER && insn.index() != X86Instruction.NO_REGISTER
+                && insn.scaleShift() == 3 && insn.addressSize() == 8 && insn.segment() != X86Segment.FS
+                && insn.segment() != X86Segment.GS;
+        if (!tableJump) {
+            return NO_RETURN_TARGETS;
+        }
+        java.util.LinkedHashSet<Integer> targets = new java.util.LinkedHashSet<>();
+        long table = insn.displacement();
+        for (int entry = 0; entry < MAX_TABLE_TARGETS; entry++) {
+            long machine = cpu.mmu().probe(table + 8L * entry, X86Mmu.ACCESS_READ);
+            if (machine < 0 || (machine & 7) != 0) {
+                break;
+            }
+            long target = cpu.memory().read64(machine);
+            if (Math.abs(target - insn.rip()) > TABLE_TARGET_DISTANCE) {
+                break;
+            }
+            int index = indexOf(target);
+            if (index == X86BlockNode.EXIT) {
+                break;
+            }
+            targets.add(index);
+        }
+        return targets.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private void endWithJump(PendingBlock block, long target) {

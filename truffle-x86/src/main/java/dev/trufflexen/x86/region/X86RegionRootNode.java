@@ -147,10 +147,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
             if (block.kind == X86BlockNode.DYNAMIC) {
-                // RET to the return address of one of this region's direct calls: stay inside.
+                // RET to the return address of one of this region's direct calls, or a jump
+                // through a table to one of its entries: stay inside.
                 long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
-                for (int k = 0; k < block.returnTargets.length; k++) {
-                    int candidate = block.returnTargets[k];
+                for (int k = 0; k < block.dynamicTargets.length; k++) {
+                    int candidate = block.dynamicTargets[k];
                     if (nextRip == blocks[candidate].startRip) {
                         if (backEdgeStops(cpu)) {
                             return;
