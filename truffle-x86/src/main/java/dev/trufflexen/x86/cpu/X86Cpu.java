@@ -36,6 +36,8 @@ public final class X86Cpu {
     private long gsBase;
     private long cr2;
     private final X86FpuState fpu = new X86FpuState();
+    /** CR0.TS: x87/MMX/SSE instructions raise #NM while it is set. */
+    private boolean taskSwitched;
 
     private volatile boolean attention;
     private volatile Object exitReason;
@@ -73,6 +75,21 @@ public final class X86Cpu {
     /** The x87, XMM and MXCSR state. */
     public X86FpuState fpu() {
         return fpu;
+    }
+
+    public boolean taskSwitched() {
+        return taskSwitched;
+    }
+
+    /**
+     * Sets or clears CR0.TS (for a PV guest: fpu_taskswitch and the emulated CLTS). Called on
+     * this CPU's thread, between runs of guest code.
+     */
+    public void setTaskSwitched(boolean set) {
+        if (set) {
+            engine.noTaskSwitch().invalidate();
+        }
+        taskSwitched = set;
     }
 
     /** The page walker and TLB of this CPU (used by translated code). */

@@ -10,6 +10,9 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 
+import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.Truffle;
+
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.runtime.X86CodeCache;
@@ -32,6 +35,7 @@ public final class X86Engine implements AutoCloseable {
     private final Context context;
     private final Value dispatcher;
     private final boolean tracing;
+    private final Assumption noTaskSwitch = Truffle.getRuntime().createAssumption("no vCPU has set CR0.TS");
     private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
 
     private X86Engine(boolean interpreterOnly, boolean tracing, Map<String, String> engineOptions, OutputStream log) {
@@ -97,6 +101,11 @@ public final class X86Engine implements AutoCloseable {
             options.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return options;
+    }
+
+    /** Valid until a vCPU of this engine first sets CR0.TS: until then x87/SSE code skips the #NM check. */
+    public Assumption noTaskSwitch() {
+        return noTaskSwitch;
     }
 
     public boolean isTracing() {

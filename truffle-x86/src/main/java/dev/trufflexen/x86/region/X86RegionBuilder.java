@@ -12,11 +12,13 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.decoder.X86Decoder;
+import dev.trufflexen.x86.decoder.X86DeviceClass;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
+import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
 import dev.trufflexen.x86.nodes.control.X86ReturnNode;
 import dev.trufflexen.x86.runtime.X86Language;
@@ -313,8 +315,12 @@ public final class X86RegionBuilder {
             default -> null;
         };
         if (translation == null) {
-            // A valid instruction this CPU does not implement (SSE, x87, ...): #UD, as a CPU without the feature.
+            // A valid instruction this CPU does not implement: #UD, as a CPU without the feature.
             return X86OneByteTranslator.fault(insn, X86Fault.of(X86Fault.UD));
+        }
+        if (X86DeviceClass.usesFpu(insn)) {
+            return new X86Translation(new X86DeviceAvailableNode(translation.node(), cpu.engine().noTaskSwitch()), translation.flow(),
+                    translation.target(), translation.conditionCode());
         }
         return translation;
     }

@@ -90,6 +90,22 @@ class X86GuestProgramTest {
     }
 
     @Test
+    void fpuInstructionsRaiseDeviceNotAvailableWhileTaskSwitched() {
+        // mov eax,1; wait; hlt (WAIT checks for pending x87 exceptions: it is an x87 instruction)
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("b8010000009bf4");
+            m.cpu.setTaskSwitched(true);
+            X86Fault fault = (X86Fault) m.run();
+            assertEquals(X86Fault.NM, fault.vector());
+            assertEquals(X86TestMachine.CODE + 5, m.cpu.rip(), "#NM at the x87 instruction");
+            assertEquals(1, m.reg(RAX), "integer code before it ran");
+
+            m.cpu.setTaskSwitched(false);
+            assertEquals("halt", m.run(), "no #NM once TS is clear");
+        }
+    }
+
+    @Test
     void branchIntoAnUnmappedPageFaultsAtTheTarget() {
         // xor eax,eax; jz CODE+0x4000 (unmapped: the code window is 4 pages)
         try (X86TestMachine m = new X86TestMachine()) {
