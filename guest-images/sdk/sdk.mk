@@ -10,7 +10,7 @@
 # Output goes to $(BUILD_ROOT)/$(GUEST)/ (default guest-images/build/):
 #   $(GUEST).elf        the kernel image
 #   $(GUEST).mnemonics  the distinct instruction mnemonics it contains
-# The link step fails if any SSE/AVX/MMX/x87 register appears in the code.
+# By default the link step fails if any SSE/AVX/MMX/x87 register appears in the code.
 #
 # Floating point is opt-in, per guest: set SDK_FPU := yes before the include
 #
