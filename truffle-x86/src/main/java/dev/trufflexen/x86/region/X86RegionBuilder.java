@@ -125,12 +125,15 @@ public final class X86RegionBuilder {
     private final int maxBlocks;
     private int instructionCount;
     private boolean translationDone;
+    /** Block starts found by a first pass: a block ends where another begins. */
+    private final java.util.Set<Long> knownStarts;
 
-    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode) {
+    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts) {
         this.cpu = cpu;
         this.reader = new X86CodeReader(cpu.mmu(), MAX_PAGES);
         this.volatileCode = volatileCode;
         this.maxBlocks = volatileCode ? 1 : MAX_BLOCKS;
+        this.knownStarts = knownStarts;
     }
 
     public static Result build(X86Language language, X86Cpu cpu, long entryRip) {
@@ -143,18 +146,39 @@ public final class X86RegionBuilder {
      * rebuild instead of a big translation and a Graal compilation each time.
      */
     public static Result build(X86Language language, X86Cpu cpu, long entryRip, boolean volatileCode) {
-        return new X86RegionBuilder(cpu, volatileCode).run(language, entryRip);
+        if (volatileCode) {
+            return new X86RegionBuilder(cpu, true, java.util.Set.of()).run(language, entryRip);
+        }
+        // Two passes: the first finds where blocks start, so that the second ends every block
+        // where another begins. Otherwise a block translated before a branch to its middle was
+        // seen runs on through that target, and a loop entered through such a copy gets two
+        // entries: Graal then sees no natural loop there, and nested guest loops compile as one.
+        X86RegionBuilder discovery = new X86RegionBuilder(cpu, false, java.util.Set.of());
+        X86Fault entryFault = discovery.translateAll(entryRip);
+        if (entryFault != null) {
+            return new Result(null, List.of(), null, entryFault);
+        }
+        return new X86RegionBuilder(cpu, false, discovery.blockIndex.keySet()).run(language, entryRip);
     }
 
-    private Result run(X86Language language, long entryRip) {
+    /** Translates every block reachable from {@code entryRip} (within the caps); returns the entry's fetch fault, if any. */
+    private X86Fault translateAll(long entryRip) {
         indexOf(entryRip);
         for (int i = 0; i < blocks.size(); i++) {
             X86Fault entryFault = translateBlock(blocks.get(i), i == 0);
             if (entryFault != null) {
-                return new Result(null, List.of(), null, entryFault);
+                return entryFault;
             }
         }
         translationDone = true;
+        return null;
+    }
+
+    private Result run(X86Language language, long entryRip) {
+        X86Fault entryFault = translateAll(entryRip);
+        if (entryFault != null) {
+            return new Result(null, List.of(), null, entryFault);
+        }
         Assumption codeValid = Truffle.getRuntime().createAssumption("x86 region code unchanged");
         X86BlockNode[] nodes = new X86BlockNode[blocks.size()];
         for (int i = 0; i < nodes.length; i++) {
@@ -198,7 +222,7 @@ public final class X86RegionBuilder {
     private X86Fault translateBlock(PendingBlock block, boolean entryBlock) {
         long rip = block.startRip;
         while (true) {
-            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || instructionCount >= MAX_INSTRUCTIONS)) {
+            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || knownStarts.contains(rip) || instructionCount >= MAX_INSTRUCTIONS)) {
                 endWithJump(block, rip);
                 return null;
             }

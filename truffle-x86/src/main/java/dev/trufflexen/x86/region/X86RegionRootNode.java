@@ -1,6 +1,7 @@
 package dev.trufflexen.x86.region;
 
 import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CompilerAsserts;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
@@ -143,7 +144,16 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @ExplodeLoop(kind = ExplodeLoop.LoopExplosionKind.MERGE_EXPLODE)
     private void runBlocks(VirtualFrame frame, X86Cpu cpu, int start) {
         int index = start;
+        /*
+         * True only for the first block run: the entry block gets a copy of its own, so that a
+         * later jump to it is a loop back edge like any other. This matters for an OSR
+         * compilation, whose entry is a loop header: otherwise every loop that passes through
+         * it would share its header and nested guest loops would compile as one flat loop.
+         */
+        boolean atEntry = true;
         dispatch: while (true) {
+            CompilerAsserts.partialEvaluationConstant(index);
+            CompilerAsserts.partialEvaluationConstant(atEntry); // read, so it is part of the exploded state
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
             if (block.kind == X86BlockNode.DYNAMIC) {
@@ -164,6 +174,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             }
                         }
                         index = candidate;
+                        atEntry = false;
                         continue dispatch;
                     }
                 }
@@ -188,6 +199,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     }
                 }
                 index = block.targetIndex;
+                atEntry = false;
                 continue;
             }
             if (block.fallthroughIndex == X86BlockNode.EXIT) {
@@ -208,6 +220,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 }
             }
             index = block.fallthroughIndex;
+            atEntry = false;
             continue;
         }
     }
