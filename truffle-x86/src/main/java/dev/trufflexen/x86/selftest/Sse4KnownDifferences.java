@@ -33,5 +33,7 @@ final class Sse4KnownDifferences {
         reasons.put("66 0F 38 F6", "ADCX (ADX) is not implemented (#UD)");
         reasons.put("F3 0F 38 F6", "ADOX (ADX) is not implemented (#UD)");
         reasons.put("66 F3 0F 38 F6", "ADOX (ADX) is not implemented (#UD)");
+        reasons.put("0F 38 F9", "MOVDIRI is not implemented (#UD)");
+        reasons.put("66 0F 38 F8", "MOVDIR64B is not implemented (#UD)");
     }
 }

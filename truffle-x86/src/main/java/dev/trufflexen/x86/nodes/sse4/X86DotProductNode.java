@@ -14,9 +14,10 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * hardware. Imm8 bits 4-7 (DPPS) or 4-5 (DPPD) select which products take part (the others
  * are +0.0, and are not computed); each product is rounded, then DPPS sums products 0+1 and
  * 2+3 and adds those two sums, DPPD adds its two products, each sum rounded. Imm8 bits 0-3
- * (0-1) choose which elements receive the sum; the others are +0.0. Flags of every step are
- * accumulated; with any unmasked one, the destination is unchanged and #XM is raised. Rare
- * enough to run behind a boundary on {@link X86SoftFloat}.
+ * (0-1) choose which elements receive the sum; the others are +0.0. Each step (products, then
+ * each level of sums) reports exceptions as one packed operation ({@link #endStage}); an
+ * unmasked one leaves the destination unchanged and raises #XM. Rare enough to run behind a
+ * boundary on {@link X86SoftFloat}.
  */
 public final class X86DotProductNode extends X86XmmSourceNode {
     private final boolean isDouble;
@@ -47,14 +48,19 @@ public final class X86DotProductNode extends X86XmmSourceNode {
         long[] xmm = fpu.xmmArray();
         long d0 = xmm[destination * 2];
         long d1 = xmm[destination * 2 + 1];
-        int mxcsr = fpu.mxcsr();
-        X86SoftFloat arithmetic = new X86SoftFloat(isDouble, mxcsr);
+        X86SoftFloat arithmetic = new X86SoftFloat(isDouble, fpu.mxcsr());
         long r0;
         long r1;
         if (isDouble) {
             long p0 = (control & 0x10) != 0 ? arithmetic.multiply(d0, s0) : 0;
             long p1 = (control & 0x20) != 0 ? arithmetic.multiply(d1, s1) : 0;
+            if (!endStage(fpu, arithmetic)) {
+                return false;
+            }
             long sum = arithmetic.add(p0, p1);
+            if (!endStage(fpu, arithmetic)) {
+                return false;
+            }
             r0 = (control & 1) != 0 ? sum : 0;
             r1 = (control & 2) != 0 ? sum : 0;
         } else {
@@ -64,9 +70,18 @@ public final class X86DotProductNode extends X86XmmSourceNode {
                 long s = (i < 2 ? s0 : s1) >>> ((i & 1) * 32) & 0xFFFF_FFFFL;
                 products[i] = (control & (0x10 << i)) != 0 ? arithmetic.multiply(d, s) : 0;
             }
+            if (!endStage(fpu, arithmetic)) {
+                return false;
+            }
             long low = arithmetic.add(products[0], products[1]);
             long high = arithmetic.add(products[2], products[3]);
+            if (!endStage(fpu, arithmetic)) {
+                return false;
+            }
             long sum = arithmetic.add(low, high);
+            if (!endStage(fpu, arithmetic)) {
+                return false;
+            }
             long[] lanes = new long[4];
             for (int i = 0; i < 4; i++) {
                 lanes[i] = (control & (1 << i)) != 0 ? sum : 0;
@@ -74,13 +89,27 @@ public final class X86DotProductNode extends X86XmmSourceNode {
             r0 = lanes[0] | lanes[1] << 32;
             r1 = lanes[2] | lanes[3] << 32;
         }
-        int flags = arithmetic.flags;
-        fpu.setMxcsr(mxcsr | flags);
-        if ((flags & ~(mxcsr >> 7) & 0x3F) != 0) {
-            return false;
-        }
         xmm[destination * 2] = r0;
         xmm[destination * 2 + 1] = r1;
         return true;
+    }
+
+    /**
+     * Ends one step (the products, or one level of sums) as a packed operation does: an unmasked
+     * pre-computation exception (invalid, denormal) records only those flags; otherwise all the
+     * step's flags are recorded, and any unmasked one stops the instruction. False to stop.
+     */
+    private static boolean endStage(X86FpuState fpu, X86SoftFloat arithmetic) {
+        int mxcsr = fpu.mxcsr();
+        int unmasked = ~(mxcsr >> 7) & 0x3F;
+        int flags = arithmetic.flags;
+        arithmetic.flags = 0;
+        int pre = flags & (X86SoftFloat.INVALID | X86SoftFloat.DENORMAL);
+        if ((pre & unmasked) != 0) {
+            fpu.setMxcsr(mxcsr | pre);
+            return false;
+        }
+        fpu.setMxcsr(mxcsr | flags);
+        return (flags & unmasked) == 0;
     }
 }
