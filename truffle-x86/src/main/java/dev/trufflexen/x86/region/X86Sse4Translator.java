@@ -2,6 +2,7 @@ package dev.trufflexen.x86.region;
 
 import static dev.trufflexen.x86.nodes.sse4.X86PackedIntegerOps.*;
 
+import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
@@ -36,6 +37,10 @@ final class X86Sse4Translator {
         if (!i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE) || i.hasPrefix(X86Instruction.PREFIX_REP)
                 || i.hasPrefix(X86Instruction.PREFIX_REPNE)) {
             return null;
+        }
+        if (!threeByteImmediate && op == 0x82 && i.hasMemory()) {
+            // INVPCID: privileged, #GP(0) at CPL 3 for the platform to emulate (its register form is #UD).
+            return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
         }
         X86InstructionNode node = threeByteImmediate ? withImmediate(i, f, op) : withoutImmediate(i, f, op);
         return node == null ? null : X86Translation.next(node);
