@@ -230,8 +230,10 @@ final class X86SoftFloat {
         long n = roundAt(sign, sig, e, sticky, quantum);
         boolean inexact = lastInexact;
         boolean tiny = false;
+        boolean unboundedInexact = inexact;
         if (valueExponent < minExponent) {
             long unbounded = roundAt(sign, sig, e, sticky, valueExponent - (precision - 1));
+            unboundedInexact = lastInexact;
             tiny = !(unbounded == (1L << precision) && valueExponent + 1 >= minExponent);
         }
         if (n == (1L << precision)) {
@@ -249,7 +251,12 @@ final class X86SoftFloat {
                 flags |= UNDERFLOW | PRECISION;
                 return zero(sign);
             }
-            if (!underflowMasked || inexact) {
+            if (!underflowMasked) {
+                // The instruction stops; precision is judged on the result with an unbounded exponent.
+                flags |= unboundedInexact ? UNDERFLOW | PRECISION : UNDERFLOW;
+                return zero(sign) | (long) biased << fractionBits | (n & fractionMask);
+            }
+            if (inexact) {
                 flags |= UNDERFLOW;
             }
         }
