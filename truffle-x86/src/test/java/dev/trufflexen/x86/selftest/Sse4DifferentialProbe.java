@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A differential run sized by system properties (trufflexen.probe.cases, trufflexen.probe.seed,
- * trufflexen.probe.filter) that prints every failing form matching the filter with one
+ * trufflexen.probe.filter, a regular expression) that prints every failing form matching the filter with one
  * reproducer, and the totals. Does nothing unless trufflexen.probe.cases is set.
  */
 class Sse4DifferentialProbe {
@@ -17,7 +17,7 @@ class Sse4DifferentialProbe {
         int cases = Integer.getInteger("trufflexen.probe.cases", 0);
         assumeTrue(cases > 0 && NativeCpuOracle.supported());
         long seed = Long.getLong("trufflexen.probe.seed", 1);
-        String filter = System.getProperty("trufflexen.probe.filter", "0F 3");
+        java.util.regex.Pattern filter = java.util.regex.Pattern.compile(System.getProperty("trufflexen.probe.filter", "0F 3[8A] "));
         CpuSelftestSummary summary;
         try (CpuDifferentialTester tester = new CpuDifferentialTester()) {
             summary = tester.run(cases, seed, 0, null);
@@ -27,7 +27,7 @@ class Sse4DifferentialProbe {
         int matchingFailed = 0;
         for (Map.Entry<String, CpuSelftestSummary.FormCount> e : summary.forms().entrySet()) {
             CpuSelftestSummary.FormCount count = e.getValue();
-            if (!e.getKey().contains(filter)) {
+            if (!filter.matcher(e.getKey()).find()) {
                 continue;
             }
             matchingForms++;

@@ -74,7 +74,14 @@ class Sse4FocusedSweep {
             regs[r] = random.nextInt(100) < 50 ? random.nextInt(40) - 20 : random.nextLong();
         }
         regs[X86Reg.RSP] = SelftestLayout.DATA + 0x800;
-        regs[X86Reg.RBX] = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 32) & ~15);
+        int place = random.nextInt(100);
+        if (place < 10) {
+            regs[X86Reg.RBX] = SelftestLayout.DATA + SelftestLayout.PAGE - 1 - random.nextInt(16); // runs into the unmapped page
+        } else if (place < 15) {
+            regs[X86Reg.RBX] = SelftestLayout.DATA - 1 - random.nextInt(16); // starts in the unmapped page below
+        } else {
+            regs[X86Reg.RBX] = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 32) & ~15);
+        }
         int rex = 0x40 | random.nextInt(16) & 0xC; // REX.W and REX.R only: rm stays RBX or XMM3
         boolean memory = random.nextInt(100) < 30;
         int modrm = memory ? random.nextInt(8) << 3 | 3 : 0xC0 | random.nextInt(64);
