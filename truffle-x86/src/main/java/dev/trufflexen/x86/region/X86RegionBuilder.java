@@ -336,7 +336,7 @@ public final class X86RegionBuilder {
         X86Translation translation = switch (map) {
             case 0 -> X86OneByteTranslator.translate(insn, operands);
             case 1 -> X86TwoByteTranslator.translate(insn, operands);
-            default -> null;
+            default -> X86Sse4Translator.translate(insn, operands);
         };
         if (translation == null) {
             // A valid instruction this CPU does not implement: #UD, as a CPU without the feature.
