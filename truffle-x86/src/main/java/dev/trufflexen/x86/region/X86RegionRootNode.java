@@ -77,6 +77,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             copyOut(frame, cpu);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
         } catch (X86ExitException exit) {
+            if (exit.kind() == X86ExitException.PLATFORM_TOOK_OVER) {
+                return Boolean.TRUE;
+            }
             copyOut(frame, cpu);
             cpu.setRip(exit.atCurrentInstruction() ? frame.getLongStatic(X86FrameLayout.CURRENT_RIP) : exit.resumeRip());
             if (exit.kind() != X86ExitException.RESUME) {
