@@ -147,16 +147,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @ExplodeLoop(kind = ExplodeLoop.LoopExplosionKind.MERGE_EXPLODE)
     private void runBlocks(VirtualFrame frame, X86Cpu cpu, int start) {
         int index = start;
-        /*
-         * True only for the first block run: the entry block gets a copy of its own, so that a
-         * later jump to it is a loop back edge like any other. This matters for an OSR
-         * compilation, whose entry is a loop header: otherwise every loop that passes through
-         * it would share its header and nested guest loops would compile as one flat loop.
-         */
-        boolean atEntry = true;
         dispatch: while (true) {
             CompilerAsserts.partialEvaluationConstant(index);
-            CompilerAsserts.partialEvaluationConstant(atEntry); // read, so it is part of the exploded state
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
             if (block.kind == X86BlockNode.DYNAMIC) {
@@ -177,7 +169,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             }
                         }
                         index = candidate;
-                        atEntry = false;
                         continue dispatch;
                     }
                 }
@@ -202,7 +193,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     }
                 }
                 index = block.targetIndex;
-                atEntry = false;
                 continue;
             }
             if (block.fallthroughIndex == X86BlockNode.EXIT) {
@@ -223,7 +213,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 }
             }
             index = block.fallthroughIndex;
-            atEntry = false;
             continue;
         }
     }
