@@ -22,8 +22,9 @@ import dev.trufflexen.x86.cpu.X86Rflags;
  * two sources, and every flag nobody reads disappears.
  *
  * <p>Multiplies and shifts record {@link #RESULT}: the result plus the CF/OF/AF bits they
- * compute anyway. Rotates record {@link #ROTATE}. Instructions with other flag rules (ADC/SBB, bit tests)
- * compute the six status flags eagerly and store them with op {@link #NONE} ({@link #setStatus}:
+ * compute anyway. Rotates record {@link #ROTATE}; ADC and SBB record {@link #ADC} and
+ * {@link #SBB}. Instructions with other flag rules (bit tests, bit scans) compute the six
+ * status flags eagerly and store them with op {@link #NONE} ({@link #setStatus}:
  * the status bits then live in the result slot). The other RFLAGS bits (DF, IF, ...) live apart
  * in the {@code FLAGS} slot and only change with POPF and the flag-control instructions
  * ({@link #setMaterialized}). Keeping the two apart matters for speed: an eager producer's
@@ -46,6 +47,14 @@ public final class X86FlagState {
     public static final int RESULT = 6;
     /** Rotates: CF and OF in the first source slot; SF, ZF, AF, PF from the state in FLAG_PREVIOUS. */
     public static final int ROTATE = 7;
+    /**
+     * ADC and SBB: as ADD and SUB, with the carry-in folded into the result. The carry-out
+     * needs no extra slot: for ADC, result == src1 only if src2 + carry-in wrapped to zero, so
+     * CF = result < src1 || (result == src1 && src2 != 0); for SBB, CF = src1 < src2 ||
+     * (src1 == src2 && result != 0).
+     */
+    public static final int ADC = 8;
+    public static final int SBB = 9;
 
     private X86FlagState() {
     }
@@ -145,6 +154,16 @@ public final class X86FlagState {
                 return frame.getLongStatic(state + 3) != 0;
             case RESULT:
                 return (frame.getLongStatic(state + 2) & X86Rflags.CF) != 0;
+            case ADC: {
+                long result = frame.getLongStatic(state + 1);
+                long src1 = frame.getLongStatic(state + 2);
+                return Long.compareUnsigned(result, src1) < 0 || result == src1 && frame.getLongStatic(state + 3) != 0;
+            }
+            case SBB: {
+                long src1 = frame.getLongStatic(state + 2);
+                long src2 = frame.getLongStatic(state + 3);
+                return Long.compareUnsigned(src1, src2) < 0 || src1 == src2 && frame.getLongStatic(state + 1) != 0;
+            }
             default:
                 return (frame.getLongStatic(state + 1) & X86Rflags.CF) != 0;
         }
@@ -168,6 +187,8 @@ public final class X86FlagState {
         switch (op >> 2) {
             case ADD:
             case SUB:
+            case ADC:
+            case SBB:
                 return ((result ^ src1 ^ frame.getLongStatic(state + 3)) & 0x10) != 0;
             case INC:
             case DEC:
@@ -185,8 +206,10 @@ public final class X86FlagState {
         long src1 = frame.getLongStatic(state + 2);
         switch (op >> 2) {
             case ADD:
+            case ADC:
                 return ((src1 ^ result) & (frame.getLongStatic(state + 3) ^ result) & signBit) != 0;
             case SUB:
+            case SBB:
                 return ((src1 ^ frame.getLongStatic(state + 3)) & (src1 ^ result) & signBit) != 0;
             case INC:
                 return result == signBit;
