@@ -84,6 +84,23 @@ public final class X86FpuState {
         mxcsr = value & MXCSR_WRITABLE;
     }
 
+    /**
+     * SIMD floating-point exception flags (MXCSR bits 0-5) detected by the instruction being
+     * executed, before they are committed to MXCSR (or raise #XM if unmasked).
+     */
+    private int pendingSimdExceptions;
+
+    public void raiseSimdExceptions(int flags) {
+        pendingSimdExceptions |= flags;
+    }
+
+    /** The pending SIMD exception flags, cleared. */
+    public int takeSimdExceptions() {
+        int flags = pendingSimdExceptions;
+        pendingSimdExceptions = 0;
+        return flags;
+    }
+
     // x87.
 
     public int controlWord() {

@@ -44,13 +44,17 @@ public final class CpuCaseGenerator {
     private final long fsBase;
     private final int[] oneByte;
     private final int[] twoByte;
+    private final SseCaseValues sse;
     private long number;
+    /** The data-page address the memory operand was aimed at, or -1. */
+    private long aimedTarget;
 
     public CpuCaseGenerator(long seed, long fsBase) {
         this.random = new SplittableRandom(seed);
         this.fsBase = fsBase;
         this.oneByte = candidates(0x00, 0xFF, EXCLUDED_ONE_BYTE, true);
         this.twoByte = candidates(0x00, 0xFF, EXCLUDED_TWO_BYTE, false);
+        this.sse = new SseCaseValues(random);
     }
 
     private static int[] candidates(int from, int to, int[] excluded, boolean oneByteMap) {
@@ -89,7 +93,25 @@ public final class CpuCaseGenerator {
         }
     }
 
+    /** LDMXCSR and FXRSTOR load a valid MXCSR (and FXRSTOR a plausible control word) most of the time. */
+    private void sseControlData(int opcode, byte[] code, byte[] data) {
+        if (opcode != 0x1AE || aimedTarget < 0 || random.nextInt(100) >= 85) {
+            return;
+        }
+        X86Instruction insn = X86Decoder.decode(code, 0, SelftestLayout.CODE);
+        int group = insn.reg() & 7;
+        int at = (int) (aimedTarget - SelftestLayout.DATA);
+        if (group == 2) {
+            putInt(data, at, sse.mxcsr());
+        } else if (group == 1 && at + 512 <= data.length) {
+            putInt(data, at + 24, sse.mxcsr());
+            data[at] = 0x7F;
+            data[at + 1] = 0x03;
+        }
+    }
+
     private CpuCase attempt() {
+        aimedTarget = -1;
         long[] regs = new long[X86Reg.COUNT];
         for (int r = 0; r < X86Reg.COUNT; r++) {
             regs[r] = value();
@@ -127,7 +149,11 @@ public final class CpuCaseGenerator {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int segmentPosition = -1;
+        boolean sseOpcode = InstructionForm.isSseOpcode(opcode) || opcode == 0x1AE || opcode == 0x1C3;
         int prefixCount = random.nextInt(100) < 40 ? 0 : 1 + random.nextInt(3);
+        if (sseOpcode && random.nextInt(100) < 75) {
+            prefixCount = random.nextInt(100) < 80 ? 0 : 1;
+        }
         for (int p = 0; p < prefixCount; p++) {
             int roll = random.nextInt(100);
             int prefix;
@@ -155,6 +181,12 @@ public final class CpuCaseGenerator {
                 segmentPosition = out.size();
             }
             out.write(prefix);
+        }
+        if (sseOpcode && prefixCount <= 1) {
+            int mandatory = random.nextInt(4);
+            if (mandatory > 0) {
+                out.write(new int[] {0, 0x66, 0xF3, 0xF2}[mandatory]);
+            }
         }
         if (random.nextInt(100) < 50) {
             out.write(0x40 | random.nextInt(16));
@@ -229,6 +261,10 @@ public final class CpuCaseGenerator {
         }
         byte[] data = new byte[SelftestLayout.PAGE];
         random.nextBytes(data);
+        if (sseOpcode) {
+            sse.fillData(data);
+            sseControlData(opcode, code, data);
+        }
         for (int slot = 0; slot < SelftestLayout.PAGE; slot += 8) {
             if (random.nextInt(8) == 0) {
                 putLong(data, slot, SelftestLayout.CODE + random.nextInt(SelftestLayout.PAGE));
@@ -257,9 +293,10 @@ public final class CpuCaseGenerator {
     private byte[] fpuImage() {
         X86FpuState state = new X86FpuState();
         for (int reg = 0; reg < 16; reg++) {
-            state.setXmm(reg, 0, value());
-            state.setXmm(reg, 1, value());
+            state.setXmm(reg, 0, sse.quadword(value()));
+            state.setXmm(reg, 1, sse.quadword(value()));
         }
+        state.setMxcsr(sse.mxcsr());
         byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
         state.saveFxsave(image, 0);
         return image;
@@ -291,7 +328,11 @@ public final class CpuCaseGenerator {
             return true;
         }
         long segmentBase = segmentBase(insn.segment());
-        long target = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 64) & (random.nextBoolean() ? ~15 : ~0));
+        long target = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 64) & (random.nextInt(100) < 70 ? ~15 : ~0));
+        if (insn.opcode() == 0x1AE && insn.hasMemory() && (insn.reg() & 7) <= 1 && random.nextInt(100) < 90) {
+            target = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 512) & ~15);
+        }
+        aimedTarget = target;
         int op = insn.opcode();
         if (op >= 0xA0 && op <= 0xA3) {
             if (fs && insn.addressSize() == 4) {

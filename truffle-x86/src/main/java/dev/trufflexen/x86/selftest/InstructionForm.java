@@ -5,7 +5,8 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
 /**
  * The name under which the tester counts cases and mismatches: the opcode in hex, with its map
  * escape ({@code 0F AF}, {@code 0F 38 00}), the F2/F3 prefix that selects a different 0F-map
- * instruction ({@code F3 0F BC} is TZCNT, not BSF), the ModRM.reg of group opcodes
+ * instruction ({@code F3 0F BC} is TZCNT, not BSF) or, on the SSE opcodes, the 66 prefix
+ * ({@code 66 0F 58} is ADDPD, {@code 0F 58} ADDPS), the ModRM.reg of group opcodes
  * ({@code F7 /6}) and, where register and memory forms are different instructions, {@code reg}
  * or {@code mem} ({@code 0F AE /7 mem}). Computed from raw bytes, so it names invalid encodings
  * too.
@@ -17,10 +18,13 @@ public final class InstructionForm {
     public static String of(byte[] code) {
         int i = 0;
         int mandatory = 0;
+        boolean operandSize = false;
         while (i < code.length) {
             int b = code[i] & 0xFF;
             if (b == 0xF2 || b == 0xF3) {
                 mandatory = b;
+            } else if (b == 0x66) {
+                operandSize = true;
             } else if (!(b == 0x66 || b == 0x67 || b == 0xF0 || b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E
                     || b == 0x64 || b == 0x65 || (b >= 0x40 && b <= 0x4F))) {
                 break;
@@ -41,6 +45,8 @@ public final class InstructionForm {
             }
             if (mandatory != 0) {
                 key.append(String.format("%02X ", mandatory));
+            } else if (operandSize && isSseOpcode(opcode)) {
+                key.append("66 ");
             }
         }
         key.append(name(opcode));
@@ -62,6 +68,13 @@ public final class InstructionForm {
             }
         }
         return key.toString();
+    }
+
+    /** 0F-map opcodes where 66 is a mandatory prefix selecting another SSE instruction. */
+    static boolean isSseOpcode(int opcode) {
+        int op = opcode & 0xFF;
+        return opcode >= 0x100 && opcode < 0x200 && (op >= 0x10 && op <= 0x17 || op >= 0x28 && op <= 0x2F
+                || op >= 0x50 && op <= 0x7F || op >= 0xC2 && op <= 0xC6 || op >= 0xD0 && op <= 0xFE);
     }
 
     /** {@code 8B}, {@code 0F AF}, {@code 0F 38 F0}. */

@@ -1,0 +1,41 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.runtime.X86ExitException;
+
+/** 16-byte guest memory accesses of SSE instructions: alignment checks and all-or-nothing page checks. */
+public final class X86SseMemory {
+    private X86SseMemory() {
+    }
+
+    public static X86ExitException generalProtection() {
+        return X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+    }
+
+    /** #GP(0) unless {@code linear} is 16-byte aligned (the aligned forms: MOVAPS, MOVDQA, most packed operands). */
+    public static void checkAligned(long linear) {
+        if ((linear & 15) != 0) {
+            throw generalProtection();
+        }
+    }
+
+    /** When a 16-byte read crosses a page, both pages are checked before anything is read. */
+    public static void probeRead16(X86Cpu cpu, long linear) {
+        if ((linear & 0xFFF) > 0xFF0) {
+            X86GuestMemory.read(cpu, linear, 1);
+            X86GuestMemory.read(cpu, (linear | 0xFFF) + 1, 1);
+        }
+    }
+
+    /** Writes 16 bytes; when they cross a page, both pages are checked for writing first. */
+    public static void write16(X86Cpu cpu, long linear, long low, long high) {
+        if ((linear & 0xFFF) > 0xFF0) {
+            X86GuestMemory.readForWrite(cpu, linear, 1);
+            X86GuestMemory.readForWrite(cpu, (linear | 0xFFF) + 1, 1);
+        }
+        X86GuestMemory.write(cpu, linear, 8, low);
+        X86GuestMemory.write(cpu, linear + 8, 8, high);
+    }
+}
