@@ -45,6 +45,8 @@ public final class CpuCaseGenerator {
     private final int[] oneByte;
     private final int[] twoByte;
     private final SseCaseValues sse;
+    /** The 0F-map SSE opcodes, chosen for half of the 0F-map cases. */
+    private final int[] sseTwoByte;
     private long number;
     /** The data-page address the memory operand was aimed at, or -1. */
     private long aimedTarget;
@@ -55,6 +57,8 @@ public final class CpuCaseGenerator {
         this.oneByte = candidates(0x00, 0xFF, EXCLUDED_ONE_BYTE, true);
         this.twoByte = candidates(0x00, 0xFF, EXCLUDED_TWO_BYTE, false);
         this.sse = new SseCaseValues(random);
+        this.sseTwoByte = java.util.Arrays.stream(twoByte).filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3)
+                .toArray();
     }
 
     private static int[] candidates(int from, int to, int[] excluded, boolean oneByteMap) {
@@ -134,7 +138,7 @@ public final class CpuCaseGenerator {
             opcode = oneByte[random.nextInt(oneByte.length)];
             escape = new byte[0];
         } else if (map < 90) {
-            int second = twoByte[random.nextInt(twoByte.length)];
+            int second = random.nextInt(100) < 50 ? sseTwoByte[random.nextInt(sseTwoByte.length)] : twoByte[random.nextInt(twoByte.length)];
             opcode = 0x100 | second;
             escape = new byte[] {0x0F, (byte) second};
         } else {

@@ -45,8 +45,8 @@ public final class X86FxsaveNode extends X86InstructionNode {
 
     @TruffleBoundary
     private void save(X86Cpu cpu, long linear) {
+        X86GuestMemory.readForWrite(cpu, linear + X86FpuState.FXSAVE_SIZE - 1, 1); // the end first, as the host does
         X86GuestMemory.readForWrite(cpu, linear, 1);
-        X86GuestMemory.readForWrite(cpu, linear + WRITTEN_BYTES - 1, 1);
         X86FpuState fpu = cpu.fpu();
         byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
         fpu.saveFxsave(image, 0);
@@ -63,8 +63,8 @@ public final class X86FxsaveNode extends X86InstructionNode {
 
     @TruffleBoundary
     private void restore(X86Cpu cpu, long linear) {
+        X86GuestMemory.read(cpu, linear + X86FpuState.FXSAVE_SIZE - 1, 1); // the end first, as the host does
         X86GuestMemory.read(cpu, linear, 1);
-        X86GuestMemory.read(cpu, linear + WRITTEN_BYTES - 1, 1);
         byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
         for (int i = 0; i < WRITTEN_BYTES; i += 8) {
             long value = X86GuestMemory.read(cpu, linear + i, 8);
@@ -80,7 +80,12 @@ public final class X86FxsaveNode extends X86InstructionNode {
             java.util.Arrays.fill(image, 12, 16, (byte) 0);
             java.util.Arrays.fill(image, 20, 24, (byte) 0);
         }
-        cpu.fpu().loadFxsave(image, 0);
+        X86FpuState fpu = cpu.fpu();
+        fpu.loadFxsave(image, 0);
+        // ES and B (status bits 7 and 15) follow from the loaded exception flags and masks.
+        int status = fpu.statusWord();
+        boolean pending = (status & ~fpu.controlWord() & 0x3F) != 0;
+        fpu.setStatusWord((status & ~0x8080) | (pending ? 0x8080 : 0));
     }
 
     private static long getLong(byte[] b, int at) {

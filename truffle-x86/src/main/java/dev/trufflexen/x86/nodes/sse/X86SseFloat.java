@@ -82,9 +82,13 @@ public final class X86SseFloat {
             fpu.raiseSimdExceptions(IE);
             return f.defaultNaN;
         }
+        boolean negative = f.isNegative(a) != f.isNegative(b);
+        if (operation == DIV && !infA && f.isZero(flushDenormal(f, b, mxcsr)) && !f.isZero(flushDenormal(f, a, mxcsr))) {
+            fpu.raiseSimdExceptions(ZE); // a denormal dividend does not report DE here
+            return f.infinity(negative);
+        }
         a = operand(f, a, mxcsr, fpu);
         b = operand(f, b, mxcsr, fpu);
-        boolean negative = f.isNegative(a) != f.isNegative(b);
         if (infA || infB) {
             switch (operation) {
                 case ADD:
@@ -96,10 +100,6 @@ public final class X86SseFloat {
                 default:
                     return infA ? f.infinity(negative) : f.zero(negative);
             }
-        }
-        if (operation == DIV && f.isZero(b) && !f.isZero(a)) {
-            fpu.raiseSimdExceptions(ZE);
-            return f.infinity(negative);
         }
         if (X86SseRounding.roundingMode(mxcsr) == X86SseRounding.ROUND_NEAREST) {
             long fast = f == X86FloatFormat.SINGLE ? fastSingle(operation, a, b, fpu) : fastDouble(operation, a, b, fpu);
@@ -242,7 +242,7 @@ public final class X86SseFloat {
     private static long minMax(boolean min, X86FloatFormat f, long a, long b, int mxcsr, X86FpuState fpu) {
         if (f.isNaN(a) || f.isNaN(b)) {
             fpu.raiseSimdExceptions(IE);
-            return b;
+            return flushDenormal(f, b, mxcsr);
         }
         long x = operand(f, a, mxcsr, fpu);
         long y = operand(f, b, mxcsr, fpu);

@@ -2,6 +2,7 @@ package dev.trufflexen.x86.nodes.sse;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
@@ -14,9 +15,19 @@ public final class X86SseMemory {
         return X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
     }
 
-    /** #GP(0) unless {@code linear} is 16-byte aligned (the aligned forms: MOVAPS, MOVDQA, most packed operands). */
+    /** #GP(0) unless {@code linear} is 16-byte aligned (FXSAVE, FXRSTOR, the non-temporal stores). */
     public static void checkAligned(long linear) {
         if ((linear & 15) != 0) {
+            throw generalProtection();
+        }
+    }
+
+    /**
+     * The alignment check of the aligned SSE forms (MOVAPS, MOVDQA, most packed operands): #GP(0)
+     * unless {@code linear} is 16-byte aligned or MXCSR.MM (AMD's misaligned SSE mode) is set.
+     */
+    public static void checkAligned(X86Cpu cpu, long linear) {
+        if ((linear & 15) != 0 && (cpu.fpu().mxcsr() & X86FpuState.MXCSR_MISALIGNED_MASK) == 0) {
             throw generalProtection();
         }
     }

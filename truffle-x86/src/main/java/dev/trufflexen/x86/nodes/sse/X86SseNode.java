@@ -41,7 +41,7 @@ public abstract class X86SseNode extends X86InstructionNode {
         }
         long linear = address.execute(frame, cpu);
         if (aligned) {
-            X86SseMemory.checkAligned(linear);
+            X86SseMemory.checkAligned(cpu, linear);
         }
         if (memorySize == 16) {
             X86SseMemory.probeRead16(cpu, linear);

@@ -116,6 +116,11 @@ final class X86SseRounding {
         if (leading >= f.minExponent) {
             boolean inexact = (unbounded & 1) != 0;
             if (leading > f.maxExponent) {
+                if ((mxcsr & 0x400) == 0) {
+                    // Unmasked: #XM without a result; PE reports the inexactness of the (scaled) full-precision result.
+                    fpu.raiseSimdExceptions(X86SseFloat.OE | (inexact ? X86SseFloat.PE : 0));
+                    return sign | f.exponentMask;
+                }
                 fpu.raiseSimdExceptions(X86SseFloat.OE | X86SseFloat.PE);
                 boolean toInfinity = mode == ROUND_NEAREST || mode == ROUND_UP && !negative || mode == ROUND_DOWN && negative;
                 return sign | (toInfinity ? f.exponentMask : f.largestFinite);
@@ -139,7 +144,8 @@ final class X86SseRounding {
         }
         boolean underflowMasked = (mxcsr & 0x800) != 0;
         if (!underflowMasked) {
-            fpu.raiseSimdExceptions(X86SseFloat.UE | (inexact ? X86SseFloat.PE : 0));
+            // Unmasked: #XM without a result; PE reports the inexactness of the (scaled) full-precision result.
+            fpu.raiseSimdExceptions(X86SseFloat.UE | ((unbounded & 1) != 0 ? X86SseFloat.PE : 0));
             return sign | denormal;
         }
         if ((mxcsr & X86SseFloat.FLUSH_TO_ZERO) != 0) {

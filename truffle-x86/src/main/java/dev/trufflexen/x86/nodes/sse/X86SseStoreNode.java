@@ -36,7 +36,7 @@ public final class X86SseStoreNode extends X86InstructionNode {
         long[] x = cpu.fpu().xmmArray();
         long linear = address.execute(frame, cpu);
         if (aligned) {
-            X86SseMemory.checkAligned(linear);
+            X86SseMemory.checkAligned(cpu, linear);
         }
         switch (kind) {
             case FULL -> X86SseMemory.write16(cpu, linear, x[source * 2], x[source * 2 + 1]);
