@@ -25,12 +25,15 @@ import dev.trufflexen.x86.nodes.sse.X86SseScalarIntegerNode;
 import dev.trufflexen.x86.nodes.sse.X86SseShuffleNode;
 import dev.trufflexen.x86.nodes.sse.X86SseStoreNode;
 import dev.trufflexen.x86.nodes.sse.X86EmmsNode;
+import dev.trufflexen.x86.nodes.sse.X86MmxConvertNode;
+import dev.trufflexen.x86.nodes.sse.X86MmxNode;
+import dev.trufflexen.x86.nodes.sse.X86MmxTransferNode;
 
 /**
  * Turns the SSE, SSE2 and SSE3 instructions of the 0F map into nodes. The mandatory prefix
  * selects the instruction: none (PS forms), 66 (PD and the 128-bit integer forms), F3 (SS) or F2
  * (SD); F2/F3 win over 66, the last of F2/F3 wins. An encoding a set does not define returns
- * null (#UD), as do the MMX register forms (no prefix on the integer opcodes) not implemented.
+ * null (#UD). Without a prefix, the integer opcodes are the MMX forms ({@link #mmxForm}).
  * XMM register numbers come with REX.R (ModRM.reg) and REX.B (ModRM.rm) from the decoder.
  */
 final class X86SseTranslator {
@@ -121,7 +124,8 @@ final class X86SseTranslator {
                 if (prefix == F3 || prefix == F2) {
                     return new X86SseIntegerToFloatNode(rip, len, prefix == F3, reg, f.rm(i, gprSize));
                 }
-                return null; // CVTPI2PS/PD take an MMX register
+                return new X86MmxConvertNode(rip, len, prefix == NONE ? X86MmxConvertNode.PI_TO_PS : X86MmxConvertNode.PI_TO_PD, false, reg,
+                        rm & 7, memory(i, f));
             case 0x2B:
                 if (!mem || prefix == F2 || prefix == F3) {
                     return null;
@@ -132,7 +136,8 @@ final class X86SseTranslator {
                 if (prefix == F3 || prefix == F2) {
                     return new X86SseScalarIntegerNode(rip, len, prefix == F3, op == 0x2C, f.register(reg, gprSize, false), rm, memory(i, f));
                 }
-                return null; // CVT(T)PS2PI/PD2PI write an MMX register
+                return new X86MmxConvertNode(rip, len, prefix == NONE ? X86MmxConvertNode.PS_TO_PI : X86MmxConvertNode.PD_TO_PI, op == 0x2C,
+                        reg & 7, rm, memory(i, f));
             case 0x2E:
             case 0x2F:
                 if (prefix == F2 || prefix == F3) {
@@ -227,7 +232,10 @@ final class X86SseTranslator {
             case 0xAE:
                 return stateManagement(i, f, prefix);
             default:
-                return prefix == P66 ? integerForm(i, f, op) : otherPrefixForm(i, f, op, prefix);
+                if (prefix == P66) {
+                    return integerForm(i, f, op);
+                }
+                return prefix == NONE ? mmxForm(i, f, op) : otherPrefixForm(i, f, op, prefix);
         }
     }
 
@@ -362,9 +370,95 @@ final class X86SseTranslator {
                 return prefix == F3 ? move(i, f, X86SseMoveNode.LOW64_ZERO, reg, 8, false) : null;
             case 0xF0:
                 return prefix == F2 && i.hasMemory() ? move(i, f, X86SseMoveNode.FULL, reg, 16, false) : null;
+            case 0xD6:
+                if (i.hasMemory()) {
+                    return null;
+                }
+                return prefix == F3
+                        ? new X86MmxTransferNode(i.rip(), i.length(), X86MmxTransferNode.MMX_TO_XMM, i.rm(), reg, null, 0, 0, false)
+                        : new X86MmxTransferNode(i.rip(), i.length(), X86MmxTransferNode.XMM_TO_MMX, reg, i.rm(), null, 0, 0, false);
             default:
                 return null;
         }
+    }
+
+    /** The MMX forms of the integer opcodes (no prefix): MMX registers are ModRM's three bits, REX.R/B ignored. */
+    private static X86InstructionNode mmxForm(X86Instruction i, X86OperandFactory f, int op) {
+        long rip = i.rip();
+        int len = i.length();
+        int reg = i.reg() & 7;
+        int rm = i.rm() & 7;
+        boolean mem = i.hasMemory();
+        int gprSize = i.rexW() ? 8 : 4;
+        switch (op) {
+            case 0x60, 0x61, 0x62:
+                return mmx(i, f, X86MmxNode.UNPACK_LOW, 0, 8 << (op - 0x60));
+            case 0x68, 0x69, 0x6A:
+                return mmx(i, f, X86MmxNode.UNPACK_HIGH, 0, 8 << (op - 0x68));
+            case 0x63:
+                return mmx(i, f, X86MmxNode.PACK_SIGNED_WB, 0, 0);
+            case 0x67:
+                return mmx(i, f, X86MmxNode.PACK_UNSIGNED_WB, 0, 0);
+            case 0x6B:
+                return mmx(i, f, X86MmxNode.PACK_SIGNED_DW, 0, 0);
+            case 0x64, 0x65, 0x66:
+                return mmx(i, f, X86MmxNode.ELEMENTWISE, COMPARE_GREATER_B + (op - 0x64), 0);
+            case 0x74, 0x75, 0x76:
+                return mmx(i, f, X86MmxNode.ELEMENTWISE, COMPARE_EQUAL_B + (op - 0x74), 0);
+            case 0x6E:
+                return new X86MmxTransferNode(rip, len, X86MmxTransferNode.MOVE_TO_MMX, reg, 0, f.rm(i, gprSize), 0, 0, false);
+            case 0x7E:
+                return new X86MmxTransferNode(rip, len, X86MmxTransferNode.MOVE_FROM_MMX, reg, 0, f.rm(i, gprSize), 0, 0, false);
+            case 0x6F:
+                return mmx(i, f, X86MmxNode.MOVE, 0, 0);
+            case 0x7F:
+                return mem ? new X86MmxTransferNode(rip, len, X86MmxTransferNode.MOVE_FROM_MMX, reg, 0, f.rm(i, 8), 0, 0, false)
+                        : new X86MmxNode(rip, len, X86MmxNode.MOVE, 0, 0, rm, reg, null, 0);
+            case 0xE7:
+                return mem ? new X86MmxTransferNode(rip, len, X86MmxTransferNode.MOVE_FROM_MMX, reg, 0, f.rm(i, 8), 0, 0, false) : null;
+            case 0x70:
+                return mmx(i, f, X86MmxNode.SHUFFLE_W, 0, 0);
+            case 0x71, 0x72, 0x73: {
+                int group = i.reg() & 7;
+                int bits = op == 0x71 ? 16 : op == 0x72 ? 32 : 64;
+                int direction = group == 2 ? X86PackedShiftNode.RIGHT_LOGICAL : group == 4 && bits != 64 ? X86PackedShiftNode.RIGHT_ARITHMETIC
+                        : group == 6 ? X86PackedShiftNode.LEFT : -1;
+                if (mem || direction < 0) {
+                    return null;
+                }
+                return new X86MmxNode(rip, len, X86MmxNode.SHIFT_IMMEDIATE, direction, bits, rm, 0, null, (int) i.immediate());
+            }
+            case 0xD1, 0xD2, 0xD3:
+                return mmx(i, f, X86MmxNode.SHIFT, X86PackedShiftNode.RIGHT_LOGICAL, 16 << (op - 0xD1));
+            case 0xE1, 0xE2:
+                return mmx(i, f, X86MmxNode.SHIFT, X86PackedShiftNode.RIGHT_ARITHMETIC, 16 << (op - 0xE1));
+            case 0xF1, 0xF2, 0xF3:
+                return mmx(i, f, X86MmxNode.SHIFT, X86PackedShiftNode.LEFT, 16 << (op - 0xF1));
+            case 0xD7:
+                return mem ? null : new X86MmxTransferNode(rip, len, X86MmxTransferNode.MASK_BYTES, rm, 0, f.register(i.reg(), gprSize, false), 0,
+                        0, false);
+            case 0xC4:
+                return new X86MmxTransferNode(rip, len, X86MmxTransferNode.INSERT_WORD, reg, 0, mem ? f.rm(i, 2) : f.register(i.rm(), 4, false),
+                        (int) i.immediate(), 0, false);
+            case 0xC5:
+                return mem ? null : new X86MmxTransferNode(rip, len, X86MmxTransferNode.EXTRACT_WORD, rm, 0,
+                        f.register(i.reg(), gprSize, false), (int) i.immediate(), 0, false);
+            case 0xF7:
+                if (mem) {
+                    return null;
+                }
+                f.touch(X86Reg.RDI);
+                return new X86MmxTransferNode(rip, len, X86MmxTransferNode.MASK_MOVE, reg, rm, null, 0, i.segment(), i.addressSize() == 4);
+            case 0x6C, 0x6D, 0xD6, 0xE6, 0xF0, 0x7C, 0x7D, 0x78, 0x79, 0x7A, 0x7B:
+                return null;
+            default:
+                int operation = integerOperation(op);
+                return operation < 0 ? null : mmx(i, f, X86MmxNode.ELEMENTWISE, operation, 0);
+        }
+    }
+
+    private static X86InstructionNode mmx(X86Instruction i, X86OperandFactory f, int kind, int operation, int bits) {
+        return new X86MmxNode(i.rip(), i.length(), kind, operation, bits, i.reg(), i.rm(), memory(i, f), (int) i.immediate());
     }
 
     /** 0F AE: FXSAVE, FXRSTOR, LDMXCSR, STMXCSR (memory forms); the register forms are the fences. */

@@ -90,18 +90,6 @@ public final class KnownDifferences {
         known("C4 (VEX)", "VEX-encoded AVX/BMI instructions are not implemented (#UD)");
         known("C5 (VEX)", "VEX-encoded AVX instructions are not implemented (#UD)");
         known("62 (EVEX)", "EVEX-encoded AVX-512 instructions are not implemented (#UD)");
-        // MMX register forms (no mandatory prefix on the integer opcodes; the MMX conversions).
-        String mmx = "MMX register forms are not implemented (#UD)";
-        for (int op = 0x60; op <= 0xFE; op++) {
-            boolean mmxOpcode = op >= 0x60 && op <= 0x7F && op != 0x77 && op != 0x78 && op != 0x79 && op != 0x7A && op != 0x7B
-                    && op != 0x7C && op != 0x7D || op >= 0xD1 && op != 0xD6 && op != 0xE6 && op != 0xF0 || op == 0xC4 || op == 0xC5;
-            if (mmxOpcode) {
-                known(String.format("0F %02X", op), mmx);
-            }
-        }
-        for (String form : new String[] {"0F 2A", "66 0F 2A", "0F 2C", "66 0F 2C", "0F 2D", "66 0F 2D", "F3 0F D6", "F2 0F D6"}) {
-            known(form, mmx);
-        }
         String approximation = "RCPPS/RCPSS/RSQRTPS/RSQRTSS: the approximation is model-specific (a table inside the processor);"
                 + " TruffleXen returns the correctly rounded value, within the architectural error bound";
         for (String form : new String[] {"0F 52", "F3 0F 52", "0F 53", "F3 0F 53"}) {

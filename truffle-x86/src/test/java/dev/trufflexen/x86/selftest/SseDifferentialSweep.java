@@ -22,6 +22,13 @@ class SseDifferentialSweep {
         try (CpuDifferentialTester tester = new CpuDifferentialTester()) {
             summary = tester.run(cases, seed, 0, null);
         }
+        if (Boolean.getBoolean("trufflexen.sweep.counts")) {
+            for (Map.Entry<String, CpuSelftestSummary.FormCount> e : summary.forms().entrySet()) {
+                if (e.getKey().startsWith(only)) {
+                    System.out.printf("count %-18s %6d cases %5d failed%n", e.getKey(), e.getValue().cases, e.getValue().failed);
+                }
+            }
+        }
         int unexpected = 0;
         for (Map.Entry<String, CpuSelftestSummary.FormCount> e : summary.forms().entrySet()) {
             CpuSelftestSummary.FormCount count = e.getValue();

@@ -91,6 +91,11 @@ public final class X86PackedShiftNode extends X86SseNode {
     }
 
     private long shift(long value, long count) {
+        return shift(direction, bits, value, count);
+    }
+
+    /** Shifts each element of {@code bits} in {@code value} (RIGHT_LOGICAL, RIGHT_ARITHMETIC or LEFT). */
+    static long shift(int direction, int bits, long value, long count) {
         if (bits == 64) {
             if (Long.compareUnsigned(count, 63) > 0) {
                 return 0;

@@ -91,7 +91,7 @@ public final class X86SseShuffleNode extends X86SseNode {
     }
 
     /** Interleaves the low 32 bits of {@code a} and {@code b} by elements of {@code bits}, a's first. */
-    private static long interleave(long a, long b, int bits) {
+    static long interleave(long a, long b, int bits) {
         long mask = (1L << bits) - 1;
         long result = 0;
         int out = 0;
@@ -105,16 +105,21 @@ public final class X86SseShuffleNode extends X86SseNode {
     }
 
     private long packWords(long lo, long hi) {
+        return packWords(lo, hi, operation == PACK_UNSIGNED_WB);
+    }
+
+    /** Eight words (four of {@code lo}, four of {@code hi}) to bytes with signed or unsigned saturation. */
+    static long packWords(long lo, long hi, boolean unsigned) {
         long result = 0;
         for (int i = 0; i < 8; i++) {
             long word = (short) ((i < 4 ? lo : hi) >>> (16 * (i & 3)));
-            long saturated = operation == PACK_UNSIGNED_WB ? Math.max(0, Math.min(255, word)) : Math.max(-128, Math.min(127, word));
+            long saturated = unsigned ? Math.max(0, Math.min(255, word)) : Math.max(-128, Math.min(127, word));
             result |= (saturated & 0xFF) << (8 * i);
         }
         return result;
     }
 
-    private static long packDoublewords(long lo, long hi) {
+    static long packDoublewords(long lo, long hi) {
         long result = 0;
         for (int i = 0; i < 4; i++) {
             long dword = (int) ((i < 2 ? lo : hi) >>> (32 * (i & 1)));
@@ -131,6 +136,10 @@ public final class X86SseShuffleNode extends X86SseNode {
     }
 
     private long shuffleWords(long value) {
+        return shuffleWords(value, immediate);
+    }
+
+    static long shuffleWords(long value, int immediate) {
         long result = 0;
         for (int i = 0; i < 4; i++) {
             int n = (immediate >> (2 * i)) & 3;

@@ -1,0 +1,26 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import dev.trufflexen.x86.cpu.X86FpuState;
+
+/**
+ * The MMX registers MM0-MM7: the significands of the x87 physical registers R0-R7. Every MMX
+ * instruction (except EMMS) first switches the x87 unit to MMX mode: TOP = 0 and every tag
+ * valid; a write to MMn also sets Rn's sign and exponent to all ones.
+ */
+final class X86MmxRegisters {
+    private X86MmxRegisters() {
+    }
+
+    static long read(X86FpuState fpu, int mm) {
+        return fpu.significand(mm & 7);
+    }
+
+    static void enter(X86FpuState fpu) {
+        fpu.setTop(0);
+        fpu.setTagWord(0);
+    }
+
+    static void write(X86FpuState fpu, int mm, long value) {
+        fpu.setRegister(mm & 7, value, 0xFFFF);
+    }
+}
