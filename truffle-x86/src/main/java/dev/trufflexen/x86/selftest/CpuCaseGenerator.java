@@ -57,7 +57,9 @@ public final class CpuCaseGenerator {
         this.oneByte = candidates(0x00, 0xFF, EXCLUDED_ONE_BYTE, true);
         this.twoByte = candidates(0x00, 0xFF, EXCLUDED_TWO_BYTE, false);
         this.sse = new SseCaseValues(random);
-        this.sseTwoByte = java.util.Arrays.stream(twoByte).filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3)
+        // 0F AE (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR among its eight groups) four times over.
+        this.sseTwoByte = java.util.stream.IntStream.concat(java.util.Arrays.stream(twoByte)
+                .filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3), java.util.stream.IntStream.of(0xAE, 0xAE, 0xAE))
                 .toArray();
     }
 
