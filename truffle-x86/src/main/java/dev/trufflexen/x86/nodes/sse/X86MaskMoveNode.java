@@ -38,8 +38,7 @@ public final class X86MaskMoveNode extends X86InstructionNode {
         long linear = offset + (segment == X86Segment.FS ? cpu.fsBase() : segment == X86Segment.GS ? cpu.gsBase() : 0);
         long m0 = x[mask * 2];
         long m1 = x[mask * 2 + 1];
-        X86GuestMemory.readForWrite(cpu, linear, 1); // the whole 16 bytes are checked, whatever the mask
-        X86GuestMemory.readForWrite(cpu, linear + 15, 1);
+        X86SseMemory.probeWrite(cpu, linear, 16);
         for (int i = 0; i < 16; i++) {
             long m = i < 8 ? m0 : m1;
             if (((m >>> (8 * (i & 7) + 7)) & 1) != 0) {

@@ -102,8 +102,7 @@ public final class X86MmxTransferNode extends X86InstructionNode {
         long data = X86MmxRegisters.read(fpu, mm);
         long mask = X86MmxRegisters.read(fpu, other);
         X86MmxRegisters.enter(fpu); // unlike MOVQ, before the store faults, as on the host
-        X86GuestMemory.readForWrite(cpu, linear, 1);
-        X86GuestMemory.readForWrite(cpu, linear + 7, 1);
+        X86SseMemory.probeWrite(cpu, linear, 8);
         for (int i = 0; i < 8; i++) {
             if (((mask >>> (8 * i + 7)) & 1) != 0) {
                 X86GuestMemory.write(cpu, linear + i, 1, data >>> (8 * i));

@@ -40,6 +40,14 @@ public final class X86SseMemory {
         }
     }
 
+    /** Checks that {@code size} bytes at {@code linear} are writable (a fault reports the first inaccessible page). */
+    public static void probeWrite(X86Cpu cpu, long linear, int size) {
+        X86GuestMemory.readForWrite(cpu, linear, 1);
+        if ((linear & 0xFFF) > 0x1000 - size) {
+            X86GuestMemory.readForWrite(cpu, (linear | 0xFFF) + 1, 1);
+        }
+    }
+
     /** Writes 16 bytes; when they cross a page, both pages are checked for writing first. */
     public static void write16(X86Cpu cpu, long linear, long low, long high) {
         if ((linear & 0xFFF) > 0xFF0) {
