@@ -360,6 +360,14 @@ public final class CpuCaseGenerator {
             regs[op == 0xD7 ? X86Reg.RBX : X86Reg.RSI] = target - segmentBase - (op == 0xD7 ? regs[X86Reg.RAX] & 0xFF : 0);
             return true;
         }
+        if (op == 0x1F7) { // MASKMOVQ/MASKMOVDQU store at (segment:)rDI: never into the host's own memory
+            if (fs && insn.addressSize() == 4) {
+                code[segmentPosition] = 0x3E;
+                segmentBase = 0;
+            }
+            regs[X86Reg.RDI] = target - segmentBase;
+            return true;
+        }
         if (!insn.hasMemory()) {
             return true;
         }
@@ -399,7 +407,7 @@ public final class CpuCaseGenerator {
             return true;
         }
         int op = insn.opcode();
-        if (isStringSource(op) || op == 0xD7 || op >= 0xA0 && op <= 0xA3) {
+        if (isStringSource(op) || op == 0xD7 || op >= 0xA0 && op <= 0xA3 || op == 0x1F7) {
             return true; // aimed above; a REP walk off the page faults on its unmapped neighbours
         }
         if (!insn.hasMemory()) {

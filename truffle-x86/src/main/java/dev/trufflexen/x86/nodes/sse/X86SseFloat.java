@@ -101,6 +101,12 @@ public final class X86SseFloat {
                     return infA ? f.infinity(negative) : f.zero(negative);
             }
         }
+        if (f.isZero(a) || f.isZero(b)) {
+            long exact = zeroOperand(operation, f, a, b, mxcsr);
+            if (exact != SLOW) {
+                return exact;
+            }
+        }
         if (X86SseRounding.roundingMode(mxcsr) == X86SseRounding.ROUND_NEAREST) {
             long fast = f == X86FloatFormat.SINGLE ? fastSingle(operation, a, b, fpu) : fastDouble(operation, a, b, fpu);
             if (fast != SLOW) {
@@ -121,6 +127,26 @@ public final class X86SseFloat {
             default:
                 return infA && infB || f.isZero(a) && f.isZero(b);
         }
+    }
+
+    /**
+     * The exact result when an operand is zero (never both zero for DIV, handled before): a signed
+     * zero for MUL and DIV, the other operand for ADD and SUB (SLOW when it is a denormal: the
+     * result is tiny, which FTZ and an unmasked underflow care about).
+     */
+    private static long zeroOperand(int operation, X86FloatFormat f, long a, long b, int mxcsr) {
+        boolean negative = f.isNegative(a) != f.isNegative(b);
+        if (operation == MUL || operation == DIV) {
+            return f.zero(negative);
+        }
+        long addend = operation == SUB ? b ^ f.signBit : b;
+        if (f.isZero(a) && f.isZero(addend)) {
+            boolean negativeA = f.isNegative(a);
+            boolean sameSign = negativeA == f.isNegative(addend);
+            return f.zero(sameSign ? negativeA : X86SseRounding.roundingMode(mxcsr) == X86SseRounding.ROUND_DOWN);
+        }
+        long result = f.isZero(a) ? addend : a;
+        return f.isDenormal(result) ? SLOW : result;
     }
 
     /** A result no fast path can vouch for (never a value a fast path returns: it is a NaN). */
