@@ -13,6 +13,7 @@ public final class X86EmmsNode extends X86InstructionNode {
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
+        X86MmxRegisters.checkPending(cpu.fpu());
         cpu.fpu().setTagWord(0xFFFF);
     }
 }

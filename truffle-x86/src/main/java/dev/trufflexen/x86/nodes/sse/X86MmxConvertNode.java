@@ -38,6 +38,9 @@ public final class X86MmxConvertNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
+        if (address == null || kind == PS_TO_PI || kind == PD_TO_PI) {
+            X86MmxRegisters.checkPending(fpu); // the forms that touch an MMX register
+        }
         long[] x = fpu.xmmArray();
         long s0;
         long s1 = 0;

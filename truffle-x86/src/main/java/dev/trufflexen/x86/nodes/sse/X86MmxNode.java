@@ -49,6 +49,7 @@ public final class X86MmxNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
+        X86MmxRegisters.checkPending(fpu);
         long s;
         if (kind == SHIFT_IMMEDIATE) {
             s = immediate;

@@ -50,6 +50,7 @@ public final class X86MmxTransferNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
+        X86MmxRegisters.checkPending(fpu);
         switch (kind) {
             case MOVE_TO_MMX -> {
                 long value = operand.read(frame, cpu);
