@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.cpu.X86Reg;
@@ -22,6 +23,10 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
  * or the displacement, is solved for), so that loads and stores are compared rather than
  * faulting; the rest fault, which is compared too. FS-relative operands must land in the data
  * page (on the host, FS is the C library's TLS), so an FS prefix that cannot be aimed becomes DS.
+ *
+ * <p>SSE: half of the 0F-map cases take an SSE/MMX opcode, usually with one mandatory prefix
+ * (none, 66, F3 or F2, equally likely), and {@link SseCaseValues} fills XMM registers and the
+ * data page with edge-biased floats and sets a non-default MXCSR in some cases.
  *
  * <p>Never generated ({@link #EXCLUDED_ONE_BYTE}, {@link #EXCLUDED_TWO_BYTE}): what the host
  * runner cannot survive or what TruffleXen virtualizes on purpose; also what differs between
@@ -58,9 +63,8 @@ public final class CpuCaseGenerator {
         this.twoByte = candidates(0x00, 0xFF, EXCLUDED_TWO_BYTE, false);
         this.sse = new SseCaseValues(random);
         // 0F AE (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR among its eight groups) four times over.
-        this.sseTwoByte = java.util.stream.IntStream.concat(java.util.Arrays.stream(twoByte)
-                .filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3), java.util.stream.IntStream.of(0xAE, 0xAE, 0xAE))
-                .toArray();
+        IntStream sseOpcodes = IntStream.of(twoByte).filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3);
+        this.sseTwoByte = IntStream.concat(sseOpcodes, IntStream.of(0xAE, 0xAE, 0xAE)).toArray();
     }
 
     private static int[] candidates(int from, int to, int[] excluded, boolean oneByteMap) {
