@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * -Dtrufflexen.sweep.seed=S}): prints every failing form with its count, its known-difference
  * reason (or UNEXPECTED) and one example's differences. Skipped unless the case count is given.
  */
-class SseDifferentialSweep {
+class CpuDifferentialSweep {
     @Test
     void sweep() throws Exception {
         int cases = Integer.getInteger("trufflexen.sweep.cases", 0);
