@@ -54,6 +54,17 @@ public final class X86FloatFormat {
         return (bits & exponentMask) == 0 && (bits & fractionMask) != 0;
     }
 
+    /** A normal number: neither zero, denormal, infinite nor NaN. */
+    boolean isNormal(long bits) {
+        long exponent = bits & exponentMask;
+        return exponent != 0 && exponent != exponentMask;
+    }
+
+    /** A normal number or a zero: what compares without any flag. */
+    boolean isNormalOrZero(long bits) {
+        return isNormal(bits) || isZero(bits);
+    }
+
     boolean isNegative(long bits) {
         return (bits & signBit) != 0;
     }

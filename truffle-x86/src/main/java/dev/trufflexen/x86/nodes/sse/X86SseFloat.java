@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+
 import dev.trufflexen.x86.cpu.X86FpuState;
 
 /**
@@ -60,8 +62,33 @@ public final class X86SseFloat {
         return bits;
     }
 
-    /** {@code a op b} (for SQRT, the square root of {@code b}). */
+    /** MXCSR's rounding-control bits (13-14): zero is round to nearest. */
+    private static final int ROUNDING_CONTROL = 0x6000;
+
+    /**
+     * {@code a op b} (for SQRT, the square root of {@code b}). The common case (normal operands,
+     * round to nearest, a normal result) is computed inline; everything else in {@link #general}
+     * behind a boundary, which keeps the compiled code of packed instructions small.
+     */
     public static long arithmetic(int operation, X86FloatFormat f, long a, long b, int mxcsr, X86FpuState fpu) {
+        if ((mxcsr & ROUNDING_CONTROL) == 0 && f.isNormal(b) && (operation == SQRT || f.isNormal(a))) {
+            long fast;
+            switch (operation) {
+                case SQRT -> fast = f.isNegative(b) ? SLOW : fastSquareRoot(f, b, fpu);
+                case MIN -> fast = f.toDouble(a) < f.toDouble(b) ? a : b;
+                case MAX -> fast = f.toDouble(a) > f.toDouble(b) ? a : b;
+                default -> fast = f == X86FloatFormat.SINGLE ? fastSingle(operation, a, b, fpu) : fastDouble(operation, a, b, fpu);
+            }
+            if (fast != SLOW) {
+                return fast;
+            }
+        }
+        return general(operation, f, a, b, mxcsr, fpu);
+    }
+
+    /** Every case: NaNs, infinities, zeros, denormals, directed rounding, tiny or huge results. */
+    @TruffleBoundary
+    private static long general(int operation, X86FloatFormat f, long a, long b, int mxcsr, X86FpuState fpu) {
         if (operation == SQRT) {
             return squareRoot(f, b, mxcsr, fpu);
         }
@@ -241,24 +268,33 @@ public final class X86SseFloat {
             return b;
         }
         if (X86SseRounding.roundingMode(mxcsr) == X86SseRounding.ROUND_NEAREST) {
-            double y = f.toDouble(b);
-            double s = Math.sqrt(y);
-            if (f == X86FloatFormat.SINGLE) {
-                float r = (float) s;
-                if (Math.abs(r) > Float.MIN_NORMAL) {
-                    if (Math.fma(s, s, -y) != 0 || r != s) {
-                        fpu.raiseSimdExceptions(PE);
-                    }
-                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
-                }
-            } else if (Math.getExponent(y) >= -960) {
-                if (Math.fma(s, s, -y) != 0) {
-                    fpu.raiseSimdExceptions(PE);
-                }
-                return Double.doubleToRawLongBits(s);
+            long fast = fastSquareRoot(f, b, fpu);
+            if (fast != SLOW) {
+                return fast;
             }
         }
         return X86SseRounding.arithmetic(SQRT, f, b, b, mxcsr, fpu);
+    }
+
+    /** The square root of a positive finite value, rounded to nearest, or SLOW. */
+    private static long fastSquareRoot(X86FloatFormat f, long b, X86FpuState fpu) {
+        double y = f.toDouble(b);
+        double s = Math.sqrt(y);
+        if (f == X86FloatFormat.SINGLE) {
+            float r = (float) s;
+            if (Math.abs(r) > Float.MIN_NORMAL) {
+                if (Math.fma(s, s, -y) != 0 || r != s) {
+                    fpu.raiseSimdExceptions(PE);
+                }
+                return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+            }
+        } else if (Math.getExponent(y) >= -960) {
+            if (Math.fma(s, s, -y) != 0) {
+                fpu.raiseSimdExceptions(PE);
+            }
+            return Double.doubleToRawLongBits(s);
+        }
+        return SLOW;
     }
 
     /**
@@ -288,6 +324,28 @@ public final class X86SseFloat {
      * predicates LT, LE, NLT, NLE raise IE on any NaN; the others only on a signaling NaN.
      */
     public static boolean compare(int predicate, X86FloatFormat f, long a, long b, int mxcsr, X86FpuState fpu) {
+        if (f.isNormalOrZero(a) && f.isNormalOrZero(b)) {
+            return ordered(predicate, f.toDouble(a), f.toDouble(b));
+        }
+        return generalCompare(predicate, f, a, b, mxcsr, fpu);
+    }
+
+    /** An ordered comparison of two numbers (no NaN) by predicate 0-7. */
+    private static boolean ordered(int predicate, double x, double y) {
+        return switch (predicate & 7) {
+            case 0 -> x == y;
+            case 1 -> x < y;
+            case 2 -> x <= y;
+            case 3 -> false;
+            case 4 -> x != y;
+            case 5 -> !(x < y);
+            case 6 -> !(x <= y);
+            default -> true;
+        };
+    }
+
+    @TruffleBoundary
+    private static boolean generalCompare(int predicate, X86FloatFormat f, long a, long b, int mxcsr, X86FpuState fpu) {
         boolean unordered = f.isNaN(a) || f.isNaN(b);
         int p = predicate & 7;
         if (unordered) {
