@@ -23,8 +23,14 @@ public final class X86FpuState {
     public static final int FCW_DEFAULT = 0x037F;
     /** MXCSR at reset: all exceptions masked, round to nearest. */
     public static final int MXCSR_DEFAULT = 0x1F80;
-    /** The MXCSR bits this CPU implements (flags, masks, rounding, FZ, DAZ); others are reserved (#GP). */
-    public static final int MXCSR_WRITABLE = 0xFFFF;
+    /**
+     * The MXCSR bits this CPU implements (flags, masks, rounding, FZ, DAZ and, as on AMD processors,
+     * bit 17 MM, the misaligned-SSE exception mask); others are reserved (#GP). FXSAVE stores it as
+     * MXCSR_MASK.
+     */
+    public static final int MXCSR_WRITABLE = 0x2FFFF;
+    /** MXCSR.MM: 16-byte SSE memory operands need not be aligned (AMD's misaligned SSE mode). */
+    public static final int MXCSR_MISALIGNED_MASK = 0x20000;
     public static final int TAG_VALID = 0;
     public static final int TAG_ZERO = 1;
     public static final int TAG_SPECIAL = 2;
@@ -82,6 +88,23 @@ public final class X86FpuState {
     /** Sets MXCSR; the caller has checked that no reserved bit is set (LDMXCSR raises #GP(0) otherwise). */
     public void setMxcsr(int value) {
         mxcsr = value & MXCSR_WRITABLE;
+    }
+
+    /**
+     * SIMD floating-point exception flags (MXCSR bits 0-5) detected by the instruction being
+     * executed, before they are committed to MXCSR (or raise #XM if unmasked).
+     */
+    private int pendingSimdExceptions;
+
+    public void raiseSimdExceptions(int flags) {
+        pendingSimdExceptions |= flags;
+    }
+
+    /** The pending SIMD exception flags, cleared. */
+    public int takeSimdExceptions() {
+        int flags = pendingSimdExceptions;
+        pendingSimdExceptions = 0;
+        return flags;
     }
 
     // x87.

@@ -117,6 +117,9 @@ final class X86OneByteTranslator {
                 if ((i.rex() & 1) != 0) {
                     return X86Translation.next(new X86ExchangeNode(rip, len, f.register(8, size, true), f.accumulator(size)));
                 }
+                if (i.hasPrefix(X86Instruction.PREFIX_REP)) {
+                    return X86Translation.next(new dev.trufflexen.x86.nodes.sse.X86PauseNode(rip, len));
+                }
                 return X86Translation.next(new X86NopNode(rip, len));
             case 0x98:
             case 0x99:

@@ -99,7 +99,7 @@ final class X86TwoByteTranslator {
                 if (!i.hasMemory() && (i.reg() & 7) >= 5) {
                     return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE
                 }
-                return null;
+                return X86SseTranslator.translate(i, f);
             case 0xAF:
                 return X86Translation.next(new X86SignedMultiplyNode(rip, len, f.reg(i, size), f.reg(i, size), f.rm(i, size)));
             case 0xB0:
@@ -128,7 +128,7 @@ final class X86TwoByteTranslator {
                 }
                 return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
             default:
-                return null;
+                return X86SseTranslator.translate(i, f);
         }
     }
 

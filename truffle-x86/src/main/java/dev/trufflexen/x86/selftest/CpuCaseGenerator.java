@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.cpu.X86Reg;
@@ -22,6 +23,10 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
  * or the displacement, is solved for), so that loads and stores are compared rather than
  * faulting; the rest fault, which is compared too. FS-relative operands must land in the data
  * page (on the host, FS is the C library's TLS), so an FS prefix that cannot be aimed becomes DS.
+ *
+ * <p>SSE: half of the 0F-map cases take an SSE/MMX opcode, usually with one mandatory prefix
+ * (none, 66, F3 or F2, equally likely), and {@link SseCaseValues} fills XMM registers and the
+ * data page with edge-biased floats and sets a non-default MXCSR in some cases.
  *
  * <p>Never generated ({@link #EXCLUDED_ONE_BYTE}, {@link #EXCLUDED_TWO_BYTE}): what the host
  * runner cannot survive or what TruffleXen virtualizes on purpose; also what differs between
@@ -44,13 +49,22 @@ public final class CpuCaseGenerator {
     private final long fsBase;
     private final int[] oneByte;
     private final int[] twoByte;
+    private final SseCaseValues sse;
+    /** The 0F-map SSE opcodes, chosen for half of the 0F-map cases. */
+    private final int[] sseTwoByte;
     private long number;
+    /** The data-page address the memory operand was aimed at, or -1. */
+    private long aimedTarget;
 
     public CpuCaseGenerator(long seed, long fsBase) {
         this.random = new SplittableRandom(seed);
         this.fsBase = fsBase;
         this.oneByte = candidates(0x00, 0xFF, EXCLUDED_ONE_BYTE, true);
         this.twoByte = candidates(0x00, 0xFF, EXCLUDED_TWO_BYTE, false);
+        this.sse = new SseCaseValues(random);
+        // 0F AE (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR among its eight groups) four times over.
+        IntStream sseOpcodes = IntStream.of(twoByte).filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3);
+        this.sseTwoByte = IntStream.concat(sseOpcodes, IntStream.of(0xAE, 0xAE, 0xAE)).toArray();
     }
 
     private static int[] candidates(int from, int to, int[] excluded, boolean oneByteMap) {
@@ -89,7 +103,25 @@ public final class CpuCaseGenerator {
         }
     }
 
+    /** LDMXCSR and FXRSTOR load a valid MXCSR (and FXRSTOR a plausible control word) most of the time. */
+    private void sseControlData(int opcode, byte[] code, byte[] data) {
+        if (opcode != 0x1AE || aimedTarget < 0 || random.nextInt(100) >= 85) {
+            return;
+        }
+        X86Instruction insn = X86Decoder.decode(code, 0, SelftestLayout.CODE);
+        int group = insn.reg() & 7;
+        int at = (int) (aimedTarget - SelftestLayout.DATA);
+        if (group == 2) {
+            putInt(data, at, sse.mxcsr());
+        } else if (group == 1 && at + 512 <= data.length) {
+            putInt(data, at + 24, sse.mxcsr());
+            data[at] = 0x7F;
+            data[at + 1] = 0x03;
+        }
+    }
+
     private CpuCase attempt() {
+        aimedTarget = -1;
         long[] regs = new long[X86Reg.COUNT];
         for (int r = 0; r < X86Reg.COUNT; r++) {
             regs[r] = value();
@@ -112,7 +144,7 @@ public final class CpuCaseGenerator {
             opcode = oneByte[random.nextInt(oneByte.length)];
             escape = new byte[0];
         } else if (map < 90) {
-            int second = twoByte[random.nextInt(twoByte.length)];
+            int second = random.nextInt(100) < 50 ? sseTwoByte[random.nextInt(sseTwoByte.length)] : twoByte[random.nextInt(twoByte.length)];
             opcode = 0x100 | second;
             escape = new byte[] {0x0F, (byte) second};
         } else {
@@ -127,7 +159,11 @@ public final class CpuCaseGenerator {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int segmentPosition = -1;
+        boolean sseOpcode = InstructionForm.isSseOpcode(opcode) || opcode == 0x1AE || opcode == 0x1C3;
         int prefixCount = random.nextInt(100) < 40 ? 0 : 1 + random.nextInt(3);
+        if (sseOpcode && random.nextInt(100) < 75) {
+            prefixCount = random.nextInt(100) < 80 ? 0 : 1;
+        }
         for (int p = 0; p < prefixCount; p++) {
             int roll = random.nextInt(100);
             int prefix;
@@ -159,6 +195,11 @@ public final class CpuCaseGenerator {
         int mandatoryPrefix = Sse4CaseShaper.mandatoryPrefix(random, opcode);
         if (mandatoryPrefix >= 0) {
             out.write(mandatoryPrefix);
+        } else if (sseOpcode && prefixCount <= 1) {
+            int mandatory = random.nextInt(4);
+            if (mandatory > 0) {
+                out.write(new int[] {0, 0x66, 0xF3, 0xF2}[mandatory]);
+            }
         }
         if (random.nextInt(100) < 50) {
             out.write(0x40 | random.nextInt(16));
@@ -233,6 +274,10 @@ public final class CpuCaseGenerator {
         }
         byte[] data = new byte[SelftestLayout.PAGE];
         random.nextBytes(data);
+        if (sseOpcode) {
+            sse.fillData(data);
+            sseControlData(opcode, code, data);
+        }
         for (int slot = 0; slot < SelftestLayout.PAGE; slot += 8) {
             if (random.nextInt(8) == 0) {
                 putLong(data, slot, SelftestLayout.CODE + random.nextInt(SelftestLayout.PAGE));
@@ -258,19 +303,20 @@ public final class CpuCaseGenerator {
         return isRelativeBranch(op) || op == 0xC2 || op == 0xC3 || op == 0xFF && (group == 2 || group == 4);
     }
 
-    /** An edge-biased 64-bit value. */
     /** The initial x87/SSE state: FNINIT's x87 state, default MXCSR, XMM registers from {@link #value()}. */
     private byte[] fpuImage() {
         X86FpuState state = new X86FpuState();
         for (int reg = 0; reg < 16; reg++) {
-            state.setXmm(reg, 0, value());
-            state.setXmm(reg, 1, value());
+            state.setXmm(reg, 0, sse.quadword(value()));
+            state.setXmm(reg, 1, sse.quadword(value()));
         }
+        state.setMxcsr(sse.mxcsr());
         byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
         state.saveFxsave(image, 0);
         return image;
     }
 
+    /** An edge-biased 64-bit value. */
     private long value() {
         int roll = random.nextInt(100);
         if (roll < 40) {
@@ -297,7 +343,11 @@ public final class CpuCaseGenerator {
             return true;
         }
         long segmentBase = segmentBase(insn.segment());
-        long target = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 64) & (random.nextBoolean() ? ~15 : ~0));
+        long target = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 64) & (random.nextInt(100) < 70 ? ~15 : ~0));
+        if (insn.opcode() == 0x1AE && insn.hasMemory() && (insn.reg() & 7) <= 1 && random.nextInt(100) < 90) {
+            target = SelftestLayout.DATA + (random.nextInt(SelftestLayout.PAGE - 512) & ~15);
+        }
+        aimedTarget = target;
         int op = insn.opcode();
         if (op >= 0xA0 && op <= 0xA3) {
             if (fs && insn.addressSize() == 4) {
@@ -317,6 +367,14 @@ public final class CpuCaseGenerator {
                 segmentBase = 0;
             }
             regs[op == 0xD7 ? X86Reg.RBX : X86Reg.RSI] = target - segmentBase - (op == 0xD7 ? regs[X86Reg.RAX] & 0xFF : 0);
+            return true;
+        }
+        if (op == 0x1F7) { // MASKMOVQ/MASKMOVDQU store at (segment:)rDI: never into the host's own memory
+            if (fs && insn.addressSize() == 4) {
+                code[segmentPosition] = 0x3E;
+                segmentBase = 0;
+            }
+            regs[X86Reg.RDI] = target - segmentBase;
             return true;
         }
         if (!insn.hasMemory()) {
@@ -358,7 +416,7 @@ public final class CpuCaseGenerator {
             return true;
         }
         int op = insn.opcode();
-        if (isStringSource(op) || op == 0xD7 || op >= 0xA0 && op <= 0xA3) {
+        if (isStringSource(op) || op == 0xD7 || op >= 0xA0 && op <= 0xA3 || op == 0x1F7) {
             return true; // aimed above; a REP walk off the page faults on its unmapped neighbours
         }
         if (!insn.hasMemory()) {

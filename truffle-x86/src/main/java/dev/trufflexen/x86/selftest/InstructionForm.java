@@ -5,7 +5,8 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
 /**
  * The name under which the tester counts cases and mismatches: the opcode in hex, with its map
  * escape ({@code 0F AF}, {@code 0F 38 00}), the F2/F3 prefix that selects a different 0F-map
- * instruction ({@code F3 0F BC} is TZCNT, not BSF), on the 0F38/0F3A maps also the 66 prefix
+ * instruction ({@code F3 0F BC} is TZCNT, not BSF), the 66 prefix on the SSE opcodes of the 0F
+ * map ({@code 66 0F 58} is ADDPD, {@code 0F 58} ADDPS) and on the 0F38/0F3A maps
  * ({@code 66 0F 38 00} is PSHUFB xmm, {@code 0F 38 00} its MMX form), the ModRM.reg of group opcodes
  * ({@code F7 /6}) and, where register and memory forms are different instructions, {@code reg}
  * or {@code mem} ({@code 0F AE /7 mem}). Computed from raw bytes, so it names invalid encodings
@@ -48,6 +49,8 @@ public final class InstructionForm {
             }
             if (mandatory != 0) {
                 key.append(String.format("%02X ", mandatory));
+            } else if (operandSize && isSseOpcode(opcode)) {
+                key.append("66 ");
             }
         }
         key.append(name(opcode));
@@ -69,6 +72,13 @@ public final class InstructionForm {
             }
         }
         return key.toString();
+    }
+
+    /** 0F-map opcodes where 66 is a mandatory prefix selecting another SSE instruction. */
+    static boolean isSseOpcode(int opcode) {
+        int op = opcode & 0xFF;
+        return opcode >= 0x100 && opcode < 0x200 && (op >= 0x10 && op <= 0x17 || op >= 0x28 && op <= 0x2F
+                || op >= 0x50 && op <= 0x7F || op >= 0xC2 && op <= 0xC6 || op >= 0xD0 && op <= 0xFE);
     }
 
     /** {@code 8B}, {@code 0F AF}, {@code 0F 38 F0}. */

@@ -59,5 +59,7 @@ class CpuDifferentialTest {
         assertEquals("F3 0F BC", InstructionForm.of(new byte[] {(byte) 0xF3, 0x0F, (byte) 0xBC, (byte) 0xC0}));
         assertEquals("0F AF", InstructionForm.of(new byte[] {0x66, 0x0F, (byte) 0xAF, (byte) 0xC0}));
         assertEquals("0F AE /7 mem", InstructionForm.of(new byte[] {0x0F, (byte) 0xAE, 0x38}));
+        assertEquals("66 0F 58", InstructionForm.of(new byte[] {0x66, 0x0F, 0x58, (byte) 0xC0}));
+        assertEquals("F2 0F 58", InstructionForm.of(new byte[] {0x66, (byte) 0xF2, 0x0F, 0x58, (byte) 0xC0}));
     }
 }

@@ -1,0 +1,19 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+
+/** EMMS: marks every x87 register empty, leaving MMX state for x87 code. */
+public final class X86EmmsNode extends X86InstructionNode {
+    public X86EmmsNode(long rip, int length) {
+        super(rip, length);
+    }
+
+    @Override
+    public void execute(VirtualFrame frame, X86Cpu cpu) {
+        X86MmxRegisters.checkPending(cpu.fpu());
+        cpu.fpu().setTagWord(0xFFFF);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86FpuState;
+import dev.trufflexen.x86.cpu.X86Rflags;
+import dev.trufflexen.x86.nodes.X86AddressNode;
+import dev.trufflexen.x86.nodes.X86FlagState;
+
+/**
+ * COMISS, COMISD, UCOMISS, UCOMISD: compare the low elements into ZF, PF, CF (unordered 111,
+ * less 001, equal 100, greater 000) and clear OF, SF, AF. The ordered forms raise IE on any NaN,
+ * the unordered ones only on a signaling NaN; denormal operands raise DE.
+ */
+public final class X86SseCompareFlagsNode extends X86SseNode {
+    private final boolean single;
+    private final boolean signalOnQuietNaN;
+    private final int destination;
+
+    public X86SseCompareFlagsNode(long rip, int length, boolean single, boolean signalOnQuietNaN, int destination, int source,
+            X86AddressNode address) {
+        super(rip, length, source, address, single ? 4 : 8, false);
+        this.single = single;
+        this.signalOnQuietNaN = signalOnQuietNaN;
+        this.destination = destination;
+    }
+
+    @Override
+    public void execute(VirtualFrame frame, X86Cpu cpu) {
+        X86FpuState fpu = cpu.fpu();
+        long[] x = fpu.xmmArray();
+        long linear = sourceAddress(frame, cpu);
+        long b = sourceLow(cpu, x, linear);
+        long a = x[destination * 2];
+        X86FloatFormat f = single ? X86FloatFormat.SINGLE : X86FloatFormat.DOUBLE;
+        if (single) {
+            a &= 0xFFFF_FFFFL;
+            b &= 0xFFFF_FFFFL;
+        }
+        int mxcsr = fpu.mxcsr();
+        long status;
+        if (f.isNaN(a) || f.isNaN(b)) {
+            if (signalOnQuietNaN || f.isSignalingNaN(a) || f.isSignalingNaN(b)) {
+                fpu.raiseSimdExceptions(X86SseFloat.IE);
+            }
+            status = X86Rflags.ZF | X86Rflags.PF | X86Rflags.CF;
+        } else {
+            double da = f.toDouble(X86SseFloat.operand(f, a, mxcsr, fpu));
+            double db = f.toDouble(X86SseFloat.operand(f, b, mxcsr, fpu));
+            status = da < db ? X86Rflags.CF : da == db ? X86Rflags.ZF : 0;
+        }
+        X86SseFloat.commit(fpu);
+        X86FlagState.setMaterialized(frame, (X86FlagState.materialize(frame) & ~X86Rflags.STATUS) | status);
+    }
+}

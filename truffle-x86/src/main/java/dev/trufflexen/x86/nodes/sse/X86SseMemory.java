@@ -1,0 +1,60 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86FpuState;
+import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.runtime.X86ExitException;
+
+/** 16-byte guest memory accesses of SSE instructions: alignment checks and all-or-nothing page checks. */
+public final class X86SseMemory {
+    private X86SseMemory() {
+    }
+
+    public static X86ExitException generalProtection() {
+        return X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+    }
+
+    /** #GP(0) unless {@code linear} is 16-byte aligned (FXSAVE, FXRSTOR, the non-temporal stores). */
+    public static void checkAligned(long linear) {
+        if ((linear & 15) != 0) {
+            throw generalProtection();
+        }
+    }
+
+    /**
+     * The alignment check of the aligned SSE forms (MOVAPS, MOVDQA, most packed operands): #GP(0)
+     * unless {@code linear} is 16-byte aligned or MXCSR.MM (AMD's misaligned SSE mode) is set.
+     */
+    public static void checkAligned(X86Cpu cpu, long linear) {
+        if ((linear & 15) != 0 && (cpu.fpu().mxcsr() & X86FpuState.MXCSR_MISALIGNED_MASK) == 0) {
+            throw generalProtection();
+        }
+    }
+
+    /** When a 16-byte read crosses a page, both pages are checked before anything is read. */
+    public static void probeRead16(X86Cpu cpu, long linear) {
+        if ((linear & 0xFFF) > 0xFF0) {
+            X86GuestMemory.read(cpu, linear, 1);
+            X86GuestMemory.read(cpu, (linear | 0xFFF) + 1, 1);
+        }
+    }
+
+    /** Checks that {@code size} bytes at {@code linear} are writable (a fault reports the first inaccessible page). */
+    public static void probeWrite(X86Cpu cpu, long linear, int size) {
+        X86GuestMemory.readForWrite(cpu, linear, 1);
+        if ((linear & 0xFFF) > 0x1000 - size) {
+            X86GuestMemory.readForWrite(cpu, (linear | 0xFFF) + 1, 1);
+        }
+    }
+
+    /** Writes 16 bytes; when they cross a page, both pages are checked for writing first. */
+    public static void write16(X86Cpu cpu, long linear, long low, long high) {
+        if ((linear & 0xFFF) > 0xFF0) {
+            X86GuestMemory.readForWrite(cpu, linear, 1);
+            X86GuestMemory.readForWrite(cpu, (linear | 0xFFF) + 1, 1);
+        }
+        X86GuestMemory.write(cpu, linear, 8, low);
+        X86GuestMemory.write(cpu, linear + 8, 8, high);
+    }
+}

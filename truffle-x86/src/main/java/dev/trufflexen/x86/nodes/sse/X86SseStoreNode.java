@@ -1,0 +1,48 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.nodes.X86AddressNode;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+
+/**
+ * Stores (part of) an XMM register to memory: 16 bytes (MOVAPS, MOVUPS, MOVDQA, MOVDQU, MOVNTPS,
+ * MOVNTDQ...), the low or high quadword (MOVLPS, MOVHPS, MOVSD, MOVQ) or the low doubleword
+ * (MOVSS). Non-temporal hints are plain stores.
+ */
+public final class X86SseStoreNode extends X86InstructionNode {
+    public static final int FULL = 0;
+    public static final int LOW64 = 1;
+    public static final int HIGH64 = 2;
+    public static final int LOW32 = 3;
+
+    private final int kind;
+    private final int source;
+    private final boolean aligned;
+    @Child private X86AddressNode address;
+
+    public X86SseStoreNode(long rip, int length, int kind, int source, X86AddressNode address, boolean aligned) {
+        super(rip, length);
+        this.kind = kind;
+        this.source = source;
+        this.address = address;
+        this.aligned = aligned;
+    }
+
+    @Override
+    public void execute(VirtualFrame frame, X86Cpu cpu) {
+        long[] x = cpu.fpu().xmmArray();
+        long linear = address.execute(frame, cpu);
+        if (aligned) {
+            X86SseMemory.checkAligned(cpu, linear);
+        }
+        switch (kind) {
+            case FULL -> X86SseMemory.write16(cpu, linear, x[source * 2], x[source * 2 + 1]);
+            case LOW64 -> X86GuestMemory.write(cpu, linear, 8, x[source * 2]);
+            case HIGH64 -> X86GuestMemory.write(cpu, linear, 8, x[source * 2 + 1]);
+            default -> X86GuestMemory.write(cpu, linear, 4, x[source * 2]);
+        }
+    }
+}

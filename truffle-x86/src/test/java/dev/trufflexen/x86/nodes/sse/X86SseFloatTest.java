@@ -1,0 +1,92 @@
+package dev.trufflexen.x86.nodes.sse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.cpu.X86FpuState;
+
+/**
+ * The x86 rules of SSE arithmetic that Java's float and double do not give: NaN selection and
+ * the default NaN, MIN/MAX operand order, DAZ, FTZ, directed rounding, the MXCSR flags and the
+ * integer indefinite. Each case names the rule it checks; the differential tester covers the rest.
+ */
+class X86SseFloatTest {
+    private static final X86FloatFormat S = X86FloatFormat.SINGLE;
+    private static final X86FloatFormat D = X86FloatFormat.DOUBLE;
+    private static final int DEFAULT = X86FpuState.MXCSR_DEFAULT;
+    private static final int ROUND_DOWN = DEFAULT | 0x2000;
+    private static final int ROUND_UP = DEFAULT | 0x4000;
+    private static final int FTZ = DEFAULT | X86SseFloat.FLUSH_TO_ZERO;
+    private static final int DAZ = DEFAULT | X86SseFloat.DENORMALS_ARE_ZERO;
+
+    private final X86FpuState fpu = new X86FpuState();
+
+    private static long d(double v) {
+        return Double.doubleToRawLongBits(v);
+    }
+
+    private static long f(float v) {
+        return Float.floatToRawIntBits(v) & 0xFFFF_FFFFL;
+    }
+
+    private void check(String rule, long expected, int expectedFlags, long actual) {
+        assertEquals(Long.toHexString(expected), Long.toHexString(actual), rule);
+        assertEquals(expectedFlags, fpu.takeSimdExceptions(), rule + " (flags)");
+    }
+
+    @Test
+    void nanRules() {
+        check("inf - inf is the default NaN (negative QNaN) with IE", 0xFFF8_0000_0000_0000L, X86SseFloat.IE,
+                X86SseFloat.arithmetic(X86SseFloat.SUB, D, d(Double.POSITIVE_INFINITY), d(Double.POSITIVE_INFINITY), DEFAULT, fpu));
+        check("the first operand's NaN wins, quieted, IE for an SNaN", 0x7FC0_0001L, X86SseFloat.IE,
+                X86SseFloat.arithmetic(X86SseFloat.ADD, S, 0x7F80_0001L, 0x7FC0_0002L, DEFAULT, fpu));
+        check("a QNaN operand propagates without flags", 0xFFC0_0005L, 0,
+                X86SseFloat.arithmetic(X86SseFloat.MUL, S, f(2f), 0xFFC0_0005L, DEFAULT, fpu));
+        check("MAX returns the second operand when either is a NaN, with IE", f(1f), X86SseFloat.IE,
+                X86SseFloat.arithmetic(X86SseFloat.MAX, S, 0x7FC0_0000L, f(1f), DEFAULT, fpu));
+        check("MIN of two zeros is the second operand", f(-0f), 0,
+                X86SseFloat.arithmetic(X86SseFloat.MIN, S, f(0f), f(-0f), DEFAULT, fpu));
+    }
+
+    @Test
+    void flagsAndRounding() {
+        check("1/3 is inexact", d(1.0 / 3), X86SseFloat.PE, X86SseFloat.arithmetic(X86SseFloat.DIV, D, d(1), d(3), DEFAULT, fpu));
+        check("rounding down 1/3", d(1.0 / 3), X86SseFloat.PE, X86SseFloat.arithmetic(X86SseFloat.DIV, D, d(1), d(3), ROUND_DOWN, fpu));
+        check("rounding up 1/3", d(Math.nextUp(1.0 / 3)), X86SseFloat.PE,
+                X86SseFloat.arithmetic(X86SseFloat.DIV, D, d(1), d(3), ROUND_UP, fpu));
+        check("x - x is -0 when rounding down", d(-0.0), 0, X86SseFloat.arithmetic(X86SseFloat.SUB, D, d(5), d(5), ROUND_DOWN, fpu));
+        check("overflow: infinity with OE and PE", f(Float.POSITIVE_INFINITY), X86SseFloat.OE | X86SseFloat.PE,
+                X86SseFloat.arithmetic(X86SseFloat.MUL, S, f(Float.MAX_VALUE), f(2f), DEFAULT, fpu));
+        check("overflow rounding down: the largest finite value", f(Float.MAX_VALUE), X86SseFloat.OE | X86SseFloat.PE,
+                X86SseFloat.arithmetic(X86SseFloat.MUL, S, f(Float.MAX_VALUE), f(2f), ROUND_DOWN, fpu));
+        check("x/0 is infinity with ZE", d(Double.NEGATIVE_INFINITY), X86SseFloat.ZE,
+                X86SseFloat.arithmetic(X86SseFloat.DIV, D, d(-1), d(0), DEFAULT, fpu));
+    }
+
+    @Test
+    void denormals() {
+        check("a denormal operand raises DE", f(Float.MIN_VALUE * 2), X86SseFloat.DE,
+                X86SseFloat.arithmetic(X86SseFloat.ADD, S, f(Float.MIN_VALUE), f(Float.MIN_VALUE), DEFAULT, fpu));
+        check("DAZ reads a denormal operand as zero, without DE", f(0f), 0,
+                X86SseFloat.arithmetic(X86SseFloat.ADD, S, f(Float.MIN_VALUE), f(Float.MIN_VALUE), DAZ, fpu));
+        check("an inexact tiny result underflows", d(Double.MIN_VALUE), X86SseFloat.UE | X86SseFloat.PE,
+                X86SseFloat.arithmetic(X86SseFloat.MUL, D, d(Double.MIN_NORMAL), d(0x1p-52 * 0.75), DEFAULT, fpu));
+        check("FTZ flushes a tiny result to zero with UE and PE", d(0.0), X86SseFloat.UE | X86SseFloat.PE,
+                X86SseFloat.arithmetic(X86SseFloat.MUL, D, d(Double.MIN_NORMAL), d(0.5), FTZ, fpu));
+    }
+
+    @Test
+    void conversions() {
+        check("NaN to integer: the integer indefinite with IE", 0x8000_0000L, X86SseFloat.IE,
+                X86SseConversions.toInteger(D, d(Double.NaN), 4, true, DEFAULT, fpu));
+        check("out of range: the 64-bit integer indefinite", Long.MIN_VALUE, X86SseFloat.IE,
+                X86SseConversions.toInteger(S, f(0x1p63f), 8, false, DEFAULT, fpu));
+        check("2.5 rounds to even", 2, X86SseFloat.PE, X86SseConversions.toInteger(D, d(2.5), 4, false, DEFAULT, fpu));
+        check("truncation of -2.5", 0xFFFF_FFFEL, X86SseFloat.PE, X86SseConversions.toInteger(D, d(-2.5), 4, true, DEFAULT, fpu));
+        check("2^63-1 to single rounds up", f(0x1p63f), X86SseFloat.PE,
+                X86SseConversions.fromInteger(S, Long.MAX_VALUE, DEFAULT, fpu));
+        check("an SNaN narrows to a quieted NaN with its payload's top bits", 0x7FC0_0001L, X86SseFloat.IE,
+                X86SseConversions.convertFormat(D, S, 0x7FF0_0000_2000_0000L, DEFAULT, fpu));
+    }
+}
