@@ -4,7 +4,7 @@ package dev.trufflexen.x86.cpu;
  * What the CPU hands to the system it runs in: the hypervisor, or a test harness.
  *
  * <p>The CPU knows nothing of Xen. When guest code does something only the platform can answer
- * (a {@code syscall}, an exception, {@code hlt}, a privileged instruction), the CPU brings its
+ * (a {@code syscall}, an exception, a privileged instruction such as {@code hlt}, which is #GP(0) at CPL 3), the CPU brings its
  * architectural state up to date in {@link X86Cpu} and calls one of these methods. The platform
  * reads and changes that state (registers, RIP, CR3, ...) and returns; the CPU then continues at
  * {@link X86Cpu#rip()}, unless {@link X86Cpu#requestExit} was called, in which case
@@ -26,9 +26,6 @@ public interface X86Platform {
      * and software interrupts ({@link X86Fault#isSoftwareInterrupt}).
      */
     void fault(X86Cpu cpu, X86Fault fault);
-
-    /** {@code hlt} retired ({@code cpu.rip()} is after it). */
-    void halt(X86Cpu cpu);
 
     /**
      * Called at region exits and loop back edges when {@link X86Cpu#attentionRequested()} is set:

@@ -4,12 +4,17 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.Node;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Segment;
 
 /**
  * Effective-address computation {@code segbase + base + index*scale + disp}. RIP-relative
  * operands arrive with the absolute address folded into {@code displacement} and no base. Only
  * FS and GS have a base in long mode. With a 0x67 prefix the offset wraps at 32 bits.
+ *
+ * <p>An RSP- or RBP-based operand without an FS/GS override addresses the stack segment: a
+ * non-canonical address there is #SS(0), not #GP(0), so such operands check it here (before any
+ * paging) rather than leaving it to the MMU.
  */
 public final class X86AddressNode extends Node {
     public static final int NO_REGISTER = -1;
@@ -20,6 +25,7 @@ public final class X86AddressNode extends Node {
     private final long displacement;
     private final int segment;
     private final boolean address32;
+    private final boolean stackSegment;
 
     public X86AddressNode(int base, int index, int scaleShift, long displacement, int segment, boolean address32) {
         this.base = base;
@@ -28,6 +34,7 @@ public final class X86AddressNode extends Node {
         this.displacement = displacement;
         this.segment = segment;
         this.address32 = address32;
+        this.stackSegment = (base == X86Reg.RSP || base == X86Reg.RBP) && segment != X86Segment.FS && segment != X86Segment.GS;
     }
 
     public int base() {
@@ -52,7 +59,22 @@ public final class X86AddressNode extends Node {
 
     /** The linear address. */
     public long execute(VirtualFrame frame, X86Cpu cpu) {
-        long offset = offset(frame);
+        return linear(cpu, offset(frame));
+    }
+
+    /**
+     * The linear address of the operand moved by {@code extra} bytes before the address-size
+     * wrap (BT/BTS/BTR/BTC with a register bit offset address memory this way).
+     */
+    public long executeDisplaced(VirtualFrame frame, X86Cpu cpu, long extra) {
+        long offset = offset(frame) + extra;
+        return linear(cpu, address32 ? offset & 0xFFFF_FFFFL : offset);
+    }
+
+    private long linear(X86Cpu cpu, long offset) {
+        if (stackSegment) {
+            X86StackSegment.check(offset, 1);
+        }
         if (segment == X86Segment.FS) {
             return offset + cpu.fsBase();
         } else if (segment == X86Segment.GS) {

@@ -95,7 +95,10 @@ final class X86TwoByteTranslator {
             }
             case 0xAE:
                 if (!i.hasMemory() && (i.reg() & 7) >= 5) {
-                    return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE
+                    if (i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE | X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE)) {
+                        return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD)); // no fence takes a 66/F2/F3 prefix
+                    }
+                    return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE (any ModRM.rm)
                 }
                 return null;
             case 0xAF:

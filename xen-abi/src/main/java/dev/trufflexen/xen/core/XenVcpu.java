@@ -79,13 +79,6 @@ public final class XenVcpu implements X86Platform {
     }
 
     @Override
-    public void halt(X86Cpu c) {
-        // hlt is privileged: at the PV kernel's ring 3 it is #GP(0) at the hlt itself.
-        c.setRip(c.rip() - 1);
-        fault(c, X86Fault.withErrorCode(X86Fault.GP, 0));
-    }
-
-    @Override
     public void attention(X86Cpu c) {
         c.clearAttention();
         if (domain.isDying()) {
