@@ -202,7 +202,7 @@ final class X86OneByteTranslator {
                 // I/O, segment loads, far returns, IRET, CLI/STI: privileged at CPL 3; the platform emulates.
                 return fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
             default:
-                return null;
+                return X86GeneralPurposeTranslator.oneByte(i, f);
         }
     }
 

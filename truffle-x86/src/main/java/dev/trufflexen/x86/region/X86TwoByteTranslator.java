@@ -129,7 +129,7 @@ final class X86TwoByteTranslator {
                 }
                 return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
             default:
-                return null;
+                return X86GeneralPurposeTranslator.twoByte(i, f);
         }
     }
 

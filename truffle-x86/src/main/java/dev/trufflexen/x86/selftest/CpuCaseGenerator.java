@@ -25,7 +25,8 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
  *
  * <p>Never generated ({@link #EXCLUDED_ONE_BYTE}, {@link #EXCLUDED_TWO_BYTE}): what the host
  * runner cannot survive or what TruffleXen virtualizes on purpose; also what differs between
- * CPU vendors: near branches with a 66 prefix, and several segment prefixes on one instruction.
+ * CPU vendors: near branches with a 66 prefix, LOOPE/LOOPNE with F2/F3, and several segment
+ * prefixes on one instruction.
  */
 public final class CpuCaseGenerator {
     /** INT n (a host syscall), HLT, MOV Sreg, far RET, IRET: virtualized or unsafe on the host. */
@@ -217,6 +218,10 @@ public final class CpuCaseGenerator {
             }
             if (insn.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE) && isNearBranch(insn)) {
                 return null; // vendor-specific: AMD honours 66 on near branches, Intel ignores it
+            }
+            if ((insn.opcode() == 0xE0 || insn.opcode() == 0xE1)
+                    && insn.hasPrefix(X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE)) {
+                return null; // undocumented: on AMD an F3/F2 prefix makes LOOPNE/LOOPE test ZF=1/ZF=0 instead
             }
             if (!fsSafe(insn, code, regs)) {
                 return null;

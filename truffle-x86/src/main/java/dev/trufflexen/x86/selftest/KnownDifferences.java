@@ -83,7 +83,6 @@ public final class KnownDifferences {
         known("0F AE /5 mem", "XRSTOR is not implemented (#UD)");
         known("0F AE /6 mem", "XSAVEOPT/CLWB are not implemented (#UD)");
         known("0F AE /7 mem", "CLFLUSH/CLFLUSHOPT are not implemented (#UD)");
-        known("0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
         known("0F C7 /3 mem", "XRSTORS: host #GP or #UD, TruffleXen #UD; not compared yet");
         known("0F C7 /4 mem", "XSAVEC is not implemented (#UD)");
         known("0F C7 /5 mem", "XSAVES: host #GP, TruffleXen #UD");
@@ -93,12 +92,6 @@ public final class KnownDifferences {
             known(prefix + "0F 02", "LAR is not implemented (#UD)");
             known(prefix + "0F 03", "LSL is not implemented (#UD)");
         }
-        known("C8", "ENTER is not implemented (#UD)");
-        known("D7", "XLAT is not implemented (#UD)");
-        known("E0", "LOOPNE is not implemented (#UD)");
-        known("E1", "LOOPE is not implemented (#UD)");
-        known("E2", "LOOP is not implemented (#UD)");
-        known("E3", "JRCXZ/JECXZ is not implemented (#UD)");
 
         // Behaviour that differs from the host in an implemented instruction.
         for (int group = 1; group <= 7; group++) {
@@ -110,8 +103,6 @@ public final class KnownDifferences {
                     + " (vendor-specific)");
         }
         known("0F FF", "UD0 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it (vendor-specific)");
-        known("F2 0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
-        known("F3 0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
         known("F1", "INT1 (ICEBP): the host reports RIP at the instruction, TruffleXen after it (host kernel behaviour unconfirmed)");
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {
             known(prefix + "0F 78", "VMREAD/EXTRQ: host #UD or SSE4a; TruffleXen #UD with a different length");
