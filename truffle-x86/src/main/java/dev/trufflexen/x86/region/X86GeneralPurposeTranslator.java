@@ -11,13 +11,15 @@ import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.arith.X86CompareExchangeDoubleNode;
 import dev.trufflexen.x86.nodes.control.X86CountBranch;
+import dev.trufflexen.x86.nodes.data.X86CacheLineNode;
 import dev.trufflexen.x86.nodes.data.X86EnterNode;
+import dev.trufflexen.x86.nodes.data.X86MoveNode;
 import dev.trufflexen.x86.nodes.data.X86TranslateByteNode;
 
 /**
  * The less common general-purpose instructions of both opcode maps, which the main translators
  * hand over for every opcode they do not translate themselves: LOOPcc/JRCXZ, XLAT, ENTER,
- * CMPXCHG8B/16B. Returns null for what remains untranslated (#UD).
+ * CMPXCHG8B/16B, MOVNTI, CLFLUSH/CLFLUSHOPT/CLWB. Returns null for what remains untranslated (#UD).
  */
 final class X86GeneralPurposeTranslator {
     private X86GeneralPurposeTranslator() {
@@ -49,6 +51,15 @@ final class X86GeneralPurposeTranslator {
 
     static X86Translation twoByte(X86Instruction i, X86OperandFactory f) {
         int op = i.opcode() & 0xFF;
+        boolean noMandatoryPrefix = !i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE | X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE);
+        boolean onlyOperandSizePrefix = !i.hasPrefix(X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE);
+        if (op == 0xC3 && i.hasMemory() && noMandatoryPrefix) { // MOVNTI m32/m64, r
+            return X86Translation.next(new X86MoveNode(i.rip(), i.length(), f.rm(i, i.operandSize()), f.reg(i, i.operandSize())));
+        }
+        if (op == 0xAE && i.hasMemory() && onlyOperandSizePrefix
+                && ((i.reg() & 7) == 7 || (i.reg() & 7) == 6 && i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE))) {
+            return X86Translation.next(new X86CacheLineNode(i.rip(), i.length(), f.address(i))); // CLFLUSH(OPT), CLWB
+        }
         if (op == 0xC7 && (i.reg() & 7) == 1 && i.hasMemory()) {
             f.touch(RAX, RBX, RCX, RDX);
             return X86Translation.next(new X86CompareExchangeDoubleNode(i.rip(), i.length(), f.address(i), i.rexW(),

@@ -100,7 +100,7 @@ final class X86TwoByteTranslator {
                     }
                     return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE (any ModRM.rm)
                 }
-                return null;
+                return X86GeneralPurposeTranslator.twoByte(i, f);
             case 0xAF:
                 return X86Translation.next(new X86SignedMultiplyNode(rip, len, f.reg(i, size), f.reg(i, size), f.rm(i, size)));
             case 0xB0:

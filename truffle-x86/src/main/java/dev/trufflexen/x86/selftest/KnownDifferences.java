@@ -74,15 +74,13 @@ public final class KnownDifferences {
                 }
             }
         }
-        known("0F C3", "MOVNTI is not implemented (#UD)");
         known("0F AE /0 mem", "FXSAVE is not implemented (#UD)");
         known("0F AE /1 mem", "FXRSTOR is not implemented (#UD)");
         known("0F AE /2 mem", "LDMXCSR is not implemented (#UD)");
         known("0F AE /3 mem", "STMXCSR is not implemented (#UD)");
         known("0F AE /4 mem", "XSAVE is not implemented (#UD)");
         known("0F AE /5 mem", "XRSTOR is not implemented (#UD)");
-        known("0F AE /6 mem", "XSAVEOPT/CLWB are not implemented (#UD)");
-        known("0F AE /7 mem", "CLFLUSH/CLFLUSHOPT are not implemented (#UD)");
+        known("0F AE /6 mem", "XSAVEOPT is not implemented (#UD)");
         known("0F C7 /3 mem", "XRSTORS: host #GP or #UD, TruffleXen #UD; not compared yet");
         known("0F C7 /4 mem", "XSAVEC is not implemented (#UD)");
         known("0F C7 /5 mem", "XSAVES: host #GP, TruffleXen #UD");
