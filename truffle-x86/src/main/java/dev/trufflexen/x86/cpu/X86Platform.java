@@ -32,4 +32,26 @@ public interface X86Platform {
      * the place to deliver pending events or to stop a domain being destroyed.
      */
     void attention(X86Cpu cpu);
+
+    /**
+     * The CPUID policy guest code sees: CPUID is not privileged, so at CPL 3 it executes from
+     * this policy without leaving guest code. A hypervisor adds its leaves (0x40000000 up) with
+     * {@link X86CpuidPolicy#with}. Called on every CPUID, so return a stored policy.
+     */
+    default X86CpuidPolicy cpuidPolicy() {
+        return X86CpuidPolicy.standard();
+    }
+
+    /**
+     * The guest's time-stamp counter, which RDTSC and RDTSCP read (CR4.TSD is never set, so
+     * both run at CPL 3). It must not go backwards and should tick at a fixed rate.
+     */
+    default long timeStampCounter(X86Cpu cpu) {
+        return System.nanoTime();
+    }
+
+    /** IA32_TSC_AUX as RDTSCP loads it into ECX (e.g. the vCPU number). */
+    default int timeStampAux(X86Cpu cpu) {
+        return 0;
+    }
 }

@@ -11,6 +11,8 @@ import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.arith.X86CompareExchangeDoubleNode;
 import dev.trufflexen.x86.nodes.control.X86CountBranch;
+import dev.trufflexen.x86.nodes.control.X86CpuidNode;
+import dev.trufflexen.x86.nodes.control.X86ReadTimeStampNode;
 import dev.trufflexen.x86.nodes.data.X86CacheLineNode;
 import dev.trufflexen.x86.nodes.data.X86EnterNode;
 import dev.trufflexen.x86.nodes.data.X86MoveNode;
@@ -19,7 +21,7 @@ import dev.trufflexen.x86.nodes.data.X86TranslateByteNode;
 /**
  * The less common general-purpose instructions of both opcode maps, which the main translators
  * hand over for every opcode they do not translate themselves: LOOPcc/JRCXZ, XLAT, ENTER,
- * CMPXCHG8B/16B, MOVNTI, CLFLUSH/CLFLUSHOPT/CLWB. Returns null for what remains untranslated (#UD).
+ * CMPXCHG8B/16B, MOVNTI, CLFLUSH/CLFLUSHOPT/CLWB, CPUID, RDTSCP. Returns null for what remains untranslated (#UD).
  */
 final class X86GeneralPurposeTranslator {
     private X86GeneralPurposeTranslator() {
@@ -49,6 +51,12 @@ final class X86GeneralPurposeTranslator {
         }
     }
 
+    /** RDTSCP: 0F 01 F9 (ModRM mod 3, reg 7, rm 1), without a 66/F2/F3 prefix. */
+    static boolean isReadTimeStampAndProcessorId(X86Instruction i) {
+        return i.opcode() == 0x101 && !i.hasMemory() && (i.reg() & 7) == 7 && (i.rm() & 7) == 1
+                && !i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE | X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE);
+    }
+
     static X86Translation twoByte(X86Instruction i, X86OperandFactory f) {
         int op = i.opcode() & 0xFF;
         boolean noMandatoryPrefix = !i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE | X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE);
@@ -59,6 +67,14 @@ final class X86GeneralPurposeTranslator {
         if (op == 0xAE && i.hasMemory() && onlyOperandSizePrefix
                 && ((i.reg() & 7) == 7 || (i.reg() & 7) == 6 && i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE))) {
             return X86Translation.next(new X86CacheLineNode(i.rip(), i.length(), f.address(i))); // CLFLUSH(OPT), CLWB
+        }
+        if (op == 0xA2) {
+            f.touch(RAX, RBX, RCX, RDX);
+            return X86Translation.next(new X86CpuidNode(i.rip(), i.length()));
+        }
+        if (op == 0x01 && isReadTimeStampAndProcessorId(i)) {
+            f.touch(RAX, RCX, RDX);
+            return X86Translation.next(new X86ReadTimeStampNode(i.rip(), i.length(), true));
         }
         if (op == 0xC7 && (i.reg() & 7) == 1 && i.hasMemory()) {
             f.touch(RAX, RBX, RCX, RDX);

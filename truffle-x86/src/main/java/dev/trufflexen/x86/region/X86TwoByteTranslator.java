@@ -70,9 +70,16 @@ final class X86TwoByteTranslator {
                 return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
             case 0x31:
                 f.touch(RAX, RDX);
-                return X86Translation.next(new X86ReadTimeStampNode(rip, len));
-            case 0x00, 0x01, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA2, 0xA9:
-                // System instructions, CPUID and segment pops: #GP(0) at CPL 3, for the platform to emulate.
+                return X86Translation.next(new X86ReadTimeStampNode(rip, len, false));
+            case 0xA2:
+                return X86GeneralPurposeTranslator.twoByte(i, f); // CPUID
+            case 0x01:
+                if (X86GeneralPurposeTranslator.isReadTimeStampAndProcessorId(i)) {
+                    return X86GeneralPurposeTranslator.twoByte(i, f);
+                }
+                return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
+            case 0x00, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA9:
+                // System instructions and segment pops: #GP(0) at CPL 3, for the platform to emulate.
                 return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
             case 0xA0:
             case 0xA8:

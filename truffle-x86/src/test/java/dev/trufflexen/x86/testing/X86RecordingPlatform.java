@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86HaltDetector;
 import dev.trufflexen.x86.cpu.X86Platform;
@@ -67,5 +68,27 @@ public final class X86RecordingPlatform implements X86Platform {
 
     public X86Fault lastFault() {
         return faults.isEmpty() ? null : faults.get(faults.size() - 1);
+    }
+
+    /** What RDTSC/RDTSCP read (tests set it). */
+    public long timeStampCounter = 0x1234_5678_9ABC_DEF0L;
+    /** What RDTSCP loads into ECX. */
+    public int timeStampAux;
+    /** What CPUID executes from. */
+    public X86CpuidPolicy cpuidPolicy = X86CpuidPolicy.standard();
+
+    @Override
+    public long timeStampCounter(X86Cpu cpu) {
+        return timeStampCounter;
+    }
+
+    @Override
+    public int timeStampAux(X86Cpu cpu) {
+        return timeStampAux;
+    }
+
+    @Override
+    public X86CpuidPolicy cpuidPolicy() {
+        return cpuidPolicy;
     }
 }
