@@ -84,12 +84,52 @@ public final class CpuCaseGenerator {
     }
 
     public CpuCase next() {
+        int kind = random.nextInt(100);
+        if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT) {
+            return randomBytes(single());
+        } else if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT + CpuCaseMix.SEQUENCE_PERCENT) {
+            return sequence(single());
+        }
+        return single();
+    }
+
+    private CpuCase single() {
         while (true) {
             CpuCase c = attempt();
             if (c != null) {
                 return c;
             }
         }
+    }
+
+    /** {@code base}'s state running random bytes instead ({@link CpuCaseMix}); {@code base} if none fit. */
+    private CpuCase randomBytes(CpuCase base) {
+        for (int tries = 0; tries < 20; tries++) {
+            byte[] code = CpuCaseMix.randomBytes(random, base.rip());
+            if (code != null && CpuCaseMix.safeOnHost(code, base.rip(), EXCLUDED_ONE_BYTE, EXCLUDED_TWO_BYTE)) {
+                return new CpuCase(base.number(), InstructionForm.of(code), code, base.codeOffset(), base.registers(), base.rflags(),
+                        base.data(), base.fpu());
+            }
+        }
+        return base;
+    }
+
+    /** {@code first} followed by 1-5 more swept instructions ({@link CpuCaseMix}); {@code first} if it cannot lead one. */
+    private CpuCase sequence(CpuCase first) {
+        if (first.codeOffset() > SelftestLayout.PAGE - SelftestLayout.MAX_CODE || !CpuCaseMix.sequenceMember(first.code(), first.rip())) {
+            return first;
+        }
+        int wanted = 1 + random.nextInt(5);
+        int length = first.code().length;
+        List<byte[]> more = new ArrayList<>();
+        for (int tries = 0; tries < 40 && more.size() < wanted; tries++) {
+            CpuCase c = attempt();
+            if (c != null && length + c.code().length < SelftestLayout.MAX_CODE && CpuCaseMix.sequenceMember(c.code(), c.rip())) {
+                more.add(c.code());
+                length += c.code().length;
+            }
+        }
+        return more.isEmpty() ? first : CpuCaseMix.sequence(first, more);
     }
 
     private CpuCase attempt() {
