@@ -45,6 +45,11 @@ public final class X86AddressNode extends Node {
         return index;
     }
 
+    /** An RSP/RBP-based operand without FS/GS: the stack segment (#SS rather than #GP). */
+    public boolean isStackSegment() {
+        return stackSegment;
+    }
+
     /** The offset within the segment (what LEA produces). */
     public long offset(VirtualFrame frame) {
         long offset = displacement;

@@ -21,16 +21,22 @@ public final class X86MemoryOperandNode extends X86OperandNode {
 
     @Override
     public long read(VirtualFrame frame, X86Cpu cpu) {
-        return X86GuestMemory.read(cpu, address.execute(frame, cpu), size);
+        return X86GuestMemory.read(cpu, linear(frame, cpu), size);
     }
 
     @Override
     public long readForWrite(VirtualFrame frame, X86Cpu cpu) {
-        return X86GuestMemory.readForWrite(cpu, address.execute(frame, cpu), size);
+        return X86GuestMemory.readForWrite(cpu, linear(frame, cpu), size);
     }
 
     @Override
     public void write(VirtualFrame frame, X86Cpu cpu, long value) {
-        X86GuestMemory.write(cpu, address.execute(frame, cpu), size, value);
+        X86GuestMemory.write(cpu, linear(frame, cpu), size, value);
+    }
+
+    /** The operand's linear address; a stack-segment operand is checked as a whole for #SS. */
+    private long linear(VirtualFrame frame, X86Cpu cpu) {
+        long linear = address.execute(frame, cpu);
+        return address.isStackSegment() ? X86StackSegment.check(linear, size) : linear;
     }
 }
