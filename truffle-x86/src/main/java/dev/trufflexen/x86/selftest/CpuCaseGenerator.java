@@ -269,6 +269,9 @@ public final class CpuCaseGenerator {
                 return null;
             }
         } else {
+            if (insn.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE) && isRelativeBranch(insn.opcode())) {
+                return null; // even when invalid (LOCK), AMD sizes a 66 branch's displacement as 16 bits
+            }
             code = java.util.Arrays.copyOf(code, Math.min(code.length, immediatePosition + 4));
             if (segmentPosition >= 0 && code[segmentPosition] == 0x64) {
                 code[segmentPosition] = 0x3E;

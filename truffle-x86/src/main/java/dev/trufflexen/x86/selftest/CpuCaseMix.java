@@ -105,7 +105,7 @@ final class CpuCaseMix {
         if (op == 0x1AE && insn.mod() == 3 && (insn.reg() & 7) < 4 || op == 0x1C7 && insn.mod() == 3 && (insn.reg() & 7) >= 6) {
             return false; // RD/WRFSBASE/GSBASE, RDRAND/RDSEED/RDPID
         }
-        if (insn.isValid() && (op >= 0x70 && op <= 0x7F || op >= 0xE0 && op <= 0xE3 || op == 0xE8 || op == 0xE9 || op == 0xEB
+        if ((op >= 0x70 && op <= 0x7F || op >= 0xE0 && op <= 0xE3 || op == 0xE8 || op == 0xE9 || op == 0xEB
                 || op >= 0x180 && op <= 0x18F || op == 0xC2 || op == 0xC3 || op == 0xFF && ((insn.reg() & 7) == 2 || (insn.reg() & 7) == 4))) {
             return false; // branches: 66 is vendor-specific, and a branch to itself never stops
         }
