@@ -91,7 +91,7 @@ public final class CpuCaseGenerator {
         if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT) {
             return randomBytes(single());
         } else if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT + CpuCaseMix.SEQUENCE_PERCENT) {
-            return sequence(single());
+            return sequence();
         }
         return single();
     }
@@ -117,9 +117,13 @@ public final class CpuCaseGenerator {
         return base;
     }
 
-    /** {@code first} followed by 1-5 more swept instructions ({@link CpuCaseMix}); {@code first} if it cannot lead one. */
-    private CpuCase sequence(CpuCase first) {
-        if (first.codeOffset() > SelftestLayout.PAGE - SelftestLayout.MAX_CODE || !CpuCaseMix.sequenceMember(first.code(), first.rip())) {
+    /** A swept instruction followed by 1-5 more ({@link CpuCaseMix}); a single case if none can lead one. */
+    private CpuCase sequence() {
+        CpuCase first = single();
+        for (int tries = 0; tries < 20 && !canLeadSequence(first); tries++) {
+            first = single();
+        }
+        if (!canLeadSequence(first)) {
             return first;
         }
         int wanted = 1 + random.nextInt(5);
@@ -133,6 +137,10 @@ public final class CpuCaseGenerator {
             }
         }
         return more.isEmpty() ? first : CpuCaseMix.sequence(first, more);
+    }
+
+    private static boolean canLeadSequence(CpuCase c) {
+        return c.codeOffset() <= SelftestLayout.PAGE - SelftestLayout.MAX_CODE && CpuCaseMix.sequenceMember(c.code(), c.rip());
     }
 
     private CpuCase attempt() {
