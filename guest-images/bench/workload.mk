@@ -4,6 +4,8 @@
 #   $(HOST_ROOT)/<name>               static host executable
 # The host build uses the SDK's flags minus only what a hosted static
 # executable cannot use (-mcmodel=kernel, the SDK's include directory).
+# SDK_FPU=yes (set by the Makefile for FPU_WORKLOADS) selects the SDK's
+# floating-point flags (SSE2 and x87); the host build inherits them.
 
 GUEST := $(WORKLOAD)
 SRCS  := driver.c platform_xen.c $(WORKLOAD).c

@@ -111,6 +111,13 @@ static void raw_probes(void)
     probe("direct syscall xen_version", raw_hypercall(__HYPERVISOR_xen_version, XENVER_pagesize, 0));
 }
 
+static void fpu_probes(void)
+{
+    /* With TS set, only x87/MMX/SSE instructions fault: printing (integer code) still runs. */
+    probe("fpu_taskswitch(1)", HYPERVISOR_fpu_taskswitch(1));
+    probe("fpu_taskswitch(0)", HYPERVISOR_fpu_taskswitch(0));
+}
+
 static void memory_probes(start_info_t *si)
 {
     unsigned long good = 0;
@@ -133,6 +140,7 @@ void kernel_main(start_info_t *si)
     event_channel_probes(si);
     sched_probes();
     raw_probes();
+    fpu_probes();
     memory_probes(si);
     probe("shutdown_code(reboot)", HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &code));
     printf("xentest: done\n");

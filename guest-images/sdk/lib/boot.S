@@ -5,7 +5,8 @@
  * RSP on its boot stack, events masked. We keep start_info in a callee-saved
  * register, zero .bss (which holds our stack, so it must come first), switch
  * to the SDK stack, and call sdk_runtime_init(si) then kernel_main(si). If
- * kernel_main returns, the domain powers off.
+ * kernel_main returns, the domain powers off. A guest built with SDK_FPU=yes
+ * also gets a defined x87/SSE start state (fninit, MXCSR 0x1f80).
  */
 #include <xen/xen.h>
 #include <xen/sched.h>
@@ -80,6 +81,17 @@ _start:
     leaq sdk_boot_stack_top(%rip), %rsp
     xorl %ebp, %ebp
 
+#ifdef SDK_FPU
+    /*
+     * A guest built with SDK_FPU=yes starts from the reset state of the x87
+     * unit (FCW 0x037f: extended precision, round to nearest, exceptions
+     * masked; empty stack) and of MXCSR (0x1f80: round to nearest, all
+     * exceptions masked, no flush-to-zero), as Mini-OS's arch_init does.
+     */
+    fninit
+    ldmxcsr sdk_initial_mxcsr(%rip)
+#endif
+
     movq %r12, %rdi
     call sdk_runtime_init
     movq %r12, %rdi
@@ -89,6 +101,13 @@ _start:
     call sdk_shutdown
 1:  jmp 1b                          /* sdk_shutdown does not return */
     .size _start, . - _start
+
+#ifdef SDK_FPU
+    .section .rodata, "a", @progbits
+    .balign 4
+sdk_initial_mxcsr:
+    .long 0x1f80
+#endif
 
     .section .bss.stack, "aw", @nobits
     .balign 16

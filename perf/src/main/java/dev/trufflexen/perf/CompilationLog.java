@@ -88,6 +88,22 @@ public final class CompilationLog {
         return roots.values().stream().mapToInt(stats -> stats.count(event)).sum();
     }
 
+    /**
+     * Fails a benchmark whose guest code did not run compiled: no region of ours compiled (the
+     * result measured Truffle's interpreter) or a compilation failed.
+     *
+     * @param what the benchmark or program, for the message
+     * @throws IllegalStateException in either case
+     */
+    public void requireCompiledRegions(String what) {
+        if (compiledRegions() == 0) {
+            throw new IllegalStateException(what + ": no region was compiled; the result measured the interpreter");
+        }
+        if (total(Event.FAILED) > 0) {
+            throw new IllegalStateException(what + ": a region failed to compile:\n" + text());
+        }
+    }
+
     /** One line for a benchmark's output: compiled regions, failures, invalidations, deopts. */
     public String summary() {
         return String.format("compiled regions: %d (opt done: %d), opt failed: %d, opt inv.: %d, opt deopt: %d",

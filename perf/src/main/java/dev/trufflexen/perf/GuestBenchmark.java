@@ -54,12 +54,7 @@ public abstract class GuestBenchmark {
             CompilationLog log = machine.compilationLog();
             System.out.println();
             System.out.println("# " + program() + ": " + log.summary());
-            if (log.compiledRegions() == 0) {
-                throw new IllegalStateException(program() + ": no region was compiled; the result measured the interpreter");
-            }
-            if (log.total(CompilationLog.Event.FAILED) > 0) {
-                throw new IllegalStateException(program() + ": a region failed to compile:\n" + log.text());
-            }
+            log.requireCompiledRegions(program().toString());
         } finally {
             machine.close();
         }

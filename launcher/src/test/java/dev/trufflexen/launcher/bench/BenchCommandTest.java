@@ -87,7 +87,7 @@ class BenchCommandTest {
         assertEquals(0, txl("bench", "--quick", "--json", "--rounds", "1", "--no-qemu", "--images", BUILD.toString()),
                 err.toString());
         JsonNode workloads = json().get("workloads");
-        assertTrue(workloads.size() >= 8, workloads.toString());
+        assertTrue(workloads.size() >= 9, workloads.toString());
         for (JsonNode w : workloads) {
             assertTrue(w.get("checksum_match").asBoolean(), w.toString());
             assertEquals(w.get("native").get("checksum").asText(), w.get("guest").get("checksum").asText(), w.toString());

@@ -36,9 +36,13 @@ public final class X86Cpu {
     private long gsBase;
     private long cr2;
     private final X86FpuState fpu = new X86FpuState();
+    /** CR0.TS: x87/MMX/SSE instructions raise #NM while it is set. */
+    private boolean taskSwitched;
 
     private volatile boolean attention;
     private volatile Object exitReason;
+    /** attention || exitReason != null: the one flag translated code polls at back edges. */
+    private volatile boolean stop;
 
     private final long[] traceRing;
     private int traceNext;
@@ -71,6 +75,21 @@ public final class X86Cpu {
     /** The x87, XMM and MXCSR state. */
     public X86FpuState fpu() {
         return fpu;
+    }
+
+    public boolean taskSwitched() {
+        return taskSwitched;
+    }
+
+    /**
+     * Sets or clears CR0.TS (for a PV guest: fpu_taskswitch and the emulated CLTS). Called on
+     * this CPU's thread, between runs of guest code.
+     */
+    public void setTaskSwitched(boolean set) {
+        if (set) {
+            engine.noTaskSwitch().invalidate();
+        }
+        taskSwitched = set;
     }
 
     /** The page walker and TLB of this CPU (used by translated code). */
@@ -187,11 +206,13 @@ public final class X86Cpu {
     /** {@link #run()} returns {@code reason} at the next region exit or back edge. */
     public void requestExit(Object reason) {
         exitReason = reason == null ? "exit" : reason;
+        stop = true;
     }
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
         attention = true;
+        stop = true;
     }
 
     public boolean attentionRequested() {
@@ -200,11 +221,12 @@ public final class X86Cpu {
 
     public void clearAttention() {
         attention = false;
+        stop = attention || exitReason != null; // a request racing with this one keeps its stop
     }
 
     /** True when translated code must stop at its next back edge (exit or attention pending). */
     public boolean stopRequested() {
-        return attention || exitReason != null;
+        return stop;
     }
 
     public boolean exitRequested() {
@@ -216,6 +238,7 @@ public final class X86Cpu {
         engine.run(this);
         Object reason = exitReason;
         exitReason = null;
+        stop = attention || exitReason != null;
         return reason;
     }
 

@@ -10,6 +10,9 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 
+import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.Truffle;
+
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.runtime.X86CodeCache;
@@ -25,10 +28,14 @@ import dev.trufflexen.x86.runtime.X86Language;
  * machine memory and calls them.
  */
 public final class X86Engine implements AutoCloseable {
+    /** System property with extra engine options for diagnostics: see {@link #diagnosticOptions()}. */
+    public static final String OPTIONS_PROPERTY = "trufflexen.engineOptions";
+
     private final Engine engine;
     private final Context context;
     private final Value dispatcher;
     private final boolean tracing;
+    private final Assumption noTaskSwitch = Truffle.getRuntime().createAssumption("no vCPU has set CR0.TS");
     private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
 
     private X86Engine(boolean interpreterOnly, boolean tracing, Map<String, String> engineOptions, OutputStream log) {
@@ -44,8 +51,10 @@ public final class X86Engine implements AutoCloseable {
         if (disableCompilation) {
             builder.option("engine.Compilation", "false");
         }
-        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty());
+        Map<String, String> diagnostics = diagnosticOptions();
+        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty() || !diagnostics.isEmpty());
         builder.options(engineOptions);
+        builder.options(diagnostics);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
         this.dispatcher = context.eval(Source.create(X86Language.ID, X86Language.DISPATCH));
@@ -74,6 +83,29 @@ public final class X86Engine implements AutoCloseable {
             throw new IllegalStateException(TruffleRuntimeCheck.missingCompilerMessage());
         }
         return new X86Engine(interpreterOnly, trace, engineOptions, log);
+    }
+
+    /**
+     * Engine options from system property {@value #OPTIONS_PROPERTY}, comma-separated
+     * {@code name=value} pairs (e.g. {@code engine.TraceCompilation=true,engine.TraceDeoptimizeFrame=true}):
+     * how a developer inspects compilation of a real run, e.g. through {@code TXL_JAVA_OPTS}.
+     */
+    private static Map<String, String> diagnosticOptions() {
+        String text = System.getProperty(OPTIONS_PROPERTY, "").trim();
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String pair : text.isEmpty() ? new String[0] : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(OPTIONS_PROPERTY + ": expected name=value, got '" + pair + "'");
+            }
+            options.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return options;
+    }
+
+    /** Valid until a vCPU of this engine first sets CR0.TS: until then x87/SSE code skips the #NM check. */
+    public Assumption noTaskSwitch() {
+        return noTaskSwitch;
     }
 
     public boolean isTracing() {

@@ -40,7 +40,7 @@ public final class X86GuestMemory {
     }
 
     /** A zero-extended load at a host address the TLB vouched for. */
-    private static long load(long host, int size) {
+    public static long load(long host, int size) {
         return switch (size) {
             case 1 -> UNSAFE.getByte(host) & 0xFFL;
             case 2 -> UNSAFE.getShort(host) & 0xFFFFL;
@@ -53,16 +53,20 @@ public final class X86GuestMemory {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);
         if (mmu.writeTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
-            long host = mmu.writeAddends[index] + linearAddress;
-            switch (size) {
-                case 1 -> UNSAFE.putByte(host, (byte) value);
-                case 2 -> UNSAFE.putShort(host, (short) value);
-                case 4 -> UNSAFE.putInt(host, (int) value);
-                default -> UNSAFE.putLong(host, value);
-            }
+            store(mmu.writeAddends[index] + linearAddress, size, value);
             return;
         }
         mmu.writeSlow(linearAddress, size, value);
+    }
+
+    /** A store at a host address the TLB vouched for (writable, no translated code). */
+    public static void store(long host, int size, long value) {
+        switch (size) {
+            case 1 -> UNSAFE.putByte(host, (byte) value);
+            case 2 -> UNSAFE.putShort(host, (short) value);
+            case 4 -> UNSAFE.putInt(host, (int) value);
+            default -> UNSAFE.putLong(host, value);
+        }
     }
 
     /** Atomic load at a host address from {@link X86Mmu#lockedHostAddress}. */

@@ -62,9 +62,23 @@ public final class X86AddressNode extends Node {
         return address32 ? offset & 0xFFFF_FFFFL : offset;
     }
 
-    /** The linear address. */
+    /** The linear address (#SS(0) here for a non-canonical stack-segment address). */
     public long execute(VirtualFrame frame, X86Cpu cpu) {
-        return linear(cpu, offset(frame));
+        return linear(cpu, offset(frame), true);
+    }
+
+    /**
+     * The linear address without the stack-segment check, for operands with an alignment rule:
+     * the processor raises the alignment #GP(0) first, so such nodes call
+     * {@link #checkStackSegment} after their own check.
+     */
+    public long executeUnchecked(VirtualFrame frame, X86Cpu cpu) {
+        return linear(cpu, offset(frame), false);
+    }
+
+    /** Returns {@code linear}, after the #SS(0) check over {@code size} bytes for a stack-segment operand. */
+    public long checkStackSegment(long linear, int size) {
+        return stackSegment ? X86StackSegment.check(linear, size) : linear;
     }
 
     /**
@@ -73,11 +87,11 @@ public final class X86AddressNode extends Node {
      */
     public long executeDisplaced(VirtualFrame frame, X86Cpu cpu, long extra) {
         long offset = offset(frame) + extra;
-        return linear(cpu, address32 ? offset & 0xFFFF_FFFFL : offset);
+        return linear(cpu, address32 ? offset & 0xFFFF_FFFFL : offset, true);
     }
 
-    private long linear(X86Cpu cpu, long offset) {
-        if (stackSegment) {
+    private long linear(X86Cpu cpu, long offset, boolean checkStack) {
+        if (checkStack && stackSegment) {
             X86StackSegment.check(offset, 1);
         }
         if (segment == X86Segment.FS) {

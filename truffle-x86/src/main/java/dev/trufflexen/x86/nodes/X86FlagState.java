@@ -2,6 +2,7 @@ package dev.trufflexen.x86.nodes;
 
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAGS;
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_OP;
+import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_PREVIOUS;
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_RESULT;
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_SRC1;
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_SRC2;
@@ -20,9 +21,16 @@ import dev.trufflexen.x86.cpu.X86Rflags;
  * unit, partial evaluation folds e.g. {@code cmp rax, rbx; jl} into one signed compare of the
  * two sources, and every flag nobody reads disappears.
  *
- * <p>Instructions with unusual flag rules (ADC/SBB, shifts, rotates, multiplies, bit tests,
- * NEG, POPF) materialize the full RFLAGS value, change it, and store it with op {@link #NONE}.
- * INC/DEC keep CF: they store the previous CF in the second source slot.
+ * <p>Multiplies and shifts record {@link #RESULT}: the result plus the CF/OF/AF bits they
+ * compute anyway. Rotates record {@link #ROTATE}; ADC and SBB record {@link #ADC} and
+ * {@link #SBB}. Instructions with other flag rules (bit tests, bit scans) compute the six
+ * status flags eagerly and store them with op {@link #NONE} ({@link #setStatus}:
+ * the status bits then live in the result slot). The other RFLAGS bits (DF, IF, ...) live apart
+ * in the {@code FLAGS} slot and only change with POPF and the flag-control instructions
+ * ({@link #setMaterialized}). Keeping the two apart matters for speed: an eager producer's
+ * status bits are a value of their own, dead (and removed by the compiler) as soon as the next
+ * producer overwrites them, instead of being merged into a word that lives until the region
+ * exit. INC/DEC keep CF: they store the previous CF in the second source slot.
  */
 public final class X86FlagState {
     public static final int NONE = 0;
@@ -31,6 +39,22 @@ public final class X86FlagState {
     public static final int LOGIC = 3;
     public static final int INC = 4;
     public static final int DEC = 5;
+    /**
+     * SF, ZF and PF from the result; CF, OF and AF given as RFLAGS bits in the first source slot
+     * (multiplies, shifts: their carry and overflow are cheap by-products, the rest is derived
+     * only when read).
+     */
+    public static final int RESULT = 6;
+    /** Rotates: CF and OF in the first source slot; SF, ZF, AF, PF from the state in FLAG_PREVIOUS. */
+    public static final int ROTATE = 7;
+    /**
+     * ADC and SBB: as ADD and SUB, with the carry-in folded into the result. The carry-out
+     * needs no extra slot: for ADC, result == src1 only if src2 + carry-in wrapped to zero, so
+     * CF = result < src1 || (result == src1 && src2 != 0); for SBB, CF = src1 < src2 ||
+     * (src1 == src2 && result != 0).
+     */
+    public static final int ADC = 8;
+    public static final int SBB = 9;
 
     private X86FlagState() {
     }
@@ -48,87 +72,151 @@ public final class X86FlagState {
         frame.setLongStatic(FLAG_SRC2, src2);
     }
 
-    /** Stores fully materialized RFLAGS. */
+    /** Stores a whole RFLAGS value (POPF, flag-control instructions, region entry). */
     public static void setMaterialized(VirtualFrame frame, long rflags) {
         frame.setLongStatic(FLAGS, rflags);
-        frame.setLongStatic(FLAG_OP, NONE);
+        setStatus(frame, rflags);
     }
 
+    /** Stores eagerly computed status flags (CF, PF, AF, ZF, SF, OF; other bits are ignored). */
+    public static void setStatus(VirtualFrame frame, long status) {
+        frame.setLongStatic(FLAG_OP, NONE);
+        frame.setLongStatic(FLAG_RESULT, status & X86Rflags.STATUS);
+    }
+
+    /** The whole RFLAGS value. */
     public static long materialize(VirtualFrame frame) {
+        return (frame.getLongStatic(FLAGS) & ~X86Rflags.STATUS) | status(frame);
+    }
+
+    /** The status flags (CF, PF, AF, ZF, SF, OF); every other bit is zero. */
+    public static long status(VirtualFrame frame) {
         int op = (int) frame.getLongStatic(FLAG_OP);
-        long base = frame.getLongStatic(FLAGS);
-        if (op == NONE) {
-            return base;
+        if (op >> 2 == ROTATE) {
+            long carryOverflow = frame.getLongStatic(FLAG_SRC1) & (X86Rflags.CF | X86Rflags.OF);
+            return carryOverflow | (statusOf(frame, FLAG_PREVIOUS) & ~(X86Rflags.CF | X86Rflags.OF));
         }
-        long status = (carry(frame, op) ? X86Rflags.CF : 0)
-                | (parity(frame) ? X86Rflags.PF : 0)
-                | (adjust(frame, op) ? X86Rflags.AF : 0)
-                | (zero(frame) ? X86Rflags.ZF : 0)
-                | (sign(frame, op) ? X86Rflags.SF : 0)
-                | (overflow(frame, op) ? X86Rflags.OF : 0);
-        return (base & ~X86Rflags.STATUS) | status;
+        return statusOf(frame, FLAG_OP);
+    }
+
+    /** The status flags of the (non-rotate) lazy state whose operation is in slot {@code state}. */
+    private static long statusOf(VirtualFrame frame, int state) {
+        int op = (int) frame.getLongStatic(state);
+        if (op == NONE) {
+            return frame.getLongStatic(state + 1);
+        }
+        return (carry(frame, state, op) ? X86Rflags.CF : 0)
+                | (parity(frame, state) ? X86Rflags.PF : 0)
+                | (adjust(frame, state, op) ? X86Rflags.AF : 0)
+                | (zero(frame, state) ? X86Rflags.ZF : 0)
+                | (sign(frame, state, op) ? X86Rflags.SF : 0)
+                | (overflow(frame, state, op) ? X86Rflags.OF : 0);
+    }
+
+    /**
+     * Records a rotate: CF and OF as given, SF, ZF, AF and PF left as they were. The state that
+     * defines those four moves to the {@code FLAG_PREVIOUS} slots, unless the current state is
+     * itself a rotate (whose previous state still defines them).
+     */
+    public static void setRotate(VirtualFrame frame, int size, boolean carry, boolean overflow) {
+        int op = (int) frame.getLongStatic(FLAG_OP);
+        if (op >> 2 != ROTATE) {
+            frame.setLongStatic(FLAG_PREVIOUS, op);
+            frame.setLongStatic(FLAG_PREVIOUS + 1, frame.getLongStatic(FLAG_RESULT));
+            frame.setLongStatic(FLAG_PREVIOUS + 2, frame.getLongStatic(FLAG_SRC1));
+            frame.setLongStatic(FLAG_PREVIOUS + 3, frame.getLongStatic(FLAG_SRC2));
+        }
+        frame.setLongStatic(FLAG_OP, op(ROTATE, size));
+        frame.setLongStatic(FLAG_SRC1, (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0));
     }
 
     public static boolean carry(VirtualFrame frame) {
-        return carry(frame, (int) frame.getLongStatic(FLAG_OP));
+        int op = (int) frame.getLongStatic(FLAG_OP);
+        if (op >> 2 == ROTATE) {
+            return (frame.getLongStatic(FLAG_SRC1) & X86Rflags.CF) != 0;
+        }
+        return carry(frame, FLAG_OP, op);
     }
 
-    private static boolean carry(VirtualFrame frame, int op) {
+    // The flag functions read a lazy state: operation in slot `state`, result, first and second
+    // source in the three slots after it.
+
+    private static boolean carry(VirtualFrame frame, int state, int op) {
         switch (op >> 2) {
             case ADD:
-                return Long.compareUnsigned(frame.getLongStatic(FLAG_RESULT), frame.getLongStatic(FLAG_SRC1)) < 0;
+                return Long.compareUnsigned(frame.getLongStatic(state + 1), frame.getLongStatic(state + 2)) < 0;
             case SUB:
-                return Long.compareUnsigned(frame.getLongStatic(FLAG_SRC1), frame.getLongStatic(FLAG_SRC2)) < 0;
+                return Long.compareUnsigned(frame.getLongStatic(state + 2), frame.getLongStatic(state + 3)) < 0;
             case LOGIC:
                 return false;
             case INC:
             case DEC:
-                return frame.getLongStatic(FLAG_SRC2) != 0;
+                return frame.getLongStatic(state + 3) != 0;
+            case RESULT:
+                return (frame.getLongStatic(state + 2) & X86Rflags.CF) != 0;
+            case ADC: {
+                long result = frame.getLongStatic(state + 1);
+                long src1 = frame.getLongStatic(state + 2);
+                return Long.compareUnsigned(result, src1) < 0 || result == src1 && frame.getLongStatic(state + 3) != 0;
+            }
+            case SBB: {
+                long src1 = frame.getLongStatic(state + 2);
+                long src2 = frame.getLongStatic(state + 3);
+                return Long.compareUnsigned(src1, src2) < 0 || src1 == src2 && frame.getLongStatic(state + 1) != 0;
+            }
             default:
-                return (frame.getLongStatic(FLAGS) & X86Rflags.CF) != 0;
+                return (frame.getLongStatic(state + 1) & X86Rflags.CF) != 0;
         }
     }
 
-    private static boolean zero(VirtualFrame frame) {
-        return frame.getLongStatic(FLAG_RESULT) == 0;
+    private static boolean zero(VirtualFrame frame, int state) {
+        return frame.getLongStatic(state + 1) == 0;
     }
 
-    private static boolean sign(VirtualFrame frame, int op) {
-        return (frame.getLongStatic(FLAG_RESULT) & (1L << ((8 << (op & 3)) - 1))) != 0;
+    private static boolean sign(VirtualFrame frame, int state, int op) {
+        return (frame.getLongStatic(state + 1) & (1L << ((8 << (op & 3)) - 1))) != 0;
     }
 
-    private static boolean parity(VirtualFrame frame) {
-        return (Long.bitCount(frame.getLongStatic(FLAG_RESULT) & 0xFF) & 1) == 0;
+    private static boolean parity(VirtualFrame frame, int state) {
+        return (Long.bitCount(frame.getLongStatic(state + 1) & 0xFF) & 1) == 0;
     }
 
-    private static boolean adjust(VirtualFrame frame, int op) {
-        long result = frame.getLongStatic(FLAG_RESULT);
-        long src1 = frame.getLongStatic(FLAG_SRC1);
+    private static boolean adjust(VirtualFrame frame, int state, int op) {
+        long result = frame.getLongStatic(state + 1);
+        long src1 = frame.getLongStatic(state + 2);
         switch (op >> 2) {
             case ADD:
             case SUB:
-                return ((result ^ src1 ^ frame.getLongStatic(FLAG_SRC2)) & 0x10) != 0;
+            case ADC:
+            case SBB:
+                return ((result ^ src1 ^ frame.getLongStatic(state + 3)) & 0x10) != 0;
             case INC:
             case DEC:
                 return ((result ^ src1 ^ 1) & 0x10) != 0;
+            case RESULT:
+                return (src1 & X86Rflags.AF) != 0;
             default:
                 return false;
         }
     }
 
-    private static boolean overflow(VirtualFrame frame, int op) {
+    private static boolean overflow(VirtualFrame frame, int state, int op) {
         long signBit = 1L << ((8 << (op & 3)) - 1);
-        long result = frame.getLongStatic(FLAG_RESULT);
-        long src1 = frame.getLongStatic(FLAG_SRC1);
+        long result = frame.getLongStatic(state + 1);
+        long src1 = frame.getLongStatic(state + 2);
         switch (op >> 2) {
             case ADD:
-                return ((src1 ^ result) & (frame.getLongStatic(FLAG_SRC2) ^ result) & signBit) != 0;
+            case ADC:
+                return ((src1 ^ result) & (frame.getLongStatic(state + 3) ^ result) & signBit) != 0;
             case SUB:
-                return ((src1 ^ frame.getLongStatic(FLAG_SRC2)) & (src1 ^ result) & signBit) != 0;
+            case SBB:
+                return ((src1 ^ frame.getLongStatic(state + 3)) & (src1 ^ result) & signBit) != 0;
             case INC:
                 return result == signBit;
             case DEC:
                 return src1 == signBit;
+            case RESULT:
+                return (src1 & X86Rflags.OF) != 0;
             default:
                 return false;
         }
@@ -161,33 +249,37 @@ public final class X86FlagState {
             }
         }
         if (op == NONE) {
-            return negate ^ materializedCondition(frame.getLongStatic(FLAGS), cc >> 1);
+            return negate ^ materializedCondition(frame.getLongStatic(FLAG_RESULT), cc >> 1);
         }
+        if (op >> 2 == ROTATE) {
+            return negate ^ materializedCondition(status(frame), cc >> 1);
+        }
+        int state = FLAG_OP;
         boolean value;
         switch (cc >> 1) {
             case 0:
-                value = overflow(frame, op);
+                value = overflow(frame, state, op);
                 break;
             case 1:
-                value = carry(frame, op);
+                value = carry(frame, state, op);
                 break;
             case 2:
-                value = zero(frame);
+                value = zero(frame, state);
                 break;
             case 3:
-                value = carry(frame, op) || zero(frame);
+                value = carry(frame, state, op) || zero(frame, state);
                 break;
             case 4:
-                value = sign(frame, op);
+                value = sign(frame, state, op);
                 break;
             case 5:
-                value = parity(frame);
+                value = parity(frame, state);
                 break;
             case 6:
-                value = sign(frame, op) != overflow(frame, op);
+                value = sign(frame, state, op) != overflow(frame, state, op);
                 break;
             default:
-                value = zero(frame) || sign(frame, op) != overflow(frame, op);
+                value = zero(frame, state) || sign(frame, state, op) != overflow(frame, state, op);
                 break;
         }
         return negate ^ value;

@@ -5,9 +5,11 @@ import com.oracle.truffle.api.frame.FrameSlotKind;
 
 /**
  * Frame slots of a region root. All slots are static {@code long} slots: the sixteen general
- * registers (slot number = register number), the lazy-flag state (see {@link X86FlagState}), and
- * bookkeeping for exits. Partial evaluation keeps them in machine registers; they reach
- * {@link dev.trufflexen.x86.cpu.X86Cpu} only at region exits.
+ * registers (slot number = register number), the lazy-flag state (see {@link X86FlagState}),
+ * bookkeeping for exits, then the translations cached by memory-access sites (see
+ * {@link X86MemorySite}): the stack's at fixed slots, then four per operand site. Partial
+ * evaluation keeps them in machine registers; registers and flags reach
+ * {@link dev.trufflexen.x86.cpu.X86Cpu} only at region exits, cached translations never.
  */
 public final class X86FrameLayout {
     /** Materialized RFLAGS; its status bits are stale while {@link #FLAG_OP} is not NONE. */
@@ -21,14 +23,20 @@ public final class X86FrameLayout {
     public static final int CURRENT_RIP = 21;
     /** Where execution continues after a dynamic exit (indirect branch, return). */
     public static final int NEXT_RIP = 22;
-    public static final int SLOT_COUNT = 23;
+    /** The lazy flag state a rotate leaves SF, ZF, AF and PF to (see {@link X86FlagState#ROTATE}): four slots. */
+    public static final int FLAG_PREVIOUS = 23;
+    /** The memory-site cache of stack accesses (PUSH, POP, CALL, RET, LEAVE): four slots. */
+    public static final int STACK_SITE = 27;
+    /** The first slot of operand memory-site caches. */
+    public static final int FIRST_SITE = STACK_SITE + X86MemorySite.SLOTS;
 
     private X86FrameLayout() {
     }
 
-    public static FrameDescriptor createDescriptor() {
-        FrameDescriptor.Builder builder = FrameDescriptor.newBuilder(SLOT_COUNT);
-        builder.addSlots(SLOT_COUNT, FrameSlotKind.Static);
+    /** A region frame with {@code slotCount} slots (at least {@link #FIRST_SITE}). */
+    public static FrameDescriptor createDescriptor(int slotCount) {
+        FrameDescriptor.Builder builder = FrameDescriptor.newBuilder(slotCount);
+        builder.addSlots(slotCount, FrameSlotKind.Static);
         return builder.build();
     }
 }

@@ -3,15 +3,16 @@ package dev.trufflexen.x86.nodes;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.mmu.X86GuestMemory;
 
-/** A memory operand: an address computation and an access size. */
+/** A memory operand: an address computation, an access size and the site's translation cache. */
 public final class X86MemoryOperandNode extends X86OperandNode {
     @Child private X86AddressNode address;
+    private final X86MemorySite site;
 
-    public X86MemoryOperandNode(X86AddressNode address, int size) {
+    public X86MemoryOperandNode(X86AddressNode address, int size, X86MemorySite site) {
         super(size);
         this.address = address;
+        this.site = site;
     }
 
     @Override
@@ -21,17 +22,17 @@ public final class X86MemoryOperandNode extends X86OperandNode {
 
     @Override
     public long read(VirtualFrame frame, X86Cpu cpu) {
-        return X86GuestMemory.read(cpu, linear(frame, cpu), size);
+        return site.read(frame, cpu, linear(frame, cpu), size);
     }
 
     @Override
     public long readForWrite(VirtualFrame frame, X86Cpu cpu) {
-        return X86GuestMemory.readForWrite(cpu, linear(frame, cpu), size);
+        return site.readForWrite(frame, cpu, linear(frame, cpu), size);
     }
 
     @Override
     public void write(VirtualFrame frame, X86Cpu cpu, long value) {
-        X86GuestMemory.write(cpu, linear(frame, cpu), size, value);
+        site.write(frame, cpu, linear(frame, cpu), size, value);
     }
 
     /** The operand's linear address; a stack-segment operand is checked as a whole for #SS. */

@@ -36,12 +36,15 @@ final class X86BlockNode extends Node {
     final int fallthroughIndex;
     final long fallthroughRip;
     final long startRip;
-    /** For a block ending with RET: the region's blocks its target may be (return addresses of direct calls). */
-    @CompilationFinal(dimensions = 1) final int[] returnTargets;
+    /**
+     * For a block ending with RET or a jump through a table: the region's blocks its target may
+     * be (return addresses of direct calls, the table's entries), tried in order before exiting.
+     */
+    @CompilationFinal(dimensions = 1) final int[] dynamicTargets;
 
     X86BlockNode(long startRip, X86InstructionNode[] instructions, int kind, int conditionCode, int targetIndex, long targetRip,
-            int fallthroughIndex, long fallthroughRip, int[] returnTargets) {
-        this.returnTargets = returnTargets;
+            int fallthroughIndex, long fallthroughRip, int[] dynamicTargets) {
+        this.dynamicTargets = dynamicTargets;
         this.startRip = startRip;
         this.instructions = instructions;
         this.kind = kind;

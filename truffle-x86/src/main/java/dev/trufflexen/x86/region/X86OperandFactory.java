@@ -3,8 +3,10 @@ package dev.trufflexen.x86.region;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.nodes.X86AddressNode;
+import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86ImmediateOperandNode;
 import dev.trufflexen.x86.nodes.X86MemoryOperandNode;
+import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86RegisterOperandNode;
 
@@ -15,10 +17,39 @@ import dev.trufflexen.x86.nodes.X86RegisterOperandNode;
  * automatically; translators call {@link #touch} for implicit ones such as RSP or RAX:RDX).
  */
 final class X86OperandFactory {
+    /** One cache per base register, one for operands without a base (absolute, RIP-relative). */
+    private static final int NO_BASE_CACHE = X86Reg.COUNT;
+
     private int touchedRegisters;
+    /** The caches handed out so far, by base register; 0 = none yet. */
+    private final int[] cacheSlots = new int[X86Reg.COUNT + 1];
+    private int nextSlot = X86FrameLayout.FIRST_SITE;
 
     int touchedMask() {
         return touchedRegisters;
+    }
+
+    /** Frame slots the region needs: the fixed ones plus its memory sites' caches. */
+    int frameSlotCount() {
+        return nextSlot;
+    }
+
+    /**
+     * The translation cache for a memory operand. Operands with the same base register share
+     * one (a base register usually walks one object, so its accesses tend to stay on a page);
+     * RSP-based operands share the stack's. Sharing keeps the number of cached translations a
+     * loop carries in registers small, which matters more than the odd extra miss.
+     */
+    X86MemorySite memorySite(int base) {
+        if (base == X86Reg.RSP) {
+            return X86MemorySite.STACK;
+        }
+        int key = base == X86AddressNode.NO_REGISTER ? NO_BASE_CACHE : base;
+        if (cacheSlots[key] == 0) {
+            cacheSlots[key] = nextSlot;
+            nextSlot += X86MemorySite.SLOTS;
+        }
+        return new X86MemorySite(cacheSlots[key]);
     }
 
     int touch(int reg) {
@@ -50,7 +81,8 @@ final class X86OperandFactory {
         if (!insn.hasMemory()) {
             return register(insn.rm(), size, insn.hasRex());
         }
-        return new X86MemoryOperandNode(address(insn), size);
+        X86AddressNode address = address(insn);
+        return new X86MemoryOperandNode(address, size, memorySite(address.base()));
     }
 
     X86AddressNode address(X86Instruction insn) {
@@ -62,7 +94,7 @@ final class X86OperandFactory {
     /** An absolute address (MOV moffs) with the instruction's segment override. */
     X86OperandNode absolute(X86Instruction insn, long address, int size) {
         return new X86MemoryOperandNode(new X86AddressNode(X86AddressNode.NO_REGISTER, X86AddressNode.NO_REGISTER, 0, address,
-                insn.segment(), insn.addressSize() == 4), size);
+                insn.segment(), insn.addressSize() == 4), size, memorySite(X86AddressNode.NO_REGISTER));
     }
 
     X86OperandNode immediate(long value, int size) {

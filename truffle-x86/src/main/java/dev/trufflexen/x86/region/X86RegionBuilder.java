@@ -10,11 +10,15 @@ import com.oracle.truffle.api.Truffle;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.decoder.X86Decoder;
+import dev.trufflexen.x86.decoder.X86DeviceClass;
 import dev.trufflexen.x86.decoder.X86Instruction;
+import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
+import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
 import dev.trufflexen.x86.nodes.control.X86ReturnNode;
 import dev.trufflexen.x86.runtime.X86Language;
@@ -70,11 +74,15 @@ import dev.trufflexen.x86.runtime.X86Language;
  * bound ({@code engine.MaximumCompilations} counts per call target, and each rebuild is a new one).
  */
 public final class X86RegionBuilder {
-    public static final int MAX_BLOCKS = 64;
-    public static final int MAX_INSTRUCTIONS = 1000;
+    public static final int MAX_BLOCKS = 48;
+    public static final int MAX_INSTRUCTIONS = 400;
     public static final int MAX_PAGES = 8;
     /** At most this many return addresses of direct calls are tried by each RET of a region. */
     public static final int MAX_RETURN_TARGETS = 8;
+    /** At most this many entries of a jump table become targets tried inside the region. */
+    static final int MAX_TABLE_TARGETS = 32;
+    /** Jump-table entries farther than this from the jump end the table. */
+    private static final long TABLE_TARGET_DISTANCE = 1 << 20;
     private static final int[] NO_RETURN_TARGETS = new int[0];
 
     /** The result: a region, or the fault the entry instruction raised while being fetched. */
@@ -99,6 +107,8 @@ public final class X86RegionBuilder {
         boolean exitOnly;
         /** The block ends with RET. */
         boolean endsWithReturn;
+        /** For a jump through a table: the blocks of the table's entries. */
+        int[] tableTargets = NO_RETURN_TARGETS;
 
         PendingBlock(long startRip) {
             this.startRip = startRip;
@@ -115,12 +125,15 @@ public final class X86RegionBuilder {
     private final int maxBlocks;
     private int instructionCount;
     private boolean translationDone;
+    /** Block starts found by a first pass: a block ends where another begins. */
+    private final java.util.Set<Long> knownStarts;
 
-    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode) {
+    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts) {
         this.cpu = cpu;
         this.reader = new X86CodeReader(cpu.mmu(), MAX_PAGES);
         this.volatileCode = volatileCode;
         this.maxBlocks = volatileCode ? 1 : MAX_BLOCKS;
+        this.knownStarts = knownStarts;
     }
 
     public static Result build(X86Language language, X86Cpu cpu, long entryRip) {
@@ -133,18 +146,39 @@ public final class X86RegionBuilder {
      * rebuild instead of a big translation and a Graal compilation each time.
      */
     public static Result build(X86Language language, X86Cpu cpu, long entryRip, boolean volatileCode) {
-        return new X86RegionBuilder(cpu, volatileCode).run(language, entryRip);
+        if (volatileCode) {
+            return new X86RegionBuilder(cpu, true, java.util.Set.of()).run(language, entryRip);
+        }
+        // Two passes: the first finds where blocks start, so that the second ends every block
+        // where another begins. Otherwise a block translated before a branch to its middle was
+        // seen runs on through that target, and a loop entered through such a copy gets two
+        // entries: Graal then sees no natural loop there, and nested guest loops compile as one.
+        X86RegionBuilder discovery = new X86RegionBuilder(cpu, false, java.util.Set.of());
+        X86Fault entryFault = discovery.translateAll(entryRip);
+        if (entryFault != null) {
+            return new Result(null, List.of(), null, entryFault);
+        }
+        return new X86RegionBuilder(cpu, false, discovery.blockIndex.keySet()).run(language, entryRip);
     }
 
-    private Result run(X86Language language, long entryRip) {
+    /** Translates every block reachable from {@code entryRip} (within the caps); returns the entry's fetch fault, if any. */
+    private X86Fault translateAll(long entryRip) {
         indexOf(entryRip);
         for (int i = 0; i < blocks.size(); i++) {
             X86Fault entryFault = translateBlock(blocks.get(i), i == 0);
             if (entryFault != null) {
-                return new Result(null, List.of(), null, entryFault);
+                return entryFault;
             }
         }
         translationDone = true;
+        return null;
+    }
+
+    private Result run(X86Language language, long entryRip) {
+        X86Fault entryFault = translateAll(entryRip);
+        if (entryFault != null) {
+            return new Result(null, List.of(), null, entryFault);
+        }
         Assumption codeValid = Truffle.getRuntime().createAssumption("x86 region code unchanged");
         X86BlockNode[] nodes = new X86BlockNode[blocks.size()];
         for (int i = 0; i < nodes.length; i++) {
@@ -152,7 +186,7 @@ public final class X86RegionBuilder {
             int target = block.kind == X86BlockNode.DYNAMIC || block.exitOnly ? X86BlockNode.EXIT : indexOf(block.targetRip);
             int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
             nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
-                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : NO_RETURN_TARGETS);
+                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets);
         }
         int mask = operands.touchedMask();
         int[] registers = new int[Integer.bitCount(mask)];
@@ -161,7 +195,8 @@ public final class X86RegionBuilder {
                 registers[n++] = reg;
             }
         }
-        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, codeValid, cpu.engine().isTracing(), !volatileCode);
+        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, operands.frameSlotCount(), codeValid,
+                cpu.engine().isTracing(), !volatileCode);
         return new Result(root, reader.pages(), codeValid, null);
     }
 
@@ -187,7 +222,7 @@ public final class X86RegionBuilder {
     private X86Fault translateBlock(PendingBlock block, boolean entryBlock) {
         long rip = block.startRip;
         while (true) {
-            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || instructionCount >= MAX_INSTRUCTIONS)) {
+            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || knownStarts.contains(rip) || instructionCount >= MAX_INSTRUCTIONS)) {
                 endWithJump(block, rip);
                 return null;
             }
@@ -233,6 +268,7 @@ public final class X86RegionBuilder {
                 }
                 default -> {
                     block.kind = X86BlockNode.DYNAMIC;
+                    block.tableTargets = jumpTableTargets(insn);
                     return null;
                 }
             }
@@ -251,6 +287,41 @@ public final class X86RegionBuilder {
         return targets;
     }
 
+    /**
+     * For {@code jmp [table + index*8]} with an absolute table (how compilers translate a dense
+     * {@code switch}): the blocks of the table's entries, read from guest memory now, so that a
+     * bytecode interpreter's dispatch stays inside its region. Entries are read while they look
+     * like code addresses near the jump; what is read only decides which targets are tried
+     * before leaving the region, so a wrong guess costs speed, never correctness.
+     */
+    private int[] jumpTableTargets(X86Instruction insn) {
+        boolean tableJump = insn.opcode() == 0xFF && (insn.reg() & 7) == 4 && insn.hasMemory()
+                && insn.base() == X86Instruction.NO_REGISTER && insn.index() != X86Instruction.NO_REGISTER
+                && insn.scaleShift() == 3 && insn.addressSize() == 8 && insn.segment() != X86Segment.FS
+                && insn.segment() != X86Segment.GS;
+        if (!tableJump) {
+            return NO_RETURN_TARGETS;
+        }
+        java.util.LinkedHashSet<Integer> targets = new java.util.LinkedHashSet<>();
+        long table = insn.displacement();
+        for (int entry = 0; entry < MAX_TABLE_TARGETS; entry++) {
+            long machine = cpu.mmu().probe(table + 8L * entry, X86Mmu.ACCESS_READ);
+            if (machine < 0 || (machine & 7) != 0) {
+                break;
+            }
+            long target = cpu.memory().read64(machine);
+            if (Math.abs(target - insn.rip()) > TABLE_TARGET_DISTANCE) {
+                break;
+            }
+            int index = indexOf(target);
+            if (index == X86BlockNode.EXIT) {
+                break;
+            }
+            targets.add(index);
+        }
+        return targets.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     private void endWithJump(PendingBlock block, long target) {
         block.kind = X86BlockNode.JUMP;
         block.targetRip = target;
@@ -265,11 +336,15 @@ public final class X86RegionBuilder {
         X86Translation translation = switch (map) {
             case 0 -> X86OneByteTranslator.translate(insn, operands);
             case 1 -> X86TwoByteTranslator.translate(insn, operands);
-            default -> null;
+            default -> X86Sse4Translator.translate(insn, operands);
         };
         if (translation == null) {
-            // A valid instruction this CPU does not implement (SSE, x87, ...): #UD, as a CPU without the feature.
+            // A valid instruction this CPU does not implement: #UD, as a CPU without the feature.
             return X86OneByteTranslator.fault(insn, X86Fault.of(X86Fault.UD));
+        }
+        if (X86DeviceClass.usesFpu(insn)) {
+            return new X86Translation(new X86DeviceAvailableNode(translation.node(), cpu.engine().noTaskSwitch()), translation.flow(),
+                    translation.target(), translation.conditionCode());
         }
         return translation;
     }

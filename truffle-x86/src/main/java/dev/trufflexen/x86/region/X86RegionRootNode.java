@@ -1,6 +1,7 @@
 package dev.trufflexen.x86.region;
 
 import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CompilerAsserts;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
@@ -15,6 +16,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
 
@@ -38,13 +40,16 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final Assumption codeValid;
     private final boolean tracing;
     private final long entryRip;
+    /** Frame slots: registers, flags and bookkeeping, then the memory sites' translation caches. */
+    private final int frameSlots;
     @CompilationFinal private Object osrMetadata;
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
 
-    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, Assumption codeValid, boolean tracing,
-            boolean compilable) {
-        super(language, language.regionFrameDescriptor());
+    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int frameSlots, Assumption codeValid,
+            boolean tracing, boolean compilable) {
+        super(language, X86FrameLayout.createDescriptor(frameSlots));
+        this.frameSlots = frameSlots;
         this.compilable = compilable;
         this.entryRip = entryRip;
         this.blocks = blocks;
@@ -72,6 +77,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             copyOut(frame, cpu);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
         } catch (X86ExitException exit) {
+            if (exit.kind() == X86ExitException.PLATFORM_TOOK_OVER) {
+                return Boolean.TRUE;
+            }
             copyOut(frame, cpu);
             cpu.setRip(exit.atCurrentInstruction() ? frame.getLongStatic(X86FrameLayout.CURRENT_RIP) : exit.resumeRip());
             if (exit.kind() != X86ExitException.RESUME) {
@@ -112,13 +120,14 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
-        frame.setLongStatic(X86FrameLayout.FLAGS, cpu.rflags());
-        frame.setLongStatic(X86FrameLayout.FLAG_OP, X86FlagState.NONE);
-        frame.setLongStatic(X86FrameLayout.FLAG_RESULT, 0);
+        X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
+        for (int site = X86FrameLayout.STACK_SITE; site < frameSlots; site += X86MemorySite.SLOTS) {
+            X86MemorySite.clear(frame, site);
+        }
     }
 
     @ExplodeLoop
@@ -139,13 +148,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private void runBlocks(VirtualFrame frame, X86Cpu cpu, int start) {
         int index = start;
         dispatch: while (true) {
+            CompilerAsserts.partialEvaluationConstant(index);
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
             if (block.kind == X86BlockNode.DYNAMIC) {
-                // RET to the return address of one of this region's direct calls: stay inside.
+                // RET to the return address of one of this region's direct calls, or a jump
+                // through a table to one of its entries: stay inside.
                 long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
-                for (int k = 0; k < block.returnTargets.length; k++) {
-                    int candidate = block.returnTargets[k];
+                for (int k = 0; k < block.dynamicTargets.length; k++) {
+                    int candidate = block.dynamicTargets[k];
                     if (nextRip == blocks[candidate].startRip) {
                         if (backEdgeStops(cpu)) {
                             return;

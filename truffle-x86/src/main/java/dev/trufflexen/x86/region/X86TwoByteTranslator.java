@@ -1,12 +1,12 @@
 package dev.trufflexen.x86.region;
 
-import static dev.trufflexen.x86.cpu.X86Reg.R11;
 import static dev.trufflexen.x86.cpu.X86Reg.RAX;
 import static dev.trufflexen.x86.cpu.X86Reg.RCX;
 import static dev.trufflexen.x86.cpu.X86Reg.RDX;
 import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -62,8 +62,10 @@ final class X86TwoByteTranslator {
         }
         switch (op) {
             case 0x05:
-                f.touch(RCX, R11);
-                return X86Translation.stop(new X86SyscallNode(rip, len));
+                for (int reg = 0; reg < X86Reg.COUNT; reg++) {
+                    f.touch(reg); // the platform may read or change any register
+                }
+                return X86Translation.jump(new X86SyscallNode(rip, len), i.nextRip());
             case 0x0B:
             case 0xB9:
             case 0xFF:

@@ -20,6 +20,8 @@ public final class X86ExitException extends ControlFlowException {
     public static final int FAULT = 0;
     public static final int SYSCALL = 1;
     public static final int RESUME = 3;
+    /** The platform ran inside the region and changed RIP or asked to stop: the CPU's state is final. */
+    public static final int PLATFORM_TOOK_OVER = 4;
 
     private final int kind;
     private final X86Fault fault;
@@ -45,6 +47,11 @@ public final class X86ExitException extends ControlFlowException {
 
     public static X86ExitException syscall(long nextRip) {
         return new X86ExitException(SYSCALL, null, false, nextRip);
+    }
+
+    /** The platform, called from inside the region, has set the CPU's whole state: exit without writing the frame back. */
+    public static X86ExitException platformTookOver() {
+        return new X86ExitException(PLATFORM_TOOK_OVER, null, false, 0);
     }
 
     /** Stop the region and continue at {@code rip} through the dispatcher. */

@@ -2,10 +2,8 @@ package dev.trufflexen.x86.runtime;
 
 import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.TruffleLanguage;
-import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.nodes.RootNode;
 
-import dev.trufflexen.x86.nodes.X86FrameLayout;
 
 /**
  * The x86-64 CPU as a Truffle language. A tour of the module:
@@ -35,7 +33,6 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     public static final String ID = "x86";
     public static final String DISPATCH = "dispatch";
 
-    private final FrameDescriptor regionFrameDescriptor = X86FrameLayout.createDescriptor();
 
     @Override
     protected X86Context createContext(Env env) {
@@ -55,10 +52,5 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     @Override
     protected boolean isThreadAccessAllowed(Thread thread, boolean singleThreaded) {
         return true;
-    }
-
-    /** The frame layout all region roots share. */
-    public FrameDescriptor regionFrameDescriptor() {
-        return regionFrameDescriptor;
     }
 }

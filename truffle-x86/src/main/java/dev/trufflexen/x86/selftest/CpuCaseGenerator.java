@@ -170,9 +170,9 @@ public final class CpuCaseGenerator {
             opcode = 0x100 | second;
             escape = new byte[] {0x0F, (byte) second};
         } else {
-            int third = random.nextInt(256);
             boolean is38 = map < 95;
-            opcode = (is38 ? 0x200 : 0x300) | third;
+            opcode = Sse4CaseShaper.opcode(random, is38, regs);
+            int third = opcode & 0xFF;
             escape = new byte[] {0x0F, (byte) (is38 ? 0x38 : 0x3A), (byte) third};
         }
         if (escape.length == 0) {
@@ -209,6 +209,10 @@ public final class CpuCaseGenerator {
                 segmentPosition = out.size();
             }
             out.write(prefix);
+        }
+        int mandatoryPrefix = Sse4CaseShaper.mandatoryPrefix(random, opcode);
+        if (mandatoryPrefix >= 0) {
+            out.write(mandatoryPrefix);
         }
         if (random.nextInt(100) < 50) {
             out.write(0x40 | random.nextInt(16));
@@ -299,7 +303,9 @@ public final class CpuCaseGenerator {
             putLong(data, (int) (regs[X86Reg.RSP] - SelftestLayout.DATA), random.nextLong() & SelftestLayout.COMPARED_FLAGS);
         }
         long rflags = random.nextLong() & SelftestLayout.COMPARED_FLAGS;
-        return new CpuCase(number++, InstructionForm.of(code), code, offset, regs, rflags, data, fpuImage());
+        byte[] fpu = fpuImage();
+        Sse4CaseShaper.shapeState(random, opcode, fpu, data);
+        return new CpuCase(number++, InstructionForm.of(code), code, offset, regs, rflags, data, fpu);
     }
 
     private static boolean isRelativeBranch(int op) {

@@ -5,7 +5,8 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
 /**
  * The name under which the tester counts cases and mismatches: the opcode in hex, with its map
  * escape ({@code 0F AF}, {@code 0F 38 00}), the F2/F3 prefix that selects a different 0F-map
- * instruction ({@code F3 0F BC} is TZCNT, not BSF), the ModRM.reg of group opcodes
+ * instruction ({@code F3 0F BC} is TZCNT, not BSF), on the 0F38/0F3A maps also the 66 prefix
+ * ({@code 66 0F 38 00} is PSHUFB xmm, {@code 0F 38 00} its MMX form), the ModRM.reg of group opcodes
  * ({@code F7 /6}) and, where register and memory forms are different instructions, {@code reg}
  * or {@code mem} ({@code 0F AE /7 mem}). Computed from raw bytes, so it names invalid encodings
  * too.
@@ -17,10 +18,13 @@ public final class InstructionForm {
     public static String of(byte[] code) {
         int i = 0;
         int mandatory = 0;
+        boolean operandSize = false;
         while (i < code.length) {
             int b = code[i] & 0xFF;
             if (b == 0xF2 || b == 0xF3) {
                 mandatory = b;
+            } else if (b == 0x66) {
+                operandSize = true;
             } else if (!(b == 0x66 || b == 0x67 || b == 0xF0 || b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E
                     || b == 0x64 || b == 0x65 || (b >= 0x40 && b <= 0x4F))) {
                 break;
@@ -38,6 +42,9 @@ public final class InstructionForm {
                 opcode = (second == 0x38 ? 0x200 : 0x300) | (code[i++] & 0xFF);
             } else {
                 opcode = 0x100 | second;
+            }
+            if (operandSize && opcode >= 0x200) {
+                key.append("66 "); // on the 0F38/0F3A maps 66 selects the SSE form
             }
             if (mandatory != 0) {
                 key.append(String.format("%02X ", mandatory));

@@ -41,6 +41,10 @@ import dev.trufflexen.x86.testing.X86TestMachine;
  * 25 fib:         cmp rdi,2; jb 2f; push rbx; push rbp; mov rbx,rdi; lea rdi,[rbx-1]; call fib
  *                 mov rbp,rax; lea rdi,[rbx-2]; call fib; add rax,rbp; pop rbp; pop rbx; ret
  *             2:  mov rax,rdi; ret
+ * a0 start_matmul: call matmul; hlt
+ * a6 matmul:      128x128 int32 c = a * b in i-k-j order (gcc -O2 of guest-images/bench/matmul.c's
+ *                 multiply(), arrays in rdi, rsi, rdx; inner loop: mov ecx,[rsi+rax]; imul ecx,edi;
+ *                 add [rdx+rax],ecx; add rax,4; cmp rax,0x200; jne)
  * 4f sieve:       xor ecx,ecx
  *             1:  mov byte [rdi+rcx],1; inc rcx; cmp rcx,rsi; jb 1b
  *                 mov ecx,2
@@ -57,11 +61,18 @@ class X86GuestBenchmark {
     private static final String CODE = "e80d000000f4e81a000000f4e83e000000f431c0b9010000004801c848ffc14839f976f5c3"
             + "4883ff02722053554889fb488d7bffe8ecffffff4889c5488d7bfee8e0ffffff4801e85d5bc34889f8c3"
             + "31c9c6040f0148ffc14839f172f4b9020000004889c8480fafc14839f07317803c0f00740cc60407004801c8"
-            + "4839f072f448ffc1ebdd31c0b9020000000fb6140f4801d048ffc14839f172f1c3";
+            + "4839f072f448ffc1ebdd31c0b9020000000fb6140f4801d048ffc14839f172f1c3"
+            + "cccccccc" + "e801000000f4"
+            + "554989fb488daa000001004c8d9600000100534889f34889d04c8d8a00020000c700000000004883c0044c39c875f14889de4d89d8"
+            + "418b3831c0660f1f4400008b0c060fafcf010c024883c004483d0002000075eb4881c6000200004983c0044939f275d04981c300"
+            + "0200004c39cd74054c89caeba05b5dc3";
     private static final long START_SUM = X86TestMachine.CODE;
     private static final long START_FIB = X86TestMachine.CODE + 0x06;
     private static final long START_SIEVE = X86TestMachine.CODE + 0x0c;
+    private static final long START_MATMUL = X86TestMachine.CODE + 0xa0;
     private static final long SIEVE_ARRAY = 0x1000_0000L;
+    private static final long MATRICES = 0x2000_0000L;
+    private static final int MATMUL_N = 128;
     private static final int SIEVE_SIZE = 1 << 20;
 
     private static final long SUM_N = 50_000_000L;
@@ -102,6 +113,15 @@ class X86GuestBenchmark {
                 m.cpu.setReg(X86Reg.RSI, SIEVE_SIZE);
                 return run(m, START_SIEVE);
             }, 82025));
+            for (int i = 0; i < 3 * MATMUL_N * MATMUL_N * 4 / 4096; i++) {
+                m.pages.mapNew(MATRICES + i * 4096L, X86PageTableBuilder.USER_RW);
+            }
+            report.append(measure("matmul 128", matmulInstructions(MATMUL_N), 10, 10, () -> {
+                m.cpu.setReg(X86Reg.RDI, MATRICES);
+                m.cpu.setReg(X86Reg.RSI, MATRICES + 4L * MATMUL_N * MATMUL_N);
+                m.cpu.setReg(X86Reg.RDX, MATRICES + 8L * MATMUL_N * MATMUL_N);
+                return run(m, START_MATMUL);
+            }, 0x200));
             report.append(String.format("regions built %d, invalidated %d%n", m.cpu.codeCache().regionsBuilt(),
                     m.cpu.codeCache().regionsInvalidated()));
         }
@@ -151,6 +171,11 @@ class X86GuestBenchmark {
             count[i] = 14 + count[i - 1] + count[i - 2];
         }
         return count[n];
+    }
+
+    /** Guest instructions of the matmul kernel (see the listing above). */
+    private static long matmulInstructions(long n) {
+        return 2 + 6 + n * (2 + 4 * n + 2 + n * (2 + 6 * n + 4) + 3) + (n - 1) * 2 + 3;
     }
 
     /** Guest instructions of the sieve, by running the same loops on a host array. */

@@ -49,6 +49,63 @@ class X86GuestProgramTest {
     }
 
     @Test
+    void jumpTableDispatchStaysInsideItsRegion() {
+        // xor ecx,ecx; xor eax,eax; loop: mov edx,ecx; and edx,3; jmp [DATA + rdx*8]
+        // case0: add eax,1; jmp next / case1: add eax,10; jmp next / case2: add eax,100; jmp next
+        // case3: add eax,1000 / next: inc ecx; cmp ecx,40; jb loop; hlt
+        try (X86TestMachine m = new X86TestMachine()) {
+            for (int entry = 0; entry < 4; entry++) {
+                long target = X86TestMachine.CODE + new int[] {0x10, 0x15, 0x1a, 0x1f}[entry];
+                byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(target).array();
+                m.cpu.copyToGuest(X86TestMachine.DATA + 8L * entry, bytes, 0, 8);
+            }
+            m.code("31c931c089ca83e203ff24d50000600083c001eb0f83c00aeb0a83c064eb0505e8030000ffc183f92872d9f4");
+            assertEquals("halt", m.run());
+            assertEquals(10 * (1 + 10 + 100 + 1000), m.reg(RAX));
+            assertEquals(1, m.cpu.codeCache().regionsBuilt(), "every case was a block of the loop's region");
+        }
+    }
+
+    @Test
+    void jumpTableTargetsAreOnlyAGuess() {
+        // The same loop, but the table changes after the region is built: the jump goes where
+        // the table says now, leaving the region for targets it did not read.
+        try (X86TestMachine m = new X86TestMachine()) {
+            long[] first = {0x10, 0x10, 0x10, 0x10};
+            for (int entry = 0; entry < 4; entry++) {
+                byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(X86TestMachine.CODE + first[entry]).array();
+                m.cpu.copyToGuest(X86TestMachine.DATA + 8L * entry, bytes, 0, 8);
+            }
+            m.code("31c931c089ca83e203ff24d50000600083c001eb0f83c00aeb0a83c064eb0505e8030000ffc183f92872d9f4");
+            assertEquals("halt", m.run());
+            assertEquals(40, m.reg(RAX));
+            byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(X86TestMachine.CODE + 0x1f).array();
+            m.cpu.copyToGuest(X86TestMachine.DATA + 8, bytes, 0, 8);
+            m.cpu.setRip(X86TestMachine.CODE);
+            assertEquals("halt", m.run());
+            assertEquals(30 + 10 * 1000, m.reg(RAX), "entry 1 now jumps to case3");
+        }
+    }
+
+    @Test
+    void fpuInstructionsRaiseDeviceNotAvailableWhileTaskSwitched() {
+        // mov eax,1; wait; hlt (WAIT checks for pending x87 exceptions: it is an x87 instruction)
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("b8010000009bf4");
+            m.cpu.setTaskSwitched(true);
+            X86Fault fault = (X86Fault) m.run();
+            assertEquals(X86Fault.NM, fault.vector());
+            assertEquals(X86TestMachine.CODE + 5, m.cpu.rip(), "#NM at the x87 instruction");
+            assertEquals(1, m.reg(RAX), "integer code before it ran");
+
+            m.cpu.setTaskSwitched(false);
+            assertEquals("halt", m.run(), "no #NM once TS is clear");
+        }
+    }
+
+    @Test
     void branchIntoAnUnmappedPageFaultsAtTheTarget() {
         // xor eax,eax; jz CODE+0x4000 (unmapped: the code window is 4 pages)
         try (X86TestMachine m = new X86TestMachine()) {

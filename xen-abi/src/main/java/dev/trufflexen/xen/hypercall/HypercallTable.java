@@ -23,6 +23,7 @@ public final class HypercallTable {
         HypercallTable table = new HypercallTable(console);
         table.register(Hypercalls.__HYPERVISOR_console_io, new ConsoleIoHypercall());
         table.register(Hypercalls.__HYPERVISOR_xen_version, new XenVersionHypercall());
+        table.register(Hypercalls.__HYPERVISOR_fpu_taskswitch, new FpuTaskswitchHypercall());
         table.register(Hypercalls.__HYPERVISOR_sched_op, new SchedOpHypercall(table.unimplementedLog));
         table.register(Hypercalls.__HYPERVISOR_event_channel_op, new EventChannelHypercall(table.unimplementedLog));
         return table;

@@ -3,14 +3,13 @@ package dev.trufflexen.x86.nodes.arith;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86Sizes;
 
 /**
  * ADD, OR, ADC, SBB, AND, SUB, XOR, CMP (numbered as in the opcode's bits 3..5 and group-1
- * ModRM.reg) and TEST. Flags are lazy except for ADC and SBB, whose carry-in makes them eager.
+ * ModRM.reg) and TEST. Flags are lazy (see {@link X86FlagState}).
  */
 public final class X86BinaryArithmeticNode extends X86ReadModifyWriteNode {
     public static final int ADD = 0;
@@ -55,26 +54,9 @@ public final class X86BinaryArithmeticNode extends X86ReadModifyWriteNode {
         switch (operation) {
             case ADD -> X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.ADD, size), result, a, b);
             case SUB, CMP -> X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), result, a, b);
-            case ADC, SBB -> setCarryFlags(frame, a, b, result, carry);
+            case ADC -> X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.ADC, size), result, a, b);
+            case SBB -> X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SBB, size), result, a, b);
             default -> X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.LOGIC, size), result, a, b);
         }
-    }
-
-    private void setCarryFlags(VirtualFrame frame, long a, long b, long result, boolean carryIn) {
-        long sign = X86Sizes.signBit(size);
-        boolean carry;
-        boolean overflow;
-        if (operation == ADC) {
-            carry = carryIn ? Long.compareUnsigned(result, a) <= 0 : Long.compareUnsigned(result, a) < 0;
-            overflow = ((a ^ result) & (b ^ result) & sign) != 0;
-        } else {
-            carry = carryIn ? Long.compareUnsigned(a, b) <= 0 : Long.compareUnsigned(a, b) < 0;
-            overflow = ((a ^ b) & (a ^ result) & sign) != 0;
-        }
-        long flags = X86FlagState.withResultFlags(X86FlagState.materialize(frame), result, size);
-        flags = X86FlagState.withFlag(flags, X86Rflags.CF, carry);
-        flags = X86FlagState.withFlag(flags, X86Rflags.OF, overflow);
-        flags = X86FlagState.withFlag(flags, X86Rflags.AF, ((a ^ b ^ result) & 0x10) != 0);
-        X86FlagState.setMaterialized(frame, flags);
     }
 }

@@ -37,7 +37,7 @@ public final class X86BitCountNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long value = source.read(frame, cpu) & X86Sizes.mask(size);
         int bits = X86Sizes.bits(size);
-        long flags = X86FlagState.materialize(frame);
+        long flags = X86FlagState.status(frame);
         long count;
         switch (operation) {
             case TZCNT -> count = value == 0 ? bits : Long.numberOfTrailingZeros(value);
@@ -52,6 +52,6 @@ public final class X86BitCountNode extends X86InstructionNode {
             flags = X86FlagState.withFlag(flags, X86Rflags.CF, value == 0);
             flags = X86FlagState.withFlag(flags, X86Rflags.ZF, count == 0);
         }
-        X86FlagState.setMaterialized(frame, flags);
+        X86FlagState.setStatus(frame, flags);
     }
 }

@@ -24,12 +24,12 @@ public final class X86BitScanNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long value = source.read(frame, cpu);
-        long flags = X86FlagState.materialize(frame);
+        long flags = X86FlagState.status(frame);
         if (value == 0) {
-            X86FlagState.setMaterialized(frame, flags | X86Rflags.ZF);
+            X86FlagState.setStatus(frame, flags | X86Rflags.ZF);
             return;
         }
         destination.write(frame, cpu, reverse ? 63 - Long.numberOfLeadingZeros(value) : Long.numberOfTrailingZeros(value));
-        X86FlagState.setMaterialized(frame, flags & ~X86Rflags.ZF);
+        X86FlagState.setStatus(frame, flags & ~X86Rflags.ZF);
     }
 }

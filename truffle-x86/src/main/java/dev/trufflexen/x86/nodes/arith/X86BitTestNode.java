@@ -71,8 +71,8 @@ public final class X86BitTestNode extends X86InstructionNode {
             }
             value = accessMemory(cpu, address, bit);
         }
-        long flags = X86FlagState.materialize(frame);
-        X86FlagState.setMaterialized(frame, X86FlagState.withFlag(flags, X86Rflags.CF, ((value >>> bit) & 1) != 0));
+        long flags = X86FlagState.status(frame);
+        X86FlagState.setStatus(frame, X86FlagState.withFlag(flags, X86Rflags.CF, ((value >>> bit) & 1) != 0));
     }
 
     private long accessMemory(X86Cpu cpu, long address, int bit) {

@@ -49,15 +49,15 @@ public final class X86CompareExchangeDoubleNode extends X86InstructionNode {
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long linear = address.execute(frame, cpu);
+        long linear = address.executeUnchecked(frame, cpu);
         boolean equal;
         if (wide) {
             if ((linear & 15) != 0) {
                 throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
             }
-            equal = exchange16(frame, cpu, linear);
+            equal = exchange16(frame, cpu, address.checkStackSegment(linear, 16));
         } else {
-            equal = exchange8(frame, cpu, linear);
+            equal = exchange8(frame, cpu, address.checkStackSegment(linear, 8));
         }
         long flags = X86FlagState.materialize(frame);
         X86FlagState.setMaterialized(frame, X86FlagState.withFlag(flags, X86Rflags.ZF, equal));

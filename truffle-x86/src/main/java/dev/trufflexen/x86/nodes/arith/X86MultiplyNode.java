@@ -54,9 +54,8 @@ public final class X86MultiplyNode extends X86InstructionNode {
             }
             significant = signed ? product != X86Sizes.signExtend(product, size) : (product >>> bits) != 0;
         }
-        long flags = X86FlagState.materialize(frame);
-        flags = X86FlagState.withFlag(flags, X86Rflags.CF, significant);
-        flags = X86FlagState.withFlag(flags, X86Rflags.OF, significant);
-        X86FlagState.setMaterialized(frame, flags);
+        // SF, ZF, AF and PF are undefined: they follow the low half of the product.
+        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.RESULT, size), (a * b) & X86Sizes.mask(size),
+                significant ? X86Rflags.CF | X86Rflags.OF : 0, 0);
     }
 }

@@ -54,9 +54,9 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         }
         destination.write(frame, cpu, result);
         long sign = X86Sizes.signBit(size);
-        long flags = X86FlagState.withResultFlags(X86FlagState.materialize(frame), result, size);
+        long flags = X86FlagState.withResultFlags(X86FlagState.status(frame), result, size);
         flags = X86FlagState.withFlag(flags, X86Rflags.CF, carry);
         flags = X86FlagState.withFlag(flags, X86Rflags.OF, ((a ^ result) & sign) != 0);
-        X86FlagState.setMaterialized(frame, flags);
+        X86FlagState.setStatus(frame, flags);
     }
 }

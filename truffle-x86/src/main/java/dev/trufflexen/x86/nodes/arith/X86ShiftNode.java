@@ -12,7 +12,8 @@ import dev.trufflexen.x86.nodes.X86Sizes;
 /**
  * Group-2 shifts and rotates: ROL, ROR, RCL, RCR, SHL, SHR, SAL (= SHL), SAR, numbered by
  * ModRM.reg. The count (immediate, 1 or CL) is masked to 5 bits (6 for 64-bit operands); a
- * zero count changes nothing. Rotates change only CF and OF; shifts also set SF, ZF, PF.
+ * zero count changes nothing. Rotates change only CF and OF ({@link X86FlagState#ROTATE});
+ * shifts also set SF, ZF, PF (lazily, as {@link X86FlagState#RESULT}) and clear AF.
  */
 public final class X86ShiftNode extends X86InstructionNode {
     public static final int ROL = 0;
@@ -49,8 +50,6 @@ public final class X86ShiftNode extends X86InstructionNode {
         long a = destination.readForWrite(frame, cpu);
         int bits = X86Sizes.bits(size);
         long mask = X86Sizes.mask(size);
-        long flags = X86FlagState.materialize(frame);
-        boolean carryIn = (flags & X86Rflags.CF) != 0;
         long result;
         boolean carry;
         boolean overflow;
@@ -72,7 +71,7 @@ public final class X86ShiftNode extends X86InstructionNode {
             case RCL: {
                 int c = size < 4 ? n % (bits + 1) : n;
                 result = a;
-                carry = carryIn;
+                carry = X86FlagState.carry(frame);
                 for (int i = 0; i < c; i++) {
                     boolean out = msb(result);
                     result = ((result << 1) | (carry ? 1 : 0)) & mask;
@@ -83,6 +82,7 @@ public final class X86ShiftNode extends X86InstructionNode {
             }
             case RCR: {
                 int c = size < 4 ? n % (bits + 1) : n;
+                boolean carryIn = X86FlagState.carry(frame);
                 result = a;
                 carry = carryIn;
                 overflow = msb(a) != carryIn;
@@ -113,11 +113,11 @@ public final class X86ShiftNode extends X86InstructionNode {
         }
         destination.write(frame, cpu, result);
         if (operation >= SHL) {
-            flags = X86FlagState.withResultFlags(flags, result, size) & ~X86Rflags.AF;
+            long carryOverflow = (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0);
+            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.RESULT, size), result, carryOverflow, 0);
+            return;
         }
-        flags = X86FlagState.withFlag(flags, X86Rflags.CF, carry);
-        flags = X86FlagState.withFlag(flags, X86Rflags.OF, overflow);
-        X86FlagState.setMaterialized(frame, flags);
+        X86FlagState.setRotate(frame, size, carry, overflow);
     }
 
     private boolean msb(long value) {

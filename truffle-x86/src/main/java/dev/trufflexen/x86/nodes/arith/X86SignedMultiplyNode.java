@@ -30,10 +30,9 @@ public final class X86SignedMultiplyNode extends X86InstructionNode {
         long b = X86Sizes.signExtend(right.read(frame, cpu), size);
         long product = a * b;
         boolean overflow = size == 8 ? Math.multiplyHigh(a, b) != (product >> 63) : product != X86Sizes.signExtend(product, size);
-        destination.write(frame, cpu, product & X86Sizes.mask(size));
-        long flags = X86FlagState.withResultFlags(X86FlagState.materialize(frame), product, size);
-        flags = X86FlagState.withFlag(flags, X86Rflags.CF, overflow);
-        flags = X86FlagState.withFlag(flags, X86Rflags.OF, overflow);
-        X86FlagState.setMaterialized(frame, flags);
+        long result = product & X86Sizes.mask(size);
+        destination.write(frame, cpu, result);
+        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.RESULT, size), result,
+                overflow ? X86Rflags.CF | X86Rflags.OF : 0, 0);
     }
 }

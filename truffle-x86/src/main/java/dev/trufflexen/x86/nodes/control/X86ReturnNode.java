@@ -6,10 +6,10 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
-import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.nodes.X86StackSegment;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
@@ -25,7 +25,7 @@ public final class X86ReturnNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rsp = getRegister(frame, RSP);
-        long destination = X86GuestMemory.read(cpu, X86StackSegment.check(rsp, 8), 8);
+        long destination = X86MemorySite.STACK.read(frame, cpu, X86StackSegment.check(rsp, 8), 8);
         if (!X86PageTable.isCanonical(destination)) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
         }
