@@ -419,6 +419,9 @@ public final class CpuCaseGenerator {
             return true;
         }
         int op = insn.opcode();
+        if (op == 0x1F7) {
+            return false; // MASKMOVQ/MASKMOVDQU store to FS:[RDI], which is the runner's own TLS
+        }
         if (isStringSource(op) || op == 0xD7 || op >= 0xA0 && op <= 0xA3) {
             return true; // aimed above; a REP walk off the page faults on its unmapped neighbours
         }
