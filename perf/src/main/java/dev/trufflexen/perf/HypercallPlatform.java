@@ -2,6 +2,7 @@ package dev.trufflexen.perf;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86HaltDetector;
 import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.xen.abi.Hypercalls;
@@ -39,12 +40,7 @@ public final class HypercallPlatform implements X86Platform {
 
     @Override
     public void fault(X86Cpu cpu, X86Fault fault) {
-        cpu.requestExit(fault);
-    }
-
-    @Override
-    public void halt(X86Cpu cpu) {
-        cpu.requestExit("halt");
+        cpu.requestExit(X86HaltDetector.isHalt(cpu, fault) ? "halt" : fault);
     }
 
     @Override

@@ -4,7 +4,7 @@ package dev.trufflexen.x86.cpu;
  * What the CPU hands to the system it runs in: the hypervisor, or a test harness.
  *
  * <p>The CPU knows nothing of Xen. When guest code does something only the platform can answer
- * (a {@code syscall}, an exception, {@code hlt}, a privileged instruction), the CPU brings its
+ * (a {@code syscall}, an exception, a privileged instruction such as {@code hlt}, which is #GP(0) at CPL 3), the CPU brings its
  * architectural state up to date in {@link X86Cpu} and calls one of these methods. The platform
  * reads and changes that state (registers, RIP, CR3, ...) and returns; the CPU then continues at
  * {@link X86Cpu#rip()}, unless {@link X86Cpu#requestExit} was called, in which case
@@ -27,12 +27,31 @@ public interface X86Platform {
      */
     void fault(X86Cpu cpu, X86Fault fault);
 
-    /** {@code hlt} retired ({@code cpu.rip()} is after it). */
-    void halt(X86Cpu cpu);
-
     /**
      * Called at region exits and loop back edges when {@link X86Cpu#attentionRequested()} is set:
      * the place to deliver pending events or to stop a domain being destroyed.
      */
     void attention(X86Cpu cpu);
+
+    /**
+     * The CPUID policy guest code sees: CPUID is not privileged, so at CPL 3 it executes from
+     * this policy without leaving guest code. A hypervisor adds its leaves (0x40000000 up) with
+     * {@link X86CpuidPolicy#with}. Called on every CPUID, so return a stored policy.
+     */
+    default X86CpuidPolicy cpuidPolicy() {
+        return X86CpuidPolicy.standard();
+    }
+
+    /**
+     * The guest's time-stamp counter, which RDTSC and RDTSCP read (CR4.TSD is never set, so
+     * both run at CPL 3). It must not go backwards and should tick at a fixed rate.
+     */
+    default long timeStampCounter(X86Cpu cpu) {
+        return System.nanoTime();
+    }
+
+    /** IA32_TSC_AUX as RDTSCP loads it into ECX (e.g. the vCPU number). */
+    default int timeStampAux(X86Cpu cpu) {
+        return 0;
+    }
 }

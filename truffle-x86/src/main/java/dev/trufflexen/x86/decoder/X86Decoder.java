@@ -132,9 +132,10 @@ public final class X86Decoder {
         }
         insn.opcode = opcode;
         int attributes = X86OpcodeTable.attributes(opcode);
-        if ((attributes & INVALID) != 0) {
-            undefined();
-            return;
+        boolean undefinedOpcode = (attributes & INVALID) != 0;
+        if (undefinedOpcode) {
+            // The processor still fetches the whole instruction before raising #UD.
+            attributes = X86UndefinedEncodings.fetchedAttributes(opcode);
         }
         boolean operandSizePrefix = insn.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE);
         if ((attributes & BYTE) != 0) {
@@ -159,10 +160,15 @@ public final class X86Decoder {
                 insn.operandSize = operandSizePrefix && !insn.rexW() ? 2 : 8;
             }
         }
-        if (!validate(opcode, attributes)) {
+        boolean valid = !undefinedOpcode && validate(opcode, attributes);
+        decodeImmediates(opcode, attributes);
+        if (undefinedOpcode) {
+            read(X86UndefinedEncodings.farPointerBytes(opcode, insn.operandSize));
+        }
+        if (!valid) {
+            undefined(); // after the fetch: a fetch fault on the rest of the instruction comes first
             return;
         }
-        decodeImmediates(opcode, attributes);
         if (insn.fault == null && insn.ripRelative) {
             long target = insn.rip + position + insn.displacement;
             insn.displacement = insn.addressSize == 4 ? target & 0xFFFF_FFFFL : target;
@@ -223,12 +229,12 @@ public final class X86Decoder {
         return insn.fault == null;
     }
 
+    /** True when the encoding exists and LOCK, if present, is allowed on it. */
     private boolean validate(int opcode, int attributes) {
         boolean lockable = (attributes & LOCKABLE) != 0;
         if ((attributes & GROUP) != 0) {
             int rule = X86OpcodeTable.groupRule(opcode, insn.reg, insn.hasMemory);
             if (rule == 0) {
-                undefined();
                 return false;
             }
             lockable = (rule & 2) != 0;
@@ -236,11 +242,9 @@ public final class X86Decoder {
         // LOCK MOV to/from CR0 is AMD's alternative encoding of CR8; the translator decides.
         boolean controlRegisterMove = opcode == 0x120 || opcode == 0x122;
         if (insn.hasPrefix(X86Instruction.PREFIX_LOCK) && !(lockable && insn.hasMemory) && !controlRegisterMove) {
-            undefined();
             return false;
         }
         if (opcode == 0x8D && !insn.hasMemory) {
-            undefined();
             return false;
         }
         return true;

@@ -296,6 +296,7 @@ public final class X86Mmu {
             long machine = translate(linearAddress, ACCESS_READ);
             return readMachine(machine, size);
         }
+        checkLastByteCanonical(linearAddress, size);
         long first = translate(linearAddress, ACCESS_READ);
         long secondAddress = (linearAddress | 0xFFF) + 1;
         long second = translate(secondAddress, ACCESS_READ);
@@ -314,6 +315,9 @@ public final class X86Mmu {
      */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readForWriteSlow(long linearAddress, int size) {
+        if (crossesPage(linearAddress, size)) {
+            checkLastByteCanonical(linearAddress, size);
+        }
         translate(linearAddress, ACCESS_WRITE);
         if (crossesPage(linearAddress, size)) {
             translate((linearAddress | 0xFFF) + 1, ACCESS_WRITE);
@@ -330,6 +334,7 @@ public final class X86Mmu {
             noteCodeWrite(machine, size);
             return;
         }
+        checkLastByteCanonical(linearAddress, size);
         long first = translate(linearAddress, ACCESS_WRITE);
         long secondAddress = (linearAddress | 0xFFF) + 1;
         long second = translate(secondAddress, ACCESS_WRITE);
@@ -350,6 +355,7 @@ public final class X86Mmu {
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long lockedHostAddress(long linearAddress, int size) {
         if (crossesPage(linearAddress, size)) {
+            checkLastByteCanonical(linearAddress, size);
             translate(linearAddress, ACCESS_WRITE);
             translate((linearAddress | 0xFFF) + 1, ACCESS_WRITE);
             return 0;
@@ -357,6 +363,13 @@ public final class X86Mmu {
         long machine = translate(linearAddress, ACCESS_WRITE);
         noteCodeWrite(machine, size);
         return memory.hostAddress(machine);
+    }
+
+    /** The canonical check covers the whole operand and comes before paging (#GP(0), not #PF). */
+    private static void checkLastByteCanonical(long linearAddress, int size) {
+        if (X86PageTable.isCanonical(linearAddress) && !X86PageTable.isCanonical(linearAddress + size - 1)) {
+            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+        }
     }
 
     private void noteCodeWrite(long machine, int length) {

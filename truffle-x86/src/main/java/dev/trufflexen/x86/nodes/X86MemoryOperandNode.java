@@ -22,16 +22,22 @@ public final class X86MemoryOperandNode extends X86OperandNode {
 
     @Override
     public long read(VirtualFrame frame, X86Cpu cpu) {
-        return site.read(frame, cpu, address.execute(frame, cpu), size);
+        return site.read(frame, cpu, linear(frame, cpu), size);
     }
 
     @Override
     public long readForWrite(VirtualFrame frame, X86Cpu cpu) {
-        return site.readForWrite(frame, cpu, address.execute(frame, cpu), size);
+        return site.readForWrite(frame, cpu, linear(frame, cpu), size);
     }
 
     @Override
     public void write(VirtualFrame frame, X86Cpu cpu, long value) {
-        site.write(frame, cpu, address.execute(frame, cpu), size, value);
+        site.write(frame, cpu, linear(frame, cpu), size, value);
+    }
+
+    /** The operand's linear address; a stack-segment operand is checked as a whole for #SS. */
+    private long linear(VirtualFrame frame, X86Cpu cpu) {
+        long linear = address.execute(frame, cpu);
+        return address.isStackSegment() ? X86StackSegment.check(linear, size) : linear;
     }
 }

@@ -10,6 +10,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.control.X86CountBranch;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
@@ -74,6 +75,9 @@ final class X86BlockNode extends Node {
     }
 
     boolean conditionHolds(VirtualFrame frame) {
+        if (conditionCode >= X86CountBranch.FIRST_CONDITION) {
+            return X86CountBranch.holds(frame, conditionCode); // LOOPcc, JRCXZ
+        }
         return X86FlagState.condition(frame, conditionCode);
     }
 }

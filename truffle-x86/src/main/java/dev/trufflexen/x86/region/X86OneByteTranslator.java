@@ -21,7 +21,6 @@ import dev.trufflexen.x86.nodes.arith.X86ShiftNode;
 import dev.trufflexen.x86.nodes.arith.X86SignedMultiplyNode;
 import dev.trufflexen.x86.nodes.arith.X86UnaryArithmeticNode;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
-import dev.trufflexen.x86.nodes.control.X86HaltNode;
 import dev.trufflexen.x86.nodes.control.X86IndirectBranchNode;
 import dev.trufflexen.x86.nodes.control.X86NopNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
@@ -184,7 +183,7 @@ final class X86OneByteTranslator {
             case 0xEB:
                 return X86Translation.jump(new X86NopNode(rip, len), i.branchTarget());
             case 0xF4:
-                return X86Translation.stop(new X86HaltNode(rip, len));
+                return fault(i, X86Fault.withErrorCode(X86Fault.GP, 0)); // HLT is privileged: #GP(0) at CPL 3
             case 0xF5:
                 return X86Translation.next(new X86FlagControlNode(rip, len, X86FlagControlNode.CMC));
             case 0xF8:
@@ -206,7 +205,7 @@ final class X86OneByteTranslator {
                 // I/O, segment loads, far returns, IRET, CLI/STI: privileged at CPL 3; the platform emulates.
                 return fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
             default:
-                return null;
+                return X86GeneralPurposeTranslator.oneByte(i, f);
         }
     }
 

@@ -237,7 +237,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private static void callPlatform(X86Cpu cpu, X86ExitException exit) {
         switch (exit.kind()) {
             case X86ExitException.SYSCALL -> cpu.platform().syscall(cpu);
-            case X86ExitException.HALT -> cpu.platform().halt(cpu);
             default -> {
                 X86Fault fault = exit.guestFault();
                 if (fault.vector() == X86Fault.PF && !fault.isSoftwareInterrupt()) {

@@ -72,9 +72,16 @@ final class X86TwoByteTranslator {
                 return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
             case 0x31:
                 f.touch(RAX, RDX);
-                return X86Translation.next(new X86ReadTimeStampNode(rip, len));
-            case 0x00, 0x01, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA2, 0xA9:
-                // System instructions, CPUID and segment pops: #GP(0) at CPL 3, for the platform to emulate.
+                return X86Translation.next(new X86ReadTimeStampNode(rip, len, false));
+            case 0xA2:
+                return X86GeneralPurposeTranslator.twoByte(i, f); // CPUID
+            case 0x01:
+                if (X86GeneralPurposeTranslator.isReadTimeStampAndProcessorId(i)) {
+                    return X86GeneralPurposeTranslator.twoByte(i, f);
+                }
+                return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
+            case 0x00, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA9:
+                // System instructions and segment pops: #GP(0) at CPL 3, for the platform to emulate.
                 return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
             case 0xA0:
             case 0xA8:
@@ -97,9 +104,12 @@ final class X86TwoByteTranslator {
             }
             case 0xAE:
                 if (!i.hasMemory() && (i.reg() & 7) >= 5) {
-                    return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE
+                    if (i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE | X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE)) {
+                        return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD)); // no fence takes a 66/F2/F3 prefix
+                    }
+                    return X86Translation.next(new X86NopNode(rip, len)); // LFENCE, MFENCE, SFENCE (any ModRM.rm)
                 }
-                return X86SseTranslator.translate(i, f);
+                return generalPurposeOrSse(i, f);
             case 0xAF:
                 return X86Translation.next(new X86SignedMultiplyNode(rip, len, f.reg(i, size), f.reg(i, size), f.rm(i, size)));
             case 0xB0:
@@ -128,7 +138,7 @@ final class X86TwoByteTranslator {
                 }
                 return X86OneByteTranslator.fault(i, X86Fault.of(X86Fault.UD));
             default:
-                return X86SseTranslator.translate(i, f);
+                return generalPurposeOrSse(i, f);
         }
     }
 
@@ -149,5 +159,11 @@ final class X86TwoByteTranslator {
         }
         int reg = i.reg();
         return reg == 0 || reg == 2 || reg == 3 || reg == 4 || reg == 8;
+    }
+
+    /** The rest of the map: general-purpose instructions first, then the SSE and MMX space. */
+    private static X86Translation generalPurposeOrSse(X86Instruction i, X86OperandFactory f) {
+        X86Translation generalPurpose = X86GeneralPurposeTranslator.twoByte(i, f);
+        return generalPurpose != null ? generalPurpose : X86SseTranslator.translate(i, f);
     }
 }

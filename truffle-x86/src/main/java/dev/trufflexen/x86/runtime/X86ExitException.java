@@ -6,7 +6,7 @@ import dev.trufflexen.x86.cpu.X86Fault;
 
 /**
  * Leaves a translated region early: a guest fault, a trap or software interrupt, a
- * {@code syscall} or {@code hlt} for the platform, or a plain stop (self-modified code, an
+ * {@code syscall} for the platform, or a plain stop (self-modified code, an
  * interrupted {@code rep} string instruction).
  *
  * <p>Thrown after explicit checks, never instead of them, and caught by the region root, which
@@ -19,7 +19,6 @@ public final class X86ExitException extends ControlFlowException {
 
     public static final int FAULT = 0;
     public static final int SYSCALL = 1;
-    public static final int HALT = 2;
     public static final int RESUME = 3;
     /** The platform ran inside the region and changed RIP or asked to stop: the CPU's state is final. */
     public static final int PLATFORM_TOOK_OVER = 4;
@@ -48,10 +47,6 @@ public final class X86ExitException extends ControlFlowException {
 
     public static X86ExitException syscall(long nextRip) {
         return new X86ExitException(SYSCALL, null, false, nextRip);
-    }
-
-    public static X86ExitException halt(long nextRip) {
-        return new X86ExitException(HALT, null, false, nextRip);
     }
 
     /** The platform, called from inside the region, has set the CPU's whole state: exit without writing the frame back. */

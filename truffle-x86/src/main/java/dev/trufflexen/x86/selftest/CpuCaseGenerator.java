@@ -30,15 +30,21 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
  *
  * <p>Never generated ({@link #EXCLUDED_ONE_BYTE}, {@link #EXCLUDED_TWO_BYTE}): what the host
  * runner cannot survive or what TruffleXen virtualizes on purpose; also what differs between
- * CPU vendors: near branches with a 66 prefix, and several segment prefixes on one instruction.
+ * CPU vendors: near branches with a 66 prefix, LOOPE/LOOPNE with F2/F3, and several segment
+ * prefixes on one instruction.
  */
 public final class CpuCaseGenerator {
-    /** INT n (a host syscall), HLT, MOV Sreg, far RET, IRET: virtualized or unsafe on the host. */
-    static final int[] EXCLUDED_ONE_BYTE = {0xCD, 0xF4, 0x8E, 0xCA, 0xCB, 0xCF};
     /**
-     * 0F 00/01 (system, XGETBV, WRPKRU...), SYSCALL, SYSRET, RDTSC, RDPMC, SYSENTER, SYSEXIT,
-     * GETSEC, POP FS/GS, CPUID, LSS/LFS/LGS: virtualized, or unsafe on the host (a segment load
-     * would take the C library's FS away from the runner).
+     * INT n (a host syscall; TruffleXen hands software interrupts to the platform), MOV Sreg, far
+     * RET, IRET: virtualized or unsafe on the host. HLT is swept: #GP(0) at CPL 3 on both sides.
+     */
+    static final int[] EXCLUDED_ONE_BYTE = {0xCD, 0x8E, 0xCA, 0xCB, 0xCF};
+    /**
+     * 0F 00/01 (system, XGETBV, WRPKRU, RDTSCP...), SYSCALL, SYSRET, RDTSC, RDPMC, SYSENTER,
+     * SYSEXIT, GETSEC, POP FS/GS, CPUID, LSS/LFS/LGS: virtualized, or unsafe on the host (a
+     * segment load would take the C library's FS away from the runner). CPUID answers from
+     * TruffleXen's own policy and RDTSC/RDTSCP from the platform's virtual TSC, so their results
+     * differ from the host's by design; X86CpuidPolicyTest checks them instead.
      */
     static final int[] EXCLUDED_TWO_BYTE = {0x00, 0x01, 0x05, 0x07, 0x31, 0x33, 0x34, 0x35, 0x37, 0xA1, 0xA2, 0xA9,
         0xB2, 0xB4, 0xB5};
@@ -95,6 +101,16 @@ public final class CpuCaseGenerator {
     }
 
     public CpuCase next() {
+        int kind = random.nextInt(100);
+        if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT) {
+            return randomBytes(single());
+        } else if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT + CpuCaseMix.SEQUENCE_PERCENT) {
+            return sequence();
+        }
+        return single();
+    }
+
+    private CpuCase single() {
         while (true) {
             CpuCase c = attempt();
             if (c != null) {
@@ -118,6 +134,44 @@ public final class CpuCaseGenerator {
             data[at] = 0x7F;
             data[at + 1] = 0x03;
         }
+    }
+
+    /** {@code base}'s state running random bytes instead ({@link CpuCaseMix}); {@code base} if none fit. */
+    private CpuCase randomBytes(CpuCase base) {
+        for (int tries = 0; tries < 20; tries++) {
+            byte[] code = CpuCaseMix.randomBytes(random, base.rip());
+            if (code != null && CpuCaseMix.safeOnHost(code, base.rip(), EXCLUDED_ONE_BYTE, EXCLUDED_TWO_BYTE)) {
+                return new CpuCase(base.number(), InstructionForm.of(code), code, base.codeOffset(), base.registers(), base.rflags(),
+                        base.data(), base.fpu());
+            }
+        }
+        return base;
+    }
+
+    /** A swept instruction followed by 1-5 more ({@link CpuCaseMix}); a single case if none can lead one. */
+    private CpuCase sequence() {
+        CpuCase first = single();
+        for (int tries = 0; tries < 20 && !canLeadSequence(first); tries++) {
+            first = single();
+        }
+        if (!canLeadSequence(first)) {
+            return first;
+        }
+        int wanted = 1 + random.nextInt(5);
+        int length = first.code().length;
+        List<byte[]> more = new ArrayList<>();
+        for (int tries = 0; tries < 40 && more.size() < wanted; tries++) {
+            CpuCase c = attempt();
+            if (c != null && length + c.code().length < SelftestLayout.MAX_CODE && CpuCaseMix.sequenceMember(c.code(), c.rip())) {
+                more.add(c.code());
+                length += c.code().length;
+            }
+        }
+        return more.isEmpty() ? first : CpuCaseMix.sequence(first, more);
+    }
+
+    private static boolean canLeadSequence(CpuCase c) {
+        return c.codeOffset() <= SelftestLayout.PAGE - SelftestLayout.MAX_CODE && CpuCaseMix.sequenceMember(c.code(), c.rip());
     }
 
     private CpuCase attempt() {
@@ -263,10 +317,17 @@ public final class CpuCaseGenerator {
             if (insn.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE) && isNearBranch(insn)) {
                 return null; // vendor-specific: AMD honours 66 on near branches, Intel ignores it
             }
+            if ((insn.opcode() == 0xE0 || insn.opcode() == 0xE1)
+                    && insn.hasPrefix(X86Instruction.PREFIX_REP | X86Instruction.PREFIX_REPNE)) {
+                return null; // undocumented: on AMD an F3/F2 prefix makes LOOPNE/LOOPE test ZF=1/ZF=0 instead
+            }
             if (!fsSafe(insn, code, regs)) {
                 return null;
             }
         } else {
+            if (insn.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE) && isRelativeBranch(insn.opcode())) {
+                return null; // even when invalid (LOCK), AMD sizes a 66 branch's displacement as 16 bits
+            }
             code = java.util.Arrays.copyOf(code, Math.min(code.length, immediatePosition + 4));
             if (segmentPosition >= 0 && code[segmentPosition] == 0x64) {
                 code[segmentPosition] = 0x3E;

@@ -2,8 +2,6 @@ package dev.trufflexen.x86.selftest;
 
 import java.util.Map;
 
-import dev.trufflexen.x86.decoder.X86Decoder;
-import dev.trufflexen.x86.decoder.X86Instruction;
 import java.util.TreeMap;
 
 /**
@@ -26,34 +24,8 @@ public final class KnownDifferences {
      * known cross-cutting one; null when it is a regression.
      */
     public static String reason(CpuMismatch mismatch) {
-        String byForm = reason(mismatch.form());
-        if (byForm != null) {
-            return byForm;
-        }
-        CpuOutcome host = mismatch.host();
-        CpuOutcome ours = mismatch.truffleXen();
-        if (host.vector() == 14 && (host.errorCode() & 0x10) != 0 && host.faultAddress() == SelftestLayout.CODE + SelftestLayout.PAGE
-                && ours.vector() == 6) {
-            return UD_BEFORE_FETCH;
-        }
-        if (host.vector() == 12 && ours.vector() == 13 && mismatch.differences().size() == 1) {
-            return STACK_FAULT;
-        }
-        X86Instruction i = X86Decoder.decode(mismatch.testCase().code(), 0, mismatch.testCase().rip());
-        int op = i.opcode();
-        if (i.isValid() && (op == 0x1A3 || op == 0x1AB || op == 0x1B3 || op == 0x1BB) && i.hasMemory() && i.addressSize() == 4) {
-            return BIT_OFFSET_WRAP;
-        }
-        return null;
+        return reason(mismatch.form());
     }
-
-    /** A non-canonical RSP/RBP-based address: hardware raises #SS, TruffleXen #GP. */
-    static final String STACK_FAULT = "non-canonical stack-segment (RSP/RBP-based) address raises #GP instead of #SS";
-    /** BT/BTS/BTR/BTC r/m, reg with a 67 prefix and a memory operand. */
-    static final String BIT_OFFSET_WRAP = "BT/BTS/BTR/BTC with a 67 prefix: the register bit offset is added after the address"
-            + " is truncated to 32 bits (hardware wraps the sum)";
-    /** An invalid encoding running into an unmapped page: hardware fetches it all first. */
-    static final String UD_BEFORE_FETCH = "#UD raised before the rest of the instruction is fetched (hardware: #PF on the fetch)";
 
     /** Why {@code form} may mismatch, or null when it must match. */
     public static String reason(String form) {
@@ -94,14 +66,12 @@ public final class KnownDifferences {
         }
         known("0F AE /4 mem", "XSAVE is not implemented (#UD)");
         known("0F AE /5 mem", "XRSTOR is not implemented (#UD)");
-        known("0F AE /6 mem", "XSAVEOPT/CLWB are not implemented (#UD)");
-        known("0F AE /7 mem", "CLFLUSH/CLFLUSHOPT are not implemented (#UD)");
+        known("0F AE /6 mem", "XSAVEOPT is not implemented (#UD)");
         String sse4a = "AMD SSE4a (MOVNTSS, MOVNTSD, EXTRQ, INSERTQ) is not advertised by TruffleXen's CPUID and raises #UD;"
                 + " the AMD host runs it (vendor-specific)";
         for (String form : new String[] {"F3 0F 2B", "F2 0F 2B", "66 0F 78", "66 0F 79"}) {
             known(form, sse4a);
         }
-        known("0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
         known("0F C7 /3 mem", "XRSTORS: host #GP or #UD, TruffleXen #UD; not compared yet");
         known("0F C7 /4 mem", "XSAVEC is not implemented (#UD)");
         known("0F C7 /5 mem", "XSAVES: host #GP, TruffleXen #UD");
@@ -111,12 +81,6 @@ public final class KnownDifferences {
             known(prefix + "0F 02", "LAR is not implemented (#UD)");
             known(prefix + "0F 03", "LSL is not implemented (#UD)");
         }
-        known("C8", "ENTER is not implemented (#UD)");
-        known("D7", "XLAT is not implemented (#UD)");
-        known("E0", "LOOPNE is not implemented (#UD)");
-        known("E1", "LOOPE is not implemented (#UD)");
-        known("E2", "LOOP is not implemented (#UD)");
-        known("E3", "JRCXZ/JECXZ is not implemented (#UD)");
 
         // Behaviour that differs from the host in an implemented instruction.
         for (int group = 1; group <= 7; group++) {
@@ -128,14 +92,6 @@ public final class KnownDifferences {
                     + " (vendor-specific)");
         }
         known("0F FF", "UD0 at a page end: AMD raises #UD without fetching a ModRM, TruffleXen fetches it (vendor-specific)");
-        for (String prefix : new String[] {"", "F2 ", "F3 "}) {
-            for (int group = 5; group <= 7; group++) {
-                known(prefix + "0F AE /" + group + " reg", "fence encodings with a 66/F2/F3 prefix or another ModRM.rm are #UD"
-                        + " (or other instructions) on hardware; TruffleXen runs all of them as fences");
-            }
-        }
-        known("F2 0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
-        known("F3 0F C7 /1 mem", "CMPXCHG8B/CMPXCHG16B are not implemented (#UD)");
         known("F1", "INT1 (ICEBP): the host reports RIP at the instruction, TruffleXen after it (host kernel behaviour unconfirmed)");
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {
             known(prefix + "0F 78", "VMREAD/EXTRQ: host #UD or SSE4a; TruffleXen #UD with a different length");

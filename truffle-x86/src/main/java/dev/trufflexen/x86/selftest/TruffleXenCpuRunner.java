@@ -21,7 +21,7 @@ import dev.trufflexen.x86.mmu.X86PageTable;
  * The TruffleXen side of the differential tester: one CPU on a small machine whose page tables
  * map {@link SelftestLayout} as the native helper does (data not executable, code not writable). A platform that stops at the first
  * exception (the landing {@code int3} or a fault) turns every run into a {@link CpuOutcome};
- * syscalls and {@code hlt} (never generated) stop it too, and a watchdog stops runaway loops.
+ * syscalls (never generated) stop it too, and a watchdog stops runaway loops.
  */
 final class TruffleXenCpuRunner implements AutoCloseable {
     private static final long TIMEOUT_MILLIS = 5_000;
@@ -110,12 +110,6 @@ final class TruffleXenCpuRunner implements AutoCloseable {
         public void fault(X86Cpu cpu, X86Fault f) {
             fault = f;
             cpu.requestExit(f);
-        }
-
-        @Override
-        public void halt(X86Cpu cpu) {
-            fault = X86Fault.of(0xFE);
-            cpu.requestExit("halt");
         }
 
         @Override

@@ -180,10 +180,15 @@ class X86GuestProgramTest {
             assertEquals(X86TestMachine.CODE + 2, m.cpu.rip(), "traps report the next instruction");
         }
         try (X86TestMachine m = new X86TestMachine()) {
-            m.code("0fa2f4"); // cpuid
+            m.code("ecf4"); // in al, dx: privileged at CPL 3
             X86Fault fault = (X86Fault) m.run();
             assertEquals(X86Fault.GP, fault.vector());
             assertEquals(X86TestMachine.CODE, m.cpu.rip());
+        }
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("6690f3f4"); // xchg ax,ax; rep hlt: #GP(0) at the hlt, prefixes included
+            assertEquals("halt", m.run());
+            assertEquals(X86TestMachine.CODE + 2, m.cpu.rip());
         }
         try (X86TestMachine m = new X86TestMachine()) {
             m.code("0f0bf4"); // ud2

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class CpuDifferentialTest {
     static final int CASES = Integer.getInteger("trufflexen.selftest.cases", 20_000);
-    static final long SEED = 1;
+    static final long SEED = Long.getLong("trufflexen.selftest.seed", 1);
 
     @Test
     void fixedSeedSliceHasNoUnexpectedMismatches() throws Exception {

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86HaltDetector;
 import dev.trufflexen.x86.cpu.X86Platform;
 
 /**
- * A platform for tests: records every callback with the RIP it saw. By default HLT and faults
+ * A platform for tests: records every callback with the RIP it saw. By default HLT (its #GP(0)) and faults
  * stop the CPU ({@code run()} returns "halt" or the {@link X86Fault}), syscalls and attention
  * return to the guest; tests may install their own syscall handler.
  */
@@ -45,18 +47,17 @@ public final class X86RecordingPlatform implements X86Platform {
 
     @Override
     public void fault(X86Cpu cpu, X86Fault fault) {
+        if (X86HaltDetector.isHalt(cpu, fault)) {
+            halts++;
+            events.add(new Event("halt", cpu.rip(), null));
+            cpu.requestExit("halt");
+            return;
+        }
         faults.add(fault);
         events.add(new Event("fault", cpu.rip(), fault));
         if (stopOnFault) {
             cpu.requestExit(fault);
         }
-    }
-
-    @Override
-    public void halt(X86Cpu cpu) {
-        halts++;
-        events.add(new Event("halt", cpu.rip(), null));
-        cpu.requestExit("halt");
     }
 
     @Override
@@ -67,5 +68,27 @@ public final class X86RecordingPlatform implements X86Platform {
 
     public X86Fault lastFault() {
         return faults.isEmpty() ? null : faults.get(faults.size() - 1);
+    }
+
+    /** What RDTSC/RDTSCP read (tests set it). */
+    public long timeStampCounter = 0x1234_5678_9ABC_DEF0L;
+    /** What RDTSCP loads into ECX. */
+    public int timeStampAux;
+    /** What CPUID executes from. */
+    public X86CpuidPolicy cpuidPolicy = X86CpuidPolicy.standard();
+
+    @Override
+    public long timeStampCounter(X86Cpu cpu) {
+        return timeStampCounter;
+    }
+
+    @Override
+    public int timeStampAux(X86Cpu cpu) {
+        return timeStampAux;
+    }
+
+    @Override
+    public X86CpuidPolicy cpuidPolicy() {
+        return cpuidPolicy;
     }
 }

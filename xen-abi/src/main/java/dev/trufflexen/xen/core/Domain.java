@@ -1,5 +1,7 @@
 package dev.trufflexen.xen.core;
 
+import dev.trufflexen.x86.cpu.X86CpuidPolicy;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -35,6 +37,8 @@ public final class Domain {
     private final byte[] handle = uuidBytes(java.util.UUID.randomUUID());
     private final Object wakeup = new Object();
     private boolean destroyed;
+    private final X86CpuidPolicy cpuidPolicy;
+    private final DomainTimeStampCounter timeStampCounter = new DomainTimeStampCounter();
 
     Domain(XenHypervisor xen, int domid, DomainSpec spec, BootImage boot, int storePort, int consolePort,
             EventChannels channels, HypercallTable hypercalls) {
@@ -47,6 +51,17 @@ public final class Domain {
         this.vcpu0 = new XenVcpu(this, 0, hypercalls);
         this.eventChannels = channels;
         this.consoleIoWriter = new GuestConsoleWriter(xen.console(), domid);
+        this.cpuidPolicy = XenCpuidLeaves.forPvDomain(xen.memory().size());
+    }
+
+    /** What CPUID shows this domain: the CPU's policy plus Xen's leaves at 0x40000000. */
+    public X86CpuidPolicy cpuidPolicy() {
+        return cpuidPolicy;
+    }
+
+    /** The domain's virtual TSC: 0 at build time, 1 GHz. */
+    public long timeStampCounter() {
+        return timeStampCounter.read();
     }
 
     public int id() {

@@ -1,6 +1,7 @@
 package dev.trufflexen.xen.core;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Reg;
@@ -22,6 +23,7 @@ public final class XenVcpu implements X86Platform {
     private final HypercallTable hypercalls;
     private X86Cpu cpu;
     private boolean kernelMode = true;
+    private int tscAux;
 
     XenVcpu(Domain domain, int vcpuId, HypercallTable hypercalls) {
         this.domain = domain;
@@ -71,6 +73,9 @@ public final class XenVcpu implements X86Platform {
 
     @Override
     public void fault(X86Cpu c, X86Fault fault) {
+        if (XenForcedEmulation.tryEmulate(c, fault, domain.cpuidPolicy())) {
+            return;
+        }
         // No trap table can be registered yet (set_trap_table arrives with the PV trap issue):
         // like Xen with no handler for the vector, crash the domain.
         String what = fault.isSoftwareInterrupt() ? fault.mnemonic() + " with no trap handler"
@@ -79,10 +84,19 @@ public final class XenVcpu implements X86Platform {
     }
 
     @Override
-    public void halt(X86Cpu c) {
-        // hlt is privileged: at the PV kernel's ring 3 it is #GP(0) at the hlt itself.
-        c.setRip(c.rip() - 1);
-        fault(c, X86Fault.withErrorCode(X86Fault.GP, 0));
+    public X86CpuidPolicy cpuidPolicy() {
+        return domain.cpuidPolicy();
+    }
+
+    @Override
+    public long timeStampCounter(X86Cpu c) {
+        return domain.timeStampCounter();
+    }
+
+    /** TSC_AUX is 0 until the guest writes MSR_TSC_AUX (as in Xen, where it starts at 0). */
+    @Override
+    public int timeStampAux(X86Cpu c) {
+        return tscAux;
     }
 
     @Override

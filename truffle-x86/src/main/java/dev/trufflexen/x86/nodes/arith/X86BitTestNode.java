@@ -60,12 +60,13 @@ public final class X86BitTestNode extends X86InstructionNode {
                 base.write(frame, cpu, modify(value, bit));
             }
         } else {
-            long address = base.address().execute(frame, cpu);
+            long address;
             if (immediateOffset) {
+                address = base.address().execute(frame, cpu);
                 bit = (int) (index & (bits - 1));
             } else {
                 long signedIndex = X86Sizes.signExtend(index, size);
-                address += (signedIndex >> X86Sizes.log2(bits)) * size;
+                address = base.address().executeDisplaced(frame, cpu, (signedIndex >> X86Sizes.log2(bits)) * size);
                 bit = (int) (signedIndex & (bits - 1));
             }
             value = accessMemory(cpu, address, bit);

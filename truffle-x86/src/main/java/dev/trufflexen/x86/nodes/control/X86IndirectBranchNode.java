@@ -4,10 +4,13 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
+import dev.trufflexen.x86.nodes.X86StackSegment;
 import dev.trufflexen.x86.nodes.data.X86PushNode;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
@@ -28,11 +31,17 @@ public final class X86IndirectBranchNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long destination = target.read(frame, cpu);
-        if (!X86PageTable.isCanonical(destination)) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
-        }
         if (call) {
+            // The push is checked before the target (a faulting push wins), but a non-canonical
+            // target stops the call before the return address is written.
+            long slot = X86StackSegment.check(getRegister(frame, X86Reg.RSP) - 8, 8);
+            X86GuestMemory.readForWrite(cpu, slot, 8);
+            if (!X86PageTable.isCanonical(destination)) {
+                throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+            }
             X86PushNode.push(frame, cpu, nextRip(), 8);
+        } else if (!X86PageTable.isCanonical(destination)) {
+            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
         }
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, destination);
     }

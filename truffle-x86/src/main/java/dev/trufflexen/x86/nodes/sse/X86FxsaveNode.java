@@ -34,8 +34,9 @@ public final class X86FxsaveNode extends X86InstructionNode {
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long linear = address.execute(frame, cpu);
+        long linear = address.executeUnchecked(frame, cpu);
         X86SseMemory.checkAligned(linear);
+        address.checkStackSegment(linear, 512); // #SS only after the alignment #GP
         if (restore) {
             restore(cpu, linear);
         } else {

@@ -45,9 +45,12 @@ public final class X86MmxConvertNode extends X86InstructionNode {
         long s0;
         long s1 = 0;
         if (address != null) {
-            long linear = address.execute(frame, cpu);
+            long linear = address.executeUnchecked(frame, cpu);
             if (kind == PD_TO_PI) {
                 X86SseMemory.checkAligned(cpu, linear);
+            }
+            address.checkStackSegment(linear, 8); // #SS only after the alignment #GP
+            if (kind == PD_TO_PI) {
                 X86SseMemory.probeRead16(cpu, linear);
                 s0 = X86GuestMemory.read(cpu, linear, 8);
                 s1 = X86GuestMemory.read(cpu, linear + 8, 8);

@@ -39,10 +39,11 @@ public abstract class X86SseNode extends X86InstructionNode {
         if (address == null) {
             return 0;
         }
-        long linear = address.execute(frame, cpu);
+        long linear = address.executeUnchecked(frame, cpu);
         if (aligned) {
             X86SseMemory.checkAligned(cpu, linear);
         }
+        address.checkStackSegment(linear, memorySize); // #SS only after the alignment #GP
         if (memorySize == 16) {
             X86SseMemory.probeRead16(cpu, linear);
         }

@@ -34,10 +34,11 @@ public final class X86SseStoreNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long[] x = cpu.fpu().xmmArray();
-        long linear = address.execute(frame, cpu);
+        long linear = address.executeUnchecked(frame, cpu);
         if (aligned) {
             X86SseMemory.checkAligned(cpu, linear);
         }
+        address.checkStackSegment(linear, 1); // #SS only after the alignment #GP
         switch (kind) {
             case FULL -> X86SseMemory.write16(cpu, linear, x[source * 2], x[source * 2 + 1]);
             case LOW64 -> X86GuestMemory.write(cpu, linear, 8, x[source * 2]);

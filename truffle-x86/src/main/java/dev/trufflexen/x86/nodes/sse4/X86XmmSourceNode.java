@@ -49,11 +49,11 @@ public abstract class X86XmmSourceNode extends X86InstructionNode {
         if (sourceKind != MEMORY) {
             return 0;
         }
-        long linear = address.execute(frame, cpu);
+        long linear = address.executeUnchecked(frame, cpu);
         if (alignedOnly && (linear & 15) != 0) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
         }
-        return linear;
+        return address.checkStackSegment(linear, 1); // #SS only after the alignment #GP
     }
 
     /** Quadword {@code half} (0 low, 1 high) of the source. */

@@ -1,0 +1,26 @@
+package dev.trufflexen.x86.nodes;
+
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.runtime.X86ExitException;
+
+/**
+ * Stack-segment accesses (PUSH, POP, CALL, RET, LEAVE, ENTER and RSP/RBP-based operands) fault
+ * with #SS(0) rather than #GP(0) when their address is non-canonical; the processor checks this
+ * before paging, over the whole operand.
+ */
+public final class X86StackSegment {
+    private X86StackSegment() {
+    }
+
+    /** Returns {@code linear}, or throws #SS(0) when any byte of the access is non-canonical. */
+    public static long check(long linear, int size) {
+        if (!isCanonical(linear) || !isCanonical(linear + size - 1)) {
+            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.SS, 0));
+        }
+        return linear;
+    }
+
+    private static boolean isCanonical(long linear) {
+        return (linear << 16 >> 16) == linear;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.trufflexen.x86.nodes.control;
+
+import static dev.trufflexen.x86.cpu.X86Reg.RAX;
+import static dev.trufflexen.x86.cpu.X86Reg.RBX;
+import static dev.trufflexen.x86.cpu.X86Reg.RCX;
+import static dev.trufflexen.x86.cpu.X86Reg.RDX;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.frame.VirtualFrame;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.nodes.X86InstructionNode;
+
+/** CPUID (0F A2): EAX/ECX select a leaf of the platform's {@link dev.trufflexen.x86.cpu.X86CpuidPolicy}. */
+public final class X86CpuidNode extends X86InstructionNode {
+    public X86CpuidNode(long rip, int length) {
+        super(rip, length);
+    }
+
+    @Override
+    public void execute(VirtualFrame frame, X86Cpu cpu) {
+        int[] r = query(cpu, (int) getRegister(frame, RAX), (int) getRegister(frame, RCX));
+        setRegister(frame, RAX, r[0] & 0xFFFF_FFFFL);
+        setRegister(frame, RBX, r[1] & 0xFFFF_FFFFL);
+        setRegister(frame, RCX, r[2] & 0xFFFF_FFFFL);
+        setRegister(frame, RDX, r[3] & 0xFFFF_FFFFL);
+    }
+
+    @TruffleBoundary
+    private static int[] query(X86Cpu cpu, int leaf, int subleaf) {
+        return cpu.platform().cpuidPolicy().query(leaf, subleaf);
+    }
+}
