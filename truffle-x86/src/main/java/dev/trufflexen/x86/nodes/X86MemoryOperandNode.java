@@ -35,9 +35,8 @@ public final class X86MemoryOperandNode extends X86OperandNode {
         site.write(frame, cpu, linear(frame, cpu), size, value);
     }
 
-    /** The operand's linear address; a stack-segment operand is checked as a whole for #SS. */
+    /** The operand's linear address; the site checks a stack-segment operand as a whole for #SS on a miss. */
     private long linear(VirtualFrame frame, X86Cpu cpu) {
-        long linear = address.execute(frame, cpu);
-        return address.isStackSegment() ? X86StackSegment.check(linear, size) : linear;
+        return address.executeUnchecked(frame, cpu);
     }
 }

@@ -31,14 +31,21 @@ public final class X86MemorySite {
     /** The tag of an empty cache: never equal to a page address. */
     public static final long EMPTY = -1L;
     /** The site of implicit stack accesses, one per region. */
-    public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE);
+    public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE, true);
 
     private final int readTag;
     private final int writeTag;
+    /**
+     * Accesses through the stack segment (RSP- or RBP-based without an FS/GS override): a
+     * non-canonical operand raises #SS(0). Checked on a miss only: a hit is on a page the TLB
+     * translated, so the whole operand (which stays on that page) is canonical.
+     */
+    private final boolean stackSegment;
 
-    public X86MemorySite(int firstSlot) {
+    public X86MemorySite(int firstSlot, boolean stackSegment) {
         this.readTag = firstSlot;
         this.writeTag = firstSlot + 2;
+        this.stackSegment = stackSegment;
     }
 
     /** Empties the caches of the site whose first slot is {@code slot} (at region entry). */
@@ -51,6 +58,7 @@ public final class X86MemorySite {
         if (frame.getLongStatic(readTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size)) {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
+        checkStackSegment(linearAddress, size);
         long value = X86GuestMemory.read(cpu, linearAddress, size);
         X86Mmu mmu = cpu.mmu();
         remember(frame, readTag, mmu.readTags, mmu.readAddends, linearAddress);
@@ -62,6 +70,7 @@ public final class X86MemorySite {
         if (frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size)) {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
+        checkStackSegment(linearAddress, size);
         long value = X86GuestMemory.readForWrite(cpu, linearAddress, size);
         X86Mmu mmu = cpu.mmu();
         remember(frame, writeTag, mmu.writeTags, mmu.writeAddends, linearAddress);
@@ -73,9 +82,16 @@ public final class X86MemorySite {
             X86GuestMemory.store(frame.getLongStatic(writeTag + 1) + linearAddress, size, value);
             return;
         }
+        checkStackSegment(linearAddress, size);
         X86GuestMemory.write(cpu, linearAddress, size, value);
         X86Mmu mmu = cpu.mmu();
         remember(frame, writeTag, mmu.writeTags, mmu.writeAddends, linearAddress);
+    }
+
+    private void checkStackSegment(long linearAddress, int size) {
+        if (stackSegment) {
+            X86StackSegment.check(linearAddress, size);
+        }
     }
 
     private static boolean withinPage(long linearAddress, int size) {

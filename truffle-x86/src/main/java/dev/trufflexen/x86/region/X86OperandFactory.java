@@ -23,6 +23,8 @@ final class X86OperandFactory {
     private int touchedRegisters;
     /** The caches handed out so far, by base register; 0 = none yet. */
     private final int[] cacheSlots = new int[X86Reg.COUNT + 1];
+    /** RBP-based operands through the stack segment (no FS/GS override) have a cache of their own. */
+    private int stackFrameCacheSlot;
     private int nextSlot = X86FrameLayout.FIRST_SITE;
 
     int touchedMask() {
@@ -40,16 +42,27 @@ final class X86OperandFactory {
      * RSP-based operands share the stack's. Sharing keeps the number of cached translations a
      * loop carries in registers small, which matters more than the odd extra miss.
      */
-    X86MemorySite memorySite(int base) {
-        if (base == X86Reg.RSP) {
-            return X86MemorySite.STACK;
+    X86MemorySite memorySite(X86AddressNode address) {
+        if (address.isStackSegment()) {
+            if (address.base() == X86Reg.RSP) {
+                return X86MemorySite.STACK;
+            }
+            if (stackFrameCacheSlot == 0) {
+                stackFrameCacheSlot = allocateCache();
+            }
+            return new X86MemorySite(stackFrameCacheSlot, true);
         }
-        int key = base == X86AddressNode.NO_REGISTER ? NO_BASE_CACHE : base;
+        int key = address.base() == X86AddressNode.NO_REGISTER ? NO_BASE_CACHE : address.base();
         if (cacheSlots[key] == 0) {
-            cacheSlots[key] = nextSlot;
-            nextSlot += X86MemorySite.SLOTS;
+            cacheSlots[key] = allocateCache();
         }
-        return new X86MemorySite(cacheSlots[key]);
+        return new X86MemorySite(cacheSlots[key], false);
+    }
+
+    private int allocateCache() {
+        int slot = nextSlot;
+        nextSlot += X86MemorySite.SLOTS;
+        return slot;
     }
 
     int touch(int reg) {
@@ -82,7 +95,7 @@ final class X86OperandFactory {
             return register(insn.rm(), size, insn.hasRex());
         }
         X86AddressNode address = address(insn);
-        return new X86MemoryOperandNode(address, size, memorySite(address.base()));
+        return new X86MemoryOperandNode(address, size, memorySite(address));
     }
 
     X86AddressNode address(X86Instruction insn) {
@@ -93,8 +106,9 @@ final class X86OperandFactory {
 
     /** An absolute address (MOV moffs) with the instruction's segment override. */
     X86OperandNode absolute(X86Instruction insn, long address, int size) {
-        return new X86MemoryOperandNode(new X86AddressNode(X86AddressNode.NO_REGISTER, X86AddressNode.NO_REGISTER, 0, address,
-                insn.segment(), insn.addressSize() == 4), size, memorySite(X86AddressNode.NO_REGISTER));
+        X86AddressNode node = new X86AddressNode(X86AddressNode.NO_REGISTER, X86AddressNode.NO_REGISTER, 0, address, insn.segment(),
+                insn.addressSize() == 4);
+        return new X86MemoryOperandNode(node, size, memorySite(node));
     }
 
     X86OperandNode immediate(long value, int size) {

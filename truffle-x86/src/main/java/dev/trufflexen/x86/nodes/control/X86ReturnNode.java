@@ -10,7 +10,6 @@ import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
-import dev.trufflexen.x86.nodes.X86StackSegment;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /** RET and RET imm16: pop the return address, release {@code imm16} more bytes, exit to it. */
@@ -25,7 +24,7 @@ public final class X86ReturnNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rsp = getRegister(frame, RSP);
-        long destination = X86MemorySite.STACK.read(frame, cpu, X86StackSegment.check(rsp, 8), 8);
+        long destination = X86MemorySite.STACK.read(frame, cpu, rsp, 8);
         if (!X86PageTable.isCanonical(destination)) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
         }

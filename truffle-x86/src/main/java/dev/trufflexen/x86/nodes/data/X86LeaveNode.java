@@ -8,7 +8,6 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
-import dev.trufflexen.x86.nodes.X86StackSegment;
 
 /**
  * LEAVE: RSP = RBP, then pop RBP. With a 66 prefix the pop is 16 bits wide and replaces only BP
@@ -25,7 +24,7 @@ public final class X86LeaveNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rbp = getRegister(frame, RBP);
-        long value = X86MemorySite.STACK.read(frame, cpu, X86StackSegment.check(rbp, size), size);
+        long value = X86MemorySite.STACK.read(frame, cpu, rbp, size);
         setRegister(frame, RSP, rbp + size);
         setRegister(frame, RBP, size == 8 ? value : (rbp & ~0xFFFFL) | (value & 0xFFFF));
     }

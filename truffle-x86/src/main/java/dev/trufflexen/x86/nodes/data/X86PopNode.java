@@ -7,7 +7,6 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
-import dev.trufflexen.x86.nodes.X86StackSegment;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
@@ -29,7 +28,7 @@ public final class X86PopNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rsp = getRegister(frame, RSP);
-        long value = X86MemorySite.STACK.read(frame, cpu, X86StackSegment.check(rsp, size), size);
+        long value = X86MemorySite.STACK.read(frame, cpu, rsp, size);
         setRegister(frame, RSP, rsp + size);
         if (destination.isMemory()) {
             try {

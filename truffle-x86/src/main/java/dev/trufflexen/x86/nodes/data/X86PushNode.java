@@ -7,7 +7,6 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
-import dev.trufflexen.x86.nodes.X86StackSegment;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 
 /** PUSH of a register, immediate, memory operand or segment selector (8 or 2 bytes). */
@@ -30,13 +29,13 @@ public final class X86PushNode extends X86InstructionNode {
     /** Writes below RSP, then moves RSP (so a faulting push leaves RSP unchanged). */
     public static void push(VirtualFrame frame, X86Cpu cpu, long value, int size) {
         long address = getRegister(frame, RSP) - size;
-        X86MemorySite.STACK.write(frame, cpu, X86StackSegment.check(address, size), size, value);
+        X86MemorySite.STACK.write(frame, cpu, address, size, value);
         setRegister(frame, RSP, address);
     }
 
     public static long pop(VirtualFrame frame, X86Cpu cpu, int size) {
         long rsp = getRegister(frame, RSP);
-        long value = X86MemorySite.STACK.read(frame, cpu, X86StackSegment.check(rsp, size), size);
+        long value = X86MemorySite.STACK.read(frame, cpu, rsp, size);
         setRegister(frame, RSP, rsp + size);
         return value;
     }
