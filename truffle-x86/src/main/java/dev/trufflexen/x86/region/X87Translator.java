@@ -212,7 +212,7 @@ final class X87Translator {
             case 2:
                 return sti == 0 ? new X87RegisterNode(rip, len, fop, X87RegisterNode.FNOP, 0, 0) : null;
             case 3:
-                return new X87StoreNode(rip, len, fop, null, ST, sti, true);
+                return new X87StoreNode(rip, len, fop, null, ST, sti, true, true);
             case 4:
                 return switch (sti) {
                     case 0 -> new X87RegisterNode(rip, len, fop, X87RegisterNode.FCHS, 0, 0);

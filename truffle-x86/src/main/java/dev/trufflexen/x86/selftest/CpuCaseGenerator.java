@@ -45,12 +45,14 @@ public final class CpuCaseGenerator {
     private final int[] oneByte;
     private final int[] twoByte;
     private long number;
+    private final X87CaseValues x87;
 
     public CpuCaseGenerator(long seed, long fsBase) {
         this.random = new SplittableRandom(seed);
         this.fsBase = fsBase;
         this.oneByte = candidates(0x00, 0xFF, EXCLUDED_ONE_BYTE, true);
         this.twoByte = candidates(0x00, 0xFF, EXCLUDED_TWO_BYTE, false);
+        this.x87 = new X87CaseValues(random);
     }
 
     private static int[] candidates(int from, int to, int[] excluded, boolean oneByteMap) {
@@ -108,7 +110,10 @@ public final class CpuCaseGenerator {
         int map = random.nextInt(100);
         int opcode;
         byte[] escape;
-        if (map < 55) {
+        if (map < 12) {
+            opcode = x87Opcode();
+            escape = new byte[0];
+        } else if (map < 55) {
             opcode = oneByte[random.nextInt(oneByte.length)];
             escape = new byte[0];
         } else if (map < 90) {
@@ -237,8 +242,16 @@ public final class CpuCaseGenerator {
         if (opcode == 0x9D) {
             putLong(data, (int) (regs[X86Reg.RSP] - SelftestLayout.DATA), random.nextLong() & SelftestLayout.COMPARED_FLAGS);
         }
+        if (insn.isValid()) {
+            x87.operand(insn, regs, fsBase, data);
+        }
         long rflags = random.nextLong() & SelftestLayout.COMPARED_FLAGS;
         return new CpuCase(number++, InstructionForm.of(code), code, offset, regs, rflags, data, fpuImage());
+    }
+
+    /** An x87 escape (D8-DF), or FWAIT now and then: about 12% of cases, so every x87 form is covered. */
+    private int x87Opcode() {
+        return random.nextInt(20) == 0 ? 0x9B : 0xD8 + random.nextInt(8);
     }
 
     private static boolean isRelativeBranch(int op) {
@@ -260,6 +273,7 @@ public final class CpuCaseGenerator {
             state.setXmm(reg, 0, value());
             state.setXmm(reg, 1, value());
         }
+        x87.fill(state);
         byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
         state.saveFxsave(image, 0);
         return image;

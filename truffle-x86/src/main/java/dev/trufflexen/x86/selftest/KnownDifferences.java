@@ -80,9 +80,6 @@ public final class KnownDifferences {
 
     static {
         // Whole instruction sets TruffleXen does not implement yet (it raises #UD; the host runs them).
-        for (int op = 0xD8; op <= 0xDF; op++) {
-            known(String.format("%02X ", op), "x87 FPU instructions are not implemented (#UD)");
-        }
         for (String prefix : new String[] {"", "F2 ", "F3 "}) {
             known(prefix + "0F 38 ", "0F 38 map (SSSE3, SSE4.1/4.2, AES-NI, SHA, MOVBE, CRC32, ADX) is not implemented (#UD)");
             known(prefix + "0F 3A ", "0F 3A map (SSSE3, SSE4.1, PCLMULQDQ, SHA) is not implemented (#UD)");

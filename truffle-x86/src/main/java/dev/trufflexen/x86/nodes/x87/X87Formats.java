@@ -73,13 +73,6 @@ public final class X87Formats {
             default:
                 break;
         }
-        if (cls == X87Extended.DENORMAL) {
-            x.flags |= X87Extended.DE;
-            if (!x.masked(X87Extended.DE)) {
-                x.storeAllowed = false;
-                return 0;
-            }
-        }
         boolean sign = (se & 0x8000) != 0;
         int biased = se & 0x7FFF;
         int exp = (biased == 0 ? 1 : biased) - X87Extended.BIAS - Long.numberOfLeadingZeros(sig);
@@ -106,13 +99,6 @@ public final class X87Formats {
         }
         if (cls != X87Extended.NORMAL && cls != X87Extended.DENORMAL) {
             return invalidInteger(x, indefinite);
-        }
-        if (cls == X87Extended.DENORMAL) {
-            x.flags |= X87Extended.DE;
-            if (!x.masked(X87Extended.DE)) {
-                x.storeAllowed = false;
-                return 0;
-            }
         }
         boolean sign = (se & 0x8000) != 0;
         int biased = se & 0x7FFF;
@@ -168,13 +154,6 @@ public final class X87Formats {
         }
         if (cls != X87Extended.NORMAL && cls != X87Extended.DENORMAL) {
             return invalidBcd(x);
-        }
-        if (cls == X87Extended.DENORMAL) {
-            x.flags |= X87Extended.DE;
-            if (!x.masked(X87Extended.DE)) {
-                x.storeAllowed = false;
-                return 0;
-            }
         }
         int biased = se & 0x7FFF;
         int exp = (biased == 0 ? 1 : biased) - X87Extended.BIAS - Long.numberOfLeadingZeros(sig);

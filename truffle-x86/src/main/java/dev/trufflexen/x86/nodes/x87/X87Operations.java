@@ -124,14 +124,12 @@ public final class X87Operations {
         x.begin(fpu.controlWord());
         if (X87Stack.isEmpty(fpu, 0) || kind == ST && X87Stack.isEmpty(fpu, index)) {
             boolean masked = X87Stack.underflow(x);
-            int result = NO_RESULT;
+            setCodes(fpu, UNORDERED, toFlags);
             if (masked) {
-                result = UNORDERED;
-                setCodes(fpu, UNORDERED, toFlags);
                 popTimes(fpu, pops);
             }
             X87Stack.finish(fpu, x, X87Stack.C1);
-            return result;
+            return UNORDERED;
         }
         long s1 = X87Stack.sig(fpu, 0);
         int e1 = X87Stack.se(fpu, 0);
@@ -164,13 +162,11 @@ public final class X87Operations {
             }
             result = compareValues(s1, e1, c1, s2, e2, c2);
         }
-        if ((x.flags & ~x.masksForCompare() & (X87Extended.IE | X87Extended.DE)) != 0) {
-            X87Stack.finish(fpu, x, X87Stack.C1);
-            return NO_RESULT;
-        }
         setCodes(fpu, result, toFlags);
-        popTimes(fpu, pops);
-        X87Stack.finish(fpu, x, X87Stack.C1);
+        if ((x.flags & ~x.masksForCompare() & (X87Extended.IE | X87Extended.DE)) == 0) {
+            popTimes(fpu, pops);
+        }
+        X87Stack.finish(fpu, x, toFlags ? 0 : X87Stack.C1);
         return result;
     }
 
@@ -348,12 +344,17 @@ public final class X87Operations {
         X87Stack.finish(fpu, x, X87Stack.C1);
     }
 
-    /** FST/FSTP ST(i). */
+    /**
+     * FST/FSTP ST(i). {@code quietAlias} is the undocumented FSTP1 (D9 D8+i), which on this CPU
+     * only pops when ST(0) is empty, without a stack fault.
+     */
     @TruffleBoundary
-    public static void storeRegister(X86FpuState fpu, int index, boolean pop) {
+    public static void storeRegister(X86FpuState fpu, int index, boolean pop, boolean quietAlias) {
         X87Extended x = fpu.x87Arithmetic();
         x.begin(fpu.controlWord());
-        if (X87Stack.isEmpty(fpu, 0)) {
+        if (quietAlias && X87Stack.isEmpty(fpu, 0)) {
+            X87Stack.pop(fpu);
+        } else if (X87Stack.isEmpty(fpu, 0)) {
             if (X87Stack.underflow(x)) {
                 X87Stack.write(fpu, index, x.sig, x.se);
                 if (pop) {

@@ -143,6 +143,7 @@ public final class X87RegisterOperations {
         if (pop) {
             X87Stack.pop(fpu);
         }
+        fpu.setStatusWord(fpu.statusWord() & ~X87Stack.C1);
     }
 
     /** FCMOVcc: ST(0) = ST(i) when the condition holds. */
@@ -157,7 +158,7 @@ public final class X87RegisterOperations {
         } else if (condition) {
             X87Stack.write(fpu, 0, X87Stack.sig(fpu, index), X87Stack.se(fpu, index));
         }
-        X87Stack.finish(fpu, x, X87Stack.C1);
+        X87Stack.finish(fpu, x, x.flags != 0 ? X87Stack.C1 : 0);
     }
 
     /** FSCALE: ST(0) * 2^trunc(ST(1)). */

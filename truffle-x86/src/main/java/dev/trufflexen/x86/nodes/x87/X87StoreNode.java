@@ -12,9 +12,16 @@ public final class X87StoreNode extends X87Node {
     private final int kind;
     private final int index;
     private final boolean pop;
+    private final boolean quietAlias;
 
     public X87StoreNode(long rip, int length, int fop, X86AddressNode address, int kind, int index, boolean pop) {
+        this(rip, length, fop, address, kind, index, pop, false);
+    }
+
+    /** {@code quietAlias}: FSTP1 (D9 D8+i), see {@link X87Operations#storeRegister}. */
+    public X87StoreNode(long rip, int length, int fop, X86AddressNode address, int kind, int index, boolean pop, boolean quietAlias) {
         super(rip, length, fop, address);
+        this.quietAlias = quietAlias;
         this.kind = kind;
         this.index = index;
         this.pop = pop;
@@ -26,7 +33,7 @@ public final class X87StoreNode extends X87Node {
         X87Stack.checkPending(fpu);
         if (address == null) {
             record(cpu, 0);
-            X87Operations.storeRegister(fpu, index, pop);
+            X87Operations.storeRegister(fpu, index, pop, quietAlias);
             return;
         }
         long ea = address.execute(frame, cpu);
