@@ -90,6 +90,30 @@ public final class X87Extended {
             default -> 64;
         };
         flags = 0;
+        sourceDenormal = false;
+    }
+
+    /**
+     * A memory operand that was a single or double denormal: normalized in the extended
+     * format, it still counts as a denormal operand (DE) for the operation that uses it.
+     */
+    private boolean sourceDenormal;
+    private long sourceSig;
+    private int sourceSe;
+
+    public void markDenormalSource(long s, int e) {
+        sourceDenormal = true;
+        sourceSig = s;
+        sourceSe = e;
+    }
+
+    /** The class of an operand, counting a denormal memory source as {@link #DENORMAL}. */
+    public int operandClass(long s, int e) {
+        int c = classify(s, e);
+        if (c == NORMAL && sourceDenormal && s == sourceSig && e == sourceSe) {
+            return DENORMAL;
+        }
+        return c;
     }
 
     public int roundingMode() {
@@ -221,8 +245,8 @@ public final class X87Extended {
     // Arithmetic.
 
     public boolean add(long s1, int e1, long s2, int e2, boolean subtract) {
-        int c1 = classify(s1, e1);
-        int c2 = classify(s2, e2);
+        int c1 = operandClass(s1, e1);
+        int c2 = operandClass(s2, e2);
         if (!specials2(s1, e1, c1, s2, e2, c2)) {
             return delivered();
         }
@@ -323,8 +347,8 @@ public final class X87Extended {
     }
 
     public boolean multiply(long s1, int e1, long s2, int e2) {
-        int c1 = classify(s1, e1);
-        int c2 = classify(s2, e2);
+        int c1 = operandClass(s1, e1);
+        int c2 = operandClass(s2, e2);
         if (!specials2(s1, e1, c1, s2, e2, c2)) {
             return delivered();
         }
@@ -361,8 +385,8 @@ public final class X87Extended {
     }
 
     public boolean divide(long s1, int e1, long s2, int e2) {
-        int c1 = classify(s1, e1);
-        int c2 = classify(s2, e2);
+        int c1 = operandClass(s1, e1);
+        int c2 = operandClass(s2, e2);
         if (!specials2(s1, e1, c1, s2, e2, c2)) {
             return delivered();
         }
@@ -370,16 +394,16 @@ public final class X87Extended {
         if (c1 == INFINITY && c2 == INFINITY || c1 == ZERO && c2 == ZERO) {
             return invalid();
         }
-        if ((c1 == DENORMAL || c2 == DENORMAL) && !signal(DE)) {
-            return false;
-        }
         if (c1 == INFINITY) {
             packInfinity(sign);
-            return true;
+            return c2 != DENORMAL || signal(DE);
         }
         if (c2 == ZERO) {
             packInfinity(sign);
             return signal(ZE);
+        }
+        if ((c1 == DENORMAL || c2 == DENORMAL) && !signal(DE)) {
+            return false;
         }
         if (c1 == ZERO || c2 == INFINITY) {
             packZero(sign);

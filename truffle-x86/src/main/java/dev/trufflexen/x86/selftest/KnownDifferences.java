@@ -39,6 +39,10 @@ public final class KnownDifferences {
         if (host.vector() == 12 && ours.vector() == 13 && mismatch.differences().size() == 1) {
             return STACK_FAULT;
         }
+        String x87 = X87KnownDifferences.reason(mismatch);
+        if (x87 != null) {
+            return x87;
+        }
         X86Instruction i = X86Decoder.decode(mismatch.testCase().code(), 0, mismatch.testCase().rip());
         int op = i.opcode();
         if (i.isValid() && (op == 0x1A3 || op == 0x1AB || op == 0x1B3 || op == 0x1BB) && i.hasMemory() && i.addressSize() == 4) {

@@ -47,7 +47,7 @@ public final class X87ArithmeticNode extends X87Node {
             ea = address.execute(frame, cpu);
             raw = X86GuestMemory.read(cpu, ea, size);
         }
-        record(cpu, ea);
+        record(frame, cpu);
         X87Operations.arithmetic(cpu.fpu(), operation, kind, raw, index, toSti, reverse, pop);
     }
 }

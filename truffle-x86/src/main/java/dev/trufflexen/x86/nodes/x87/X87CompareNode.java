@@ -39,7 +39,7 @@ public final class X87CompareNode extends X87Node {
             ea = address.execute(frame, cpu);
             raw = X86GuestMemory.read(cpu, ea, size);
         }
-        record(cpu, ea);
+        record(frame, cpu);
         int result = X87Operations.compare(cpu.fpu(), kind == ZERO ? X87Operations.I16 : kind, raw, index, quiet, pops, toFlags);
         if (toFlags && result != X87Operations.NO_RESULT) {
             long flags = X86FlagState.materialize(frame) & ~(X86Rflags.ZF | X86Rflags.PF | X86Rflags.CF | X86Rflags.OF | X86Rflags.SF | X86Rflags.AF);

@@ -67,7 +67,7 @@ public final class X87ConstantNode extends X87Node {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X87Stack.checkPending(cpu.fpu());
-        record(cpu, 0);
+        record(frame, cpu);
         X87Operations.loadConstant(cpu.fpu(), sig, se, nearestRoundsUp, upRoundsUp);
     }
 }

@@ -68,6 +68,7 @@ final class X87Environment {
             fpu.initializeX87();
         } else {
             fpu.setControlWord(cw | 0x3F);
+            X87Stack.updateSummary(fpu);
         }
     }
 

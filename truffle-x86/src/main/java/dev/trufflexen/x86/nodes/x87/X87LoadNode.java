@@ -35,7 +35,7 @@ public final class X87LoadNode extends X87Node {
                 default -> raw = X86GuestMemory.read(cpu, ea, 8);
             }
         }
-        record(cpu, ea);
+        record(frame, cpu);
         X87Operations.load(cpu.fpu(), kind, raw, high, index);
     }
 }

@@ -28,8 +28,9 @@ abstract class X87Node extends X86InstructionNode {
         return address == null ? 0 : address.execute(frame, cpu);
     }
 
-    protected final void record(X86Cpu cpu, long dataPointer) {
-        cpu.fpu().setLastInstruction(fop, rip, address == null ? cpu.fpu().lastDataPointer() : dataPointer);
+    /** Records FOP, FIP and FDP (the operand's offset in its segment, as hardware stores it). */
+    protected final void record(VirtualFrame frame, X86Cpu cpu) {
+        cpu.fpu().setLastInstruction(fop, rip, address == null ? cpu.fpu().lastDataPointer() : address.offset(frame));
     }
 
     /** Faults now if any byte of {@code [ea, ea+length)} cannot be written. */

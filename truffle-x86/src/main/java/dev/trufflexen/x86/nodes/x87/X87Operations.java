@@ -48,6 +48,15 @@ public final class X87Operations {
      * unmasked exception (denormal), so the instruction stops.
      */
     static boolean loadSource(X87Extended x, int kind, long raw, int rawHigh) {
+        return loadSource(x, kind, raw, rawHigh, false);
+    }
+
+    /**
+     * With {@code deferDenormal}, a denormal single/double source does not raise DE here: the
+     * operation raises it if it gets to use the value (not when the other operand is a NaN).
+     */
+    static boolean loadSource(X87Extended x, int kind, long raw, int rawHigh, boolean deferDenormal) {
+        int before = x.flags;
         switch (kind) {
             case M32 -> X87Formats.fromFloat(x, raw, X87Formats.SINGLE);
             case M64 -> X87Formats.fromFloat(x, raw, X87Formats.DOUBLE);
@@ -59,6 +68,11 @@ public final class X87Operations {
                 x.sig = raw;
                 x.se = rawHigh & 0xFFFF;
             }
+        }
+        if (deferDenormal && (x.flags & ~before & X87Extended.DE) != 0) {
+            x.flags &= ~X87Extended.DE | before;
+            x.markDenormalSource(x.sig, x.se);
+            return true;
         }
         return (x.flags & X87Extended.DE) == 0 || x.masked(X87Extended.DE);
     }
@@ -88,10 +102,7 @@ public final class X87Operations {
             srcSig = X87Stack.sig(fpu, src);
             srcSe = X87Stack.se(fpu, src);
         } else {
-            if (!loadSource(x, kind, raw, 0)) {
-                X87Stack.finish(fpu, x, X87Stack.C1);
-                return;
-            }
+            loadSource(x, kind, raw, 0, true);
             srcSig = x.sig;
             srcSe = x.se;
         }
@@ -139,15 +150,12 @@ public final class X87Operations {
             s2 = X87Stack.sig(fpu, index);
             e2 = X87Stack.se(fpu, index);
         } else {
-            if (!loadSource(x, kind, raw, 0)) {
-                X87Stack.finish(fpu, x, X87Stack.C1);
-                return NO_RESULT;
-            }
+            loadSource(x, kind, raw, 0, true);
             s2 = x.sig;
             e2 = x.se;
         }
         int c1 = X87Extended.classify(s1, e1);
-        int c2 = X87Extended.classify(s2, e2);
+        int c2 = x.operandClass(s2, e2);
         int result;
         if (c1 == X87Extended.UNSUPPORTED || c2 == X87Extended.UNSUPPORTED || X87Extended.isNan(c1) || X87Extended.isNan(c2)) {
             boolean signalling = c1 == X87Extended.UNSUPPORTED || c2 == X87Extended.UNSUPPORTED || c1 == X87Extended.SNAN
@@ -231,6 +239,13 @@ public final class X87Operations {
     public static void load(X86FpuState fpu, int kind, long raw, int rawHigh, int index) {
         X87Extended x = fpu.x87Arithmetic();
         x.begin(fpu.controlWord());
+        if (kind == ST && X87Stack.isEmpty(fpu, index)) {
+            if (X87Stack.underflow(x)) {
+                X87Stack.push(fpu, x.sig, x.se);
+            }
+            X87Stack.finish(fpu, x, X87Stack.C1);
+            return;
+        }
         if (!X87Stack.isEmpty(fpu, 7)) {
             if (X87Stack.overflow(x)) {
                 X87Stack.push(fpu, x.sig, x.se);

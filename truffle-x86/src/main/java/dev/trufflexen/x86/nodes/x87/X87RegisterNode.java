@@ -49,7 +49,7 @@ public final class X87RegisterNode extends X87Node {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
         X87Stack.checkPending(fpu);
-        record(cpu, 0);
+        record(frame, cpu);
         switch (operation) {
             case FXCH -> X87RegisterOperations.exchange(fpu, index);
             case FCHS -> X87RegisterOperations.unary(fpu, X87RegisterOperations.FCHS);

@@ -243,9 +243,7 @@ public final class X87RegisterOperations {
         if (X87Stack.isEmpty(fpu, 0)) {
             if (X87Stack.underflow(x)) {
                 X87Stack.write(fpu, 0, x.sig, x.se);
-                if (X87Stack.isEmpty(fpu, 7)) {
-                    X87Stack.push(fpu, x.sig, x.se);
-                }
+                X87Stack.push(fpu, x.sig, x.se);
             }
             X87Stack.finish(fpu, x, X87Stack.C1);
             return;

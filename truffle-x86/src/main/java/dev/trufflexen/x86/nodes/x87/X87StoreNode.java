@@ -32,7 +32,7 @@ public final class X87StoreNode extends X87Node {
         X86FpuState fpu = cpu.fpu();
         X87Stack.checkPending(fpu);
         if (address == null) {
-            record(cpu, 0);
+            record(frame, cpu);
             X87Operations.storeRegister(fpu, index, pop, quietAlias);
             return;
         }
@@ -54,7 +54,7 @@ public final class X87StoreNode extends X87Node {
             // Nothing is stored, but the access is still checked as on hardware.
             checkWritable(cpu, ea, X87ArithmeticNode.sizeOf(kind));
         }
-        record(cpu, ea);
+        record(frame, cpu);
         X87Operations.commitStore(fpu, pop);
     }
 }
