@@ -547,6 +547,13 @@ public final class X87Extended {
                     return;
                 }
                 biased += wrap;
+                if (biased < 1) {
+                    // Too small even with the exponent wrapped: a signed zero, inexact.
+                    flags |= PE;
+                    sig = 0;
+                    resultExp = 0;
+                    return;
+                }
                 // fall through to normal rounding with the wrapped exponent
             } else if (tiny) {
                 int shift = 1 - biased;
@@ -594,6 +601,12 @@ public final class X87Extended {
                     return;
                 }
                 biased -= wrap;
+                if (biased >= maxBiased) {
+                    // Too large even with the exponent wrapped: infinity, inexact.
+                    flags |= PE | ROUNDED_UP;
+                    kept = INTEGER_BIT;
+                    biased = maxBiased;
+                }
             } else {
                 flags |= OE | PE;
                 boolean toInfinity = roundingMode == NEAREST || roundingMode == UP && !sign || roundingMode == DOWN && sign;

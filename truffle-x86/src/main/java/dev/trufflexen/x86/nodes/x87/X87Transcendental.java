@@ -14,8 +14,9 @@ import dev.trufflexen.x86.cpu.X87Extended;
  * F2XM1, FYL2X, FYL2XP1, FPTAN, FPATAN, FSIN, FCOS, FSINCOS. Each result is computed in decimal
  * arithmetic with about 230 bits (series for expm1, atanh, sin, cos and atan on reduced
  * arguments, pi by Machin's formula), then rounded once to 64 bits under the rounding mode, so
- * results are correctly rounded; hardware is only guaranteed within an ulp, and its argument
- * reduction for FSIN/FCOS/FPTAN uses a finite approximation of pi. Arguments of magnitude 2^63
+ * results are correctly rounded (hardware is only guaranteed within an ulp). FSIN, FCOS,
+ * FSINCOS and FPTAN reduce their argument by multiples of pi/2 using pi rounded to 66 bits, as
+ * the hardware does, so large arguments give the hardware's results rather than exact ones. Arguments of magnitude 2^63
  * or more leave FSIN/FCOS/FSINCOS/FPTAN incomplete (C2 set, ST(0) unchanged).
  */
 final class X87Transcendental {
@@ -468,8 +469,12 @@ final class X87Transcendental {
         return v.subtract(k.multiply(halfPi, wide), wide).round(MC);
     }
 
-    private static final BigDecimal PI_WIDE = new BigDecimal(
-            "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798214808651328230664709384460955058223172535940812848111745028410270193852110555964462294895493038196");
+    /**
+     * The hardware's argument-reduction constant: pi truncated to 66 significant bits
+     * (0x3.243F6A8885A308D3), exact in decimal. Reducing by it rather than by pi is what makes
+     * FSIN/FCOS/FSINCOS/FPTAN of large arguments agree with the hardware.
+     */
+    private static final BigDecimal PI_WIDE = new BigDecimal(new BigInteger("3243F6A8885A308D3", 16).multiply(BigInteger.valueOf(5).pow(64)), 64);
 
     private static BigDecimal sinReduced(BigDecimal r) {
         BigDecimal r2 = r.multiply(r, MC);
