@@ -265,10 +265,8 @@ public final class X87Operations {
             X87Stack.finish(fpu, x, X87Stack.C1);
             return;
         }
-        if (!loadSource(x, kind, raw, rawHigh)) {
-            X87Stack.finish(fpu, x, X87Stack.C1);
-            return;
-        }
+        // A denormal single or double loads even with DE unmasked (the exception is reported after the load).
+        loadSource(x, kind, raw, rawHigh);
         if ((kind == M32 || kind == M64) && X87Extended.classify(x.sig, x.se) == X87Extended.SNAN) {
             x.flags |= X87Extended.IE;
             x.sig |= X87Extended.QUIET_BIT;

@@ -85,7 +85,8 @@ final class X87Transcendental {
         } else {
             BigDecimal v = toBig(s, e);
             BigDecimal r = switch (operation) {
-                case X87RegisterNode.F2XM1 -> expm1(v.multiply(LN2, MC));
+                case X87RegisterNode.F2XM1 -> v.abs().compareTo(BigDecimal.ONE) == 0 ? (v.signum() > 0 ? BigDecimal.ONE : BigDecimal.valueOf(-0.5))
+                        : expm1(v.multiply(LN2, MC));
                 case X87RegisterNode.FSIN -> sin(v);
                 default -> cos(v);
             };
@@ -158,7 +159,7 @@ final class X87Transcendental {
             }
             BigDecimal v = toBig(s, e);
             if (operation == X87RegisterNode.FPTAN) {
-                fromBig(x, sin(v).divide(cos(v), MC));
+                fromBig(x, tan(v));
                 firstSig = x.sig;
                 firstSe = x.se;
                 secondSig = X87Extended.INTEGER_BIT;
@@ -390,7 +391,7 @@ final class X87Transcendental {
         for (int k = 1; k < 10000; k++) {
             term = term.multiply(t2, MC).negate();
             BigDecimal add = term.divide(BigDecimal.valueOf(2L * k + 1), MC);
-            sum = sum.add(add, MC);
+            sum = sum.add(add);
             if (add.abs().compareTo(epsilon) < 0) {
                 break;
             }
@@ -418,7 +419,7 @@ final class X87Transcendental {
         for (int k = 1; k < 100000; k++) {
             term = term.multiply(z2, MC);
             BigDecimal add = term.divide(BigDecimal.valueOf(2L * k + 1), MC);
-            sum = sum.add(add, MC);
+            sum = sum.add(add);
             if (add.abs().compareTo(epsilon) < 0) {
                 break;
             }
@@ -452,7 +453,7 @@ final class X87Transcendental {
         BigDecimal epsilon = BigDecimal.ONE.movePointLeft(MC.getPrecision() + 5).multiply(t.abs());
         for (int k = 2; k < 10000; k++) {
             term = term.multiply(t, MC).divide(BigDecimal.valueOf(k), MC);
-            sum = sum.add(term, MC);
+            sum = sum.add(term);
             if (term.abs().compareTo(epsilon) < 0) {
                 break;
             }
@@ -466,6 +467,9 @@ final class X87Transcendental {
         BigDecimal halfPi = PI_WIDE.divide(TWO, wide);
         BigDecimal k = v.divide(halfPi, wide).setScale(0, RoundingMode.HALF_EVEN);
         quadrant[0] = k.toBigInteger().intValue() & 3;
+        if (k.signum() == 0) {
+            return v;
+        }
         return v.subtract(k.multiply(halfPi, wide), wide).round(MC);
     }
 
@@ -483,7 +487,7 @@ final class X87Transcendental {
         BigDecimal epsilon = BigDecimal.ONE.movePointLeft(MC.getPrecision() + 5).multiply(r.abs());
         for (int k = 1; k < 1000; k++) {
             term = term.multiply(r2, MC).divide(BigDecimal.valueOf((2L * k) * (2L * k + 1)), MC).negate();
-            sum = sum.add(term, MC);
+            sum = sum.add(term);
             if (term.abs().compareTo(epsilon) < 0) {
                 break;
             }
@@ -498,13 +502,26 @@ final class X87Transcendental {
         BigDecimal epsilon = BigDecimal.ONE.movePointLeft(MC.getPrecision() + 5);
         for (int k = 1; k < 1000; k++) {
             term = term.multiply(r2, MC).divide(BigDecimal.valueOf((2L * k - 1) * (2L * k)), MC).negate();
-            sum = sum.add(term, MC);
+            sum = sum.add(term);
             if (term.abs().compareTo(epsilon) < 0) {
                 break;
             }
         }
         return sum;
     }
+
+    /**
+     * tan(v); below 2^-32 in magnitude as v + v^3/3 exactly, so the (tiny) distance from v that
+     * decides rounding, PE and C1 is not lost in a rounded division.
+     */
+    private static BigDecimal tan(BigDecimal v) {
+        if (v.abs().compareTo(TINY) < 0) {
+            return v.add(v.pow(3).divide(BigDecimal.valueOf(3), new MathContext(MC.getPrecision() + 10)));
+        }
+        return sin(v).divide(cos(v), MC);
+    }
+
+    private static final BigDecimal TINY = BigDecimal.ONE.divide(BigDecimal.valueOf(4294967296L));
 
     private static BigDecimal sin(BigDecimal v) {
         int[] q = new int[1];
