@@ -85,8 +85,7 @@ final class X87Transcendental {
         } else {
             BigDecimal v = toBig(s, e);
             BigDecimal r = switch (operation) {
-                case X87RegisterNode.F2XM1 -> v.abs().compareTo(BigDecimal.ONE) == 0 ? (v.signum() > 0 ? BigDecimal.ONE : BigDecimal.valueOf(-0.5))
-                        : expm1(v.multiply(LN2, MC));
+                case X87RegisterNode.F2XM1 -> twoToTheXMinusOne(v);
                 case X87RegisterNode.FSIN -> sin(v);
                 default -> cos(v);
             };
@@ -427,8 +426,11 @@ final class X87Transcendental {
         return sum;
     }
 
-    /** ln(1 + y) = 2 atanh(y / (2 + y)). */
+    /** ln(1 + y) = 2 atanh(y / (2 + y)) for small y (relative accuracy near 0); through {@link #ln} otherwise. */
     private static BigDecimal log1p(BigDecimal y) {
+        if (y.abs().compareTo(BigDecimal.valueOf(0.5)) > 0) {
+            return ln(BigDecimal.ONE.add(y));
+        }
         return atanh(y.divide(TWO.add(y), MC)).multiply(TWO, MC);
     }
 
@@ -444,6 +446,46 @@ final class X87Transcendental {
         BigDecimal mantissa = toBig(m, X87Extended.BIAS);
         BigDecimal ln = atanh(mantissa.subtract(BigDecimal.ONE).divide(mantissa.add(BigDecimal.ONE), MC)).multiply(TWO, MC);
         return integer.add(ln.divide(LN2, MC), MC);
+    }
+
+    /**
+     * 2^v - 1. Inside the documented domain |v| &lt;= 1 exactly rounded (exact at +-1); outside
+     * it, where the hardware's result is undefined, only approximated in double precision.
+     */
+    private static BigDecimal twoToTheXMinusOne(BigDecimal v) {
+        int cmp = v.abs().compareTo(BigDecimal.ONE);
+        if (cmp == 0) {
+            return v.signum() > 0 ? BigDecimal.ONE : BigDecimal.valueOf(-0.5);
+        }
+        if (cmp < 0) {
+            return expm1(v.multiply(LN2, MC));
+        }
+        double d = Math.expm1(Math.max(-2000.0, Math.min(2000.0, v.doubleValue())) * Math.log(2.0));
+        return Double.isInfinite(d) ? BigDecimal.TEN.pow(20000) : new BigDecimal(d);
+    }
+
+    /** ln(a) for a &gt; 0: a = m * 2^e with m in [1, 2), then ln(m) by atanh. */
+    private static BigDecimal ln(BigDecimal a) {
+        int e = (int) Math.floor((a.unscaledValue().bitLength() - 1) - a.scale() * 3.321928094887362);
+        BigDecimal m = scaleByPowerOfTwo(a, -e);
+        while (m.compareTo(TWO) >= 0) {
+            m = m.divide(TWO);
+            e++;
+        }
+        while (m.compareTo(BigDecimal.ONE) < 0) {
+            m = m.multiply(TWO);
+            e--;
+        }
+        m = m.round(MC);
+        BigDecimal lnM = atanh(m.subtract(BigDecimal.ONE).divide(m.add(BigDecimal.ONE), MC)).multiply(TWO, MC);
+        return lnM.add(LN2.multiply(BigDecimal.valueOf(e), MC), MC);
+    }
+
+    private static BigDecimal scaleByPowerOfTwo(BigDecimal a, int n) {
+        if (n >= 0) {
+            return a.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(n)));
+        }
+        return a.multiply(new BigDecimal(BigInteger.valueOf(5).pow(-n), -n));
     }
 
     /** e^t - 1 for |t| <= ln 2, by its Taylor series (relative accuracy near 0). */
