@@ -209,6 +209,17 @@ final class X87Transcendental {
         }
         boolean n0 = (e0 & 0x8000) != 0;
         boolean n1 = (e1 & 0x8000) != 0;
+        if (operation == X87RegisterNode.FYL2X && n0 && c0 != X87Extended.ZERO) {
+            return x.invalid(); // the logarithm of a negative number, before any denormal check
+        }
+        if (operation == X87RegisterNode.FYL2X && c0 == X87Extended.ZERO) {
+            if (c1 == X87Extended.ZERO) {
+                return x.invalid();
+            }
+            x.flags |= X87Extended.ZE; // log2(0) = -inf: zero-divide, also before the denormal check
+            infinity(x, !n1);
+            return x.masked(X87Extended.ZE);
+        }
         if ((c0 == X87Extended.DENORMAL || c1 == X87Extended.DENORMAL) && !signalDenormal(x)) {
             return false;
         }
@@ -455,7 +466,8 @@ final class X87Transcendental {
     private static BigDecimal twoToTheXMinusOne(BigDecimal v) {
         int cmp = v.abs().compareTo(BigDecimal.ONE);
         if (cmp == 0) {
-            return v.signum() > 0 ? BigDecimal.ONE : BigDecimal.valueOf(-0.5);
+            // The hardware's value at +-1 is just below the exact 1 and -0.5 (inexact, rounding by RC).
+            return (v.signum() > 0 ? BigDecimal.ONE : BigDecimal.valueOf(-0.5)).subtract(BigDecimal.ONE.movePointLeft(80));
         }
         if (cmp < 0) {
             return expm1(v.multiply(LN2, MC));
