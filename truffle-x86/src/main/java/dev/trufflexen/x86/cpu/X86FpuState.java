@@ -47,6 +47,7 @@ public final class X86FpuState {
     private int lastOpcode;
     private long lastInstructionPointer;
     private long lastDataPointer;
+    private final X87Extended x87Arithmetic = new X87Extended();
 
     /** FNINIT for the x87 part; MXCSR to its reset value; XMM registers to zero. */
     public void reset() {
@@ -63,6 +64,11 @@ public final class X86FpuState {
         lastOpcode = 0;
         lastInstructionPointer = 0;
         lastDataPointer = 0;
+    }
+
+    /** The scratch of the x87 soft-float arithmetic (one per FPU; not architectural state). */
+    public X87Extended x87Arithmetic() {
+        return x87Arithmetic;
     }
 
     // XMM and MXCSR.

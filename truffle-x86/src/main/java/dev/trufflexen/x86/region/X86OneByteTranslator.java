@@ -65,6 +65,9 @@ final class X86OneByteTranslator {
         if (op >= 0x91 && op <= 0x97) {
             return X86Translation.next(new X86ExchangeNode(rip, len, f.register((op & 7) | ((i.rex() & 1) << 3), size, true), f.accumulator(size)));
         }
+        if (op >= 0xD8 && op <= 0xDF) {
+            return X87Translator.translate(i, f);
+        }
         if (op >= 0xB0 && op <= 0xB7) {
             return X86Translation.next(new X86MoveNode(rip, len, f.register((op & 7) | ((i.rex() & 1) << 3), 1, i.hasRex()), f.immediate(i.immediate(), 1)));
         }
@@ -125,7 +128,7 @@ final class X86OneByteTranslator {
                 f.touch(RAX, RDX);
                 return X86Translation.next(new X86ConvertNode(rip, len, op == 0x99, size));
             case 0x9B:
-                return X86Translation.next(new X86NopNode(rip, len));
+                return X87Translator.wait(i);
             case 0x9C:
                 f.touch(RSP);
                 return X86Translation.next(new X86PushFlagsNode(rip, len, size));

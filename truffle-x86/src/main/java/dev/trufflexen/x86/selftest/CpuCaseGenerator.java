@@ -61,6 +61,7 @@ public final class CpuCaseGenerator {
     private long number;
     /** The data-page address the memory operand was aimed at, or -1. */
     private long aimedTarget;
+    private final X87CaseValues x87;
 
     public CpuCaseGenerator(long seed, long fsBase) {
         this.random = new SplittableRandom(seed);
@@ -71,6 +72,7 @@ public final class CpuCaseGenerator {
         // 0F AE (FXSAVE, FXRSTOR, LDMXCSR, STMXCSR among its eight groups) four times over.
         IntStream sseOpcodes = IntStream.of(twoByte).filter(op -> InstructionForm.isSseOpcode(0x100 | op) || op == 0xAE || op == 0xC3);
         this.sseTwoByte = IntStream.concat(sseOpcodes, IntStream.of(0xAE, 0xAE, 0xAE)).toArray();
+        this.x87 = new X87CaseValues(random);
     }
 
     private static int[] candidates(int from, int to, int[] excluded, boolean oneByteMap) {
@@ -194,7 +196,10 @@ public final class CpuCaseGenerator {
         int map = random.nextInt(100);
         int opcode;
         byte[] escape;
-        if (map < 55) {
+        if (map < 12) {
+            opcode = x87Opcode();
+            escape = new byte[0];
+        } else if (map < 55) {
             opcode = oneByte[random.nextInt(oneByte.length)];
             escape = new byte[0];
         } else if (map < 90) {
@@ -347,10 +352,18 @@ public final class CpuCaseGenerator {
         if (opcode == 0x9D) {
             putLong(data, (int) (regs[X86Reg.RSP] - SelftestLayout.DATA), random.nextLong() & SelftestLayout.COMPARED_FLAGS);
         }
+        if (insn.isValid()) {
+            x87.operand(insn, regs, fsBase, data);
+        }
         long rflags = random.nextLong() & SelftestLayout.COMPARED_FLAGS;
         byte[] fpu = fpuImage();
         Sse4CaseShaper.shapeState(random, opcode, fpu, data);
         return new CpuCase(number++, InstructionForm.of(code), code, offset, regs, rflags, data, fpu);
+    }
+
+    /** An x87 escape (D8-DF), or FWAIT now and then: about 12% of cases, so every x87 form is covered. */
+    private int x87Opcode() {
+        return random.nextInt(20) == 0 ? 0x9B : 0xD8 + random.nextInt(8);
     }
 
     private static boolean isRelativeBranch(int op) {
@@ -372,6 +385,7 @@ public final class CpuCaseGenerator {
             state.setXmm(reg, 1, sse.quadword(value()));
         }
         state.setMxcsr(sse.mxcsr());
+        x87.fill(state);
         byte[] image = new byte[X86FpuState.FXSAVE_SIZE];
         state.saveFxsave(image, 0);
         return image;

@@ -45,7 +45,7 @@ final class CpuCaseMix {
         boolean controlFlow = op >= 0x70 && op <= 0x7F || op >= 0xE0 && op <= 0xE3 || op == 0xE8 || op == 0xE9 || op == 0xEB
                 || op >= 0x180 && op <= 0x18F || op == 0xC2 || op == 0xC3 || op == 0xFF && group >= 2 && group <= 5
                 || op == 0xCC || op == 0xF1 || op == 0x9D;
-        if (controlFlow || KnownDifferences.reason(InstructionForm.of(code)) != null) {
+        if (controlFlow || KnownDifferences.reason(InstructionForm.of(code)) != null || X87KnownDifferences.isTranscendental(insn)) {
             return false;
         }
         for (long fill : new long[] {0, -1, 1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 63}) {

@@ -24,7 +24,11 @@ public final class KnownDifferences {
      * known cross-cutting one; null when it is a regression.
      */
     public static String reason(CpuMismatch mismatch) {
-        return reason(mismatch.form());
+        String byForm = reason(mismatch.form());
+        if (byForm != null) {
+            return byForm;
+        }
+        return X87KnownDifferences.reason(mismatch);
     }
 
     /** Why {@code form} may mismatch, or null when it must match. */
@@ -52,9 +56,6 @@ public final class KnownDifferences {
 
     static {
         // Whole instruction sets TruffleXen does not implement yet (it raises #UD; the host runs them).
-        for (int op = 0xD8; op <= 0xDF; op++) {
-            known(String.format("%02X ", op), "x87 FPU instructions are not implemented (#UD)");
-        }
         Sse4KnownDifferences.addTo(REASONS);
         known("C4 (VEX)", "VEX-encoded AVX/BMI instructions are not implemented (#UD)");
         known("C5 (VEX)", "VEX-encoded AVX instructions are not implemented (#UD)");
