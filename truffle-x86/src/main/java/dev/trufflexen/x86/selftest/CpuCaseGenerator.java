@@ -23,6 +23,9 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
  * faulting; the rest fault, which is compared too. FS-relative operands must land in the data
  * page (on the host, FS is the C library's TLS), so an FS prefix that cannot be aimed becomes DS.
  *
+ * <p>About one case in eight is an x87 instruction (D8-DF or FWAIT), and the initial x87 state
+ * and x87 memory operands are edge-biased ({@link X87CaseValues}), so every x87 form is covered.
+ *
  * <p>Never generated ({@link #EXCLUDED_ONE_BYTE}, {@link #EXCLUDED_TWO_BYTE}): what the host
  * runner cannot survive or what TruffleXen virtualizes on purpose; also what differs between
  * CPU vendors: near branches with a 66 prefix, and several segment prefixes on one instruction.
