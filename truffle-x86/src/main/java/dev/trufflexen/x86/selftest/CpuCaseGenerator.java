@@ -28,6 +28,9 @@ import dev.trufflexen.x86.decoder.X86OpcodeTable;
  * (none, 66, F3 or F2, equally likely), and {@link SseCaseValues} fills XMM registers and the
  * data page with edge-biased floats and sets a non-default MXCSR in some cases.
  *
+ * <p>About one case in eight is an x87 instruction (D8-DF or FWAIT), and the initial x87 state
+ * and x87 memory operands are edge-biased ({@link X87CaseValues}), so every x87 form is covered.
+ *
  * <p>Never generated ({@link #EXCLUDED_ONE_BYTE}, {@link #EXCLUDED_TWO_BYTE}): what the host
  * runner cannot survive or what TruffleXen virtualizes on purpose; also what differs between
  * CPU vendors: near branches with a 66 prefix, LOOPE/LOOPNE with F2/F3, and several segment

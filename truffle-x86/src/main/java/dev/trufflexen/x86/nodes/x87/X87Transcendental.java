@@ -270,6 +270,7 @@ final class X87Transcendental {
             log2 = log2(s0, e0);
         }
         fromBig(x, log2.multiply(toBig(s1, e1), MC));
+        x.flags |= X87Extended.PE; // the hardware reports PE even when the logarithm is exact (x a power of two)
         return true;
     }
 
