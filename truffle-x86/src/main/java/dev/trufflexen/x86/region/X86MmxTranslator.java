@@ -2,6 +2,8 @@ package dev.trufflexen.x86.region;
 
 import static dev.trufflexen.x86.nodes.sse.X86PackedIntegerOps.COMPARE_EQUAL_B;
 import static dev.trufflexen.x86.nodes.sse.X86PackedIntegerOps.COMPARE_GREATER_B;
+import static dev.trufflexen.x86.nodes.sse4.X86PackedIntegerOps.PABSB;
+import static dev.trufflexen.x86.nodes.sse4.X86PackedIntegerOps.PALIGNR;
 
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.decoder.X86Instruction;
@@ -13,7 +15,7 @@ import dev.trufflexen.x86.nodes.sse.X86PackedShiftNode;
 /**
  * The MMX forms of the 0F-map integer opcodes (no mandatory prefix): the same operations as the
  * 66-prefixed SSE2 forms on 64-bit MMX registers, which are ModRM's three bits (REX.R and REX.B
- * do not extend them). The MMX conversions to and from XMM registers are in {@link X86SseTranslator}.
+ * do not extend them), and the MMX forms of SSSE3 from the 0F38/0F3A maps. The MMX conversions to and from XMM registers are in {@link X86SseTranslator}.
  */
 final class X86MmxTranslator {
     private X86MmxTranslator() {
@@ -91,6 +93,19 @@ final class X86MmxTranslator {
                 int operation = X86SseTranslator.integerOperation(op);
                 return operation < 0 ? null : mmx(i, f, X86MmxNode.ELEMENTWISE, operation, 0);
         }
+    }
+
+    /** The MMX forms (no prefix) of SSSE3: 0F 38 00-0B and 1C-1E, and PALIGNR (0F 3A 0F). */
+    static X86InstructionNode ssse3(X86Instruction i, X86OperandFactory f, boolean withImmediate, int op) {
+        int operation;
+        if (withImmediate) {
+            operation = op == 0x0F ? PALIGNR : -1;
+        } else if (op <= 0x0B) {
+            operation = op; // PSHUFB..PMULHRSW are numbered as their opcodes
+        } else {
+            operation = op >= 0x1C && op <= 0x1E ? PABSB + (op - 0x1C) : -1;
+        }
+        return operation < 0 ? null : mmx(i, f, X86MmxNode.SSSE3, operation, 0);
     }
 
     private static X86InstructionNode mmx(X86Instruction i, X86OperandFactory f, int kind, int operation, int bits) {

@@ -19,10 +19,10 @@ import dev.trufflexen.x86.nodes.sse4.X86XmmSourceNode;
 
 /**
  * Turns instructions of the 0F38 and 0F3A maps into nodes: SSSE3, SSE4.1 and SSE4.2 (all with
- * the 66 mandatory prefix), CRC32 (F2 0F 38 F0/F1) and MOVBE (0F 38 F0/F1, memory forms).
- * Returns null, which the region builder turns into #UD, for everything else: the MMX forms of
- * SSSE3 (no 66 prefix; MMX is not implemented), F2/F3 with an SSE opcode, and the other
- * extensions of these maps (AES-NI, SHA, PCLMULQDQ, ADX).
+ * the 66 mandatory prefix), CRC32 (F2 0F 38 F0/F1) and MOVBE (0F 38 F0/F1, memory forms); the
+ * MMX forms of SSSE3 (no 66 prefix) go to {@link X86MmxTranslator}. Returns null, which the
+ * region builder turns into #UD, for F2/F3 with an SSE opcode and the other extensions of these
+ * maps (AES-NI, SHA, PCLMULQDQ, ADX).
  */
 final class X86Sse4Translator {
     private X86Sse4Translator() {
@@ -34,9 +34,12 @@ final class X86Sse4Translator {
         if (!threeByteImmediate && (op == 0xF0 || op == 0xF1)) {
             return crc32OrMoveBigEndian(i, f, op);
         }
-        if (!i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE) || i.hasPrefix(X86Instruction.PREFIX_REP)
-                || i.hasPrefix(X86Instruction.PREFIX_REPNE)) {
+        if (i.hasPrefix(X86Instruction.PREFIX_REP) || i.hasPrefix(X86Instruction.PREFIX_REPNE)) {
             return null;
+        }
+        if (!i.hasPrefix(X86Instruction.PREFIX_OPERAND_SIZE)) {
+            X86InstructionNode mmx = X86MmxTranslator.ssse3(i, f, threeByteImmediate, op);
+            return mmx == null ? null : X86Translation.next(mmx);
         }
         if (!threeByteImmediate && op == 0x82 && i.hasMemory()) {
             // INVPCID: privileged, #GP(0) at CPL 3 for the platform to emulate (its register form is #UD).

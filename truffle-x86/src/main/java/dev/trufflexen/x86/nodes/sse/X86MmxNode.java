@@ -11,7 +11,8 @@ import dev.trufflexen.x86.nodes.X86InstructionNode;
 /**
  * The MMX forms {@code mm = op(mm, mm/m64)}: element-wise integer operations
  * ({@link X86PackedIntegerOps}), shifts (by mm/m64 or an immediate), unpacks, packs, PSHUFW and
- * MOVQ. The same element operations as the 128-bit forms, on one quadword.
+ * MOVQ, and the MMX forms of SSSE3 (0F 38 00-0B, 1C-1E and PALIGNR). The same element
+ * operations as the 128-bit forms, on one quadword.
  */
 public final class X86MmxNode extends X86InstructionNode {
     public static final int ELEMENTWISE = 0;
@@ -24,6 +25,8 @@ public final class X86MmxNode extends X86InstructionNode {
     public static final int PACK_SIGNED_DW = 7;
     public static final int SHUFFLE_W = 8;
     public static final int MOVE = 9;
+    /** An SSSE3 operation of {@link dev.trufflexen.x86.nodes.sse4.X86PackedIntegerOps}. */
+    public static final int SSSE3 = 10;
 
     private final int kind;
     /** The element operation, or the shift direction. */
@@ -71,6 +74,7 @@ public final class X86MmxNode extends X86InstructionNode {
             case PACK_UNSIGNED_WB -> X86SseShuffleNode.packWords(d, s, true);
             case PACK_SIGNED_DW -> X86SseShuffleNode.packDoublewords(d, s);
             case SHUFFLE_W -> X86SseShuffleNode.shuffleWords(s, immediate);
+            case SSSE3 -> dev.trufflexen.x86.nodes.sse4.X86PackedIntegerOps.quadword(operation, d, s, immediate);
             default -> s;
         };
         X86MmxRegisters.write(fpu, destination, r);

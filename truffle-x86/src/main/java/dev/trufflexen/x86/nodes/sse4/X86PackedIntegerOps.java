@@ -66,6 +66,19 @@ public final class X86PackedIntegerOps {
     private X86PackedIntegerOps() {
     }
 
+    /**
+     * The MMX (64-bit) form of an SSSE3 operation: PSHUFB indexes the destination's eight bytes
+     * (index bits 0-2, bit 7 zeroes), the horizontal operations take pairs from the destination
+     * then the source, PALIGNR shifts the 16-byte destination:source right by {@code imm} bytes.
+     */
+    public static long quadword(int op, long d, long s, int imm) {
+        return switch (op) {
+            case PSHUFB -> shuffleBytes(d, d, s);
+            case PALIGNR -> alignRight(0, 0, s, d, imm, 0);
+            default -> half(op, 0, d, s, s, 0, imm, 0, 0);
+        };
+    }
+
     /** Quadword {@code half} of the result. */
     public static long half(int op, int half, long d0, long d1, long s0, long s1, int imm, long x0, long x1) {
         long d = half == 0 ? d0 : d1;
