@@ -18,6 +18,8 @@ import dev.trufflexen.x86.cpu.X86Segment;
  * string-compare ones), far more cases per form than the general mix gives: register and
  * aligned [RBX] forms, random immediates, shaped XMM/MXCSR/data. Runs only with
  * trufflexen.sweep.cases set; trufflexen.sweep.opcodes takes hex opcodes such as 340,30A.
+ * With trufflexen.sweep.mmx=true the cases are the MMX forms (no 66 prefix) on random MM
+ * registers, x87 TOP and tags, sometimes with a pending unmasked x87 exception (#MF).
  */
 class Sse4FocusedSweep {
     @Test
@@ -31,6 +33,7 @@ class Sse4FocusedSweep {
             opcodes[k] = Integer.parseInt(parts[k].trim(), 16);
         }
         SplittableRandom random = new SplittableRandom(Long.getLong("trufflexen.sweep.seed", 5));
+        boolean mmx = Boolean.getBoolean("trufflexen.sweep.mmx");
         int failed = 0;
         int printed = 0;
         int[] vectors = new int[256];
@@ -42,7 +45,7 @@ class Sse4FocusedSweep {
             }
             try (TruffleXenCpuRunner ours = new TruffleXenCpuRunner(engine, oracle.fsBase(), selectors)) {
                 for (int n = 0; n < cases; n++) {
-                    CpuCase c = makeCase(random, opcodes[random.nextInt(opcodes.length)], n);
+                    CpuCase c = makeCase(random, opcodes[random.nextInt(opcodes.length)], n, mmx);
                     CpuOutcome host = oracle.run(c);
                     CpuOutcome truffleXen = ours.run(c);
                     vectors[host.vector() & 0xFF]++;
@@ -68,7 +71,7 @@ class Sse4FocusedSweep {
         assertEquals(0, failed);
     }
 
-    private static CpuCase makeCase(SplittableRandom random, int opcode, int number) {
+    private static CpuCase makeCase(SplittableRandom random, int opcode, int number, boolean mmx) {
         long[] regs = new long[X86Reg.COUNT];
         for (int r = 0; r < regs.length; r++) {
             regs[r] = random.nextInt(100) < 50 ? random.nextInt(40) - 20 : random.nextLong();
@@ -90,8 +93,14 @@ class Sse4FocusedSweep {
         }
         byte[] code = {0x66, (byte) rex, 0x0F, (byte) ((opcode >> 8) == 2 ? 0x38 : 0x3A), (byte) opcode, (byte) modrm,
             (byte) random.nextInt(256)};
+        if (mmx && (opcode >> 8) == 3 && random.nextInt(100) < 70) {
+            code[6] = (byte) random.nextInt(24); // PALIGNR: mostly shifts that keep some bytes
+        }
         if ((opcode >> 8) == 2) {
             code = java.util.Arrays.copyOf(code, 6);
+        }
+        if (mmx) {
+            code = java.util.Arrays.copyOfRange(code, 1, code.length);
         }
         byte[] data = new byte[SelftestLayout.PAGE];
         random.nextBytes(data);
@@ -103,7 +112,26 @@ class Sse4FocusedSweep {
         byte[] fpu = new byte[X86FpuState.FXSAVE_SIZE];
         state.saveFxsave(fpu, 0);
         Sse4CaseShaper.shapeState(random, opcode, fpu, data);
+        if (mmx) {
+            fpu = mmxState(random, fpu);
+        }
         return new CpuCase(number, InstructionForm.of(code), code, 0x100, regs, random.nextLong() & SelftestLayout.COMPARED_FLAGS, data,
                 fpu);
+    }
+
+    /** Random MM registers (x87 significands and exponents), TOP and tags; 10% with a pending unmasked #I. */
+    private static byte[] mmxState(SplittableRandom random, byte[] image) {
+        X86FpuState state = new X86FpuState();
+        state.loadFxsave(image, 0);
+        for (int p = 0; p < 8; p++) {
+            state.setRegister(p, random.nextInt(100) < 20 ? random.nextInt(256) - 128 : random.nextLong(), random.nextInt(0x10000));
+            state.setTag(p, random.nextInt(100) < 50 ? X86FpuState.TAG_EMPTY : X86FpuState.TAG_VALID);
+        }
+        boolean pending = random.nextInt(100) < 10;
+        state.setControlWord(pending ? 0x037E : X86FpuState.FCW_DEFAULT);
+        state.setStatusWord(random.nextInt(8) << 11 | (pending ? 0x8081 : 0));
+        byte[] result = new byte[X86FpuState.FXSAVE_SIZE];
+        state.saveFxsave(result, 0);
+        return result;
     }
 }
