@@ -47,6 +47,9 @@ public final class X86FpuState {
     private int lastOpcode;
     private long lastInstructionPointer;
     private long lastDataPointer;
+    /** FCS and FDS: the selectors of the last x87 instruction's code and memory operand (the 32-bit layouts store them). */
+    private int lastCodeSelector;
+    private int lastDataSelector;
     private final X87Extended x87Arithmetic = new X87Extended();
 
     /** FNINIT for the x87 part; MXCSR to its reset value; XMM registers to zero. */
@@ -64,6 +67,8 @@ public final class X86FpuState {
         lastOpcode = 0;
         lastInstructionPointer = 0;
         lastDataPointer = 0;
+        lastCodeSelector = 0;
+        lastDataSelector = 0;
     }
 
     /** The scratch of the x87 soft-float arithmetic (one per FPU; not architectural state). */
@@ -181,6 +186,20 @@ public final class X86FpuState {
         return lastInstructionPointer;
     }
 
+    public int lastCodeSelector() {
+        return lastCodeSelector;
+    }
+
+    public int lastDataSelector() {
+        return lastDataSelector;
+    }
+
+    /** Records FCS and FDS (the 64-bit FXSAVE image has no room for them). */
+    public void setLastSelectors(int codeSelector, int dataSelector) {
+        lastCodeSelector = codeSelector & 0xFFFF;
+        lastDataSelector = dataSelector & 0xFFFF;
+    }
+
     public long lastDataPointer() {
         return lastDataPointer;
     }
@@ -246,6 +265,8 @@ public final class X86FpuState {
         lastOpcode = getShort(image, offset + 6) & 0x7FF;
         lastInstructionPointer = getLong(image, offset + 8);
         lastDataPointer = getLong(image, offset + 16);
+        lastCodeSelector = 0;
+        lastDataSelector = 0;
         mxcsr = getInt(image, offset + 24) & MXCSR_WRITABLE;
         int top = top();
         for (int i = 0; i < 8; i++) {

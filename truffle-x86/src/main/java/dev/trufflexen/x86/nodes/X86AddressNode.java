@@ -46,6 +46,15 @@ public final class X86AddressNode extends Node {
     }
 
     /** An RSP/RBP-based operand without FS/GS: the stack segment (#SS rather than #GP). */
+    /** The segment register the operand goes through: SS for a stack-segment operand, else its override or DS. */
+    public int effectiveSegment() {
+        if (stackSegment) {
+            return X86Segment.SS;
+        }
+        return segment == X86Segment.FS || segment == X86Segment.GS || segment == X86Segment.ES || segment == X86Segment.CS
+                || segment == X86Segment.SS ? segment : X86Segment.DS;
+    }
+
     public boolean isStackSegment() {
         return stackSegment;
     }

@@ -35,8 +35,8 @@ public final class X86FxsaveNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long linear = address.executeUnchecked(frame, cpu);
+        address.checkStackSegment(linear, 512); // unlike the SSE data operands, #SS comes before the alignment #GP
         X86SseMemory.checkAligned(linear);
-        address.checkStackSegment(linear, 512); // #SS only after the alignment #GP
         if (restore) {
             restore(cpu, linear);
         } else {
@@ -54,8 +54,13 @@ public final class X86FxsaveNode extends X86InstructionNode {
         if ((fpu.statusWord() & 0x80) == 0) {
             java.util.Arrays.fill(image, 6, 24, (byte) 0);
         } else if (!layout64) {
+            // The 32-bit layout: FCS and FDS after the 32-bit FIP and FDP.
             java.util.Arrays.fill(image, 12, 16, (byte) 0);
             java.util.Arrays.fill(image, 20, 24, (byte) 0);
+            image[12] = (byte) fpu.lastCodeSelector();
+            image[13] = (byte) (fpu.lastCodeSelector() >>> 8);
+            image[20] = (byte) fpu.lastDataSelector();
+            image[21] = (byte) (fpu.lastDataSelector() >>> 8);
         }
         for (int i = 0; i < WRITTEN_BYTES; i += 8) {
             X86GuestMemory.write(cpu, linear + i, 8, getLong(image, i));
@@ -77,12 +82,17 @@ public final class X86FxsaveNode extends X86InstructionNode {
         if ((mxcsr & ~(long) X86FpuState.MXCSR_WRITABLE) != 0) {
             throw X86SseMemory.generalProtection();
         }
+        int codeSelector = (image[12] & 0xFF) | (image[13] & 0xFF) << 8;
+        int dataSelector = (image[20] & 0xFF) | (image[21] & 0xFF) << 8;
         if (!layout64) {
             java.util.Arrays.fill(image, 12, 16, (byte) 0);
             java.util.Arrays.fill(image, 20, 24, (byte) 0);
         }
         X86FpuState fpu = cpu.fpu();
         fpu.loadFxsave(image, 0);
+        if (!layout64) {
+            fpu.setLastSelectors(codeSelector, dataSelector);
+        }
         // ES and B (status bits 7 and 15) follow from the loaded exception flags and masks.
         int status = fpu.statusWord();
         boolean pending = (status & ~fpu.controlWord() & 0x3F) != 0;

@@ -57,7 +57,8 @@ public final class X86MmxNode extends X86InstructionNode {
         if (kind == SHIFT_IMMEDIATE) {
             s = immediate;
         } else if (address != null) {
-            s = X86GuestMemory.read(cpu, address.execute(frame, cpu), 8);
+            // PUNPCKLBW/WD/DQ read only the low doubleword of an m64 (m32), as the host does.
+            s = X86GuestMemory.read(cpu, address.execute(frame, cpu), kind == UNPACK_LOW ? 4 : 8);
         } else {
             s = X86MmxRegisters.read(fpu, source);
         }

@@ -41,17 +41,17 @@ final class X87Environment {
             putShort(image, 2, sw);
             putShort(image, 4, tw);
             putShort(image, 6, (int) fip);
-            putShort(image, 8, 0);
+            putShort(image, 8, fpu.lastCodeSelector());
             putShort(image, 10, (int) fdp);
-            putShort(image, 12, 0);
+            putShort(image, 12, fpu.lastDataSelector());
         } else {
             putInt(image, 0, cw | RESERVED_FILL << 16);
             putInt(image, 4, sw | RESERVED_FILL << 16);
             putInt(image, 8, tw | RESERVED_FILL << 16);
             putInt(image, 12, (int) fip);
-            putInt(image, 16, fop << 16);
+            putInt(image, 16, fop << 16 | fpu.lastCodeSelector());
             putInt(image, 20, (int) fdp);
-            putInt(image, 24, RESERVED_FILL << 16);
+            putInt(image, 24, RESERVED_FILL << 16 | fpu.lastDataSelector());
         }
         if (save) {
             for (int i = 0; i < 8; i++) {
@@ -91,6 +91,7 @@ final class X87Environment {
         fpu.setControlWord(cw);
         fpu.setStatusWord(sw);
         fpu.setLastInstruction(fop, fip, fdp);
+        fpu.setLastSelectors(layout16 ? getShort(image, 8) : getInt(image, 16) & 0xFFFF, layout16 ? getShort(image, 12) : getInt(image, 24) & 0xFFFF);
         if (restore) {
             for (int i = 0; i < 8; i++) {
                 int p = (fpu.top() + i) & 7;

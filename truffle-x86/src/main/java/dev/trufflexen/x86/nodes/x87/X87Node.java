@@ -3,6 +3,8 @@ package dev.trufflexen.x86.nodes.x87;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86FpuState;
+import dev.trufflexen.x86.cpu.X86Segment;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
@@ -30,7 +32,10 @@ abstract class X87Node extends X86InstructionNode {
 
     /** Records FOP, FIP and FDP (the operand's offset in its segment, as hardware stores it). */
     protected final void record(VirtualFrame frame, X86Cpu cpu) {
-        cpu.fpu().setLastInstruction(fop, rip, address == null ? cpu.fpu().lastDataPointer() : address.offset(frame));
+        X86FpuState fpu = cpu.fpu();
+        fpu.setLastInstruction(fop, rip, address == null ? fpu.lastDataPointer() : address.offset(frame));
+        int dataSelector = address == null ? fpu.lastDataSelector() : cpu.segment(address.effectiveSegment());
+        fpu.setLastSelectors(cpu.segment(X86Segment.CS), dataSelector);
     }
 
     /** Faults now if any byte of {@code [ea, ea+length)} cannot be written. */
