@@ -105,6 +105,7 @@ public final class SelftestCommand implements Callable<Integer> {
                 }
                 out.println(summary.excluded() + " cases excluded as known differences");
             }
+            out.println(summary.forms().size() + " instruction forms exercised");
             if (summary.skipped() > 0) {
                 out.println(summary.skipped() + " cases skipped (the host did not stop or its runner died)");
             }
