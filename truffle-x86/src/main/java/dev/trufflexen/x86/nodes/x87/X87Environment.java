@@ -32,7 +32,7 @@ final class X87Environment {
         byte[] image = new byte[total];
         int cw = fpu.controlWord();
         int sw = fpu.statusWord();
-        int tw = fpu.tagWord();
+        int tw = fullTagWord(fpu);
         long fip = fpu.lastInstructionPointer();
         long fdp = fpu.lastDataPointer();
         int fop = fpu.lastOpcode();
@@ -70,6 +70,20 @@ final class X87Environment {
             fpu.setControlWord(cw | 0x3F);
             X87Stack.updateSummary(fpu);
         }
+    }
+
+    /**
+     * The tag word as FNSTENV/FNSAVE store it: computed from the contents of every non-empty
+     * register (after MMX code, whose writes set a register's exponent to all ones, that is
+     * "special", not the "valid" MMX mode left in the tags).
+     */
+    private static int fullTagWord(X86FpuState fpu) {
+        int tags = 0;
+        for (int p = 0; p < 8; p++) {
+            int t = fpu.tag(p) == X86FpuState.TAG_EMPTY ? X86FpuState.TAG_EMPTY : X86FpuState.classify(fpu.significand(p), fpu.signExponent(p));
+            tags |= t << (2 * p);
+        }
+        return tags;
     }
 
     @TruffleBoundary
