@@ -96,6 +96,7 @@ __asm__(
     ".globl enter_guest\n"
     "enter_guest:\n"
     "  mov g_guest+144(%rip), %rax\n"
+    "  fninit\n" /* FXRSTOR keeps FOP and FIP when FSW.ES is clear: start them from zero */
     "  fxrstor64 (%rax)\n"
     "  lea g_guest+128(%rip), %rsp\n"
     "  popfq\n"
