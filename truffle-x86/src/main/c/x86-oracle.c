@@ -96,7 +96,7 @@ __asm__(
     ".globl enter_guest\n"
     "enter_guest:\n"
     "  mov g_guest+144(%rip), %rax\n"
-    "  fninit\n" /* FXRSTOR keeps FOP and FIP when FSW.ES is clear: start them from zero */
+    "  fninit\n" /* every case starts from the same x87 state, whatever the previous one left */
     "  fxrstor64 (%rax)\n"
     "  lea g_guest+128(%rip), %rsp\n"
     "  popfq\n"

@@ -262,12 +262,8 @@ public final class X86FpuState {
         controlWord = getShort(image, offset) & 0x1F7F | 0x0040;
         statusWord = getShort(image, offset + 2);
         int abridged = image[offset + 4] & 0xFF;
-        if ((statusWord & 0x80) != 0) {
-            // As the AMD host does: the last opcode and instruction pointer are restored only
-            // while an unmasked exception is pending (FSW.ES); otherwise they keep their values.
-            lastOpcode = getShort(image, offset + 6) & 0x7FF;
-            lastInstructionPointer = getLong(image, offset + 8);
-        }
+        lastOpcode = getShort(image, offset + 6) & 0x7FF;
+        lastInstructionPointer = getLong(image, offset + 8);
         lastDataPointer = getLong(image, offset + 16);
         lastCodeSelector = 0;
         lastDataSelector = 0;

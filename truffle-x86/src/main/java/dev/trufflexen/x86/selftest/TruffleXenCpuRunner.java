@@ -62,7 +62,7 @@ final class TruffleXenCpuRunner implements AutoCloseable {
             cpu.setReg(i, c.registers()[i]);
         }
         cpu.setRip(c.rip());
-        cpu.fpu().initializeX87(); // as the host runner's FNINIT: no last-instruction pointers left from the previous case
+        cpu.fpu().initializeX87(); // as the host runner's FNINIT before its FXRSTOR
         cpu.fpu().loadFxsave(c.fpu(), 0);
         cpu.setRflags((c.rflags() & SelftestLayout.COMPARED_FLAGS) | X86Rflags.IF);
         platform.fault = null;
