@@ -1,5 +1,12 @@
 package dev.trufflexen.x86.cpu;
 
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putShort;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putInt;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putLong;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getShort;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getInt;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getLong;
+
 /**
  * The floating-point and vector state of one CPU: the eight x87 data registers with their
  * control, status and tag words and last-instruction pointers, the sixteen XMM registers and
@@ -283,32 +290,5 @@ public final class X86FpuState {
         for (int i = 0; i < 32; i++) {
             xmm[i] = getLong(image, offset + 160 + 8 * i);
         }
-    }
-
-    private static void putShort(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        putShort(b, at, v);
-        putShort(b, at + 2, v >>> 16);
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        putInt(b, at, (int) v);
-        putInt(b, at + 4, (int) (v >>> 32));
-    }
-
-    private static int getShort(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return getShort(b, at) | getShort(b, at + 2) << 16;
-    }
-
-    private static long getLong(byte[] b, int at) {
-        return (getInt(b, at) & 0xFFFF_FFFFL) | (long) getInt(b, at + 4) << 32;
     }
 }

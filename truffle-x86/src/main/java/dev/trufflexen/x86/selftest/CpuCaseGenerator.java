@@ -1,5 +1,8 @@
 package dev.trufflexen.x86.selftest;
 
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putInt;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putLong;
+
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -526,20 +529,5 @@ public final class CpuCaseGenerator {
             return fsBase;
         }
         return segment == X86Segment.GS ? SelftestLayout.DATA : 0;
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        for (int k = 0; k < 4; k++) {
-            b[at + k] = (byte) (v >>> (8 * k));
-        }
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        if (at < 0 || at + 8 > b.length) {
-            return;
-        }
-        for (int k = 0; k < 8; k++) {
-            b[at + k] = (byte) (v >>> (8 * k));
-        }
     }
 }

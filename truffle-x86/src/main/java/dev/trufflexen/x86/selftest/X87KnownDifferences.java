@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.selftest;
 
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getLong;
+
 import dev.trufflexen.x86.decoder.X86Decoder;
 import dev.trufflexen.x86.decoder.X86Instruction;
 
@@ -108,13 +110,5 @@ final class X87KnownDifferences {
         long lowerSig = aExp < bExp ? aSig : bSig;
         long upperSig = aExp < bExp ? bSig : aSig;
         return lowerSig == -1L && upperSig == Long.MIN_VALUE;
-    }
-
-    private static long getLong(byte[] b, int at) {
-        long v = 0;
-        for (int k = 7; k >= 0; k--) {
-            v = v << 8 | (b[at + k] & 0xFF);
-        }
-        return v;
     }
 }

@@ -1,17 +1,13 @@
 package dev.trufflexen.x86.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.testing.X86CompilationCheck;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
@@ -31,32 +27,11 @@ class X86Sse4CompilationTest {
 
     @Test
     void sse4LoopIsCompiled() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Map<String, String> options = Map.of(
-                "engine.CompileImmediately", "false",
-                "engine.BackgroundCompilation", "false",
-                "engine.FirstTierCompilationThreshold", "50",
-                "engine.LastTierCompilationThreshold", "100",
-                "engine.CompilationFailureAction", "Throw",
-                "engine.TraceCompilation", "true",
-                "compiler.TracePerformanceWarnings", "all");
-        try (X86Engine engine = X86Engine.create(false, false, options, log);
-                X86TestMachine m = new X86TestMachine(engine, false)) {
-            m.code(LOOP);
-            m.load(X86TestMachine.DATA, "123456789".getBytes(StandardCharsets.US_ASCII));
-            for (int run = 0; run < 3; run++) {
-                m.cpu.setRip(X86TestMachine.CODE);
-                assertEquals("halt", m.run());
-                assertEquals(0x1CF9_6D7CL, m.reg(X86Reg.RAX), "CRC-32C of \"123456789\" before the final inversion");
-                assertEquals(0x3132_3334L, m.reg(X86Reg.RSI), "MOVBE");
-                assertEquals(0x0000_0032_0000_0031L, m.cpu.fpu().xmm(3, 0), "PMOVZXBD");
-                assertEquals(0x0000_0034_0000_0033L, m.cpu.fpu().xmm(3, 1), "PMOVZXBD");
-            }
-        }
-        String trace = log.toString(StandardCharsets.UTF_8);
-        assertTrue(trace.contains("opt done") && trace.contains("x86@400000"), "region x86@400000 was not compiled:\n" + trace);
-        assertFalse(trace.contains("opt failed"), trace);
-        boolean ourWarnings = trace.lines().anyMatch(line -> line.contains("perf warn") && (line.contains("x86@") || line.contains("x86-dispatch")));
-        assertFalse(ourWarnings, trace);
+        X86CompilationCheck.runHot(LOOP, m -> m.load(X86TestMachine.DATA, "123456789".getBytes(StandardCharsets.US_ASCII)), m -> {
+            assertEquals(0x1CF9_6D7CL, m.reg(X86Reg.RAX), "CRC-32C of \"123456789\" before the final inversion");
+            assertEquals(0x3132_3334L, m.reg(X86Reg.RSI), "MOVBE");
+            assertEquals(0x0000_0032_0000_0031L, m.cpu.fpu().xmm(3, 0), "PMOVZXBD");
+            assertEquals(0x0000_0034_0000_0033L, m.cpu.fpu().xmm(3, 1), "PMOVZXBD");
+        });
     }
 }

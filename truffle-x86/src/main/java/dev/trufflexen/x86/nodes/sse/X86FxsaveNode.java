@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getLong;
+
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
@@ -97,13 +99,5 @@ public final class X86FxsaveNode extends X86InstructionNode {
         int status = fpu.statusWord();
         boolean pending = (status & ~fpu.controlWord() & 0x3F) != 0;
         fpu.setStatusWord((status & ~0x8080) | (pending ? 0x8080 : 0));
-    }
-
-    private static long getLong(byte[] b, int at) {
-        long v = 0;
-        for (int k = 7; k >= 0; k--) {
-            v = (v << 8) | (b[at + k] & 0xFF);
-        }
-        return v;
     }
 }

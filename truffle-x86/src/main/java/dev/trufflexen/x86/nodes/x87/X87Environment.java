@@ -1,5 +1,12 @@
 package dev.trufflexen.x86.nodes.x87;
 
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putShort;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putInt;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.putLong;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getShort;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getInt;
+import static dev.trufflexen.x86.cpu.X86LittleEndian.getLong;
+
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -117,32 +124,5 @@ final class X87Environment {
             fpu.setTag(p, t == X86FpuState.TAG_EMPTY ? t : X86FpuState.classify(fpu.significand(p), fpu.signExponent(p)));
         }
         X87Stack.updateSummary(fpu);
-    }
-
-    private static void putShort(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        putShort(b, at, v);
-        putShort(b, at + 2, v >>> 16);
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        putInt(b, at, (int) v);
-        putInt(b, at + 4, (int) (v >>> 32));
-    }
-
-    private static int getShort(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return getShort(b, at) | getShort(b, at + 2) << 16;
-    }
-
-    private static long getLong(byte[] b, int at) {
-        return (getInt(b, at) & 0xFFFF_FFFFL) | (long) getInt(b, at + 4) << 32;
     }
 }

@@ -1,0 +1,58 @@
+package dev.trufflexen.x86.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.trufflexen.x86.cpu.X86Engine;
+
+/**
+ * Runs guest code hot enough for Graal to compile it (low thresholds, compilation in the
+ * foreground, failures thrown) and checks the engine's trace: the region at
+ * {@link X86TestMachine#CODE} compiled, nothing failed, and none of our roots drew a
+ * performance warning.
+ */
+public final class X86CompilationCheck {
+    private static final Map<String, String> OPTIONS = Map.of(
+            "engine.CompileImmediately", "false",
+            "engine.BackgroundCompilation", "false",
+            "engine.FirstTierCompilationThreshold", "50",
+            "engine.LastTierCompilationThreshold", "100",
+            "engine.CompilationFailureAction", "Throw",
+            "engine.TraceCompilation", "true",
+            "compiler.TracePerformanceWarnings", "all");
+
+    private X86CompilationCheck() {
+    }
+
+    /**
+     * Loads {@code code} at {@link X86TestMachine#CODE}, lets {@code setUp} prepare the machine,
+     * runs the code to its {@code hlt} three times, checking each run with {@code check}, and
+     * returns the engine's trace after asserting that it compiled cleanly.
+     */
+    public static String runHot(String code, Consumer<X86TestMachine> setUp, Consumer<X86TestMachine> check) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86Engine engine = X86Engine.create(false, false, OPTIONS, log);
+                X86TestMachine m = new X86TestMachine(engine, false)) {
+            m.code(code);
+            setUp.accept(m);
+            for (int run = 0; run < 3; run++) {
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                check.accept(m);
+            }
+        }
+        String trace = log.toString(StandardCharsets.UTF_8);
+        assertTrue(trace.contains("opt done") && trace.contains("x86@400000"), "region x86@400000 was not compiled:\n" + trace);
+        assertFalse(trace.contains("opt failed"), trace);
+        // Performance warnings about our own roots (polyglot's host entry root has its own, unrelated ones).
+        boolean ourWarnings = trace.lines().anyMatch(line -> line.contains("perf warn") && (line.contains("x86@") || line.contains("x86-dispatch")));
+        assertFalse(ourWarnings, trace);
+        return trace;
+    }
+}
