@@ -26,10 +26,6 @@ abstract class X87Node extends X86InstructionNode {
         this.address = address;
     }
 
-    /** The FOP values of DF D8-DF (FSTP9, an undocumented alias of FSTP ST(i)). */
-    private static final int FSTP9_FIRST = 0x7D8;
-    private static final int FSTP9_LAST = 0x7DF;
-
     protected final long effectiveAddress(VirtualFrame frame, X86Cpu cpu) {
         return address == null ? 0 : address.execute(frame, cpu);
     }
@@ -37,11 +33,7 @@ abstract class X87Node extends X86InstructionNode {
     /** Records FOP, FIP and FDP (the operand's offset in its segment, as hardware stores it). */
     protected final void record(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
-        long dataPointer = address == null ? fpu.lastDataPointer() : address.offset(frame);
-        if (fop >= FSTP9_FIRST && fop <= FSTP9_LAST) {
-            dataPointer = 0; // the undocumented FSTP alias DF D8+i clears FDP on the AMD host
-        }
-        fpu.setLastInstruction(fop, rip, dataPointer);
+        fpu.setLastInstruction(fop, rip, address == null ? fpu.lastDataPointer() : address.offset(frame));
         int dataSelector = address == null ? fpu.lastDataSelector() : cpu.segment(address.effectiveSegment());
         fpu.setLastSelectors(cpu.segment(X86Segment.CS), dataSelector);
     }
