@@ -44,6 +44,8 @@ void out_flags(unsigned flags);     /* " flags=IE,PE" or " flags=-" */
 void say_double_flags(const char *label, double value, unsigned flags);
 void say_float_flags(const char *label, float value, unsigned flags);
 void say_long_double_flags(const char *label, long double value, unsigned flags);
+/* "label: lt le eq ne gt ge = 010011 flags=..." for the six comparison results of a pair. */
+void say_comparisons(const char *label, const volatile int results[6], unsigned flags);
 void say_int_flags(const char *label, uint64_t value, int digits, unsigned flags);
 
 /* ---- opaque inputs: the compiler cannot see through a volatile load ---- */

@@ -210,6 +210,17 @@ void say_dec(const char *text, int64_t value)
     out_end();
 }
 
+void say_comparisons(const char *label, const volatile int results[6], unsigned flags)
+{
+    out_str(label);
+    out_str(": lt le eq ne gt ge = ");
+    for (int i = 0; i < 6; i++) {
+        out_dec(results[i]);
+    }
+    out_flags(flags);
+    out_end();
+}
+
 void out_flags(unsigned flags)
 {
     static const char *const names[] = { "IE", "DE", "ZE", "OE", "UE", "PE" };

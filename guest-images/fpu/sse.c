@@ -129,13 +129,7 @@ static void compare_pair(const char *label, double a_in, double b_in)
     volatile double maximum = vd(a_in) > vd(b_in) ? vd(a_in) : vd(b_in);
     unsigned minmax_flags = get_mxcsr() & MXCSR_FLAGS;
 
-    out_str(label);
-    out_str(": lt le eq ne gt ge = ");
-    for (int i = 0; i < 6; i++) {
-        out_dec(results[i]);
-    }
-    out_flags(flags);
-    out_end();
+    say_comparisons(label, results, flags);
     out_str(label);
     out_str(": min ");
     out_double(minimum);
@@ -158,13 +152,7 @@ static void compare_float_pair(const char *label, float a_in, float b_in)
     results[4] = a > b;
     results[5] = a >= b;
     unsigned flags = get_mxcsr() & MXCSR_FLAGS;
-    out_str(label);
-    out_str(": lt le eq ne gt ge = ");
-    for (int i = 0; i < 6; i++) {
-        out_dec(results[i]);
-    }
-    out_flags(flags);
-    out_end();
+    say_comparisons(label, results, flags);
 }
 
 void sse_comparisons(void)

@@ -159,13 +159,7 @@ static void compare_ld(const char *label, long double a_in, long double b_in)
     results[4] = a > b;
     results[5] = a >= b;
     unsigned flags = get_fsw() & FSW_FLAGS;
-    out_str(label);
-    out_str(": lt le eq ne gt ge = ");
-    for (int i = 0; i < 6; i++) {
-        out_dec(results[i]);
-    }
-    out_flags(flags);
-    out_end();
+    say_comparisons(label, results, flags);
 }
 
 void x87_comparisons(void)
