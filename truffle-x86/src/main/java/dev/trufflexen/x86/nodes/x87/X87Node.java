@@ -38,15 +38,26 @@ abstract class X87Node extends X86InstructionNode {
         fpu.setLastSelectors(cpu.segment(X86Segment.CS), dataSelector);
     }
 
-    /** Faults now if any byte of {@code [ea, ea+length)} cannot be written. */
+    /**
+     * Faults now if any byte of {@code [ea, ea+length)} cannot be written; a fault on the second
+     * page reports that page's first byte, as the hardware does.
+     */
     protected static void checkWritable(X86Cpu cpu, long ea, int length) {
         X86GuestMemory.readForWrite(cpu, ea, 1);
-        X86GuestMemory.readForWrite(cpu, ea + length - 1, 1);
+        if (crossesPage(ea, length)) {
+            X86GuestMemory.readForWrite(cpu, (ea | 0xFFF) + 1, 1);
+        }
     }
 
     protected static void checkReadable(X86Cpu cpu, long ea, int length) {
         X86GuestMemory.read(cpu, ea, 1);
-        X86GuestMemory.read(cpu, ea + length - 1, 1);
+        if (crossesPage(ea, length)) {
+            X86GuestMemory.read(cpu, (ea | 0xFFF) + 1, 1);
+        }
+    }
+
+    private static boolean crossesPage(long ea, int length) {
+        return (ea & 0xFFF) + length > 0x1000;
     }
 
     protected static long readLong(X86Cpu cpu, long ea) {
