@@ -67,7 +67,7 @@ final class X87Environment {
                 putShort(image, envSize + 10 * i + 8, fpu.signExponent(p));
             }
         }
-        X87Node.checkWritable(cpu, ea, total);
+        X87Node.checkAreaWritable(cpu, ea, total);
         for (int i = 0; i < total; i++) {
             X86GuestMemory.write(cpu, ea + i, 1, image[i]);
         }
@@ -98,7 +98,7 @@ final class X87Environment {
         int envSize = environmentSize(layout16);
         int total = envSize + (restore ? 80 : 0);
         byte[] image = new byte[total];
-        X87Node.checkReadable(cpu, ea, total);
+        X87Node.checkAreaReadable(cpu, ea, total);
         for (int i = 0; i < total; i++) {
             image[i] = (byte) X86GuestMemory.read(cpu, ea + i, 1);
         }

@@ -56,6 +56,20 @@ abstract class X87Node extends X86InstructionNode {
         }
     }
 
+    /**
+     * FNSTENV/FNSAVE and FLDENV/FRSTOR check their first and last bytes: a fault on the second
+     * page reports the last byte's address, as the AMD host does.
+     */
+    protected static void checkAreaWritable(X86Cpu cpu, long ea, int length) {
+        X86GuestMemory.readForWrite(cpu, ea, 1);
+        X86GuestMemory.readForWrite(cpu, ea + length - 1, 1);
+    }
+
+    protected static void checkAreaReadable(X86Cpu cpu, long ea, int length) {
+        X86GuestMemory.read(cpu, ea, 1);
+        X86GuestMemory.read(cpu, ea + length - 1, 1);
+    }
+
     private static boolean crossesPage(long ea, int length) {
         return (ea & 0xFFF) + length > 0x1000;
     }
