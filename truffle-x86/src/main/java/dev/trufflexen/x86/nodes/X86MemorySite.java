@@ -1,6 +1,7 @@
 package dev.trufflexen.x86.nodes;
 
 import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
@@ -48,10 +49,18 @@ public final class X86MemorySite {
         this.stackSegment = stackSegment;
     }
 
-    /** Empties the caches of the site whose first slot is {@code slot} (at region entry). */
-    public static void clear(VirtualFrame frame, int slot) {
-        frame.setLongStatic(slot, EMPTY);
-        frame.setLongStatic(slot + 2, EMPTY);
+    /**
+     * Empties every site's caches in {@code frame}: at region entry, and after the platform ran
+     * inside the region (it may have changed page tables). The caches fill the frame from
+     * {@link X86FrameLayout#STACK_SITE} to its end.
+     */
+    @ExplodeLoop
+    public static void clearAll(VirtualFrame frame) {
+        int slots = frame.getFrameDescriptor().getNumberOfSlots();
+        for (int site = X86FrameLayout.STACK_SITE; site < slots; site += SLOTS) {
+            frame.setLongStatic(site, EMPTY);
+            frame.setLongStatic(site + 2, EMPTY);
+        }
     }
 
     public long read(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {

@@ -40,8 +40,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final Assumption codeValid;
     private final boolean tracing;
     private final long entryRip;
-    /** Frame slots: registers, flags and bookkeeping, then the memory sites' translation caches. */
-    private final int frameSlots;
     @CompilationFinal private Object osrMetadata;
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
@@ -49,7 +47,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int frameSlots, Assumption codeValid,
             boolean tracing, boolean compilable) {
         super(language, X86FrameLayout.createDescriptor(frameSlots));
-        this.frameSlots = frameSlots;
         this.compilable = compilable;
         this.entryRip = entryRip;
         this.blocks = blocks;
@@ -125,9 +122,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
-        for (int site = X86FrameLayout.STACK_SITE; site < frameSlots; site += X86MemorySite.SLOTS) {
-            X86MemorySite.clear(frame, site);
-        }
+        X86MemorySite.clearAll(frame);
     }
 
     @ExplodeLoop

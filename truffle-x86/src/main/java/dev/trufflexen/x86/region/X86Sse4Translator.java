@@ -87,8 +87,8 @@ final class X86Sse4Translator {
             case 0x14 -> operation = BLENDVPS;
             case 0x15 -> operation = BLENDVPD;
             case 0x17 -> {
-                return new X86PackedTestNode(i.rip(), i.length(), X86Sse4Operands.xmmReg(i), X86Sse4Operands.sourceKind(i),
-                        X86Sse4Operands.sourceRegister(i), X86Sse4Operands.sourceAddress(i, f));
+                return new X86PackedTestNode(i.rip(), i.length(), i.reg(), sourceKind(i),
+                        sourceRegister(i), X86SseTranslator.memory(i, f));
             }
             case 0x1C -> operation = PABSB;
             case 0x1D -> operation = PABSW;
@@ -141,8 +141,8 @@ final class X86Sse4Translator {
         int imm = (int) i.immediate() & 0xFF;
         switch (op) {
             case 0x08, 0x09, 0x0A, 0x0B:
-                return new X86RoundNode(i.rip(), i.length(), op - 0x08, X86Sse4Operands.xmmReg(i), X86Sse4Operands.sourceKind(i),
-                        X86Sse4Operands.sourceRegister(i), X86Sse4Operands.sourceAddress(i, f), imm);
+                return new X86RoundNode(i.rip(), i.length(), op - 0x08, i.reg(), sourceKind(i),
+                        sourceRegister(i), X86SseTranslator.memory(i, f), imm);
             case 0x0C:
                 return packed(i, f, BLENDPS, 16, false, imm);
             case 0x0D:
@@ -166,8 +166,8 @@ final class X86Sse4Translator {
             case 0x22:
                 return i.rexW() ? insert(i, f, PINSRQ, 8, imm) : insert(i, f, PINSRD, 4, imm);
             case 0x40, 0x41:
-                return new X86DotProductNode(i.rip(), i.length(), op == 0x41, X86Sse4Operands.xmmReg(i), X86Sse4Operands.sourceKind(i),
-                        X86Sse4Operands.sourceRegister(i), X86Sse4Operands.sourceAddress(i, f), imm);
+                return new X86DotProductNode(i.rip(), i.length(), op == 0x41, i.reg(), sourceKind(i),
+                        sourceRegister(i), X86SseTranslator.memory(i, f), imm);
             case 0x42:
                 return packed(i, f, MPSADBW, 16, false, imm);
             case 0x60, 0x61, 0x62, 0x63: {
@@ -179,8 +179,8 @@ final class X86Sse4Translator {
                 if (index) {
                     f.touch(X86Reg.RCX);
                 }
-                return new X86StringCompareNode(i.rip(), i.length(), X86Sse4Operands.xmmReg(i), X86Sse4Operands.sourceKind(i),
-                        X86Sse4Operands.sourceRegister(i), X86Sse4Operands.sourceAddress(i, f), imm, explicit, index, i.rexW());
+                return new X86StringCompareNode(i.rip(), i.length(), i.reg(), sourceKind(i),
+                        sourceRegister(i), X86SseTranslator.memory(i, f), imm, explicit, index, i.rexW());
             }
             default:
                 return null;
@@ -189,8 +189,8 @@ final class X86Sse4Translator {
 
     private static X86InstructionNode packed(X86Instruction i, X86OperandFactory f, int operation, int memoryBytes, boolean aligned,
             int imm) {
-        return new X86PackedOperationNode(i.rip(), i.length(), operation, X86Sse4Operands.xmmReg(i), X86Sse4Operands.sourceKind(i),
-                X86Sse4Operands.sourceRegister(i), X86Sse4Operands.sourceAddress(i, f), memoryBytes, aligned || memoryBytes == 16, imm);
+        return new X86PackedOperationNode(i.rip(), i.length(), operation, i.reg(), sourceKind(i),
+                sourceRegister(i), X86SseTranslator.memory(i, f), memoryBytes, aligned || memoryBytes == 16, imm);
     }
 
     /** PINSRB/PINSRD/PINSRQ: the source is a general register or memory of {@code bytes}. */
@@ -198,7 +198,7 @@ final class X86Sse4Translator {
         if (i.hasMemory()) {
             return packed(i, f, operation, bytes, false, imm);
         }
-        return new X86PackedOperationNode(i.rip(), i.length(), operation, X86Sse4Operands.xmmReg(i), X86XmmSourceNode.GENERAL,
+        return new X86PackedOperationNode(i.rip(), i.length(), operation, i.reg(), X86XmmSourceNode.GENERAL,
                 f.touch(i.rm()), null, bytes, false, imm);
     }
 
@@ -210,6 +210,16 @@ final class X86Sse4Translator {
         } else {
             destination = f.register(i.rm(), bits == 64 || i.rexW() ? 8 : 4, true);
         }
-        return new X86ExtractNode(i.rip(), i.length(), X86Sse4Operands.xmmReg(i), bits, element, destination);
+        return new X86ExtractNode(i.rip(), i.length(), i.reg(), bits, element, destination);
+    }
+
+    /** {@link X86XmmSourceNode#MEMORY} or {@link X86XmmSourceNode#XMM} for ModRM.rm. */
+    private static int sourceKind(X86Instruction i) {
+        return i.hasMemory() ? X86XmmSourceNode.MEMORY : X86XmmSourceNode.XMM;
+    }
+
+    /** ModRM.rm as an XMM register number (meaningless for memory operands). */
+    private static int sourceRegister(X86Instruction i) {
+        return i.hasMemory() ? 0 : i.rm();
     }
 }

@@ -11,7 +11,6 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
-import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86ExitException;
@@ -66,9 +65,6 @@ public final class X86SyscallNode extends X86InstructionNode {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
         X86FlagState.setMaterialized(frame, cpu.rflags());
-        int slots = frame.getFrameDescriptor().getNumberOfSlots();
-        for (int site = X86FrameLayout.STACK_SITE; site < slots; site += X86MemorySite.SLOTS) {
-            X86MemorySite.clear(frame, site);
-        }
+        X86MemorySite.clearAll(frame);
     }
 }
