@@ -10,12 +10,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
 
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.StartInfo;
 import dev.trufflexen.xen.abi.X86Pv;
+import dev.trufflexen.xen.builder.image.KernelImage;
+import dev.trufflexen.xen.builder.image.KernelImages;
 import dev.trufflexen.xen.core.DomainBuildException;
 import dev.trufflexen.xen.core.FramePool;
 import dev.trufflexen.xen.core.MachToPhys;
@@ -45,8 +50,13 @@ public final class DomainBuilder {
         this.memory = pool.memory();
     }
 
-    /** Reads and validates a kernel image file. */
-    public static ElfImage readKernel(Path kernel) {
+    /**
+     * Reads a kernel image file, takes off its gzip or bzImage container (see
+     * {@link dev.trufflexen.xen.builder.image}) and validates the ELF inside.
+     *
+     * @param bound the most bytes the decompressed kernel may have: the domain's memory
+     */
+    public static ElfImage readKernel(Path kernel, long bound) {
         String name = kernel.toString();
         byte[] bytes;
         try {
@@ -61,25 +71,27 @@ public final class DomainBuilder {
         } catch (IOException e) {
             throw new DomainBuildException(name + ": cannot read kernel image: " + e.getMessage());
         }
-        return ElfImage.parse(name, bytes);
+        KernelImage image = KernelImages.unwrap(name, bytes, bound);
+        return ElfImage.parse(name, image.elf()).withShape(image.shape());
     }
 
     /**
      * Builds a domain's memory for {@code domid}.
      *
-     * @param ramdisk bytes of the initial ramdisk, or an empty array
+     * @param ramdisk the initial ramdisk, or {@link Ramdisk#NONE}
      */
-    public BootImage build(int domid, ElfImage kernel, byte[] ramdisk, long memoryMiB, String cmdline,
+    public BootImage build(int domid, ElfImage kernel, Ramdisk ramdisk, long memoryMiB, String cmdline,
             int storeEvtchn, int consoleEvtchn) {
         GuestParameters params = GuestParameters.from(kernel);
-        var unsupported = params.featuresRequired();
-        unsupported.andNot(dev.trufflexen.xen.hypercall.XenVersionHypercall.pvFeatures());
-        if (!unsupported.isEmpty()) {
-            throw ElfImage.error(kernel.fileName(), "kernel requires Xen feature '"
-                    + GuestParameters.featureName(unsupported.nextSetBit(0)) + "', which TruffleXen does not provide");
+        List<String> notices = new ArrayList<>();
+        BitSet notProvided = params.featuresRequired();
+        notProvided.andNot(dev.trufflexen.xen.hypercall.XenVersionHypercall.pvFeatures());
+        for (int bit = notProvided.nextSetBit(0); bit >= 0; bit = notProvided.nextSetBit(bit + 1)) {
+            notices.add(kernel.fileName() + ": kernel requires Xen feature '" + GuestParameters.featureName(bit)
+                    + "', which TruffleXen does not provide yet; starting it anyway");
         }
         long nrPages = memoryMiB << 8;
-        BootLayout layout = new BootLayout(params, nrPages, ramdisk.length, kernel.fileName());
+        BootLayout layout = new BootLayout(params, nrPages, ramdisk.regionBytes(), kernel.fileName(), ramdisk.name());
         byte[] cmdlineBytes = cmdline.getBytes(StandardCharsets.UTF_8);
         if (cmdlineBytes.length >= StartInfo.MAX_GUEST_CMDLINE) {
             throw new DomainBuildException("cmdline of " + cmdlineBytes.length + " bytes exceeds Xen's limit of "
@@ -99,17 +111,21 @@ public final class DomainBuilder {
                 m2p.set(p2m[(int) pfn], pfn);
             }
             loadKernel(kernel, params, layout, guest);
-            guest.write(layout.ramdiskPfn << BootLayout.PAGE_SHIFT, ramdisk);
+            guest.write(layout.ramdiskPfn << BootLayout.PAGE_SHIFT, ramdisk.content());
             writeP2mList(layout, guest, p2m);
             if (params.hypercallPage() != GuestParameters.UNSET) {
                 fillHypercallPage(guest, (params.hypercallPage() - layout.virtBase) >>> BootLayout.PAGE_SHIFT);
             }
             long l4Mfn = buildPageTables(layout, p2m);
+            if (layout.p2mOutside) {
+                mapP2mList(layout, p2m, l4Mfn);
+            }
             initSharedInfo(sharedInfoMfn);
             writeStartInfo(layout, guest, p2m, sharedInfoMfn, cmdlineBytes, storeEvtchn, consoleEvtchn);
+            describeLayout(kernel, ramdisk, layout, notices);
             return new BootImage(p2m, sharedInfoMfn, l4Mfn, params.virtEntry(), layout.virtOf(layout.startInfoPfn),
                     layout.virtOf(layout.stackPfn + 1), p2m[(int) layout.consolePfn], p2m[(int) layout.xenstorePfn],
-                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params);
+                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params, List.copyOf(notices));
         } catch (RuntimeException e) {
             if (p2m != null) {
                 for (long mfn : p2m) {
@@ -129,6 +145,23 @@ public final class DomainBuilder {
             kernel.copyFileBytes(segment.fileOffset(), data, 0, data.length);
             guest.write(guestPhysical, data);
             // The rest of p_memsz (.bss) stays zero: every frame was scrubbed on allocation.
+        }
+    }
+
+    private static void describeLayout(ElfImage kernel, Ramdisk ramdisk, BootLayout layout, List<String> notices) {
+        notices.add(kernel.fileName() + ": " + kernel.shape() + ", notes from "
+                + switch (kernel.noteSource()) {
+                    case SEGMENTS -> "PT_NOTE segments";
+                    case SECTIONS -> "SHT_NOTE sections";
+                    case NONE -> "the __xen_guest section";
+                });
+        if (layout.p2mOutside) {
+            notices.add(String.format("P2M list at INIT_P2M %#x: pfn %#x, %d frames with its page tables",
+                    layout.p2mVirt, layout.p2mPfn, layout.p2mFrames()));
+        }
+        if (ramdisk.regionBytes() > 0) {
+            notices.add(String.format("%s: ramdisk %s, %d bytes at pfn %#x (%s)", ramdisk.name(), ramdisk.shape(),
+                    ramdisk.regionBytes(), layout.ramdiskPfn, layout.ramdiskMapped ? "mapped" : "unmapped, SIF_MOD_START_PFN"));
         }
     }
 
@@ -189,6 +222,34 @@ public final class DomainBuilder {
         return l4;
     }
 
+    /**
+     * Maps the INIT_P2M list at its own virtual address: walks L4 -> L1 for each of its pages,
+     * taking a new table from the P2M segment (L3s, then L2s, then L1s, each in address order)
+     * where no entry exists yet and reusing the boot mapping's tables where they cover it.
+     */
+    private void mapP2mList(BootLayout layout, long[] p2m, long l4Mfn) {
+        long tables = layout.p2mPfn + layout.p2mPages;
+        long[] nextTable = {tables, tables + layout.p2mL3Count, tables + layout.p2mL3Count + layout.p2mL2Count};
+        long[] tableEnd = {nextTable[1], nextTable[2], nextTable[2] + layout.p2mL1Count};
+        for (long i = 0; i < layout.p2mPages; i++) {
+            long va = layout.p2mVirt + (i << BootLayout.PAGE_SHIFT);
+            long table = l4Mfn;
+            for (int level = 0; level < 3; level++) {
+                long slot = entry(table, (int) ((va >>> (39 - 9 * level)) & 511));
+                long pte = memory.read64(slot);
+                if ((pte & _PAGE_PRESENT) == 0) {
+                    if (nextTable[level] >= tableEnd[level]) {
+                        throw new IllegalStateException("INIT_P2M page-table count is wrong at level " + (3 - level));
+                    }
+                    pte = (p2m[(int) nextTable[level]++] << 12) | TABLE_PROT;
+                    memory.write64(slot, pte);
+                }
+                table = (pte & X86Pv.PADDR_MASK) >>> 12;
+            }
+            memory.write64(entry(table, (int) ((va >>> 12) & 511)), (p2m[(int) (layout.p2mPfn + i)] << 12) | L1_PROT);
+        }
+    }
+
     private static long entry(long tableMfn, int index) {
         return (tableMfn << 12) + index * 8L;
     }
@@ -206,19 +267,26 @@ public final class DomainBuilder {
         guest.write(si + StartInfo.OFF_MAGIC, StartInfo.MAGIC.getBytes(StandardCharsets.US_ASCII));
         guest.write64(si + StartInfo.OFF_NR_PAGES, layout.nrPages);
         guest.write64(si + StartInfo.OFF_SHARED_INFO, sharedInfoMfn << 12);
-        guest.write32(si + StartInfo.OFF_FLAGS, 0);
+        int flags = StartInfo.SIF_VIRT_P2M_4TOOLS;
+        if (layout.ramdiskPages > 0 && !layout.ramdiskMapped) {
+            flags |= StartInfo.SIF_MOD_START_PFN;
+        }
+        guest.write32(si + StartInfo.OFF_FLAGS, flags);
         guest.write64(si + StartInfo.OFF_STORE_MFN, p2m[(int) layout.xenstorePfn]);
         guest.write32(si + StartInfo.OFF_STORE_EVTCHN, storeEvtchn);
         guest.write64(si + StartInfo.OFF_CONSOLE_MFN, p2m[(int) layout.consolePfn]);
         guest.write32(si + StartInfo.OFF_CONSOLE_EVTCHN, consoleEvtchn);
         guest.write64(si + StartInfo.OFF_PT_BASE, layout.virtOf(layout.pageTablePfn));
         guest.write64(si + StartInfo.OFF_NR_PT_FRAMES, layout.pageTableFrames());
-        guest.write64(si + StartInfo.OFF_MFN_LIST, layout.virtOf(layout.p2mPfn));
-        if (layout.ramdiskLength > 0) {
-            guest.write64(si + StartInfo.OFF_MOD_START, layout.virtOf(layout.ramdiskPfn));
-            guest.write64(si + StartInfo.OFF_MOD_LEN, layout.ramdiskLength);
+        guest.write64(si + StartInfo.OFF_MFN_LIST, layout.p2mVirt);
+        if (layout.p2mOutside) {
+            guest.write64(si + StartInfo.OFF_FIRST_P2M_PFN, layout.p2mPfn);
+            guest.write64(si + StartInfo.OFF_NR_P2M_FRAMES, layout.p2mFrames());
+        }
+        if (layout.ramdiskPages > 0) {
+            guest.write64(si + StartInfo.OFF_MOD_START, layout.ramdiskMapped ? layout.virtOf(layout.ramdiskPfn) : layout.ramdiskPfn);
+            guest.write64(si + StartInfo.OFF_MOD_LEN, layout.ramdiskPages << BootLayout.PAGE_SHIFT);
         }
         guest.write(si + StartInfo.OFF_CMD_LINE, cmdline);
-        // first_p2m_pfn and nr_p2m_frames stay 0: the P2M list is inside the boot mapping.
     }
 }

@@ -25,6 +25,9 @@ public final class ElfImage {
     private static final int EM_X86_64 = 62;
     private static final int EHDR_SIZE = 64;
     private static final int PHDR_SIZE = 56;
+    private static final int SHDR_SIZE = 64;
+    static final int SHT_NOTE = 7;
+    static final String XEN_GUEST_SECTION = "__xen_guest";
     static final int PT_LOAD = 1;
     static final int PT_NOTE = 4;
     private static final int MAX_PHDRS = 256;
@@ -37,18 +40,45 @@ public final class ElfImage {
     public record Note(String name, int type, byte[] desc) {
     }
 
+    /** Where the Xen notes were found, in the order libelf looks. */
+    public enum NoteSource {
+        /** PT_NOTE program headers. */
+        SEGMENTS,
+        /** SHT_NOTE sections, when no PT_NOTE segment holds a "Xen" note. */
+        SECTIONS,
+        /** Neither: the legacy {@code __xen_guest} section's string, if there is one. */
+        NONE
+    }
+
     private final String fileName;
     private final byte[] bytes;
     private final long entry;
     private final List<Segment> segments;
     private final List<Note> notes;
+    private final NoteSource noteSource;
+    private final String xenGuestInfo;
+    private final String shape;
 
-    private ElfImage(String fileName, byte[] bytes, long entry, List<Segment> segments, List<Note> notes) {
+    private ElfImage(String fileName, byte[] bytes, long entry, List<Segment> segments, List<Note> notes,
+            NoteSource noteSource, String xenGuestInfo, String shape) {
         this.fileName = fileName;
         this.bytes = bytes;
         this.entry = entry;
         this.segments = segments;
         this.notes = notes;
+        this.noteSource = noteSource;
+        this.xenGuestInfo = xenGuestInfo;
+        this.shape = shape;
+    }
+
+    /** This image, described as having come out of a file of the given shape ("bzImage (xz payload)"). */
+    public ElfImage withShape(String fileShape) {
+        return new ElfImage(fileName, bytes, entry, segments, notes, noteSource, xenGuestInfo, fileShape);
+    }
+
+    /** What the file was: "ELF", "gzip-compressed ELF", "bzImage (xz payload)", ... */
+    public String shape() {
+        return shape;
     }
 
     /** Parses and validates {@code bytes}; {@code fileName} appears in every error. */
@@ -120,14 +150,103 @@ public final class ElfImage {
                 if (memSize > 0) {
                     segments.add(new Segment(paddr, vaddr, offset, fileSize, memSize));
                 }
-            } else {
+            } else if (offset != 0) {
+                // libelf skips note segments at offset 0: some binutils wrote them so.
                 parseNotes(fileName, buf, (int) offset, (int) fileSize, notes);
             }
         }
         if (segments.isEmpty()) {
             throw error(fileName, "ELF has no loadable segment");
         }
-        return new ElfImage(fileName, bytes, entry, List.copyOf(segments), List.copyOf(notes));
+        Sections sections = Sections.read(fileName, buf, bytes.length);
+        NoteSource source = NoteSource.SEGMENTS;
+        String guestInfo = null;
+        if (!hasXenNote(notes)) {
+            notes.clear();
+            for (int i = 1; i < sections.count; i++) {
+                if (sections.type(i) == SHT_NOTE) {
+                    parseNotes(fileName, buf, (int) sections.offset(i), (int) sections.size(i), notes);
+                }
+            }
+            source = hasXenNote(notes) ? NoteSource.SECTIONS : NoteSource.NONE;
+            if (source == NoteSource.NONE) {
+                guestInfo = sections.xenGuestString(fileName, buf);
+            }
+        }
+        return new ElfImage(fileName, bytes, entry, List.copyOf(segments), List.copyOf(notes), source, guestInfo, "ELF");
+    }
+
+    private static boolean hasXenNote(List<Note> notes) {
+        return notes.stream().anyMatch(n -> n.name().equals(dev.trufflexen.xen.abi.XenElfNotes.NOTE_NAME));
+    }
+
+    /** The section header table, checked to lie within the file (libelf refuses an image whose table does not). */
+    private record Sections(ByteBuffer buf, long tableOffset, int count, int namesIndex) {
+        static Sections read(String fileName, ByteBuffer buf, int fileSize) {
+            long shoff = buf.getLong(40);
+            int shentsize = Short.toUnsignedInt(buf.getShort(58));
+            int shnum = Short.toUnsignedInt(buf.getShort(60));
+            int shstrndx = Short.toUnsignedInt(buf.getShort(62));
+            if (shnum == 0) {
+                return new Sections(buf, 0, 0, 0);
+            }
+            if (shentsize != SHDR_SIZE) {
+                throw error(fileName, "ELF section header size " + shentsize + " is not " + SHDR_SIZE);
+            }
+            if (!fits(shoff, (long) shnum * SHDR_SIZE, fileSize)) {
+                throw error(fileName, "truncated ELF: section headers at 0x" + Long.toHexString(shoff) + " ("
+                        + shnum + " x " + SHDR_SIZE + " bytes) extend past the end of the " + fileSize + "-byte file");
+            }
+            Sections s = new Sections(buf, shoff, shnum, shstrndx);
+            for (int i = 1; i < shnum; i++) {
+                if (s.type(i) != 8 /* SHT_NOBITS */ && !fits(s.offset(i), s.size(i), fileSize)) {
+                    throw error(fileName, "truncated ELF: section " + i + " covers file bytes 0x"
+                            + Long.toHexString(s.offset(i)) + "+0x" + Long.toHexString(s.size(i))
+                            + ", past the end of the " + fileSize + "-byte file");
+                }
+            }
+            return s;
+        }
+
+        private int at(int index) {
+            return (int) (tableOffset + (long) index * SHDR_SIZE);
+        }
+
+        int type(int index) {
+            return buf.getInt(at(index) + 4);
+        }
+
+        long offset(int index) {
+            return buf.getLong(at(index) + 24);
+        }
+
+        long size(int index) {
+            return buf.getLong(at(index) + 32);
+        }
+
+        /** The NUL-terminated string at the start of the {@code __xen_guest} section, or null without one. */
+        String xenGuestString(String fileName, ByteBuffer buf) {
+            if (count == 0 || namesIndex == 0 || namesIndex >= count || type(namesIndex) == 8) {
+                return null;
+            }
+            long namesStart = offset(namesIndex);
+            long namesEnd = namesStart + size(namesIndex);
+            for (int i = 1; i < count; i++) {
+                long name = namesStart + Integer.toUnsignedLong(buf.getInt(at(i)));
+                if (type(i) != 8 && cString(buf, name, namesEnd).equals(XEN_GUEST_SECTION)) {
+                    return cString(buf, offset(i), offset(i) + size(i));
+                }
+            }
+            return null;
+        }
+
+        private static String cString(ByteBuffer buf, long start, long end) {
+            StringBuilder text = new StringBuilder();
+            for (long p = start; p < end && buf.get((int) p) != 0; p++) {
+                text.append((char) (buf.get((int) p) & 0xff));
+            }
+            return text.toString();
+        }
     }
 
     private static void parseNotes(String fileName, ByteBuffer buf, int start, int size, List<Note> out) {
@@ -142,7 +261,7 @@ public final class ElfImage {
             long next = descStart + align4(descSize);
             if (next > end) {
                 throw error(fileName, "truncated ELF note at file offset 0x" + Integer.toHexString(at)
-                        + ": name " + nameSize + " and descriptor " + descSize + " bytes run past its PT_NOTE");
+                        + ": name " + nameSize + " and descriptor " + descSize + " bytes run past its note segment or section");
             }
             int nameLength = (int) nameSize;
             while (nameLength > 0 && buf.get((int) nameStart + nameLength - 1) == 0) {
@@ -182,8 +301,18 @@ public final class ElfImage {
         return segments;
     }
 
+    /** The notes libelf reads: those of the PT_NOTE segments, or of the SHT_NOTE sections when no segment has a Xen note. */
     public List<Note> notes() {
         return notes;
+    }
+
+    public NoteSource noteSource() {
+        return noteSource;
+    }
+
+    /** The legacy {@code __xen_guest} string ("GUEST_OS=linux,XEN_VER=xen-3.0,..."), or null. */
+    public String xenGuestInfo() {
+        return xenGuestInfo;
     }
 
     /** Copies {@code length} file bytes at {@code offset} (already validated) into {@code dst}. */

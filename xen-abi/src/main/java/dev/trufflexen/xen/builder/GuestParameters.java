@@ -8,22 +8,40 @@ import java.util.BitSet;
 import dev.trufflexen.xen.abi.XenElfNotes;
 
 /**
- * What a PV kernel tells the domain builder about itself through its "Xen" ELF notes, and the
- * addresses derived from them, following the rules of Xen's libelf.
+ * What a PV kernel tells the domain builder about itself through its "Xen" ELF notes (or the
+ * legacy {@code __xen_guest} string), and the addresses derived from them, following the rules
+ * of Xen's libelf ({@code libelf-dominfo.c}).
  *
  * <ul>
- * <li>VIRT_BASE defaults to 0; PADDR_OFFSET without VIRT_BASE is an error; PADDR_OFFSET
- * defaults to 0 (the notes interface; the legacy {@code __xen_guest} section is not supported).
+ * <li>Notes come from the PT_NOTE segments; when none of them holds a "Xen" note, from the
+ * SHT_NOTE sections; when those hold none either, from the {@code __xen_guest} section's
+ * comma-separated {@code KEY=VALUE} string (see {@link ElfImage#noteSource()}).
+ * <li>VIRT_BASE defaults to 0; PADDR_OFFSET without VIRT_BASE is an error; PADDR_OFFSET defaults
+ * to 0 with notes, to VIRT_BASE with {@code __xen_guest} (older hypervisors set p_paddr to the
+ * virtual address).
  * <li>The kernel occupies {@code [pstart, pend) + (virt_base - paddr_offset)}, where pstart/pend
  * bound the loadable segments by p_paddr (not p_vaddr: Linux has a segment with vaddr 0).
  * <li>ENTRY defaults to e_entry. LOADER must be "generic" or GUEST_OS "linux"; XEN_VERSION must
  * be "xen-3.0".
+ * <li>FEATURES is a '|'-separated list of feature names libelf knows; "!name" marks a feature the
+ * kernel requires (and so supports). A required feature libelf does not know fails the parse; a
+ * supported one it does not know is ignored. The features the kernel requires must lie within
+ * those it supports (libxenguest's {@code xc_dom_parse_image}).
+ * <li>INIT_P2M must not point into the kernel image; MOD_START_PFN asks for the initial ramdisk
+ * outside the boot mapping, given by frame number.
  * </ul>
  */
 public final class GuestParameters {
     public static final long UNSET = -1L;
 
-    /** Feature names of the FEATURES note, indexed by XENFEAT_* bit. */
+    /** The feature names libelf recognizes in FEATURES, with their XENFEAT_* bits. */
+    private static final java.util.Map<String, Integer> LIBELF_FEATURES = java.util.Map.of(
+            "writable_page_tables", 0, "writable_descriptor_tables", 1, "auto_translated_physmap", 2,
+            "supervisor_mode_kernel", 3, "pae_pgdir_above_4gb", 4, "hvm_callback_vector", 8, "dom0", 11);
+    /** libelf reads a FEATURES entry into a 64-byte buffer: a longer entry is cut, its rest read as the next. */
+    private static final int FEATURE_ENTRY_MAX = 63;
+
+    /** Names of the XENFEAT_* bits, for messages. */
     static final String[] FEATURE_NAMES = {"writable_page_tables", "writable_descriptor_tables",
         "auto_translated_physmap", "supervisor_mode_kernel", "pae_pgdir_above_4gb", "mmu_pt_update_preserve_ad",
         "highmem_assist", "gnttab_map_avail_bits", "hvm_callback_vector", "hvm_safe_pvclock", "hvm_pirqs",
@@ -40,6 +58,7 @@ public final class GuestParameters {
     long hypercallPage = UNSET;
     long initP2m = UNSET;
     long hvStartLow = UNSET;
+    boolean unmappedInitrd;
     final BitSet featuresSupported = new BitSet();
     final BitSet featuresRequired = new BitSet();
     boolean hasXenNotes;
@@ -61,6 +80,9 @@ public final class GuestParameters {
                 p.apply(elf, note);
             }
         }
+        if (!p.hasXenNotes && elf.xenGuestInfo() != null) {
+            new XenGuestInfo(p, elf).parse(elf.xenGuestInfo());
+        }
         p.check(elf);
         return p;
     }
@@ -77,15 +99,19 @@ public final class GuestParameters {
             case XenElfNotes.XEN_ELFNOTE_ENTRY -> virtEntry = numeric(elf, note);
             case XenElfNotes.XEN_ELFNOTE_HYPERCALL_PAGE -> hypercallPage = numeric(elf, note);
             case XenElfNotes.XEN_ELFNOTE_INIT_P2M -> initP2m = numeric(elf, note);
+            case XenElfNotes.XEN_ELFNOTE_MOD_START_PFN -> unmappedInitrd = numeric(elf, note) != 0;
             case XenElfNotes.XEN_ELFNOTE_HV_START_LOW -> hvStartLow = numeric(elf, note);
             case XenElfNotes.XEN_ELFNOTE_FEATURES -> parseFeatures(elf, string(note));
             case XenElfNotes.XEN_ELFNOTE_SUPPORTED_FEATURES -> {
-                long bits = numeric(elf, note);
-                featuresSupported.or(BitSet.valueOf(new long[] {bits & 0xFFFF_FFFFL}));
+                // One 32-bit word per XENFEAT submap; libelf reads the words the descriptor has.
+                if (note.desc().length >= 4) {
+                    long bits = Integer.toUnsignedLong(ByteBuffer.wrap(note.desc()).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+                    featuresSupported.or(BitSet.valueOf(new long[] {bits}));
+                }
             }
             default -> {
                 // Notes the PV builder does not act on (SUSPEND_CANCEL, L1_MFN_VALID, BSD_SYMTAB,
-                // MOD_START_PFN, PHYS32_ENTRY, unknown future notes) are ignored, as in Xen.
+                // PHYS32_ENTRY, unknown future notes) are ignored, as in Xen.
             }
         }
     }
@@ -111,17 +137,30 @@ public final class GuestParameters {
         };
     }
 
-    private void parseFeatures(ElfImage elf, String list) {
-        for (String token : list.split("\\|")) {
-            if (token.isEmpty()) {
-                continue;
+    /** libelf's {@code elf_xen_parse_features}: entries separated by '|', at most 63 characters each. */
+    void parseFeatures(ElfImage elf, String list) {
+        int pos = 0;
+        while (pos < list.length()) {
+            int len = 0;
+            StringBuilder entry = new StringBuilder();
+            while (len < FEATURE_ENTRY_MAX && pos + len < list.length()) {
+                char c = list.charAt(pos + len);
+                if (c == '|') {
+                    len++;
+                    break;
+                }
+                entry.append(c);
+                len++;
             }
+            pos += len;
+            String token = entry.toString();
             boolean required = token.startsWith("!");
             String name = required ? token.substring(1) : token;
-            int bit = java.util.Arrays.asList(FEATURE_NAMES).indexOf(name);
-            if (bit < 0) {
+            Integer bit = LIBELF_FEATURES.get(name);
+            if (bit == null) {
                 if (required) {
-                    throw ElfImage.error(elf.fileName(), "kernel requires unknown Xen feature '" + name + "'");
+                    throw ElfImage.error(elf.fileName(), "kernel requires Xen feature '" + printable(name)
+                            + "', which Xen's loader does not know");
                 }
                 continue;
             }
@@ -132,10 +171,16 @@ public final class GuestParameters {
         }
     }
 
+    private static String printable(String text) {
+        String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+    }
+
     private void check(ElfImage elf) {
         String file = elf.fileName();
         if (!hasXenNotes) {
-            throw ElfImage.error(file, "not a Xen PV kernel: no \"Xen\" ELF notes");
+            throw ElfImage.error(file, "not a Xen PV kernel: no \"Xen\" ELF notes (in PT_NOTE segments or SHT_NOTE "
+                    + "sections) and no __xen_guest section");
         }
         if (!loader.startsWith("generic") && !guestOs.startsWith("linux")) {
             throw ElfImage.error(file, "Xen will only load images built for the generic loader or Linux images "
@@ -151,7 +196,7 @@ public final class GuestParameters {
             virtBase = 0;
         }
         if (paddrOffset == UNSET) {
-            paddrOffset = 0;
+            paddrOffset = elf.noteSource() == ElfImage.NoteSource.NONE ? virtBase : 0;
         }
         long virtOffset = virtBase - paddrOffset;
         physKstart = elf.lowestPaddr();
@@ -174,9 +219,37 @@ public final class GuestParameters {
             throw ElfImage.error(file, String.format("HYPERCALL_PAGE 0x%x is not a page-aligned page inside the "
                     + "kernel image 0x%x-0x%x", hypercallPage, virtKstart, virtKend));
         }
-        if (initP2m != UNSET) {
-            throw ElfImage.error(file, "the INIT_P2M note (P2M list outside the boot mapping) is not supported yet");
+        if (initP2m != UNSET && Long.compareUnsigned(initP2m, virtKstart) >= 0
+                && Long.compareUnsigned(initP2m, virtKend) < 0) {
+            throw ElfImage.error(file, String.format("INIT_P2M 0x%x (the P2M list's address) lies inside the kernel "
+                    + "image 0x%x-0x%x", initP2m, virtKstart, virtKend));
         }
+        BitSet outside = featuresRequired();
+        outside.andNot(featuresSupported);
+        if (!outside.isEmpty()) {
+            throw ElfImage.error(file, "kernel requires Xen feature '" + featureName(outside.nextSetBit(0))
+                    + "' that it does not support");
+        }
+    }
+
+    /**
+     * Where the P2M list goes: the INIT_P2M address, or {@link #UNSET} when there is none or
+     * libxenguest would ignore it (not below VIRT_BASE, or not page aligned).
+     */
+    public long p2mBase() {
+        if (initP2m == UNSET || Long.compareUnsigned(initP2m, virtBase) >= 0 || (initP2m & 0xFFF) != 0) {
+            return UNSET;
+        }
+        return initP2m;
+    }
+
+    /** True when the kernel's MOD_START_PFN note asks for its ramdisk outside the boot mapping. */
+    public boolean unmappedInitrd() {
+        return unmappedInitrd;
+    }
+
+    public BitSet featuresSupported() {
+        return (BitSet) featuresSupported.clone();
     }
 
     public long virtBase() {

@@ -17,6 +17,7 @@ import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.builder.BootImage;
 import dev.trufflexen.xen.builder.DomainBuilder;
 import dev.trufflexen.xen.builder.ElfImage;
+import dev.trufflexen.xen.builder.Ramdisk;
 import dev.trufflexen.xen.hypercall.HypercallTable;
 
 /**
@@ -122,8 +123,9 @@ public final class XenHypervisor implements AutoCloseable {
      * @throws DomainBuildException with a user-facing message when the image or spec is unusable
      */
     public Domain createDomain(DomainSpec spec) {
-        ElfImage kernel = DomainBuilder.readKernel(spec.kernel());
-        byte[] ramdisk = readRamdisk(spec.ramdisk());
+        long memoryBytes = spec.memoryMiB() << 20;
+        ElfImage kernel = DomainBuilder.readKernel(spec.kernel(), memoryBytes);
+        Ramdisk ramdisk = readRamdisk(spec.ramdisk(), memoryBytes);
         int domid = allocateDomid();
         EventChannels channels = new EventChannels();
         int storePort = channels.allocUnbound(0);
@@ -142,18 +144,21 @@ public final class XenHypervisor implements AutoCloseable {
             throw e;
         }
         domains.put(domid, domain);
+        for (String notice : boot.notices()) {
+            console.log("d" + domid + ": " + notice);
+        }
         console.log(String.format("Domain %d (%s) built: %d MiB, kernel %s, entry %#x, virt_base %#x, "
                 + "%d pages mapped at boot", domid, spec.name(), spec.memoryMiB(), spec.kernel().getFileName(),
                 boot.entry(), boot.virtBase(), boot.mappedPages()));
         return domain;
     }
 
-    private static byte[] readRamdisk(Optional<java.nio.file.Path> ramdisk) {
+    private static Ramdisk readRamdisk(Optional<java.nio.file.Path> ramdisk, long memoryBytes) {
         if (ramdisk.isEmpty()) {
-            return new byte[0];
+            return Ramdisk.NONE;
         }
         try {
-            return Files.readAllBytes(ramdisk.get());
+            return Ramdisk.of(ramdisk.get().toString(), Files.readAllBytes(ramdisk.get()), memoryBytes);
         } catch (IOException e) {
             throw new DomainBuildException(ramdisk.get() + ": cannot read ramdisk: " + e.getMessage());
         }

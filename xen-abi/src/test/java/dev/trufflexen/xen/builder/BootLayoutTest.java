@@ -13,7 +13,7 @@ class BootLayoutTest {
     private static BootLayout layout(long kernelBytes, long memoryMiB) {
         byte[] code = new byte[(int) kernelBytes];
         GuestParameters p = GuestParameters.from(ElfImage.parse("k", TestElf.standard().code(code).bytes()));
-        return new BootLayout(p, memoryMiB << 8, 0, "k");
+        return new BootLayout(p, memoryMiB << 8, 0, "k", "r");
     }
 
     @Test

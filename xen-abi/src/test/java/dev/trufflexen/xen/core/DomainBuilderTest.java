@@ -72,7 +72,8 @@ class DomainBuilderTest {
         assertEquals(domain.boot().l4Mfn() << 12, cpu.translate(guest64(si + StartInfo.OFF_PT_BASE), false));
         assertEquals(domain.boot().pageTableFrames(), guest64(si + StartInfo.OFF_NR_PT_FRAMES));
         assertEquals("console=hvc0 x=1\0", new String(guestBytes(si + StartInfo.OFF_CMD_LINE, 17), StandardCharsets.US_ASCII));
-        assertEquals(0, guest64(si + StartInfo.OFF_FLAGS) & 0xFFFFFFFFL, "a domU is not privileged");
+        assertEquals(StartInfo.SIF_VIRT_P2M_4TOOLS, guest64(si + StartInfo.OFF_FLAGS) & 0xFFFFFFFFL,
+                "a domU is not privileged; libxenguest sets SIF_VIRT_P2M_4TOOLS");
     }
 
     @Test
