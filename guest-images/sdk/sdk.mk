@@ -58,8 +58,8 @@ SDK_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra \
 	-fno-tree-loop-distribute-patterns -fno-common \
 	-I$(SDK_DIR)/include
 SDK_ASFLAGS := -D__ASSEMBLY__ $(SDK_ISA_ASFLAGS) -I$(SDK_DIR)/include
-SDK_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
-	--no-dynamic-linker -T $(SDK_DIR)/guest.ld
+include $(SDK_DIR)/link.mk
+SDK_LDFLAGS := $(SDK_LINK_FLAGS) -T $(SDK_DIR)/guest.ld
 
 CFLAGS  += $(SDK_CFLAGS)
 ASFLAGS += $(SDK_ASFLAGS)

@@ -159,8 +159,8 @@ public final class GuestParameters {
             Integer bit = LIBELF_FEATURES.get(name);
             if (bit == null) {
                 if (required) {
-                    throw ElfImage.error(elf.fileName(), "kernel requires Xen feature '" + printable(name)
-                            + "', which Xen's loader does not know");
+                    throw ElfImage.error(elf.fileName(), "kernel requires unknown Xen feature '" + printable(name)
+                            + "' (FEATURES)");
                 }
                 continue;
             }

@@ -23,6 +23,17 @@ public final class GuestImages {
         return elf;
     }
 
+    /**
+     * An image of {@code guest-images/build/shapes/} (hello repackaged: notes only in sections,
+     * __xen_guest, gzip, bzImages).
+     */
+    public static Path shape(String file) {
+        Path image = ROOT.resolve("build").resolve("shapes").resolve(file);
+        assertTrue(Files.isRegularFile(image), "kernel shape " + image.toAbsolutePath() + " not built: run make in "
+                + "guest-images (a bzImage needs its compressor: Debian packages gzip bzip2 xz-utils lzop lz4 zstd)");
+        return image;
+    }
+
     public static List<String> expectedOutput(String guest) throws IOException {
         return Files.readAllLines(ROOT.resolve(guest).resolve("expected-output.txt"));
     }

@@ -22,8 +22,14 @@ enum Compression {
     LZO("lzo", 0x89, 'L', 'Z', 'O', 0x00),
     LZ4("lz4", 0x02, 0x21);
 
-    /** What an xz or lzma header may make the decoder allocate for its dictionary. */
-    private static final long MAX_DICTIONARY_BYTES = 256L << 20;
+    /**
+     * What an xz header may make the decoder allocate (its dictionary): host memory for the
+     * moment of decompression, bounded apart from the output. Linux uses dictionaries of 32 MiB
+     * and less. An lzma dictionary is cut to the output's declared size, which is all it can use.
+     */
+    private static final int XZ_MEMORY_LIMIT_KIB = 256 << 10;
+    /** The .lzma header: properties byte, dictionary size (LE32), uncompressed size (LE64, -1 when unknown). */
+    private static final int LZMA_HEADER = 13;
 
     private final String displayName;
     private final byte[] magic;
@@ -67,16 +73,27 @@ enum Compression {
         return this != LZ4 && this != LZO && this != ZSTD;
     }
 
-    /** A decompressing stream over a whole stream-format input. */
-    InputStream open(byte[] data, int offset, int length, long outputBound) throws IOException {
+    /** A decompressing stream over a whole stream-format input that declares {@code size} bytes of output. */
+    InputStream open(byte[] data, int offset, int length, int size) throws IOException {
         InputStream in = new ByteArrayInputStream(data, offset, length);
-        int memoryLimitKiB = (int) (Math.min(MAX_DICTIONARY_BYTES, Math.max(outputBound, 1 << 20)) >> 10);
         return switch (this) {
             case GZIP -> new GzipCompressorInputStream(in, false);
             case BZIP2 -> new BZip2CompressorInputStream(in, false);
-            case XZ -> new XZInputStream(in, memoryLimitKiB);
-            case LZMA -> new LZMAInputStream(in, memoryLimitKiB);
+            case XZ -> new XZInputStream(in, XZ_MEMORY_LIMIT_KIB);
+            case LZMA -> lzma(data, offset, length, size);
             default -> throw new IllegalStateException(displayName + " is not read as a stream");
         };
+    }
+
+    private static InputStream lzma(byte[] data, int offset, int length, int size) throws IOException {
+        if (length < LZMA_HEADER) {
+            throw new java.io.EOFException("the lzma header needs " + LZMA_HEADER + " bytes, the payload has " + length);
+        }
+        long dictionary = Integer.toUnsignedLong(LittleEndian.read32(data, offset + 1));
+        long uncompressed = Integer.toUnsignedLong(LittleEndian.read32(data, offset + 5))
+                | (long) LittleEndian.read32(data, offset + 9) << 32;
+        int usable = (int) Math.max(4096, Math.min(dictionary, size));
+        return new LZMAInputStream(new ByteArrayInputStream(data, offset + LZMA_HEADER, length - LZMA_HEADER),
+                uncompressed, data[offset], usable);
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import dev.trufflexen.xen.core.DomainBuildException;
-import io.airlift.compress.zstd.ZstdDecompressor;
+import com.github.luben.zstd.Zstd;
 
 /**
  * Decompresses one payload to exactly the size its trailing 32-bit size word declares, never
@@ -42,7 +42,7 @@ final class PayloadDecoder {
                 case LZ4 -> Lz4LegacyFrames.decode(fileName, what, data, offset, inputLength, size);
                 case LZO -> LzopFile.decode(fileName, what, data, offset, inputLength, size);
                 case ZSTD -> zstd(fileName, what, data, offset, inputLength, size);
-                default -> stream(fileName, what, compression.open(data, offset, inputLength, limit), size);
+                default -> stream(fileName, what, compression.open(data, offset, inputLength, size), size);
             };
         } catch (DomainBuildException e) {
             throw e;
@@ -67,9 +67,14 @@ final class PayloadDecoder {
         }
     }
 
+    /** One-shot zstd into a buffer of the declared size (no window is allocated, whatever the frame declares). */
     private static byte[] zstd(String fileName, String what, byte[] data, int offset, int length, int size) {
         byte[] out = new byte[size];
-        int n = new ZstdDecompressor().decompress(data, offset, length, out, 0, size);
+        long n = Zstd.decompressByteArray(out, 0, size, data, offset, length);
+        if (Zstd.isError(n)) {
+            throw ImageError.of(fileName, what + " is corrupt, truncated or larger than the " + size
+                    + " bytes its size field declares: " + Zstd.getErrorName(n));
+        }
         if (n != size) {
             throw ImageError.of(fileName, what + " decompresses to " + n + " bytes, not the " + size
                     + " its size field declares");

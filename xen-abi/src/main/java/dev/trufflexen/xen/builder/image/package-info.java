@@ -27,8 +27,9 @@
  * {@link dev.trufflexen.xen.core.DomainBuildException} naming the file and what was wrong, before
  * any frame is taken from the pool.
  *
- * <p>The decompressors are libraries (the JDK's inflater for gzip, Apache Commons Compress for
- * bzip2, XZ for Java for xz and lzma, aircompressor for the lz4, lzo and zstd blocks); this
+ * <p>The decompressors are libraries (Apache Commons Compress for gzip and
+ * bzip2, XZ for Java for xz and lzma, aircompressor for the lz4 and lzo blocks, zstd-jni (the
+ * reference libzstd) for zstd, one-shot into a buffer of the declared size, as Xen does); this
  * package only reads the containers around them: the bzImage setup header, the legacy lz4 frame
  * (a magic word, then blocks each preceded by its compressed length) and the lzop header and
  * block list.
