@@ -83,6 +83,9 @@ final class PayloadDecoder {
     }
 
     static String describe(Exception e) {
+        if (e instanceof java.io.EOFException && e.getMessage() == null) {
+            return "the compressed stream ends early";
+        }
         String message = e.getMessage();
         String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
         text = text.replaceAll("[\\p{Cntrl}]", " ").strip();
