@@ -50,6 +50,19 @@ class KernelShapesBootTest {
         assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(xen, domain.id()));
     }
 
+    @org.junit.jupiter.api.Test
+    void helloBootsWithARamdiskAfterItsKernel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ramdisk = dir.resolve("initrd.img");
+        java.nio.file.Files.write(ramdisk, new byte[10_000]);
+        Domain domain = xen.createDomain(new DomainSpec("hello", GuestImages.shape("hello.bz-lz4"), Optional.of(ramdisk),
+                32, 1, "console=hvc0 greeting=hi", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        assertTrue(xen.console().lines().stream().anyMatch(line -> line.contains(
+                ramdisk + ": ramdisk as it is, 12288 bytes at pfn 0x17 (mapped)")), String.join("\n", xen.console().lines()));
+        assertEquals(ShutdownReason.POWEROFF, domain.run());
+        assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(xen, domain.id()));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"hello-xen-guest.elf"})
     void aRequiredFeatureNotProvidedYetIsLoggedAndTheKernelRuns(String file) throws Exception {

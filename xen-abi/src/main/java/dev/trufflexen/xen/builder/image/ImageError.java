@@ -11,6 +11,17 @@ final class ImageError {
         return new DomainBuildException(fileName + ": " + message);
     }
 
+    /** The payload decompressed to {@code actual} bytes where its size field declares {@code declared}. */
+    static DomainBuildException sizeMismatch(String fileName, String what, long actual, long declared) {
+        return of(fileName, what + " decompresses to " + actual + " bytes, not the " + declared
+                + " its size field declares");
+    }
+
+    /** The payload goes on past the {@code declared} bytes of its size field: decompression stopped there. */
+    static DomainBuildException moreThanDeclared(String fileName, String what, long declared) {
+        return of(fileName, what + " decompresses to more than the " + declared + " bytes its size field declares");
+    }
+
     static String mib(long bytes) {
         return (bytes >> 20) + " MiB";
     }

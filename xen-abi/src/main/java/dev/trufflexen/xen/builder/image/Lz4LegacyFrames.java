@@ -40,8 +40,7 @@ final class Lz4LegacyFrames {
             }
         }
         if (written != size) {
-            throw ImageError.of(fileName, what + " decompresses to " + written + " bytes, not the " + size
-                    + " its size field declares");
+            throw ImageError.sizeMismatch(fileName, what, written, size);
         }
         return out;
     }

@@ -62,8 +62,7 @@ final class LzopFile {
                         + " has " + compressed + " compressed bytes for " + uncompressed);
             }
             if (uncompressed > size - written) {
-                throw ImageError.of(fileName, what + " decompresses to more than the " + size
-                        + " bytes its size field declares");
+                throw ImageError.moreThanDeclared(fileName, what, size);
             }
             int n = (int) uncompressed;
             if (compressed == uncompressed) {
@@ -76,8 +75,7 @@ final class LzopFile {
             at += (int) compressed;
         }
         if (written != size) {
-            throw ImageError.of(fileName, what + " decompresses to " + written + " bytes, not the " + size
-                    + " its size field declares");
+            throw ImageError.sizeMismatch(fileName, what, written, size);
         }
         return out;
     }

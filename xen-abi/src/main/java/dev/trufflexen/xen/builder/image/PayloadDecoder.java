@@ -56,12 +56,10 @@ final class PayloadDecoder {
             byte[] out = new byte[size];
             int n = in.readNBytes(out, 0, size);
             if (n < size) {
-                throw ImageError.of(fileName, what + " decompresses to " + n + " bytes, not the " + size
-                        + " its size field declares");
+                throw ImageError.sizeMismatch(fileName, what, n, size);
             }
             if (in.read() >= 0) {
-                throw ImageError.of(fileName, what + " decompresses to more than the " + size
-                        + " bytes its size field declares");
+                throw ImageError.moreThanDeclared(fileName, what, size);
             }
             return out;
         }
@@ -76,8 +74,7 @@ final class PayloadDecoder {
                     + " bytes its size field declares: " + Zstd.getErrorName(n));
         }
         if (n != size) {
-            throw ImageError.of(fileName, what + " decompresses to " + n + " bytes, not the " + size
-                    + " its size field declares");
+            throw ImageError.sizeMismatch(fileName, what, n, size);
         }
         return out;
     }
