@@ -120,4 +120,25 @@ class XenNotesTest {
         assertTrue(params(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_MOD_START_PFN, 1)).unmappedInitrd());
         assertTrue(!params(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_MOD_START_PFN, 0)).unmappedInitrd());
     }
+
+    @Test
+    void sectionHeaderTableOutsideTheFileIsRefused() {
+        byte[] image = TestElf.standard().notesInSectionOnly().bytes();
+        java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(40, image.length - 64);
+        String message = assertThrows(DomainBuildException.class, () -> ElfImage.parse("k.elf", image)).getMessage();
+        assertTrue(message.contains("section headers at 0x"), message);
+    }
+
+    @Test
+    void noteSegmentAtFileOffsetZeroIsSkippedAsLibelfDoes() {
+        byte[] image = TestElf.standard().bytes();
+        // Second program header (PT_NOTE): p_offset = 0. Its notes are not read; there is no section to fall back on.
+        java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(64 + 56 + 8, 0);
+        String message = assertThrows(DomainBuildException.class, () -> params(image)).getMessage();
+        assertTrue(message.contains("no \"Xen\" ELF notes"), message);
+    }
+
+    private static GuestParameters params(byte[] image) {
+        return GuestParameters.from(ElfImage.parse("k.elf", image));
+    }
 }
