@@ -115,8 +115,10 @@ public final class BootLayout {
         virtEnd = tryEnd;
         long mappedPages = mappedPages();
         if (mappedPages > nrPages) {
-            throw new DomainBuildException(kernelName + ": the boot mapping needs " + (mappedPages >> 8)
-                    + " MiB but the domain has " + (nrPages >> 8) + " MiB of memory; raise 'memory'");
+            String what = ramdiskMapped ? ramdiskName + ": the boot mapping of this " + (ramdiskPages >> 8)
+                    + " MiB ramdisk and kernel " + kernelName : kernelName + ": the boot mapping";
+            throw new DomainBuildException(what + " needs " + (mappedPages >> 8) + " MiB but the domain has "
+                    + (nrPages >> 8) + " MiB of memory; raise 'memory'");
         }
 
         long after = mappedPages;

@@ -11,8 +11,10 @@ import dev.trufflexen.xen.core.DomainBuildException;
  * A validated ELF64 x86-64 executable: its entry point, loadable segments and notes.
  *
  * <p>Kernel images are untrusted input. Everything the builder later relies on is checked here,
- * once, against the file's real size: header fields, program-header table bounds, each segment's
- * file range, and each note's size, with overflow-safe arithmetic. A bad image is rejected with a
+ * once, against the file's real size: header fields, program- and section-header table bounds,
+ * each segment's and section's file range, and each note's size, with overflow-safe arithmetic.
+ * The notes are those libelf reads: of the PT_NOTE segments, else of the SHT_NOTE sections, else
+ * the {@code __xen_guest} section's string is kept for {@link GuestParameters}. A bad image is rejected with a
  * {@link DomainBuildException} that names the file and the first thing wrong with it; nothing is
  * built from it.
  */

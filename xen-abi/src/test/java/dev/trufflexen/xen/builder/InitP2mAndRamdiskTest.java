@@ -200,4 +200,14 @@ class InitP2mAndRamdiskTest {
         assertTrue(e.getMessage().startsWith(dir.resolve("initrd") + ": the ramdisk needs 63 MiB"), e.getMessage());
         assertEquals(free, xen.framePool().freeFrames());
     }
+
+    @Test
+    void mappedRamdiskTooBigForMemoryNamesTheRamdisk() throws IOException {
+        long free = xen.framePool().freeFrames();
+        DomainBuildException e = assertThrows(DomainBuildException.class,
+                () -> build(TestElf.standard(), new byte[70 << 20]));
+        assertTrue(e.getMessage().startsWith(dir.resolve("initrd") + ": the boot mapping of this 70 MiB ramdisk"),
+                e.getMessage());
+        assertEquals(free, xen.framePool().freeFrames());
+    }
 }

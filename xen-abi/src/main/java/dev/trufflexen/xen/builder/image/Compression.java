@@ -68,11 +68,6 @@ enum Compression {
         return null;
     }
 
-    /** True for formats read as a stream (the others are block containers read here). */
-    boolean isStream() {
-        return this != LZ4 && this != LZO && this != ZSTD;
-    }
-
     /** A decompressing stream over a whole stream-format input that declares {@code size} bytes of output. */
     InputStream open(byte[] data, int offset, int length, int size) throws IOException {
         InputStream in = new ByteArrayInputStream(data, offset, length);

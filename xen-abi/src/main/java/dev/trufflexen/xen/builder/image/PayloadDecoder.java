@@ -85,7 +85,7 @@ final class PayloadDecoder {
         }
         String message = e.getMessage();
         String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-        text = text.replaceAll("[\\p{Cntrl}]", " ").strip();
+        text = text.replaceAll("[^\\x20-\\x7e]", "?").strip();
         return text.length() > 160 ? text.substring(0, 160) + "..." : text;
     }
 }
