@@ -15,8 +15,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,7 @@ import dev.trufflexen.xen.core.Domain;
 import dev.trufflexen.xen.core.DomainBuildException;
 import dev.trufflexen.xen.core.DomainSpec;
 import dev.trufflexen.xen.core.ShutdownAction;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.core.TestHypervisor;
 
 /**
  * The P2M list at the INIT_P2M address and the initial ramdisk, checked through the built domain's
@@ -39,17 +38,8 @@ class InitP2mAndRamdiskTest {
 
     @TempDir
     Path dir;
-    private XenHypervisor xen;
-
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 256));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
-    }
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(256);
 
     private Domain build(TestElf kernel, byte[] ramdisk) throws IOException {
         Path image = dir.resolve("k.elf");
@@ -59,7 +49,7 @@ class InitP2mAndRamdiskTest {
             ramdiskPath = Optional.of(dir.resolve("initrd"));
             Files.write(ramdiskPath.get(), ramdisk);
         }
-        return xen.createDomain(new DomainSpec("k", image, ramdiskPath, MEMORY_MIB, 1, "", ShutdownAction.DESTROY,
+        return hypervisor.get().createDomain(new DomainSpec("k", image, ramdiskPath, MEMORY_MIB, 1, "", ShutdownAction.DESTROY,
                 ShutdownAction.DESTROY, ShutdownAction.DESTROY));
     }
 
@@ -81,7 +71,7 @@ class InitP2mAndRamdiskTest {
         for (int done = 0; done < length; done += 4096) {
             long mfn = domain.boot().p2m()[(int) (pfn + done / 4096)];
             for (int i = 0; i < Math.min(4096, length - done); i++) {
-                out[done + i] = (byte) xen.memory().read8((mfn << 12) + i);
+                out[done + i] = (byte) hypervisor.get().memory().read8((mfn << 12) + i);
             }
         }
         return out;
@@ -106,7 +96,7 @@ class InitP2mAndRamdiskTest {
         assertEquals(-1, cpu.translate(P2M_BASE + listPages * 4096, false), "nothing mapped past the list");
         assertEquals(-1, cpu.translate(domain.boot().virtBase() + firstP2mPfn * 4096, false),
                 "the list is not in the boot mapping");
-        assertTrue(xen.console().lines().stream().anyMatch(l -> l.contains("P2M list at INIT_P2M 0x8000000000")));
+        assertTrue(hypervisor.get().console().lines().stream().anyMatch(l -> l.contains("P2M list at INIT_P2M 0x8000000000")));
     }
 
     @Test
@@ -125,11 +115,11 @@ class InitP2mAndRamdiskTest {
     @Test
     void p2mListThatWouldOverlapTheBootMappingIsRefused() throws IOException {
         long base = TestElf.VIRT_BASE - 4096;
-        long free = xen.framePool().freeFrames();
+        long free = hypervisor.get().framePool().freeFrames();
         DomainBuildException e = assertThrows(DomainBuildException.class,
                 () -> build(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_INIT_P2M, base), null));
         assertTrue(e.getMessage().contains("overlaps the boot mapping"), e.getMessage());
-        assertEquals(free, xen.framePool().freeFrames());
+        assertEquals(free, hypervisor.get().framePool().freeFrames());
     }
 
     @Test
@@ -194,20 +184,20 @@ class InitP2mAndRamdiskTest {
 
     @Test
     void unmappedRamdiskTooBigForMemoryNamesTheRamdisk() throws IOException {
-        long free = xen.framePool().freeFrames();
+        long free = hypervisor.get().framePool().freeFrames();
         DomainBuildException e = assertThrows(DomainBuildException.class, () -> build(
                 TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_MOD_START_PFN, 1), new byte[63 << 20]));
         assertTrue(e.getMessage().startsWith(dir.resolve("initrd") + ": the ramdisk needs 63 MiB"), e.getMessage());
-        assertEquals(free, xen.framePool().freeFrames());
+        assertEquals(free, hypervisor.get().framePool().freeFrames());
     }
 
     @Test
     void mappedRamdiskTooBigForMemoryNamesTheRamdisk() throws IOException {
-        long free = xen.framePool().freeFrames();
+        long free = hypervisor.get().framePool().freeFrames();
         DomainBuildException e = assertThrows(DomainBuildException.class,
                 () -> build(TestElf.standard(), new byte[70 << 20]));
         assertTrue(e.getMessage().startsWith(dir.resolve("initrd") + ": the boot mapping of this 70 MiB ramdisk"),
                 e.getMessage());
-        assertEquals(free, xen.framePool().freeFrames());
+        assertEquals(free, hypervisor.get().framePool().freeFrames());
     }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,20 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  * against the M2P, and its ramdisk by frame number after the boot mapping.
  */
 class InitP2mGuestTest {
-    private XenHypervisor xen;
-
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 256));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
-    }
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(256);
 
     private Domain create(Optional<Path> ramdisk) {
-        return xen.createDomain(new DomainSpec("initp2m", GuestImages.kernel("initp2m"), ramdisk, 32, 1, "",
+        return hypervisor.get().createDomain(new DomainSpec("initp2m", GuestImages.kernel("initp2m"), ramdisk, 32, 1, "",
                 ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
     }
 
@@ -43,21 +33,21 @@ class InitP2mGuestTest {
         long mapped = domain.boot().mappedPages();
         long ramdiskPages = 3;
         long listPages = 8192 * 8 / 4096;
-        assertEquals(ShutdownReason.POWEROFF, domain.run(), String.join("\n", xen.console().lines()));
+        assertEquals(ShutdownReason.POWEROFF, domain.run(), String.join("\n", hypervisor.get().console().lines()));
         assertEquals(List.of(
                 String.format("mfn_list=0x8000000000 first_p2m_pfn=0x%x nr_p2m_frames=%d", mapped + ramdiskPages,
                         listPages + 3),
                 "p2m and m2p agree on 8192 of 8192 pages",
                 "p2m list writable",
                 String.format("ramdisk: pfn 0x%x, %d bytes", mapped, ramdiskPages * 4096),
-                "initp2m: done"), GuestImages.consoleIoLines(xen, domain.id()));
+                "initp2m: done"), GuestImages.consoleIoLines(hypervisor.get(), domain.id()));
     }
 
     @Test
     void withoutRamdisk() throws Exception {
         Domain domain = create(Optional.empty());
         assertEquals(ShutdownReason.POWEROFF, domain.run());
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        List<String> lines = GuestImages.consoleIoLines(hypervisor.get(), domain.id());
         assertEquals(String.format("mfn_list=0x8000000000 first_p2m_pfn=0x%x nr_p2m_frames=19",
                 domain.boot().mappedPages()), lines.get(0));
         assertEquals("ramdisk: none", lines.get(3));

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,17 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * powers off, exactly as the plain ELF does.
  */
 class KernelShapesBootTest {
-    private XenHypervisor xen;
-
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 256));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
-    }
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(256);
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
@@ -42,12 +32,12 @@ class KernelShapesBootTest {
         "hello.bz-zstd;       bzImage (zstd payload), notes from PT_NOTE segments",
     })
     void helloBootsFromEveryShape(String file, String description) throws Exception {
-        Domain domain = xen.createDomain(new DomainSpec("hello", GuestImages.shape(file), Optional.empty(), 32, 1,
+        Domain domain = hypervisor.get().createDomain(new DomainSpec("hello", GuestImages.shape(file), Optional.empty(), 32, 1,
                 "console=hvc0 greeting=hi", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
-        String log = String.join("\n", xen.console().lines());
+        String log = String.join("\n", hypervisor.get().console().lines());
         assertTrue(log.contains(file + ": " + description), log);
         assertEquals(ShutdownReason.POWEROFF, domain.run(), log);
-        assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(xen, domain.id()));
+        assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(hypervisor.get(), domain.id()));
     }
 
     @org.junit.jupiter.api.Test
@@ -55,22 +45,22 @@ class KernelShapesBootTest {
             throws Exception {
         java.nio.file.Path ramdisk = dir.resolve("initrd.img");
         java.nio.file.Files.write(ramdisk, new byte[10_000]);
-        Domain domain = xen.createDomain(new DomainSpec("hello", GuestImages.shape("hello.bz-lz4"), Optional.of(ramdisk),
+        Domain domain = hypervisor.get().createDomain(new DomainSpec("hello", GuestImages.shape("hello.bz-lz4"), Optional.of(ramdisk),
                 32, 1, "console=hvc0 greeting=hi", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
-        assertTrue(xen.console().lines().stream().anyMatch(line -> line.contains(
-                ramdisk + ": ramdisk as it is, 12288 bytes at pfn 0x17 (mapped)")), String.join("\n", xen.console().lines()));
+        assertTrue(hypervisor.get().console().lines().stream().anyMatch(line -> line.contains(
+                ramdisk + ": ramdisk as it is, 12288 bytes at pfn 0x17 (mapped)")), String.join("\n", hypervisor.get().console().lines()));
         assertEquals(ShutdownReason.POWEROFF, domain.run());
-        assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(xen, domain.id()));
+        assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(hypervisor.get(), domain.id()));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"hello-xen-guest.elf"})
     void aRequiredFeatureNotProvidedYetIsLoggedAndTheKernelRuns(String file) throws Exception {
-        Domain domain = xen.createDomain(new DomainSpec("hello", GuestImages.shape(file), Optional.empty(), 32, 1,
+        Domain domain = hypervisor.get().createDomain(new DomainSpec("hello", GuestImages.shape(file), Optional.empty(), 32, 1,
                 "", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
-        assertTrue(xen.console().lines().stream().anyMatch(line -> line.contains(file
+        assertTrue(hypervisor.get().console().lines().stream().anyMatch(line -> line.contains(file
                 + ": kernel requires Xen feature 'writable_page_tables', which TruffleXen does not provide yet")),
-                String.join("\n", xen.console().lines()));
+                String.join("\n", hypervisor.get().console().lines()));
         assertEquals(ShutdownReason.POWEROFF, domain.run());
     }
 }
