@@ -2,6 +2,7 @@ package dev.trufflexen.launcher;
 
 import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.ConfigKey;
+import dev.trufflexen.launcher.config.Printable;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,8 @@ import picocli.CommandLine.Spec;
             ExitStatus.BAD_CONFIG + ":bad domain configuration or guest image",
             ExitStatus.UNAVAILABLE + ":no JDK 25 or newer, or txl is not built (from bin/txl)",
             ExitStatus.SOFTWARE + ":Graal JIT not active (see create --interpreter-only) or internal error",
-            ExitStatus.IO_ERROR + ":cannot write the console log"},
+            ExitStatus.IO_ERROR + ":cannot write the console log",
+            "129:create ended by SIGHUP (130: SIGINT, 143: SIGTERM); the terminal is restored"},
         footerHeading = "%nEnvironment:%n",
         footer = {"  TXL_DEBUG=1      errors also print their stack trace",
             "  TXL_JAVA_OPTS    extra JVM options (read by bin/txl)"})
@@ -108,13 +110,13 @@ public final class Txl implements Callable<Integer> {
         if (!unmatched.isEmpty()) {
             String first = unmatched.getFirst();
             if (first.startsWith("-")) {
-                return "unknown option '" + first + "'";
+                return "unknown option '" + Printable.token(first) + "'";
             }
             if (!exception.getCommandLine().getSubcommands().isEmpty()) {
-                return "unknown command '" + first + "'; the commands are "
+                return "unknown command '" + Printable.token(first) + "'; the commands are "
                         + String.join(", ", exception.getCommandLine().getSubcommands().keySet());
             }
-            return "unexpected argument '" + first + "'";
+            return "unexpected argument '" + Printable.token(first) + "'";
         }
         return oneLine(exception.getMessage());
     }
@@ -143,9 +145,12 @@ public final class Txl implements Callable<Integer> {
         return status;
     }
 
-    /** Error messages stay on one line even if a lower layer's message has several. */
+    /**
+     * Error messages stay on one printable line of bounded length even if a lower layer's message
+     * has several lines, or quotes hostile input without escaping it (see {@link Printable}).
+     */
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+        return message == null ? "" : Printable.line(message.strip().replaceAll("[ \\t]*\\R[ \\t]*", " "));
     }
 
     private static String[] configKeyHelp() {

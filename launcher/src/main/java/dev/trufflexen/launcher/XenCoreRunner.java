@@ -22,16 +22,13 @@ import dev.trufflexen.xen.core.XenHypervisor;
  * stopped. A crash report goes to stderr.
  */
 final class XenCoreRunner {
-    /** Machine memory beyond the domain's own: M2P, page tables of Xen, headroom. */
-    private static final long OVERHEAD_MIB = 64;
-
     private XenCoreRunner() {
     }
 
     static GuestStop run(DomainConfig config, RunOptions options, ConsoleRoute console) {
         PrintStream log = options.log();
         XenHypervisor.Options xenOptions = new XenHypervisor.Options(options.interpreterOnly(), options.trace(),
-                options.verbose() ? log : null, config.memoryMiB() + OVERHEAD_MIB);
+                options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
         try (XenHypervisor xen = XenHypervisor.create(xenOptions)) {
             Domain domain;
             try {

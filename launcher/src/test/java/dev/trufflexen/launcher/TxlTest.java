@@ -286,8 +286,9 @@ class TxlTest {
     @Test
     void helpDocumentsCommandsAndExitStatus() {
         assertEquals(0, txl("help"));
-        for (String expected : List.of("create", "Exit status:", "  3    the guest crashed",
-                "  64   bad command line", "  65   bad domain configuration or guest image", "TXL_DEBUG")) {
+        for (String expected : List.of("create", "Exit status:", "  3     the guest crashed",
+                "  64    bad command line", "  65    bad domain configuration or guest image",
+                "  129   create ended by SIGHUP (130: SIGINT, 143: SIGTERM)", "TXL_DEBUG")) {
             assertTrue(out().contains(expected), expected + " missing from:\n" + out());
         }
     }
