@@ -29,13 +29,8 @@ final class XenCoreRunner {
         PrintStream log = options.log();
         XenHypervisor.Options xenOptions = new XenHypervisor.Options(options.interpreterOnly(), options.trace(),
                 options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
-        try (XenHypervisor xen = XenHypervisor.create(xenOptions)) {
-            Domain domain;
-            try {
-                domain = xen.createDomain(domainSpec(config));
-            } catch (DomainBuildException e) {
-                throw new TxlException(ExitStatus.BAD_CONFIG, e.getMessage(), e);
-            }
+        try (XenHypervisor xen = startHypervisor(xenOptions)) {
+            Domain domain = build(xen, config);
             ShutdownReason reason;
             switch (console) {
                 case ConsoleRoute.Attached attached -> {
@@ -54,6 +49,28 @@ final class XenCoreRunner {
             }
             domain.release();
             return GuestStop.valueOf(reason.name());
+        }
+    }
+
+    /** A hypervisor, or a clean error when the host cannot reserve its machine memory after all. */
+    private static XenHypervisor startHypervisor(XenHypervisor.Options xenOptions) {
+        try {
+            return XenHypervisor.create(xenOptions);
+        } catch (OutOfMemoryError e) {
+            throw new TxlException(ExitStatus.BAD_CONFIG, "cannot reserve " + xenOptions.machineMemoryMiB()
+                    + " MiB of machine memory on this host now (" + e.getMessage() + "); lower memory", e);
+        }
+    }
+
+    /**
+     * Builds the domain of {@code config} on {@code xen}; the builder's refusal becomes
+     * {@link ExitStatus#BAD_CONFIG} with its message, and nothing is left allocated.
+     */
+    static Domain build(XenHypervisor xen, DomainConfig config) {
+        try {
+            return xen.createDomain(domainSpec(config));
+        } catch (DomainBuildException e) {
+            throw new TxlException(ExitStatus.BAD_CONFIG, e.getMessage(), e);
         }
     }
 
