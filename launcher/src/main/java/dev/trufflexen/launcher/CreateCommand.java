@@ -90,8 +90,14 @@ public final class CreateCommand implements Callable<Integer> {
         }
     }
 
-    /** Options for the hypervisor, from the command line. */
-    public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log) {
+    /**
+     * Options for the hypervisor, from the command line.
+     *
+     * @param domainBuilt called once the domain is built, before it runs: only then does txl say
+     *     it started, so a domain the builder refuses gets exactly one line, the error
+     */
+    public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log,
+            Runnable domainBuilt) {
     }
 
     /**
@@ -119,7 +125,6 @@ public final class CreateCommand implements Callable<Integer> {
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
             throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
         }
-        RunOptions options = new RunOptions(interpreterOnly, trace, verbose, context.err());
         Path logFile = context.workingDirectory().resolve(config.name() + ".log");
         String shownLog = Printable.path(logFile.toString());
         GuestStop stop;
@@ -127,19 +132,24 @@ public final class CreateCommand implements Callable<Integer> {
                 config.name())) {
             if (console) {
                 try (GuestConsole guestConsole = GuestConsole.open(context, config.name(), logFile, signals)) {
+                    RunOptions options = runOptions(guestConsole::announce);
                     stop = context.domainRunner().run(config, options,
                             new ConsoleRoute.Attached(guestConsole.input(), guestConsole.output()));
                 }
             } else {
                 try (OutputStream log = openConsoleLog(logFile)) {
-                    context.err().println("txl: starting domain " + config.name()
-                            + "; its console output goes to " + shownLog);
+                    RunOptions options = runOptions(() -> context.err().println("txl: starting domain " + config.name()
+                            + "; its console output goes to " + shownLog));
                     stop = context.domainRunner().run(config, options, new ConsoleRoute.Logged(log));
                 }
             }
         }
         context.err().println("txl: domain " + config.name() + " stopped: " + stop.xlName());
         return exitStatus(stop);
+    }
+
+    private RunOptions runOptions(Runnable domainBuilt) {
+        return new RunOptions(interpreterOnly, trace, verbose, context.err(), domainBuilt);
     }
 
     /** The exit status for each way a guest can stop; see {@link ExitStatus}. */

@@ -61,12 +61,18 @@ final class GuestConsole implements AutoCloseable {
             signals.onExit(console::restoreTerminal);
             Runtime.getRuntime().addShutdownHook(console.restoreHook);
             if (settings.get().enterRawMode()) {
-                context.err().println("txl: connected to the console of " + domainName + "; Ctrl-] detaches");
                 return console;
             }
             console.restoreTerminal();
         }
         return new GuestConsole(context, domainName, detachLog, null, context.in(), context.out());
+    }
+
+    /** Says the console is connected, on a terminal; called once the domain is built. */
+    void announce() {
+        if (savedSettings != null) {
+            context.err().println("txl: connected to the console of " + domainName + "; Ctrl-] detaches");
+        }
     }
 
     /** What the guest reads: the terminal's keys until Ctrl-], then end of file. */

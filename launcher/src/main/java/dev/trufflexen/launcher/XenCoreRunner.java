@@ -31,6 +31,7 @@ final class XenCoreRunner {
                 options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
         try (XenHypervisor xen = startHypervisor(xenOptions)) {
             Domain domain = build(xen, config);
+            options.domainBuilt().run();
             ShutdownReason reason;
             switch (console) {
                 case ConsoleRoute.Attached attached -> {
