@@ -80,7 +80,17 @@ public final class Txl implements Callable<Integer> {
         commandLine.getSubcommands().get("create").getCommandSpec().usageMessage()
                 .footerHeading("%nConfiguration keys (xl.cfg syntax: key = \"string\" | number | [ list ]):%n")
                 .footer(configKeyHelp());
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // A last line of defence: the front door's limits are meant to make this unreachable.
+            context.err().println("txl: error: " + oneLine("internal error: " + e
+                    + (context.debug() ? "" : " (TXL_DEBUG=1 shows where)")));
+            if (context.debug()) {
+                e.printStackTrace(context.err());
+            }
+            return ExitStatus.SOFTWARE;
+        }
     }
 
     /** {@code txl} without a command. */

@@ -75,6 +75,9 @@ final class FrontDoorFuzzer implements AutoCloseable {
         } catch (AssertionError e) {
             fail(description, inputs, "did not finish in " + CASE_BOUND.toSeconds() + " s");
             return;
+        } catch (Throwable e) {
+            fail(description, inputs, "escaped from txl: " + e);
+            return;
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         String stderr = err.toString(StandardCharsets.UTF_8);
