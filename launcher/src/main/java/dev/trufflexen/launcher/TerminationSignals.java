@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -32,10 +33,13 @@ final class TerminationSignals implements AutoCloseable {
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
     private final List<Signal> installed = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
+    private final AtomicInteger exitStatus = new AtomicInteger();
+    private final Thread watchdog = new Thread(this::haltAfterGrace, "txl-exit-watchdog");
 
     private TerminationSignals(PrintStream err, String domainName) {
         this.err = err;
         this.domainName = domainName;
+        watchdog.setDaemon(true);
     }
 
     /** Installs the handlers when {@code install} is true; otherwise an object that does nothing. */
@@ -65,29 +69,42 @@ final class TerminationSignals implements AutoCloseable {
         return ExitStatus.SIGNAL_BASE + signal.getNumber();
     }
 
+    /**
+     * Ends the process: the watchdog first (prepared at installation, so nothing here depends on
+     * loading a class), then the cleanups, the line, and the exit. Nothing a cleanup throws
+     * stops the exit.
+     */
     private void handle(Signal signal) {
         int status = exitStatus(signal);
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(GRACE_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            Runtime.getRuntime().halt(status);
-        }, "txl-exit-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        for (Runnable cleanup : cleanups) {
-            try {
-                cleanup.run();
-            } catch (RuntimeException e) {
-                // the next cleanup and the exit matter more
-            }
+        exitStatus.compareAndSet(0, status);
+        try {
+            watchdog.start();
+        } catch (IllegalThreadStateException e) {
+            // a second signal: the first one's watchdog is running
         }
-        err.println("txl: SIG" + signal.getName() + " received: domain " + domainName
-                + " destroyed, exit status " + status);
-        err.flush();
-        System.exit(status);
+        try {
+            for (Runnable cleanup : cleanups) {
+                try {
+                    cleanup.run();
+                } catch (Throwable e) {
+                    // the next cleanup and the exit matter more
+                }
+            }
+            err.println("txl: SIG" + signal.getName() + " received: domain " + domainName
+                    + " destroyed, exit status " + status);
+            err.flush();
+        } finally {
+            System.exit(status);
+        }
+    }
+
+    private void haltAfterGrace() {
+        try {
+            Thread.sleep(GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            return;
+        }
+        Runtime.getRuntime().halt(exitStatus.get());
     }
 
     @Override

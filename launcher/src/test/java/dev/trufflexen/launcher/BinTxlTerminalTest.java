@@ -59,7 +59,7 @@ class BinTxlTerminalTest {
 
     private JsonNode run(String ending, String cmdline) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("python3", DRIVER.toString(),
-                BinTxlTest.SCRIPT.toString(), CONFIG.toString(), ending, cmdline));
+                BinTxlTest.SCRIPT.toString(), CONFIG.toString(), ending, cmdline, "memory=32"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().remove("JAVA_HOME");
         builder.environment().remove("TXL_JAVA_OPTS");

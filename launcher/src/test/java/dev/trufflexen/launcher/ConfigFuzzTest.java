@@ -45,24 +45,10 @@ class ConfigFuzzTest {
         Files.createSymbolicLink(dir.resolve("build"), FrontDoorFuzzer.GUESTS.resolve("build"));
         Path cfgDir = Files.createDirectories(dir.resolve("cfg"));
         Path work = Files.createDirectories(dir.resolve("work"));
-        long seed = FrontDoorFuzzer.seed(0x7c1f_2026L);
-        Random random = new Random(seed);
-        long start = System.nanoTime();
         try (FrontDoorFuzzer fuzzer = new FrontDoorFuzzer(Set.of(0, ExitStatus.USAGE, ExitStatus.BAD_CONFIG), work)) {
-            for (int i = 0; i < FrontDoorFuzzer.caseCount(300); i++) {
-                byte[] config = bases.get(random.nextInt(bases.size()));
-                StringBuilder description = new StringBuilder("seed " + seed + ", case " + i + ":");
-                int mutations = 1 + random.nextInt(3);
-                for (int m = 0; m < mutations; m++) {
-                    config = mutate(config, bases, random, description);
-                }
-                Path file = Files.write(cfgDir.resolve("case.cfg"), config);
-                fuzzer.check(description.toString(), file, List.of(file));
-            }
-            long seconds = (System.nanoTime() - start) / 1_000_000_000;
-            assertTrue(fuzzer.passed(), fuzzer.report());
-            System.out.println("config fuzzer: " + fuzzer.cases() + " cases, " + fuzzer.accepted()
-                    + " accepted, seed " + seed + ", " + seconds + " s");
+            Path config = cfgDir.resolve("case.cfg");
+            fuzzer.fuzz("config fuzzer", 0x7c1f_2026L, 300, bases,
+                    (input, random, description) -> mutate(input, bases, random, description), config, config);
         }
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -50,13 +51,38 @@ final class FrontDoorFuzzer implements AutoCloseable {
         this.workingDirectory = workingDirectory;
     }
 
-    /** Seed and number of cases: {@code -Dfuzz.seed=} and {@code -Dfuzz.cases=} override the defaults. */
-    static long seed(long defaultSeed) {
-        return Long.getLong("fuzz.seed", defaultSeed);
+    /** Makes a case from an input; says what it did in {@code description}. */
+    @FunctionalInterface
+    interface Mutation {
+        byte[] apply(byte[] input, Random random, StringBuilder description) throws IOException;
     }
 
-    static int caseCount(int defaultCases) {
-        return Integer.getInteger("fuzz.cases", defaultCases);
+    /**
+     * Runs the cases and fails with every broken rule: each case mutates one of {@code bases}
+     * one to three times, writes it to {@code target} and runs {@code txl create config}.
+     * {@code -Dfuzz.seed=} and {@code -Dfuzz.cases=} override the default seed and count.
+     */
+    void fuzz(String what, long defaultSeed, int defaultCases, List<byte[]> bases, Mutation mutation, Path target,
+            Path config) throws IOException {
+        long seed = Long.getLong("fuzz.seed", defaultSeed);
+        int count = Integer.getInteger("fuzz.cases", defaultCases);
+        Random random = new Random(seed);
+        long start = System.nanoTime();
+        List<Path> inputs = config.equals(target) ? List.of(config) : List.of(config, target);
+        for (int i = 0; i < count; i++) {
+            byte[] input = bases.get(random.nextInt(bases.size()));
+            StringBuilder description = new StringBuilder("seed " + seed + ", case " + i + ":");
+            int mutations = 1 + random.nextInt(3);
+            for (int m = 0; m < mutations; m++) {
+                input = mutation.apply(input, random, description);
+            }
+            Files.write(target, input);
+            check(description.toString(), config, inputs);
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000;
+        org.junit.jupiter.api.Assertions.assertTrue(failures.isEmpty(), this::report);
+        System.out.println(what + ": " + cases + " cases, " + accepted + " accepted, seed " + seed + ", "
+                + seconds + " s");
     }
 
     /**
@@ -81,7 +107,7 @@ final class FrontDoorFuzzer implements AutoCloseable {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         String stderr = err.toString(StandardCharsets.UTF_8);
-        String problem = problem(status, stderr);
+        String problem = problem(allowedStatuses, status, stderr);
         if (problem == null && xen.framePool().freeFrames() != freeFramesAtStart) {
             problem = (freeFramesAtStart - xen.framePool().freeFrames()) + " machine frames still held after the case";
         }
@@ -107,7 +133,12 @@ final class FrontDoorFuzzer implements AutoCloseable {
         return GuestStop.POWEROFF;
     }
 
-    private String problem(int status, String stderr) {
+    /**
+     * What is wrong with how txl ended, or null: a status outside {@code allowedStatuses}, a
+     * non-printable character or a Java failure on stderr, or an error that is not exactly one
+     * {@code txl: error:} line.
+     */
+    static String problem(Set<Integer> allowedStatuses, int status, String stderr) {
         if (!allowedStatuses.contains(status)) {
             return "exit status outside " + allowedStatuses;
         }
@@ -124,6 +155,9 @@ final class FrontDoorFuzzer implements AutoCloseable {
         }
         if (status != 0 && (!stderr.startsWith("txl: error: ") || stderr.indexOf('\n') != stderr.length() - 1)) {
             return "not exactly one txl: error: line";
+        }
+        if (stderr.length() > 2100) {
+            return "an error line of " + stderr.length() + " characters";
         }
         return null;
     }
@@ -142,21 +176,9 @@ final class FrontDoorFuzzer implements AutoCloseable {
     }
 
     /** Every failure, one per line; empty when all cases kept the rules. */
-    String report() {
+    private String report() {
         return String.join("\n", failures.subList(0, Math.min(20, failures.size())))
                 + (failures.size() > 20 ? "\n... and " + (failures.size() - 20) + " more" : "");
-    }
-
-    boolean passed() {
-        return failures.isEmpty();
-    }
-
-    int cases() {
-        return cases;
-    }
-
-    int accepted() {
-        return accepted;
     }
 
     @Override

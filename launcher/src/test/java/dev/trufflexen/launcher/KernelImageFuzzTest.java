@@ -44,24 +44,9 @@ class KernelImageFuzzTest {
         Path kernel = dir.resolve("kernel.img");
         Path config = Files.writeString(dir.resolve("fuzz.cfg"),
                 "name = \"fuzz\"\nkernel = \"kernel.img\"\nmemory = 32\ncmdline = \"reason=0\"\n");
-        long seed = FrontDoorFuzzer.seed(0x1a6e_2026L);
-        Random random = new Random(seed);
-        long start = System.nanoTime();
         try (FrontDoorFuzzer fuzzer = new FrontDoorFuzzer(Set.of(0, ExitStatus.BAD_CONFIG), work)) {
-            for (int i = 0; i < FrontDoorFuzzer.caseCount(300); i++) {
-                byte[] image = images.get(random.nextInt(images.size()));
-                StringBuilder description = new StringBuilder("seed " + seed + ", case " + i + ":");
-                int mutations = 1 + random.nextInt(3);
-                for (int m = 0; m < mutations; m++) {
-                    image = mutate(image, images, random, description);
-                }
-                Files.write(kernel, image);
-                fuzzer.check(description.toString(), config, List.of(config, kernel));
-            }
-            long seconds = (System.nanoTime() - start) / 1_000_000_000;
-            assertTrue(fuzzer.passed(), fuzzer.report());
-            System.out.println("kernel image fuzzer: " + fuzzer.cases() + " cases, " + fuzzer.accepted()
-                    + " built, seed " + seed + ", " + seconds + " s");
+            fuzzer.fuzz("kernel image fuzzer", 0x1a6e_2026L, 300, images,
+                    (input, random, description) -> mutate(input, images, random, description), kernel, config);
         }
     }
 
