@@ -28,11 +28,14 @@ import picocli.CommandLine.Spec;
  *       Graal JIT is active, hands the domain to the Xen core, routes the guest console and maps
  *       how the guest stopped to the exit status. It is the one place that talks to the core.</li>
  *   <li>{@link GuestConsole} connects the guest console to the terminal for {@code -c}: raw mode
- *       and Ctrl-] to detach, as {@code xl console} does.</li>
+ *       and Ctrl-] to detach, as {@code xl console} does. {@link TerminalSettings} saves and
+ *       restores the terminal byte for byte; {@link TerminationSignals} ends {@code create} on
+ *       SIGINT, SIGTERM and SIGHUP with the terminal restored and status 128 + signal.</li>
  *   <li>{@code config/} reads xl.cfg files: {@code XlConfigLexer} and {@code XlConfigParser} know
  *       the syntax, {@code ConfigKey} lists the keys, {@code DomainConfigReader} checks values
  *       and builds the typed {@code DomainConfig}; every problem is a {@code ConfigException}
- *       naming file, line and the bad token.</li>
+ *       naming file, line and the bad token. The package's essay (package-info) says how it
+ *       stays bounded and clean on hostile input.</li>
  * </ul>
  *
  * <p>Everything the launcher takes from the process (streams, directory, environment, the
