@@ -76,6 +76,8 @@ public final class Txl implements Callable<Integer> {
     /** Runs txl and returns its exit status; nothing here calls System.exit. */
     public static int run(TxlContext context, String... args) {
         CommandLine commandLine = new CommandLine(new Txl(), new Factory(context));
+        // No @argument files: "@/dev/zero" would be read without bound; an argument is what it says.
+        commandLine.setExpandAtFiles(false);
         commandLine.setOut(new PrintWriter(context.out(), true));
         commandLine.setErr(new PrintWriter(context.err(), true));
         commandLine.setParameterExceptionHandler((exception, arguments) -> usageError(context, exception));

@@ -136,6 +136,12 @@ class HostileInputTest {
     }
 
     @Test
+    void anAtSignIsAFileNameNotAnArgumentFile() {
+        String stderr = create(ExitStatus.BAD_CONFIG, "@/dev/zero");
+        assertEquals("txl: error: @/dev/zero: no such file\n", stderr);
+    }
+
+    @Test
     void aFifoWithNoWriterIsRefusedWithoutWaiting() throws Exception {
         Path fifo = dir.resolve("fifo.cfg");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
