@@ -119,9 +119,6 @@ public final class CreateCommand implements Callable<Integer> {
                     + e.getReason() + ")");
         }
         DomainConfig config = DomainConfigReader.read(configPath, configFile, overrides, context.workingDirectory());
-        for (String warning : config.warnings()) {
-            context.err().println("txl: warning: " + Printable.line(warning));
-        }
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
             throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
         }
@@ -132,14 +129,14 @@ public final class CreateCommand implements Callable<Integer> {
                 config.name())) {
             if (console) {
                 try (GuestConsole guestConsole = GuestConsole.open(context, config.name(), logFile, signals)) {
-                    RunOptions options = runOptions(guestConsole::announce);
+                    RunOptions options = runOptions(config, guestConsole::announce);
                     stop = context.domainRunner().run(config, options,
                             new ConsoleRoute.Attached(guestConsole.input(), guestConsole.output()));
                 }
             } else {
                 try (OutputStream log = openConsoleLog(logFile)) {
-                    RunOptions options = runOptions(() -> context.err().println("txl: starting domain " + config.name()
-                            + "; its console output goes to " + shownLog));
+                    RunOptions options = runOptions(config, () -> context.err().println("txl: starting domain "
+                            + config.name() + "; its console output goes to " + shownLog));
                     stop = context.domainRunner().run(config, options, new ConsoleRoute.Logged(log));
                 }
             }
@@ -148,8 +145,17 @@ public final class CreateCommand implements Callable<Integer> {
         return exitStatus(stop);
     }
 
-    private RunOptions runOptions(Runnable domainBuilt) {
-        return new RunOptions(interpreterOnly, trace, verbose, context.err(), domainBuilt);
+    /**
+     * The options for this run. Once the domain is built, the configuration's warnings are
+     * shown, then {@code started}: a domain the builder refuses gets its error line alone.
+     */
+    private RunOptions runOptions(DomainConfig config, Runnable started) {
+        return new RunOptions(interpreterOnly, trace, verbose, context.err(), () -> {
+            for (String warning : config.warnings()) {
+                context.err().println("txl: warning: " + Printable.line(warning));
+            }
+            started.run();
+        });
     }
 
     /** The exit status for each way a guest can stop; see {@link ExitStatus}. */

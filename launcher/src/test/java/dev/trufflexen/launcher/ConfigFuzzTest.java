@@ -52,6 +52,36 @@ class ConfigFuzzTest {
         }
     }
 
+    /** The same rules for {@code key=value} arguments, built from the same hostile pieces. */
+    @Test
+    void mutatedCommandLineSettingsGetACleanAnswer() throws IOException {
+        Files.createSymbolicLink(dir.resolve("build"), FrontDoorFuzzer.GUESTS.resolve("build"));
+        Path cfgDir = Files.createDirectories(dir.resolve("cfg"));
+        Path config = Files.copy(FrontDoorFuzzer.GUESTS.resolve("hello/hello.cfg"), cfgDir.resolve("hello.cfg"));
+        String[] keys = {"name", "kernel", "ramdisk", "memory", "maxmem", "vcpus", "cmdline", "extra", "vif",
+            "on_crash", "uuid", "type", "nme", "", "1x", "\u001b"};
+        long seed = Long.getLong("fuzz.seed", 0x0c0f_2026L);
+        Random random = new Random(seed);
+        try (FrontDoorFuzzer fuzzer = new FrontDoorFuzzer(Set.of(0, ExitStatus.USAGE, ExitStatus.BAD_CONFIG),
+                Files.createDirectories(dir.resolve("work")))) {
+            for (int i = 0; i < Integer.getInteger("fuzz.cases", 200); i++) {
+                String[] overrides = new String[1 + random.nextInt(3)];
+                for (int k = 0; k < overrides.length; k++) {
+                    String value = switch (random.nextInt(4)) {
+                        case 0 -> NUMBERS[random.nextInt(NUMBERS.length)];
+                        case 1 -> "\"" + STRINGS[random.nextInt(STRINGS.length)] + "\"";
+                        case 2 -> STRINGS[random.nextInt(STRINGS.length)];
+                        default -> FRAGMENTS[random.nextInt(FRAGMENTS.length)] + FRAGMENTS[random.nextInt(FRAGMENTS.length)];
+                    };
+                    overrides[k] = keys[random.nextInt(keys.length)] + (random.nextInt(8) == 0 ? "" : "=") + value;
+                }
+                fuzzer.check("seed " + seed + ", case " + i + ": " + escape(String.join(" ", overrides)), config,
+                        List.of(config), overrides);
+            }
+            fuzzer.finish("command-line fuzzer", seed);
+        }
+    }
+
     private static List<byte[]> baseConfigs() throws IOException {
         List<byte[]> bases = new ArrayList<>();
         try (Stream<Path> files = Files.list(FrontDoorFuzzer.GUESTS)) {

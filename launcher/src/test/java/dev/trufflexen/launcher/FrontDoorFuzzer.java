@@ -45,6 +45,7 @@ final class FrontDoorFuzzer implements AutoCloseable {
     private final List<String> failures = new ArrayList<>();
     private int cases;
     private int accepted;
+    private final long started = System.nanoTime();
 
     FrontDoorFuzzer(Set<Integer> allowedStatuses, Path workingDirectory) {
         this.allowedStatuses = allowedStatuses;
@@ -67,7 +68,6 @@ final class FrontDoorFuzzer implements AutoCloseable {
         long seed = Long.getLong("fuzz.seed", defaultSeed);
         int count = Integer.getInteger("fuzz.cases", defaultCases);
         Random random = new Random(seed);
-        long start = System.nanoTime();
         List<Path> inputs = config.equals(target) ? List.of(config) : List.of(config, target);
         for (int i = 0; i < count; i++) {
             byte[] input = bases.get(random.nextInt(bases.size()));
@@ -79,7 +79,12 @@ final class FrontDoorFuzzer implements AutoCloseable {
             Files.write(target, input);
             check(description.toString(), config, inputs);
         }
-        long seconds = (System.nanoTime() - start) / 1_000_000_000;
+        finish(what, seed);
+    }
+
+    /** Fails with every broken rule; otherwise says how many cases ran and how long they took. */
+    void finish(String what, long seed) {
+        long seconds = (System.nanoTime() - started) / 1_000_000_000;
         org.junit.jupiter.api.Assertions.assertTrue(failures.isEmpty(), this::report);
         System.out.println(what + ": " + cases + " cases, " + accepted + " accepted, seed " + seed + ", "
                 + seconds + " s");
@@ -90,14 +95,19 @@ final class FrontDoorFuzzer implements AutoCloseable {
      *
      * @param description how the case was made, for the failure report
      * @param inputs the files the case is made of, saved if it fails
+     * @param overrides {@code key=value} arguments after the file
      */
-    void check(String description, Path config, List<Path> inputs) {
+    void check(String description, Path config, List<Path> inputs, String... overrides) {
         cases++;
+        String[] args = new String[overrides.length + 2];
+        args[0] = "create";
+        args[1] = config.toString();
+        System.arraycopy(overrides, 0, args, 2, overrides.length);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
         int status;
         try {
-            status = assertTimeoutPreemptively(CASE_BOUND, () -> Txl.run(context(err), "create", config.toString()));
+            status = assertTimeoutPreemptively(CASE_BOUND, () -> Txl.run(context(err), args));
         } catch (AssertionError e) {
             fail(description, inputs, "did not finish in " + CASE_BOUND.toSeconds() + " s");
             return;

@@ -35,7 +35,11 @@ class TxlTest {
     byte[] stdin = new byte[0];
     Map<String, String> environment = Map.of();
     boolean graalJitActive = true;
-    CreateCommand.DomainRunner runner = (config, options, console) -> GuestStop.POWEROFF;
+    /** Like the real runner, it reports the domain built before running it. */
+    CreateCommand.DomainRunner runner = (config, options, console) -> {
+        options.domainBuilt().run();
+        return GuestStop.POWEROFF;
+    };
 
     /** What the fake runner was given, for assertions. */
     final List<DomainConfig> ranConfigs = new ArrayList<>();
