@@ -3,12 +3,14 @@ package dev.trufflexen.launcher;
 import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.DomainConfig;
 import dev.trufflexen.launcher.config.DomainConfigReader;
+import dev.trufflexen.launcher.config.Printable;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +90,14 @@ public final class CreateCommand implements Callable<Integer> {
         }
     }
 
-    /** Options for the hypervisor, from the command line. */
-    public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log) {
+    /**
+     * Options for the hypervisor, from the command line.
+     *
+     * @param domainBuilt called once the domain is built, before it runs: only then does txl say
+     *     it started, so a domain the builder refuses gets exactly one line, the error
+     */
+    public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log,
+            Runnable domainBuilt) {
     }
 
     /**
@@ -103,30 +111,51 @@ public final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException {
-        DomainConfig config = DomainConfigReader.read(
-                Path.of(configFile), configFile, overrides, context.workingDirectory());
-        for (String warning : config.warnings()) {
-            context.err().println("txl: warning: " + warning);
+        Path configPath;
+        try {
+            configPath = Path.of(configFile);
+        } catch (InvalidPathException e) {
+            throw new TxlException(ExitStatus.USAGE, Printable.path(configFile) + ": not a valid file name ("
+                    + e.getReason() + ")");
         }
+        DomainConfig config = DomainConfigReader.read(configPath, configFile, overrides, context.workingDirectory());
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
             throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
         }
-        RunOptions options = new RunOptions(interpreterOnly, trace, verbose, context.err());
         Path logFile = context.workingDirectory().resolve(config.name() + ".log");
+        String shownLog = Printable.path(logFile.toString());
         GuestStop stop;
-        if (console) {
-            try (GuestConsole guestConsole = GuestConsole.open(context, config.name(), logFile)) {
-                stop = context.domainRunner().run(config, options,
-                        new ConsoleRoute.Attached(guestConsole.input(), guestConsole.output()));
-            }
-        } else {
-            try (OutputStream log = openConsoleLog(logFile)) {
-                context.err().println("txl: starting domain " + config.name() + "; its console output goes to " + logFile);
-                stop = context.domainRunner().run(config, options, new ConsoleRoute.Logged(log));
+        try (TerminationSignals signals = TerminationSignals.install(context.ownsProcess(), context.err(),
+                config.name())) {
+            if (console) {
+                try (GuestConsole guestConsole = GuestConsole.open(context, config.name(), logFile, signals)) {
+                    RunOptions options = runOptions(config, guestConsole::announce);
+                    stop = context.domainRunner().run(config, options,
+                            new ConsoleRoute.Attached(guestConsole.input(), guestConsole.output()));
+                }
+            } else {
+                try (OutputStream log = openConsoleLog(logFile)) {
+                    RunOptions options = runOptions(config, () -> context.err().println("txl: starting domain "
+                            + config.name() + "; its console output goes to " + shownLog));
+                    stop = context.domainRunner().run(config, options, new ConsoleRoute.Logged(log));
+                }
             }
         }
         context.err().println("txl: domain " + config.name() + " stopped: " + stop.xlName());
         return exitStatus(stop);
+    }
+
+    /**
+     * The options for this run. Once the domain is built, the configuration's warnings are
+     * shown, then {@code started}: a domain the builder refuses gets its error line alone.
+     */
+    private RunOptions runOptions(DomainConfig config, Runnable started) {
+        return new RunOptions(interpreterOnly, trace, verbose, context.err(), () -> {
+            for (String warning : config.warnings()) {
+                context.err().println("txl: warning: " + Printable.line(warning));
+            }
+            started.run();
+        });
     }
 
     /** The exit status for each way a guest can stop; see {@link ExitStatus}. */
@@ -146,7 +175,7 @@ public final class CreateCommand implements Callable<Integer> {
             return Files.newOutputStream(logFile);
         } catch (IOException e) {
             throw new TxlException(ExitStatus.IO_ERROR,
-                    "cannot write the console log " + logFile + ": " + describe(e), e);
+                    "cannot write the console log " + Printable.path(logFile.toString()) + ": " + describe(e), e);
         }
     }
 

@@ -34,4 +34,9 @@ public final class ExitStatus {
     public static final int SOFTWARE = 70;
     /** EX_IOERR: the console log file cannot be written. */
     public static final int IO_ERROR = 74;
+    /**
+     * txl create ended by a signal exits with this plus the signal's number, as shells report:
+     * 129 SIGHUP, 130 SIGINT, 143 SIGTERM (see {@link TerminationSignals}).
+     */
+    public static final int SIGNAL_BASE = 128;
 }

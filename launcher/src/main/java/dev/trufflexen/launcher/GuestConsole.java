@@ -5,14 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.jline.terminal.Attributes;
-import org.jline.terminal.Attributes.ControlChar;
-import org.jline.terminal.Attributes.LocalFlag;
-import org.jline.terminal.Attributes.OutputFlag;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import java.util.Optional;
 
 /**
  * The guest console on txl's own terminal, for {@code txl create -c}.
@@ -23,69 +16,62 @@ import org.jline.terminal.TerminalBuilder;
  * waiting quietly for the domain to stop. Output post-processing stays on so guests that end
  * lines with a bare newline still print readably. When stdin or stdout is not a terminal the
  * streams are copied as they are (Ctrl-] still detaches).
+ *
+ * <p>The terminal's settings are saved byte for byte before raw mode and written back exactly
+ * ({@link TerminalSettings}) on every way out: detaching, the domain stopping, an exception,
+ * {@link System#exit}, and SIGINT, SIGTERM or SIGHUP ({@link TerminationSignals}).
  */
 final class GuestConsole implements AutoCloseable {
     /** Ctrl-], the escape character of {@code xl console}. */
     static final int DETACH_CHARACTER = 0x1d;
-
-    /** Held so JLine's "creating a dumb terminal" warnings stay off the guest console. */
-    private static final Logger JLINE_LOGGER = Logger.getLogger("org.jline");
+    /** Standard input: the terminal whose settings are saved and restored. */
+    private static final int STDIN = 0;
 
     private final TxlContext context;
     private final String domainName;
     private final Path detachLog;
-    private final Terminal terminal;
-    private final Attributes savedAttributes;
+    private final TerminalSettings savedSettings;
+    private final Thread restoreHook;
     private final InputStream input;
     private final RedirectableOutputStream output;
     private OutputStream logAfterDetach;
     private boolean detached;
-    private boolean restored;
+    private volatile boolean restored;
 
-    private GuestConsole(TxlContext context, String domainName, Path detachLog, Terminal terminal,
-            Attributes savedAttributes, InputStream in, OutputStream out) {
+    private GuestConsole(TxlContext context, String domainName, Path detachLog, TerminalSettings savedSettings,
+            InputStream in, OutputStream out) {
         this.context = context;
         this.domainName = domainName;
         this.detachLog = detachLog;
-        this.terminal = terminal;
-        this.savedAttributes = savedAttributes;
+        this.savedSettings = savedSettings;
+        this.restoreHook = savedSettings == null ? null : new Thread(this::restoreTerminal, "txl-restore-terminal");
         this.input = new DetachingInputStream(in, this::detach);
         this.output = new RedirectableOutputStream(out);
     }
 
-    static GuestConsole open(TxlContext context, String domainName, Path detachLog) {
-        if (context.terminal()) {
-            Terminal terminal = systemTerminal();
-            if (terminal != null) {
-                Attributes saved = terminal.enterRawMode();
-                Attributes raw = terminal.getAttributes();
-                raw.setLocalFlag(LocalFlag.ISIG, false);
-                raw.setOutputFlag(OutputFlag.OPOST, true);
-                raw.setOutputFlag(OutputFlag.ONLCR, true);
-                raw.setControlChar(ControlChar.VMIN, 1);
-                raw.setControlChar(ControlChar.VTIME, 0);
-                terminal.setAttributes(raw);
-                GuestConsole console = new GuestConsole(context, domainName, detachLog, terminal, saved,
-                        terminal.input(), terminal.output());
-                Runtime.getRuntime().addShutdownHook(new Thread(console::restoreTerminal, "txl-restore-terminal"));
-                context.err().println("txl: connected to the console of " + domainName + "; Ctrl-] detaches");
+    /**
+     * Connects the console; on a terminal, raw mode, with {@code signals} restoring the terminal
+     * before a signalled exit.
+     */
+    static GuestConsole open(TxlContext context, String domainName, Path detachLog, TerminationSignals signals) {
+        Optional<TerminalSettings> settings = context.terminal() ? TerminalSettings.save(STDIN) : Optional.empty();
+        if (settings.isPresent()) {
+            GuestConsole console = new GuestConsole(context, domainName, detachLog, settings.get(),
+                    context.in(), context.out());
+            signals.onExit(console::restoreTerminal);
+            Runtime.getRuntime().addShutdownHook(console.restoreHook);
+            if (settings.get().enterRawMode()) {
                 return console;
             }
+            console.restoreTerminal();
         }
-        return new GuestConsole(context, domainName, detachLog, null, null, context.in(), context.out());
+        return new GuestConsole(context, domainName, detachLog, null, context.in(), context.out());
     }
 
-    private static Terminal systemTerminal() {
-        JLINE_LOGGER.setLevel(Level.OFF);
-        try {
-            Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
-            if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
-                terminal.close();
-                return null;
-            }
-            return terminal;
-        } catch (IOException | RuntimeException e) {
-            return null;
+    /** Says the console is connected, on a terminal; called once the domain is built. */
+    void announce() {
+        if (savedSettings != null) {
+            context.err().println("txl: connected to the console of " + domainName + "; Ctrl-] detaches");
         }
     }
 
@@ -119,10 +105,14 @@ final class GuestConsole implements AutoCloseable {
         }
     }
 
-    private synchronized void restoreTerminal() {
-        if (terminal != null && !restored) {
+    /**
+     * Gives the terminal its saved settings back. Not synchronized: a signal handler or a
+     * shutdown hook must never wait for a thread that holds the console.
+     */
+    private void restoreTerminal() {
+        if (savedSettings != null && !restored) {
             restored = true;
-            terminal.setAttributes(savedAttributes);
+            savedSettings.restore();
         }
     }
 
@@ -133,8 +123,12 @@ final class GuestConsole implements AutoCloseable {
         if (logAfterDetach != null) {
             logAfterDetach.close();
         }
-        if (terminal != null) {
-            terminal.close();
+        if (restoreHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(restoreHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook restores (again, harmlessly)
+            }
         }
     }
 

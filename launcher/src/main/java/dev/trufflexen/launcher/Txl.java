@@ -2,6 +2,7 @@ package dev.trufflexen.launcher;
 
 import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.ConfigKey;
+import dev.trufflexen.launcher.config.Printable;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,11 +28,14 @@ import picocli.CommandLine.Spec;
  *       Graal JIT is active, hands the domain to the Xen core, routes the guest console and maps
  *       how the guest stopped to the exit status. It is the one place that talks to the core.</li>
  *   <li>{@link GuestConsole} connects the guest console to the terminal for {@code -c}: raw mode
- *       and Ctrl-] to detach, as {@code xl console} does.</li>
+ *       and Ctrl-] to detach, as {@code xl console} does. {@link TerminalSettings} saves and
+ *       restores the terminal byte for byte; {@link TerminationSignals} ends {@code create} on
+ *       SIGINT, SIGTERM and SIGHUP with the terminal restored and status 128 + signal.</li>
  *   <li>{@code config/} reads xl.cfg files: {@code XlConfigLexer} and {@code XlConfigParser} know
  *       the syntax, {@code ConfigKey} lists the keys, {@code DomainConfigReader} checks values
  *       and builds the typed {@code DomainConfig}; every problem is a {@code ConfigException}
- *       naming file, line and the bad token.</li>
+ *       naming file, line and the bad token. The package's essay (package-info) says how it
+ *       stays bounded and clean on hostile input.</li>
  * </ul>
  *
  * <p>Everything the launcher takes from the process (streams, directory, environment, the
@@ -56,7 +60,8 @@ import picocli.CommandLine.Spec;
             ExitStatus.BAD_CONFIG + ":bad domain configuration or guest image",
             ExitStatus.UNAVAILABLE + ":no JDK 25 or newer, or txl is not built (from bin/txl)",
             ExitStatus.SOFTWARE + ":Graal JIT not active (see create --interpreter-only) or internal error",
-            ExitStatus.IO_ERROR + ":cannot write the console log"},
+            ExitStatus.IO_ERROR + ":cannot write the console log",
+            "129:create ended by SIGHUP (130: SIGINT, 143: SIGTERM); the terminal is restored"},
         footerHeading = "%nEnvironment:%n",
         footer = {"  TXL_DEBUG=1      errors also print their stack trace",
             "  TXL_JAVA_OPTS    extra JVM options (read by bin/txl)"})
@@ -71,6 +76,8 @@ public final class Txl implements Callable<Integer> {
     /** Runs txl and returns its exit status; nothing here calls System.exit. */
     public static int run(TxlContext context, String... args) {
         CommandLine commandLine = new CommandLine(new Txl(), new Factory(context));
+        // No @argument files: "@/dev/zero" would be read without bound; an argument is what it says.
+        commandLine.setExpandAtFiles(false);
         commandLine.setOut(new PrintWriter(context.out(), true));
         commandLine.setErr(new PrintWriter(context.err(), true));
         commandLine.setParameterExceptionHandler((exception, arguments) -> usageError(context, exception));
@@ -78,7 +85,17 @@ public final class Txl implements Callable<Integer> {
         commandLine.getSubcommands().get("create").getCommandSpec().usageMessage()
                 .footerHeading("%nConfiguration keys (xl.cfg syntax: key = \"string\" | number | [ list ]):%n")
                 .footer(configKeyHelp());
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // A last line of defence: the front door's limits are meant to make this unreachable.
+            context.err().println("txl: error: " + oneLine("internal error: " + e
+                    + (context.debug() ? "" : " (TXL_DEBUG=1 shows where)")));
+            if (context.debug()) {
+                e.printStackTrace(context.err());
+            }
+            return ExitStatus.SOFTWARE;
+        }
     }
 
     /** {@code txl} without a command. */
@@ -108,13 +125,13 @@ public final class Txl implements Callable<Integer> {
         if (!unmatched.isEmpty()) {
             String first = unmatched.getFirst();
             if (first.startsWith("-")) {
-                return "unknown option '" + first + "'";
+                return "unknown option '" + Printable.token(first) + "'";
             }
             if (!exception.getCommandLine().getSubcommands().isEmpty()) {
-                return "unknown command '" + first + "'; the commands are "
+                return "unknown command '" + Printable.token(first) + "'; the commands are "
                         + String.join(", ", exception.getCommandLine().getSubcommands().keySet());
             }
-            return "unexpected argument '" + first + "'";
+            return "unexpected argument '" + Printable.token(first) + "'";
         }
         return oneLine(exception.getMessage());
     }
@@ -143,9 +160,12 @@ public final class Txl implements Callable<Integer> {
         return status;
     }
 
-    /** Error messages stay on one line even if a lower layer's message has several. */
+    /**
+     * Error messages stay on one printable line of bounded length even if a lower layer's message
+     * has several lines, or quotes hostile input without escaping it (see {@link Printable}).
+     */
     static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+        return message == null ? "" : Printable.line(message.strip().replaceAll("[ \\t]*\\R[ \\t]*", " "));
     }
 
     private static String[] configKeyHelp() {

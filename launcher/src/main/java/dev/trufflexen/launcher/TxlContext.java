@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
  * @param terminal whether in and out are an interactive terminal (raw mode for {@code -c})
  * @param graalJitActive whether guest code would be compiled by the Graal JIT
  * @param domainRunner builds and runs domains
+ * @param ownsProcess whether txl is the process itself (bin/txl), so it may handle signals and
+ *     end the process; false when txl runs in-process inside another program, such as a test
  */
 public record TxlContext(
         InputStream in,
@@ -28,7 +30,8 @@ public record TxlContext(
         Map<String, String> environment,
         boolean terminal,
         BooleanSupplier graalJitActive,
-        CreateCommand.DomainRunner domainRunner) {
+        CreateCommand.DomainRunner domainRunner,
+        boolean ownsProcess) {
 
     /** The real process: standard streams, the current directory, the Xen core. */
     public static TxlContext system() {
@@ -37,7 +40,14 @@ public record TxlContext(
                 Path.of("").toAbsolutePath(), System.getenv(),
                 console != null && console.isTerminal(),
                 TruffleRuntimeCheck::isOptimizing,
-                CreateCommand::runOnXenCore);
+                CreateCommand::runOnXenCore, true);
+    }
+
+    /** The same context, inside another program: no signal handlers, no exit. */
+    public TxlContext(InputStream in, PrintStream out, PrintStream err, Path workingDirectory,
+            Map<String, String> environment, boolean terminal, BooleanSupplier graalJitActive,
+            CreateCommand.DomainRunner domainRunner) {
+        this(in, out, err, workingDirectory, environment, terminal, graalJitActive, domainRunner, false);
     }
 
     boolean debug() {

@@ -22,23 +22,16 @@ import dev.trufflexen.xen.core.XenHypervisor;
  * stopped. A crash report goes to stderr.
  */
 final class XenCoreRunner {
-    /** Machine memory beyond the domain's own: M2P, page tables of Xen, headroom. */
-    private static final long OVERHEAD_MIB = 64;
-
     private XenCoreRunner() {
     }
 
     static GuestStop run(DomainConfig config, RunOptions options, ConsoleRoute console) {
         PrintStream log = options.log();
         XenHypervisor.Options xenOptions = new XenHypervisor.Options(options.interpreterOnly(), options.trace(),
-                options.verbose() ? log : null, config.memoryMiB() + OVERHEAD_MIB);
-        try (XenHypervisor xen = XenHypervisor.create(xenOptions)) {
-            Domain domain;
-            try {
-                domain = xen.createDomain(domainSpec(config));
-            } catch (DomainBuildException e) {
-                throw new TxlException(ExitStatus.BAD_CONFIG, e.getMessage(), e);
-            }
+                options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
+        try (XenHypervisor xen = startHypervisor(xenOptions)) {
+            Domain domain = build(xen, config);
+            options.domainBuilt().run();
             ShutdownReason reason;
             switch (console) {
                 case ConsoleRoute.Attached attached -> {
@@ -57,6 +50,28 @@ final class XenCoreRunner {
             }
             domain.release();
             return GuestStop.valueOf(reason.name());
+        }
+    }
+
+    /** A hypervisor, or a clean error when the host cannot reserve its machine memory after all. */
+    private static XenHypervisor startHypervisor(XenHypervisor.Options xenOptions) {
+        try {
+            return XenHypervisor.create(xenOptions);
+        } catch (OutOfMemoryError e) {
+            throw new TxlException(ExitStatus.BAD_CONFIG, "cannot reserve " + xenOptions.machineMemoryMiB()
+                    + " MiB of machine memory on this host now (" + e.getMessage() + "); lower memory", e);
+        }
+    }
+
+    /**
+     * Builds the domain of {@code config} on {@code xen}; the builder's refusal becomes
+     * {@link ExitStatus#BAD_CONFIG} with its message, and nothing is left allocated.
+     */
+    static Domain build(XenHypervisor xen, DomainConfig config) {
+        try {
+            return xen.createDomain(domainSpec(config));
+        } catch (DomainBuildException e) {
+            throw new TxlException(ExitStatus.BAD_CONFIG, e.getMessage(), e);
         }
     }
 

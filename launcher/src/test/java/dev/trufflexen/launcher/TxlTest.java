@@ -35,7 +35,11 @@ class TxlTest {
     byte[] stdin = new byte[0];
     Map<String, String> environment = Map.of();
     boolean graalJitActive = true;
-    CreateCommand.DomainRunner runner = (config, options, console) -> GuestStop.POWEROFF;
+    /** Like the real runner, it reports the domain built before running it. */
+    CreateCommand.DomainRunner runner = (config, options, console) -> {
+        options.domainBuilt().run();
+        return GuestStop.POWEROFF;
+    };
 
     /** What the fake runner was given, for assertions. */
     final List<DomainConfig> ranConfigs = new ArrayList<>();
@@ -153,7 +157,8 @@ class TxlTest {
     void interpreterOnlyRunsWithoutTheJit() {
         graalJitActive = false;
         assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "--interpreter-only", "--trace", "hello.cfg"));
-        assertEquals(List.of(new CreateCommand.RunOptions(true, true, false, ranOptions.getFirst().log())), ranOptions);
+        CreateCommand.RunOptions options = ranOptions.getFirst();
+        assertEquals(List.of(true, true, false), List.of(options.interpreterOnly(), options.trace(), options.verbose()));
     }
 
     // --- how the guest stopped is the exit status
@@ -191,6 +196,7 @@ class TxlTest {
     void withoutConsoleTheGuestOutputGoesToNameDotLog() throws IOException {
         runner = (config, options, console) -> {
             ConsoleRoute.Logged logged = (ConsoleRoute.Logged) console;
+            options.domainBuilt().run();
             write(logged.log(), "Hello from the guest\n");
             return GuestStop.POWEROFF;
         };
@@ -286,8 +292,9 @@ class TxlTest {
     @Test
     void helpDocumentsCommandsAndExitStatus() {
         assertEquals(0, txl("help"));
-        for (String expected : List.of("create", "Exit status:", "  3    the guest crashed",
-                "  64   bad command line", "  65   bad domain configuration or guest image", "TXL_DEBUG")) {
+        for (String expected : List.of("create", "Exit status:", "  3     the guest crashed",
+                "  64    bad command line", "  65    bad domain configuration or guest image",
+                "  129   create ended by SIGHUP (130: SIGINT, 143: SIGTERM)", "TXL_DEBUG")) {
             assertTrue(out().contains(expected), expected + " missing from:\n" + out());
         }
     }

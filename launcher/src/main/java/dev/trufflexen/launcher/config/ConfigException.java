@@ -8,6 +8,9 @@ package dev.trufflexen.launcher.config;
  * {@code file:line:column}, {@code file:line} when only the line is known (value errors point at
  * the whole setting), just {@code file} for a missing key, or {@code command line} for a
  * {@code key=value} argument.
+ *
+ * <p>Every part that quotes the input is passed through {@link Printable}: the message is one
+ * line of printable characters, however hostile the input.
  */
 public final class ConfigException extends Exception {
     private final String source;
@@ -37,7 +40,7 @@ public final class ConfigException extends Exception {
     }
 
     private static String format(String source, int line, int column, String token, String problem) {
-        StringBuilder message = new StringBuilder(source);
+        StringBuilder message = new StringBuilder(Printable.path(source));
         if (line > 0) {
             message.append(':').append(line);
             if (column > 0) {
@@ -46,9 +49,9 @@ public final class ConfigException extends Exception {
         }
         message.append(": ");
         if (token != null && !token.isEmpty()) {
-            message.append(token).append(": ");
+            message.append(Printable.token(token)).append(": ");
         }
-        return message.append(problem).toString();
+        return message.append(Printable.line(problem)).toString();
     }
 
     public String source() {

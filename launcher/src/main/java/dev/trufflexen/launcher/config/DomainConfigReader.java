@@ -1,11 +1,9 @@
 package dev.trufflexen.launcher.config;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class DomainConfigReader {
     static final long MAX_MEMORY_MIB = 65536;
+    /** Long enough for any real name; short enough that NAME.log is a valid file name. */
+    static final int MAX_NAME_LENGTH = 128;
     static final int MAX_VCPUS = 128;
     static final long DEFAULT_MEMORY_MIB = 128;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -41,11 +41,13 @@ public final class DomainConfigReader {
     }
 
     private final String fileName;
+    private final HostLimits limits;
     private final Map<String, Effective> settings = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
-    private DomainConfigReader(String fileName) {
+    private DomainConfigReader(String fileName, HostLimits limits) {
         this.fileName = fileName;
+        this.limits = limits;
     }
 
     /**
@@ -58,41 +60,30 @@ public final class DomainConfigReader {
      */
     public static DomainConfig read(Path configFile, String displayName, List<String> overrides, Path workingDirectory)
             throws ConfigException {
+        return read(configFile, displayName, overrides, workingDirectory, HostLimits.probe());
+    }
+
+    /** As {@link #read(Path, String, List, Path)}, checking memory and images against {@code limits}. */
+    public static DomainConfig read(Path configFile, String displayName, List<String> overrides, Path workingDirectory,
+            HostLimits limits) throws ConfigException {
         Path file = workingDirectory.resolve(configFile);
-        String text = readText(file, displayName);
+        String text = ConfigFileText.read(file, displayName);
         List<ConfigSetting> fileSettings = XlConfigParser.parse(text, displayName);
         List<ConfigSetting> overrideSettings = new ArrayList<>();
         for (String override : overrides) {
             overrideSettings.add(XlConfigParser.parseOverride(override));
         }
         return fromSettings(displayName, fileSettings, ConfigSource.file(displayName, file),
-                overrideSettings, ConfigSource.commandLine(workingDirectory));
+                overrideSettings, ConfigSource.commandLine(workingDirectory), limits);
     }
 
     /** Builds a configuration from parsed settings; the file's settings come first. */
     static DomainConfig fromSettings(String fileName, List<ConfigSetting> fileSettings, ConfigSource file,
-            List<ConfigSetting> overrideSettings, ConfigSource commandLine) throws ConfigException {
-        DomainConfigReader reader = new DomainConfigReader(fileName);
+            List<ConfigSetting> overrideSettings, ConfigSource commandLine, HostLimits limits) throws ConfigException {
+        DomainConfigReader reader = new DomainConfigReader(fileName, limits);
         reader.add(fileSettings, file.baseDirectory());
         reader.add(overrideSettings, commandLine.baseDirectory());
         return reader.build();
-    }
-
-    private static String readText(Path file, String displayName) throws ConfigException {
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ConfigException(displayName, 0, 0, null, "is a directory, not a domain configuration file");
-            }
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(displayName, 0, 0, null, "no such file");
-        } catch (AccessDeniedException e) {
-            throw new ConfigException(displayName, 0, 0, null, "cannot read the file (permission denied)");
-        } catch (MalformedInputException e) {
-            throw new ConfigException(displayName, 0, 0, null, "not a text file (not valid UTF-8)");
-        } catch (IOException e) {
-            throw new ConfigException(displayName, 0, 0, null, "cannot read the file: " + e.getMessage());
-        }
     }
 
     private void add(List<ConfigSetting> list, Path baseDirectory) throws ConfigException {
@@ -112,6 +103,10 @@ public final class DomainConfigReader {
 
     private DomainConfig build() throws ConfigException {
         String name = requiredString(ConfigKey.NAME, "name = \"hello\"");
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw valueError(ConfigKey.NAME, "a domain name may be at most " + MAX_NAME_LENGTH + " characters, not "
+                    + name.length());
+        }
         if (!NAME.matcher(name).matches()) {
             throw valueError(ConfigKey.NAME, "a domain name may only contain letters, digits, '.', '_' and '-'");
         }
@@ -127,6 +122,8 @@ public final class DomainConfigReader {
         Optional<Path> ramdisk = imagePath(ConfigKey.RAMDISK, "ramdisk image");
         long memory = integer(ConfigKey.MEMORY, "an integer number of MiB", 1, MAX_MEMORY_MIB, " MiB")
                 .orElse(DEFAULT_MEMORY_MIB);
+        checkHostMemory(memory);
+        checkImageSizes(kernel, ramdisk, memory);
         OptionalLong maxmem = integer(ConfigKey.MAXMEM, "an integer number of MiB", 1, MAX_MEMORY_MIB, " MiB");
         if (maxmem.isPresent() && maxmem.getAsLong() < memory) {
             throw valueError(ConfigKey.MAXMEM, "must be at least memory (" + memory + " MiB)");
@@ -213,7 +210,10 @@ public final class DomainConfigReader {
         return OptionalLong.of(value);
     }
 
-    /** A file the domain builder will read: it must exist, be a regular file and be readable. */
+    /**
+     * A file the domain builder will read: it must exist, be a regular file and be readable. Its
+     * type is read with {@code stat}, so a FIFO or a device is refused without being opened.
+     */
     private Optional<Path> imagePath(ConfigKey key, String what) throws ConfigException {
         Optional<String> text = optionalString(key);
         if (text.isEmpty()) {
@@ -222,20 +222,92 @@ public final class DomainConfigReader {
         if (text.get().isEmpty()) {
             throw valueError(key, "empty path");
         }
-        Path path = settings.get(key.key()).baseDirectory().resolve(text.get()).toAbsolutePath().normalize();
-        if (!Files.exists(path)) {
-            throw valueError(key, "no such file: " + path);
+        int nul = text.get().indexOf('\0');
+        if (nul >= 0) {
+            throw valueError(key, "a path cannot contain a NUL character (\\0 at character " + (nul + 1) + ")");
         }
-        if (Files.isDirectory(path)) {
-            throw valueError(key, "is a directory, not a " + what + ": " + path);
+        Path path;
+        try {
+            path = settings.get(key.key()).baseDirectory().resolve(text.get()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw valueError(key, "not a valid path: " + e.getReason());
         }
-        if (!Files.isRegularFile(path)) {
-            throw valueError(key, "not a regular file: " + path);
+        String shown = Printable.path(path.toString());
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw valueError(key, "no such file: " + shown);
+        } catch (IOException e) {
+            throw valueError(key, "cannot read " + shown + ": " + Printable.token(String.valueOf(e.getMessage())));
+        }
+        if (attributes.isDirectory()) {
+            throw valueError(key, "is a directory, not a " + what + ": " + shown);
+        }
+        if (!attributes.isRegularFile()) {
+            throw valueError(key, "not a regular file (" + FileKind.describe(path, attributes) + "): " + shown);
         }
         if (!Files.isReadable(path)) {
-            throw valueError(key, "cannot be read (permission denied): " + path);
+            throw valueError(key, "cannot be read (permission denied): " + shown);
         }
         return Optional.of(path);
+    }
+
+    /**
+     * The domain's machine memory must fit in what the host has free now: it is reserved in one
+     * block and every frame is scrubbed, so a domain larger than that would take the host down.
+     */
+    private void checkHostMemory(long memoryMiB) throws ConfigException {
+        long needed = HostLimits.machineMemoryMiB(memoryMiB);
+        if (needed > limits.availableMemoryMiB()) {
+            String problem = "needs " + needed + " MiB of host memory (" + memoryMiB + " MiB for the domain and "
+                    + HostLimits.MACHINE_OVERHEAD_MIB + " MiB for Xen's tables), but this host has "
+                    + limits.availableMemoryMiB() + " MiB available (" + limits.memorySource() + ")";
+            if (settings.containsKey(ConfigKey.MEMORY.key())) {
+                throw valueError(ConfigKey.MEMORY, problem);
+            }
+            throw new ConfigException(fileName, 0, 0, null, "the default memory of " + memoryMiB + " MiB " + problem);
+        }
+    }
+
+    /**
+     * Images are read whole into the JVM's heap, and the ramdisk is loaded into the domain's
+     * memory after the kernel: both must fit before anything is read.
+     */
+    private void checkImageSizes(Path kernel, Optional<Path> ramdisk, long memoryMiB) throws ConfigException {
+        long kernelBytes = size(ConfigKey.KERNEL, kernel);
+        checkReadable(ConfigKey.KERNEL, "kernel image", kernelBytes);
+        if (ramdisk.isEmpty()) {
+            return;
+        }
+        long ramdiskBytes = size(ConfigKey.RAMDISK, ramdisk.get());
+        checkReadable(ConfigKey.RAMDISK, "ramdisk", ramdiskBytes);
+        long memoryBytes = memoryMiB << 20;
+        if (ramdiskBytes + kernelBytes > memoryBytes) {
+            throw valueError(ConfigKey.RAMDISK, "ramdisk of " + describeBytes(ramdiskBytes) + " and kernel of "
+                    + describeBytes(kernelBytes) + " do not fit in the domain's memory of " + memoryMiB
+                    + " MiB; raise memory");
+        }
+    }
+
+    private void checkReadable(ConfigKey key, String what, long bytes) throws ConfigException {
+        if (bytes > limits.maxImageBytes()) {
+            throw valueError(key, what + " of " + describeBytes(bytes) + " is larger than the "
+                    + describeBytes(limits.maxImageBytes()) + " this JVM can read (half its maximum heap of "
+                    + limits.maxHeapMiB() + " MiB, at most 2 GiB; TXL_JAVA_OPTS=-Xmx... raises the heap)");
+        }
+    }
+
+    private long size(ConfigKey key, Path path) throws ConfigException {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            throw valueError(key, "cannot read the size of " + Printable.path(path.toString()));
+        }
+    }
+
+    private static String describeBytes(long bytes) {
+        return bytes >= (10L << 20) ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     private LifecycleAction action(ConfigKey key, LifecycleAction defaultAction) throws ConfigException {

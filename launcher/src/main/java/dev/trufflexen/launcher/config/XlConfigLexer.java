@@ -12,6 +12,12 @@ package dev.trufflexen.launcher.config;
  * \t \r}; {@code #} starts a comment only outside strings.
  */
 final class XlConfigLexer {
+    /**
+     * The longest word or string (decoded), in characters: room for a {@code PATH_MAX} path;
+     * Xen's own limit on the longest value, the guest command line, is 1024 bytes.
+     */
+    static final int MAX_TOKEN_LENGTH = 4096;
+
     enum Kind {
         WORD, STRING, EQUALS, COMMA, SEMICOLON, OPEN_BRACKET, CLOSE_BRACKET, NEWLINE, END
     }
@@ -79,6 +85,7 @@ final class XlConfigLexer {
                 while (offset < input.length() && isWordChar(input.charAt(offset))) {
                     offset++;
                 }
+                checkLength(start, offset - start, "word");
                 String word = input.substring(start, offset);
                 return new Token(Kind.WORD, word, word, line, column(start));
             }
@@ -107,6 +114,7 @@ final class XlConfigLexer {
                 throw ConfigException.at(position(start), abbreviate(written),
                         "unterminated string (no closing " + quote + " on this line)");
             }
+            checkLength(start, decoded.length(), "string");
             char c = input.charAt(offset++);
             if (c == quote) {
                 return new Token(Kind.STRING, input.substring(start, offset), decoded.toString(), line, column(start));
@@ -153,9 +161,21 @@ final class XlConfigLexer {
         return new ConfigSource.Position(sourceName, line, column(at));
     }
 
-    /** Keeps quoted text in messages to a readable length. */
+    /** Quoted text in messages: escaped and kept to a readable length (see {@link Printable}). */
     static String abbreviate(String text) {
-        String oneLine = text.replaceAll("\\s+", " ");
-        return oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 57) + "...";
+        return Printable.token(text);
+    }
+
+    /** A word or string longer than {@link #MAX_TOKEN_LENGTH} is refused before it is used. */
+    private void checkLength(int start, int length, String what) throws ConfigException {
+        if (length > MAX_TOKEN_LENGTH) {
+            int end = start;
+            while (end < input.length() && input.charAt(end) != '\n' && (what.equals("string") || isWordChar(input.charAt(end)))) {
+                end++;
+            }
+            String written = input.substring(start, end);
+            throw ConfigException.at(position(start), written,
+                    what + " longer than the limit of " + MAX_TOKEN_LENGTH + " characters");
+        }
     }
 }

@@ -17,17 +17,23 @@ import java.util.regex.Pattern;
  * number    := decimal digits | "0x" hex digits
  * </pre>
  *
- * Newlines are free inside a list, so lists may span lines. This class knows nothing about
+ * Newlines are free inside a list, so lists may span lines. Lists nest at most
+ * {@value #MAX_LIST_DEPTH} deep and words and strings are at most
+ * {@value XlConfigLexer#MAX_TOKEN_LENGTH} characters long, so a hostile file costs bounded
+ * stack and memory. This class knows nothing about
  * which keys exist or what their values mean; {@link DomainConfigReader} does. Like xl, a key
  * set twice keeps its last value, which is also how command-line overrides win over the file.
  */
 public final class XlConfigParser {
+    /** Lists may nest this deep; xl's own configurations nest at most once. */
+    static final int MAX_LIST_DEPTH = 16;
     static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern NUMBER = Pattern.compile("-?(?:0[xX][0-9a-fA-F]+|[0-9]+)");
 
     private final XlConfigLexer lexer;
     private final String sourceName;
     private final List<Token> lookahead = new ArrayList<>();
+    private int listDepth;
 
     private XlConfigParser(String text, String sourceName) {
         this.lexer = new XlConfigLexer(text, sourceName);
@@ -52,11 +58,15 @@ public final class XlConfigParser {
         }
         String key = argument.substring(0, equals).strip();
         if (!KEY.matcher(key).matches()) {
-            throw ConfigException.at(where, argument, "\"" + key + "\" is not a key name");
+            throw ConfigException.at(where, argument, "\"" + Printable.token(key) + "\" is not a key name");
         }
         String valueText = argument.substring(equals + 1).strip();
         if (valueText.isEmpty()) {
             throw ConfigException.at(where, argument, "missing value after =");
+        }
+        if (valueText.length() > XlConfigLexer.MAX_TOKEN_LENGTH + 2) {
+            throw ConfigException.at(where, argument,
+                    "value longer than the limit of " + XlConfigLexer.MAX_TOKEN_LENGTH + " characters");
         }
         char first = valueText.charAt(0);
         if (first != '"' && first != '\'' && first != '[') {
@@ -95,7 +105,8 @@ public final class XlConfigParser {
                 }
                 case NEWLINE, SEMICOLON -> advance();
                 case WORD -> settings.add(statement());
-                case STRING -> throw error(token, "keys are not quoted; write " + token.decoded() + " = ...");
+                case STRING -> throw error(token,
+                        "keys are not quoted; write " + Printable.token(token.decoded()) + " = ...");
                 default -> throw error(token, "expected a setting such as memory = 256");
             }
         }
@@ -140,7 +151,7 @@ public final class XlConfigParser {
         boolean looksNumeric = Character.isDigit(text.charAt(0))
                 || (text.length() > 1 && text.charAt(0) == '-' && Character.isDigit(text.charAt(1)));
         if (!looksNumeric) {
-            throw ConfigException.at(position, text, "strings need quotes: write \"" + text + "\"");
+            throw ConfigException.at(position, text, "strings need quotes: write \"" + Printable.token(text) + "\"");
         }
         if (!NUMBER.matcher(text).matches()) {
             throw ConfigException.at(position, text, "not a number (decimal, or hexadecimal after 0x; no units)");
@@ -170,6 +181,18 @@ public final class XlConfigParser {
     }
 
     private ConfigValue list(String key, Token open) throws ConfigException {
+        if (listDepth >= MAX_LIST_DEPTH) {
+            throw error(open, "lists nested deeper than " + MAX_LIST_DEPTH + " levels");
+        }
+        listDepth++;
+        try {
+            return listItems(key, open);
+        } finally {
+            listDepth--;
+        }
+    }
+
+    private ConfigValue listItems(String key, Token open) throws ConfigException {
         List<ConfigValue> items = new ArrayList<>();
         while (true) {
             skipNewlines();
@@ -205,7 +228,7 @@ public final class XlConfigParser {
         }
         if (token.kind() == Kind.WORD && peek(1).kind() == Kind.EQUALS) {
             throw error(open, "unterminated list (no closing ] before the setting of "
-                    + token.text() + " on line " + token.line() + ")");
+                    + Printable.token(token.text()) + " on line " + token.line() + ")");
         }
     }
 

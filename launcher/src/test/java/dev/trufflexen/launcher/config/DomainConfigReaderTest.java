@@ -183,16 +183,17 @@ class DomainConfigReaderTest {
     void configurationFileIsADirectory() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> DomainConfigReader.read(Path.of(".."), "..", List.of(), fixture.workingDirectory()));
-        assertEquals("..: is a directory, not a domain configuration file", e.getMessage());
+        assertEquals("..: is a directory, not a domain configuration file (txl reads regular files only)",
+                e.getMessage());
     }
 
     @Test
     void configurationFileIsNotText() throws IOException {
         Path binary = fixture.dir().resolve("binary.cfg");
-        Files.write(binary, new byte[] {'n', 'a', (byte) 0xff, (byte) 0xfe});
+        Files.write(binary, new byte[] {'#', '\n', 'n', 'a', (byte) 0xff, (byte) 0xfe});
         ConfigException e = assertThrows(ConfigException.class,
                 () -> DomainConfigReader.read(binary, "binary.cfg", List.of(), fixture.workingDirectory()));
-        assertEquals("binary.cfg: not a text file (not valid UTF-8)", e.getMessage());
+        assertEquals("binary.cfg:2:3: byte 0xff: not valid UTF-8 (at byte offset 4 of the file)", e.getMessage());
     }
 
     @Test

@@ -37,9 +37,9 @@ class XlConfigParserTest {
 
     @Test
     void longValuesAreAbbreviatedInMessages() throws Exception {
-        String longText = "x".repeat(100);
+        String longText = "x".repeat(1000);
         List<ConfigSetting> settings = XlConfigParser.parse("a = \"" + longText + "\"\n", "t.cfg");
-        assertEquals(60, settings.get(0).value().written().length());
+        assertEquals("\"" + "x".repeat(71) + "... (1002 characters)", settings.get(0).value().written());
         assertEquals(longText, ((ConfigValue.StringValue) settings.get(0).value()).text());
     }
 
