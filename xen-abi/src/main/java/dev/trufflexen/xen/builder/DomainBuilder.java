@@ -16,9 +16,9 @@ import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.StartInfo;
 import dev.trufflexen.xen.abi.X86Pv;
-import dev.trufflexen.xen.core.DomainBuildException;
-import dev.trufflexen.xen.core.FramePool;
-import dev.trufflexen.xen.core.MachToPhys;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.MachToPhys;
 
 /**
  * Builds the start-of-day state of a 64-bit PV domain from a kernel image, as Xen's domain
@@ -73,7 +73,7 @@ public final class DomainBuilder {
             int storeEvtchn, int consoleEvtchn) {
         GuestParameters params = GuestParameters.from(kernel);
         var unsupported = params.featuresRequired();
-        unsupported.andNot(dev.trufflexen.xen.hypercall.XenVersionHypercall.pvFeatures());
+        unsupported.andNot(dev.trufflexen.xen.version.XenVersion.pvFeatures());
         if (!unsupported.isEmpty()) {
             throw ElfImage.error(kernel.fileName(), "kernel requires Xen feature '"
                     + GuestParameters.featureName(unsupported.nextSetBit(0)) + "', which TruffleXen does not provide");
