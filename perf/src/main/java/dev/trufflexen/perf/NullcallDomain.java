@@ -14,7 +14,7 @@ import dev.trufflexen.xen.XenHypervisor;
 /**
  * The nullcall guest (guest-images/nullcall) in a real domain on its own Xen core: the whole
  * hypercall path, from the guest kernel's {@code call} into the hypercall page and its
- * {@code syscall}, through {@code XenVcpu} and the {@code HypercallTable} to the xen_version
+ * {@code syscall}, through {@code PvEntry} and the {@code HypercallDispatcher} to the xen_version
  * handler, and back into compiled guest code.
  *
  * <p>The guest makes a batch of xen_version(XENVER_version) calls, then SCHEDOP_yield, forever.

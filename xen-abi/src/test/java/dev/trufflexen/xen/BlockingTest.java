@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.trufflexen.xen.builder.TinyGuest;
+
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.dom0.EventChannelHandle;

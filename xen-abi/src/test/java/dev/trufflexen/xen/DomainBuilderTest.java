@@ -1,8 +1,5 @@
 package dev.trufflexen.xen;
 
-import dev.trufflexen.xen.domain.Domain;
-import dev.trufflexen.xen.domain.DomainSpec;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +17,8 @@ import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.StartInfo;
 import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.builder.BootImage;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
 
 /** The start-of-day state of a built domain, checked through the guest's own page tables. */
 class DomainBuilderTest {

@@ -1,10 +1,5 @@
 package dev.trufflexen.xen;
 
-import dev.trufflexen.xen.domain.Domain;
-import dev.trufflexen.xen.domain.DomainSpec;
-import dev.trufflexen.xen.domain.ShutdownAction;
-import dev.trufflexen.xen.domain.ShutdownReason;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +9,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
 
 /**
  * The fpu guest (guest-images/fpu: SSE2 and x87 arithmetic, conversions, comparisons, special

@@ -1,12 +1,5 @@
 package dev.trufflexen.xen;
 
-import dev.trufflexen.xen.domain.CrashReport;
-import dev.trufflexen.xen.domain.Domain;
-import dev.trufflexen.xen.domain.DomainBuildException;
-import dev.trufflexen.xen.domain.DomainSpec;
-import dev.trufflexen.xen.domain.ShutdownAction;
-import dev.trufflexen.xen.domain.ShutdownReason;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +10,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.xen.domain.CrashReport;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
 
 /**
  * Real guests through the real path: ELF image, domain builder, CPU on the Graal JIT, hypercall

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.trufflexen.xen.builder.TinyGuest;
+
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SchedOp;

@@ -1,7 +1,5 @@
 package dev.trufflexen.xen.pv;
 
-import dev.trufflexen.xen.time.DomainTimeStampCounter;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.testing.X86TestMachine;
+import dev.trufflexen.xen.time.DomainTimeStampCounter;
 
 /** Xen's CPUID leaves for a PV domain, and the forced-emulation prefix that reaches them. */
 class XenCpuidLeavesTest {
