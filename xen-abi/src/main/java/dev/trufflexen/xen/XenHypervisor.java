@@ -26,6 +26,7 @@ import dev.trufflexen.xen.domain.DomainPart;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.event.EventChannelHypercall;
 import dev.trufflexen.xen.event.EventChannels;
+import dev.trufflexen.xen.hypercall.HypercallContext;
 import dev.trufflexen.xen.hypercall.HypercallDispatcher;
 import dev.trufflexen.xen.hypercall.HypercallTable;
 import dev.trufflexen.xen.hypercall.PendingWork;
@@ -114,7 +115,7 @@ public final class XenHypervisor implements AutoCloseable {
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
-    private static void leaveGuestWhenDying(dev.trufflexen.xen.hypercall.HypercallContext context) {
+    private static void leaveGuestWhenDying(HypercallContext context) {
         Domain domain = context.domain();
         if (domain.isDying()) {
             context.cpu().requestExit(domain.shutdownReasonOrCrash());
