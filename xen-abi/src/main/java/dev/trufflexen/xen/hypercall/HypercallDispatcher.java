@@ -1,7 +1,6 @@
 package dev.trufflexen.xen.hypercall;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.xen.abi.Hypercalls;
@@ -29,7 +28,8 @@ public final class HypercallDispatcher {
     private final HypervisorConsole console;
     private final RateLimitedLog errorLog;
     private final RateLimitedLog unimplementedLog;
-    private final List<PendingWork> pendingWork = new CopyOnWriteArrayList<>();
+    /** Copied on write, read without allocating: dispatch runs on every hypercall. */
+    private volatile PendingWork[] pendingWork = new PendingWork[0];
 
     public HypercallDispatcher(HypercallTable table, HypervisorConsole console) {
         this.table = table;
@@ -43,8 +43,10 @@ public final class HypercallDispatcher {
     }
 
     /** Adds work to run after every hypercall (see {@link PendingWork}). */
-    public void afterEveryHypercall(PendingWork work) {
-        pendingWork.add(work);
+    public synchronized void afterEveryHypercall(PendingWork work) {
+        PendingWork[] more = Arrays.copyOf(pendingWork, pendingWork.length + 1);
+        more[more.length - 1] = work;
+        pendingWork = more;
     }
 
     /** Makes the hypercall the CPU has just issued with {@code syscall}, on {@code context}'s vCPU. */
@@ -59,8 +61,9 @@ public final class HypercallDispatcher {
                 result = -e.errno();
             }
             context.finish(result);
-            for (PendingWork work : pendingWork) {
-                work.afterHypercall(context);
+            PendingWork[] all = pendingWork;
+            for (int i = 0; i < all.length; i++) {
+                all[i].afterHypercall(context);
             }
         } catch (RuntimeException | StackOverflowError e) {
             Domain domain = context.domain();

@@ -18,7 +18,9 @@ import dev.trufflexen.xen.log.RateLimitedLog;
  * code, following Xen's {@code do_sched_op}.
  *
  * <ul>
- * <li>yield gives the host CPU away for a moment (dom0 backends run on their own threads).
+ * <li>yield returns at once: dom0 backends run on their own threads, so a guest spinning on yield
+ * until its console ring drains makes progress without giving its host thread away (a host
+ * {@code Thread.yield} per guest yield costs milliseconds on a loaded machine).
  * <li>block enables event delivery and parks the vCPU until an event is pending (see
  * {@link Blocking}).
  * <li>shutdown records the reason; a code set earlier with SCHEDOP_shutdown_code wins, as in Xen.
@@ -58,7 +60,6 @@ public final class SchedOpHypercall implements Hypercall {
         long arg = context.handleArg(1);
         switch (context.intArg(0)) {
             case SchedOp.SCHEDOP_yield:
-                Thread.yield();
                 domain.yielded();
                 return 0;
             case SchedOp.SCHEDOP_block:
