@@ -84,12 +84,21 @@
 #define VIRQ_ARGO       11
 #define VIRQ_ENOMEM     12
 #define VIRQ_XENPMU     13
+#define VIRQ_ARCH_0     16
+#define VIRQ_ARCH_1     17
+#define VIRQ_ARCH_2     18
+#define VIRQ_ARCH_3     19
+#define VIRQ_ARCH_4     20
+#define VIRQ_ARCH_5     21
+#define VIRQ_ARCH_6     22
+#define VIRQ_ARCH_7     23
 #define NR_VIRQS        24
 
 /* mmu_update: the low two bits of mmu_update.ptr select the command. */
 #define MMU_NORMAL_PT_UPDATE      0 /* *ptr = val, checked; ptr is a machine address */
 #define MMU_MACHPHYS_UPDATE       1 /* M2P[ptr >> 12] = val */
 #define MMU_PT_UPDATE_PRESERVE_AD 2 /* as NORMAL, keeping the entry's A/D bits */
+#define MMU_PT_UPDATE_NO_TRANSLATE 3 /* as NORMAL, ptr is a machine address even for translated guests */
 
 /* mmuext_op commands. */
 #define MMUEXT_PIN_L1_TABLE        0
@@ -133,7 +142,10 @@
 #define VMASST_TYPE_4gb_segments_notify 1
 #define VMASST_TYPE_writable_pagetables 2
 #define VMASST_TYPE_pae_extended_cr3    3
+#define VMASST_TYPE_architectural_iopl  4
+#define VMASST_TYPE_runstate_update_flag 5
 #define VMASST_TYPE_m2p_strict          32
+#define MAX_VMASST_TYPE                 3
 
 /* Reserved domain ids. */
 #define DOMID_FIRST_RESERVED 0x7FF0U
@@ -142,7 +154,9 @@
 #define DOMID_XEN            0x7FF2U
 #define DOMID_COW            0x7FF3U
 #define DOMID_INVALID        0x7FF4U
+#define DOMID_ANY            0x7FF5U
 #define DOMID_IDLE           0x7FFFU
+#define DOMID_MASK           0x7FFFU
 
 /* start_info.flags. */
 #define SIF_PRIVILEGED      (1 << 0) /* domain may use privileged operations */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * {@code txl create}: builds a domain from an xl configuration, runs it until it stops and
  * exits with a status saying how it stopped.
  *
- * <p>This is the only class that meets the Xen core ({@code dev.trufflexen.xen.core}): the
+ * <p>This is the only class that meets the Xen core ({@code dev.trufflexen.xen}): the
  * mapping from {@link DomainConfig} to the core's {@code DomainSpec}, from the core's
  * {@code ShutdownReason} to {@link GuestStop} and from there to the exit status all live here.
  * The rest of the command goes through {@link DomainRunner}, so tests run it without guests.
@@ -188,7 +188,7 @@ public final class CreateCommand implements Callable<Integer> {
     }
 
     /**
-     * Builds and runs a domain on the Xen core ({@code dev.trufflexen.xen.core}): the
+     * Builds and runs a domain on the Xen core ({@code dev.trufflexen.xen}): the
      * production {@link DomainRunner}.
      */
     static GuestStop runOnXenCore(DomainConfig config, RunOptions options, ConsoleRoute console) {

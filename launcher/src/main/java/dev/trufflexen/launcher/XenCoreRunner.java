@@ -9,12 +9,12 @@ import dev.trufflexen.launcher.CreateCommand.ConsoleRoute;
 import dev.trufflexen.launcher.CreateCommand.GuestStop;
 import dev.trufflexen.launcher.CreateCommand.RunOptions;
 import dev.trufflexen.launcher.config.DomainConfig;
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.DomainBuildException;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.ShutdownAction;
-import dev.trufflexen.xen.core.ShutdownReason;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.XenHypervisor;
 
 /**
  * The production {@link CreateCommand.DomainRunner}: starts a hypervisor sized for the domain,

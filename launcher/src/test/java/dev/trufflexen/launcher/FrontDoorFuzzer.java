@@ -3,8 +3,8 @@ package dev.trufflexen.launcher;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.trufflexen.launcher.CreateCommand.GuestStop;
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.XenHypervisor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.abi.XenVersionOp;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.XenHypervisor;
 
 /**
  * The platform benchmark guests run on: answers {@code syscall} as a Xen PV hypercall would

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Nanoseconds per null hypercall round trip through the real path: a PV guest kernel in a real
  * domain calls xen_version(XENVER_version) through its hypercall page ({@code call}, {@code
- * syscall}, {@code ret}), {@code XenVcpu} dispatches it through the {@code HypercallTable} to the
+ * syscall}, {@code ret}), {@code PvEntry} dispatches it through the {@code HypercallDispatcher} to the
  * handler, and the result comes back into compiled guest code. Compare with
  * {@link NullHypercallBenchmark}, the CPU's share alone (a trivial platform, no Xen core).
  *

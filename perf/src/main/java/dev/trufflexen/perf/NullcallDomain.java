@@ -6,19 +6,19 @@ import java.util.Optional;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Reg;
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.ShutdownAction;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.XenHypervisor;
 
 /**
  * The nullcall guest (guest-images/nullcall) in a real domain on its own Xen core: the whole
  * hypercall path, from the guest kernel's {@code call} into the hypercall page and its
- * {@code syscall}, through {@code XenVcpu} and the {@code HypercallTable} to the xen_version
+ * {@code syscall}, through {@code PvEntry} and the {@code HypercallDispatcher} to the xen_version
  * handler, and back into compiled guest code.
  *
  * <p>The guest makes a batch of xen_version(XENVER_version) calls, then SCHEDOP_yield, forever.
- * The yield runs the domain's backend pollers; ours records the yield's argument (how many calls
+ * The yield runs the domain's yield listeners; ours records the yield's argument (how many calls
  * of the batch returned the version) and stops the vCPU, so {@link #runBatch} returns after
  * exactly one batch and the next call resumes the guest where it yielded. The engine traces
  * compilations into a buffer, so a benchmark can prove its guest code ran compiled.
@@ -47,7 +47,7 @@ public final class NullcallDomain implements AutoCloseable {
             throw e;
         }
         this.cpu = domain.vcpu0().cpu();
-        domain.addBackendPoller(this::endOfBatch);
+        domain.onYield(this::endOfBatch);
     }
 
     /** Called inside the guest's SCHEDOP_yield: RSI is the yield's argument. */

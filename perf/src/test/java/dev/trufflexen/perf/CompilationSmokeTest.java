@@ -15,11 +15,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.ShutdownAction;
-import dev.trufflexen.xen.core.ShutdownReason;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.XenHypervisor;
 
 /**
  * The hello guest, booted on the real Xen core, gets its hot code compiled by Graal: at least one

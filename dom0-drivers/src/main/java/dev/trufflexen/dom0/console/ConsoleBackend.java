@@ -13,40 +13,79 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.VarHandle;
 
-import dev.trufflexen.x86.memory.MachineMemory;
-import dev.trufflexen.xen.core.Domain;
+import dev.trufflexen.xen.dom0.EventChannelHandle;
+import dev.trufflexen.xen.dom0.ForeignMemory;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.log.HypervisorConsole;
 
 /**
  * The dom0 side of a domain's PV console (what xenconsoled does): drains the {@code out} ring of
  * the console page to an output stream and feeds bytes into the {@code in} ring.
  *
+ * <p>It sees the guest only through the dom0 API: the console page mapped with
+ * {@link ForeignMemory} and the console event channel through an {@link EventChannelHandle}. It
+ * runs on its own thread, woken when the guest notifies the console port, and drains once more
+ * when the domain stops; after consuming output or producing input it notifies the guest.
+ *
  * <p>The ring indices live in guest-writable memory, so each is read once per pass and checked
  * before use: a producer more than a ring's size ahead of the consumer is a broken or hostile
- * guest, and the console stops serving it (the domain itself keeps running). The backend runs
- * when the guest notifies the console event channel, when it yields or blocks, and when it shuts
- * down.
+ * guest, and the console stops serving it (the domain itself keeps running).
  */
 public final class ConsoleBackend {
-    private final Domain domain;
-    private final MachineMemory memory;
-    private final long page;
+    private final int domid;
+    private final ForeignMemory.Page page;
+    private final EventChannelHandle evtchn;
+    private final int localPort;
+    private final HypervisorConsole log;
+    private final Thread thread;
     private volatile OutputStream output;
     private boolean broken;
     private long bytesOut;
 
     private ConsoleBackend(Domain domain, OutputStream output) {
-        this.domain = domain;
-        this.memory = domain.hypervisor().memory();
-        this.page = domain.consoleMfn() << MachineMemory.PAGE_SHIFT;
+        this.domid = domain.id();
+        this.page = ForeignMemory.map(domain, domain.consoleMfn());
+        this.evtchn = EventChannelHandle.open();
+        this.localPort = evtchn.bindInterdomain(domain, domain.consolePort());
+        this.log = domain.console();
         this.output = output;
+        this.thread = new Thread(this::serve, "console-d" + domid);
+        thread.setDaemon(true);
     }
 
     /** Connects a console backend to {@code domain}, writing its output to {@code output}. */
     public static ConsoleBackend attach(Domain domain, OutputStream output) {
         ConsoleBackend backend = new ConsoleBackend(domain, output);
-        domain.eventChannels().bindBackend(domain.consolePort(), backend::drain);
-        domain.addBackendPoller(backend::drain);
+        domain.onStop(backend::stop);
+        backend.thread.start();
         return backend;
+    }
+
+    /** The backend's thread: wait for the guest's notification, drain, unmask, until stopped. */
+    private void serve() {
+        try {
+            while (true) {
+                int port = evtchn.pending();
+                if (port < 0) {
+                    return;
+                }
+                drain();
+                evtchn.unmask(port);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The domain stopped: drain what is left and end the backend's thread. */
+    private void stop() {
+        drain();
+        evtchn.close();
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Sends the guest's output somewhere else from now on (attach/detach a terminal). */
@@ -68,8 +107,8 @@ public final class ConsoleBackend {
         if (broken) {
             return;
         }
-        int cons = memory.read32(page + OFF_OUT_CONS);
-        int prod = memory.read32(page + OFF_OUT_PROD);
+        int cons = page.read32(OFF_OUT_CONS);
+        int prod = page.read32(OFF_OUT_PROD);
         VarHandle.acquireFence();
         int available = prod - cons;
         if (Integer.compareUnsigned(available, OUT_SIZE) > 0) {
@@ -80,16 +119,17 @@ public final class ConsoleBackend {
             return;
         }
         byte[] bytes = new byte[available];
-        copyOutOfRing(page + OFF_OUT, OUT_SIZE, cons, bytes, available);
+        copyOutOfRing(OFF_OUT, OUT_SIZE, cons, bytes, available);
         VarHandle.releaseFence();
-        memory.write32(page + OFF_OUT_CONS, prod);
+        page.write32(OFF_OUT_CONS, prod);
         bytesOut += available;
+        notifyGuest();
         try {
             OutputStream out = output;
             out.write(bytes);
             out.flush();
         } catch (IOException e) {
-            domain.hypervisor().console().log("console of domain " + domain.id() + ": output failed: " + e.getMessage());
+            log.log("console of domain " + domid + ": output failed: " + e.getMessage());
         }
     }
 
@@ -101,8 +141,8 @@ public final class ConsoleBackend {
         if (broken) {
             return 0;
         }
-        int cons = memory.read32(page + OFF_IN_CONS);
-        int prod = memory.read32(page + OFF_IN_PROD);
+        int cons = page.read32(OFF_IN_CONS);
+        int prod = page.read32(OFF_IN_PROD);
         VarHandle.acquireFence();
         int used = prod - cons;
         if (Integer.compareUnsigned(used, IN_SIZE) > 0) {
@@ -110,29 +150,43 @@ public final class ConsoleBackend {
             return 0;
         }
         int count = Math.min(length, IN_SIZE - used);
-        copyIntoRing(page + OFF_IN, IN_SIZE, prod, bytes, offset, count);
+        copyIntoRing(OFF_IN, IN_SIZE, prod, bytes, offset, count);
         VarHandle.releaseFence();
-        memory.write32(page + OFF_IN_PROD, prod + count);
+        page.write32(OFF_IN_PROD, prod + count);
+        if (count > 0) {
+            notifyGuest();
+        }
         return count;
     }
 
     /** Copies {@code length} bytes starting at ring index {@code from}, in at most two pieces. */
-    private void copyOutOfRing(long ring, int size, int from, byte[] into, int length) {
+    private void copyOutOfRing(int ring, int size, int from, byte[] into, int length) {
         int start = from & (size - 1);
         int first = Math.min(length, size - start);
-        memory.copyOut(ring + start, into, 0, first);
-        memory.copyOut(ring, into, first, length - first);
+        page.copyOut(ring + start, into, 0, first);
+        page.copyOut(ring, into, first, length - first);
     }
 
-    private void copyIntoRing(long ring, int size, int from, byte[] bytes, int offset, int length) {
+    private void copyIntoRing(int ring, int size, int from, byte[] bytes, int offset, int length) {
         int start = from & (size - 1);
         int first = Math.min(length, size - start);
-        memory.copyIn(ring + start, bytes, offset, first);
-        memory.copyIn(ring, bytes, offset + first, length - first);
+        page.copyIn(ring + start, bytes, offset, first);
+        page.copyIn(ring, bytes, offset + first, length - first);
+    }
+
+    /** Tells the guest the ring moved (xenconsoled's notify after each pass); nothing once the handle is closed. */
+    private void notifyGuest() {
+        if (!evtchn.isClosed()) {
+            try {
+                evtchn.notify(localPort);
+            } catch (IllegalArgumentException closedMeanwhile) {
+                // the domain stopped while this pass ran: nobody is listening any more
+            }
+        }
     }
 
     private void disconnect(String why) {
         broken = true;
-        domain.hypervisor().console().log("console of domain " + domain.id() + " disconnected: " + why);
+        log.log("console of domain " + domid + " disconnected: " + why);
     }
 }

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.xen.abi.ConsoleInterface;
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.GuestImages;
-import dev.trufflexen.xen.core.ShutdownReason;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.GuestImages;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.XenHypervisor;
 
 /** The PV console ring between a real guest and the dom0 console backend. */
 class ConsoleBackendTest {
@@ -41,6 +41,26 @@ class ConsoleBackendTest {
         List<String> lines = terminal.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(GuestImages.expectedOutput("hello"), lines);
         assertTrue(backend.bytesOut() > 1000);
+    }
+
+    @Test
+    void theBackendDrainsOnItsOwnThreadWokenByTheGuestsEvents() throws Exception {
+        Domain domain = xen.createDomain(DomainSpec.of("hello", GuestImages.kernel("hello"), 32, "console=hvc0 greeting=hi"));
+        java.util.Set<String> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                writers.add(Thread.currentThread().getName());
+                super.write(b, off, len);
+            }
+        };
+        ConsoleBackend.attach(domain, terminal);
+        String vcpuThread = Thread.currentThread().getName();
+        assertEquals(ShutdownReason.POWEROFF, domain.run());
+        assertEquals(GuestImages.expectedOutput("hello"), terminal.toString(StandardCharsets.UTF_8).lines().toList());
+        assertTrue(writers.contains("console-d" + domain.id()), "drained on the backend's thread: " + writers);
+        assertTrue(writers.stream().allMatch(name -> name.equals("console-d" + domain.id()) || name.equals(vcpuThread)),
+                writers.toString());
     }
 
     @Test

@@ -4,12 +4,12 @@ import dev.trufflexen.dom0.console.ConsoleBackend;
 import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.DomainConfig;
 import dev.trufflexen.launcher.config.DomainConfigReader;
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.DomainBuildException;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.ShutdownAction;
-import dev.trufflexen.xen.core.ShutdownReason;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.XenHypervisor;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -9,33 +9,56 @@ import java.util.Map;
 
 /**
  * Every structure layout and every named constant of the Java ABI, with the C spelling the guest
- * SDK's header uses. A test turns this catalog into {@code _Static_assert}s and compiles them
- * against {@code guest-images/sdk/include}, so the C and Java sides cannot drift apart.
+ * SDK's headers use, found by reflection over the ABI classes. A test checks both ways: the
+ * catalog becomes {@code _Static_assert}s compiled against {@code guest-images/sdk/include}, and
+ * every {@code #define} and {@code struct} of those headers must be in the catalog or in
+ * {@link #C_ONLY} with the reason it has no Java twin.
  */
 public final class AbiCatalog {
-    /** Constant classes whose public static final fields are spelled exactly as in C. */
-    private static final List<Class<?>> SAME_SPELLING = List.of(Hypercalls.class, SchedOp.class, XenVersionOp.class,
-            ConsoleIo.class, XenElfNotes.class, XenFeatures.class, EventChannelOp.class, StartInfo.class, X86Pv.class);
+    /** The classes holding Xen's public headers in Java. */
+    public static final List<Class<?>> ABI_CLASSES = List.of(Hypercalls.class, SchedOp.class, XenVersionOp.class,
+            ConsoleIo.class, ConsoleInterface.class, XenElfNotes.class, XenFeatures.class, EventChannelOp.class,
+            StartInfo.class, SharedInfo.class, X86Pv.class, Mmu.class, Virq.class, DomainIds.class, VmAssist.class,
+            CallbackOp.class, VcpuOp.class, MemoryOp.class, PhysdevOp.class);
 
-    /** Prefixes of the C constants that the catalog covers. */
+    /** Prefixes (or whole names) of fields spelled exactly as the C constant. */
     private static final List<String> C_PREFIXES = List.of("__HYPERVISOR_", "SCHEDOP_", "SHUTDOWN_", "XENVER_",
             "CONSOLEIO_", "XEN_ELFNOTE_", "XENFEAT_", "EVTCHNOP_", "SIF_", "FLAT_", "HYPERVISOR_VIRT_",
-            "MACH2PHYS_VIRT_");
+            "MACH2PHYS_", "MMU_", "MMUEXT_", "UVMF_", "VIRQ_", "NR_VIRQS", "DOMID_", "VMASST_", "MAX_VMASST_TYPE",
+            "CALLBACKTYPE_", "CALLBACKOP_", "CALLBACKF_", "_CALLBACKF_", "VCPUOP_", "XENMEM_", "XENMEMF_",
+            "XENMAPSPACE_", "PHYSDEVOP_", "SEGBASE_", "_VGCF_", "VGCF_", "XEN_LEGACY_MAX_VCPUS", "MAX_VIRT_CPUS",
+            "XEN_PVCLOCK_", "EVTCHN_2L_NR_CHANNELS", "MAX_GUEST_CMDLINE", "XEN_EXTRAVERSION_LEN",
+            "XEN_CAPABILITIES_INFO_LEN", "XEN_CHANGESET_INFO_LEN");
+
+    /** Definitions of the SDK's C headers that have no Java twin, each with the reason. */
+    public static final Map<String, String> C_ONLY = Map.of(
+            "__HYPERVISOR_VIRT_START", "assembly spelling of HYPERVISOR_VIRT_START (same value, no UL suffix)",
+            "__HYPERVISOR_VIRT_END", "assembly spelling of HYPERVISOR_VIRT_END",
+            "__MACH2PHYS_VIRT_START", "assembly spelling of MACH2PHYS_VIRT_START",
+            "__MACH2PHYS_VIRT_END", "assembly spelling of MACH2PHYS_VIRT_END",
+            "XEN_EMULATE_PREFIX", "a string of assembler directives; Java has the bytes in ArchX86Cpuid",
+            "XEN_CPUID", "a string of assembler directives (the prefix, then cpuid)");
 
     private AbiCatalog() {
     }
 
+    /** Every layout declared in the ABI classes, in declaration order. */
     public static List<AbiStruct> structs() {
-        return List.of(StartInfo.LAYOUT, SharedInfo.LAYOUT, SharedInfo.VCPU_INFO_LAYOUT, SharedInfo.TIME_INFO_LAYOUT,
-                ConsoleInterface.LAYOUT, SchedOp.SHUTDOWN_LAYOUT, SchedOp.REMOTE_SHUTDOWN_LAYOUT,
-                XenVersionOp.COMPILE_INFO_LAYOUT, XenVersionOp.PLATFORM_PARAMETERS_LAYOUT,
-                XenVersionOp.FEATURE_INFO_LAYOUT);
+        List<AbiStruct> out = new ArrayList<>();
+        for (Class<?> type : ABI_CLASSES) {
+            for (Field field : type.getFields()) {
+                if (field.getType() == AbiStruct.class && Modifier.isStatic(field.getModifiers())) {
+                    out.add((AbiStruct) read(field));
+                }
+            }
+        }
+        return out;
     }
 
     /** C constant name to value: hypercall numbers, sub-commands, notes, flags, errno (as XEN_Exxx). */
     public static Map<String, Long> constants() {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Class<?> type : SAME_SPELLING) {
+        for (Class<?> type : ABI_CLASSES) {
             for (Field field : type.getFields()) {
                 boolean numeric = field.getType() == int.class || field.getType() == long.class;
                 if (numeric && C_PREFIXES.stream().anyMatch(field.getName()::startsWith)) {
@@ -50,11 +73,16 @@ public final class AbiCatalog {
     }
 
     private static long value(Field field) {
+        Object value = read(field);
+        return value instanceof Long l ? l : (Integer) value;
+    }
+
+    private static Object read(Field field) {
         if (!Modifier.isStatic(field.getModifiers())) {
             throw new IllegalStateException(field + " is not static");
         }
         try {
-            return field.getType() == long.class ? field.getLong(null) : field.getInt(null);
+            return field.get(null);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
@@ -71,9 +99,11 @@ public final class AbiCatalog {
         for (AbiStruct struct : structs()) {
             lines.add(String.format("_Static_assert(sizeof(%s) == %d, \"sizeof(%s) == %d\");", struct.cName(),
                     struct.size(), struct.cName(), struct.size()));
-            for (AbiStruct.Field field : struct.fields()) {
+            for (AbiField field : struct.fields()) {
                 lines.add(String.format("_Static_assert(offsetof(%s, %s) == %d, \"offsetof(%s, %s) == %d\");",
                         struct.cName(), field.member(), field.offset(), struct.cName(), field.member(), field.offset()));
+                lines.add(String.format("_Static_assert(sizeof(((%s *)0)->%s) == %d, \"sizeof %s.%s == %d\");",
+                        struct.cName(), field.member(), field.size(), struct.cName(), field.member(), field.size()));
             }
         }
         for (Map.Entry<String, Long> constant : constants().entrySet()) {

@@ -3,7 +3,7 @@ package dev.trufflexen.xen.abi;
 /**
  * Xen's CPUID leaves ({@code arch-x86/cpuid.h}): found at 0x40000000 for a PV domain. Leaf
  * numbers below are offsets from {@link #XEN_CPUID_FIRST_LEAF}; their layout is documented at
- * {@code dev.trufflexen.xen.core.XenCpuidLeaves}, which builds them.
+ * {@code dev.trufflexen.xen.pv.XenCpuidLeaves}, which builds them.
  */
 public final class ArchX86Cpuid {
     public static final int XEN_CPUID_FIRST_LEAF = 0x40000000;

@@ -1,5 +1,7 @@
 package dev.trufflexen.xen.abi;
 
+import static dev.trufflexen.xen.abi.AbiType.U32;
+
 /** event_channel_op commands ({@code event_channel.h}). */
 public final class EventChannelOp {
     public static final int EVTCHNOP_bind_interdomain = 0;
@@ -20,6 +22,8 @@ public final class EventChannelOp {
 
     /** struct evtchn_send { evtchn_port_t port; }. */
     public static final int EVTCHN_SEND_SIZE = 4;
+    public static final AbiStruct SEND_LAYOUT = new AbiStruct("struct evtchn_send", EVTCHN_SEND_SIZE);
+    public static final AbiField SEND_PORT = SEND_LAYOUT.in(U32, "port", 0);
 
     private EventChannelOp() {
     }

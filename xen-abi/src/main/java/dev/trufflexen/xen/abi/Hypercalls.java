@@ -45,6 +45,20 @@ public final class Hypercalls {
     public static final int __HYPERVISOR_xenpmu_op = 40;
     public static final int __HYPERVISOR_dm_op = 41;
     public static final int __HYPERVISOR_hypfs_op = 42;
+    public static final int __HYPERVISOR_arch_0 = 48;
+    public static final int __HYPERVISOR_arch_1 = 49;
+    public static final int __HYPERVISOR_arch_2 = 50;
+    public static final int __HYPERVISOR_arch_3 = 51;
+    public static final int __HYPERVISOR_arch_4 = 52;
+    public static final int __HYPERVISOR_arch_5 = 53;
+    public static final int __HYPERVISOR_arch_6 = 54;
+    public static final int __HYPERVISOR_arch_7 = 55;
+
+    /** struct multicall_entry: one call of a multicall batch. */
+    public static final AbiStruct MULTICALL_ENTRY_LAYOUT = new AbiStruct("struct multicall_entry", 64);
+    public static final AbiField MULTICALL_OP = MULTICALL_ENTRY_LAYOUT.in(AbiType.ULONG, "op", 0);
+    public static final AbiField MULTICALL_RESULT = MULTICALL_ENTRY_LAYOUT.out(AbiType.ULONG, "result", 8);
+    public static final AbiField MULTICALL_ARGS = MULTICALL_ENTRY_LAYOUT.in(AbiType.bytes(48), "args", 16);
 
     /** Size of the hypercall table and of the hypercall page in stubs (4096 / 32). */
     public static final int NR_hypercalls = 64;

@@ -23,6 +23,15 @@ public final class XenElfNotes {
     public static final int XEN_ELFNOTE_MOD_START_PFN = 16;
     public static final int XEN_ELFNOTE_SUPPORTED_FEATURES = 17;
     public static final int XEN_ELFNOTE_PHYS32_ENTRY = 18;
+    public static final int XEN_ELFNOTE_PHYS32_RELOC = 19;
+    public static final int XEN_ELFNOTE_MAX = XEN_ELFNOTE_PHYS32_RELOC;
+    /** Notes of Xen's own crash dumps (not in kernel images). */
+    public static final int XEN_ELFNOTE_CRASH_INFO = 0x1000001;
+    public static final int XEN_ELFNOTE_CRASH_REGS = 0x1000002;
+    public static final int XEN_ELFNOTE_DUMPCORE_NONE = 0x2000000;
+    public static final int XEN_ELFNOTE_DUMPCORE_HEADER = 0x2000001;
+    public static final int XEN_ELFNOTE_DUMPCORE_XEN_VERSION = 0x2000002;
+    public static final int XEN_ELFNOTE_DUMPCORE_FORMAT_VERSION = 0x2000003;
 
     private XenElfNotes() {
     }

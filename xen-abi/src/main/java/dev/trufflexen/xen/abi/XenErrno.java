@@ -34,12 +34,15 @@ public final class XenErrno {
     public static final int ENAMETOOLONG = 36;
     public static final int ENOLCK = 37;
     public static final int ENOSYS = 38;
+    public static final int EBADRQC = 56;
+    public static final int EBADSLT = 57;
     public static final int ENODATA = 61;
     public static final int ETIME = 62;
     public static final int EBADMSG = 74;
     public static final int EOVERFLOW = 75;
     public static final int EILSEQ = 84;
     public static final int ERESTART = 85;
+    public static final int EUSERS = 87;
     public static final int ENOTSOCK = 88;
     public static final int EOPNOTSUPP = 95;
     public static final int EADDRINUSE = 98;
@@ -47,7 +50,11 @@ public final class XenErrno {
     public static final int ENOBUFS = 105;
     public static final int EISCONN = 106;
     public static final int ENOTCONN = 107;
+    public static final int ESHUTDOWN = 108;
+    public static final int ETOOMANYREFS = 109;
     public static final int ETIMEDOUT = 110;
+    public static final int EWOULDBLOCK = EAGAIN;
+    public static final int EDEADLOCK = EDEADLK;
 
     private XenErrno() {
     }

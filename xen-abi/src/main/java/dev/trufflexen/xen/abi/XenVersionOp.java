@@ -1,5 +1,9 @@
 package dev.trufflexen.xen.abi;
 
+import static dev.trufflexen.xen.abi.AbiType.U32;
+import static dev.trufflexen.xen.abi.AbiType.ULONG;
+import static dev.trufflexen.xen.abi.AbiType.bytes;
+
 /** xen_version sub-commands and their argument sizes ({@code version.h}). */
 public final class XenVersionOp {
     public static final int XENVER_version = 0;
@@ -30,16 +34,21 @@ public final class XenVersionOp {
     /** Xen's answer to sub-commands a domain may not see. */
     public static final String XEN_DENY = "<denied>";
 
-    public static final AbiStruct COMPILE_INFO_LAYOUT = new AbiStruct("struct xen_compile_info", COMPILE_INFO_SIZE)
-            .field("compiler", COMPILE_OFF_COMPILER)
-            .field("compile_by", COMPILE_OFF_COMPILE_BY)
-            .field("compile_domain", COMPILE_OFF_COMPILE_DOMAIN)
-            .field("compile_date", COMPILE_OFF_COMPILE_DATE);
+    public static final AbiStruct COMPILE_INFO_LAYOUT = new AbiStruct("struct xen_compile_info", COMPILE_INFO_SIZE);
+    public static final AbiField COMPILER = COMPILE_INFO_LAYOUT.out(bytes(64), "compiler", COMPILE_OFF_COMPILER);
+    public static final AbiField COMPILE_BY = COMPILE_INFO_LAYOUT.out(bytes(16), "compile_by", COMPILE_OFF_COMPILE_BY);
+    public static final AbiField COMPILE_DOMAIN = COMPILE_INFO_LAYOUT.out(bytes(32), "compile_domain", COMPILE_OFF_COMPILE_DOMAIN);
+    public static final AbiField COMPILE_DATE = COMPILE_INFO_LAYOUT.out(bytes(32), "compile_date", COMPILE_OFF_COMPILE_DATE);
     public static final AbiStruct PLATFORM_PARAMETERS_LAYOUT =
-            new AbiStruct("struct xen_platform_parameters", PLATFORM_PARAMETERS_SIZE).field("virt_start", 0);
-    public static final AbiStruct FEATURE_INFO_LAYOUT = new AbiStruct("struct xen_feature_info", FEATURE_INFO_SIZE)
-            .field("submap_idx", 0)
-            .field("submap", FEATURE_OFF_SUBMAP);
+            new AbiStruct("struct xen_platform_parameters", PLATFORM_PARAMETERS_SIZE);
+    public static final AbiField VIRT_START = PLATFORM_PARAMETERS_LAYOUT.out(ULONG, "virt_start", 0);
+    public static final AbiStruct FEATURE_INFO_LAYOUT = new AbiStruct("struct xen_feature_info", FEATURE_INFO_SIZE);
+    public static final AbiField SUBMAP_IDX = FEATURE_INFO_LAYOUT.in(U32, "submap_idx", 0);
+    public static final AbiField SUBMAP = FEATURE_INFO_LAYOUT.out(U32, "submap", FEATURE_OFF_SUBMAP);
+
+    /** struct xen_build_id: len, then a flexible array of len bytes. */
+    public static final AbiStruct BUILD_ID_LAYOUT = new AbiStruct("struct xen_build_id", 4);
+    public static final AbiField BUILD_ID_LEN = BUILD_ID_LAYOUT.inOut(U32, "len", 0);
 
     private XenVersionOp() {
     }

@@ -1,6 +1,6 @@
 package dev.trufflexen.xen.builder;
 
-import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainBuildException;
 
 /**
  * The pseudo-physical and virtual layout of a new 64-bit PV domain, computed the way Xen's domain

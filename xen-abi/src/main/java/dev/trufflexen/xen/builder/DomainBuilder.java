@@ -21,9 +21,9 @@ import dev.trufflexen.xen.abi.StartInfo;
 import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.builder.image.KernelImage;
 import dev.trufflexen.xen.builder.image.KernelImages;
-import dev.trufflexen.xen.core.DomainBuildException;
-import dev.trufflexen.xen.core.FramePool;
-import dev.trufflexen.xen.core.MachToPhys;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.MachToPhys;
 
 /**
  * Builds the start-of-day state of a 64-bit PV domain from a kernel image, as Xen's domain
@@ -85,7 +85,7 @@ public final class DomainBuilder {
         GuestParameters params = GuestParameters.from(kernel);
         List<String> notices = new ArrayList<>();
         BitSet notProvided = params.featuresRequired();
-        notProvided.andNot(dev.trufflexen.xen.hypercall.XenVersionHypercall.pvFeatures());
+        notProvided.andNot(dev.trufflexen.xen.version.XenVersion.pvFeatures());
         for (int bit = notProvided.nextSetBit(0); bit >= 0; bit = notProvided.nextSetBit(bit + 1)) {
             notices.add(kernel.fileName() + ": kernel requires Xen feature '" + GuestParameters.featureName(bit)
                     + "', which TruffleXen does not provide yet; starting it anyway");

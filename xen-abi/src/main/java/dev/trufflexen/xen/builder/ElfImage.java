@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainBuildException;
 
 /**
  * A validated ELF64 x86-64 executable: its entry point, loadable segments and notes.

@@ -1,12 +1,27 @@
 package dev.trufflexen.xen.hypercall;
 
-import dev.trufflexen.xen.core.XenVcpu;
+import java.util.Map;
 
 /**
- * One hypercall handler: the five argument registers in, the value for RAX out (a Xen errno,
- * negated, on failure). Handlers truncate arguments to the C types Xen declares for them.
+ * One hypercall handler. It declares its number, reads its arguments from the vCPU's
+ * {@link HypercallContext} (truncated to the C types Xen declares), copies guest structures in
+ * and their OUT fields back through the context, and returns the value for RAX. Failures are
+ * {@link XenError}s, thrown; the dispatcher turns them into {@code -errno}.
  */
-@FunctionalInterface
 public interface Hypercall {
-    long invoke(XenVcpu vcpu, long arg1, long arg2, long arg3, long arg4, long arg5);
+    /** The value of {@link #subOps()} for a command that is implemented. */
+    String HANDLED = "handled";
+
+    /** The {@code __HYPERVISOR_*} number this handler serves. */
+    int number();
+
+    long invoke(HypercallContext context);
+
+    /**
+     * For hypercalls multiplexed on their first argument: every command Xen defines, mapped to
+     * {@link #HANDLED} or to why it answers -ENOSYS. Empty for hypercalls without sub-operations.
+     */
+    default Map<Integer, String> subOps() {
+        return Map.of();
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.xen.abi.XenElfNotes;
-import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainBuildException;
 
 /** Untrusted kernel images: good ones parse, every broken one is a clear DomainBuildException. */
 class ElfImageTest {

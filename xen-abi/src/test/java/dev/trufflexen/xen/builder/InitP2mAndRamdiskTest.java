@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.xen.abi.StartInfo;
 import dev.trufflexen.xen.abi.XenElfNotes;
-import dev.trufflexen.xen.core.Domain;
-import dev.trufflexen.xen.core.DomainBuildException;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.ShutdownAction;
-import dev.trufflexen.xen.core.TestHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.TestHypervisor;
 
 /**
  * The P2M list at the INIT_P2M address and the initial ramdisk, checked through the built domain's
@@ -69,7 +69,7 @@ class InitP2mAndRamdiskTest {
     private byte[] framesFrom(Domain domain, long pfn, int length) {
         byte[] out = new byte[length];
         for (int done = 0; done < length; done += 4096) {
-            long mfn = domain.boot().p2m()[(int) (pfn + done / 4096)];
+            long mfn = hypervisor.get().bootImage(domain).p2m()[(int) (pfn + done / 4096)];
             for (int i = 0; i < Math.min(4096, length - done); i++) {
                 out[done + i] = (byte) hypervisor.get().memory().read8((mfn << 12) + i);
             }
@@ -81,20 +81,20 @@ class InitP2mAndRamdiskTest {
     void p2mListLivesAtInitP2mWithItsOwnPageTables() throws IOException {
         Domain domain = build(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_INIT_P2M, P2M_BASE), null);
         X86Cpu cpu = domain.vcpu0().cpu();
-        long si = domain.boot().startInfoVirt();
-        long[] p2m = domain.boot().p2m();
+        long si = hypervisor.get().bootImage(domain).startInfoVirt();
+        long[] p2m = hypervisor.get().bootImage(domain).p2m();
         assertEquals(P2M_BASE, guest64(cpu, si + StartInfo.OFF_MFN_LIST));
         long firstP2mPfn = guest64(cpu, si + StartInfo.OFF_FIRST_P2M_PFN);
         long nrP2mFrames = guest64(cpu, si + StartInfo.OFF_NR_P2M_FRAMES);
         long listPages = p2m.length * 8L / 4096;
-        assertEquals(domain.boot().mappedPages(), firstP2mPfn, "right after the boot mapping");
+        assertEquals(hypervisor.get().bootImage(domain).mappedPages(), firstP2mPfn, "right after the boot mapping");
         assertEquals(listPages + 1 + 1 + 1, nrP2mFrames, "the list, one L3, one L2 and one L1 (32 pages < 2 MiB)");
         for (int pfn = 0; pfn < p2m.length; pfn += 97) {
             assertEquals(p2m[pfn], guest64(cpu, P2M_BASE + pfn * 8L), "pfn " + pfn);
         }
         assertEquals(p2m[(int) firstP2mPfn] << 12, cpu.translate(P2M_BASE, true), "the list's first frame, writable");
         assertEquals(-1, cpu.translate(P2M_BASE + listPages * 4096, false), "nothing mapped past the list");
-        assertEquals(-1, cpu.translate(domain.boot().virtBase() + firstP2mPfn * 4096, false),
+        assertEquals(-1, cpu.translate(hypervisor.get().bootImage(domain).virtBase() + firstP2mPfn * 4096, false),
                 "the list is not in the boot mapping");
         assertTrue(hypervisor.get().console().lines().stream().anyMatch(l -> l.contains("P2M list at INIT_P2M 0x8000000000")));
     }
@@ -106,10 +106,10 @@ class InitP2mAndRamdiskTest {
         long base = TestElf.VIRT_BASE - (256L << 20);
         Domain domain = build(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_INIT_P2M, base), null);
         X86Cpu cpu = domain.vcpu0().cpu();
-        long si = domain.boot().startInfoVirt();
-        long listPages = domain.boot().p2m().length * 8L / 4096;
+        long si = hypervisor.get().bootImage(domain).startInfoVirt();
+        long listPages = hypervisor.get().bootImage(domain).p2m().length * 8L / 4096;
         assertEquals(listPages + 2, guest64(cpu, si + StartInfo.OFF_NR_P2M_FRAMES), "no L3 of its own");
-        assertEquals(domain.boot().p2m()[100], guest64(cpu, base + 800));
+        assertEquals(hypervisor.get().bootImage(domain).p2m()[100], guest64(cpu, base + 800));
     }
 
     @Test
@@ -127,9 +127,9 @@ class InitP2mAndRamdiskTest {
         byte[] ramdisk = randomBytes(10_000);
         Domain domain = build(TestElf.standard(), ramdisk);
         X86Cpu cpu = domain.vcpu0().cpu();
-        long si = domain.boot().startInfoVirt();
+        long si = hypervisor.get().bootImage(domain).startInfoVirt();
         long modStart = guest64(cpu, si + StartInfo.OFF_MOD_START);
-        assertEquals(domain.boot().virtBase() + 4096, modStart, "the page after the one-page kernel");
+        assertEquals(hypervisor.get().bootImage(domain).virtBase() + 4096, modStart, "the page after the one-page kernel");
         assertEquals(3 * 4096, guest64(cpu, si + StartInfo.OFF_MOD_LEN), "whole pages, as libxenguest's segment");
         assertEquals(0, guest64(cpu, si + StartInfo.OFF_FLAGS) & StartInfo.SIF_MOD_START_PFN);
         byte[] seen = new byte[ramdisk.length];
@@ -143,14 +143,14 @@ class InitP2mAndRamdiskTest {
         byte[] ramdisk = randomBytes(3 << 20);
         Domain domain = build(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_MOD_START_PFN, 1), ramdisk);
         X86Cpu cpu = domain.vcpu0().cpu();
-        long si = domain.boot().startInfoVirt();
+        long si = hypervisor.get().bootImage(domain).startInfoVirt();
         long flags = guest64(cpu, si + StartInfo.OFF_FLAGS) & 0xFFFF_FFFFL;
         assertEquals(StartInfo.SIF_MOD_START_PFN | StartInfo.SIF_VIRT_P2M_4TOOLS, flags);
         long pfn = guest64(cpu, si + StartInfo.OFF_MOD_START);
-        assertEquals(domain.boot().mappedPages(), pfn);
+        assertEquals(hypervisor.get().bootImage(domain).mappedPages(), pfn);
         assertEquals(3 << 20, guest64(cpu, si + StartInfo.OFF_MOD_LEN));
         assertArrayEquals(ramdisk, framesFrom(domain, pfn, ramdisk.length));
-        assertEquals(-1, cpu.translate(domain.boot().virtBase() + pfn * 4096, false), "not mapped");
+        assertEquals(-1, cpu.translate(hypervisor.get().bootImage(domain).virtBase() + pfn * 4096, false), "not mapped");
     }
 
     @Test
@@ -162,7 +162,7 @@ class InitP2mAndRamdiskTest {
         }
         Domain domain = build(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_MOD_START_PFN, 1), gz.toByteArray());
         X86Cpu cpu = domain.vcpu0().cpu();
-        long si = domain.boot().startInfoVirt();
+        long si = hypervisor.get().bootImage(domain).startInfoVirt();
         long pfn = guest64(cpu, si + StartInfo.OFF_MOD_START);
         assertEquals(5 * 4096, guest64(cpu, si + StartInfo.OFF_MOD_LEN));
         assertArrayEquals(content, framesFrom(domain, pfn, content.length));
@@ -176,7 +176,7 @@ class InitP2mAndRamdiskTest {
         ByteBuffer.wrap(notReallyGzip).order(ByteOrder.LITTLE_ENDIAN).putInt(notReallyGzip.length - 4, 6000);
         Domain domain = build(TestElf.standard().numericNote(XenElfNotes.XEN_ELFNOTE_MOD_START_PFN, 1), notReallyGzip);
         X86Cpu cpu = domain.vcpu0().cpu();
-        long si = domain.boot().startInfoVirt();
+        long si = hypervisor.get().bootImage(domain).startInfoVirt();
         long pfn = guest64(cpu, si + StartInfo.OFF_MOD_START);
         assertEquals(2 * 4096, guest64(cpu, si + StartInfo.OFF_MOD_LEN), "sized by the larger of 5000 and 6000");
         assertArrayEquals(notReallyGzip, framesFrom(domain, pfn, notReallyGzip.length));

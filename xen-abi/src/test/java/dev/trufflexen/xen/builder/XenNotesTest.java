@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.xen.abi.XenElfNotes;
 import dev.trufflexen.xen.abi.XenFeatures;
-import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainBuildException;
 
 /** Where libelf finds a kernel's Xen parameters, and how it reads FEATURES, INIT_P2M and MOD_START_PFN. */
 class XenNotesTest {

@@ -1,6 +1,6 @@
 package dev.trufflexen.xen.builder.image;
 
-import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainBuildException;
 
 /** The one-line errors of this package: the file's name, then what is wrong with it. */
 final class ImageError {

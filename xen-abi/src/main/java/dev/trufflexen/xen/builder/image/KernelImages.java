@@ -47,7 +47,7 @@ public final class KernelImages {
     public static byte[] tryGunzip(String fileName, byte[] file, long bound) {
         try {
             return PayloadDecoder.decode(fileName, "gzip-compressed file", Compression.GZIP, file, 0, file.length, bound);
-        } catch (dev.trufflexen.xen.core.DomainBuildException e) {
+        } catch (dev.trufflexen.xen.domain.DomainBuildException e) {
             return null;
         }
     }

@@ -3,7 +3,7 @@ package dev.trufflexen.xen.builder.image;
 import java.io.IOException;
 import java.io.InputStream;
 
-import dev.trufflexen.xen.core.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainBuildException;
 import com.github.luben.zstd.Zstd;
 
 /**

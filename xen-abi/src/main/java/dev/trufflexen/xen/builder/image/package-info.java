@@ -24,7 +24,7 @@
  * output would exceed the declared size or the bound, and the result must have exactly the
  * declared size. A header whose payload runs past the file, a truncated or corrupt stream, a size
  * field that lies and a decompression bomb all end in a
- * {@link dev.trufflexen.xen.core.DomainBuildException} naming the file and what was wrong, before
+ * {@link dev.trufflexen.xen.domain.DomainBuildException} naming the file and what was wrong, before
  * any frame is taken from the pool.
  *
  * <p>The decompressors are libraries (Apache Commons Compress for gzip and

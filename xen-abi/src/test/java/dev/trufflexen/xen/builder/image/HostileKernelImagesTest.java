@@ -27,10 +27,10 @@ import org.tukaani.xz.XZOutputStream;
 
 import com.github.luben.zstd.Zstd;
 
-import dev.trufflexen.xen.core.DomainBuildException;
-import dev.trufflexen.xen.core.DomainSpec;
-import dev.trufflexen.xen.core.GuestImages;
-import dev.trufflexen.xen.core.XenHypervisor;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.GuestImages;
+import dev.trufflexen.xen.XenHypervisor;
 
 /**
  * Hostile kernel files made from the real shapes (guest-images/build/shapes): truncated files and

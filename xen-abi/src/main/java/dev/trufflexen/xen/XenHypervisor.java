@@ -1,0 +1,279 @@
+package dev.trufflexen.xen;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Engine;
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.cpu.X86Segment;
+import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.runtime.X86CodeCache;
+import dev.trufflexen.xen.abi.X86Pv;
+import dev.trufflexen.xen.builder.BootImage;
+import dev.trufflexen.xen.builder.DomainBuilder;
+import dev.trufflexen.xen.builder.ElfImage;
+import dev.trufflexen.xen.builder.Ramdisk;
+import dev.trufflexen.xen.console.ConsoleIoHypercall;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainBuildException;
+import dev.trufflexen.xen.domain.DomainPart;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.event.EventChannelHypercall;
+import dev.trufflexen.xen.event.EventChannels;
+import dev.trufflexen.xen.hypercall.HypercallContext;
+import dev.trufflexen.xen.hypercall.HypercallDispatcher;
+import dev.trufflexen.xen.hypercall.HypercallTable;
+import dev.trufflexen.xen.hypercall.PendingWork;
+import dev.trufflexen.xen.log.HypervisorConsole;
+import dev.trufflexen.xen.log.RateLimitedLog;
+import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.GuestFrames;
+import dev.trufflexen.xen.mm.MachToPhys;
+import dev.trufflexen.xen.pv.FpuTaskswitchHypercall;
+import dev.trufflexen.xen.pv.PvEntry;
+import dev.trufflexen.xen.pv.XenCpuidLeaves;
+import dev.trufflexen.xen.sched.SchedOpHypercall;
+import dev.trufflexen.xen.version.XenVersion;
+import dev.trufflexen.xen.version.XenVersionHypercall;
+
+/**
+ * The Xen core of one TruffleXen process, and the only class that wires its parts together:
+ * machine memory and its frame pool, the M2P table, the one host path into guest frames, the
+ * hypercall table and dispatcher, the CPU engine that runs guest code, the hypervisor console,
+ * and the domains. Nothing in the core imports this class; each domain gets narrow services
+ * when it is built.
+ *
+ * <p>Tour, bottom up (see docs/ARCHITECTURE.md for the package map):
+ * {@code abi} holds Xen's public headers in Java; {@code log} the hypervisor console;
+ * {@code mm} machine frames ({@link FramePool}, {@link MachToPhys}, {@link GuestFrames});
+ * {@code domain} the {@link Domain} record of parts and its vCPUs; {@code hypercall} the
+ * machinery ({@link HypercallDispatcher}, {@code HypercallContext}, {@code XenError}); the
+ * subsystems {@code event}, {@code sched}, {@code console}, {@code version} hold their state and
+ * their hypercall handlers; {@code pv} is where a PV vCPU's guest code enters the hypervisor
+ * ({@link PvEntry}); {@code builder} turns a kernel image into a domain's start-of-day memory;
+ * {@code dom0} is the API dom0 services (in the dom0-drivers module) program against.
+ */
+public final class XenHypervisor implements AutoCloseable {
+    /** Xen's version as reported to guests by XENVER_version and XENVER_extraversion. */
+    public static final int XEN_MAJOR = XenVersion.XEN_MAJOR;
+    public static final int XEN_MINOR = XenVersion.XEN_MINOR;
+    public static final String XEN_EXTRAVERSION = XenVersion.XEN_EXTRAVERSION;
+    /** The start-of-day record the builder left, kept with each domain. */
+    private static final DomainPart<BootImage> BOOT = DomainPart.declare("boot image", BootImage.class);
+
+    /**
+     * @param interpreterOnly run guest code without the Graal JIT (slow; for debugging)
+     * @param trace keep the last executed instructions of each vCPU for crash reports
+     * @param log where hypervisor console lines go as they are written (may be null)
+     * @param machineMemoryMiB size of host machine memory shared by all domains
+     */
+    public record Options(boolean interpreterOnly, boolean trace, PrintStream log, long machineMemoryMiB) {
+        public static final long DEFAULT_MACHINE_MEMORY_MIB = 2048;
+
+        public Options(boolean interpreterOnly, boolean trace, PrintStream log) {
+            this(interpreterOnly, trace, log, DEFAULT_MACHINE_MEMORY_MIB);
+        }
+    }
+
+    private final Options options;
+    private final MachineMemory memory;
+    private final FramePool framePool;
+    private final MachToPhys m2p;
+    private final HypervisorConsole console;
+    private final GuestFrames guestFrames;
+    private final HypercallDispatcher hypercalls;
+    private final X86Engine engine;
+    private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
+    private int nextDomid = 1;
+
+    private XenHypervisor(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
+        this.options = options;
+        this.console = new HypervisorConsole(options.log());
+        this.engine = X86Engine.create(options.interpreterOnly(), options.trace(), engineOptions, engineLog);
+        this.memory = new MachineMemory(options.machineMemoryMiB() << 8);
+        X86CodeCache codeCache = engine.codeCache(memory);
+        this.framePool = new FramePool(memory, codeCache::invalidateFrame);
+        this.m2p = new MachToPhys(framePool);
+        this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
+        this.hypercalls = new HypercallDispatcher(standardHypercalls(console), console);
+        hypercalls.afterEveryHypercall(XenHypervisor::leaveGuestWhenDying);
+        console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s", XEN_MAJOR, XEN_MINOR,
+                XEN_EXTRAVERSION, options.machineMemoryMiB(), dev.trufflexen.x86.TruffleRuntimeCheck.runtimeName()));
+    }
+
+    /** The table with every hypercall TruffleXen implements, each handler beside its subsystem. */
+    private static HypercallTable standardHypercalls(HypervisorConsole console) {
+        RateLimitedLog guestLog = new RateLimitedLog(console, 10, 5_000_000_000L);
+        return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
+                new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall()));
+    }
+
+    /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
+    private static void leaveGuestWhenDying(HypercallContext context) {
+        Domain domain = context.domain();
+        if (domain.isDying()) {
+            context.cpu().requestExit(domain.shutdownReasonOrCrash());
+        }
+    }
+
+    /**
+     * Starts a hypervisor.
+     *
+     * @throws IllegalStateException when the Graal JIT is not active and interpreterOnly is false
+     */
+    public static XenHypervisor create(Options options) {
+        return new XenHypervisor(options, Map.of(), null);
+    }
+
+    /**
+     * Starts a hypervisor whose CPU engine gets extra Truffle engine options (e.g.
+     * {@code engine.TraceCompilation=true}) and sends the engine's log (compilation traces,
+     * performance warnings) to {@code engineLog} (standard error when null). For benchmarks and
+     * compilation tests.
+     *
+     * @throws IllegalStateException when the Graal JIT is not active and interpreterOnly is false
+     */
+    public static XenHypervisor create(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
+        return new XenHypervisor(options, Map.copyOf(engineOptions), engineLog);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public HypervisorConsole console() {
+        return console;
+    }
+
+    public FramePool framePool() {
+        return framePool;
+    }
+
+    public MachToPhys m2p() {
+        return m2p;
+    }
+
+    public MachineMemory memory() {
+        return memory;
+    }
+
+    /** The one path for host writes into guest frames. */
+    public GuestFrames guestFrames() {
+        return guestFrames;
+    }
+
+    /** The hypercall table. */
+    public HypercallTable hypercallTable() {
+        return hypercalls.table();
+    }
+
+    /** Adds work that runs after every hypercall of every domain, before the guest resumes. */
+    public void afterEveryHypercall(PendingWork work) {
+        hypercalls.afterEveryHypercall(work);
+    }
+
+    /** What the domain builder left for {@code domain}: its start-of-day layout. */
+    public BootImage bootImage(Domain domain) {
+        return domain.part(BOOT);
+    }
+
+    /** The PV entry (the CPU's platform) of a domain's vCPU 0. */
+    public PvEntry pvEntry(Domain domain) {
+        return (PvEntry) domain.vcpu0().cpu().platform();
+    }
+
+    public Optional<Domain> domain(int domid) {
+        return Optional.ofNullable(domains.get(domid));
+    }
+
+    /**
+     * Builds a PV domain from {@code spec}; it is ready to {@link Domain#run}.
+     *
+     * @throws DomainBuildException with a user-facing message when the image or spec is unusable
+     */
+    public Domain createDomain(DomainSpec spec) {
+        long memoryBytes = spec.memoryMiB() << 20;
+        ElfImage kernel = DomainBuilder.readKernel(spec.kernel(), memoryBytes);
+        Ramdisk ramdisk = readRamdisk(spec.ramdisk(), memoryBytes);
+        int domid = allocateDomid();
+        EventChannels channels = new EventChannels();
+        int storePort = channels.allocUnbound(0);
+        int consolePort = channels.allocUnbound(0);
+        BootImage boot = new DomainBuilder(framePool, m2p).build(domid, kernel, ramdisk, spec.memoryMiB(),
+                spec.cmdline(), storePort, consolePort);
+        Domain domain;
+        try {
+            Domain.Frames frames = new Domain.Frames(boot.p2m(), boot.sharedInfoMfn(), boot.consoleMfn(), boot.xenstoreMfn());
+            Domain.Services services = new Domain.Services(console, guestFrames, this::domain, () -> domains.remove(domid));
+            domain = new Domain(domid, spec, frames, storePort, consolePort, XenCpuidLeaves.forPvDomain(memory.size()),
+                    services);
+            domain.attach(BOOT, boot);
+            domain.attach(EventChannels.PART, channels);
+            PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
+            X86Cpu cpu = new X86Cpu(engine, memory, entry);
+            domain.vcpu0().attach(cpu);
+            setInitialRegisters(cpu, boot);
+        } catch (RuntimeException e) {
+            guestFrames.releaseDomain(domid, boot.p2m());
+            throw e;
+        }
+        domains.put(domid, domain);
+        for (String notice : boot.notices()) {
+            console.log("d" + domid + ": " + notice);
+        }
+        console.log(String.format("Domain %d (%s) built: %d MiB, kernel %s, entry %#x, virt_base %#x, "
+                + "%d pages mapped at boot", domid, spec.name(), spec.memoryMiB(), spec.kernel().getFileName(),
+                boot.entry(), boot.virtBase(), boot.mappedPages()));
+        return domain;
+    }
+
+    private static Ramdisk readRamdisk(Optional<java.nio.file.Path> ramdisk, long memoryBytes) {
+        if (ramdisk.isEmpty()) {
+            return Ramdisk.NONE;
+        }
+        try {
+            return Ramdisk.of(ramdisk.get().toString(), Files.readAllBytes(ramdisk.get()), memoryBytes);
+        } catch (IOException e) {
+            throw new DomainBuildException(ramdisk.get() + ": cannot read ramdisk: " + e.getMessage());
+        }
+    }
+
+    /** The initial vCPU state of a 64-bit PV guest, as Xen's builder sets it. */
+    private static void setInitialRegisters(X86Cpu cpu, BootImage boot) {
+        for (int reg = 0; reg < X86Reg.COUNT; reg++) {
+            cpu.setReg(reg, 0);
+        }
+        cpu.setRip(boot.entry());
+        cpu.setReg(X86Reg.RSP, boot.stackTop());
+        cpu.setReg(X86Reg.RSI, boot.startInfoVirt());
+        cpu.setRflags(X86Pv.X86_EFLAGS_IF);
+        cpu.setSegment(X86Segment.CS, X86Pv.FLAT_KERNEL_CS64);
+        cpu.setSegment(X86Segment.SS, X86Pv.FLAT_KERNEL_SS64);
+        cpu.setSegment(X86Segment.DS, X86Pv.FLAT_KERNEL_DS64);
+        cpu.setSegment(X86Segment.ES, X86Pv.FLAT_KERNEL_DS64);
+        cpu.setSegment(X86Segment.FS, X86Pv.FLAT_KERNEL_DS64);
+        cpu.setSegment(X86Segment.GS, X86Pv.FLAT_KERNEL_DS64);
+        cpu.setCr3(boot.l4Mfn() << MachineMemory.PAGE_SHIFT);
+    }
+
+    private synchronized int allocateDomid() {
+        return nextDomid++;
+    }
+
+    @Override
+    public void close() {
+        for (Domain domain : domains.values()) {
+            domain.destroy();
+            domain.release();
+        }
+        engine.close();
+        memory.close();
+    }
+}

@@ -1,0 +1,294 @@
+package dev.trufflexen.xen.domain;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86CpuidPolicy;
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.xen.log.GuestConsoleWriter;
+import dev.trufflexen.xen.log.HypervisorConsole;
+import dev.trufflexen.xen.mm.GuestFrames;
+import dev.trufflexen.xen.time.DomainTimeStampCounter;
+
+/**
+ * A PV domain: a record of parts. It holds what every subsystem needs (id, spec, vCPUs, its
+ * frames, life cycle, the narrow services it was given when built) and, through
+ * {@link DomainPart} keys, each subsystem's own state. It knows nothing of the hypervisor that
+ * built it: operations that need more take a {@code Domain} as a parameter.
+ *
+ * <p>Life cycle, as in Xen: built, running, then shut down by the guest (SCHEDOP_shutdown with a
+ * reason), crashed by the hypervisor (an unhandled fault), or destroyed by the toolstack. Once
+ * shut down, the vCPU leaves guest code at its next exit point, the stop listeners (dom0
+ * backends' last drain) run, and {@link #run} returns the reason; {@link #release} then gives
+ * every frame back.
+ */
+public final class Domain {
+    /** The frames the hypervisor must know about a built domain. */
+    public record Frames(long[] p2m, long sharedInfoMfn, long consoleMfn, long xenstoreMfn) {
+    }
+
+    /** The services a domain gets from the hypervisor when it is built (never the hypervisor itself). */
+    public record Services(HypervisorConsole console, GuestFrames frames, DomainRegistry registry,
+            Runnable onRelease) {
+    }
+
+    private final int domid;
+    private final DomainSpec spec;
+    private final Frames frames;
+    private final Services services;
+    private final Object[] parts = new Object[DomainPart.MAX];
+    private final Vcpu vcpu0;
+    private final int storePort;
+    private final int consolePort;
+    private final GuestConsoleWriter consoleIoWriter;
+    private final List<Runnable> yieldListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
+    private volatile ShutdownReason shutdownReason;
+    private volatile CrashReport crashReport;
+    private int pendingShutdownCode = -1;
+    private final byte[] handle = uuidBytes(java.util.UUID.randomUUID());
+    private boolean destroyed;
+    private final X86CpuidPolicy cpuidPolicy;
+    private final DomainTimeStampCounter timeStampCounter = new DomainTimeStampCounter();
+
+    public Domain(int domid, DomainSpec spec, Frames frames, int storePort, int consolePort, X86CpuidPolicy cpuidPolicy,
+            Services services) {
+        this.domid = domid;
+        this.spec = Objects.requireNonNull(spec);
+        this.frames = Objects.requireNonNull(frames);
+        this.storePort = storePort;
+        this.consolePort = consolePort;
+        this.cpuidPolicy = Objects.requireNonNull(cpuidPolicy);
+        this.services = Objects.requireNonNull(services);
+        this.vcpu0 = new Vcpu(this, 0);
+        this.consoleIoWriter = new GuestConsoleWriter(services.console(), domid);
+    }
+
+    /** Attaches a subsystem's state; once per part, while the domain is being built. */
+    public synchronized <T> void attach(DomainPart<T> part, T state) {
+        if (parts[part.index()] != null) {
+            throw new IllegalStateException("domain " + domid + " already has its " + part);
+        }
+        parts[part.index()] = part.type().cast(Objects.requireNonNull(state));
+    }
+
+    /** A subsystem's state. */
+    public <T> T part(DomainPart<T> part) {
+        Object state = parts[part.index()];
+        if (state == null) {
+            throw new IllegalStateException("domain " + domid + " has no " + part);
+        }
+        return part.type().cast(state);
+    }
+
+    /** What CPUID shows this domain: the CPU's policy plus Xen's leaves at 0x40000000. */
+    public X86CpuidPolicy cpuidPolicy() {
+        return cpuidPolicy;
+    }
+
+    /** The domain's virtual TSC: 0 at build time, 1 GHz. */
+    public long timeStampCounter() {
+        return timeStampCounter.read();
+    }
+
+    public int id() {
+        return domid;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public DomainSpec spec() {
+        return spec;
+    }
+
+    /** The hypervisor console (the "(XEN)" log). */
+    public HypervisorConsole console() {
+        return services.console();
+    }
+
+    /** The one path for host reads and writes of guest frames. */
+    public GuestFrames frames() {
+        return services.frames();
+    }
+
+    /** The other live domains. */
+    public DomainRegistry registry() {
+        return services.registry();
+    }
+
+    public Vcpu vcpu0() {
+        return vcpu0;
+    }
+
+    /** The domain's frames: P2M, shared_info, console and xenstore rings. */
+    public Frames memory() {
+        return frames;
+    }
+
+    public long sharedInfoMfn() {
+        return frames.sharedInfoMfn();
+    }
+
+    /** Machine frame of the PV console ring page. */
+    public long consoleMfn() {
+        return frames.consoleMfn();
+    }
+
+    public int consolePort() {
+        return consolePort;
+    }
+
+    public long xenstoreMfn() {
+        return frames.xenstoreMfn();
+    }
+
+    public int xenstorePort() {
+        return storePort;
+    }
+
+    /** Line buffer for console_io output of this domain. */
+    public GuestConsoleWriter consoleIoWriter() {
+        return consoleIoWriter;
+    }
+
+    /**
+     * Registers work to run on the vCPU's thread whenever the guest yields (SCHEDOP_yield): for
+     * in-process harnesses that stop the vCPU at a yield. Backends do not use it: they run on
+     * their own threads, woken by event channels.
+     */
+    public void onYield(Runnable listener) {
+        yieldListeners.add(listener);
+    }
+
+    /** The guest yielded the CPU. */
+    public void yielded() {
+        for (Runnable listener : yieldListeners) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Registers work to run once the domain has stopped, before {@link #run} returns (a
+     * backend's last drain of its ring).
+     */
+    public void onStop(Runnable listener) {
+        stopListeners.add(listener);
+    }
+
+    /**
+     * Runs the domain's vCPU 0 on the calling thread until the domain shuts down, crashes or is
+     * destroyed, and returns why.
+     */
+    public ShutdownReason run() {
+        X86Cpu cpu = vcpu0.cpu();
+        while (shutdownReason == null) {
+            try {
+                cpu.run();
+            } catch (RuntimeException | StackOverflowError e) {
+                // A host bug reached by this guest: it costs this domain, never the host.
+                console().log("internal error running domain " + domid + ": " + e);
+                crash(vcpu0, "internal error in the CPU: " + e, null);
+            }
+        }
+        consoleIoWriter.flush();
+        for (Runnable listener : stopListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                console().log("domain " + domid + ": stop listener failed: " + e);
+            }
+        }
+        return shutdownReason;
+    }
+
+    /** SCHEDOP_shutdown: the guest asks to stop for {@code reason}. */
+    public void shutdown(ShutdownReason reason) {
+        synchronized (this) {
+            if (shutdownReason != null) {
+                return;
+            }
+            shutdownReason = reason;
+        }
+        console().log("Domain " + domid + " (" + name() + ") shut down: " + reason.name().toLowerCase());
+        X86Cpu cpu = vcpu0.cpu();
+        if (cpu != null) {
+            cpu.requestExit(reason);
+        }
+        vcpu0.wake();
+    }
+
+    private static byte[] uuidBytes(java.util.UUID uuid) {
+        return java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits()).array();
+    }
+
+    /**
+     * Records a shutdown code unless one was recorded before (SCHEDOP_shutdown_code, or the
+     * reason of SCHEDOP_shutdown), and returns the code in force, as Xen's domain_shutdown does.
+     */
+    public synchronized int setShutdownCodeIfUnset(int code) {
+        if (pendingShutdownCode < 0) {
+            pendingShutdownCode = code;
+        }
+        return pendingShutdownCode;
+    }
+
+    /** The 16-byte domain handle (UUID) reported by XENVER_guest_handle. */
+    public byte[] handle() {
+        return handle.clone();
+    }
+
+    /** The hypervisor crashes the domain (as Xen's domain_crash), keeping a report for the user. */
+    public void crash(Vcpu vcpu, String reason, X86Fault fault) {
+        CrashReport report = CrashReport.capture(this, vcpu, reason, fault);
+        crashReport = report;
+        console().log(report.text());
+        shutdown(ShutdownReason.CRASH);
+    }
+
+    /** The crash report, or null when the domain did not crash. */
+    public CrashReport crashReport() {
+        return crashReport;
+    }
+
+    public ShutdownReason shutdownReason() {
+        return shutdownReason;
+    }
+
+    /** True once the domain has shut down, crashed or been destroyed. */
+    public boolean isDying() {
+        return shutdownReason != null;
+    }
+
+    /** The reason to hand the CPU when it must leave guest code. */
+    public ShutdownReason shutdownReasonOrCrash() {
+        ShutdownReason reason = shutdownReason;
+        return reason == null ? ShutdownReason.CRASH : reason;
+    }
+
+    /**
+     * Destroys the domain (xl destroy): it stops at its vCPU's next exit point.
+     * Memory is released by {@link #release} once the vCPU has left guest code.
+     */
+    public void destroy() {
+        shutdown(shutdownReason == null ? ShutdownReason.POWEROFF : shutdownReason);
+    }
+
+    /** Gives every frame back to the host pool; the domain must not run afterwards. */
+    public synchronized void release() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        services.frames().releaseDomain(domid, frames.p2m());
+        services.onRelease().run();
+    }
+
+    public boolean isReleased() {
+        return destroyed;
+    }
+}

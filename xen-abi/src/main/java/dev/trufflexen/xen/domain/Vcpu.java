@@ -1,0 +1,113 @@
+package dev.trufflexen.xen.domain;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+
+/**
+ * The architecture-neutral state of one virtual CPU (Xen's {@code struct vcpu}): its domain, its
+ * id, the CPU that runs its guest code, the PV kernel/user flag, and blocking.
+ *
+ * <p>Blocking parks the vCPU's thread ({@link LockSupport#park}) until {@link #wake} unparks it:
+ * no polling, and a wake that comes before the park is not lost (the permit stays). The wake
+ * condition is re-checked after every return from park, since park may return spuriously.
+ */
+public final class Vcpu {
+    private final Domain domain;
+    private final int id;
+    private X86Cpu cpu;
+    private volatile boolean kernelMode = true;
+    private volatile Thread blockedThread;
+    private volatile long wakeChecks;
+
+    Vcpu(Domain domain, int id) {
+        this.domain = domain;
+        this.id = id;
+    }
+
+    /** Gives the vCPU its CPU; done once, by whoever builds the domain. */
+    public void attach(X86Cpu attachedCpu) {
+        if (this.cpu != null) {
+            throw new IllegalStateException("vCPU " + id + " already has a CPU");
+        }
+        this.cpu = attachedCpu;
+    }
+
+    public X86Cpu cpu() {
+        return cpu;
+    }
+
+    public Domain domain() {
+        return domain;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** True while the PV guest runs its kernel (Xen's TF_kernel_mode); user mode arrives with the PV trap issue. */
+    public boolean inKernelMode() {
+        return kernelMode;
+    }
+
+    /**
+     * Blocks the calling (vCPU) thread until {@code wakeCondition} holds or the domain is dying.
+     * Returns at once when it already holds.
+     */
+    public void block(BooleanSupplier wakeCondition) {
+        Thread self = Thread.currentThread();
+        blockedThread = self;
+        try {
+            while (!wakeConditionHolds(wakeCondition)) {
+                LockSupport.park(this);
+                if (self.isInterrupted()) {
+                    return;
+                }
+            }
+        } finally {
+            blockedThread = null;
+        }
+    }
+
+    /** Like {@link #block} but gives up after {@code timeout}; true when woken by the condition. */
+    public boolean block(BooleanSupplier wakeCondition, long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        Thread self = Thread.currentThread();
+        blockedThread = self;
+        try {
+            while (!wakeConditionHolds(wakeCondition)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || self.isInterrupted()) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+            return true;
+        } finally {
+            blockedThread = null;
+        }
+    }
+
+    private boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
+        wakeChecks++;
+        return domain.isDying() || wakeCondition.getAsBoolean();
+    }
+
+    /** Wakes the vCPU if it is blocked (thread-safe; a no-op otherwise), and asks its CPU to look for work. */
+    public void wake() {
+        Thread blocked = blockedThread;
+        if (blocked != null) {
+            LockSupport.unpark(blocked);
+        }
+        if (cpu != null) {
+            cpu.requestAttention();
+        }
+    }
+
+    /** How many times a blocked vCPU has checked its wake condition (a polling blocker checks it again and again). */
+    public long wakeChecks() {
+        return wakeChecks;
+    }
+}

@@ -1,0 +1,24 @@
+/**
+ * Domains and vCPUs, the state every subsystem shares.
+ *
+ * <h2>A record of parts</h2>
+ * Xen's {@code struct domain} embeds each subsystem's state (event channels, grant table, page
+ * types) and the subsystem's code takes a {@code struct domain *}. Here a subsystem declares a
+ * {@link dev.trufflexen.xen.domain.DomainPart key} and the hypervisor attaches that subsystem's
+ * state to each {@link dev.trufflexen.xen.domain.Domain} when it builds it. So the state lives
+ * with the domain, the subsystem's package holds both its state and its operations (which take a
+ * {@code Domain}), and this package imports no subsystem: dependencies point down only.
+ *
+ * <h2>No root object</h2>
+ * A domain never sees the hypervisor that built it. It gets narrow services
+ * ({@link dev.trufflexen.xen.domain.Domain.Services}): the console log, the one host path into
+ * guest frames, a registry to look up other domains, and a callback for its release.
+ *
+ * <h2>Blocking</h2>
+ * A {@link dev.trufflexen.xen.domain.Vcpu} blocks by parking its thread
+ * ({@code LockSupport.park}) and is woken by {@code unpark}: whoever marks an event pending, or
+ * shuts the domain down, wakes it. The wake condition is checked before parking and after every
+ * return from park, so a wake that races with the block is never lost and a blocked vCPU costs no
+ * CPU at all.
+ */
+package dev.trufflexen.xen.domain;

@@ -1,0 +1,107 @@
+package dev.trufflexen.xen.mm;
+
+import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.runtime.X86CodeCache;
+
+/**
+ * The one path for host reads and writes of guest frames (a backend filling a ring, the
+ * hypervisor writing shared_info, a toolstack writing guest memory, a domain's frames given
+ * back).
+ *
+ * <p>The CPU translates guest code into regions and caches them by the machine frames their
+ * bytes came from. A guest's own store into such a frame goes through the CPU's MMU, which tells
+ * the code cache; a host write does not, so every host write here tells the code cache itself
+ * ({@code codeWritten}), and a frame that changes hands drops every region built from it
+ * ({@code invalidateFrame}). Nothing else in the core writes guest frames after the domain
+ * builder has finished.
+ *
+ * <p>Accesses address one frame and an offset inside it; an access that would cross the frame or
+ * a frame outside machine memory is a host bug and throws {@link IllegalArgumentException}.
+ */
+public final class GuestFrames {
+    private static final int PAGE = MachineMemory.PAGE_SIZE;
+
+    private final FramePool pool;
+    private final MachToPhys m2p;
+    private final MachineMemory memory;
+    private final X86CodeCache codeCache;
+
+    public GuestFrames(FramePool pool, MachToPhys m2p, X86CodeCache codeCache) {
+        this.pool = pool;
+        this.m2p = m2p;
+        this.memory = pool.memory();
+        this.codeCache = codeCache;
+    }
+
+    /** The owning domain of a frame ({@link FramePool#ownerOf}). */
+    public int ownerOf(long mfn) {
+        return pool.ownerOf(mfn);
+    }
+
+    public byte read8(long mfn, int offset) {
+        return memory.read8(address(mfn, offset, 1));
+    }
+
+    public int read32(long mfn, int offset) {
+        return memory.read32(address(mfn, offset, 4));
+    }
+
+    public long read64(long mfn, int offset) {
+        return memory.read64(address(mfn, offset, 8));
+    }
+
+    public void copyOut(long mfn, int offset, byte[] into, int intoOffset, int length) {
+        memory.copyOut(address(mfn, offset, length), into, intoOffset, length);
+    }
+
+    public void write8(long mfn, int offset, byte value) {
+        long at = address(mfn, offset, 1);
+        memory.write8(at, value);
+        codeCache.codeWritten(at, 1);
+    }
+
+    public void write32(long mfn, int offset, int value) {
+        long at = address(mfn, offset, 4);
+        memory.write32(at, value);
+        codeCache.codeWritten(at, 4);
+    }
+
+    public void write64(long mfn, int offset, long value) {
+        long at = address(mfn, offset, 8);
+        memory.write64(at, value);
+        codeCache.codeWritten(at, 8);
+    }
+
+    /** Atomically sets bits in a 64-bit word (event-channel pending bits shared with the guest). */
+    public boolean setBits64(long mfn, int offset, long bits) {
+        long at = address(mfn, offset, 8);
+        long old;
+        do {
+            old = memory.read64(at);
+        } while (!memory.compareAndSwap64(at, old, old | bits));
+        codeCache.codeWritten(at, 8);
+        return (old & bits) == bits;
+    }
+
+    public void copyIn(long mfn, int offset, byte[] from, int fromOffset, int length) {
+        long at = address(mfn, offset, length);
+        memory.copyIn(at, from, fromOffset, length);
+        codeCache.codeWritten(at, length);
+    }
+
+    /** Gives a domain's frames back: code built from them is dropped, M2P entries invalidated, frames scrubbed. */
+    public void releaseDomain(int domid, long[] p2m) {
+        for (long mfn : p2m) {
+            m2p.invalidate(mfn);
+        }
+        pool.freeAllOwnedBy(domid);
+    }
+
+    private long address(long mfn, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > PAGE || !memory.isValidFrame(mfn)) {
+            throw new IllegalArgumentException(String.format("host access to frame %#x at offset %d length %d",
+                    mfn, offset, length));
+        }
+        return (mfn << MachineMemory.PAGE_SHIFT) + offset;
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * Machine memory as the hypervisor owns it: the {@link dev.trufflexen.xen.mm.FramePool frame
+ * pool} (an owner for every frame, frames scrubbed whenever they change hands), the read-only
+ * {@link dev.trufflexen.xen.mm.MachToPhys M2P table}, and {@link dev.trufflexen.xen.mm.GuestFrames},
+ * the one path for host writes into guest frames.
+ *
+ * <h2>Why host writes need one path</h2>
+ * The CPU translates guest code into regions and keeps them until the bytes they came from
+ * change. It sees every store the guest makes (its MMU tells the code cache when a store hits a
+ * frame holding code) but not the host's: a backend filling a ring, the hypervisor updating
+ * shared_info, the toolstack loading a restarted domain, or the pool handing a frame that held
+ * one domain's code to another. So every such write goes through {@code GuestFrames}, which tells
+ * the code cache ({@code codeWritten}) after writing, and the pool drops every region of a frame
+ * ({@code invalidateFrame}) before scrubbing it. A region that is running when its bytes change
+ * stops at its next instruction boundary (each block checks the region's validity assumption), so
+ * the guest executes the new bytes, never a stale translation.
+ *
+ * <p>This package imports only {@code abi}; the domain layer and everything above it reach
+ * guest frames through it.
+ */
+package dev.trufflexen.xen.mm;

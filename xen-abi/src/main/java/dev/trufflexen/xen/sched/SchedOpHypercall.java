@@ -1,0 +1,102 @@
+package dev.trufflexen.xen.sched;
+
+import java.util.Map;
+
+import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.SchedOp;
+import dev.trufflexen.xen.abi.XenErrno;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.hypercall.GuestStruct;
+import dev.trufflexen.xen.hypercall.Hypercall;
+import dev.trufflexen.xen.hypercall.HypercallContext;
+import dev.trufflexen.xen.hypercall.XenError;
+import dev.trufflexen.xen.log.RateLimitedLog;
+
+/**
+ * {@code sched_op(int cmd, XEN_GUEST_HANDLE(void) arg)}: yield, block, shutdown and the shutdown
+ * code, following Xen's {@code do_sched_op}.
+ *
+ * <ul>
+ * <li>yield returns at once: dom0 backends run on their own threads, so a guest spinning on yield
+ * until its console ring drains makes progress without giving its host thread away (a host
+ * {@code Thread.yield} per guest yield costs milliseconds on a loaded machine).
+ * <li>block enables event delivery and parks the vCPU until an event is pending (see
+ * {@link Blocking}).
+ * <li>shutdown records the reason; a code set earlier with SCHEDOP_shutdown_code wins, as in Xen.
+ * The vCPU leaves guest code at its next exit point.
+ * <li>remote_shutdown needs device-model privilege over the target: -ESRCH for no such domain,
+ * else -EPERM for every guest domain.
+ * <li>pin_override is for the hardware domain only (-EPERM).
+ * </ul>
+ */
+public final class SchedOpHypercall implements Hypercall {
+    private final RateLimitedLog log;
+
+    public SchedOpHypercall(RateLimitedLog log) {
+        this.log = log;
+    }
+
+    @Override
+    public int number() {
+        return Hypercalls.__HYPERVISOR_sched_op;
+    }
+
+    @Override
+    public Map<Integer, String> subOps() {
+        return Map.of(SchedOp.SCHEDOP_yield, HANDLED,
+                SchedOp.SCHEDOP_block, HANDLED,
+                SchedOp.SCHEDOP_shutdown, HANDLED,
+                SchedOp.SCHEDOP_poll, "-ENOSYS because polling a set of ports arrives with the event channel issue",
+                SchedOp.SCHEDOP_remote_shutdown, HANDLED,
+                SchedOp.SCHEDOP_shutdown_code, HANDLED,
+                SchedOp.SCHEDOP_watchdog, "-ENOSYS because domain watchdogs need timers, which arrive with the time issue",
+                SchedOp.SCHEDOP_pin_override, HANDLED);
+    }
+
+    @Override
+    public long invoke(HypercallContext context) {
+        Domain domain = context.domain();
+        long arg = context.handleArg(1);
+        switch (context.intArg(0)) {
+            case SchedOp.SCHEDOP_yield:
+                domain.yielded();
+                return 0;
+            case SchedOp.SCHEDOP_block:
+                Blocking.block(context.vcpu());
+                return 0;
+            case SchedOp.SCHEDOP_shutdown: {
+                GuestStruct shutdown = context.copyIn(arg, SchedOp.SHUTDOWN_LAYOUT);
+                shutdown(domain, (int) shutdown.get(SchedOp.SHUTDOWN_REASON) & 0xFF);
+                return 0;
+            }
+            case SchedOp.SCHEDOP_shutdown_code: {
+                GuestStruct code = context.copyIn(arg, SchedOp.SHUTDOWN_LAYOUT);
+                domain.setShutdownCodeIfUnset((int) code.get(SchedOp.SHUTDOWN_REASON) & 0xFF);
+                return 0;
+            }
+            case SchedOp.SCHEDOP_remote_shutdown: {
+                GuestStruct remote = context.copyIn(arg, SchedOp.REMOTE_SHUTDOWN_LAYOUT);
+                int target = (int) remote.get(SchedOp.REMOTE_SHUTDOWN_DOMAIN_ID);
+                if (domain.registry().lookup(target).isEmpty()) {
+                    throw new XenError(XenErrno.ESRCH, "remote_shutdown of no such domain " + target);
+                }
+                throw new XenError(XenErrno.EPERM, "remote_shutdown of domain " + target + " needs privilege");
+            }
+            case SchedOp.SCHEDOP_pin_override:
+                throw new XenError(XenErrno.EPERM, "pin_override is for the hardware domain");
+            default:
+                throw new XenError(XenErrno.ENOSYS, "sched_op command not implemented");
+        }
+    }
+
+    private void shutdown(Domain domain, int requested) {
+        int code = domain.setShutdownCodeIfUnset(requested);
+        ShutdownReason reason = ShutdownReason.ofCode(code);
+        if (reason == null) {
+            log.log(() -> String.format("d%d: unknown shutdown reason %d, treated as a crash", domain.id(), code));
+            reason = ShutdownReason.CRASH;
+        }
+        domain.shutdown(reason);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.trufflexen.xen.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.memory.MachineMemory;
+
+class FramePoolTest {
+    private final MachineMemory memory = new MachineMemory(1024);
+    private final FramePool pool = new FramePool(memory);
+
+    @AfterEach
+    void close() {
+        memory.close();
+    }
+
+    @Test
+    void framesComeFromTheTopSoMfnIsNotPfn() {
+        long[] frames = pool.allocate(7, 4);
+        assertEquals(1023, frames[0]);
+        assertEquals(1020, frames[3]);
+        for (int pfn = 0; pfn < frames.length; pfn++) {
+            assertNotEquals(pfn, frames[pfn]);
+            assertEquals(7, pool.ownerOf(frames[pfn]));
+        }
+        assertEquals(1020, pool.freeFrames());
+    }
+
+    @Test
+    void framesAreScrubbedWhenTheyChangeHands() {
+        long mfn = pool.allocate(1);
+        memory.write64(mfn << 12, 0xDEADBEEFL);
+        pool.free(mfn);
+        long again = pool.allocate(2);
+        assertEquals(mfn, again);
+        assertEquals(0, memory.read64(again << 12));
+    }
+
+    @Test
+    void freeingEverythingOfADomainReturnsItAll() {
+        pool.allocate(3, 100);
+        pool.allocate(4, 10);
+        assertEquals(100, pool.freeAllOwnedBy(3));
+        assertEquals(0, pool.countOwnedBy(3));
+        assertEquals(10, pool.countOwnedBy(4));
+        assertEquals(1014, pool.freeFrames());
+    }
+
+    @Test
+    void exhaustionIsAllOrNothing() {
+        assertThrows(FramePool.OutOfFramesException.class, () -> pool.allocate(1, 2000));
+        assertEquals(1024, pool.freeFrames());
+    }
+
+    @Test
+    void doubleFreeIsAHostBug() {
+        long mfn = pool.allocate(1);
+        pool.free(mfn);
+        assertThrows(IllegalStateException.class, () -> pool.free(mfn));
+    }
+
+    @Test
+    void machToPhysIsMappedReadOnlyAndStartsInvalid() {
+        MachToPhys m2p = new MachToPhys(pool);
+        assertEquals(MachToPhys.INVALID_M2P_ENTRY, m2p.get(5));
+        m2p.set(5, 42);
+        assertEquals(42, m2p.get(5));
+        long l4Entry = m2p.l4Entry();
+        assertEquals(0, l4Entry & 2, "read-only");
+        assertEquals(5, l4Entry & 5, "present and user");
+        assertEquals(FramePool.OWNER_XEN, pool.ownerOf(l4Entry >>> 12));
+    }
+}
