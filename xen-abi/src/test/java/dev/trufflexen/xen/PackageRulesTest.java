@@ -136,7 +136,9 @@ class PackageRulesTest {
                 .replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"");
         Matcher packageLine = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE).matcher(code);
         String ownPackage = packageLine.find() ? packageLine.group(1) : "";
-        String from = ownPackage.equals(ROOT) ? "" : ownPackage.substring(Math.min(ownPackage.length(), ROOT.length() + 1));
+        // A subpackage (builder.image) belongs to its top-level package's layer.
+        String from = ownPackage.equals(ROOT) ? "" : ownPackage.substring(Math.min(ownPackage.length(), ROOT.length() + 1))
+                .split("\\.")[0];
         String body = packageLine.find(0) ? code.substring(packageLine.end()) : code;
         List<Dependency> out = new ArrayList<>();
         Matcher m = REFERENCE.matcher(body);
