@@ -16,6 +16,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
@@ -152,7 +153,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
                 for (int k = 0; k < block.dynamicTargets.length; k++) {
                     int candidate = block.dynamicTargets[k];
-                    if (nextRip == blocks[candidate].startRip) {
+                    if (block.dynamicTargetMatches(k, nextRip, blocks[candidate].startRip)) {
                         if (backEdgeStops(cpu)) {
                             return;
                         }
@@ -169,7 +170,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 }
                 return;
             }
-            if (block.kind == X86BlockNode.JUMP || block.conditionHolds(frame)) {
+            if (block.kind == X86BlockNode.JUMP || block.takesBranch(frame)) {
                 if (block.targetIndex == X86BlockNode.EXIT) {
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                     return;
@@ -225,7 +226,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
         }
-        return cpu.stopRequested();
+        return X86Likelihood.unlikely(cpu.stopRequested());
     }
 
     @TruffleBoundary(transferToInterpreterOnException = false)
