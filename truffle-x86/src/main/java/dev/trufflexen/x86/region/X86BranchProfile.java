@@ -12,29 +12,49 @@ import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
  * register allocator spills loop values around it. The counts are taken only in the
  * interpreter (and stop growing at {@link #LIMIT} observations); compiled code reads them as
  * constants. The probability is smoothed, {@code (taken + 1) / (taken + notTaken + 2)}, so a side
- * never seen before compilation becomes very unlikely but stays compiled: nothing deoptimizes when
- * a loop finally exits, and a region is not recompiled for it.
+ * seen rarely or not yet stays compiled, out of line: nothing deoptimizes when a loop that ran
+ * a few hundred times in the interpreter finally exits, and the region is not recompiled for it.
+ *
+ * <p>Only a side never seen in {@link #PRUNE_AFTER} observations is left out of compiled code
+ * (GraalWasm's {@code profileCondition} does this at zero): reaching it deoptimizes, invalidates
+ * the compilation and counts it, so the recompilation keeps that side. Each side of each branch
+ * can cause this at most once, which bounds the recompilations; in exchange the code only a
+ * pruned side reaches (error paths, translated blocks the guest never runs) costs nothing.
  */
 final class X86BranchProfile {
     /** Observations after which counting stops: enough to tell 1 in 10^6 from never. */
     static final int LIMIT = 1 << 24;
+    /** A side not seen in this many observations is left out of compiled code. */
+    static final int PRUNE_AFTER = 1000;
 
     @CompilationFinal private int taken;
     @CompilationFinal private int notTaken;
 
     /** Records {@code condition} in the interpreter; in compiled code, attaches its probability to it. */
     boolean profile(boolean condition) {
-        if (CompilerDirectives.inInterpreter()) {
-            if (taken + notTaken < LIMIT) {
-                if (condition) {
-                    taken++;
-                } else {
-                    notTaken++;
+        if (CompilerDirectives.inCompiledCode()) {
+            if (taken == 0 && notTaken >= PRUNE_AFTER) {
+                if (!condition) {
+                    return false;
                 }
+                CompilerDirectives.transferToInterpreterAndInvalidate(); // then count it below
+            } else if (notTaken == 0 && taken >= PRUNE_AFTER) {
+                if (condition) {
+                    return true;
+                }
+                CompilerDirectives.transferToInterpreterAndInvalidate();
+            } else {
+                return CompilerDirectives.injectBranchProbability(probability(taken, notTaken), condition);
             }
-            return condition;
         }
-        return CompilerDirectives.injectBranchProbability(probability(taken, notTaken), condition);
+        if (taken + notTaken < LIMIT) {
+            if (condition) {
+                taken++;
+            } else {
+                notTaken++;
+            }
+        }
+        return condition;
     }
 
     static double probability(int taken, int notTaken) {
