@@ -61,6 +61,20 @@ class BinTxlTest {
     }
 
     @Test
+    void benchCountersCountTheGuestsInstructionsAndBackEdges() throws Exception {
+        assumeBuilt();
+        Result result = run(SCRIPT, dir, Map.of(), "bench", "--counters", "--quick", "--json", "--no-qemu", "--filter", "^sieve$");
+        assertEquals(0, result.status(), result.err());
+        com.fasterxml.jackson.databind.JsonNode counters = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
+                .get("workloads").get(0).get("guest_counters");
+        assertTrue(counters.get("instructions").asLong() > 1_000_000, counters.toString());
+        assertTrue(counters.get("back_edges").asLong() > 1000, counters.toString());
+        assertTrue(counters.get("region_calls").asLong() >= counters.get("exit_branch").asLong(), counters.toString());
+        assertTrue(counters.get("exit_platform").asLong() + counters.get("exit_resume").asLong() > 0, counters.toString());
+        assertTrue(counters.has("compilations") && counters.has("deoptimizations"), counters.toString());
+    }
+
+    @Test
     void findsAJdkAndReportsABadConfig() throws Exception {
         assumeBuilt();
         Files.writeString(dir.resolve("bad.cfg"), "name = \"hello\"\nkernel = \"hello.elf\"\nmemory = \"lots\"\n");

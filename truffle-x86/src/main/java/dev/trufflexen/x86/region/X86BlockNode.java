@@ -11,6 +11,7 @@ import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86CountBranch;
+import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
@@ -70,6 +71,9 @@ final class X86BlockNode extends Node {
      */
     @ExplodeLoop
     void executeBody(VirtualFrame frame, X86Cpu cpu, Assumption codeValid, boolean tracing) {
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.INSTRUCTIONS, instructions.length);
+        }
         for (X86InstructionNode instruction : instructions) {
             if (!codeValid.isValid()) {
                 throw X86ExitException.resume(instruction.rip());

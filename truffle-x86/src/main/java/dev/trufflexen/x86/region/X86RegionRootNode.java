@@ -18,6 +18,7 @@ import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86MemorySite;
+import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
 
@@ -69,12 +70,21 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @Override
     public Object execute(VirtualFrame frame) {
         X86Cpu cpu = (X86Cpu) frame.getArguments()[0];
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.REGION_CALLS, 1);
+        }
         copyIn(frame, cpu);
         try {
             runBlocks(frame, cpu, 0);
             copyOut(frame, cpu);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
+            if (X86Counters.ENABLED) {
+                X86Counters.add(X86Counters.Event.EXIT_BRANCH, 1);
+            }
         } catch (X86ExitException exit) {
+            if (X86Counters.ENABLED) {
+                countExit(exit.kind());
+            }
             if (exit.kind() == X86ExitException.PLATFORM_TOOK_OVER) {
                 return Boolean.TRUE;
             }
@@ -85,6 +95,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
         }
         return Boolean.TRUE;
+    }
+
+    private static void countExit(int kind) {
+        X86Counters.add(switch (kind) {
+            case X86ExitException.FAULT -> X86Counters.Event.EXIT_FAULT;
+            case X86ExitException.SYSCALL -> X86Counters.Event.EXIT_SYSCALL;
+            case X86ExitException.RESUME -> X86Counters.Event.EXIT_RESUME;
+            default -> X86Counters.Event.EXIT_PLATFORM;
+        }, 1);
     }
 
     @Override
@@ -154,6 +173,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 for (int k = 0; k < block.dynamicTargets.length; k++) {
                     int candidate = block.dynamicTargets[k];
                     if (block.dynamicTargetMatches(k, nextRip, blocks[candidate].startRip)) {
+                        if (X86Counters.ENABLED) {
+                            X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
+                        }
                         if (backEdgeStops(cpu)) {
                             return;
                         }
@@ -222,6 +244,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag. True means leave the region. */
     private boolean backEdgeStops(X86Cpu cpu) {
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
+        }
         TruffleSafepoint.poll(this);
         if (CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
