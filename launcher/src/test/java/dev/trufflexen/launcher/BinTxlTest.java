@@ -75,6 +75,20 @@ class BinTxlTest {
     }
 
     @Test
+    void benchInAFreshJvmReportsTheGuestsRoundsAndCounters() throws Exception {
+        assumeBuilt();
+        Result result = run(SCRIPT, dir, Map.of(), "bench", "--fresh-jvm", "--counters", "--quick", "--json", "--no-qemu", "--filter",
+                "^crc32$");
+        assertEquals(0, result.status(), result.err());
+        com.fasterxml.jackson.databind.JsonNode workload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
+                .get("workloads").get(0);
+        assertTrue(workload.get("checksum_match").asBoolean(), workload.toString());
+        assertEquals(2, workload.get("guest").get("round_seconds").size(), workload.toString());
+        assertEquals(0.0, workload.get("guest").get("round_begin_seconds").get(0).asDouble(), workload.toString());
+        assertTrue(workload.get("guest_counters").get("instructions").asLong() > 1000, workload.toString());
+    }
+
+    @Test
     void findsAJdkAndReportsABadConfig() throws Exception {
         assumeBuilt();
         Files.writeString(dir.resolve("bad.cfg"), "name = \"hello\"\nkernel = \"hello.elf\"\nmemory = \"lots\"\n");

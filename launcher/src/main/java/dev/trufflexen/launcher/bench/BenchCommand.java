@@ -77,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " back edges, compilations and deoptimizations (counting slows the guest down: its rates are then not comparable).")
     boolean counters;
 
+    @Option(names = "--fresh-jvm", description = "Run each guest in a JVM of its own, so its warm-up includes the Graal compiler's"
+            + " own (in one shared JVM the first workload pays for it and hides it from the others).")
+    boolean freshJvm;
+
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "Stop a run (one workload on one platform) after this long; 0: never (default ${DEFAULT-VALUE}).")
     long timeoutSeconds = 900;
@@ -104,8 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "invalid --filter '" + filter + "': " + e.getDescription());
         }
         List<BenchWorkload> workloads;
+        Path imageDirectory = images != null ? images.toAbsolutePath() : defaultBuildDirectory();
         try {
-            workloads = BenchWorkload.discover(images != null ? images.toAbsolutePath() : defaultBuildDirectory(), pattern);
+            workloads = BenchWorkload.discover(imageDirectory, pattern);
         } catch (BenchWorkload.BenchImagesMissingException e) {
             throw new TxlException(ExitStatus.UNAVAILABLE, e.getMessage(), e);
         }
@@ -146,7 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
             err.print(" guest...");
             err.flush();
             GuestCounters[] counted = counters ? new GuestCounters[1] : null;
-            BenchRun guest = GuestBenchRunner.run(workload, String.join(" ", arguments), roundCount, timeoutSeconds, counted);
+            BenchRun guest = freshJvm
+                    ? FreshJvmGuestRunner.run(workload, imageDirectory, roundCount, quick, timeoutSeconds, counted)
+                    : GuestBenchRunner.run(workload, String.join(" ", arguments), roundCount, timeoutSeconds, counted);
             if (counted != null && counted[0] != null) {
                 guestCounters.put(workload.name(), counted[0]);
             }

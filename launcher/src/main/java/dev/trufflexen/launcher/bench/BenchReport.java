@@ -146,6 +146,8 @@ final class BenchReport {
         }
         ArrayNode seconds = node.putArray("round_seconds");
         run.rounds().forEach(round -> seconds.add(round.seconds()));
+        ArrayNode begins = node.putArray("round_begin_seconds");
+        run.rounds().forEach(round -> begins.add((round.beginNanos() - run.rounds().getFirst().beginNanos()) / 1e9));
         if (run.failure() == null) {
             node.putNull("failure");
         } else {
