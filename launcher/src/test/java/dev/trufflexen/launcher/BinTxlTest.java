@@ -61,6 +61,34 @@ class BinTxlTest {
     }
 
     @Test
+    void benchCountersCountTheGuestsInstructionsAndBackEdges() throws Exception {
+        assumeBuilt();
+        Result result = run(SCRIPT, dir, Map.of(), "bench", "--counters", "--quick", "--json", "--no-qemu", "--filter", "^sieve$");
+        assertEquals(0, result.status(), result.err());
+        com.fasterxml.jackson.databind.JsonNode counters = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
+                .get("workloads").get(0).get("guest_counters");
+        assertTrue(counters.get("instructions").asLong() > 1_000_000, counters.toString());
+        assertTrue(counters.get("back_edges").asLong() > 1000, counters.toString());
+        assertTrue(counters.get("region_calls").asLong() >= counters.get("exit_branch").asLong(), counters.toString());
+        assertTrue(counters.get("exit_platform").asLong() + counters.get("exit_resume").asLong() > 0, counters.toString());
+        assertTrue(counters.has("compilations") && counters.has("deoptimizations"), counters.toString());
+    }
+
+    @Test
+    void benchInAFreshJvmReportsTheGuestsRoundsAndCounters() throws Exception {
+        assumeBuilt();
+        Result result = run(SCRIPT, dir, Map.of(), "bench", "--fresh-jvm", "--counters", "--quick", "--json", "--no-qemu", "--filter",
+                "^crc32$");
+        assertEquals(0, result.status(), result.err());
+        com.fasterxml.jackson.databind.JsonNode workload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
+                .get("workloads").get(0);
+        assertTrue(workload.get("checksum_match").asBoolean(), workload.toString());
+        assertEquals(2, workload.get("guest").get("round_seconds").size(), workload.toString());
+        assertEquals(0.0, workload.get("guest").get("round_begin_seconds").get(0).asDouble(), workload.toString());
+        assertTrue(workload.get("guest_counters").get("instructions").asLong() > 1000, workload.toString());
+    }
+
+    @Test
     void findsAJdkAndReportsABadConfig() throws Exception {
         assumeBuilt();
         Files.writeString(dir.resolve("bad.cfg"), "name = \"hello\"\nkernel = \"hello.elf\"\nmemory = \"lots\"\n");

@@ -34,7 +34,7 @@ class CompilationSmokeTest {
     private static final Path HELLO = Path.of("..", "guest-images", "build", "hello", "hello.elf");
 
     @Test
-    @Timeout(60)
+    @Timeout(240)
     void helloCompilesWithoutFailuresOrDeoptLoops() throws IOException {
         assertTrue(Files.isRegularFile(HELLO), "guest image " + HELLO.toAbsolutePath() + " not built (run make in guest-images)");
         ByteArrayOutputStream engineLog = new ByteArrayOutputStream();

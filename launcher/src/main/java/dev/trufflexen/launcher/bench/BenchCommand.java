@@ -3,12 +3,15 @@ package dev.trufflexen.launcher.bench;
 import dev.trufflexen.launcher.ExitStatus;
 import dev.trufflexen.launcher.TxlException;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
+import dev.trufflexen.x86.runtime.X86Counters;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -70,6 +73,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-qemu", description = "Skip qemu-x86_64 even when it is installed.")
     boolean noQemu;
 
+    @Option(names = "--counters", description = "Also count, per guest run: guest instructions, region calls and exits by kind,"
+            + " back edges, compilations and deoptimizations (counting slows the guest down: its rates are then not comparable).")
+    boolean counters;
+
+    @Option(names = "--fresh-jvm", description = "Run each guest in a JVM of its own, so its warm-up includes the Graal compiler's"
+            + " own (in one shared JVM the first workload pays for it and hides it from the others).")
+    boolean freshJvm;
+
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "Stop a run (one workload on one platform) after this long; 0: never (default ${DEFAULT-VALUE}).")
     long timeoutSeconds = 900;
@@ -97,8 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "invalid --filter '" + filter + "': " + e.getDescription());
         }
         List<BenchWorkload> workloads;
+        Path imageDirectory = images != null ? images.toAbsolutePath() : defaultBuildDirectory();
         try {
-            workloads = BenchWorkload.discover(images != null ? images.toAbsolutePath() : defaultBuildDirectory(), pattern);
+            workloads = BenchWorkload.discover(imageDirectory, pattern);
         } catch (BenchWorkload.BenchImagesMissingException e) {
             throw new TxlException(ExitStatus.UNAVAILABLE, e.getMessage(), e);
         }
@@ -107,6 +119,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!TruffleRuntimeCheck.isOptimizing()) {
             throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
+        }
+        if (counters) {
+            System.setProperty(X86Counters.PROPERTY, "true");
+            if (!X86Counters.ENABLED) {
+                throw new TxlException(ExitStatus.SOFTWARE, "bench: --counters needs the counters enabled before the CPU starts;"
+                        + " run with -D" + X86Counters.PROPERTY + "=true");
+            }
         }
         Optional<Path> qemu = noQemu ? Optional.empty() : ProcessBenchRunner.findQemu(System.getenv("PATH"));
         PrintWriter err = spec.commandLine().getErr();
@@ -119,6 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
             arguments.add("iters=1");
         }
         List<WorkloadResult> results = new ArrayList<>();
+        Map<String, GuestCounters> guestCounters = new LinkedHashMap<>();
         for (BenchWorkload workload : workloads) {
             err.printf("txl: bench %s: native...", workload.name()).flush();
             BenchRun nativeRun = ProcessBenchRunner.runNative(workload, arguments, roundCount, timeoutSeconds);
@@ -130,14 +150,20 @@ public final class BenchCommand implements Callable<Integer> {
             }
             err.print(" guest...");
             err.flush();
-            BenchRun guest = GuestBenchRunner.run(workload, String.join(" ", arguments), roundCount, timeoutSeconds);
+            GuestCounters[] counted = counters ? new GuestCounters[1] : null;
+            BenchRun guest = freshJvm
+                    ? FreshJvmGuestRunner.run(workload, imageDirectory, roundCount, quick, timeoutSeconds, counted)
+                    : GuestBenchRunner.run(workload, String.join(" ", arguments), roundCount, timeoutSeconds, counted);
+            if (counted != null && counted[0] != null) {
+                guestCounters.put(workload.name(), counted[0]);
+            }
             WorkloadResult result = new WorkloadResult(workload.name(), guest, nativeRun, qemuRun);
             err.println(result.checksumsMatch() ? " ok" : " FAILED");
             reportProblems(err, result);
             results.add(result);
         }
 
-        BenchReport report = new BenchReport(results, roundCount, quick);
+        BenchReport report = new BenchReport(results, roundCount, quick, guestCounters);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             report.printJson(out);

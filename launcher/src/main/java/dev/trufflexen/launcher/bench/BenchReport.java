@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trufflexen.x86.runtime.X86Counters;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -19,8 +21,15 @@ final class BenchReport {
     private final List<WorkloadResult> results;
     private final int rounds;
     private final boolean quick;
+    /** {@code txl bench --counters}: the guest run's counters by workload name; empty otherwise. */
+    private final Map<String, GuestCounters> counters;
 
     BenchReport(List<WorkloadResult> results, int rounds, boolean quick) {
+        this(results, rounds, quick, Map.of());
+    }
+
+    BenchReport(List<WorkloadResult> results, int rounds, boolean quick, Map<String, GuestCounters> counters) {
+        this.counters = Map.copyOf(counters);
         this.results = List.copyOf(results);
         this.rounds = rounds;
         this.quick = quick;
@@ -55,7 +64,31 @@ final class BenchReport {
         out.printf("geomean guest/native: %s   qemu/native: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
                 factor(geomean(WorkloadResult::guestOverNative)), factor(geomean(WorkloadResult::qemuOverNative)),
                 rounds, quick ? ", quick: one iteration per round, timings not meaningful" : "");
+        if (!counters.isEmpty()) {
+            printCounters(out);
+        }
         out.flush();
+    }
+
+    /** The counters table: totals, then events per million guest instructions. */
+    private void printCounters(PrintWriter out) {
+        String header = "%-10s %16s %10s %10s %10s %10s %10s %10s %8s %8s %8s%n";
+        String format = "%-10s %16d %10.2f %10.2f %10.2f %10.2f %10.2f %10.0f %8d %8d %8d%n";
+        out.printf("%ncounters (guest runs; region calls, exits and back edges per million guest instructions):%n");
+        out.printf(header, "workload", "guest insns", "regions", "exit:br", "exit:fault", "exit:sysc", "exit:other", "back edge",
+                "compiles", "deopts", "invals");
+        for (WorkloadResult r : results) {
+            GuestCounters c = counters.get(r.name());
+            if (c == null) {
+                continue;
+            }
+            X86Counters.Snapshot e = c.events();
+            out.printf(format, r.name(), e.get(X86Counters.Event.INSTRUCTIONS), c.perMillionInstructions(e.get(X86Counters.Event.REGION_CALLS)),
+                    c.perMillionInstructions(e.get(X86Counters.Event.EXIT_BRANCH)), c.perMillionInstructions(e.get(X86Counters.Event.EXIT_FAULT)),
+                    c.perMillionInstructions(e.get(X86Counters.Event.EXIT_SYSCALL)),
+                    c.perMillionInstructions(e.get(X86Counters.Event.EXIT_RESUME) + e.get(X86Counters.Event.EXIT_PLATFORM)),
+                    c.perMillionInstructions(e.get(X86Counters.Event.BACK_EDGES)), c.compilations(), c.deoptimizations(), c.invalidations());
+        }
     }
 
     void printJson(PrintWriter out) {
@@ -78,6 +111,16 @@ final class BenchReport {
             putRun(w, "guest", r.guest());
             putRun(w, "native", r.nativeRun());
             putRun(w, "qemu", r.qemu());
+            GuestCounters c = counters.get(r.name());
+            if (c != null) {
+                ObjectNode node = w.putObject("guest_counters");
+                for (X86Counters.Event event : X86Counters.Event.values()) {
+                    node.put(event.name().toLowerCase(Locale.ROOT), c.events().get(event));
+                }
+                node.put("compilations", c.compilations());
+                node.put("deoptimizations", c.deoptimizations());
+                node.put("invalidations", c.invalidations());
+            }
         }
         try {
             out.println(mapper.writeValueAsString(root));
@@ -103,6 +146,8 @@ final class BenchReport {
         }
         ArrayNode seconds = node.putArray("round_seconds");
         run.rounds().forEach(round -> seconds.add(round.seconds()));
+        ArrayNode begins = node.putArray("round_begin_seconds");
+        run.rounds().forEach(round -> begins.add((round.beginNanos() - run.rounds().getFirst().beginNanos()) / 1e9));
         if (run.failure() == null) {
             node.putNull("failure");
         } else {

@@ -10,7 +10,9 @@ import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
 import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.x86.runtime.X86Counters;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +31,15 @@ final class GuestBenchRunner {
 
     /** Runs the guest; after {@code timeoutSeconds} (0: never) the domain is stopped as by a watchdog. */
     static BenchRun run(BenchWorkload workload, String cmdline, int rounds, long timeoutSeconds) {
+        return run(workload, cmdline, rounds, timeoutSeconds, null);
+    }
+
+    /**
+     * As {@link #run(BenchWorkload, String, int, long)}; with {@code counters} non-null, traces
+     * compilations into it and leaves the run's {@link GuestCounters} in {@code counters[0]}
+     * (the JVM must have {@link X86Counters#ENABLED}).
+     */
+    static BenchRun run(BenchWorkload workload, String cmdline, int rounds, long timeoutSeconds, GuestCounters[] counters) {
         DomainConfig config;
         try {
             config = DomainConfigReader.read(workload.config(), workload.config().toString(),
@@ -38,7 +49,12 @@ final class GuestBenchRunner {
         }
         MarkerRecorder recorder = new MarkerRecorder();
         XenHypervisor.Options options = new XenHypervisor.Options(false, false, null, config.memoryMiB() + OVERHEAD_MIB);
-        try (XenHypervisor xen = XenHypervisor.create(options)) {
+        GuestCounters.EngineLog engineLog = counters == null ? null : new GuestCounters.EngineLog();
+        if (counters != null) {
+            X86Counters.reset();
+        }
+        try (XenHypervisor xen = counters == null ? XenHypervisor.create(options)
+                : XenHypervisor.create(options, Map.of("engine.TraceCompilation", "true"), engineLog)) {
             Domain domain;
             try {
                 domain = xen.createDomain(new DomainSpec(config.name(), config.kernel(), config.ramdisk(),
@@ -52,6 +68,9 @@ final class GuestBenchRunner {
             Thread watchdog = startWatchdog(domain, timeoutSeconds, timedOut);
             ShutdownReason reason = domain.run();
             watchdog.interrupt();
+            if (counters != null) {
+                counters[0] = engineLog.finish(X86Counters.snapshot());
+            }
             String crash = domain.crashReport() == null ? null : domain.crashReport().text();
             domain.release();
             BenchRun run = new BenchRun("guest", recorder.rounds(), null);

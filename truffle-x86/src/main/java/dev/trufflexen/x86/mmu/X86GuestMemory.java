@@ -2,11 +2,12 @@ package dev.trufflexen.x86.mmu;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import sun.misc.Unsafe;
 
 /**
- * The inline fast path of guest memory accesses, as translated code uses it: TLB tag compare,
- * then one Unsafe access at {@code addend + linearAddress}. A miss, an access crossing a page, a
+ * The inline fast path of guest memory accesses, as translated code uses it: one TLB tag compare
+ * (which also rules out a page crossing, see {@link #lastBytePage}), then one Unsafe access at {@code addend + linearAddress}. A miss, an access crossing a page, a
  * write to a frame with translated code, or a fault goes to {@link X86Mmu}'s slow paths. Values
  * are zero-extended to {@code long}; {@code size} is 1, 2, 4 or 8 and a constant at every call
  * site, so partial evaluation keeps only one arm of each switch.
@@ -20,7 +21,7 @@ public final class X86GuestMemory {
     public static long read(X86Cpu cpu, long linearAddress, int size) {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);
-        if (mmu.readTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
+        if (X86Likelihood.likely(mmu.readTags[index] == lastBytePage(linearAddress, size))) {
             return load(mmu.readAddends[index] + linearAddress, size);
         }
         return mmu.readSlow(linearAddress, size);
@@ -33,10 +34,21 @@ public final class X86GuestMemory {
     public static long readForWrite(X86Cpu cpu, long linearAddress, int size) {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);
-        if (mmu.writeTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
+        if (X86Likelihood.likely(mmu.writeTags[index] == lastBytePage(linearAddress, size))) {
             return load(mmu.writeAddends[index] + linearAddress, size);
         }
         return mmu.readForWriteSlow(linearAddress, size);
+    }
+
+    /**
+     * The page of the access's last byte, for the one-compare hit test (QEMU's softmmu fast path):
+     * the TLB entry is chosen by the page of the first byte, and an entry only ever holds a page
+     * with its own index, so a match means both ends are on that page. Pages next to each other
+     * have different indices, and an empty entry ({@code -1}) is not page-aligned, so an access that
+     * crosses a page, wraps around, or reaches a non-canonical address never matches.
+     */
+    public static long lastBytePage(long linearAddress, int size) {
+        return (linearAddress + size - 1) & X86Mmu.PAGE_MASK;
     }
 
     /** A zero-extended load at a host address the TLB vouched for. */
@@ -52,7 +64,7 @@ public final class X86GuestMemory {
     public static void write(X86Cpu cpu, long linearAddress, int size, long value) {
         X86Mmu mmu = cpu.mmu();
         int index = X86Mmu.tlbIndex(linearAddress);
-        if (mmu.writeTags[index] == (linearAddress & X86Mmu.PAGE_MASK) && (linearAddress & 0xFFF) <= 0x1000 - size) {
+        if (X86Likelihood.likely(mmu.writeTags[index] == lastBytePage(linearAddress, size))) {
             store(mmu.writeAddends[index] + linearAddress, size, value);
             return;
         }

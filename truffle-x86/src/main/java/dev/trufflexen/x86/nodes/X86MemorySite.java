@@ -8,32 +8,44 @@ import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
 
 /**
- * The translation cache of one memory-access site of a region: the page it last read and the
- * page it last wrote, each as a (linear page, host addend) pair held in the region's frame.
+ * How one memory-access site of a region translates linear addresses: through the CPU's TLB
+ * inline ({@link #UNCACHED}), or through a translation cache of its own held in the region's
+ * frame: the page it last read and the page it last wrote, each as a (linear page, host addend)
+ * pair.
  *
- * <p><b>Why in the frame.</b> A region's frame is virtual in compiled code, so a cached pair is
- * an SSA value: a loop that keeps touching the same page pays one compare and one host access
- * per guest access, where the CPU's TLB costs a hash, two array loads and reloads of the TLB
- * arrays after every guest store (a raw store may alias anything, so the compiler cannot keep
- * loaded TLB state across one).
+ * <p><b>Which sites have a cache.</b> Only operands inside tight loops (a short backward branch,
+ * see {@code X86RegionBuilder#TIGHT_LOOP_BYTES}) and the stack. A cached pair is an SSA value of
+ * the compiled loop: a loop that keeps touching one page pays one compare and one host access
+ * per guest access. Everywhere else the TLB is cheaper: a cache is two loop-carried values per
+ * site and a miss path that refills it, which in a region with many sites costs more registers,
+ * spills and code than the TLB's index and load. The TLB's arrays stay in registers across guest
+ * stores (Graal keeps off-heap accesses apart from Java arrays), and its hit test is a single
+ * compare ({@link X86GuestMemory#lastBytePage}).
  *
- * <p><b>Why it is valid.</b> A cache lives for one activation of its region. Everything that
+ * <p><b>Why a cache is valid.</b> A cache lives for one activation of its region. Everything that
  * changes what a linear address means (CR3 load, INVLPG, TLB flush, the mapping hypercalls)
  * happens in the platform, which runs only after the region has exited, or is asked for from
  * another thread, which stops the region at its next back edge. Entries are copied from the
  * CPU's TLB right after an access filled it, so they carry its guarantees: a write entry never
  * points at a frame holding translated code, so writes to code still take the slow path that
  * invalidates it. Several sites may share a cache (it only ever holds valid translations): a
- * region has one per base register, so a loop carries few cached translations in registers.
+ * region has one per base register.
  */
 public final class X86MemorySite {
     /** Frame slots per site: read tag, read addend, write tag, write addend. */
     public static final int SLOTS = 4;
     /** The tag of an empty cache: never equal to a page address. */
     public static final long EMPTY = -1L;
+    private static final int NO_CACHE = -1;
     /** The site of implicit stack accesses, one per region. */
     public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE, true);
+    /** Operands outside tight loops: no frame cache, the CPU's TLB inline. */
+    public static final X86MemorySite UNCACHED = new X86MemorySite(NO_CACHE, false);
+    /** Like {@link #UNCACHED}, for operands through the stack segment. */
+    public static final X86MemorySite UNCACHED_STACK_SEGMENT = new X86MemorySite(NO_CACHE, true);
 
+    /** False: the site has no frame slots and goes to the CPU's TLB ({@link X86GuestMemory}) directly. */
+    private final boolean cached;
     private final int readTag;
     private final int writeTag;
     /**
@@ -44,6 +56,7 @@ public final class X86MemorySite {
     private final boolean stackSegment;
 
     public X86MemorySite(int firstSlot, boolean stackSegment) {
+        this.cached = firstSlot != NO_CACHE;
         this.readTag = firstSlot;
         this.writeTag = firstSlot + 2;
         this.stackSegment = stackSegment;
@@ -64,7 +77,19 @@ public final class X86MemorySite {
     }
 
     public long read(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {
-        if (frame.getLongStatic(readTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size)) {
+        if (!cached) {
+            if (stackSegment) {
+                X86Mmu mmu = cpu.mmu();
+                int index = X86Mmu.tlbIndex(linearAddress);
+                if (X86Likelihood.likely(mmu.readTags[index] == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    return X86GuestMemory.load(mmu.readAddends[index] + linearAddress, size);
+                }
+                X86StackSegment.check(linearAddress, size);
+                return mmu.readSlow(linearAddress, size);
+            }
+            return X86GuestMemory.read(cpu, linearAddress, size);
+        }
+        if (X86Likelihood.likely(frame.getLongStatic(readTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
         checkStackSegment(linearAddress, size);
@@ -76,7 +101,19 @@ public final class X86MemorySite {
 
     /** The read of a read-modify-write: served by the write cache (the page must be writable). */
     public long readForWrite(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {
-        if (frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size)) {
+        if (!cached) {
+            if (stackSegment) {
+                X86Mmu mmu = cpu.mmu();
+                int index = X86Mmu.tlbIndex(linearAddress);
+                if (X86Likelihood.likely(mmu.writeTags[index] == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    return X86GuestMemory.load(mmu.writeAddends[index] + linearAddress, size);
+                }
+                X86StackSegment.check(linearAddress, size);
+                return mmu.readForWriteSlow(linearAddress, size);
+            }
+            return X86GuestMemory.readForWrite(cpu, linearAddress, size);
+        }
+        if (X86Likelihood.likely(frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
         checkStackSegment(linearAddress, size);
@@ -87,7 +124,22 @@ public final class X86MemorySite {
     }
 
     public void write(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value) {
-        if (frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size)) {
+        if (!cached) {
+            if (stackSegment) {
+                X86Mmu mmu = cpu.mmu();
+                int index = X86Mmu.tlbIndex(linearAddress);
+                if (X86Likelihood.likely(mmu.writeTags[index] == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    X86GuestMemory.store(mmu.writeAddends[index] + linearAddress, size, value);
+                    return;
+                }
+                X86StackSegment.check(linearAddress, size);
+                mmu.writeSlow(linearAddress, size, value);
+                return;
+            }
+            X86GuestMemory.write(cpu, linearAddress, size, value);
+            return;
+        }
+        if (X86Likelihood.likely(frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             X86GuestMemory.store(frame.getLongStatic(writeTag + 1) + linearAddress, size, value);
             return;
         }

@@ -14,7 +14,7 @@ public final class X86StackSegment {
 
     /** Returns {@code linear}, or throws #SS(0) when any byte of the access is non-canonical. */
     public static long check(long linear, int size) {
-        if (!isCanonical(linear) || !isCanonical(linear + size - 1)) {
+        if (X86Likelihood.unlikely(!isCanonical(linear) || !isCanonical(linear + size - 1))) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.SS, 0));
         }
         return linear;

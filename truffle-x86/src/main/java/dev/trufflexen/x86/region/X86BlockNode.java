@@ -11,6 +11,7 @@ import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86CountBranch;
+import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
@@ -41,10 +42,18 @@ final class X86BlockNode extends Node {
      * be (return addresses of direct calls, the table's entries), tried in order before exiting.
      */
     @CompilationFinal(dimensions = 1) final int[] dynamicTargets;
+    /** How often the Jcc of a CONDITIONAL block was taken, for Graal's block layout. */
+    private final X86BranchProfile branch = new X86BranchProfile();
+    /** For a DYNAMIC block: how often each candidate matched, tried in order; see {@link X86BranchProfile}. */
+    @CompilationFinal(dimensions = 1) private final X86BranchProfile[] dynamicMatches;
 
     X86BlockNode(long startRip, X86InstructionNode[] instructions, int kind, int conditionCode, int targetIndex, long targetRip,
             int fallthroughIndex, long fallthroughRip, int[] dynamicTargets) {
         this.dynamicTargets = dynamicTargets;
+        this.dynamicMatches = new X86BranchProfile[dynamicTargets.length];
+        for (int k = 0; k < dynamicMatches.length; k++) {
+            dynamicMatches[k] = new X86BranchProfile();
+        }
         this.startRip = startRip;
         this.instructions = instructions;
         this.kind = kind;
@@ -62,6 +71,9 @@ final class X86BlockNode extends Node {
      */
     @ExplodeLoop
     void executeBody(VirtualFrame frame, X86Cpu cpu, Assumption codeValid, boolean tracing) {
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.INSTRUCTIONS, instructions.length);
+        }
         for (X86InstructionNode instruction : instructions) {
             if (!codeValid.isValid()) {
                 throw X86ExitException.resume(instruction.rip());
@@ -74,7 +86,17 @@ final class X86BlockNode extends Node {
         }
     }
 
-    boolean conditionHolds(VirtualFrame frame) {
+    /** Whether the Jcc at the end of this CONDITIONAL block jumps, with its profile attached. */
+    boolean takesBranch(VirtualFrame frame) {
+        return branch.profile(conditionHolds(frame));
+    }
+
+    /** Whether {@code nextRip} is the start of the {@code k}-th dynamic candidate, with its profile attached. */
+    boolean dynamicTargetMatches(int k, long nextRip, long candidateRip) {
+        return dynamicMatches[k].profile(nextRip == candidateRip);
+    }
+
+    private boolean conditionHolds(VirtualFrame frame) {
         if (conditionCode >= X86CountBranch.FIRST_CONDITION) {
             return X86CountBranch.holds(frame, conditionCode); // LOOPcc, JRCXZ
         }

@@ -27,6 +27,18 @@ final class X86OperandFactory {
     private int stackFrameCacheSlot;
     private int nextSlot = X86FrameLayout.FIRST_SITE;
 
+    /**
+     * Whether the operands translated next get frame caches: only inside tight loops, where a
+     * site or two keep hitting one page and the cached translation stays in a register. Elsewhere
+     * a cache costs more than it saves (two loop-carried values per site, a miss path that
+     * refills it), so operands there use the CPU's TLB inline.
+     */
+    private boolean cacheSites;
+
+    void setCacheSites(boolean cacheSites) {
+        this.cacheSites = cacheSites;
+    }
+
     int touchedMask() {
         return touchedRegisters;
     }
@@ -43,6 +55,9 @@ final class X86OperandFactory {
      * loop carries in registers small, which matters more than the odd extra miss.
      */
     X86MemorySite memorySite(X86AddressNode address) {
+        if (!cacheSites) {
+            return address.isStackSegment() ? X86MemorySite.UNCACHED_STACK_SEGMENT : X86MemorySite.UNCACHED;
+        }
         if (address.isStackSegment()) {
             if (address.base() == X86Reg.RSP) {
                 return X86MemorySite.STACK;

@@ -84,6 +84,11 @@ public final class X86RegionBuilder {
     /** Jump-table entries farther than this from the jump end the table. */
     private static final long TABLE_TARGET_DISTANCE = 1 << 20;
     private static final int[] NO_RETURN_TARGETS = new int[0];
+    /**
+     * A backward branch spanning at most this many bytes closes a tight loop, whose memory
+     * operands get frame caches ({@link X86OperandFactory#setCacheSites}).
+     */
+    static final long TIGHT_LOOP_BYTES = 64;
 
     /** The result: a region, or the fault the entry instruction raised while being fetched. */
     public record Result(X86RegionRootNode root, List<X86CodeReader.Page> pages, Assumption codeValid, X86Fault entryFault) {
@@ -127,9 +132,12 @@ public final class X86RegionBuilder {
     private boolean translationDone;
     /** Block starts found by a first pass: a block ends where another begins. */
     private final java.util.Set<Long> knownStarts;
+    /** Tight loops found so far, as {start RIP, end RIP} (end exclusive): see {@link #TIGHT_LOOP_BYTES}. */
+    private final List<long[]> tightLoops;
 
-    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts) {
+    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts, List<long[]> tightLoops) {
         this.cpu = cpu;
+        this.tightLoops = tightLoops;
         this.reader = new X86CodeReader(cpu.mmu(), MAX_PAGES);
         this.volatileCode = volatileCode;
         this.maxBlocks = volatileCode ? 1 : MAX_BLOCKS;
@@ -147,18 +155,18 @@ public final class X86RegionBuilder {
      */
     public static Result build(X86Language language, X86Cpu cpu, long entryRip, boolean volatileCode) {
         if (volatileCode) {
-            return new X86RegionBuilder(cpu, true, java.util.Set.of()).run(language, entryRip);
+            return new X86RegionBuilder(cpu, true, java.util.Set.of(), new ArrayList<>()).run(language, entryRip);
         }
         // Two passes: the first finds where blocks start, so that the second ends every block
         // where another begins. Otherwise a block translated before a branch to its middle was
         // seen runs on through that target, and a loop entered through such a copy gets two
         // entries: Graal then sees no natural loop there, and nested guest loops compile as one.
-        X86RegionBuilder discovery = new X86RegionBuilder(cpu, false, java.util.Set.of());
+        X86RegionBuilder discovery = new X86RegionBuilder(cpu, false, java.util.Set.of(), new ArrayList<>());
         X86Fault entryFault = discovery.translateAll(entryRip);
         if (entryFault != null) {
             return new Result(null, List.of(), null, entryFault);
         }
-        return new X86RegionBuilder(cpu, false, discovery.blockIndex.keySet()).run(language, entryRip);
+        return new X86RegionBuilder(cpu, false, discovery.blockIndex.keySet(), List.copyOf(discovery.tightLoops)).run(language, entryRip);
     }
 
     /** Translates every block reachable from {@code entryRip} (within the caps); returns the entry's fetch fault, if any. */
@@ -243,7 +251,9 @@ public final class X86RegionBuilder {
                 return null;
             }
             instructionCount++;
+            operands.setCacheSites(inTightLoop(rip));
             X86Translation translation = translate(insn);
+            noteTightLoop(insn, translation);
             block.nodes.add(translation.node());
             if (translation.node() instanceof X86CallPushNode && returnSites.size() < MAX_RETURN_TARGETS && indexOf(insn.nextRip()) != X86BlockNode.EXIT) {
                 returnSites.add(insn.nextRip());
@@ -272,6 +282,26 @@ public final class X86RegionBuilder {
                     return null;
                 }
             }
+        }
+    }
+
+    private boolean inTightLoop(long rip) {
+        for (long[] loop : tightLoops) {
+            if (rip >= loop[0] && rip < loop[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** In the first pass: records a short backward JMP or Jcc as a tight loop. */
+    private void noteTightLoop(X86Instruction insn, X86Translation translation) {
+        if (!knownStarts.isEmpty()) {
+            return; // the second pass: the first pass's loops are known already
+        }
+        boolean branch = translation.flow() == X86Translation.JUMP || translation.flow() == X86Translation.CONDITIONAL;
+        if (branch && translation.target() <= insn.rip() && insn.nextRip() - translation.target() <= TIGHT_LOOP_BYTES) {
+            tightLoops.add(new long[] {translation.target(), insn.nextRip()});
         }
     }
 

@@ -16,7 +16,9 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86MemorySite;
+import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
 
@@ -68,12 +70,21 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @Override
     public Object execute(VirtualFrame frame) {
         X86Cpu cpu = (X86Cpu) frame.getArguments()[0];
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.REGION_CALLS, 1);
+        }
         copyIn(frame, cpu);
         try {
             runBlocks(frame, cpu, 0);
             copyOut(frame, cpu);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
+            if (X86Counters.ENABLED) {
+                X86Counters.add(X86Counters.Event.EXIT_BRANCH, 1);
+            }
         } catch (X86ExitException exit) {
+            if (X86Counters.ENABLED) {
+                countExit(exit.kind());
+            }
             if (exit.kind() == X86ExitException.PLATFORM_TOOK_OVER) {
                 return Boolean.TRUE;
             }
@@ -84,6 +95,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
         }
         return Boolean.TRUE;
+    }
+
+    private static void countExit(int kind) {
+        X86Counters.add(switch (kind) {
+            case X86ExitException.FAULT -> X86Counters.Event.EXIT_FAULT;
+            case X86ExitException.SYSCALL -> X86Counters.Event.EXIT_SYSCALL;
+            case X86ExitException.RESUME -> X86Counters.Event.EXIT_RESUME;
+            default -> X86Counters.Event.EXIT_PLATFORM;
+        }, 1);
     }
 
     @Override
@@ -152,7 +172,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
                 for (int k = 0; k < block.dynamicTargets.length; k++) {
                     int candidate = block.dynamicTargets[k];
-                    if (nextRip == blocks[candidate].startRip) {
+                    if (block.dynamicTargetMatches(k, nextRip, blocks[candidate].startRip)) {
+                        if (X86Counters.ENABLED) {
+                            X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
+                        }
                         if (backEdgeStops(cpu)) {
                             return;
                         }
@@ -169,7 +192,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 }
                 return;
             }
-            if (block.kind == X86BlockNode.JUMP || block.conditionHolds(frame)) {
+            if (block.kind == X86BlockNode.JUMP || block.takesBranch(frame)) {
                 if (block.targetIndex == X86BlockNode.EXIT) {
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                     return;
@@ -221,11 +244,14 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag. True means leave the region. */
     private boolean backEdgeStops(X86Cpu cpu) {
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
+        }
         TruffleSafepoint.poll(this);
         if (CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
         }
-        return cpu.stopRequested();
+        return X86Likelihood.unlikely(cpu.stopRequested());
     }
 
     @TruffleBoundary(transferToInterpreterOnException = false)

@@ -11,6 +11,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86Sizes;
 import dev.trufflexen.x86.runtime.X86ExitException;
@@ -40,7 +41,7 @@ public final class X86DivideNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long divisor = source.read(frame, cpu);
-        if (divisor == 0) {
+        if (X86Likelihood.unlikely(divisor == 0)) {
             throw divideError();
         }
         long rax = getRegister(frame, RAX);
@@ -59,13 +60,13 @@ public final class X86DivideNode extends X86InstructionNode {
             long signedDivisor = X86Sizes.signExtend(divisor, size);
             quotient = signedDividend / signedDivisor;
             remainder = signedDividend % signedDivisor;
-            if (quotient != X86Sizes.signExtend(quotient, size)) {
+            if (X86Likelihood.unlikely(quotient != X86Sizes.signExtend(quotient, size))) {
                 throw divideError();
             }
         } else {
             quotient = Long.divideUnsigned(dividend, divisor);
             remainder = Long.remainderUnsigned(dividend, divisor);
-            if (Long.compareUnsigned(quotient, mask) > 0) {
+            if (X86Likelihood.unlikely(Long.compareUnsigned(quotient, mask) > 0)) {
                 throw divideError();
             }
         }
@@ -87,7 +88,7 @@ public final class X86DivideNode extends X86InstructionNode {
         long remainder;
         if (signed) {
             if (rdx == (rax >> 63)) {
-                if (rax == Long.MIN_VALUE && divisor == -1) {
+                if (X86Likelihood.unlikely(rax == Long.MIN_VALUE && divisor == -1)) {
                     throw divideError();
                 }
                 quotient = rax / divisor;
@@ -101,7 +102,7 @@ public final class X86DivideNode extends X86InstructionNode {
             quotient = Long.divideUnsigned(rax, divisor);
             remainder = Long.remainderUnsigned(rax, divisor);
         } else {
-            if (Long.compareUnsigned(rdx, divisor) >= 0) {
+            if (X86Likelihood.unlikely(Long.compareUnsigned(rdx, divisor) >= 0)) {
                 throw divideError();
             }
             long[] result = divide128(rdx, rax, divisor, false);

@@ -8,6 +8,7 @@ import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86StackSegment;
@@ -36,11 +37,11 @@ public final class X86IndirectBranchNode extends X86InstructionNode {
             // target stops the call before the return address is written.
             long slot = X86StackSegment.check(getRegister(frame, X86Reg.RSP) - 8, 8);
             X86GuestMemory.readForWrite(cpu, slot, 8);
-            if (!X86PageTable.isCanonical(destination)) {
+            if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
                 throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
             }
             X86PushNode.push(frame, cpu, nextRip(), 8);
-        } else if (!X86PageTable.isCanonical(destination)) {
+        } else if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
         }
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, destination);

@@ -8,6 +8,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86ExitException;
@@ -25,7 +26,7 @@ public final class X86ReturnNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rsp = getRegister(frame, RSP);
         long destination = X86MemorySite.STACK.read(frame, cpu, rsp, 8);
-        if (!X86PageTable.isCanonical(destination)) {
+        if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
         }
         setRegister(frame, RSP, rsp + 8 + releaseBytes);

@@ -1,0 +1,66 @@
+package dev.trufflexen.x86.region;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.testing.X86CompilationCheck;
+import dev.trufflexen.x86.testing.X86TestMachine;
+
+/**
+ * A budget for the machine code Graal emits per guest instruction, on the shape of matmul's
+ * kernel: a multiply-accumulate loop over two arrays inside a counted outer loop. The size is
+ * exact (the engine's trace reports it), so a change that bloats translated code fails here
+ * even when a noisy machine hides its cost in timings.
+ */
+class X86CodeSizeTest {
+    /**
+     * Bytes of machine code per guest instruction allowed for every compilation of the region.
+     * Measured: 536-661 (the three compilations of this region; 557-664 before branch
+     * frequencies and the inline TLB). Tighten it as translated code gets denser.
+     */
+    static final int BUDGET_BYTES_PER_INSTRUCTION = 700;
+
+    // mov esi,DATA; mov edx,DATA+0x1000; mov edi,3; mov r8d,2000
+    // outer: xor eax,eax
+    // inner: mov ecx,[rsi+rax]; imul ecx,edi; add [rdx+rax],ecx; add rax,4; cmp rax,0x200; jne inner
+    //        dec r8d; jne outer; hlt
+    static final String KERNEL = "be00006000ba00106000bf0300000041b8d007000031c0"
+            + "8b0c060fafcf010c024883c004483d0002000075eb41ffc875e4f4";
+    static final int INSTRUCTIONS = 13;
+
+    @Test
+    void multiplyAccumulateLoopStaysWithinItsCodeBudget() {
+        int[] runs = {0};
+        String trace = X86CompilationCheck.runHot(KERNEL, m -> {
+            for (int i = 0; i < 64; i++) {
+                m.write64(X86TestMachine.DATA + 8L * i, ((2L * i + 2) << 32) | (2L * i + 1));
+            }
+        }, m -> {
+            runs[0]++;
+            assertEquals(0x200, m.reg(X86Reg.RAX));
+            assertEquals(runs[0] * 2000L * 3 * 1, m.read64(X86TestMachine.DATA + 0x1000) & 0xFFFF_FFFFL);
+        });
+        List<Integer> sizes = codeSizes(trace);
+        assertFalse(sizes.isEmpty(), trace);
+        for (int size : sizes) {
+            System.out.printf("x86@400000 compiled to %d bytes, %d per guest instruction%n", size, size / INSTRUCTIONS);
+            assertTrue(size <= BUDGET_BYTES_PER_INSTRUCTION * INSTRUCTIONS,
+                    size + " bytes for " + INSTRUCTIONS + " guest instructions exceeds the budget of " + BUDGET_BYTES_PER_INSTRUCTION
+                            + " per instruction:\n" + trace);
+        }
+    }
+
+    private static List<Integer> codeSizes(String trace) {
+        Pattern codeSize = Pattern.compile("x86@400000.*\\|CodeSize\\s+(\\d+)");
+        return trace.lines().filter(line -> line.contains("opt done")).map(codeSize::matcher).filter(Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1))).toList();
+    }
+}
