@@ -64,6 +64,23 @@ class ConsoleBackendTest {
     }
 
     @Test
+    void releasingADomainThatNeverRanEndsItsBackendThread() throws Exception {
+        Domain domain = xen.createDomain(DomainSpec.of("hello", GuestImages.kernel("hello"), 32, ""));
+        ConsoleBackend.attach(domain, new ByteArrayOutputStream());
+        String name = "console-d" + domain.id();
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name)));
+        domain.destroy();
+        domain.release();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(name) && t.isAlive()),
+                "the backend thread outlived its domain");
+    }
+
+    @Test
     void aProducerTooFarAheadDisconnectsOnlyTheConsole() {
         Domain domain = xen.createDomain(DomainSpec.of("hello", GuestImages.kernel("hello"), 32, ""));
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package dev.trufflexen.xen.domain;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86CpuidPolicy;
@@ -45,6 +46,7 @@ public final class Domain {
     private final GuestConsoleWriter consoleIoWriter;
     private final List<Runnable> yieldListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean stopListenersRan = new AtomicBoolean();
     private volatile ShutdownReason shutdownReason;
     private volatile CrashReport crashReport;
     private int pendingShutdownCode = -1;
@@ -173,7 +175,7 @@ public final class Domain {
 
     /**
      * Registers work to run once the domain has stopped, before {@link #run} returns (a
-     * backend's last drain of its ring).
+     * backend's last drain of its ring), or when a domain that never ran is released.
      */
     public void onStop(Runnable listener) {
         stopListeners.add(listener);
@@ -195,6 +197,15 @@ public final class Domain {
             }
         }
         consoleIoWriter.flush();
+        runStopListeners();
+        return shutdownReason;
+    }
+
+    /** Runs the stop listeners, once. */
+    private void runStopListeners() {
+        if (!stopListenersRan.compareAndSet(false, true)) {
+            return;
+        }
         for (Runnable listener : stopListeners) {
             try {
                 listener.run();
@@ -202,7 +213,6 @@ public final class Domain {
                 console().log("domain " + domid + ": stop listener failed: " + e);
             }
         }
-        return shutdownReason;
     }
 
     /** SCHEDOP_shutdown: the guest asks to stop for {@code reason}. */
@@ -284,6 +294,7 @@ public final class Domain {
             return;
         }
         destroyed = true;
+        runStopListeners();
         services.frames().releaseDomain(domid, frames.p2m());
         services.onRelease().run();
     }
