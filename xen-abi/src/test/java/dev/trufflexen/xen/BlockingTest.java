@@ -9,9 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.trufflexen.xen.builder.TinyGuest;
@@ -34,24 +33,15 @@ class BlockingTest {
     @TempDir
     Path dir;
 
-    private XenHypervisor xen;
-
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
-    }
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
     private Domain blocker() throws Exception {
         TinyGuest guest = new TinyGuest()
                 .movEax(Hypercalls.__HYPERVISOR_sched_op).movEdi(SchedOp.SCHEDOP_block).movEsi(0).syscall()
                 .shutdown("poweroff")
                 .label("poweroff").int32(0);
-        return xen.createDomain(new DomainSpec("blocker", guest.writeImage(dir, "blocker"), Optional.empty(), 8, 1, "",
+        return hypervisor.get().createDomain(new DomainSpec("blocker", guest.writeImage(dir, "blocker"), Optional.empty(), 8, 1, "",
                 ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
     }
 

@@ -6,9 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.trufflexen.xen.builder.TinyGuest;
@@ -35,17 +34,8 @@ class HostWriteOverCodeTest {
     @TempDir
     Path dir;
 
-    private XenHypervisor xen;
-
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
-    }
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
     /** Yields forever: the loop jumps to a patch site that jumps back. */
     private static TinyGuest yieldLoop() {
@@ -64,18 +54,18 @@ class HostWriteOverCodeTest {
     }
 
     private ShutdownReason runAndPatch(boolean throughGuestFrames) throws Exception {
-        Domain domain = xen.createDomain(new DomainSpec("patched", yieldLoop().writeImage(dir, "patched"),
+        Domain domain = hypervisor.get().createDomain(new DomainSpec("patched", yieldLoop().writeImage(dir, "patched"),
                 Optional.empty(), 8, 1, "", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
-        long codeFrame = xen.bootImage(domain).p2m()[0];
+        long codeFrame = hypervisor.get().bootImage(domain).p2m()[0];
         byte[] newCode = poweroffAtPatch();
         AtomicInteger yields = new AtomicInteger();
-        xen.afterEveryHypercall(context -> {
+        hypervisor.get().afterEveryHypercall(context -> {
             int n = yields.incrementAndGet();
             if (n == YIELDS_BEFORE_WRITE) {
                 if (throughGuestFrames) {
-                    xen.guestFrames().copyIn(codeFrame, PATCH, newCode, 0, newCode.length);
+                    hypervisor.get().guestFrames().copyIn(codeFrame, PATCH, newCode, 0, newCode.length);
                 } else {
-                    xen.memory().copyIn((codeFrame << MachineMemory.PAGE_SHIFT) + PATCH, newCode, 0, newCode.length);
+                    hypervisor.get().memory().copyIn((codeFrame << MachineMemory.PAGE_SHIFT) + PATCH, newCode, 0, newCode.length);
                 }
             } else if (n == YIELDS_BEFORE_WRITE + YIELDS_BEFORE_GIVING_UP) {
                 context.domain().crash(context.vcpu(), "still running the old code", null);
@@ -86,7 +76,7 @@ class HostWriteOverCodeTest {
 
     @Test
     void theGuestRunsWhatTheHostWroteOverItsCode() throws Exception {
-        assertEquals(ShutdownReason.POWEROFF, runAndPatch(true), String.join("\n", xen.console().lines()));
+        assertEquals(ShutdownReason.POWEROFF, runAndPatch(true), String.join("\n", hypervisor.get().console().lines()));
     }
 
     @Test

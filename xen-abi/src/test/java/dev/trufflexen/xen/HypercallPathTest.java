@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.trufflexen.xen.builder.TinyGuest;
@@ -35,20 +34,11 @@ class HypercallPathTest {
     @TempDir
     Path dir;
 
-    private XenHypervisor xen;
-
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
-    }
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
     private Domain build(TinyGuest guest, String name) throws Exception {
-        return xen.createDomain(new DomainSpec(name, guest.writeImage(dir, name), Optional.empty(), 8, 1, "",
+        return hypervisor.get().createDomain(new DomainSpec(name, guest.writeImage(dir, name), Optional.empty(), 8, 1, "",
                 ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
     }
 
@@ -78,20 +68,20 @@ class HypercallPathTest {
         Domain domain = build(consoleWriter(text), "longwrite");
         long textAddress = TinyGuest.VIRT_BASE + textOffset();
         List<long[]> pieces = new ArrayList<>();
-        xen.afterEveryHypercall(context -> {
+        hypervisor.get().afterEveryHypercall(context -> {
             if (context.isContinuation()) {
                 pieces.add(new long[] {context.cpu().reg(X86Reg.RSI), context.cpu().reg(X86Reg.RDX),
                         context.cpu().rip(), context.cpu().reg(X86Reg.RAX)});
             }
         });
-        assertEquals(ShutdownReason.POWEROFF, domain.run(), String.join("\n", xen.console().lines()));
+        assertEquals(ShutdownReason.POWEROFF, domain.run(), String.join("\n", hypervisor.get().console().lines()));
 
         List<String> expected = new String(text, StandardCharsets.US_ASCII).lines().toList();
-        assertEquals(expected, GuestImages.consoleIoLines(xen, domain.id()));
+        assertEquals(expected, GuestImages.consoleIoLines(hypervisor.get(), domain.id()));
         int chunksPerPiece = HypercallContext.WORK_BUDGET;
         int expectedPieces = (text.length + 127 * chunksPerPiece - 1) / (127 * chunksPerPiece);
         assertEquals(expectedPieces - 1, pieces.size(), "continuations of a " + text.length + "-byte write");
-        assertEquals(pieces.size(), xen.pvEntry(domain).hypercallContext().continuations());
+        assertEquals(pieces.size(), hypervisor.get().pvEntry(domain).hypercallContext().continuations());
         long previousCount = text.length;
         for (long[] piece : pieces) {
             long count = piece[0];
@@ -112,9 +102,9 @@ class HypercallPathTest {
     void pendingWorkRunsOnceAfterEveryHypercallAndEveryPiece() throws Exception {
         Domain domain = build(consoleWriter(lines(600)), "pending");
         AtomicInteger runs = new AtomicInteger();
-        xen.afterEveryHypercall(context -> runs.incrementAndGet());
+        hypervisor.get().afterEveryHypercall(context -> runs.incrementAndGet());
         assertEquals(ShutdownReason.POWEROFF, domain.run());
-        long continuations = xen.pvEntry(domain).hypercallContext().continuations();
+        long continuations = hypervisor.get().pvEntry(domain).hypercallContext().continuations();
         assertTrue(continuations > 0);
         assertEquals(continuations + 2, runs.get(), "console_io pieces, then shutdown");
     }
@@ -133,13 +123,13 @@ class HypercallPathTest {
         assertEquals(ShutdownReason.POWEROFF, domain.run(), "the guest saw -EFAULT");
         String line = String.format("(XEN) d%dv0: xen_version(1) at rip %#x: bad guest address 0x1000 (16 bytes)",
                 domain.id(), TinyGuest.VIRT_BASE + 15);
-        assertEquals(1, xen.console().lines().stream().filter(line::equals).count(), String.join("\n", xen.console().lines()));
+        assertEquals(1, hypervisor.get().console().lines().stream().filter(line::equals).count(), String.join("\n", hypervisor.get().console().lines()));
     }
 
     @Test
     void aHostFailureAfterAHypercallCrashesOnlyThatDomain() throws Exception {
         Domain victim = build(consoleWriter(lines(3)), "victim");
-        xen.afterEveryHypercall(context -> {
+        hypervisor.get().afterEveryHypercall(context -> {
             if (context.domain() == victim) {
                 throw new IllegalStateException("host bug reached by a guest");
             }
@@ -150,6 +140,6 @@ class HypercallPathTest {
 
         Domain bystander = build(consoleWriter(lines(3)), "bystander");
         assertEquals(ShutdownReason.POWEROFF, bystander.run());
-        assertEquals(3, GuestImages.consoleIoLines(xen, bystander.id()).size());
+        assertEquals(3, GuestImages.consoleIoLines(hypervisor.get(), bystander.id()).size());
     }
 }
