@@ -31,11 +31,9 @@ final class Callbacks {
         }
         boolean mask = (flags & CALLBACKF_mask_events) != 0;
         switch (type) {
-            case CALLBACKTYPE_event -> pv.setEventCallback(address);
-            case CALLBACKTYPE_failsafe -> pv.setFailsafeCallback(address, mask);
-            case CALLBACKTYPE_syscall -> pv.setSyscallCallback(address, mask);
-            case CALLBACKTYPE_syscall32 -> pv.setSyscall32Callback(address, mask);
-            case CALLBACKTYPE_sysenter -> pv.setSysenterCallback(address, mask);
+            case CALLBACKTYPE_event -> pv.setCallback(type, address, false);
+            case CALLBACKTYPE_failsafe, CALLBACKTYPE_syscall, CALLBACKTYPE_syscall32, CALLBACKTYPE_sysenter ->
+                pv.setCallback(type, address, mask);
             case CALLBACKTYPE_nmi -> pv.setTrap(NMI_VECTOR, TI_IF, X86Pv.FLAT_KERNEL_CS, address);
             default -> {
                 return -XenErrno.ENOSYS;

@@ -10,8 +10,10 @@ import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
+import dev.trufflexen.xen.hypercall.GuestStruct;
 import dev.trufflexen.xen.hypercall.Hypercall;
 import dev.trufflexen.xen.hypercall.HypercallContext;
+import dev.trufflexen.xen.hypercall.XenError;
 
 /**
  * {@code iret}: the 64-bit PV guest's return from an exception or event, as Xen's
@@ -36,7 +38,6 @@ import dev.trufflexen.xen.hypercall.HypercallContext;
  */
 public final class IretHypercall implements Hypercall {
     private static final long X86_EFLAGS_MBS = 2;
-    private static final int FRAME_BYTES = X86Pv.IRET_CONTEXT_LAYOUT.size();
 
     @Override
     public int number() {
@@ -49,30 +50,32 @@ public final class IretHypercall implements Hypercall {
         Vcpu vcpu = context.vcpu();
         Domain domain = context.domain();
         long rsp = cpu.reg(X86Reg.RSP);
-        byte[] frame = new byte[FRAME_BYTES];
-        if (!HypercallContext.accessOk(rsp) || !cpu.copyFromGuest(rsp, frame, 0, FRAME_BYTES)) {
+        GuestStruct frame;
+        try {
+            frame = context.copyIn(rsp, X86Pv.IRET_CONTEXT_LAYOUT);
+        } catch (XenError e) {
             domain.crash(vcpu, String.format("iret: fault while reading the iret context from the guest stack at %#x", rsp), null);
             return cpu.reg(X86Reg.RAX);
         }
-        long rax = slot(frame, X86Pv.IRET_RAX.offset());
-        long cs = slot(frame, X86Pv.IRET_CS.offset());
+        long rax = frame.get(X86Pv.IRET_RAX);
+        long cs = frame.get(X86Pv.IRET_CS);
         if ((cs & 3) == 3) {
             domain.crash(vcpu, "iret: guest switching to user mode with no user page tables", null);
             return rax;
         }
-        long rip = slot(frame, X86Pv.IRET_RIP.offset());
-        long rflags = slot(frame, X86Pv.IRET_RFLAGS.offset()) & X86Rflags.DEFINED & ~(X86Rflags.IOPL | X86Rflags.VM)
+        long rip = frame.get(X86Pv.IRET_RIP);
+        long rflags = frame.get(X86Pv.IRET_RFLAGS) & X86Rflags.DEFINED & ~(X86Rflags.IOPL | X86Rflags.VM)
                 | X86Rflags.IF | X86_EFLAGS_MBS;
         int codeSelector = (int) (cs | 3) & 0xFFFF;
-        int stackSelector = (int) (slot(frame, X86Pv.IRET_SS.offset()) | 3) & 0xFFFF;
+        int stackSelector = (int) (frame.get(X86Pv.IRET_SS) | 3) & 0xFFFF;
         cpu.setRip(rip);
         cpu.setSegment(X86Segment.CS, codeSelector);
         cpu.setRflags(rflags);
-        cpu.setReg(X86Reg.RSP, slot(frame, X86Pv.IRET_RSP.offset()));
+        cpu.setReg(X86Reg.RSP, frame.get(X86Pv.IRET_RSP));
         cpu.setSegment(X86Segment.SS, stackSelector);
-        if ((slot(frame, X86Pv.IRET_FLAGS.offset()) & X86Pv.VGCF_in_syscall) == 0) {
-            cpu.setReg(X86Reg.R11, slot(frame, X86Pv.IRET_R11.offset()));
-            cpu.setReg(X86Reg.RCX, slot(frame, X86Pv.IRET_RCX.offset()));
+        if ((frame.get(X86Pv.IRET_FLAGS) & X86Pv.VGCF_in_syscall) == 0) {
+            cpu.setReg(X86Reg.R11, frame.get(X86Pv.IRET_R11));
+            cpu.setReg(X86Reg.RCX, frame.get(X86Pv.IRET_RCX));
         } else {
             cpu.setReg(X86Reg.RCX, rip);
             if (PvVcpu.isCanonical(rip)) {
@@ -80,7 +83,7 @@ public final class IretHypercall implements Hypercall {
             }
         }
         domain.frames().write8(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(vcpu.id()) + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK,
-                (byte) ((slot(frame, X86Pv.IRET_RFLAGS.offset()) & X86Rflags.IF) == 0 ? 1 : 0));
+                (byte) ((frame.get(X86Pv.IRET_RFLAGS) & X86Rflags.IF) == 0 ? 1 : 0));
         cpu.setReg(X86Reg.RAX, rax);
         returnFault(cpu, codeSelector, stackSelector, rip, domain, vcpu);
         return cpu.reg(X86Reg.RAX);
@@ -108,13 +111,5 @@ public final class IretHypercall implements Hypercall {
     /** A null selector faults with error code 0, any other with its index and table bits. */
     private static long selectorErrorCode(int selector) {
         return selector <= 3 ? 0 : selector & 0xFFFC;
-    }
-
-    private static long slot(byte[] frame, int offset) {
-        long value = 0;
-        for (int i = 7; i >= 0; i--) {
-            value = value << 8 | frame[offset + i] & 0xFF;
-        }
-        return value;
     }
 }

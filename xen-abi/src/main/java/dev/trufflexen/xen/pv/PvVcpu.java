@@ -12,20 +12,16 @@ import dev.trufflexen.x86.cpu.X86Fault;
 public final class PvVcpu {
     /** Vectors of the virtual IDT. */
     public static final int VECTORS = 256;
+    /** One more than the largest CALLBACKTYPE_* (syscall32, 7). */
+    public static final int CALLBACK_TYPES = 8;
 
     private final byte[] trapFlags = new byte[VECTORS];
     private final short[] trapCs = new short[VECTORS];
     private final long[] trapAddress = new long[VECTORS];
 
-    private long eventCallback;
-    private long failsafeCallback;
-    private boolean failsafeDisablesEvents;
-    private long syscallCallback;
-    private boolean syscallDisablesEvents;
-    private long syscall32Callback;
-    private boolean syscall32DisablesEvents;
-    private long sysenterCallback;
-    private boolean sysenterDisablesEvents;
+    /** Callback addresses and their CALLBACKF_mask_events, indexed by CALLBACKTYPE_* (the NMI's is in the IDT). */
+    private final long[] callbacks = new long[CALLBACK_TYPES];
+    private final boolean[] callbackMasksEvents = new boolean[CALLBACK_TYPES];
     private long gsBaseUser;
 
     /** One trap_info entry: {@code flags} bits 0-1 the DPL allowed to {@code int n}, bit 2 mask events. */
@@ -70,64 +66,19 @@ public final class PvVcpu {
         return trapAddress[2];
     }
 
-    public long eventCallback() {
-        return eventCallback;
+    /** The address registered for callback {@code type} (a CALLBACKTYPE_* other than nmi), 0 when none. */
+    public long callback(int type) {
+        return callbacks[type];
     }
 
-    public void setEventCallback(long address) {
-        this.eventCallback = address;
+    /** Whether callback {@code type} is entered with events masked (Xen's VGCF_*_disables_events). */
+    public boolean callbackMasksEvents(int type) {
+        return callbackMasksEvents[type];
     }
 
-    public long failsafeCallback() {
-        return failsafeCallback;
-    }
-
-    public boolean failsafeDisablesEvents() {
-        return failsafeDisablesEvents;
-    }
-
-    public void setFailsafeCallback(long address, boolean disablesEvents) {
-        this.failsafeCallback = address;
-        this.failsafeDisablesEvents = disablesEvents;
-    }
-
-    public long syscallCallback() {
-        return syscallCallback;
-    }
-
-    public boolean syscallDisablesEvents() {
-        return syscallDisablesEvents;
-    }
-
-    public void setSyscallCallback(long address, boolean disablesEvents) {
-        this.syscallCallback = address;
-        this.syscallDisablesEvents = disablesEvents;
-    }
-
-    public long syscall32Callback() {
-        return syscall32Callback;
-    }
-
-    public boolean syscall32DisablesEvents() {
-        return syscall32DisablesEvents;
-    }
-
-    public void setSyscall32Callback(long address, boolean disablesEvents) {
-        this.syscall32Callback = address;
-        this.syscall32DisablesEvents = disablesEvents;
-    }
-
-    public long sysenterCallback() {
-        return sysenterCallback;
-    }
-
-    public boolean sysenterDisablesEvents() {
-        return sysenterDisablesEvents;
-    }
-
-    public void setSysenterCallback(long address, boolean disablesEvents) {
-        this.sysenterCallback = address;
-        this.sysenterDisablesEvents = disablesEvents;
+    public void setCallback(int type, long address, boolean masksEvents) {
+        callbacks[type] = address;
+        callbackMasksEvents[type] = masksEvents;
     }
 
     /** The user-mode GS base while the kernel runs (MSR_SHADOW_GS_BASE as the guest sees it). */

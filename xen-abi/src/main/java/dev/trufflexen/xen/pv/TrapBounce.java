@@ -56,30 +56,32 @@ final class TrapBounce {
                 code |= X86Fault.PF_USER;
             }
         }
-        bounce(cpu, fault, describe(fault, vector, withErrorCode, code), vector, withErrorCode, code);
+        bounce(cpu, fault, vector, withErrorCode, code, false);
     }
 
     /** pv_inject_sw_interrupt: {@code int n} reached its gate; RIP is already past the instruction. */
     void softwareInterrupt(X86Cpu cpu, X86Fault fault, int vector) {
-        bounce(cpu, fault, "int 0x" + Integer.toHexString(vector), vector, false, 0);
+        bounce(cpu, fault, vector, false, 0, true);
     }
 
-    private void bounce(X86Cpu cpu, X86Fault fault, String what, int vector, boolean withErrorCode, long errorCode) {
+    private void bounce(X86Cpu cpu, X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt) {
         long handler = pv.trapAddress(vector);
         if (handler == 0) {
-            domain.crash(vcpu, "unhandled " + what + ": no handler for vector " + vector + " in the trap table", fault);
+            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt, "unhandled %s: no handler for vector " + vector
+                    + " in the trap table");
             return;
         }
         if (!vcpu.inKernelMode()) {
-            domain.crash(vcpu, "cannot deliver " + what + " from guest user mode: no kernel stack (stack_switch) support", fault);
+            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
+                    "cannot deliver %s from guest user mode: no kernel stack (stack_switch) support");
             return;
         }
         long rsp = cpu.reg(X86Reg.RSP);
         long top = rsp & ~0xFL;
         if (Long.compareUnsigned(top, X86Pv.HYPERVISOR_VIRT_START) > 0
                 && Long.compareUnsigned(top, X86Pv.HYPERVISOR_VIRT_END + 8 * 8) < 0) {
-            domain.crash(vcpu, String.format("fault while delivering %s: guest stack pointer %#x is in the hypervisor's range",
-                    what, rsp), fault);
+            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
+                    "fault while delivering %s: guest stack pointer " + hex(rsp) + " is in the hypervisor's range");
             return;
         }
         int infoOffset = SharedInfo.vcpuInfo(vcpu.id());
@@ -106,8 +108,8 @@ final class TrapBounce {
         put(slot, cpu.segment(X86Segment.SS));
         long base = top - slots * 8L;
         if (!cpu.copyToGuest(base, frame, 0, slots * 8)) {
-            domain.crash(vcpu, String.format("fault while delivering %s: its frame at %#x (guest RSP %#x) is not writable",
-                    what, base, rsp), fault);
+            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
+                    "fault while delivering %s: its frame at " + hex(base) + " (guest RSP " + hex(rsp) + ") is not writable");
             return;
         }
         if (pv.trapMasksEvents(vector)) {
@@ -120,6 +122,15 @@ final class TrapBounce {
         cpu.setRip(handler);
     }
 
+    /** Crashes the domain; {@code reason}'s %s becomes the event that was being delivered. */
+    private void crash(X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt, String reason) {
+        domain.crash(vcpu, String.format(reason, describe(fault, vector, withErrorCode, errorCode, softwareInterrupt)), fault);
+    }
+
+    private static String hex(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+
     private int put(int slot, long value) {
         for (int i = 0; i < 8; i++) {
             frame[slot * 8 + i] = (byte) (value >>> (8 * i));
@@ -127,7 +138,11 @@ final class TrapBounce {
         return slot + 1;
     }
 
-    private static String describe(X86Fault fault, int vector, boolean withErrorCode, long errorCode) {
+    /** The event being delivered, for a crash report: "#PF error 0x2 at 0x1000", "int 0x81". */
+    private static String describe(X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt) {
+        if (softwareInterrupt) {
+            return "int 0x" + Integer.toHexString(vector);
+        }
         String name = X86Fault.of(vector).mnemonic();
         StringBuilder sb = new StringBuilder(name);
         if (withErrorCode) {

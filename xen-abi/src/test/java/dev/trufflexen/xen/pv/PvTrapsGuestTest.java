@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
@@ -95,11 +96,11 @@ class PvTrapsGuestTest {
         long cr2 = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(0) + SharedInfo.VCPU_OFF_ARCH_CR2);
         assertEquals(values.get("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
         PvVcpu pv = xen.pvEntry(domain).pvVcpu();
-        assertEquals(values.get("event_callback"), pv.eventCallback());
-        assertEquals(values.get("syscall_callback"), pv.syscallCallback());
-        assertEquals(false, pv.syscallDisablesEvents(), "set_callbacks registers without CALLBACKF_mask_events");
-        assertEquals(values.get("failsafe_callback"), pv.failsafeCallback(), "a non-canonical set_callbacks address is skipped");
-        assertEquals(true, pv.failsafeDisablesEvents(), "the skipped failsafe keeps its flag");
+        assertEquals(values.get("event_callback"), pv.callback(CallbackOp.CALLBACKTYPE_event));
+        assertEquals(values.get("syscall_callback"), pv.callback(CallbackOp.CALLBACKTYPE_syscall));
+        assertEquals(false, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_syscall), "set_callbacks registers without CALLBACKF_mask_events");
+        assertEquals(values.get("failsafe_callback"), pv.callback(CallbackOp.CALLBACKTYPE_failsafe), "a non-canonical set_callbacks address is skipped");
+        assertEquals(true, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_failsafe), "the skipped failsafe keeps its flag");
         assertEquals(values.get("nmi_callback"), pv.nmiCallback());
         assertEquals(true, pv.trapMasksEvents(2), "the NMI callback is entered with events masked");
     }
