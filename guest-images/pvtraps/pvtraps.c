@@ -6,7 +6,7 @@
  */
 #include "pvtraps.h"
 
-extern char trap_ud[];
+extern char trap_ud[], trap_bp[];
 
 static void event_entry(void) {}
 static void failsafe_entry(void) {}
@@ -66,16 +66,42 @@ static void callback_tests(void)
     printf("# nmi_callback=%#lx\n", (unsigned long)nmi_entry);
 }
 
-static const char *fatal_case(start_info_t *si)
+static const char *option(start_info_t *si, const char *name)
 {
     const char *p = (const char *)si->cmd_line;
+    size_t n = strlen(name);
 
     for (; *p; p++) {
-        if (strncmp(p, "fatal=", 6) == 0) {
-            return p + 6;
+        if (strncmp(p, name, n) == 0) {
+            return p + n;
         }
     }
     return NULL;
+}
+
+static unsigned long rdtsc(void)
+{
+    unsigned int lo, hi;
+
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return (unsigned long)hi << 32 | lo;
+}
+
+/* "bench=N": N int3 round trips (bounce to the handler, iret back), timed with the domain's 1 GHz TSC. */
+static void run_bench(const char *count)
+{
+    unsigned long n = 0;
+
+    for (; *count >= '0' && *count <= '9'; count++) {
+        n = n * 10 + (unsigned long)(*count - '0');
+    }
+    unsigned long start = rdtsc();
+    for (unsigned long i = 0; i < n; i++) {
+        trap_count = 0;
+        __asm__ __volatile__("int3" : : : "memory");
+    }
+    unsigned long ns = rdtsc() - start;
+    printf("bench: %lu int3 round trips in %lu ns, %lu ns each\n", n, ns, n ? ns / n : 0);
 }
 
 static void iret_with_cs(unsigned long cs)
@@ -109,14 +135,24 @@ static void run_fatal(const char *which, start_info_t *si)
         iret_with_cs(0xe033);
     } else if (strncmp(which, "iret-compat", 11) == 0) {
         iret_with_cs(0xe020);
+    } else if (strncmp(which, "iret-hypervisor-stack", 21) == 0) {
+        __asm__ __volatile__("mov %0, %%rsp\n\tmov $23, %%eax\n\tsyscall" : : "r"(HYPERVISOR_VA) : "rax", "memory");
     }
     printf("fatal case %s did not crash the domain\n", which);
 }
 
 void kernel_main(start_info_t *si)
 {
-    const char *fatal = fatal_case(si);
+    const char *fatal = option(si, "fatal=");
+    const char *bench = option(si, "bench=");
 
+    if (bench) {
+        static trap_info_t bp[] = { { 3, 3, 0xe030, (unsigned long)trap_bp }, { 0, 0, 0, 0 } };
+
+        _hypercall1(long, set_trap_table, bp);
+        run_bench(bench);
+        return;
+    }
     if (fatal) {
         run_fatal(fatal, si);
         return;

@@ -105,6 +105,17 @@ class PvTrapsGuestTest {
         assertEquals(true, pv.trapMasksEvents(2), "the NMI callback is entered with events masked");
     }
 
+    /** Exception round trips (bounce to the guest's int3 handler, iret back), timed by the guest; printed, not judged. */
+    @Test
+    void int3RoundTripsRunAndAreTimed() {
+        Domain domain = create("bench=200000");
+        assertEquals(ShutdownReason.POWEROFF, domain.run());
+        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        String result = lines.stream().filter(l -> l.startsWith("bench: 200000 int3 round trips")).findFirst().orElse(null);
+        assertNotNull(result, String.join("\n", lines));
+        System.out.println(result);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "nohandler    | unhandled #UD: no handler for vector 6 in the trap table",
@@ -112,6 +123,7 @@ class PvTrapsGuestTest {
         "rostack      | fault while delivering #UD: its frame at",
         "ireturn-user | iret: guest switching to user mode with no user page tables",
         "iret-compat  | iret to the 32-bit code selector 0xe023: compatibility mode is not implemented",
+        "iret-hypervisor-stack | iret: fault while reading the iret context from the guest stack at 0xffff800000000000",
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
         Domain domain = create("fatal=" + fatalCase);
