@@ -36,8 +36,13 @@ import dev.trufflexen.xen.log.RateLimitedLog;
 import dev.trufflexen.xen.mm.FramePool;
 import dev.trufflexen.xen.mm.GuestFrames;
 import dev.trufflexen.xen.mm.MachToPhys;
+import dev.trufflexen.xen.pv.CallbackOpHypercall;
 import dev.trufflexen.xen.pv.FpuTaskswitchHypercall;
+import dev.trufflexen.xen.pv.IretHypercall;
 import dev.trufflexen.xen.pv.PvEntry;
+import dev.trufflexen.xen.pv.SetCallbacksHypercall;
+import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
+import dev.trufflexen.xen.pv.SetTrapTableHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
 import dev.trufflexen.xen.version.XenVersion;
@@ -112,7 +117,9 @@ public final class XenHypervisor implements AutoCloseable {
     private static HypercallTable standardHypercalls(HypervisorConsole console) {
         RateLimitedLog guestLog = new RateLimitedLog(console, 10, 5_000_000_000L);
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
-                new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall()));
+                new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
+                new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
+                new SetSegmentBaseHypercall()));
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */

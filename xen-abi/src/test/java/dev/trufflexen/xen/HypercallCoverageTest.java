@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.ConsoleIo;
 import dev.trufflexen.xen.abi.EventChannelOp;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.abi.XenVersionOp;
 import dev.trufflexen.xen.domain.Domain;
@@ -37,7 +39,7 @@ import dev.trufflexen.xen.hypercall.HypercallTable;
  */
 class HypercallCoverageTest {
     private static final String HANDLED = Hypercall.HANDLED;
-    private static final String PV_TRAPS = "-ENOSYS because trap tables, descriptor tables and callbacks arrive with the PV trap issue";
+    private static final String PV_DESCRIPTORS = "-ENOSYS because descriptor tables and kernel stacks arrive with guest user mode";
     private static final String PV_MMU = "-ENOSYS because the validated PV MMU arrives with the PV MMU issue";
     private static final String NONE = "-ENOSYS because Xen defines no hypercall with this number";
 
@@ -47,17 +49,17 @@ class HypercallCoverageTest {
         for (int n = 0; n < Hypercalls.NR_hypercalls; n++) {
             m.put(n, NONE);
         }
-        m.put(Hypercalls.__HYPERVISOR_set_trap_table, PV_TRAPS);
+        m.put(Hypercalls.__HYPERVISOR_set_trap_table, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_mmu_update, PV_MMU);
-        m.put(Hypercalls.__HYPERVISOR_set_gdt, PV_TRAPS);
-        m.put(Hypercalls.__HYPERVISOR_stack_switch, PV_TRAPS);
-        m.put(Hypercalls.__HYPERVISOR_set_callbacks, PV_TRAPS);
+        m.put(Hypercalls.__HYPERVISOR_set_gdt, PV_DESCRIPTORS);
+        m.put(Hypercalls.__HYPERVISOR_stack_switch, PV_DESCRIPTORS);
+        m.put(Hypercalls.__HYPERVISOR_set_callbacks, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_fpu_taskswitch, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_sched_op_compat, "-ENOSYS because the pre-3.0.2 sched_op ABI is not offered; guests use sched_op");
         m.put(Hypercalls.__HYPERVISOR_platform_op, "-ENOSYS because platform_op is for the control domain, which TruffleXen does not run as a guest");
         m.put(Hypercalls.__HYPERVISOR_set_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
         m.put(Hypercalls.__HYPERVISOR_get_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
-        m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_TRAPS);
+        m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_DESCRIPTORS);
         m.put(Hypercalls.__HYPERVISOR_memory_op, "-ENOSYS because memory reservation arrives with the PV MMU issue");
         m.put(Hypercalls.__HYPERVISOR_multicall, "-ENOSYS because multicall arrives with the PV MMU issue, its first user");
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, PV_MMU);
@@ -69,14 +71,14 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_grant_table_op, "-ENOSYS because grant tables arrive with the grant table issue");
         m.put(Hypercalls.__HYPERVISOR_vm_assist, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping_otherdomain, PV_MMU);
-        m.put(Hypercalls.__HYPERVISOR_iret, PV_TRAPS);
+        m.put(Hypercalls.__HYPERVISOR_iret, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_vcpu_op, "-ENOSYS because vCPU operations arrive with the time and SMP issues");
-        m.put(Hypercalls.__HYPERVISOR_set_segment_base, PV_TRAPS);
+        m.put(Hypercalls.__HYPERVISOR_set_segment_base, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_mmuext_op, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_xsm_op, "-ENOSYS because TruffleXen has no XSM module (Xen without CONFIG_XSM)");
-        m.put(Hypercalls.__HYPERVISOR_nmi_op, "-ENOSYS because NMI callbacks arrive with the PV trap issue");
+        m.put(Hypercalls.__HYPERVISOR_nmi_op, "-ENOSYS because the legacy nmi_op is not implemented yet; callback_op registers NMI callbacks");
         m.put(Hypercalls.__HYPERVISOR_sched_op, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_callback_op, PV_TRAPS);
+        m.put(Hypercalls.__HYPERVISOR_callback_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_xenoprof_op, "-ENOSYS because there is no profiler (Xen without oprofile)");
         m.put(Hypercalls.__HYPERVISOR_event_channel_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_physdev_op, "-ENOSYS because physical devices and IOPL arrive with the privileged-instruction issue");
@@ -109,7 +111,9 @@ class HypercallCoverageTest {
                 Hypercalls.__HYPERVISOR_console_io, constants(ConsoleIo.class, "CONSOLEIO_", HANDLED),
                 Hypercalls.__HYPERVISOR_xen_version, constants(XenVersionOp.class, "XENVER_", HANDLED),
                 Hypercalls.__HYPERVISOR_sched_op, sched,
-                Hypercalls.__HYPERVISOR_event_channel_op, evtchn);
+                Hypercalls.__HYPERVISOR_event_channel_op, evtchn,
+                Hypercalls.__HYPERVISOR_callback_op, constants(CallbackOp.class, "CALLBACKOP_", HANDLED),
+                Hypercalls.__HYPERVISOR_set_segment_base, constants(X86Pv.class, "SEGBASE_", HANDLED));
     }
 
     private static Map<Integer, String> constants(Class<?> type, String prefix, String status) {

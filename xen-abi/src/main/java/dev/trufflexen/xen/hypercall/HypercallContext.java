@@ -4,6 +4,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.xen.abi.AbiField;
 import dev.trufflexen.xen.abi.AbiStruct;
+import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
@@ -152,16 +153,25 @@ public final class HypercallContext {
         }
     }
 
-    /** copy_from_guest: EFAULT when any byte is not readable with the guest's permissions. */
+    /**
+     * Xen's {@code access_ok} for a 64-bit PV guest pointer: it must start below 2^47 or at or
+     * above HYPERVISOR_VIRT_END, so the hypervisor's range (the read-only M2P included) is never
+     * a hypercall argument even where the guest can read it.
+     */
+    public static boolean accessOk(long address) {
+        return Long.compareUnsigned(address, 1L << 47) < 0 || Long.compareUnsigned(address, X86Pv.HYPERVISOR_VIRT_END) >= 0;
+    }
+
+    /** copy_from_guest: EFAULT when the pointer fails {@link #accessOk} or any byte is not readable with the guest's permissions. */
     public void copyFromGuest(long address, byte[] into, int offset, int length) {
-        if (!cpu.copyFromGuest(address, into, offset, length)) {
+        if (!accessOk(address) || !cpu.copyFromGuest(address, into, offset, length)) {
             throw fault(address, length);
         }
     }
 
-    /** copy_to_guest: EFAULT (and nothing written) when any byte is not writable. */
+    /** copy_to_guest: EFAULT (and nothing written) when the pointer fails {@link #accessOk} or any byte is not writable. */
     public void copyToGuest(long address, byte[] from, int offset, int length) {
-        if (!cpu.copyToGuest(address, from, offset, length)) {
+        if (!accessOk(address) || !cpu.copyToGuest(address, from, offset, length)) {
             throw fault(address, length);
         }
     }

@@ -16,15 +16,24 @@ import dev.trufflexen.xen.hypercall.HypercallDispatcher;
  * <p>A 64-bit PV kernel runs in ring 3 like its user processes; Xen tells the two apart by a
  * per-vCPU flag. A {@code syscall} in guest kernel mode is a hypercall, dispatched by the
  * {@link HypercallDispatcher} on this vCPU's reused {@link HypercallContext}; pending work runs
- * after it. Faults without a registered trap table crash the domain, except Xen's
- * forced-emulation CPUID. Nothing a guest passes can make the core throw: an unexpected host
- * exception becomes a domain crash with a report.
+ * after it. Faults go to the guest's own handlers through its virtual IDT ({@link PvVcpu},
+ * {@link TrapBounce}), after the emulation Xen does (forced-emulation CPUID, segment-base MSRs).
+ * Nothing a guest passes can make the core throw: an unexpected host exception becomes a domain
+ * crash with a report.
  */
 public final class PvEntry implements X86Platform {
+    /** {@code int $0x80}: Xen's IDT gate for it has DPL 3 and goes straight to the guest's handler. */
+    private static final int LEGACY_SYSCALL_VECTOR = 0x80;
+    /** Error-code bit of a #GP caused by an IDT gate. */
+    private static final int X86_XEC_IDT = 2;
+    /** {@code int imm8} (CD ib): Xen steps back over it when it becomes #GP. */
+    private static final int INT_N_LENGTH = 2;
     private final Vcpu vcpu;
     private final Domain domain;
     private final HypercallDispatcher dispatcher;
     private final HypercallContext context;
+    private final PvVcpu pv = new PvVcpu();
+    private final TrapBounce bounce;
     private int tscAux;
 
     public PvEntry(Vcpu vcpu, HypercallDispatcher dispatcher) {
@@ -32,6 +41,20 @@ public final class PvEntry implements X86Platform {
         this.domain = vcpu.domain();
         this.dispatcher = dispatcher;
         this.context = new HypercallContext(vcpu);
+        this.bounce = new TrapBounce(vcpu, pv);
+    }
+
+    /** The PV state (virtual IDT, callbacks, user GS base) of the vCPU whose CPU runs on {@code cpu}. */
+    static PvVcpu pvVcpu(X86Cpu cpu) {
+        if (!(cpu.platform() instanceof PvEntry entry)) {
+            throw new IllegalStateException("not a PV vCPU: " + cpu.platform());
+        }
+        return entry.pv;
+    }
+
+    /** This vCPU's PV state. */
+    public PvVcpu pvVcpu() {
+        return pv;
     }
 
     public Vcpu vcpu() {
@@ -52,16 +75,47 @@ public final class PvEntry implements X86Platform {
         dispatcher.dispatch(context, c);
     }
 
+    /**
+     * An exception or {@code int n} from guest code, handled as Xen's trap handlers do: the
+     * forced-emulation CPUID, then the privileged instructions Xen emulates at #GP(0), then
+     * delivery to the guest's handler ({@link TrapBounce}). {@code int3}, {@code int $3} and
+     * {@code int $4} use Xen's DPL-3 gates and arrive as #BP/#OF; {@code int $0x80} is delivered
+     * when the guest has a handler for it (Xen's direct trap); any other {@code int n} is
+     * delivered when the trap-info DPL allows the guest kernel (DPL &gt;= 1), and otherwise
+     * becomes #GP(n * 8 + 2) at the instruction. #NM clears the virtual CR0.TS, as Xen's ABI does.
+     */
     @Override
     public void fault(X86Cpu c, X86Fault fault) {
         if (XenForcedEmulation.tryEmulate(c, fault, domain.cpuidPolicy())) {
             return;
         }
-        // No trap table can be registered yet (set_trap_table arrives with the PV trap issue):
-        // like Xen with no handler for the vector, crash the domain.
-        String what = fault.isSoftwareInterrupt() ? fault.mnemonic() + " with no trap handler"
-                : "unhandled " + fault + " in guest kernel";
-        domain.crash(vcpu, what, fault);
+        int vector = fault.vector();
+        if (fault.isSoftwareInterrupt()) {
+            softwareInterrupt(c, fault, vector);
+            return;
+        }
+        if (vector == X86Fault.GP && fault.errorCode() == 0 && PrivilegedOps.tryEmulate(c, pv)) {
+            return;
+        }
+        if (vector == X86Fault.NM) {
+            c.setTaskSwitched(false);
+        }
+        bounce.exception(c, fault, vector, fault.errorCode());
+    }
+
+    private void softwareInterrupt(X86Cpu c, X86Fault fault, int vector) {
+        if (vector == X86Fault.BP || vector == X86Fault.OF) {
+            bounce.exception(c, fault, vector, 0);
+            return;
+        }
+        boolean delivered = vector == LEGACY_SYSCALL_VECTOR ? pv.trapAddress(vector) != 0
+                : pv.trapDpl(vector) >= (vcpu.inKernelMode() ? 1 : 3);
+        if (delivered) {
+            bounce.softwareInterrupt(c, fault, vector);
+            return;
+        }
+        c.setRip(c.rip() - INT_N_LENGTH);
+        bounce.exception(c, fault, X86Fault.GP, (long) vector << 3 | X86_XEC_IDT);
     }
 
     @Override

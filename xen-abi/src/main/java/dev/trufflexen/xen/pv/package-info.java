@@ -1,14 +1,54 @@
 /**
  * The x86-64 PV part of the core (Xen's {@code arch/x86/pv/}): where a PV vCPU's guest code
- * enters the hypervisor ({@link dev.trufflexen.xen.pv.PvEntry}, the CPU's platform), the CPUID
- * a PV domain sees (Xen's leaves at 0x40000000), forced emulation, and the hypercalls that only
- * make sense for x86 PV ({@code fpu_taskswitch} today; trap tables, callbacks, iret, descriptor
- * tables, segment bases and the PV MMU next).
+ * enters the hypervisor ({@link dev.trufflexen.xen.pv.PvEntry}, the CPU's platform), the PV
+ * state Xen keeps per vCPU ({@link dev.trufflexen.xen.pv.PvVcpu}: virtual IDT, callbacks, user GS
+ * base), exception delivery, the {@code iret} hypercall, the privileged instructions Xen
+ * emulates, the CPUID a PV domain sees (Xen's leaves at 0x40000000), forced emulation, and the
+ * hypercalls that only make sense for x86 PV: {@code set_trap_table}, {@code set_callbacks},
+ * {@code callback_op}, {@code iret}, {@code set_segment_base}, {@code fpu_taskswitch}.
  *
- * <p>A 64-bit PV kernel runs in ring 3 like its user processes, so the CPU cannot tell them
- * apart: a {@code syscall} in kernel mode is a hypercall, one in user mode goes to the guest's
- * syscall callback (when it has registered one). The PV entry hands hypercalls to the dispatcher
- * and faults to the guest's trap table; until trap tables exist an unhandled fault crashes the
- * domain with a report.
+ * <h2>Deprivileged kernel</h2>
+ * A 64-bit PV kernel runs in ring 3 like its user processes, so the CPU cannot tell them apart
+ * and reports everything a ring-3 program cannot do to the platform: a {@code syscall} in kernel
+ * mode is a hypercall; an exception or {@code int n} is an {@code X86Fault} handed to
+ * {@code PvEntry.fault}. The CPU knows nothing of Xen; everything Xen-shaped happens here, on the
+ * slow path, after the region has exited with exact architectural state.
+ *
+ * <h2>Bounce: from a fault to the guest's handler</h2>
+ * {@code PvEntry.fault} follows Xen's trap handlers in order: the forced-emulation CPUID (#UD);
+ * the privileged instructions Xen emulates at #GP(0) ({@code PrivilegedOps}: RDMSR/WRMSR of
+ * FS_BASE, GS_BASE, SHADOW_GS_BASE); {@code int n} through Xen's gate rules (vectors 3 and 4 have
+ * DPL-3 gates and arrive as #BP/#OF, 0x80 goes straight to a registered handler, any other
+ * vector needs a trap-info DPL the guest's mode may use, else it is #GP(n*8+2) at the
+ * instruction); then {@code TrapBounce}, which is Xen's {@code pv_inject_event} plus
+ * {@code create_bounce_frame}. It builds the whole frame in one buffer (RCX, R11, [error code],
+ * RIP, CS with RPL 0 and the saved upcall mask in bits 32-63, RFLAGS with IF = !mask, RSP, SS)
+ * and writes it with one all-or-nothing copy below the 16-byte-aligned RSP, so a frame is
+ * either complete or not written at all. Only then does it touch vCPU state: the upcall mask
+ * when the trap-info entry asks for it, RFLAGS (TF, NT, RF, VM, AC cleared), the flat kernel CS
+ * and SS, RSP and RIP. A #PF also stores CR2 in {@code vcpu_info.arch.cr2} with the error code's
+ * U bit set to the guest's mode; #NM clears the virtual CR0.TS (Xen's ABI). What Xen answers with
+ * a domain crash (no handler, a stack pointer in the hypervisor's range, an unwritable frame)
+ * crashes the domain here, with a report that names the event being delivered and what stopped
+ * it. Xen does not use the failsafe callback for these, and neither does TruffleXen: it is only
+ * for failed segment reloads on the way back to the guest.
+ *
+ * <h2>iret: the way back</h2>
+ * {@code IretHypercall} is Xen's {@code do_iret}: the hypercall page's stub pushes RCX, R11 and
+ * RAX onto the guest's frame, so {@code struct iret_context} sits at RSP. CS and SS get RPL 3,
+ * RFLAGS loses IOPL and VM and always has IF, the upcall mask becomes the frame's inverted IF,
+ * RCX/R11 come from the frame or, with VGCF_in_syscall, are SYSRET's (RIP, RFLAGS), and RAX is
+ * the frame's. Xen then leaves with a real IRETQ, whose faults the guest receives as if the
+ * restored context had raised them; TruffleXen checks the same things explicitly (flat 64-bit CS,
+ * flat SS, canonical RIP) and delivers the same #GP through the bounce. Returning to user mode
+ * needs user page tables, which do not exist yet, so it crashes the domain as Xen does without
+ * them.
+ *
+ * <h2>State</h2>
+ * {@code PvVcpu} belongs to the vCPU's {@code PvEntry} and is touched only on that vCPU's thread.
+ * Hypercall handlers reach it from the {@code HypercallContext}'s CPU ({@code PvEntry.pvVcpu}).
+ * The FS and active GS bases live in the CPU (translated code reads them on every FS/GS access);
+ * the user GS base waits in {@code PvVcpu} as Xen keeps it in the shadow GS base.
+ * {@code SegmentBases} is the one writer used by WRMSR emulation and {@code set_segment_base}.
  */
 package dev.trufflexen.xen.pv;

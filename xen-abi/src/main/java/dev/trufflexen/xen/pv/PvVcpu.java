@@ -1,0 +1,105 @@
+package dev.trufflexen.xen.pv;
+
+import dev.trufflexen.x86.cpu.X86Fault;
+
+/**
+ * The x86-64 PV state of one vCPU that Xen keeps in {@code struct pv_vcpu}: the virtual IDT
+ * ({@code trap_ctxt}, filled by {@code set_trap_table}), the callbacks registered with
+ * {@code callback_op} or {@code set_callbacks}, and the user GS base that the kernel's
+ * {@code swapgs} would bring in ({@code gs_base_user}). Read and written on the vCPU's own thread
+ * only (hypercalls and faults of that vCPU).
+ */
+public final class PvVcpu {
+    /** Vectors of the virtual IDT. */
+    public static final int VECTORS = 256;
+    /** One more than the largest CALLBACKTYPE_* (syscall32, 7). */
+    public static final int CALLBACK_TYPES = 8;
+
+    private final byte[] trapFlags = new byte[VECTORS];
+    private final short[] trapCs = new short[VECTORS];
+    private final long[] trapAddress = new long[VECTORS];
+
+    /** Callback addresses and their CALLBACKF_mask_events, indexed by CALLBACKTYPE_* (the NMI's is in the IDT). */
+    private final long[] callbacks = new long[CALLBACK_TYPES];
+    private final boolean[] callbackMasksEvents = new boolean[CALLBACK_TYPES];
+    private long gsBaseUser;
+
+    /** One trap_info entry: {@code flags} bits 0-1 the DPL allowed to {@code int n}, bit 2 mask events. */
+    public void setTrap(int vector, int flags, int cs, long address) {
+        trapFlags[vector] = (byte) flags;
+        trapCs[vector] = (short) cs;
+        trapAddress[vector] = address;
+    }
+
+    /** A null table handle clears the whole virtual IDT. */
+    public void clearTraps() {
+        java.util.Arrays.fill(trapFlags, (byte) 0);
+        java.util.Arrays.fill(trapCs, (short) 0);
+        java.util.Arrays.fill(trapAddress, 0);
+    }
+
+    /** The handler of {@code vector}; 0 means none (Xen's null_trap_bounce for 64-bit guests). */
+    public long trapAddress(int vector) {
+        return trapAddress[vector];
+    }
+
+    public int trapCs(int vector) {
+        return trapCs[vector] & 0xFFFF;
+    }
+
+    public int trapFlags(int vector) {
+        return trapFlags[vector] & 0xFF;
+    }
+
+    /** TI_GET_DPL: the lowest privilege allowed to reach the vector with {@code int n}. */
+    public int trapDpl(int vector) {
+        return trapFlags[vector] & 3;
+    }
+
+    /** TI_GET_IF: deliver with events masked. */
+    public boolean trapMasksEvents(int vector) {
+        return (trapFlags[vector] & 4) != 0;
+    }
+
+    /** The NMI callback is the trap_info of vector 2 (Xen's register_guest_nmi_callback). */
+    public long nmiCallback() {
+        return trapAddress[2];
+    }
+
+    /** The address registered for callback {@code type} (a CALLBACKTYPE_* other than nmi), 0 when none. */
+    public long callback(int type) {
+        return callbacks[type];
+    }
+
+    /** Whether callback {@code type} is entered with events masked (Xen's VGCF_*_disables_events). */
+    public boolean callbackMasksEvents(int type) {
+        return callbackMasksEvents[type];
+    }
+
+    public void setCallback(int type, long address, boolean masksEvents) {
+        callbacks[type] = address;
+        callbackMasksEvents[type] = masksEvents;
+    }
+
+    /** The user-mode GS base while the kernel runs (MSR_SHADOW_GS_BASE as the guest sees it). */
+    public long gsBaseUser() {
+        return gsBaseUser;
+    }
+
+    public void setGsBaseUser(long base) {
+        this.gsBaseUser = base;
+    }
+
+    /** Xen's is_canonical_address: bits 63-47 all equal. */
+    public static boolean isCanonical(long address) {
+        return (address << 16 >> 16) == address;
+    }
+
+    /** Vectors for which the processor pushes an error code (Xen's X86_EXC_HAVE_EC). */
+    public static boolean hasErrorCode(int vector) {
+        return vector < 32 && (HAVE_ERROR_CODE & (1 << vector)) != 0;
+    }
+
+    private static final int HAVE_ERROR_CODE = 1 << X86Fault.DF | 1 << X86Fault.TS | 1 << X86Fault.NP | 1 << X86Fault.SS
+            | 1 << X86Fault.GP | 1 << X86Fault.PF | 1 << X86Fault.AC | 1 << 21 | 1 << 29 | 1 << 30;
+}

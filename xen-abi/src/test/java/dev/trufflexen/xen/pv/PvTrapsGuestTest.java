@@ -1,0 +1,135 @@
+package dev.trufflexen.xen.pv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.trufflexen.xen.GuestImages;
+import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.abi.CallbackOp;
+import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+
+/**
+ * The pvtraps guest: set_trap_table, exception delivery with Xen's bounce frame, iret,
+ * callback_op/set_callbacks, segment-base MSRs, set_segment_base and privileged instructions,
+ * one "ok"/"not ok" line per case, run through the real path (image, builder, CPU, hypercall
+ * page). The runner parses those lines, then checks from the host what the guest cannot see:
+ * {@code vcpu_info.arch.cr2} and the callbacks stored on the vCPU. With {@code fatal=<case>}
+ * the guest runs one case that must crash the domain, and the crash report must say why.
+ */
+class PvTrapsGuestTest {
+    private static final Pattern RESULT = Pattern.compile("(ok|not ok) (\\d+) - (.+)");
+    private static final Pattern SUMMARY = Pattern.compile("(\\d+) passed, (\\d+) failed");
+    private static final Pattern VALUE = Pattern.compile("# (\\w+)=0x([0-9a-f]+)");
+
+    private XenHypervisor xen;
+
+    @BeforeEach
+    void start() {
+        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
+    }
+
+    @AfterEach
+    void stop() {
+        xen.close();
+    }
+
+    private Domain create(String cmdline) {
+        return xen.createDomain(new DomainSpec("pvtraps", GuestImages.kernel("pvtraps"), Optional.empty(), 32, 1, cmdline,
+                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+    }
+
+    @Test
+    void everyCasePasses() {
+        Domain domain = create("");
+        ShutdownReason reason = domain.run();
+        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        assertEquals(ShutdownReason.POWEROFF, reason, all);
+
+        List<String> failures = new ArrayList<>();
+        int cases = 0;
+        Map<String, Long> values = new HashMap<>();
+        Matcher summary = null;
+        for (String line : lines) {
+            Matcher m = RESULT.matcher(line);
+            if (m.matches()) {
+                cases++;
+                assertEquals(cases, Integer.parseInt(m.group(2)), "case numbers run in order: " + line);
+                if (m.group(1).equals("not ok")) {
+                    failures.add(line);
+                }
+            }
+            Matcher v = VALUE.matcher(line);
+            if (v.matches()) {
+                values.put(v.group(1), Long.parseUnsignedLong(v.group(2), 16));
+            }
+            Matcher s = SUMMARY.matcher(line);
+            if (s.matches()) {
+                summary = s;
+            }
+        }
+        assertEquals(List.of(), failures, all);
+        assertTrue(cases >= 100, "at least 100 cases ran, got " + cases + "\n" + all);
+        assertNotNull(summary, "summary line\n" + all);
+        assertEquals(cases, Integer.parseInt(summary.group(1)), "summary counts every case");
+        assertEquals(0, Integer.parseInt(summary.group(2)));
+
+        long cr2 = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(0) + SharedInfo.VCPU_OFF_ARCH_CR2);
+        assertEquals(values.get("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
+        PvVcpu pv = xen.pvEntry(domain).pvVcpu();
+        assertEquals(values.get("event_callback"), pv.callback(CallbackOp.CALLBACKTYPE_event));
+        assertEquals(values.get("syscall_callback"), pv.callback(CallbackOp.CALLBACKTYPE_syscall));
+        assertEquals(false, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_syscall), "set_callbacks registers without CALLBACKF_mask_events");
+        assertEquals(values.get("failsafe_callback"), pv.callback(CallbackOp.CALLBACKTYPE_failsafe), "a non-canonical set_callbacks address is skipped");
+        assertEquals(true, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_failsafe), "the skipped failsafe keeps its flag");
+        assertEquals(values.get("nmi_callback"), pv.nmiCallback());
+        assertEquals(true, pv.trapMasksEvents(2), "the NMI callback is entered with events masked");
+    }
+
+    /** Exception round trips (bounce to the guest's int3 handler, iret back), timed by the guest; printed, not judged. */
+    @Test
+    void int3RoundTripsRunAndAreTimed() {
+        Domain domain = create("bench=200000");
+        assertEquals(ShutdownReason.POWEROFF, domain.run());
+        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        String result = lines.stream().filter(l -> l.startsWith("bench: 200000 int3 round trips")).findFirst().orElse(null);
+        assertNotNull(result, String.join("\n", lines));
+        System.out.println(result);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "nohandler    | unhandled #UD: no handler for vector 6 in the trap table",
+        "badstack     | fault while delivering #UD: guest stack pointer 0xffff800000000108 is in the hypervisor's range",
+        "rostack      | fault while delivering #UD: its frame at",
+        "ireturn-user | iret: guest switching to user mode with no user page tables",
+        "iret-compat  | iret to the 32-bit code selector 0xe023: compatibility mode is not implemented",
+        "iret-hypervisor-stack | iret: fault while reading the iret context from the guest stack at 0xffff800000000000",
+    })
+    void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
+        Domain domain = create("fatal=" + fatalCase);
+        assertEquals(ShutdownReason.CRASH, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen, domain.id())));
+        String report = domain.crashReport().text();
+        assertTrue(report.contains(expected), report);
+        assertTrue(GuestImages.consoleIoLines(xen, domain.id()).contains("fatal case " + fatalCase));
+    }
+}
