@@ -1,10 +1,12 @@
 package dev.trufflexen.xen.pv;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.decoder.X86Decoder;
 import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.xen.domain.Vcpu;
 
 /**
  * The privileged instructions Xen emulates for a PV guest when they raise #GP(0) at CPL 3
@@ -18,6 +20,10 @@ import dev.trufflexen.x86.mmu.X86Mmu;
  * </ul>
  * A write of a non-canonical base is #GP(0), as is every other MSR and every other privileged
  * instruction; the caller delivers that #GP to the guest's handler.
+ *
+ * <p>One instruction here is not Xen's emulation: the CPU hands every IRET at CPL 3 to its
+ * platform, but on hardware a same-privilege {@code iretq}/{@code iretd} never leaves the guest.
+ * {@link SamePrivilegeIret} executes it as the hardware would, with its own faults.
  */
 final class PrivilegedOps {
     static final int MSR_FS_BASE = 0xC000_0100;
@@ -29,13 +35,20 @@ final class PrivilegedOps {
     private PrivilegedOps() {
     }
 
-    /** Emulates the instruction at RIP and moves RIP past it; false when it is #GP(0) for the guest. */
-    static boolean tryEmulate(X86Cpu cpu, PvVcpu pv) {
+    /**
+     * Carries out the instruction at RIP that raised {@code gp} (a #GP(0)) and moves RIP past it:
+     * returns null when done, else the fault to deliver to the guest ({@code gp} itself for an
+     * instruction that stays #GP(0)).
+     */
+    static X86Fault execute(X86Cpu cpu, PvVcpu pv, Vcpu vcpu, X86Fault gp) {
         byte[] one = new byte[1];
         X86Instruction insn = X86Decoder.decode(address -> cpu.copyFromGuest(address, one, 0, 1) ? one[0] & 0xFF
                 : X86Mmu.fetchFaultCode(), cpu.rip());
         if (!insn.isValid()) {
-            return false;
+            return gp;
+        }
+        if (insn.opcode() == SamePrivilegeIret.OPCODE) {
+            return insn.operandSize() == 2 ? gp : SamePrivilegeIret.execute(cpu, vcpu, insn.operandSize());
         }
         int msr = (int) cpu.reg(X86Reg.RCX);
         boolean done = switch (insn.opcode()) {
@@ -43,10 +56,11 @@ final class PrivilegedOps {
             case WRMSR -> writeMsr(cpu, pv, msr, (cpu.reg(X86Reg.RDX) << 32) | (cpu.reg(X86Reg.RAX) & 0xFFFF_FFFFL));
             default -> false;
         };
-        if (done) {
-            cpu.setRip(insn.nextRip());
+        if (!done) {
+            return gp;
         }
-        return done;
+        cpu.setRip(insn.nextRip());
+        return null;
     }
 
     private static boolean readMsr(X86Cpu cpu, PvVcpu pv, int msr) {

@@ -77,8 +77,8 @@ public final class PvEntry implements X86Platform {
 
     /**
      * An exception or {@code int n} from guest code, handled as Xen's trap handlers do: the
-     * forced-emulation CPUID, then the privileged instructions Xen emulates at #GP(0), then
-     * delivery to the guest's handler ({@link TrapBounce}). {@code int3}, {@code int $3} and
+     * forced-emulation CPUID, then the privileged instructions Xen emulates at #GP(0) (and a
+     * same-privilege IRET, which runs as on hardware and may raise its own fault), then delivery to the guest's handler ({@link TrapBounce}). {@code int3}, {@code int $3} and
      * {@code int $4} use Xen's DPL-3 gates and arrive as #BP/#OF; {@code int $0x80} is delivered
      * when the guest has a handler for it (Xen's direct trap); any other {@code int n} is
      * delivered when the trap-info DPL allows the guest kernel (DPL &gt;= 1), and otherwise
@@ -94,13 +94,17 @@ public final class PvEntry implements X86Platform {
             softwareInterrupt(c, fault, vector);
             return;
         }
-        if (vector == X86Fault.GP && fault.errorCode() == 0 && PrivilegedOps.tryEmulate(c, pv)) {
-            return;
+        X86Fault raised = fault;
+        if (vector == X86Fault.GP && fault.errorCode() == 0) {
+            raised = PrivilegedOps.execute(c, pv, vcpu, fault);
+            if (raised == null) {
+                return;
+            }
         }
-        if (vector == X86Fault.NM) {
+        if (raised.vector() == X86Fault.NM) {
             c.setTaskSwitched(false);
         }
-        bounce.exception(c, fault, vector, fault.errorCode());
+        bounce.exception(c, raised, raised.vector(), raised.errorCode());
     }
 
     private void softwareInterrupt(X86Cpu c, X86Fault fault, int vector) {
