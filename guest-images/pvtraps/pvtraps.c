@@ -135,6 +135,9 @@ static void run_fatal(const char *which, start_info_t *si)
         iret_with_cs(0xe033);
     } else if (strncmp(which, "iret-compat", 11) == 0) {
         iret_with_cs(0xe020);
+    } else if (strncmp(which, "iretq-compat", 12) == 0) {
+        __asm__ __volatile__("mov %%rsp, %%rax\n\tpushq $0xe02b\n\tpush %%rax\n\tpushq $0x202\n\tpushq $0xe023\n\t"
+                             "pushq $0x1000\n\tiretq" : : : "rax", "memory");
     } else if (strncmp(which, "iret-hypervisor-stack", 21) == 0) {
         __asm__ __volatile__("mov %0, %%rsp\n\tmov $23, %%eax\n\tsyscall" : : "r"(HYPERVISOR_VA) : "rax", "memory");
     }

@@ -17,7 +17,10 @@
  * <h2>Bounce: from a fault to the guest's handler</h2>
  * {@code PvEntry.fault} follows Xen's trap handlers in order: the forced-emulation CPUID (#UD);
  * the privileged instructions Xen emulates at #GP(0) ({@code PrivilegedOps}: RDMSR/WRMSR of
- * FS_BASE, GS_BASE, SHADOW_GS_BASE); {@code int n} through Xen's gate rules (vectors 3 and 4 have
+ * FS_BASE, GS_BASE, SHADOW_GS_BASE), and there too the one #GP(0) that is not Xen's business: the
+ * CPU hands every IRET at CPL 3 to its platform, but on hardware a same-privilege {@code iretq}
+ * never leaves the guest, so {@code SamePrivilegeIret} executes it as the hardware would against
+ * Xen's flat GDT selectors, raising the hardware's own #GP/#SS/#PF; {@code int n} through Xen's gate rules (vectors 3 and 4 have
  * DPL-3 gates and arrive as #BP/#OF, 0x80 goes straight to a registered handler, any other
  * vector needs a trap-info DPL the guest's mode may use, else it is #GP(n*8+2) at the
  * instruction); then {@code TrapBounce}, which is Xen's {@code pv_inject_event} plus

@@ -123,6 +123,7 @@ class PvTrapsGuestTest {
         "rostack      | fault while delivering #UD: its frame at",
         "ireturn-user | iret: guest switching to user mode with no user page tables",
         "iret-compat  | iret to the 32-bit code selector 0xe023: compatibility mode is not implemented",
+        "iretq-compat | iret instruction to the 32-bit code selector 0xe023 at 0x1000: compatibility mode is not supported",
         "iret-hypervisor-stack | iret: fault while reading the iret context from the guest stack at 0xffff800000000000",
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
