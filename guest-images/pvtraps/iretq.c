@@ -10,7 +10,15 @@
 #define RFLAGS_OF 0x800UL
 #define RFLAGS_ID 0x200000UL
 
-volatile unsigned long iretq_rsp, iretq_rflags, iretq_saved_rsp;
+volatile unsigned long iretq_rsp, iretq_rflags, iretq_saved_rsp, iretq_stack;
+
+/* The end of the boot mapping: the first 4 MiB boundary 512 KiB past the bootstrap stack page after the page tables. */
+static unsigned long boot_mapping_end(start_info_t *si)
+{
+    unsigned long stack_end = si->pt_base + (si->nr_pt_frames + 1) * 4096UL;
+
+    return (stack_end + (512UL << 10) + (4UL << 20) - 1) & ~((4UL << 20) - 1);
+}
 
 /* Saves RSP in RBX, then pushes an iretq frame (SS, RSP, RFLAGS, CS, RIP); "rsp_value" is an operand for the RSP slot. */
 #define IRETQ_FRAME(ss, rsp_value, rflags, cs, rip)                                            \
@@ -25,7 +33,7 @@ volatile unsigned long iretq_rsp, iretq_rflags, iretq_saved_rsp;
 #define RIP_LABEL1  "lea 1f(%%rip), %%rax\n\tpush %%rax"
 #define RIP_NONCANONICAL "mov $0x8000000000000000, %%rax\n\tpush %%rax"
 
-void native_iret_tests(void)
+void native_iret_tests(start_info_t *si)
 {
     const struct trap_record *r = &trap_log[0];
     unsigned long loaded = RFLAGS_CF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_DF | RFLAGS_OF | RFLAGS_ID;
@@ -63,6 +71,9 @@ void native_iret_tests(void)
     TRIGGER("mov %%rsp, %%rbx\n\tsub $20, %%rsp\n\tmovl $0x1000, (%%rsp)\n\tmovl $0xe030, 4(%%rsp)\n\t"
             "movl $0x202, 8(%%rsp)\n\tmovl $0x1000, 12(%%rsp)\n\tmovl $0xe02b, 16(%%rsp)", "iretl", RESTORE_RSP);
     check_frame(r, 13, 1, 0xe030, trig_fault, 1, "iretd reads 4-byte slots: CS RPL 0 is #GP(0xe030)");
+    iretq_stack = boot_mapping_end(si) - 16;
+    TRIGGER("mov %%rsp, %%rbx\n\tmov iretq_stack(%%rip), %%rsp", "iretq", RESTORE_RSP);
+    check_frame(r, 14, 1, 0, trig_fault, 1, "frame running into an unmapped page: #PF (read, not present) at the iretq");
     TRIGGER("mov %%rsp, %%rbx\n\tpushfq\n\torq $0x4000, (%%rsp)\n\tpopfq\n\tpush %%rbx", "iretq",
             "pushq $0x202\n\tpopfq\n\t" RESTORE_RSP);
     check_frame(r, 13, 1, 0, trig_fault, 1, "RFLAGS.NT set: #GP(0) at the iretq (no task return in IA-32e mode)");

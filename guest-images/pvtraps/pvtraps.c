@@ -166,7 +166,7 @@ void kernel_main(start_info_t *si)
     iret_tests();
     privileged_tests();
     msr_tests();
-    native_iret_tests();
+    native_iret_tests(si);
     segment_base_tests();
     callback_tests();
     /* The last #PF: its address must stay in vcpu_info.arch.cr2. */

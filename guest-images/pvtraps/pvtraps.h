@@ -73,7 +73,7 @@ void exception_tests(start_info_t *si);
 void iret_tests(void);
 void privileged_tests(void);
 void msr_tests(void);
-void native_iret_tests(void);
+void native_iret_tests(start_info_t *si);
 void segment_base_tests(void);
 
 #endif
