@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -134,10 +135,21 @@ public final class CreateCommand implements Callable<Integer> {
                             new ConsoleRoute.Attached(guestConsole.input(), guestConsole.output()));
                 }
             } else {
+                boolean logExisted = Files.exists(logFile, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                AtomicBoolean started = new AtomicBoolean();
                 try (OutputStream log = openConsoleLog(logFile)) {
-                    RunOptions options = runOptions(config, () -> context.err().println("txl: starting domain "
-                            + config.name() + "; its console output goes to " + shownLog));
+                    RunOptions options = runOptions(config, () -> {
+                        started.set(true);
+                        context.err().println("txl: starting domain " + config.name()
+                                + "; its console output goes to " + shownLog);
+                    });
                     stop = context.domainRunner().run(config, options, new ConsoleRoute.Logged(log));
+                } catch (RuntimeException refused) {
+                    if (!started.get() && !logExisted) {
+                        // A domain that was never built leaves no console log behind.
+                        Files.deleteIfExists(logFile);
+                    }
+                    throw refused;
                 }
             }
         }

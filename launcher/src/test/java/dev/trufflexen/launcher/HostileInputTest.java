@@ -1,6 +1,7 @@
 package dev.trufflexen.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,6 +184,27 @@ class HostileInputTest {
                 config(BASE + "memory = 32\nramdisk = \"mid.img\"\n").toString());
         assertTrue(stderr.endsWith(":4: ramdisk = \"mid.img\": ramdisk of 40 MiB and kernel of 4 bytes do not fit in "
                 + "the domain's memory of 32 MiB; raise memory\n"), stderr);
+    }
+
+    @Test
+    void aDomainTheBuilderRefusesLeavesNoConsoleLog() throws IOException {
+        Path cfg = config(BASE);
+        Files.writeString(dir.resolve("kept.log"), "an earlier run's log\n");
+        for (String name : new String[] {"x", "kept"}) {
+            err.reset();
+            TxlContext context = new TxlContext(new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), dir, Map.of(), false, () -> true,
+                    (config, options, console) -> {
+                        throw new TxlException(ExitStatus.BAD_CONFIG, "hello.elf: not an ELF file");
+                    });
+            int status = Txl.run(context, "create", cfg.toString(), "name=" + name);
+            String stderr = err.toString(StandardCharsets.UTF_8);
+            assertEquals(ExitStatus.BAD_CONFIG, status, stderr);
+            assertOneCleanLine(stderr);
+        }
+        assertFalse(Files.exists(dir.resolve("x.log")), "a refused build leaves no empty console log");
+        assertTrue(Files.exists(dir.resolve("kept.log")), "a log that was there before is not removed");
     }
 
     @Test
