@@ -97,19 +97,14 @@ public final class IretHypercall implements Hypercall {
                     codeSelector), null);
             return;
         } else if (codeSelector != X86Pv.FLAT_RING3_CS64) {
-            errorCode = selectorErrorCode(codeSelector);
+            errorCode = PvVcpu.selectorErrorCode(codeSelector);
         } else if (stackSelector != X86Pv.FLAT_RING3_SS64) {
-            errorCode = selectorErrorCode(stackSelector);
+            errorCode = PvVcpu.selectorErrorCode(stackSelector);
         } else if (!PvVcpu.isCanonical(rip)) {
             errorCode = 0;
         } else {
             return;
         }
         cpu.platform().fault(cpu, X86Fault.withErrorCode(X86Fault.GP, errorCode));
-    }
-
-    /** A null selector faults with error code 0, any other with its index and table bits. */
-    private static long selectorErrorCode(int selector) {
-        return selector <= 3 ? 0 : selector & 0xFFFC;
     }
 }

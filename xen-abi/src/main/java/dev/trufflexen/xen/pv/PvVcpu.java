@@ -90,6 +90,14 @@ public final class PvVcpu {
         this.gsBaseUser = base;
     }
 
+    /**
+     * The #GP error code for a bad selector: its index and table bit, with EXT and IDT clear (so
+     * a null selector, 0-3, gives 0).
+     */
+    public static long selectorErrorCode(int selector) {
+        return selector & 0xFFFC;
+    }
+
     /** Xen's is_canonical_address: bits 63-47 all equal. */
     public static boolean isCanonical(long address) {
         return (address << 16 >> 16) == address;

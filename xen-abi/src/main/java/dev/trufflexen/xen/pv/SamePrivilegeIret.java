@@ -64,10 +64,10 @@ final class SamePrivilegeIret {
             return X86Fault.withErrorCode(X86Fault.GP, 0);
         }
         if (cs != X86Pv.FLAT_RING3_CS64 && cs != X86Pv.FLAT_RING3_CS32) {
-            return X86Fault.withErrorCode(X86Fault.GP, selectorErrorCode(cs));
+            return X86Fault.withErrorCode(X86Fault.GP, PvVcpu.selectorErrorCode(cs));
         }
         if (ss != X86Pv.FLAT_RING3_SS64) {
-            return X86Fault.withErrorCode(X86Fault.GP, selectorErrorCode(ss));
+            return X86Fault.withErrorCode(X86Fault.GP, PvVcpu.selectorErrorCode(ss));
         }
         if (cs == X86Pv.FLAT_RING3_CS32) {
             vcpu.domain().crash(vcpu, String.format("iret instruction to the 32-bit code selector %#x at %#x: compatibility mode "
@@ -80,11 +80,6 @@ final class SamePrivilegeIret {
         cpu.setReg(X86Reg.RSP, newRsp);
         cpu.setSegment(X86Segment.SS, ss);
         return null;
-    }
-
-    /** The #GP error code for a selector: its index and table bit, with EXT and IDT clear. */
-    private static long selectorErrorCode(int selector) {
-        return selector & 0xFFFC;
     }
 
     private static boolean isNull(int selector) {
