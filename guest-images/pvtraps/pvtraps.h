@@ -6,7 +6,7 @@
 
 #include <sdk/kernel.h>
 #include <xen/callback.h>
-#include "ktest.h"
+#include <sdk/ktest.h>
 
 #define UNMAPPED_VA      0x1000UL
 #define NON_CANONICAL_VA 0x8000000000000000UL

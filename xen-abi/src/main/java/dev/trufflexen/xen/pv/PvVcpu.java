@@ -23,6 +23,7 @@ public final class PvVcpu {
     private final long[] callbacks = new long[CALLBACK_TYPES];
     private final boolean[] callbackMasksEvents = new boolean[CALLBACK_TYPES];
     private long gsBaseUser;
+    private long userTableMfn;
 
     /** One trap_info entry: {@code flags} bits 0-1 the DPL allowed to {@code int n}, bit 2 mask events. */
     public void setTrap(int vector, int flags, int cs, long address) {
@@ -88,6 +89,18 @@ public final class PvVcpu {
 
     public void setGsBaseUser(long base) {
         this.gsBaseUser = base;
+    }
+
+    /**
+     * The machine frame of the guest's user-mode L4 table (Xen's {@code guest_table_user}, set by
+     * MMUEXT_NEW_USER_BASEPTR), loaded into CR3 while the vCPU is in guest user mode; 0 when none.
+     */
+    public long userTableMfn() {
+        return userTableMfn;
+    }
+
+    public void setUserTableMfn(long mfn) {
+        this.userTableMfn = mfn;
     }
 
     /**

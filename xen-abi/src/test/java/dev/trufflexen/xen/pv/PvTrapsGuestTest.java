@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.trufflexen.xen.GuestImages;
+import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.SharedInfo;
@@ -36,10 +32,6 @@ import dev.trufflexen.xen.domain.ShutdownReason;
  * the guest runs one case that must crash the domain, and the crash report must say why.
  */
 class PvTrapsGuestTest {
-    private static final Pattern RESULT = Pattern.compile("(ok|not ok) (\\d+) - (.+)");
-    private static final Pattern SUMMARY = Pattern.compile("(\\d+) passed, (\\d+) failed");
-    private static final Pattern VALUE = Pattern.compile("# (\\w+)=0x([0-9a-f]+)");
-
     private XenHypervisor xen;
 
     @BeforeEach
@@ -65,43 +57,18 @@ class PvTrapsGuestTest {
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
         assertEquals(ShutdownReason.POWEROFF, reason, all);
 
-        List<String> failures = new ArrayList<>();
-        int cases = 0;
-        Map<String, Long> values = new HashMap<>();
-        Matcher summary = null;
-        for (String line : lines) {
-            Matcher m = RESULT.matcher(line);
-            if (m.matches()) {
-                cases++;
-                assertEquals(cases, Integer.parseInt(m.group(2)), "case numbers run in order: " + line);
-                if (m.group(1).equals("not ok")) {
-                    failures.add(line);
-                }
-            }
-            Matcher v = VALUE.matcher(line);
-            if (v.matches()) {
-                values.put(v.group(1), Long.parseUnsignedLong(v.group(2), 16));
-            }
-            Matcher s = SUMMARY.matcher(line);
-            if (s.matches()) {
-                summary = s;
-            }
-        }
-        assertEquals(List.of(), failures, all);
-        assertTrue(cases >= 100, "at least 100 cases ran, got " + cases + "\n" + all);
-        assertNotNull(summary, "summary line\n" + all);
-        assertEquals(cases, Integer.parseInt(summary.group(1)), "summary counts every case");
-        assertEquals(0, Integer.parseInt(summary.group(2)));
+        KtestResults results = KtestResults.parse(lines);
+        results.assertAllPassed(100, all);
 
         long cr2 = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(0) + SharedInfo.VCPU_OFF_ARCH_CR2);
-        assertEquals(values.get("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
+        assertEquals(results.value("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
         PvVcpu pv = xen.pvEntry(domain).pvVcpu();
-        assertEquals(values.get("event_callback"), pv.callback(CallbackOp.CALLBACKTYPE_event));
-        assertEquals(values.get("syscall_callback"), pv.callback(CallbackOp.CALLBACKTYPE_syscall));
+        assertEquals(results.value("event_callback"), pv.callback(CallbackOp.CALLBACKTYPE_event));
+        assertEquals(results.value("syscall_callback"), pv.callback(CallbackOp.CALLBACKTYPE_syscall));
         assertEquals(false, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_syscall), "set_callbacks registers without CALLBACKF_mask_events");
-        assertEquals(values.get("failsafe_callback"), pv.callback(CallbackOp.CALLBACKTYPE_failsafe), "a non-canonical set_callbacks address is skipped");
+        assertEquals(results.value("failsafe_callback"), pv.callback(CallbackOp.CALLBACKTYPE_failsafe), "a non-canonical set_callbacks address is skipped");
         assertEquals(true, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_failsafe), "the skipped failsafe keeps its flag");
-        assertEquals(values.get("nmi_callback"), pv.nmiCallback());
+        assertEquals(results.value("nmi_callback"), pv.nmiCallback());
         assertEquals(true, pv.trapMasksEvents(2), "the NMI callback is entered with events masked");
     }
 

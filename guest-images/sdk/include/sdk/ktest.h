@@ -1,5 +1,5 @@
 /*
- * ktest: a small test framework for PV kernels. Every check prints one line,
+ * ktest: the SDK's test framework for PV kernels (ABI suites such as pvtraps). Every check prints one line,
  *
  *     ok 12 - group: name (Xen rule)
  *     not ok 13 - group: name (Xen rule): got 0x1, want 0x2
@@ -7,8 +7,8 @@
  * comment lines start with "# ", and kt_summary() prints "N passed, M failed".
  * The JUnit runner parses exactly these lines.
  */
-#ifndef PVTRAPS_KTEST_H
-#define PVTRAPS_KTEST_H
+#ifndef SDK_KTEST_H
+#define SDK_KTEST_H
 
 #include <sdk/kernel.h>
 

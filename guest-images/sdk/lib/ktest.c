@@ -1,4 +1,4 @@
-#include "ktest.h"
+#include <sdk/ktest.h>
 
 static const char *current_group = "";
 static unsigned int number, passed, failed;
