@@ -75,5 +75,8 @@ void privileged_tests(void);
 void msr_tests(void);
 void native_iret_tests(start_info_t *si);
 void segment_base_tests(void);
+void privops_tests(void);
+void debug_tests(void);
+void multicall_tests(void);
 
 #endif

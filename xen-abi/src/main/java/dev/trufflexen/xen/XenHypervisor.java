@@ -30,6 +30,7 @@ import dev.trufflexen.xen.event.EventChannels;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 import dev.trufflexen.xen.hypercall.HypercallDispatcher;
 import dev.trufflexen.xen.hypercall.HypercallTable;
+import dev.trufflexen.xen.hypercall.MulticallHypercall;
 import dev.trufflexen.xen.hypercall.PendingWork;
 import dev.trufflexen.xen.log.HypervisorConsole;
 import dev.trufflexen.xen.log.RateLimitedLog;
@@ -38,11 +39,16 @@ import dev.trufflexen.xen.mm.GuestFrames;
 import dev.trufflexen.xen.mm.MachToPhys;
 import dev.trufflexen.xen.pv.CallbackOpHypercall;
 import dev.trufflexen.xen.pv.FpuTaskswitchHypercall;
+import dev.trufflexen.xen.pv.GetDebugregHypercall;
 import dev.trufflexen.xen.pv.IretHypercall;
+import dev.trufflexen.xen.pv.PhysdevOpHypercall;
+import dev.trufflexen.xen.pv.PvDomain;
 import dev.trufflexen.xen.pv.PvEntry;
 import dev.trufflexen.xen.pv.SetCallbacksHypercall;
+import dev.trufflexen.xen.pv.SetDebugregHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
 import dev.trufflexen.xen.pv.SetTrapTableHypercall;
+import dev.trufflexen.xen.pv.VmAssistHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
 import dev.trufflexen.xen.version.XenVersion;
@@ -119,7 +125,8 @@ public final class XenHypervisor implements AutoCloseable {
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
-                new SetSegmentBaseHypercall()));
+                new SetSegmentBaseHypercall(), new PhysdevOpHypercall(), new VmAssistHypercall(), new SetDebugregHypercall(),
+                new GetDebugregHypercall(), new MulticallHypercall()));
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
@@ -223,6 +230,7 @@ public final class XenHypervisor implements AutoCloseable {
                     services);
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
+            domain.attach(PvDomain.PART, new PvDomain());
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);

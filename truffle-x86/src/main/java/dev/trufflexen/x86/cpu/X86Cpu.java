@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.cpu;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.runtime.X86CodeCache;
@@ -38,6 +40,11 @@ public final class X86Cpu {
     private final X86FpuState fpu = new X86FpuState();
     /** CR0.TS: x87/MMX/SSE instructions raise #NM while it is set. */
     private boolean taskSwitched;
+    private final X86Breakpoints breakpoints = new X86Breakpoints();
+    /** RFLAGS.TF or an armed breakpoint: the dispatcher runs one instruction at a time. */
+    private boolean stepping;
+    /** Calls into the platform for a fault or a syscall (the single-step path tells retired instructions apart by it). */
+    private long platformEntries;
 
     private volatile boolean attention;
     private volatile Object exitReason;
@@ -129,7 +136,48 @@ public final class X86Cpu {
     }
 
     public void setRflags(long rflags) {
+        long old = this.rflags;
         this.rflags = X86Rflags.normalize(rflags);
+        if (((old ^ this.rflags) & X86Rflags.TF) != 0) {
+            updateStepping();
+        }
+    }
+
+    /** The breakpoints this CPU watches (see {@link #setBreakpoints}). */
+    public X86Breakpoints breakpoints() {
+        return breakpoints;
+    }
+
+    /**
+     * Loads the debug registers' breakpoints (DR0-DR3 and DR7; I/O breakpoints are ignored).
+     * While any is enabled, or RFLAGS.TF is set, the CPU runs one instruction at a time and
+     * reports #DB to the platform as {@link X86Fault#debug}; otherwise it runs at full speed.
+     * Called on this CPU's thread, between runs of guest code.
+     */
+    public void setBreakpoints(long dr0, long dr1, long dr2, long dr3, int dr7) {
+        breakpoints.load(dr0, dr1, dr2, dr3, dr7);
+        mmu.watch(breakpoints.watchesData() ? breakpoints : null);
+        updateStepping();
+    }
+
+    /** True while the CPU runs one instruction at a time (TF set or a breakpoint armed). */
+    public boolean stepping() {
+        return stepping;
+    }
+
+    @TruffleBoundary
+    private void updateStepping() {
+        stepping = breakpoints.armed() || (rflags & X86Rflags.TF) != 0;
+        stop = attention || exitReason != null || stepping;
+    }
+
+    /** Counts one call into the platform for a fault or a syscall (made by the translated code's exits). */
+    public void notePlatformEntry() {
+        platformEntries++;
+    }
+
+    public long platformEntries() {
+        return platformEntries;
     }
 
     public int segment(int seg) {
@@ -221,10 +269,10 @@ public final class X86Cpu {
 
     public void clearAttention() {
         attention = false;
-        stop = attention || exitReason != null; // a request racing with this one keeps its stop
+        stop = attention || exitReason != null || stepping; // a request racing with this one keeps its stop
     }
 
-    /** True when translated code must stop at its next back edge (exit or attention pending). */
+    /** True when translated code must stop at its next back edge (exit or attention pending, or single-stepping). */
     public boolean stopRequested() {
         return stop;
     }
@@ -238,7 +286,7 @@ public final class X86Cpu {
         engine.run(this);
         Object reason = exitReason;
         exitReason = null;
-        stop = attention || exitReason != null;
+        stop = attention || exitReason != null || stepping;
         return reason;
     }
 

@@ -103,6 +103,7 @@ public final class X86CpuidPolicy {
                 | bit(22) // MOVBE
                 | bit(23); // POPCNT
         int leaf1Edx = bit(0) // FPU: x87 (SSE/x87 family)
+                | bit(2) // DE: debugging extensions (CR4.DE: DR4/DR5 #UD, I/O breakpoints for the platform)
                 | bit(4) // TSC: RDTSC (the platform's virtual TSC)
                 | bit(6) // PAE: 64-bit page tables
                 | bit(8) // CX8: CMPXCHG8B

@@ -42,6 +42,17 @@ public record X86Fault(int vector, boolean hasErrorCode, long errorCode, long fa
         return new X86Fault(PF, true, errorCode, linearAddress, false);
     }
 
+    /**
+     * A #DB the CPU raised for a breakpoint or single step: {@code status} holds the DR6 bits
+     * that describe it in positive polarity ({@link X86Breakpoints#DR6_B0} &lt;&lt; n,
+     * {@link X86Breakpoints#DR6_BS}), carried in {@link #faultAddress()} as a #PF carries CR2.
+     * An instruction breakpoint is a fault (RIP at the instruction), the others are traps (RIP
+     * after it).
+     */
+    public static X86Fault debug(long status) {
+        return new X86Fault(DB, false, 0, status, false);
+    }
+
     public static X86Fault softwareInterrupt(int vector) {
         return new X86Fault(vector, false, 0, 0, true);
     }

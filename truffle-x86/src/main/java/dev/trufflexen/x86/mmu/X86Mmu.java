@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 
+import dev.trufflexen.x86.cpu.X86Breakpoints;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.runtime.X86ExitException;
@@ -69,6 +70,8 @@ public final class X86Mmu {
     /** Write TLB, same layout; never holds frames with translated code. */
     public final long[] writeTags = new long[TLB_SIZE];
     public final long[] writeAddends = new long[TLB_SIZE];
+    private X86Breakpoints watched;
+    private int watchHits;
     /** Fetch TLB: tag = page-aligned linear address, value = machine address of the page. */
     private final long[] fetchTags = new long[TLB_SIZE];
     private final long[] fetchFrames = new long[TLB_SIZE];
@@ -268,7 +271,34 @@ public final class X86Mmu {
         return machine;
     }
 
+    /**
+     * Watches data breakpoints (null: none). While set, the TLB stays empty, so every guest
+     * access takes a slow path below and is checked against them; the hits gather until
+     * {@link #takeWatchHits}.
+     */
+    public void watch(X86Breakpoints breakpoints) {
+        watched = breakpoints;
+        watchHits = 0;
+        flush();
+    }
+
+    /** The DR6 B bits of the data breakpoints hit since the last call, cleared. */
+    public int takeWatchHits() {
+        int hits = watchHits;
+        watchHits = 0;
+        return hits;
+    }
+
+    private void noteAccess(long linearAddress, int size, boolean write) {
+        if (watched != null) {
+            watchHits |= watched.dataHits(linearAddress, size, write);
+        }
+    }
+
     private void fill(long linearAddress, long machine, int access) {
+        if (watched != null) {
+            return;
+        }
         long page = linearAddress & PAGE_MASK;
         int index = tlbIndex(linearAddress);
         long addend = memory.hostAddress(machine & PAGE_MASK) - page;
@@ -292,6 +322,7 @@ public final class X86Mmu {
     /** Slow path of every guest read: TLB miss, page crossing or fault. Returns the zero-extended value. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readSlow(long linearAddress, int size) {
+        noteAccess(linearAddress, size, false);
         if (!crossesPage(linearAddress, size)) {
             long machine = translate(linearAddress, ACCESS_READ);
             return readMachine(machine, size);
@@ -315,6 +346,7 @@ public final class X86Mmu {
      */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readForWriteSlow(long linearAddress, int size) {
+        noteAccess(linearAddress, size, true);
         if (crossesPage(linearAddress, size)) {
             checkLastByteCanonical(linearAddress, size);
         }
@@ -328,6 +360,7 @@ public final class X86Mmu {
     /** Slow path of every guest write: TLB miss, page crossing, code frame or fault. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public void writeSlow(long linearAddress, int size, long value) {
+        noteAccess(linearAddress, size, true);
         if (!crossesPage(linearAddress, size)) {
             long machine = translate(linearAddress, ACCESS_WRITE);
             writeMachine(machine, size, value);
@@ -354,6 +387,7 @@ public final class X86Mmu {
      */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long lockedHostAddress(long linearAddress, int size) {
+        noteAccess(linearAddress, size, true);
         if (crossesPage(linearAddress, size)) {
             checkLastByteCanonical(linearAddress, size);
             translate(linearAddress, ACCESS_WRITE);

@@ -135,13 +135,28 @@ public final class X86RegionBuilder {
     /** Tight loops found so far, as {start RIP, end RIP} (end exclusive): see {@link #TIGHT_LOOP_BYTES}. */
     private final List<long[]> tightLoops;
 
+    private final int maxInstructions;
+
     private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts, List<long[]> tightLoops) {
+        this(cpu, volatileCode, knownStarts, tightLoops, MAX_INSTRUCTIONS);
+    }
+
+    private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts, List<long[]> tightLoops, int maxInstructions) {
+        this.maxInstructions = maxInstructions;
         this.cpu = cpu;
         this.tightLoops = tightLoops;
         this.reader = new X86CodeReader(cpu.mmu(), MAX_PAGES);
         this.volatileCode = volatileCode;
         this.maxBlocks = volatileCode ? 1 : MAX_BLOCKS;
         this.knownStarts = knownStarts;
+    }
+
+    /**
+     * A region of exactly one instruction, never compiled and never cached: the single-step path
+     * runs one of these per instruction while TF or a breakpoint is armed.
+     */
+    public static Result buildSingleInstruction(X86Language language, X86Cpu cpu, long entryRip) {
+        return new X86RegionBuilder(cpu, true, java.util.Set.of(), new ArrayList<>(), 1).run(language, entryRip);
     }
 
     public static Result build(X86Language language, X86Cpu cpu, long entryRip) {
@@ -218,7 +233,7 @@ public final class X86RegionBuilder {
         if (existing != null) {
             return existing;
         }
-        if (blocks.size() >= maxBlocks || instructionCount >= MAX_INSTRUCTIONS || !X86PageTable.isCanonical(rip) || translationDone) {
+        if (blocks.size() >= maxBlocks || instructionCount >= maxInstructions || !X86PageTable.isCanonical(rip) || translationDone) {
             return X86BlockNode.EXIT;
         }
         blocks.add(new PendingBlock(rip));
@@ -230,7 +245,7 @@ public final class X86RegionBuilder {
     private X86Fault translateBlock(PendingBlock block, boolean entryBlock) {
         long rip = block.startRip;
         while (true) {
-            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || knownStarts.contains(rip) || instructionCount >= MAX_INSTRUCTIONS)) {
+            if (!block.nodes.isEmpty() && (blockIndex.containsKey(rip) || knownStarts.contains(rip) || instructionCount >= maxInstructions)) {
                 endWithJump(block, rip);
                 return null;
             }

@@ -256,6 +256,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     @TruffleBoundary(transferToInterpreterOnException = false)
     private static void callPlatform(X86Cpu cpu, X86ExitException exit) {
+        cpu.notePlatformEntry();
         switch (exit.kind()) {
             case X86ExitException.SYSCALL -> cpu.platform().syscall(cpu);
             default -> {

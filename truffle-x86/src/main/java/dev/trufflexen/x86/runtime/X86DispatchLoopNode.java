@@ -25,8 +25,14 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
     @Override
     public boolean executeRepeating(VirtualFrame frame) {
         X86Cpu cpu = (X86Cpu) frame.getObject(X86DispatchRootNode.CPU_SLOT);
-        if (cpu.stopRequested() && serviceRequests(cpu)) {
-            return false;
+        if (cpu.stopRequested()) {
+            if (serviceRequests(cpu)) {
+                return false;
+            }
+            if (cpu.stepping()) {
+                X86SingleStep.step(language, cpu);
+                return true;
+            }
         }
         CallTarget region = cpu.jumpCache().lookup(cpu);
         if (region == null) {

@@ -30,6 +30,15 @@ public final class PhysdevOp {
     public static final int PHYSDEVOP_release_msix = 31;
     public static final int PHYSDEVOP_pci_device_reset = 32;
 
+    /** struct physdev_set_iopl. */
+    public static final AbiStruct SET_IOPL_LAYOUT = new AbiStruct("struct physdev_set_iopl", 4);
+    public static final AbiField SET_IOPL_IOPL = SET_IOPL_LAYOUT.in(AbiType.U32, "iopl", 0);
+
+    /** struct physdev_set_iobitmap. */
+    public static final AbiStruct SET_IOBITMAP_LAYOUT = new AbiStruct("struct physdev_set_iobitmap", 16);
+    public static final AbiField SET_IOBITMAP_BITMAP = SET_IOBITMAP_LAYOUT.in(AbiType.ULONG, "bitmap", 0);
+    public static final AbiField SET_IOBITMAP_NR_PORTS = SET_IOBITMAP_LAYOUT.in(AbiType.U32, "nr_ports", 8);
+
     private PhysdevOp() {
     }
 }

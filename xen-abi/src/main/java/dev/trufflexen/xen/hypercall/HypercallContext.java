@@ -44,14 +44,22 @@ public final class HypercallContext {
     private int work;
     private boolean continuation;
     private long continuations;
+    private HypercallDispatcher dispatcher;
+    private boolean inMulticall;
 
     public HypercallContext(Vcpu vcpu) {
         this.vcpu = vcpu;
     }
 
-    /** Loads the hypercall the vCPU's CPU has just made. */
+    /** Loads the hypercall the vCPU's CPU has just made (outside a dispatcher: no sub-calls). */
     void begin(X86Cpu c) {
+        begin(c, null);
+    }
+
+    /** Loads the hypercall the vCPU's CPU has just made, dispatched {@code by}. */
+    void begin(X86Cpu c, HypercallDispatcher by) {
         this.cpu = c;
+        this.dispatcher = by;
         number = c.reg(X86Reg.RAX);
         rip = c.rip() - 2;
         for (int i = 0; i < args.length; i++) {
@@ -212,6 +220,49 @@ public final class HypercallContext {
         System.arraycopy(newArgs, 0, args, 0, newArgs.length);
         continuation = true;
         return 0;
+    }
+
+    /** The dispatcher running this hypercall (a multicall makes its sub-calls through it). */
+    public HypercallDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** Xen's _MCSF_in_multicall: set while this vCPU runs a multicall; returns the previous value. */
+    public boolean enterMulticall() {
+        boolean was = inMulticall;
+        inMulticall = true;
+        return was;
+    }
+
+    public void leaveMulticall() {
+        inMulticall = false;
+    }
+
+    /**
+     * Runs {@code handler} as a sub-call with {@code subArgs} in place of this call's arguments,
+     * then puts this call's back. Returns the sub-call's result; when the sub-call asked to
+     * continue, {@code subArgs} receives its updated arguments and {@code continued[0]} is true
+     * (this call itself is not marked as continuing).
+     */
+    long invokeNested(Hypercall handler, long subNumber, long[] subArgs, boolean[] continued) {
+        long savedNumber = number;
+        long[] saved = args.clone();
+        boolean savedContinuation = continuation;
+        number = subNumber;
+        System.arraycopy(subArgs, 0, args, 0, args.length);
+        continuation = false;
+        try {
+            long result = handler.invoke(this);
+            continued[0] = continuation;
+            if (continuation) {
+                System.arraycopy(args, 0, subArgs, 0, args.length);
+            }
+            return result;
+        } finally {
+            number = savedNumber;
+            System.arraycopy(saved, 0, args, 0, args.length);
+            continuation = savedContinuation;
+        }
     }
 
     /** True when the handler asked to continue later. */

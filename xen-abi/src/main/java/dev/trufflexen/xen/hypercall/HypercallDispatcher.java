@@ -51,7 +51,7 @@ public final class HypercallDispatcher {
 
     /** Makes the hypercall the CPU has just issued with {@code syscall}, on {@code context}'s vCPU. */
     public void dispatch(HypercallContext context, X86Cpu cpu) {
-        context.begin(cpu);
+        context.begin(cpu, this);
         try {
             long result;
             try {
@@ -69,6 +69,26 @@ public final class HypercallDispatcher {
             Domain domain = context.domain();
             domain.crash(context.vcpu(), "internal error in hypercall " + describe(context) + ": " + e, null);
             console.log("internal error: " + stackTrace(e));
+        }
+    }
+
+    /**
+     * One call of a multicall, as Xen's {@code call_handlers_pv64}: the handler for
+     * {@code number} with {@code args} (-ENOSYS without one); a {@link XenError} becomes
+     * {@code -errno} and is logged like any hypercall's. See
+     * {@link HypercallContext#invokeNested} for {@code args} and {@code continued}.
+     */
+    public long invokeSubCall(HypercallContext context, long number, long[] args, boolean[] continued) {
+        continued[0] = false;
+        Hypercall handler = table.get(number);
+        if (handler == null) {
+            return -XenErrno.ENOSYS;
+        }
+        try {
+            return context.invokeNested(handler, number, args, continued);
+        } catch (XenError e) {
+            log(context, e);
+            return -e.errno();
         }
     }
 

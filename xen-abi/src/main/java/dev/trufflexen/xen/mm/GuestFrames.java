@@ -38,6 +38,11 @@ public final class GuestFrames {
         return pool.ownerOf(mfn);
     }
 
+    /** The guest frame number the M2P table gives {@code mfn} (Xen's mfn_to_gfn for a PV domain). */
+    public long pfnOf(long mfn) {
+        return m2p.get(mfn);
+    }
+
     public byte read8(long mfn, int offset) {
         return memory.read8(address(mfn, offset, 1));
     }

@@ -4,6 +4,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Platform;
+import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.hypercall.HypercallContext;
@@ -34,7 +35,6 @@ public final class PvEntry implements X86Platform {
     private final HypercallContext context;
     private final PvVcpu pv = new PvVcpu();
     private final TrapBounce bounce;
-    private int tscAux;
 
     public PvEntry(Vcpu vcpu, HypercallDispatcher dispatcher) {
         this.vcpu = vcpu;
@@ -86,7 +86,15 @@ public final class PvEntry implements X86Platform {
      */
     @Override
     public void fault(X86Cpu c, X86Fault fault) {
-        if (XenForcedEmulation.tryEmulate(c, fault, domain.cpuidPolicy())) {
+        boolean stepping = (c.rflags() & X86Rflags.TF) != 0;
+        if (XenForcedEmulation.isForcedCpuid(c, fault)) {
+            if (pv.cpuidFaulting() && !vcpu.inKernelMode()) {
+                c.setRip(c.rip() + XenForcedEmulation.PREFIX_LENGTH);
+                bounce.exception(c, fault, X86Fault.GP, 0);
+                return;
+            }
+            XenForcedEmulation.emulate(c, domain.cpuidPolicy());
+            emulated(c, stepping);
             return;
         }
         int vector = fault.vector();
@@ -98,13 +106,28 @@ public final class PvEntry implements X86Platform {
         if (vector == X86Fault.GP && fault.errorCode() == 0) {
             raised = PrivilegedOps.execute(c, pv, vcpu, fault);
             if (raised == null) {
+                emulated(c, stepping);
                 return;
             }
+            pv.takePendingDebug();
         }
         if (raised.vector() == X86Fault.NM) {
             c.setTaskSwitched(false);
         }
         bounce.exception(c, raised, raised.vector(), raised.errorCode());
+    }
+
+    /**
+     * An emulated instruction completed (Xen's pv_emul_instruction_done and the end of
+     * pv_emulate_privileged_op): RF clears, and a #DB follows when TF was set at its start
+     * (DR6.BS) or it hit an I/O breakpoint.
+     */
+    private void emulated(X86Cpu c, boolean stepping) {
+        c.setRflags(c.rflags() & ~X86Rflags.RF);
+        long status = pv.takePendingDebug() | (stepping ? PvDebugRegisters.DR6_BS : 0);
+        if (status != 0) {
+            bounce.exception(c, X86Fault.debug(status), X86Fault.DB, 0);
+        }
     }
 
     private void softwareInterrupt(X86Cpu c, X86Fault fault, int vector) {
@@ -135,7 +158,7 @@ public final class PvEntry implements X86Platform {
     /** TSC_AUX is 0 until the guest writes MSR_TSC_AUX (as in Xen, where it starts at 0). */
     @Override
     public int timeStampAux(X86Cpu c) {
-        return tscAux;
+        return pv.tscAux();
     }
 
     @Override

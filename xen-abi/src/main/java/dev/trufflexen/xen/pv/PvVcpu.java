@@ -5,9 +5,11 @@ import dev.trufflexen.x86.cpu.X86Fault;
 /**
  * The x86-64 PV state of one vCPU that Xen keeps in {@code struct pv_vcpu}: the virtual IDT
  * ({@code trap_ctxt}, filled by {@code set_trap_table}), the callbacks registered with
- * {@code callback_op} or {@code set_callbacks}, and the user GS base that the kernel's
- * {@code swapgs} would bring in ({@code gs_base_user}). Read and written on the vCPU's own thread
- * only (hypercalls and faults of that vCPU).
+ * {@code callback_op} or {@code set_callbacks}, the user GS base that the kernel's
+ * {@code swapgs} would bring in ({@code gs_base_user}), the virtual control registers
+ * ({@code ctrlreg[2]}, {@code ctrlreg[4]}), the virtual IOPL and I/O bitmap, the MSRs a guest may
+ * write, and the debug registers. Read and written on the vCPU's own thread only (hypercalls and
+ * faults of that vCPU).
  */
 public final class PvVcpu {
     /** Vectors of the virtual IDT. */
@@ -24,6 +26,17 @@ public final class PvVcpu {
     private final boolean[] callbackMasksEvents = new boolean[CALLBACK_TYPES];
     private long gsBaseUser;
     private long userTableMfn;
+    private long cr2;
+    private long cr4 = PvControlRegisters.fixupCr4(0);
+    /** The virtual IOPL in RFLAGS position (bits 12-13), as Xen's {@code pv.iopl}. */
+    private int iopl;
+    private long ioBitmap;
+    private int ioBitmapPorts;
+    private boolean cpuidFaulting;
+    private int tscAux;
+    private final PvDebugRegisters debugRegisters = new PvDebugRegisters();
+    /** DR6 bits (positive polarity) of a #DB owed after the instruction being emulated. */
+    private long pendingDebug;
 
     /** One trap_info entry: {@code flags} bits 0-1 the DPL allowed to {@code int n}, bit 2 mask events. */
     public void setTrap(int vector, int flags, int cs, long address) {
@@ -101,6 +114,84 @@ public final class PvVcpu {
 
     public void setUserTableMfn(long mfn) {
         this.userTableMfn = mfn;
+    }
+
+    /** {@code ctrlreg[2]}: what {@code mov %cr2} reads (set by #PF delivery and {@code mov} to CR2). */
+    public long cr2() {
+        return cr2;
+    }
+
+    public void setCr2(long cr2) {
+        this.cr2 = cr2;
+    }
+
+    /** {@code ctrlreg[4]}: the guest-visible CR4. */
+    public long cr4() {
+        return cr4;
+    }
+
+    void setCr4(long cr4) {
+        this.cr4 = cr4;
+    }
+
+    /** The virtual IOPL, 0-3 (PHYSDEVOP_set_iopl). */
+    public int iopl() {
+        return iopl;
+    }
+
+    public void setIopl(int iopl) {
+        this.iopl = iopl;
+    }
+
+    /** The guest address of the I/O bitmap (PHYSDEVOP_set_iobitmap) and how many ports it covers. */
+    public long ioBitmap() {
+        return ioBitmap;
+    }
+
+    public int ioBitmapPorts() {
+        return ioBitmapPorts;
+    }
+
+    public void setIoBitmap(long address, int ports) {
+        this.ioBitmap = address;
+        this.ioBitmapPorts = ports;
+    }
+
+    /** MSR_MISC_FEATURES_ENABLES.CPUID_FAULTING. */
+    public boolean cpuidFaulting() {
+        return cpuidFaulting;
+    }
+
+    void setCpuidFaulting(boolean cpuidFaulting) {
+        this.cpuidFaulting = cpuidFaulting;
+    }
+
+    /** MSR_TSC_AUX, 0 until the guest writes it (RDTSCP loads it into ECX). */
+    public int tscAux() {
+        return tscAux;
+    }
+
+    void setTscAux(int tscAux) {
+        this.tscAux = tscAux;
+    }
+
+    PvDebugRegisters debugRegisters() {
+        return debugRegisters;
+    }
+
+    long pendingDebug() {
+        return pendingDebug;
+    }
+
+    void addPendingDebug(long bits) {
+        pendingDebug |= bits;
+    }
+
+    /** The pending #DB status bits, cleared. */
+    long takePendingDebug() {
+        long bits = pendingDebug;
+        pendingDebug = 0;
+        return bits;
     }
 
     /**

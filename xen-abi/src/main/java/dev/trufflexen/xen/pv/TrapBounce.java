@@ -23,7 +23,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  * asks for it, RFLAGS loses TF, NT, RF, VM and AC, CS:RSP become FLAT_KERNEL_CS and the frame, SS
  * FLAT_KERNEL_SS, and RIP the handler.
  *
- * <p>A #PF stores the faulting address in {@code vcpu_info.arch.cr2} and reports the U bit of the
+ * <p>A #DB merges its status bits into the virtual DR6 ({@code x86_merge_dr6}). A #PF stores the
+ * faulting address in {@code ctrlreg[2]} and {@code vcpu_info.arch.cr2} and reports the U bit of the
  * error code as the guest's mode (clear in kernel mode). As in Xen, the domain crashes when the
  * handler is null, when the aligned stack pointer lies in the hypervisor's range, or when any
  * slot of the frame cannot be written; the crash report names the event that was being delivered
@@ -51,10 +52,14 @@ final class TrapBounce {
         if (vector == X86Fault.PF) {
             domain.frames().write64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(vcpu.id()) + SharedInfo.VCPU_OFF_ARCH_CR2,
                     fault.faultAddress());
+            pv.setCr2(fault.faultAddress());
             code &= ~X86Fault.PF_USER;
             if (!vcpu.inKernelMode()) {
                 code |= X86Fault.PF_USER;
             }
+        }
+        if (vector == X86Fault.DB) {
+            pv.debugRegisters().mergeDr6(fault.faultAddress());
         }
         bounce(cpu, fault, vector, withErrorCode, code, false);
     }

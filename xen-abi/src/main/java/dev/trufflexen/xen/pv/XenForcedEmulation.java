@@ -11,17 +11,20 @@ import dev.trufflexen.xen.abi.ArchX86Cpuid;
  * Xen's forced-emulation prefix: a PV guest writes {@code ud2; .ascii "xen"} before CPUID
  * ({@code 0F 0B 78 65 6E 0F A2}) to get the hypervisor's view of CPUID rather than the
  * processor's. The UD2 raises #UD; on seeing the prefix the hypervisor runs CPUID from the
- * domain's policy and moves RIP past both.
+ * domain's policy and moves RIP past both. With CPUID faulting enabled
+ * ({@code MSR_MISC_FEATURES_ENABLES}) guest user mode gets #GP(0) at the CPUID instead.
  */
 final class XenForcedEmulation {
     private static final byte[] CPUID = {0x0F, (byte) 0xA2};
-    private static final int LENGTH = ArchX86Cpuid.XEN_EMULATE_PREFIX.length + CPUID.length;
+    /** The prefix: {@code ud2; .ascii "xen"}. */
+    static final int PREFIX_LENGTH = ArchX86Cpuid.XEN_EMULATE_PREFIX.length;
+    private static final int LENGTH = PREFIX_LENGTH + CPUID.length;
 
     private XenForcedEmulation() {
     }
 
-    /** True (and the instruction emulated) when {@code fault} is the #UD of a forced-emulation CPUID. */
-    static boolean tryEmulate(X86Cpu cpu, X86Fault fault, X86CpuidPolicy policy) {
+    /** True when {@code fault} is the #UD of a forced-emulation CPUID at RIP. */
+    static boolean isForcedCpuid(X86Cpu cpu, X86Fault fault) {
         if (fault.vector() != X86Fault.UD || fault.isSoftwareInterrupt()) {
             return false;
         }
@@ -29,13 +32,13 @@ final class XenForcedEmulation {
         if (!cpu.copyFromGuest(cpu.rip(), bytes, 0, LENGTH)) {
             return false;
         }
-        int prefix = ArchX86Cpuid.XEN_EMULATE_PREFIX.length;
-        if (!Arrays.equals(bytes, 0, prefix, ArchX86Cpuid.XEN_EMULATE_PREFIX, 0, prefix)
-                || !Arrays.equals(bytes, prefix, LENGTH, CPUID, 0, CPUID.length)) {
-            return false;
-        }
+        return Arrays.equals(bytes, 0, PREFIX_LENGTH, ArchX86Cpuid.XEN_EMULATE_PREFIX, 0, PREFIX_LENGTH)
+                && Arrays.equals(bytes, PREFIX_LENGTH, LENGTH, CPUID, 0, CPUID.length);
+    }
+
+    /** Runs CPUID from the domain's policy and moves RIP past prefix and CPUID. */
+    static void emulate(X86Cpu cpu, X86CpuidPolicy policy) {
         policy.execute(cpu);
         cpu.setRip(cpu.rip() + LENGTH);
-        return true;
     }
 }

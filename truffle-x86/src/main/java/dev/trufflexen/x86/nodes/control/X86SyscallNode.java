@@ -48,6 +48,7 @@ public final class X86SyscallNode extends X86InstructionNode {
 
     @TruffleBoundary
     private static void callPlatform(X86Cpu cpu) {
+        cpu.notePlatformEntry();
         cpu.platform().syscall(cpu);
     }
 

@@ -6,8 +6,13 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86Likelihood;
+import dev.trufflexen.x86.runtime.X86ExitException;
 
-/** POPF at CPL 3: IF and IOPL keep their values; the status flags, DF, TF, AC, ID and NT load. */
+/**
+ * POPF at CPL 3: IF and IOPL keep their values; the status flags, DF, TF, AC, ID and NT load.
+ * Popping TF set ends the region, so that the dispatcher single-steps from the next instruction.
+ */
 public final class X86PopFlagsNode extends X86InstructionNode {
     private final int size;
 
@@ -22,5 +27,8 @@ public final class X86PopFlagsNode extends X86InstructionNode {
         long mask = X86Rflags.POPF_USER_MASK & (size == 2 ? 0xFFFF : -1L);
         long flags = (X86FlagState.materialize(frame) & ~mask) | (value & mask);
         X86FlagState.setMaterialized(frame, X86Rflags.normalize(flags));
+        if (X86Likelihood.unlikely((value & mask & X86Rflags.TF) != 0)) {
+            throw X86ExitException.resume(nextRip()); // single-stepping starts: the dispatcher takes over
+        }
     }
 }
