@@ -36,11 +36,19 @@ public final class NullcallDomain implements AutoCloseable {
 
     /** Builds the domain; its first {@link #runBatch} boots it. */
     public NullcallDomain(int hypercallsPerBatch) {
+        this("nullcall", "hypercalls=" + hypercallsPerBatch);
+    }
+
+    /**
+     * Any guest that works the same way: batches of one operation, each ended by SCHEDOP_yield
+     * with the number that completed in RSI (pvbench, for instance).
+     */
+    public NullcallDomain(String guest, String cmdline) {
         this.xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB),
                 GuestMachine.ENGINE_OPTIONS, engineLog);
         try {
-            this.domain = xen.createDomain(new DomainSpec("nullcall", GuestImageFiles.kernel("nullcall"), Optional.empty(),
-                    GUEST_MEMORY_MIB, 1, "hypercalls=" + hypercallsPerBatch, ShutdownAction.DESTROY,
+            this.domain = xen.createDomain(new DomainSpec(guest, GuestImageFiles.kernel(guest), Optional.empty(),
+                    GUEST_MEMORY_MIB, 1, cmdline, ShutdownAction.DESTROY,
                     ShutdownAction.DESTROY, ShutdownAction.DESTROY));
         } catch (RuntimeException e) {
             xen.close();
@@ -66,7 +74,7 @@ public final class NullcallDomain implements AutoCloseable {
         batchMatches = -1;
         Object reason = cpu.run();
         if (reason != BATCH_DONE) {
-            throw new IllegalStateException("nullcall stopped with " + reason + " at rip 0x" + Long.toHexString(cpu.rip())
+            throw new IllegalStateException(domain.spec().name() + " stopped with " + reason + " at rip 0x" + Long.toHexString(cpu.rip())
                     + (domain.crashReport() != null ? "\n" + domain.crashReport().text() : "")
                     + "\n" + String.join("\n", xen.console().lines()));
         }

@@ -3,9 +3,11 @@ package dev.trufflexen.perf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
-/** The nullcall guest makes exactly one batch of successful hypercalls per {@link NullcallDomain#runBatch}. */
+/** The nullcall and pvbench guests make exactly one batch of successful operations per {@link NullcallDomain#runBatch}. */
 class NullcallDomainTest {
     @Test
     @Timeout(60)
@@ -13,6 +15,17 @@ class NullcallDomainTest {
         try (NullcallDomain domain = new NullcallDomain(1000)) {
             for (int batch = 0; batch < 5; batch++) {
                 assertEquals(1000, domain.runBatch(), "batch " + batch);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"int3", "wrmsr"})
+    @Timeout(60)
+    void everyPvbenchBatchCompletesItsOperations(String op) {
+        try (NullcallDomain domain = new NullcallDomain("pvbench", "op=" + op + " count=500")) {
+            for (int batch = 0; batch < 3; batch++) {
+                assertEquals(500, domain.runBatch(), op + " batch " + batch);
             }
         }
     }

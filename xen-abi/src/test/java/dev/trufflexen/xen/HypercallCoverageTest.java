@@ -21,6 +21,7 @@ import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.ConsoleIo;
 import dev.trufflexen.xen.abi.EventChannelOp;
 import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.PhysdevOp;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.X86Pv;
@@ -30,6 +31,7 @@ import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.hypercall.Hypercall;
 import dev.trufflexen.xen.hypercall.HypercallTable;
+import dev.trufflexen.xen.pv.PhysdevOpHypercall;
 
 /**
  * Every hypercall number of the 64-entry table and every sub-operation of the multiplexed ones,
@@ -57,11 +59,11 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_fpu_taskswitch, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_sched_op_compat, "-ENOSYS because the pre-3.0.2 sched_op ABI is not offered; guests use sched_op");
         m.put(Hypercalls.__HYPERVISOR_platform_op, "-ENOSYS because platform_op is for the control domain, which TruffleXen does not run as a guest");
-        m.put(Hypercalls.__HYPERVISOR_set_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
-        m.put(Hypercalls.__HYPERVISOR_get_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
+        m.put(Hypercalls.__HYPERVISOR_set_debugreg, HANDLED);
+        m.put(Hypercalls.__HYPERVISOR_get_debugreg, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_DESCRIPTORS);
         m.put(Hypercalls.__HYPERVISOR_memory_op, "-ENOSYS because memory reservation arrives with the PV MMU issue");
-        m.put(Hypercalls.__HYPERVISOR_multicall, "-ENOSYS because multicall arrives with the PV MMU issue, its first user");
+        m.put(Hypercalls.__HYPERVISOR_multicall, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_set_timer_op, "-ENOSYS because timers arrive with the time issue");
         m.put(Hypercalls.__HYPERVISOR_event_channel_op_compat, "-ENOSYS because the pre-3.0.2 event channel ABI is not offered");
@@ -69,7 +71,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_console_io, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_physdev_op_compat, "-ENOSYS because the pre-3.0.2 physdev ABI is not offered");
         m.put(Hypercalls.__HYPERVISOR_grant_table_op, "-ENOSYS because grant tables arrive with the grant table issue");
-        m.put(Hypercalls.__HYPERVISOR_vm_assist, PV_MMU);
+        m.put(Hypercalls.__HYPERVISOR_vm_assist, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping_otherdomain, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_iret, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_vcpu_op, "-ENOSYS because vCPU operations arrive with the time and SMP issues");
@@ -81,7 +83,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_callback_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_xenoprof_op, "-ENOSYS because there is no profiler (Xen without oprofile)");
         m.put(Hypercalls.__HYPERVISOR_event_channel_op, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_physdev_op, "-ENOSYS because physical devices and IOPL arrive with the privileged-instruction issue");
+        m.put(Hypercalls.__HYPERVISOR_physdev_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_hvm_op, "-ENOSYS because TruffleXen runs PV guests only");
         m.put(Hypercalls.__HYPERVISOR_sysctl, "-ENOSYS because the toolstack is Java in this process, not a dom0 making sysctls");
         m.put(Hypercalls.__HYPERVISOR_domctl, "-ENOSYS because the toolstack is Java in this process, not a dom0 making domctls");
@@ -107,7 +109,11 @@ class HypercallCoverageTest {
         Map<Integer, String> sched = new TreeMap<>(constants(SchedOp.class, "SCHEDOP_", HANDLED));
         sched.put(SchedOp.SCHEDOP_poll, "-ENOSYS because polling a set of ports arrives with the event channel issue");
         sched.put(SchedOp.SCHEDOP_watchdog, "-ENOSYS because domain watchdogs need timers, which arrive with the time issue");
+        Map<Integer, String> physdev = new TreeMap<>(constants(PhysdevOp.class, "PHYSDEVOP_", PhysdevOpHypercall.NO_DEVICES));
+        physdev.put(PhysdevOp.PHYSDEVOP_set_iopl, HANDLED);
+        physdev.put(PhysdevOp.PHYSDEVOP_set_iobitmap, HANDLED);
         return Map.of(
+                Hypercalls.__HYPERVISOR_physdev_op, physdev,
                 Hypercalls.__HYPERVISOR_console_io, constants(ConsoleIo.class, "CONSOLEIO_", HANDLED),
                 Hypercalls.__HYPERVISOR_xen_version, constants(XenVersionOp.class, "XENVER_", HANDLED),
                 Hypercalls.__HYPERVISOR_sched_op, sched,

@@ -432,6 +432,11 @@ public final class X86Mmu {
 
     /** Host-side copy out of guest-virtual memory; false if any page would fault. */
     public boolean copyFromGuest(long linearAddress, byte[] dst, int offset, int length) {
+        long hit = tlbHit(linearAddress, length, readTags, readAddends);
+        if (hit >= 0) {
+            memory.copyOut(hit, dst, offset, length);
+            return true;
+        }
         long[] machines = translateRange(linearAddress, length, ACCESS_READ);
         if (machines == null) {
             return false;
@@ -447,6 +452,11 @@ public final class X86Mmu {
 
     /** Host-side copy into guest-virtual memory; false (nothing written) if any page would fault. */
     public boolean copyToGuest(long linearAddress, byte[] src, int offset, int length) {
+        long hit = tlbHit(linearAddress, length, writeTags, writeAddends);
+        if (hit >= 0) {
+            memory.copyIn(hit, src, offset, length);
+            return true;
+        }
         long[] machines = translateRange(linearAddress, length, ACCESS_WRITE);
         if (machines == null) {
             return false;
@@ -459,6 +469,23 @@ public final class X86Mmu {
             done += chunk;
         }
         return true;
+    }
+
+    /**
+     * The machine address of a copy within one page that the TLB already allows, or -1: the
+     * hypervisor's copies of small structures (a bounce frame, an iret context, a hypercall's
+     * argument) then skip the page walk. A write entry never maps a frame holding translated
+     * code, and its accessed and dirty bits were set when it was filled.
+     */
+    private long tlbHit(long linearAddress, int length, long[] tags, long[] addends) {
+        if (length <= 0 || (linearAddress & 0xFFF) + length > 0x1000) {
+            return -1;
+        }
+        int index = tlbIndex(linearAddress);
+        if (tags[index] != (linearAddress & PAGE_MASK)) {
+            return -1;
+        }
+        return addends[index] + linearAddress - memory.hostAddress(0);
     }
 
     private static int chunk(long linearAddress, int remaining) {

@@ -90,10 +90,7 @@ final class TrapBounce {
             return;
         }
         int infoOffset = SharedInfo.vcpuInfo(vcpu.id());
-        long maskWord = 0;
-        for (int i = 3; i >= 0; i--) {
-            maskWord = maskWord << 8 | domain.frames().read8(domain.sharedInfoMfn(), infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK + i) & 0xFF;
-        }
+        long maskWord = domain.frames().read32(domain.sharedInfoMfn(), infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) & 0xFFFF_FFFFL;
         int savedMask = (int) (maskWord & 0xFF);
         long flags = cpu.rflags() & ~(X86Rflags.IF | X86Rflags.IOPL);
         if (savedMask == 0) {
