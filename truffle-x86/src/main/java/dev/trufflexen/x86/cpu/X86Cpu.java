@@ -160,8 +160,29 @@ public final class X86Cpu {
         updateStepping();
     }
 
-    /** True while the CPU runs one instruction at a time (TF set or a breakpoint armed). */
+    /**
+     * RFLAGS as translated code writes it back at a region exit, without the single-step
+     * bookkeeping of {@link #setRflags}: the only instruction there that can set TF, POPF, calls
+     * {@link #trapFlagLoaded} itself, so region exits pay nothing for debugging.
+     */
+    public void restoreRflags(long rflags) {
+        this.rflags = X86Rflags.normalize(rflags);
+    }
+
+    /** POPF loaded TF: the dispatcher looks at whether to single-step before running on. */
+    @TruffleBoundary
+    public void trapFlagLoaded() {
+        stop = true;
+    }
+
+    /**
+     * True while the CPU runs one instruction at a time (TF set or a breakpoint armed). The
+     * dispatcher asks only when the stop flag is set, and the answer is brought up to date then.
+     */
     public boolean stepping() {
+        if (stepping != (breakpoints.armed() || (rflags & X86Rflags.TF) != 0)) {
+            updateStepping();
+        }
         return stepping;
     }
 

@@ -150,7 +150,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         for (int reg : registers) {
             cpu.setReg(reg, frame.getLongStatic(reg));
         }
-        cpu.setRflags(X86FlagState.materialize(frame));
+        cpu.restoreRflags(X86FlagState.materialize(frame));
     }
 
     /**

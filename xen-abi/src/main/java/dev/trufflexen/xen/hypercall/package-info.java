@@ -23,6 +23,14 @@
  * {@link dev.trufflexen.xen.hypercall.PendingWork} runs: today a dying domain's vCPU leaves guest
  * code there; event upcalls and preemption will hook in at the same place.
  *
+ * <h2>Multicall</h2>
+ * {@link dev.trufflexen.xen.hypercall.MulticallHypercall} runs each entry through
+ * {@code HypercallDispatcher.invokeSubCall} on the same context, whose arguments it swaps for the
+ * entry's and back, so a sub-call's {@code XenError} becomes that entry's result and a sub-call's
+ * continuation is written back into its entry. A nested multicall is -EINVAL, an {@code iret}
+ * ends the batch, and the batch itself is preempted between entries and continued with its list
+ * advanced, all as Xen's {@code do_multicall}.
+ *
  * <h2>Continuations</h2>
  * A hypercall that may run long (a big console write today; memory_op, mmuext_op and
  * grant_table_op batches later) checks {@code preemptionWanted} as it goes. When it must stop it

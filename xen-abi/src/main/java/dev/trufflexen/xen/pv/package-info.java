@@ -3,9 +3,11 @@
  * enters the hypervisor ({@link dev.trufflexen.xen.pv.PvEntry}, the CPU's platform), the PV
  * state Xen keeps per vCPU ({@link dev.trufflexen.xen.pv.PvVcpu}: virtual IDT, callbacks, user GS
  * base), exception delivery, the {@code iret} hypercall, the privileged instructions Xen
- * emulates, the CPUID a PV domain sees (Xen's leaves at 0x40000000), forced emulation, and the
- * hypercalls that only make sense for x86 PV: {@code set_trap_table}, {@code set_callbacks},
- * {@code callback_op}, {@code iret}, {@code set_segment_base}, {@code fpu_taskswitch}.
+ * emulates, the CPUID a PV domain sees (Xen's leaves at 0x40000000), forced emulation, the
+ * debug registers, and the hypercalls that only make sense for x86 PV: {@code set_trap_table},
+ * {@code set_callbacks}, {@code callback_op}, {@code iret}, {@code set_segment_base},
+ * {@code fpu_taskswitch}, {@code set_debugreg}, {@code get_debugreg}, {@code physdev_op}
+ * (set_iopl, set_iobitmap) and {@code vm_assist}.
  *
  * <h2>Deprivileged kernel</h2>
  * A 64-bit PV kernel runs in ring 3 like its user processes, so the CPU cannot tell them apart
@@ -16,8 +18,12 @@
  *
  * <h2>Bounce: from a fault to the guest's handler</h2>
  * {@code PvEntry.fault} follows Xen's trap handlers in order: the forced-emulation CPUID (#UD);
- * the privileged instructions Xen emulates at #GP(0) ({@code PrivilegedOps}: RDMSR/WRMSR of
- * FS_BASE, GS_BASE, SHADOW_GS_BASE), and there too the one #GP(0) that is not Xen's business: the
+ * the privileged instructions Xen emulates at #GP(0) ({@code PrivilegedOps}: the MSRs a domU sees in
+ * {@code PvMsrs}, {@code mov} to and from CR0/CR2/CR3/CR4 in {@code PvControlRegisters} and DR0-DR7
+ * in {@code PvDebugRegisters}, CLTS, WBINVD, and I/O and CLI/STI under the virtual IOPL, the I/O
+ * bitmap and the architectural_iopl assist in {@code PvIoPorts}; an emulated instruction ends
+ * with RF cleared and a #DB when TF was set or an I/O breakpoint hit, as Xen's do), and there too
+ * the one #GP(0) that is not Xen's business: the
  * CPU hands every IRET at CPL 3 to its platform, but on hardware a same-privilege {@code iretq}
  * never leaves the guest, so {@code SamePrivilegeIret} executes it as the hardware would against
  * Xen's flat GDT selectors, raising the hardware's own #GP/#SS/#PF; {@code int n} through Xen's gate rules (vectors 3 and 4 have
@@ -47,9 +53,19 @@
  * needs user page tables, which do not exist yet, so it crashes the domain as Xen does without
  * them.
  *
+ * <h2>Debug registers</h2>
+ * {@code PvDebugRegisters} holds DR0-DR3, DR6, DR7 and Xen's {@code dr7_emul} (the I/O breakpoints)
+ * and validates every write as Xen's {@code set_debugreg} does; after each one it loads the
+ * instruction and data breakpoints into the CPU ({@code X86Cpu.setBreakpoints}). The CPU knows the
+ * SDM's #DB rules and runs one instruction at a time only while TF or a breakpoint is armed; it
+ * reports #DB with its DR6 bits, which {@code TrapBounce} merges into the virtual DR6
+ * ({@code x86_merge_dr6}) before bouncing it like any exception.
+ *
  * <h2>State</h2>
  * {@code PvVcpu} belongs to the vCPU's {@code PvEntry} and is touched only on that vCPU's thread.
  * Hypercall handlers reach it from the {@code HypercallContext}'s CPU ({@code PvEntry.pvVcpu}).
+ * What Xen keeps per domain ({@code vm_assist} bits, the PCI CONFIG_ADDRESS and RTC index latches)
+ * is the domain part {@code PvDomain}.
  * The FS and active GS bases live in the CPU (translated code reads them on every FS/GS access);
  * the user GS base waits in {@code PvVcpu} as Xen keeps it in the shadow GS base.
  * {@code SegmentBases} is the one writer used by WRMSR emulation and {@code set_segment_base}.

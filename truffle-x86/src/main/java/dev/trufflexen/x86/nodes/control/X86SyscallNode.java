@@ -57,7 +57,7 @@ public final class X86SyscallNode extends X86InstructionNode {
         for (int reg = 0; reg < X86Reg.COUNT; reg++) {
             cpu.setReg(reg, frame.getLongStatic(reg));
         }
-        cpu.setRflags(rflags);
+        cpu.restoreRflags(rflags);
     }
 
     @ExplodeLoop

@@ -28,6 +28,7 @@ public final class X86PopFlagsNode extends X86InstructionNode {
         long flags = (X86FlagState.materialize(frame) & ~mask) | (value & mask);
         X86FlagState.setMaterialized(frame, X86Rflags.normalize(flags));
         if (X86Likelihood.unlikely((value & mask & X86Rflags.TF) != 0)) {
+            cpu.trapFlagLoaded();
             throw X86ExitException.resume(nextRip()); // single-stepping starts: the dispatcher takes over
         }
     }
