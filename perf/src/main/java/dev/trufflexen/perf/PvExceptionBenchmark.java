@@ -29,12 +29,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code PrivilegedOps} emulates.
  * </ul>
  * One invocation is a batch of {@link #OPERATIONS} plus the yield that ends it (see
- * {@link NullcallDomain}). Warm-up and measurement as {@link HypercallRoundTripBenchmark}.
+ * {@link NullcallDomain}). Measurement as {@link HypercallRoundTripBenchmark}; the warm-up is
+ * twice as long, because each round trip leaves compiled code twice and the regions on the
+ * path take longer to be called often enough to compile.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 10, time = 1)
+@Warmup(iterations = 20, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class PvExceptionBenchmark {
