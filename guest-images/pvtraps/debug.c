@@ -264,7 +264,7 @@ static void breakpoint_cases(void)
 
     kt_group("debug: I/O breakpoints");
     set_cr4(0x8);
-    struct { uint32_t iopl; } iopl = { 1 };
+    struct physdev_set_iopl iopl = { .iopl = 1 };
     _hypercall2(long, physdev_op, PHYSDEVOP_set_iopl, &iopl);
     set_dr(2, 0x80);
     set_dr(7, DR7_L(2) | DR7_RW(2, RW_IO));

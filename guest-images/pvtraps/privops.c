@@ -24,15 +24,6 @@
 #define MSR_K8_PSTATE0        0xc0010064U
 #define MSR_AMD64_DE_CFG      0xc0011029U
 
-/* physdev.h's argument structures (Xen's layouts). */
-struct physdev_set_iopl {
-    uint32_t iopl;
-};
-struct physdev_set_iobitmap {
-    uint8_t *bitmap;
-    uint32_t nr_ports;
-};
-
 volatile unsigned long io_value, io_port, msr_index, msr_value, cr_value;
 static uint8_t io_bitmap[8192 + 2] __attribute__((aligned(4096)));
 static volatile uint8_t io_buffer[16];

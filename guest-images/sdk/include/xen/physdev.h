@@ -1,6 +1,7 @@
 /*
  * TruffleXen guest SDK: physdev_op command numbers (Xen's physdev.h names and
- * values). Prototype: long physdev_op(int cmd, void *arg).
+ * values and the argument structures TruffleXen handles). Prototype:
+ * long physdev_op(int cmd, void *arg).
  */
 #ifndef TRUFFLEXEN_SDK_XEN_PHYSDEV_H
 #define TRUFFLEXEN_SDK_XEN_PHYSDEV_H
@@ -32,5 +33,18 @@
 #define PHYSDEVOP_prepare_msix      30
 #define PHYSDEVOP_release_msix      31
 #define PHYSDEVOP_pci_device_reset  32
+
+#include <xen/xen.h>
+
+/* PHYSDEVOP_set_iopl: the virtual IOPL, 0-3. */
+struct physdev_set_iopl {
+    uint32_t iopl;
+};
+
+/* PHYSDEVOP_set_iobitmap: the guest's I/O bitmap and how many ports it covers. */
+struct physdev_set_iobitmap {
+    uint8_t *bitmap;
+    uint32_t nr_ports;
+};
 
 #endif /* TRUFFLEXEN_SDK_XEN_PHYSDEV_H */
