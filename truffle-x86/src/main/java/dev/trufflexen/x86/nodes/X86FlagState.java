@@ -21,9 +21,8 @@ import dev.trufflexen.x86.cpu.X86Rflags;
  * unit, partial evaluation folds e.g. {@code cmp rax, rbx; jl} into one signed compare of the
  * two sources, and every flag nobody reads disappears.
  *
- * <p>One-operand multiplies and shifts record {@link #RESULT}: the result plus the CF/OF/AF
- * bits they compute anyway; two- and three-operand IMUL records its factors
- * ({@link #SIGNED_MULTIPLY}), so its overflow test exists only where a consumer reads CF or OF. Rotates record {@link #ROTATE}; ADC and SBB record {@link #ADC} and
+ * <p>Multiplies and shifts record {@link #RESULT}: the result plus the CF/OF/AF bits they
+ * compute anyway. Rotates record {@link #ROTATE}; ADC and SBB record {@link #ADC} and
  * {@link #SBB}. Instructions with other flag rules (bit tests, bit scans) compute the six
  * status flags eagerly and store them with op {@link #NONE} ({@link #setStatus}:
  * the status bits then live in the result slot). The other RFLAGS bits (DF, IF, ...) live apart
@@ -56,14 +55,6 @@ public final class X86FlagState {
      */
     public static final int ADC = 8;
     public static final int SBB = 9;
-    /**
-     * Two- and three-operand IMUL: SF, ZF and PF from the (truncated) result, AF clear, and CF
-     * = OF = whether the product overflowed the operand size, derived from the sign-extended
-     * factors in the source slots only when read. Computing that overflow eagerly would keep it
-     * alive for every later instruction that can fault (its exit needs RFLAGS), where the
-     * factors are usually live anyway.
-     */
-    public static final int SIGNED_MULTIPLY = 10;
 
     private X86FlagState() {
     }
@@ -163,8 +154,6 @@ public final class X86FlagState {
                 return frame.getLongStatic(state + 3) != 0;
             case RESULT:
                 return (frame.getLongStatic(state + 2) & X86Rflags.CF) != 0;
-            case SIGNED_MULTIPLY:
-                return multiplyOverflows(frame, state, op);
             case ADC: {
                 long result = frame.getLongStatic(state + 1);
                 long src1 = frame.getLongStatic(state + 2);
@@ -228,20 +217,9 @@ public final class X86FlagState {
                 return src1 == signBit;
             case RESULT:
                 return (src1 & X86Rflags.OF) != 0;
-            case SIGNED_MULTIPLY:
-                return multiplyOverflows(frame, state, op);
             default:
                 return false;
         }
-    }
-
-    /** Whether the signed product of the two source slots overflows the operand size. */
-    private static boolean multiplyOverflows(VirtualFrame frame, int state, int op) {
-        long a = frame.getLongStatic(state + 2);
-        long b = frame.getLongStatic(state + 3);
-        long product = a * b;
-        int size = 1 << (op & 3);
-        return size == 8 ? Math.multiplyHigh(a, b) != (product >> 63) : product != X86Sizes.signExtend(product, size);
     }
 
     /**
