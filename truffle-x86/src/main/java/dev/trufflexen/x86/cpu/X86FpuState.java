@@ -118,6 +118,11 @@ public final class X86FpuState {
         pendingSimdExceptions |= flags;
     }
 
+    /** Whether the instruction being executed has detected a SIMD exception. */
+    public boolean hasSimdExceptions() {
+        return pendingSimdExceptions != 0;
+    }
+
     /** The pending SIMD exception flags, cleared. */
     public int takeSimdExceptions() {
         int flags = pendingSimdExceptions;

@@ -7,7 +7,9 @@ import com.oracle.truffle.api.frame.FrameSlotKind;
  * Frame slots of a region root. All slots are static {@code long} slots: the sixteen general
  * registers (slot number = register number), the lazy-flag state (see {@link X86FlagState}),
  * bookkeeping for exits, then the translations cached by memory-access sites (see
- * {@link X86MemorySite}): the stack's at fixed slots, then four per operand site. Partial
+ * {@link X86MemorySite}): the stack's at fixed slots, then four per operand site; last, in
+ * regions that keep them in the frame, XMM0-15 (two slots each, see
+ * {@link dev.trufflexen.x86.nodes.sse.X86XmmFrame}). Partial
  * evaluation keeps them in machine registers; registers and flags reach
  * {@link dev.trufflexen.x86.cpu.X86Cpu} only at region exits, cached translations never.
  */

@@ -65,7 +65,9 @@ public final class X86MemorySite {
     /**
      * Empties every site's caches in {@code frame}: at region entry, and after the platform ran
      * inside the region (it may have changed page tables). The caches fill the frame from
-     * {@link X86FrameLayout#STACK_SITE} to its end.
+     * {@link X86FrameLayout#STACK_SITE} to its end (in a region that keeps XMM registers in the
+     * frame, the last slots are theirs: its entry copies them in after this; such regions have
+     * no SYSCALL, the one other caller).
      */
     @ExplodeLoop
     public static void clearAll(VirtualFrame frame) {

@@ -17,6 +17,7 @@ import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
 import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
@@ -218,8 +219,14 @@ public final class X86RegionBuilder {
                 registers[n++] = reg;
             }
         }
-        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, operands.frameSlotCount(), codeValid,
-                cpu.engine().isTracing(), !volatileCode);
+        List<X86InstructionNode> instructions = new ArrayList<>();
+        for (PendingBlock block : blocks) {
+            instructions.addAll(block.nodes);
+        }
+        int frameSlots = operands.frameSlotCount();
+        int[] xmmRegisters = X86XmmFrame.placeInFrame(instructions, cpu.engine().isTracing(), frameSlots);
+        X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, xmmRegisters,
+                xmmRegisters == null ? frameSlots : frameSlots + X86XmmFrame.SLOTS, codeValid, cpu.engine().isTracing(), !volatileCode);
         return new Result(root, reader.pages(), codeValid, null);
     }
 

@@ -18,6 +18,7 @@ import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86MemorySite;
+import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
 import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
@@ -39,6 +40,10 @@ import dev.trufflexen.x86.runtime.X86Language;
 public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
     @CompilationFinal(dimensions = 1) private final int[] registers;
+    /** The XMM registers kept in frame slots ({@link X86XmmFrame}), or null when they stay on the heap. */
+    @CompilationFinal(dimensions = 1) private final int[] xmmRegisters;
+    /** Where XMM0 starts in the frame: the last {@link X86XmmFrame#SLOTS} slots. */
+    private final int xmmSlot;
     private final Assumption codeValid;
     private final boolean tracing;
     private final long entryRip;
@@ -46,13 +51,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
 
-    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int frameSlots, Assumption codeValid,
-            boolean tracing, boolean compilable) {
+    X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int[] xmmRegisters, int frameSlots,
+            Assumption codeValid, boolean tracing, boolean compilable) {
         super(language, X86FrameLayout.createDescriptor(frameSlots));
         this.compilable = compilable;
         this.entryRip = entryRip;
         this.blocks = blocks;
         this.registers = registers;
+        this.xmmRegisters = xmmRegisters;
+        this.xmmSlot = frameSlots - X86XmmFrame.SLOTS;
         this.codeValid = codeValid;
         this.tracing = tracing;
     }
@@ -143,6 +150,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
         X86MemorySite.clearAll(frame);
+        if (xmmRegisters != null) {
+            X86XmmFrame.copyIn(frame, cpu, xmmRegisters, xmmSlot); // after clearAll, which runs to the frame's end
+        }
     }
 
     @ExplodeLoop
@@ -151,6 +161,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             cpu.setReg(reg, frame.getLongStatic(reg));
         }
         cpu.restoreRflags(X86FlagState.materialize(frame));
+        if (xmmRegisters != null) {
+            X86XmmFrame.copyOut(frame, cpu, xmmRegisters, xmmSlot);
+        }
     }
 
     /**

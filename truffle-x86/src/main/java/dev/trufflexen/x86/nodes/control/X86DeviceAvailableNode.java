@@ -24,6 +24,11 @@ public final class X86DeviceAvailableNode extends X86InstructionNode {
         this.noTaskSwitch = noTaskSwitch;
     }
 
+    /** The x87, MMX or SSE instruction itself. */
+    public X86InstructionNode instruction() {
+        return instruction;
+    }
+
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         if (!noTaskSwitch.isValid() && cpu.taskSwitched()) {

@@ -9,7 +9,7 @@ import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 
 /** LDMXCSR (#GP(0) when a reserved bit is set) and STMXCSR. */
-public final class X86MxcsrNode extends X86InstructionNode {
+public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFrame.User {
     private final boolean load;
     @Child private X86AddressNode address;
 
@@ -17,6 +17,15 @@ public final class X86MxcsrNode extends X86InstructionNode {
         super(rip, length);
         this.load = load;
         this.address = address;
+    }
+
+    @Override
+    public int xmmRegisterMask() {
+        return 0; // MXCSR only
+    }
+
+    @Override
+    public void keepXmmInFrame(int firstSlot) {
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.nodes.X86AddressNode;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 
 /**
  * SSE floating-point arithmetic on scalar (SS, SD: the low element; the rest of the destination
@@ -12,7 +16,7 @@ import dev.trufflexen.x86.nodes.X86AddressNode;
  * ADDSUBPS/PD and the horizontal HADD/HSUB. Every element is computed first; the flags are then
  * committed (or #XM raised) before the destination is written.
  */
-public final class X86SseArithmeticNode extends X86SseNode {
+public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFrame.User {
     public static final int ELEMENTWISE = 0;
     public static final int COMPARE = 1;
     public static final int ADD_SUBTRACT = 2;
@@ -24,6 +28,10 @@ public final class X86SseArithmeticNode extends X86SseNode {
     private final boolean scalar;
     private final int destination;
     private final int predicate;
+    /** A true double compare: all ones, which is also {@link X86SseFloat#SLOW}, so it travels as this stand-in. */
+    private static final long COMPARE_TRUE = 1L;
+    /** Whether compiled code of this instruction needed the exact path (see {@link #execute}). */
+    @CompilationFinal private boolean exactPathSeen;
 
     public X86SseArithmeticNode(long rip, int length, int form, int operation, boolean single, boolean scalar, int destination,
             int source, X86AddressNode address, int predicate) {
@@ -37,15 +45,36 @@ public final class X86SseArithmeticNode extends X86SseNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return xmmRegisterMask(destination);
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
-        long[] x = fpu.xmmArray();
         long linear = sourceAddress(frame, cpu);
-        long s0 = sourceLow(cpu, x, linear);
-        long s1 = scalar ? 0 : sourceHigh(cpu, x, linear);
+        long s0 = sourceLow(frame, cpu, linear);
+        long s1 = scalar ? 0 : sourceHigh(frame, cpu, linear);
         int d = destination * 2;
-        long d0 = x[d];
-        long d1 = x[d + 1];
+        long d0 = xmm(frame, cpu, d);
+        long d1 = xmm(frame, cpu, d + 1);
+        int mxcsr = fpu.mxcsr();
+        if (X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr)) && hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
+            return;
+        }
+        if (CompilerDirectives.inCompiledCode() && !exactPathSeen) {
+            // Compiled code so far held only the hardfloat path: from now on it holds both.
+            CompilerDirectives.transferToInterpreterAndInvalidate();
+            exactPathSeen = true;
+        }
+        long[] result = exact(fpu, d0, d1, s0, s1);
+        setXmm(frame, cpu, d, result[0]);
+        setXmm(frame, cpu, d + 1, result[1]);
+    }
+
+    /** Every element exactly, with MXCSR's flags committed (or #XM raised): the destination's new quadwords. */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    private long[] exact(X86FpuState fpu, long d0, long d1, long s0, long s1) {
         int mxcsr = fpu.mxcsr();
         long r0;
         long r1;
@@ -69,8 +98,78 @@ public final class X86SseArithmeticNode extends X86SseNode {
             r1 = element(fpu, mxcsr, d1, s1, 1);
         }
         X86SseFloat.commit(fpu);
-        x[d] = r0;
-        x[d + 1] = r1;
+        return new long[] {r0, r1};
+    }
+
+    /**
+     * Every element on the host's arithmetic with no flag to compute (see
+     * {@link X86SseFloat#hardfloat}), written to the destination; false, with nothing written,
+     * when an element needs the exact path.
+     */
+    private boolean hardfloat(VirtualFrame frame, X86Cpu cpu, int d, long d0, long d1, long s0, long s1) {
+        long r0;
+        long r1;
+        if (scalar) {
+            if (single) {
+                long e = hardElement(d0 & 0xFFFF_FFFFL, s0 & 0xFFFF_FFFFL, 0);
+                if (e == X86SseFloat.SLOW) {
+                    return false;
+                }
+                setXmm(frame, cpu, d, (d0 & 0xFFFF_FFFF_0000_0000L) | e);
+            } else {
+                long e = hardElement(d0, s0, 0);
+                if (e == X86SseFloat.SLOW) {
+                    return false;
+                }
+                setXmm(frame, cpu, d, doubleResult(e));
+            }
+            return true;
+        }
+        if (form == HORIZONTAL) {
+            return false;
+        }
+        if (single) {
+            long e0 = hardElement(low(d0), low(s0), 0);
+            long e1 = hardElement(high(d0), high(s0), 1);
+            long e2 = hardElement(low(d1), low(s1), 2);
+            long e3 = hardElement(high(d1), high(s1), 3);
+            if (e0 == X86SseFloat.SLOW || e1 == X86SseFloat.SLOW || e2 == X86SseFloat.SLOW || e3 == X86SseFloat.SLOW) {
+                return false;
+            }
+            r0 = pair(e0, e1);
+            r1 = pair(e2, e3);
+        } else {
+            r0 = hardElement(d0, s0, 0);
+            r1 = hardElement(d1, s1, 1);
+            if (r0 == X86SseFloat.SLOW || r1 == X86SseFloat.SLOW) {
+                return false;
+            }
+            r0 = doubleResult(r0);
+            r1 = doubleResult(r1);
+        }
+        setXmm(frame, cpu, d, r0);
+        setXmm(frame, cpu, d + 1, r1);
+        return true;
+    }
+
+    private long doubleResult(long element) {
+        return form == COMPARE && element == COMPARE_TRUE ? -1L : element;
+    }
+
+    private long hardElement(long a, long b, int index) {
+        if (form == COMPARE) {
+            // No flag unless an operand is a NaN (IE) or a denormal (DE), whatever MXCSR says.
+            X86FloatFormat f = single ? X86FloatFormat.SINGLE : X86FloatFormat.DOUBLE;
+            if (!f.isNormalOrZero(a) || !f.isNormalOrZero(b)) {
+                return X86SseFloat.SLOW;
+            }
+            return X86SseFloat.ordered(predicate, f.toDouble(a), f.toDouble(b)) ? (single ? 0xFFFF_FFFFL : COMPARE_TRUE) : 0;
+        }
+        int op = operation;
+        if (form == ADD_SUBTRACT) {
+            op = (index & 1) == 0 ? X86SseFloat.SUB : X86SseFloat.ADD;
+        }
+        return X86SseFloat.hardfloat(op, single ? X86FloatFormat.SINGLE : X86FloatFormat.DOUBLE, a, b);
     }
 
     private long element(X86FpuState fpu, int mxcsr, long a, long b, int index) {

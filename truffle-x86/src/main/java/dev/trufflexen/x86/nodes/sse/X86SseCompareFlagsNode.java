@@ -13,7 +13,7 @@ import dev.trufflexen.x86.nodes.X86FlagState;
  * less 001, equal 100, greater 000) and clear OF, SF, AF. The ordered forms raise IE on any NaN,
  * the unordered ones only on a signaling NaN; denormal operands raise DE.
  */
-public final class X86SseCompareFlagsNode extends X86SseNode {
+public final class X86SseCompareFlagsNode extends X86SseNode implements X86XmmFrame.User {
     private final boolean single;
     private final boolean signalOnQuietNaN;
     private final int destination;
@@ -27,12 +27,16 @@ public final class X86SseCompareFlagsNode extends X86SseNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return xmmRegisterMask(destination);
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         X86FpuState fpu = cpu.fpu();
-        long[] x = fpu.xmmArray();
         long linear = sourceAddress(frame, cpu);
-        long b = sourceLow(cpu, x, linear);
-        long a = x[destination * 2];
+        long b = sourceLow(frame, cpu, linear);
+        long a = xmm(frame, cpu, destination * 2);
         X86FloatFormat f = single ? X86FloatFormat.SINGLE : X86FloatFormat.DOUBLE;
         if (single) {
             a &= 0xFFFF_FFFFL;

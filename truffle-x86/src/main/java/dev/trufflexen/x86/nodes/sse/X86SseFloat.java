@@ -3,6 +3,7 @@ package dev.trufflexen.x86.nodes.sse;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 
 import dev.trufflexen.x86.cpu.X86FpuState;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 
 /**
  * SSE floating-point arithmetic on raw bits, exactly as x86 does it under MXCSR.
@@ -71,6 +72,12 @@ public final class X86SseFloat {
      * behind a boundary, which keeps the compiled code of packed instructions small.
      */
     public static long arithmetic(int operation, X86FloatFormat f, long a, long b, int mxcsr, X86FpuState fpu) {
+        if (X86Likelihood.likely(isHardfloatState(mxcsr))) {
+            long hard = hardfloat(operation, f, a, b);
+            if (X86Likelihood.likely(hard != SLOW)) {
+                return hard;
+            }
+        }
         if ((mxcsr & ROUNDING_CONTROL) == 0 && f.isNormal(b) && (operation == SQRT || f.isNormal(a))) {
             long fast;
             switch (operation) {
@@ -84,6 +91,77 @@ public final class X86SseFloat {
             }
         }
         return general(operation, f, a, b, mxcsr, fpu);
+    }
+
+    /** MXCSR's precision mask (bit 12). */
+    private static final int PRECISION_MASK = 0x1000;
+    /** The MXCSR bits the hardfloat path depends on: the rounding control, PE and PM. */
+    private static final int HARDFLOAT_MASK = ROUNDING_CONTROL | PE | PRECISION_MASK;
+    /** Round to nearest, and the precision flag already set and masked. */
+    private static final int HARDFLOAT_STATE = PE | PRECISION_MASK;
+
+    /**
+     * The host's own operation, with no flag computed at all (QEMU's hardfloat). Valid only while
+     * MXCSR rounds to nearest with PE already set and masked: then the one flag a zero-or-normal
+     * operation with a normal or exactly-zero result can raise is PE, and raising it changes
+     * nothing. Zero-or-normal operands exclude DE, IE and the DAZ case; a result that is normal
+     * after rounding was not tiny before it (MIN_NORMAL is representable), which excludes UE and
+     * FTZ; a finite result excludes OE. Division needs a normal divisor (ZE, IE); a zero result
+     * is exact only when an operand was zero (MUL, DIV) or for ADD and SUB (a sum of doubles
+     * that rounds to zero is exactly zero). Single precision is computed in double and rounded
+     * once more, which is innocuous for these operations (53 &gt;= 2 * 24 + 2). Anything else
+     * is SLOW.
+     */
+    static long hardfloat(int operation, X86FloatFormat f, long a, long b) {
+        boolean single = f == X86FloatFormat.SINGLE;
+        if (!f.isNormalOrZero(b)) {
+            return SLOW;
+        }
+        if (operation == SQRT) {
+            if (f.isNegative(b) && !f.isZero(b)) {
+                return SLOW;
+            }
+            double s = Math.sqrt(f.toDouble(b));
+            return single ? Float.floatToRawIntBits((float) s) & 0xFFFF_FFFFL : Double.doubleToRawLongBits(s);
+        }
+        if (!f.isNormalOrZero(a)) {
+            return SLOW;
+        }
+        double x = f.toDouble(a);
+        double y = f.toDouble(b);
+        double d;
+        switch (operation) {
+            case ADD -> d = x + y;
+            case SUB -> d = x - y;
+            case MUL -> d = x * y;
+            case DIV -> {
+                if (f.isZero(b)) {
+                    return SLOW;
+                }
+                d = x / y;
+            }
+            case MIN -> {
+                return x < y ? a : b;
+            }
+            default -> {
+                return x > y ? a : b;
+            }
+        }
+        double r = single ? (double) (float) d : d;
+        double magnitude = Math.abs(r);
+        if (X86Likelihood.likely(magnitude > (single ? Float.MIN_NORMAL : Double.MIN_NORMAL)
+                && magnitude <= (single ? Float.MAX_VALUE : Double.MAX_VALUE))) {
+            return single ? Float.floatToRawIntBits((float) r) & 0xFFFF_FFFFL : Double.doubleToRawLongBits(r);
+        }
+        if (r == 0 && (operation == ADD || operation == SUB || f.isZero(a) || f.isZero(b))) {
+            return single ? Float.floatToRawIntBits((float) r) & 0xFFFF_FFFFL : Double.doubleToRawLongBits(r);
+        }
+        return SLOW;
+    }
+
+    /** Whether {@link #hardfloat} applies under {@code mxcsr}. */
+    static boolean isHardfloatState(int mxcsr) {
+        return (mxcsr & HARDFLOAT_MASK) == HARDFLOAT_STATE;
     }
 
     /** Every case: NaNs, infinities, zeros, denormals, directed rounding, tiny or huge results. */
@@ -177,7 +255,7 @@ public final class X86SseFloat {
     }
 
     /** A result no fast path can vouch for (never a value a fast path returns: it is a NaN). */
-    private static final long SLOW = -1L;
+    static final long SLOW = -1L;
 
     private static long fastSingle(int operation, long a, long b, X86FpuState fpu) {
         double x = Float.intBitsToFloat((int) a);
@@ -331,7 +409,7 @@ public final class X86SseFloat {
     }
 
     /** An ordered comparison of two numbers (no NaN) by predicate 0-7. */
-    private static boolean ordered(int predicate, double x, double y) {
+    static boolean ordered(int predicate, double x, double y) {
         return switch (predicate & 7) {
             case 0 -> x == y;
             case 1 -> x < y;
@@ -373,10 +451,10 @@ public final class X86SseFloat {
 
     /** Commits the flags detected by the instruction, or raises #XM with MXCSR's flags updated but no result written. */
     public static void commit(X86FpuState fpu) {
-        int flags = fpu.takeSimdExceptions();
-        if (flags == 0) {
+        if (X86Likelihood.likely(!fpu.hasSimdExceptions())) {
             return;
         }
+        int flags = fpu.takeSimdExceptions();
         int mxcsr = fpu.mxcsr();
         int unmasked = flags & ~(mxcsr >>> 7) & 0x3F;
         if (unmasked != 0) {

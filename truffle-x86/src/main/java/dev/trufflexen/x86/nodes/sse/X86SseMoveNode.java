@@ -11,7 +11,7 @@ import dev.trufflexen.x86.nodes.X86AddressNode;
  * half moves (MOVLPS, MOVHPS, MOVHLPS, MOVLHPS) and the SSE3 duplicates (MOVDDUP, MOVSHDUP,
  * MOVSLDUP). {@link #kind} is a constant, so only one arm survives partial evaluation.
  */
-public final class X86SseMoveNode extends X86SseNode {
+public final class X86SseMoveNode extends X86SseNode implements X86XmmFrame.User {
     public static final int FULL = 0;
     public static final int LOW32_ZERO = 1;
     public static final int LOW32_MERGE = 2;
@@ -34,41 +34,45 @@ public final class X86SseMoveNode extends X86SseNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return xmmRegisterMask(destination);
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long[] x = cpu.fpu().xmmArray();
         long linear = sourceAddress(frame, cpu);
-        long s0 = sourceLow(cpu, x, linear);
+        long s0 = sourceLow(frame, cpu, linear);
         long s1 = kind == FULL || kind == LOW_FROM_HIGH || kind == DUPLICATE_ODD32 || kind == DUPLICATE_EVEN32
-                ? sourceHigh(cpu, x, linear) : 0;
+                ? sourceHigh(frame, cpu, linear) : 0;
         int d = destination * 2;
         switch (kind) {
             case FULL -> {
-                x[d] = s0;
-                x[d + 1] = s1;
+                setXmm(frame, cpu, d, s0);
+                setXmm(frame, cpu, d + 1, s1);
             }
             case LOW32_ZERO -> {
-                x[d] = s0 & 0xFFFF_FFFFL;
-                x[d + 1] = 0;
+                setXmm(frame, cpu, d, s0 & 0xFFFF_FFFFL);
+                setXmm(frame, cpu, d + 1, 0);
             }
-            case LOW32_MERGE -> x[d] = (x[d] & 0xFFFF_FFFF_0000_0000L) | (s0 & 0xFFFF_FFFFL);
+            case LOW32_MERGE -> setXmm(frame, cpu, d, (xmm(frame, cpu, d) & 0xFFFF_FFFF_0000_0000L) | (s0 & 0xFFFF_FFFFL));
             case LOW64_ZERO -> {
-                x[d] = s0;
-                x[d + 1] = 0;
+                setXmm(frame, cpu, d, s0);
+                setXmm(frame, cpu, d + 1, 0);
             }
-            case LOW64_MERGE -> x[d] = s0;
-            case HIGH_FROM_LOW -> x[d + 1] = s0;
-            case LOW_FROM_HIGH -> x[d] = s1;
+            case LOW64_MERGE -> setXmm(frame, cpu, d, s0);
+            case HIGH_FROM_LOW -> setXmm(frame, cpu, d + 1, s0);
+            case LOW_FROM_HIGH -> setXmm(frame, cpu, d, s1);
             case DUPLICATE_LOW64 -> {
-                x[d] = s0;
-                x[d + 1] = s0;
+                setXmm(frame, cpu, d, s0);
+                setXmm(frame, cpu, d + 1, s0);
             }
             case DUPLICATE_ODD32 -> {
-                x[d] = (s0 & 0xFFFF_FFFF_0000_0000L) | (s0 >>> 32);
-                x[d + 1] = (s1 & 0xFFFF_FFFF_0000_0000L) | (s1 >>> 32);
+                setXmm(frame, cpu, d, (s0 & 0xFFFF_FFFF_0000_0000L) | (s0 >>> 32));
+                setXmm(frame, cpu, d + 1, (s1 & 0xFFFF_FFFF_0000_0000L) | (s1 >>> 32));
             }
             default -> {
-                x[d] = (s0 << 32) | (s0 & 0xFFFF_FFFFL);
-                x[d + 1] = (s1 << 32) | (s1 & 0xFFFF_FFFFL);
+                setXmm(frame, cpu, d, (s0 << 32) | (s0 & 0xFFFF_FFFFL));
+                setXmm(frame, cpu, d + 1, (s1 << 32) | (s1 & 0xFFFF_FFFFL));
             }
         }
     }

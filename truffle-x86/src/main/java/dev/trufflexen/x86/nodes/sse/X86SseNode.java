@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -28,6 +29,42 @@ public abstract class X86SseNode extends X86InstructionNode {
         this.address = address;
         this.memorySize = memorySize;
         this.aligned = aligned;
+    }
+
+    /** Set once by the region builder: the XMM registers are in frame slots (see {@link X86XmmFrame}). */
+    @CompilationFinal protected int xmmSlot = X86XmmFrame.ON_HEAP;
+
+    /** For {@link X86XmmFrame.User}s: the destination register and a register source. */
+    protected final int xmmRegisterMask(int destination) {
+        return (1 << destination) | (address == null ? 1 << source : 0);
+    }
+
+    public final void keepXmmInFrame(int firstSlot) {
+        xmmSlot = firstSlot;
+    }
+
+    /** Quadword {@code index} (register * 2 + half) of the XMM registers, wherever they are. */
+    protected final long xmm(VirtualFrame frame, X86Cpu cpu, int index) {
+        return X86XmmFrame.get(frame, cpu, xmmSlot, index);
+    }
+
+    protected final void setXmm(VirtualFrame frame, X86Cpu cpu, int index, long value) {
+        X86XmmFrame.set(frame, cpu, xmmSlot, index, value);
+    }
+
+    /** The low quadword of the source (see {@link #sourceLow(X86Cpu, long[], long)}), registers wherever they are. */
+    protected final long sourceLow(VirtualFrame frame, X86Cpu cpu, long linear) {
+        if (address == null) {
+            return xmm(frame, cpu, source * 2);
+        }
+        return X86GuestMemory.read(cpu, linear, memorySize >= 8 ? 8 : memorySize);
+    }
+
+    protected final long sourceHigh(VirtualFrame frame, X86Cpu cpu, long linear) {
+        if (address == null) {
+            return xmm(frame, cpu, source * 2 + 1);
+        }
+        return memorySize == 16 ? X86GuestMemory.read(cpu, linear + 8, 8) : 0;
     }
 
     protected final boolean sourceIsMemory() {

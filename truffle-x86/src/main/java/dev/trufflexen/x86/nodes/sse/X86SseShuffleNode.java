@@ -10,7 +10,7 @@ import dev.trufflexen.x86.nodes.X86AddressNode;
  * UNPCKL/HPS/PD), packs with saturation (PACKSSWB, PACKSSDW, PACKUSWB) and shuffles (PSHUFD,
  * PSHUFHW, PSHUFLW, SHUFPS, SHUFPD).
  */
-public final class X86SseShuffleNode extends X86SseNode {
+public final class X86SseShuffleNode extends X86SseNode implements X86XmmFrame.User {
     public static final int UNPACK_LOW = 0;
     public static final int UNPACK_HIGH = 1;
     public static final int PACK_SIGNED_WB = 2;
@@ -38,14 +38,18 @@ public final class X86SseShuffleNode extends X86SseNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return xmmRegisterMask(destination);
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long[] x = cpu.fpu().xmmArray();
         long linear = sourceAddress(frame, cpu);
-        long s0 = sourceLow(cpu, x, linear);
-        long s1 = sourceHigh(cpu, x, linear);
+        long s0 = sourceLow(frame, cpu, linear);
+        long s1 = sourceHigh(frame, cpu, linear);
         int d = destination * 2;
-        long d0 = x[d];
-        long d1 = x[d + 1];
+        long d0 = xmm(frame, cpu, d);
+        long d1 = xmm(frame, cpu, d + 1);
         long r0;
         long r1;
         switch (operation) {
@@ -86,8 +90,8 @@ public final class X86SseShuffleNode extends X86SseNode {
                 r1 = (immediate & 2) == 0 ? s0 : s1;
             }
         }
-        x[d] = r0;
-        x[d + 1] = r1;
+        setXmm(frame, cpu, d, r0);
+        setXmm(frame, cpu, d + 1, r1);
     }
 
     /** Interleaves the low 32 bits of {@code a} and {@code b} by elements of {@code bits}, a's first. */

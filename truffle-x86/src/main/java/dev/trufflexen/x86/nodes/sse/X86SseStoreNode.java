@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -12,7 +13,7 @@ import dev.trufflexen.x86.nodes.X86InstructionNode;
  * MOVNTDQ...), the low or high quadword (MOVLPS, MOVHPS, MOVSD, MOVQ) or the low doubleword
  * (MOVSS). Non-temporal hints are plain stores.
  */
-public final class X86SseStoreNode extends X86InstructionNode {
+public final class X86SseStoreNode extends X86InstructionNode implements X86XmmFrame.User {
     public static final int FULL = 0;
     public static final int LOW64 = 1;
     public static final int HIGH64 = 2;
@@ -22,6 +23,8 @@ public final class X86SseStoreNode extends X86InstructionNode {
     private final int source;
     private final boolean aligned;
     @Child private X86AddressNode address;
+    /** Set once by the region builder: the XMM registers are in frame slots (see {@link X86XmmFrame}). */
+    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
 
     public X86SseStoreNode(long rip, int length, int kind, int source, X86AddressNode address, boolean aligned) {
         super(rip, length);
@@ -32,18 +35,32 @@ public final class X86SseStoreNode extends X86InstructionNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return 1 << source;
+    }
+
+    @Override
+    public void keepXmmInFrame(int firstSlot) {
+        xmmSlot = firstSlot;
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long[] x = cpu.fpu().xmmArray();
         long linear = address.executeUnchecked(frame, cpu);
         if (aligned) {
             X86SseMemory.checkAligned(cpu, linear);
         }
         address.checkStackSegment(linear, 1); // #SS only after the alignment #GP
+        int low = source * 2;
         switch (kind) {
-            case FULL -> X86SseMemory.write16(cpu, linear, x[source * 2], x[source * 2 + 1]);
-            case LOW64 -> X86GuestMemory.write(cpu, linear, 8, x[source * 2]);
-            case HIGH64 -> X86GuestMemory.write(cpu, linear, 8, x[source * 2 + 1]);
-            default -> X86GuestMemory.write(cpu, linear, 4, x[source * 2]);
+            case FULL -> X86SseMemory.write16(cpu, linear, xmm(frame, cpu, low), xmm(frame, cpu, low + 1));
+            case LOW64 -> X86GuestMemory.write(cpu, linear, 8, xmm(frame, cpu, low));
+            case HIGH64 -> X86GuestMemory.write(cpu, linear, 8, xmm(frame, cpu, low + 1));
+            default -> X86GuestMemory.write(cpu, linear, 4, xmm(frame, cpu, low));
         }
+    }
+
+    private long xmm(VirtualFrame frame, X86Cpu cpu, int index) {
+        return X86XmmFrame.get(frame, cpu, xmmSlot, index);
     }
 }

@@ -1,6 +1,8 @@
 package dev.trufflexen.x86.nodes.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +90,53 @@ class X86SseFloatTest {
                 X86SseConversions.fromInteger(S, Long.MAX_VALUE, DEFAULT, fpu));
         check("an SNaN narrows to a quieted NaN with its payload's top bits", 0x7FC0_0001L, X86SseFloat.IE,
                 X86SseConversions.convertFormat(D, S, 0x7FF0_0000_2000_0000L, DEFAULT, fpu));
+    }
+
+    /**
+     * The hardfloat path (host arithmetic, no flags, only under round-to-nearest with PE set and
+     * masked) either declines or gives the exact path's result with no flag but PE.
+     */
+    @Test
+    void hardfloatAgreesWithTheExactPath() {
+        double[] doubles = {0.0, -0.0, 1.0, -3.0, 1.0 / 3, 0x1p-1022, -0x1p-1021, 0x1.8p-1022, 0x1p-511, 0x1p511, 0x1p1023,
+            Double.MAX_VALUE, -Double.MAX_VALUE, 1e308, 1e-308, 2.5e-300, 7.0, 1 + 0x1p-52, 1e16, -1e16};
+        float[] floats = {0f, -0f, 1f, -3f, 1f / 3, 0x1p-126f, -0x1p-125f, 0x1p-63f, 0x1p63f, Float.MAX_VALUE, 1e38f, 1e-38f, 7f,
+            1 + 0x1p-23f, 1e8f, -1e8f};
+        int hardState = DEFAULT | X86SseFloat.PE;
+        int taken = 0;
+        for (int op = X86SseFloat.ADD; op <= X86SseFloat.SQRT; op++) {
+            for (double x : doubles) {
+                for (double y : doubles) {
+                    taken += compareHardfloat(op, D, d(x), d(y), hardState);
+                }
+            }
+            for (float x : floats) {
+                for (float y : floats) {
+                    taken += compareHardfloat(op, S, f(x), f(y), hardState);
+                }
+            }
+        }
+        assertTrue(taken > 1000, "hardfloat took " + taken + " cases");
+        assertEquals(X86SseFloat.SLOW, X86SseFloat.hardfloat(X86SseFloat.DIV, D, d(1), d(0)), "x/0 needs ZE");
+        assertEquals(X86SseFloat.SLOW, X86SseFloat.hardfloat(X86SseFloat.MUL, D, d(0x1p-600), d(0x1p-600)), "underflow needs UE");
+        assertFalse(X86SseFloat.isHardfloatState(DEFAULT), "PE clear: the precision flag is still to be set");
+        assertFalse(X86SseFloat.isHardfloatState(ROUND_UP | X86SseFloat.PE), "directed rounding");
+        assertFalse(X86SseFloat.isHardfloatState((DEFAULT | X86SseFloat.PE) & ~0x1000), "PE unmasked");
+        assertTrue(X86SseFloat.isHardfloatState(hardState));
+    }
+
+    private int compareHardfloat(int op, X86FloatFormat format, long a, long b, int hardState) {
+        long hard = X86SseFloat.hardfloat(op, format, a, b);
+        long exact = X86SseFloat.arithmetic(op, format, a, b, DEFAULT, fpu);
+        int flags = fpu.takeSimdExceptions();
+        if (hard == X86SseFloat.SLOW) {
+            return 0;
+        }
+        String what = "op " + op + " " + Long.toHexString(a) + ", " + Long.toHexString(b);
+        assertEquals(Long.toHexString(exact), Long.toHexString(hard), what);
+        assertEquals(0, flags & ~X86SseFloat.PE, what + ": the exact path raised more than PE");
+        assertEquals(hard, X86SseFloat.arithmetic(op, format, a, b, hardState, fpu), what);
+        assertEquals(0, fpu.takeSimdExceptions(), what + ": no flag under the hardfloat state");
+        return 1;
     }
 }
