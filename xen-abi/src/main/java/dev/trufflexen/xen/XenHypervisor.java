@@ -44,7 +44,12 @@ import dev.trufflexen.xen.pv.SetCallbacksHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
 import dev.trufflexen.xen.pv.SetTrapTableHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
+import dev.trufflexen.xen.sched.GuestClock;
+import dev.trufflexen.xen.sched.RunstateArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
+import dev.trufflexen.xen.sched.SetTimerOpHypercall;
+import dev.trufflexen.xen.sched.VcpuOpHypercall;
+import dev.trufflexen.xen.sched.VcpuTimers;
 import dev.trufflexen.xen.version.XenVersion;
 import dev.trufflexen.xen.version.XenVersionHypercall;
 
@@ -96,6 +101,8 @@ public final class XenHypervisor implements AutoCloseable {
     private final HypercallDispatcher hypercalls;
     private final X86Engine engine;
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
+    /** The timer thread: vCPU timers expire here, raising VIRQ_TIMER (see {@link VcpuTimers}). */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timerThread();
     private int nextDomid = 1;
 
     private XenHypervisor(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
@@ -109,6 +116,7 @@ public final class XenHypervisor implements AutoCloseable {
         this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
         this.hypercalls = new HypercallDispatcher(standardHypercalls(console), console);
         hypercalls.afterEveryHypercall(XenHypervisor::leaveGuestWhenDying);
+        hypercalls.afterEveryHypercall(PvEntry::deliverEventsAfterHypercall);
         console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s", XEN_MAJOR, XEN_MINOR,
                 XEN_EXTRAVERSION, options.machineMemoryMiB(), dev.trufflexen.x86.TruffleRuntimeCheck.runtimeName()));
     }
@@ -119,7 +127,17 @@ public final class XenHypervisor implements AutoCloseable {
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
-                new SetSegmentBaseHypercall()));
+                new SetSegmentBaseHypercall(), new VcpuOpHypercall(), new SetTimerOpHypercall()));
+    }
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor timerThread() {
+        var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "xen-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
@@ -223,6 +241,9 @@ public final class XenHypervisor implements AutoCloseable {
                     services);
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
+            domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
+            domain.attach(RunstateArea.PART, new RunstateArea());
+            GuestClock.publish(domain);
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
@@ -280,6 +301,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.destroy();
             domain.release();
         }
+        timers.shutdownNow();
         engine.close();
         memory.close();
     }
