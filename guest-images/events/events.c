@@ -248,8 +248,26 @@ static void reset_tests(start_info_t *si)
     kt_eq(alloc_unbound(DOMID_SELF, 0), 1, "allocation starts at port 1 again", "");
 }
 
+static const char *option(start_info_t *si, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (const char *p = (const char *)si->cmd_line; *p; p++) {
+        if (strncmp(p, name, n) == 0) {
+            return p + n;
+        }
+    }
+    return NULL;
+}
+
 void kernel_main(start_info_t *si)
 {
+    const char *bench = option(si, "bench=");
+
+    if (bench) {
+        run_bench(bench);
+        return;
+    }
     alloc_and_status_tests(si);
     interdomain_tests();
     virq_ipi_pirq_tests();

@@ -18,5 +18,6 @@ static inline long unmask(uint32_t port)
 
 void timer_tests(void);
 void upcall_tests(void);
+void run_bench(const char *which);
 
 #endif

@@ -53,6 +53,39 @@ class EventsGuestTest {
                 results.value("set_timer_op_lateness_ns") / 1000, results.value("tick_20_elapsed_ns") / 1000);
     }
 
+    /**
+     * Timings, printed and not judged (the machine may be loaded): timer lateness at 100 Hz with
+     * the vCPU idle in SCHEDOP_block, and the host CPU the vCPU's thread used meanwhile; how late
+     * a spinning vCPU takes an event raised by the timer thread; send-to-handler upcall latency;
+     * the host CPU of a vCPU blocked for 2 s on a single-shot timer.
+     */
+    @Test
+    void benchmarksRunAndAreTimed() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String bench : List.of("timer", "spin", "upcall", "idle")) {
+            Domain domain = xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1,
+                    "bench=" + bench, ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            assertEquals(ShutdownReason.POWEROFF, domain.run());
+            long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+            long wall = System.nanoTime() - wall0;
+            List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+            domain.release();
+            assertTrue(lines.contains("bench: " + bench + " done"), String.join("\n", lines));
+            if (bench.equals("idle")) {
+                System.out.printf("events bench idle: vCPU thread CPU %d ms in %d ms, of which 2000 ms blocked on one timer%n",
+                        cpu / 1_000_000, wall / 1_000_000);
+                continue;
+            }
+            KtestResults results = KtestResults.parse(lines);
+            String key = bench.equals("upcall") ? "upcall" : bench + "_lateness";
+            System.out.printf("events bench %s: median %d us, p90 %d us, max %d us; vCPU thread CPU %d ms in %d ms%n", bench,
+                    results.value(key + "_median_ns") / 1000, results.value(key + "_p90_ns") / 1000,
+                    results.value(key + "_max_ns") / 1000, cpu / 1_000_000, wall / 1_000_000);
+        }
+    }
+
     @Test
     void wallClockIsTheTimeAtSystemTimeZero() {
         Domain domain = xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1, "",
