@@ -241,6 +241,7 @@ public final class XenHypervisor implements AutoCloseable {
                     services);
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
+            domain.onStop(() -> EventChannels.closeAll(domain));
             domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
             domain.attach(RunstateArea.PART, new RunstateArea());
             GuestClock.publish(domain);

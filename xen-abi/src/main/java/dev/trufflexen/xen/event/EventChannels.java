@@ -82,9 +82,12 @@ public final class EventChannels {
         }
     }
 
-    /** Xen's get_free_port: the lowest free port, making its bucket valid; -ENOSPC past the limit. */
+    /**
+     * Xen's get_free_port: the lowest free port, making its bucket valid; -ENOSPC past the limit,
+     * -EINVAL when the domain is dying ({@code domain} is null while it is being built).
+     */
     private int allocatePort(Domain domain) {
-        if (domain.isDying()) {
+        if (domain != null && domain.isDying()) {
             throw new XenError(XenErrno.EINVAL, "domain is dying");
         }
         for (int port = 1; port <= maxPort; port++) {
@@ -113,25 +116,10 @@ public final class EventChannels {
 
     /** EVTCHNOP_alloc_unbound in this domain (the caller has checked the domain). */
     synchronized int allocUnbound(Domain domain, int remoteDomid) {
-        if (domain != null && domain.isDying()) {
-            throw new XenError(XenErrno.EINVAL, "domain is dying");
-        }
-        int port = domain == null ? firstFree() : allocatePort(domain);
+        int port = allocatePort(domain);
         state[port] = State.UNBOUND;
         remoteDomain[port] = remoteDomid;
         return port;
-    }
-
-    private int firstFree() {
-        for (int port = 1; port <= maxPort; port++) {
-            if (port >= validPorts) {
-                validPorts += PORTS_PER_BUCKET;
-            }
-            if (state[port] == State.FREE) {
-                return port;
-            }
-        }
-        throw new XenError(XenErrno.ENOSPC, "no free port");
     }
 
     /**
@@ -411,6 +399,14 @@ public final class EventChannels {
                 && (frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8) & bit) != 0) {
             markSelector(domain.vcpu0(), word);
         }
+    }
+
+    /**
+     * Closes every port of a domain that has stopped (Xen's evtchn_destroy), so the other ends
+     * of its interdomain channels become unbound and no event is raised into its frames again.
+     */
+    public static void closeAll(Domain domain) {
+        reset(domain);
     }
 
     /** EVTCHNOP_reset of this domain: every port is closed. */

@@ -39,10 +39,14 @@ class EventsGuestTest {
         xen.close();
     }
 
+    private Domain create(String cmdline) {
+        return xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1, cmdline,
+                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+    }
+
     @Test
     void everyCasePasses() {
-        Domain domain = xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1, "",
-                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        Domain domain = create("");
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
@@ -63,8 +67,7 @@ class EventsGuestTest {
     void benchmarksRunAndAreTimed() {
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (String bench : List.of("timer", "spin", "upcall", "idle")) {
-            Domain domain = xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1,
-                    "bench=" + bench, ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+            Domain domain = create("bench=" + bench);
             long cpu0 = threads.getCurrentThreadCpuTime();
             long wall0 = System.nanoTime();
             assertEquals(ShutdownReason.POWEROFF, domain.run());
@@ -88,8 +91,7 @@ class EventsGuestTest {
 
     @Test
     void wallClockIsTheTimeAtSystemTimeZero() {
-        Domain domain = xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1, "",
-                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        Domain domain = create("");
         var frames = domain.frames();
         long mfn = domain.sharedInfoMfn();
         assertEquals(0, frames.read32(mfn, SharedInfo.OFF_WC_VERSION) & 1, "wc_version even");
