@@ -233,6 +233,30 @@ static void limit_tests(void)
     kt_eq(status_of(1023), EVTCHNSTAT_closed, "closed again", "");
 }
 
+static long watchdog(uint32_t id, uint32_t timeout)
+{
+    struct sched_watchdog w = { .id = id, .timeout = timeout };
+    return HYPERVISOR_sched_op(SCHEDOP_watchdog, &w);
+}
+
+static void watchdog_tests(void)
+{
+    kt_group("watchdog");
+    kt_eq(watchdog(3, 10), -XEN_EINVAL, "id 3", "beyond NR_DOMAIN_WATCHDOG_TIMERS: -EINVAL");
+    kt_eq(watchdog(ALL_ONES, 10), -XEN_EINVAL, "id 2^32-1", "-EINVAL");
+    kt_eq(watchdog(1, 10), -XEN_EINVAL, "poke an unused watchdog", "-EINVAL");
+    kt_eq(watchdog(0, 3600), 1, "create the first", "returns id 1");
+    kt_eq(watchdog(0, 3600), 2, "create the second", "returns id 2");
+    kt_eq(watchdog(0, 3600), -XEN_ENOSPC, "a third", "-ENOSPC");
+    kt_eq(watchdog(1, 3600), 0, "poke watchdog 1", "re-armed");
+    kt_eq(watchdog(1, 0), 0, "destroy watchdog 1", "timeout 0");
+    kt_eq(watchdog(1, 0), -XEN_EINVAL, "destroy it again", "-EINVAL");
+    kt_eq(watchdog(0, 3600), 1, "id 1 is free again", "");
+    kt_eq(watchdog(1, 0), 0, "destroy 1", "");
+    kt_eq(watchdog(2, 0), 0, "destroy 2", "");
+    kt_eq(HYPERVISOR_sched_op(SCHEDOP_watchdog, (void *)UNMAPPED_VA), -XEN_EFAULT, "unmapped argument", "-EFAULT");
+}
+
 static void reset_tests(start_info_t *si)
 {
     struct evtchn_reset r = { .dom = NO_SUCH_DOMID };
@@ -268,6 +292,13 @@ void kernel_main(start_info_t *si)
         run_bench(bench);
         return;
     }
+    if (option(si, "watchdog-expires")) {
+        /* A 1 s watchdog nobody pokes: the domain must stop with SHUTDOWN_watchdog. */
+        printf("watchdog armed: %ld\n", watchdog(0, 1));
+        for (;;) {
+            sdk_block();
+        }
+    }
     alloc_and_status_tests(si);
     interdomain_tests();
     virq_ipi_pirq_tests();
@@ -275,6 +306,7 @@ void kernel_main(start_info_t *si)
     limit_tests();
     upcall_tests();
     timer_tests();
+    watchdog_tests();
     reset_tests(si);
     kt_summary();
 }

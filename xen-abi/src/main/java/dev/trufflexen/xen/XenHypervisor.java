@@ -44,6 +44,7 @@ import dev.trufflexen.xen.pv.SetCallbacksHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
 import dev.trufflexen.xen.pv.SetTrapTableHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
+import dev.trufflexen.xen.sched.DomainWatchdogs;
 import dev.trufflexen.xen.sched.GuestClock;
 import dev.trufflexen.xen.sched.RunstateArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
@@ -244,6 +245,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.onStop(() -> EventChannels.closeAll(domain));
             domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
             domain.attach(RunstateArea.PART, new RunstateArea());
+            domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
             GuestClock.publish(domain);
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);

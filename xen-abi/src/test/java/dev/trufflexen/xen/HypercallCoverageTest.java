@@ -108,7 +108,6 @@ class HypercallCoverageTest {
         evtchn.put(EventChannelOp.EVTCHNOP_expand_array, noFifo);
         evtchn.put(EventChannelOp.EVTCHNOP_set_priority, noFifo);
         Map<Integer, String> sched = new TreeMap<>(constants(SchedOp.class, "SCHEDOP_", HANDLED));
-        sched.put(SchedOp.SCHEDOP_watchdog, "-ENOSYS: domain watchdogs are not implemented");
         Map<Integer, String> vcpu = new TreeMap<>(constants(VcpuOp.class, "VCPUOP_", HANDLED));
         for (int cmd : new int[] {VcpuOp.VCPUOP_initialise, VcpuOp.VCPUOP_up, VcpuOp.VCPUOP_down}) {
             vcpu.put(cmd, "-ENOSYS: domains have one vCPU");

@@ -25,6 +25,7 @@ import dev.trufflexen.xen.log.RateLimitedLog;
  * until one of a set of ports is pending or a timeout passes (see {@link Blocking}).
  * <li>shutdown records the reason; a code set earlier with SCHEDOP_shutdown_code wins, as in Xen.
  * The vCPU leaves guest code at its next exit point.
+ * <li>watchdog: two per domain, expiring into SHUTDOWN_watchdog (see {@link DomainWatchdogs}).
  * <li>remote_shutdown needs device-model privilege over the target: -ESRCH for no such domain,
  * else -EPERM for every guest domain.
  * <li>pin_override is for the hardware domain only (-EPERM).
@@ -50,7 +51,7 @@ public final class SchedOpHypercall implements Hypercall {
                 SchedOp.SCHEDOP_poll, HANDLED,
                 SchedOp.SCHEDOP_remote_shutdown, HANDLED,
                 SchedOp.SCHEDOP_shutdown_code, HANDLED,
-                SchedOp.SCHEDOP_watchdog, "-ENOSYS: domain watchdogs are not implemented",
+                SchedOp.SCHEDOP_watchdog, HANDLED,
                 SchedOp.SCHEDOP_pin_override, HANDLED);
     }
 
@@ -69,6 +70,11 @@ public final class SchedOpHypercall implements Hypercall {
                 GuestStruct poll = context.copyIn(arg, SchedOp.POLL_LAYOUT);
                 Blocking.poll(context, poll.get(SchedOp.POLL_PORTS), poll.get(SchedOp.POLL_NR_PORTS), poll.get(SchedOp.POLL_TIMEOUT));
                 return 0;
+            }
+            case SchedOp.SCHEDOP_watchdog: {
+                GuestStruct watchdog = context.copyIn(arg, SchedOp.WATCHDOG_LAYOUT);
+                return domain.part(DomainWatchdogs.PART).watchdog(watchdog.get(SchedOp.WATCHDOG_ID),
+                        watchdog.get(SchedOp.WATCHDOG_TIMEOUT));
             }
             case SchedOp.SCHEDOP_shutdown: {
                 GuestStruct shutdown = context.copyIn(arg, SchedOp.SHUTDOWN_LAYOUT);

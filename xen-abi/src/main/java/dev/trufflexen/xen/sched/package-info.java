@@ -18,6 +18,9 @@
  * its event at once; guests that idle in SCHEDOP_block therefore use the single-shot timer, and
  * a blocked domain costs no host CPU until it fires.
  *
+ * <p>{@code DomainWatchdogs} (SCHEDOP_watchdog) puts a domain's two watchdog timers on the same
+ * thread; one that expires shuts the domain down with SHUTDOWN_watchdog.
+ *
  * <h2>Time</h2>
  * A domain's system time and its TSC are one clock (nanoseconds since the domain was built,
  * read from {@code System.nanoTime}). {@code GuestClock} publishes {@code vcpu_time_info} with

@@ -90,6 +90,13 @@ class EventsGuestTest {
     }
 
     @Test
+    void anExpiredWatchdogStopsTheDomain() {
+        Domain domain = create("watchdog-expires");
+        assertEquals(ShutdownReason.WATCHDOG, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen, domain.id())));
+        assertTrue(GuestImages.consoleIoLines(xen, domain.id()).contains("watchdog armed: 1"));
+    }
+
+    @Test
     void wallClockIsTheTimeAtSystemTimeZero() {
         Domain domain = create("");
         var frames = domain.frames();
