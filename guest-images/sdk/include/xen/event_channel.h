@@ -1,7 +1,6 @@
 /*
  * TruffleXen guest SDK: event channels (Xen's event_channel.h names and
- * values). Only the pieces a small guest needs: the command numbers and
- * EVTCHNOP_send, used to kick the console and xenstore backends.
+ * values): the 2-level commands and their argument structures.
  */
 #ifndef TRUFFLEXEN_SDK_XEN_EVENT_CHANNEL_H
 #define TRUFFLEXEN_SDK_XEN_EVENT_CHANNEL_H
@@ -24,9 +23,84 @@
 #define EVTCHNOP_set_priority     13
 #define EVTCHNOP_reset_cont       14
 
+#define EVTCHNSTAT_closed       0 /* free or reserved */
+#define EVTCHNSTAT_unbound      1 /* waiting for a remote domain to bind */
+#define EVTCHNSTAT_interdomain  2
+#define EVTCHNSTAT_pirq         3
+#define EVTCHNSTAT_virq         4
+#define EVTCHNSTAT_ipi          5
+
 #ifndef __ASSEMBLY__
 
 typedef uint32_t evtchn_port_t;
+
+struct evtchn_alloc_unbound {
+    domid_t dom, remote_dom; /* IN */
+    evtchn_port_t port;      /* OUT */
+};
+typedef struct evtchn_alloc_unbound evtchn_alloc_unbound_t;
+
+struct evtchn_bind_interdomain {
+    domid_t remote_dom;        /* IN */
+    evtchn_port_t remote_port; /* IN */
+    evtchn_port_t local_port;  /* OUT */
+};
+typedef struct evtchn_bind_interdomain evtchn_bind_interdomain_t;
+
+struct evtchn_bind_virq {
+    uint32_t virq;      /* IN: VIRQ_* */
+    uint32_t vcpu;      /* IN */
+    evtchn_port_t port; /* OUT */
+};
+typedef struct evtchn_bind_virq evtchn_bind_virq_t;
+
+struct evtchn_bind_pirq {
+    uint32_t pirq;      /* IN */
+    uint32_t flags;     /* IN: BIND_PIRQ__WILL_SHARE */
+    evtchn_port_t port; /* OUT */
+};
+typedef struct evtchn_bind_pirq evtchn_bind_pirq_t;
+
+struct evtchn_bind_ipi {
+    uint32_t vcpu;      /* IN */
+    evtchn_port_t port; /* OUT */
+};
+typedef struct evtchn_bind_ipi evtchn_bind_ipi_t;
+
+struct evtchn_close {
+    evtchn_port_t port; /* IN */
+};
+typedef struct evtchn_close evtchn_close_t;
+
+struct evtchn_status {
+    domid_t dom;        /* IN */
+    evtchn_port_t port; /* IN */
+    uint32_t status;    /* OUT: EVTCHNSTAT_* */
+    uint32_t vcpu;      /* OUT: the vCPU notified */
+    union {
+        struct { domid_t dom; } unbound;
+        struct { domid_t dom; evtchn_port_t port; } interdomain;
+        uint32_t pirq;
+        uint32_t virq;
+    } u;
+};
+typedef struct evtchn_status evtchn_status_t;
+
+struct evtchn_bind_vcpu {
+    evtchn_port_t port; /* IN */
+    uint32_t vcpu;      /* IN */
+};
+typedef struct evtchn_bind_vcpu evtchn_bind_vcpu_t;
+
+struct evtchn_unmask {
+    evtchn_port_t port; /* IN */
+};
+typedef struct evtchn_unmask evtchn_unmask_t;
+
+struct evtchn_reset {
+    domid_t dom; /* IN */
+};
+typedef struct evtchn_reset evtchn_reset_t;
 
 /* EVTCHNOP_send: raise an event on the remote end of a local port. */
 struct evtchn_send {

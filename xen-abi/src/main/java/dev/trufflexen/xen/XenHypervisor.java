@@ -50,7 +50,13 @@ import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
 import dev.trufflexen.xen.pv.SetTrapTableHypercall;
 import dev.trufflexen.xen.pv.VmAssistHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
+import dev.trufflexen.xen.sched.DomainWatchdogs;
+import dev.trufflexen.xen.sched.GuestClock;
+import dev.trufflexen.xen.sched.RunstateArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
+import dev.trufflexen.xen.sched.SetTimerOpHypercall;
+import dev.trufflexen.xen.sched.VcpuOpHypercall;
+import dev.trufflexen.xen.sched.VcpuTimers;
 import dev.trufflexen.xen.version.XenVersion;
 import dev.trufflexen.xen.version.XenVersionHypercall;
 
@@ -102,6 +108,8 @@ public final class XenHypervisor implements AutoCloseable {
     private final HypercallDispatcher hypercalls;
     private final X86Engine engine;
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
+    /** The timer thread: vCPU timers expire here, raising VIRQ_TIMER (see {@link VcpuTimers}). */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timerThread();
     private int nextDomid = 1;
 
     private XenHypervisor(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
@@ -115,6 +123,7 @@ public final class XenHypervisor implements AutoCloseable {
         this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
         this.hypercalls = new HypercallDispatcher(standardHypercalls(console), console);
         hypercalls.afterEveryHypercall(XenHypervisor::leaveGuestWhenDying);
+        hypercalls.afterEveryHypercall(PvEntry::deliverEventsAfterHypercall);
         console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s", XEN_MAJOR, XEN_MINOR,
                 XEN_EXTRAVERSION, options.machineMemoryMiB(), dev.trufflexen.x86.TruffleRuntimeCheck.runtimeName()));
     }
@@ -126,7 +135,18 @@ public final class XenHypervisor implements AutoCloseable {
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
                 new SetSegmentBaseHypercall(), new PhysdevOpHypercall(), new VmAssistHypercall(), new SetDebugregHypercall(),
-                new GetDebugregHypercall(), new MulticallHypercall()));
+                new GetDebugregHypercall(), new MulticallHypercall(), new VcpuOpHypercall(),
+                new SetTimerOpHypercall()));
+    }
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor timerThread() {
+        var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "xen-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
@@ -231,6 +251,11 @@ public final class XenHypervisor implements AutoCloseable {
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
             domain.attach(PvDomain.PART, new PvDomain());
+            domain.onStop(() -> EventChannels.closeAll(domain));
+            domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
+            domain.attach(RunstateArea.PART, new RunstateArea());
+            domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
+            GuestClock.publish(domain);
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
@@ -288,6 +313,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.destroy();
             domain.release();
         }
+        timers.shutdownNow();
         engine.close();
         memory.close();
     }

@@ -24,6 +24,7 @@ import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.PhysdevOp;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.abi.VcpuOp;
 import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.abi.XenVersionOp;
@@ -65,7 +66,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_memory_op, "-ENOSYS because memory reservation arrives with the PV MMU issue");
         m.put(Hypercalls.__HYPERVISOR_multicall, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, PV_MMU);
-        m.put(Hypercalls.__HYPERVISOR_set_timer_op, "-ENOSYS because timers arrive with the time issue");
+        m.put(Hypercalls.__HYPERVISOR_set_timer_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_event_channel_op_compat, "-ENOSYS because the pre-3.0.2 event channel ABI is not offered");
         m.put(Hypercalls.__HYPERVISOR_xen_version, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_console_io, HANDLED);
@@ -74,7 +75,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_vm_assist, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping_otherdomain, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_iret, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_vcpu_op, "-ENOSYS because vCPU operations arrive with the time and SMP issues");
+        m.put(Hypercalls.__HYPERVISOR_vcpu_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_segment_base, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_mmuext_op, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_xsm_op, "-ENOSYS because TruffleXen has no XSM module (Xen without CONFIG_XSM)");
@@ -103,21 +104,32 @@ class HypercallCoverageTest {
 
     /** Sub-operations of each multiplexed hypercall: command to status. */
     static Map<Integer, Map<Integer, String>> subOps() {
-        String evtchnLater = "-ENOSYS because the event channel operations arrive with the event channel issue";
-        Map<Integer, String> evtchn = new TreeMap<>(constants(EventChannelOp.class, "EVTCHNOP_", evtchnLater));
-        evtchn.put(EventChannelOp.EVTCHNOP_send, HANDLED);
+        String noFifo = "-ENOSYS: the FIFO ABI is not offered, guests use the 2-level ABI";
+        Map<Integer, String> evtchn = new TreeMap<>(constants(EventChannelOp.class, "EVTCHNOP_", HANDLED));
+        evtchn.put(EventChannelOp.EVTCHNOP_init_control, noFifo);
+        evtchn.put(EventChannelOp.EVTCHNOP_expand_array, noFifo);
+        evtchn.put(EventChannelOp.EVTCHNOP_set_priority, noFifo);
         Map<Integer, String> sched = new TreeMap<>(constants(SchedOp.class, "SCHEDOP_", HANDLED));
-        sched.put(SchedOp.SCHEDOP_poll, "-ENOSYS because polling a set of ports arrives with the event channel issue");
-        sched.put(SchedOp.SCHEDOP_watchdog, "-ENOSYS because domain watchdogs need timers, which arrive with the time issue");
         Map<Integer, String> physdev = new TreeMap<>(constants(PhysdevOp.class, "PHYSDEVOP_", PhysdevOpHypercall.NO_DEVICES));
         physdev.put(PhysdevOp.PHYSDEVOP_set_iopl, HANDLED);
         physdev.put(PhysdevOp.PHYSDEVOP_set_iobitmap, HANDLED);
+        Map<Integer, String> vcpu = new TreeMap<>(constants(VcpuOp.class, "VCPUOP_", HANDLED));
+        for (int cmd : new int[] {VcpuOp.VCPUOP_initialise, VcpuOp.VCPUOP_up, VcpuOp.VCPUOP_down}) {
+            vcpu.put(cmd, "-ENOSYS: domains have one vCPU");
+        }
+        vcpu.put(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented");
+        vcpu.put(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain");
+        for (int cmd : new int[] {VcpuOp.VCPUOP_register_vcpu_time_memory_area, VcpuOp.VCPUOP_register_runstate_phys_area,
+                VcpuOp.VCPUOP_register_vcpu_time_phys_area}) {
+            vcpu.put(cmd, "-ENOSYS: not implemented");
+        }
         return Map.of(
                 Hypercalls.__HYPERVISOR_physdev_op, physdev,
                 Hypercalls.__HYPERVISOR_console_io, constants(ConsoleIo.class, "CONSOLEIO_", HANDLED),
                 Hypercalls.__HYPERVISOR_xen_version, constants(XenVersionOp.class, "XENVER_", HANDLED),
                 Hypercalls.__HYPERVISOR_sched_op, sched,
                 Hypercalls.__HYPERVISOR_event_channel_op, evtchn,
+                Hypercalls.__HYPERVISOR_vcpu_op, vcpu,
                 Hypercalls.__HYPERVISOR_callback_op, constants(CallbackOp.class, "CALLBACKOP_", HANDLED),
                 Hypercalls.__HYPERVISOR_set_segment_base, constants(X86Pv.class, "SEGBASE_", HANDLED));
     }

@@ -40,7 +40,7 @@ class PackageRulesTest {
             Map.entry("domain", Set.of("abi", "log", "mm", "time")),
             Map.entry("hypercall", Set.of("abi", "log", "mm", "domain")),
             Map.entry("event", Set.of("abi", "mm", "domain", "hypercall")),
-            Map.entry("sched", Set.of("abi", "log", "mm", "domain", "hypercall")),
+            Map.entry("sched", Set.of("abi", "log", "mm", "domain", "hypercall", "event", "time")),
             Map.entry("console", Set.of("abi", "log", "domain", "hypercall")),
             Map.entry("version", Set.of("abi", "domain", "hypercall")),
             Map.entry("pv", Set.of("abi", "log", "domain", "hypercall", "time", "version")),

@@ -23,7 +23,7 @@ public final class AbiCatalog {
 
     /** Prefixes (or whole names) of fields spelled exactly as the C constant. */
     private static final List<String> C_PREFIXES = List.of("__HYPERVISOR_", "SCHEDOP_", "SHUTDOWN_", "XENVER_",
-            "CONSOLEIO_", "XEN_ELFNOTE_", "XENFEAT_", "EVTCHNOP_", "SIF_", "FLAT_", "HYPERVISOR_VIRT_",
+            "CONSOLEIO_", "XEN_ELFNOTE_", "XENFEAT_", "EVTCHNOP_", "EVTCHNSTAT_", "RUNSTATE_", "VCPU_SSHOTTMR_", "_VCPU_SSHOTTMR_", "SIF_", "FLAT_", "HYPERVISOR_VIRT_",
             "MACH2PHYS_", "MMU_", "MMUEXT_", "UVMF_", "VIRQ_", "NR_VIRQS", "DOMID_", "VMASST_", "MAX_VMASST_TYPE",
             "CALLBACKTYPE_", "CALLBACKOP_", "CALLBACKF_", "_CALLBACKF_", "VCPUOP_", "XENMEM_", "XENMEMF_",
             "XENMAPSPACE_", "PHYSDEVOP_", "SEGBASE_", "_VGCF_", "VGCF_", "XEN_LEGACY_MAX_VCPUS", "MAX_VIRT_CPUS",

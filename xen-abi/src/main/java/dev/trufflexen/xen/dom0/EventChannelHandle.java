@@ -31,6 +31,7 @@ public final class EventChannelHandle implements AutoCloseable {
     private static final class Binding {
         final Domain domain;
         final int remotePort;
+        Runnable hook;
         boolean masked;
         boolean pendingWhileMasked;
 
@@ -59,7 +60,8 @@ public final class EventChannelHandle implements AutoCloseable {
         Binding binding = new Binding(domain, remotePort);
         bindings.put(local, binding);
         try {
-            domain.part(EventChannels.PART).bindDom0(remotePort, () -> fire(local, binding));
+            binding.hook = () -> fire(local, binding);
+            domain.part(EventChannels.PART).bindDom0(remotePort, local, binding.hook);
         } catch (RuntimeException e) {
             bindings.remove(local);
             throw e;
@@ -120,7 +122,7 @@ public final class EventChannelHandle implements AutoCloseable {
     public void unbind(int localPort) {
         Binding binding = bindings.remove(localPort);
         if (binding != null) {
-            binding.domain.part(EventChannels.PART).unbindDom0(binding.remotePort);
+            binding.domain.part(EventChannels.PART).unbindDom0(binding.remotePort, binding.hook);
         }
     }
 

@@ -90,6 +90,14 @@ public final class Domain {
         return cpuidPolicy;
     }
 
+    /**
+     * Xen's system time (NOW()) as this domain sees it: nanoseconds since the domain was built,
+     * the same clock as its TSC (see {@link DomainTimeStampCounter}).
+     */
+    public long systemTime() {
+        return timeStampCounter.read();
+    }
+
     /** The domain's virtual TSC: 0 at build time, 1 GHz. */
     public long timeStampCounter() {
         return timeStampCounter.read();

@@ -21,10 +21,51 @@ public final class Vcpu {
     private volatile boolean kernelMode = true;
     private volatile Thread blockedThread;
     private volatile long wakeChecks;
+    private volatile VcpuInfoArea vcpuInfo;
+    private final Runstate runstate;
+
+    /**
+     * Where this vCPU's {@code struct vcpu_info} lives: in shared_info until the guest moves it
+     * with VCPUOP_register_vcpu_info.
+     */
+    public record VcpuInfoArea(long mfn, int offset) {
+    }
 
     Vcpu(Domain domain, int id) {
         this.domain = domain;
         this.id = id;
+        this.vcpuInfo = new VcpuInfoArea(domain.sharedInfoMfn(), dev.trufflexen.xen.abi.SharedInfo.vcpuInfo(id));
+        this.runstate = new Runstate(domain::systemTime);
+    }
+
+    /** The frame holding this vCPU's vcpu_info. */
+    public long vcpuInfoMfn() {
+        return vcpuInfo.mfn();
+    }
+
+    /** The offset of this vCPU's vcpu_info in {@link #vcpuInfoMfn}. */
+    public int vcpuInfoOffset() {
+        return vcpuInfo.offset();
+    }
+
+    public VcpuInfoArea vcpuInfoArea() {
+        return vcpuInfo;
+    }
+
+    /** VCPUOP_register_vcpu_info moved the vcpu_info. */
+    public void moveVcpuInfo(VcpuInfoArea area) {
+        this.vcpuInfo = area;
+    }
+
+    /** True once the guest has moved vcpu_info out of shared_info. */
+    public boolean vcpuInfoRegistered() {
+        VcpuInfoArea area = vcpuInfo;
+        return area.mfn() != domain.sharedInfoMfn() || area.offset() != dev.trufflexen.xen.abi.SharedInfo.vcpuInfo(id);
+    }
+
+    /** Time spent running, runnable, blocked and offline (Xen's vcpu_runstate_info). */
+    public Runstate runstate() {
+        return runstate;
     }
 
     /** Gives the vCPU its CPU; done once, by whoever builds the domain. */
@@ -60,7 +101,12 @@ public final class Vcpu {
         Thread self = Thread.currentThread();
         blockedThread = self;
         try {
+            boolean parked = false;
             while (!wakeConditionHolds(wakeCondition)) {
+                if (!parked) {
+                    runstate.change(Runstate.BLOCKED);
+                    parked = true;
+                }
                 LockSupport.park(this);
                 if (self.isInterrupted()) {
                     return;
@@ -68,6 +114,7 @@ public final class Vcpu {
             }
         } finally {
             blockedThread = null;
+            runstate.change(Runstate.RUNNING);
         }
     }
 
@@ -77,7 +124,12 @@ public final class Vcpu {
         Thread self = Thread.currentThread();
         blockedThread = self;
         try {
+            boolean parked = false;
             while (!wakeConditionHolds(wakeCondition)) {
+                if (!parked) {
+                    runstate.change(Runstate.BLOCKED);
+                    parked = true;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || self.isInterrupted()) {
                     return false;
@@ -87,6 +139,7 @@ public final class Vcpu {
             return true;
         } finally {
             blockedThread = null;
+            runstate.change(Runstate.RUNNING);
         }
     }
 

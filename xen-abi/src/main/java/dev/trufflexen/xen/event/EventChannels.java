@@ -1,119 +1,502 @@
 package dev.trufflexen.xen.event;
 
-import java.util.Arrays;
+import java.util.Optional;
 
+import dev.trufflexen.xen.abi.EventChannelOp;
 import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.abi.Virq;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainPart;
 import dev.trufflexen.xen.domain.Vcpu;
+import dev.trufflexen.xen.hypercall.XenError;
 import dev.trufflexen.xen.mm.GuestFrames;
 
 /**
- * A domain's event-channel ports (the 2-level ABI: 4096 ports for a 64-bit guest).
+ * A domain's event-channel ports with the 2-level ABI, as Xen's {@code event_channel.c} and
+ * {@code event_2l.c}: each port is free, reserved (port 0), unbound (waiting for a named remote
+ * domain), interdomain (bound to a port of another domain, or of a dom0 service in this
+ * process), a VIRQ, or an IPI. PIRQs are never bound: a domU has no physical IRQ access.
  *
- * <p>This slice knows three port states besides free: reserved (port 0, as in Xen), unbound
- * (allocated for a remote domain that has not bound it yet, as the toolstack does for the
- * xenstore and console ports) and bound by a dom0 service in this process. A send from the guest
- * on a port bound by dom0 calls that service's notification hook, which must be quick (it wakes
- * the service's own thread). An event raised towards the guest ({@link #raise}) sets the port's
- * pending bit in shared_info and, unless the port is masked, the selector bit and upcall-pending
- * flag of vCPU 0, then wakes it, as Xen's {@code evtchn_2l_set_pending} does.
+ * <p>Limits as Xen's: ports become valid in buckets of {@value #PORTS_PER_BUCKET} as they are
+ * allocated (a port beyond the valid range is -EINVAL for every operation, a free port inside it
+ * is "closed"), and a new port must be at most {@link #maxPort} (the toolstack's
+ * {@code max_event_channels}, 1023 by default) and below the 2-level ABI's 4096.
+ *
+ * <p>All state changes happen under this object's lock; operations that touch two domains
+ * take the two locks in domain-id order. Raising an event writes the guest-shared words with
+ * atomic bit operations ({@link #setPending}).
  */
 public final class EventChannels {
     /** The event-channel state of a domain. */
     public static final DomainPart<EventChannels> PART = DomainPart.declare("event channels", EventChannels.class);
 
+    /** xl's default max_event_channels: the highest port a domU may allocate. */
+    public static final int DEFAULT_MAX_PORT = 1023;
+    /** Ports become valid in groups of this many (Xen's EVTCHNS_PER_BUCKET on x86-64). */
+    public static final int PORTS_PER_BUCKET = 64;
+    /** PIRQs a PV domU has (Xen's nr_static_irqs, 24 IO-APIC pins here, plus extra_domU_irqs, 32). */
+    public static final int DOMU_NR_PIRQS = 24 + 32;
+
+    /** The domain id of the dom0 services of this process. */
+    private static final int DOM0 = 0;
     private static final int BITS_PER_WORD = 64;
+    private static final int NR_PORTS = SharedInfo.EVTCHN_2L_NR_CHANNELS;
 
-    private enum State { FREE, RESERVED, UNBOUND, DOM0 }
+    enum State { FREE, RESERVED, UNBOUND, INTERDOMAIN, VIRQ, IPI }
 
-    private final State[] state = new State[SharedInfo.EVTCHN_2L_NR_CHANNELS];
-    private final int[] remoteDomain = new int[state.length];
-    private final Runnable[] dom0Hook = new Runnable[state.length];
+    private final int maxPort;
+    private final State[] state = new State[NR_PORTS];
+    /** Unbound: the domain allowed to bind; interdomain: the remote domain. */
+    private final int[] remoteDomain = new int[NR_PORTS];
+    private final int[] remotePort = new int[NR_PORTS];
+    private final int[] virq = new int[NR_PORTS];
+    private final int[] notifyVcpu = new int[NR_PORTS];
+    /** For an interdomain port bound by a dom0 service in this process: its notification hook. */
+    private final Runnable[] dom0Hook = new Runnable[NR_PORTS];
+    private final int[] virqToPort = new int[Virq.NR_VIRQS];
+    private int validPorts = PORTS_PER_BUCKET;
 
     public EventChannels() {
-        Arrays.fill(state, State.FREE);
+        this(DEFAULT_MAX_PORT);
+    }
+
+    public EventChannels(int maxPort) {
+        this.maxPort = Math.min(maxPort, NR_PORTS - 1);
+        java.util.Arrays.fill(state, State.FREE);
         state[0] = State.RESERVED;
     }
 
-    /** Allocates the lowest free port, unbound, for {@code remoteDomid}; -ENOSPC when none is left. */
-    public synchronized int allocUnbound(int remoteDomid) {
-        for (int port = 1; port < state.length; port++) {
+    public int maxPort() {
+        return maxPort;
+    }
+
+    /** True when {@code port} is inside the valid range (Xen's port_is_valid). */
+    private boolean valid(long port) {
+        return port >= 0 && port < validPorts;
+    }
+
+    private void requireValid(long port) {
+        if (!valid(port)) {
+            throw new XenError(XenErrno.EINVAL, "port " + Long.toUnsignedString(port) + " is not a valid port");
+        }
+    }
+
+    /**
+     * Xen's get_free_port: the lowest free port, making its bucket valid; -ENOSPC past the limit,
+     * -EINVAL when the domain is dying ({@code domain} is null while it is being built).
+     */
+    private int allocatePort(Domain domain) {
+        if (domain != null && domain.isDying()) {
+            throw new XenError(XenErrno.EINVAL, "domain is dying");
+        }
+        for (int port = 1; port <= maxPort; port++) {
+            if (port >= validPorts) {
+                validPorts += PORTS_PER_BUCKET;
+            }
             if (state[port] == State.FREE) {
-                state[port] = State.UNBOUND;
-                remoteDomain[port] = remoteDomid;
+                notifyVcpu[port] = 0;
                 return port;
             }
         }
-        return -XenErrno.ENOSPC;
+        throw new XenError(XenErrno.ENOSPC, "no free port at or below " + maxPort);
+    }
+
+    /**
+     * Allocates the lowest free port, unbound, for {@code remoteDomid}, as the toolstack does for
+     * the console and xenstore ports; -ENOSPC when none is left.
+     */
+    public synchronized int allocUnbound(int remoteDomid) {
+        try {
+            return allocUnbound(null, remoteDomid);
+        } catch (XenError e) {
+            return -e.errno();
+        }
+    }
+
+    /** EVTCHNOP_alloc_unbound in this domain (the caller has checked the domain). */
+    synchronized int allocUnbound(Domain domain, int remoteDomid) {
+        int port = allocatePort(domain);
+        state[port] = State.UNBOUND;
+        remoteDomain[port] = remoteDomid;
+        return port;
     }
 
     /**
      * Binds the dom0 side of an unbound port: {@code onNotify} runs (on the guest's vCPU thread)
-     * when the guest sends on it.
+     * when the guest sends on it; the port becomes interdomain with dom0's {@code localPort}.
      *
      * @throws IllegalStateException if the port is not unbound for dom0
      */
-    public synchronized void bindDom0(int port, Runnable onNotify) {
-        if (port <= 0 || port >= state.length || state[port] != State.UNBOUND || remoteDomain[port] != 0) {
+    public synchronized void bindDom0(int port, int localPort, Runnable onNotify) {
+        if (port <= 0 || port >= validPorts || state[port] != State.UNBOUND || remoteDomain[port] != DOM0) {
             throw new IllegalStateException("port " + port + " is not an unbound port for dom0");
         }
-        state[port] = State.DOM0;
+        state[port] = State.INTERDOMAIN;
+        remoteDomain[port] = DOM0;
+        remotePort[port] = localPort;
         dom0Hook[port] = onNotify;
     }
 
     /** Gives a dom0-bound port back to the unbound state (the dom0 service closed its handle). */
-    public synchronized void unbindDom0(int port) {
-        if (port > 0 && port < state.length && state[port] == State.DOM0) {
+    public synchronized void unbindDom0(int port, Runnable onNotify) {
+        if (port > 0 && port < validPorts && state[port] == State.INTERDOMAIN && dom0Hook[port] == onNotify) {
             state[port] = State.UNBOUND;
+            remoteDomain[port] = DOM0;
             dom0Hook[port] = null;
         }
     }
 
-    /** EVTCHNOP_send from the guest: Xen's result code. */
-    public int send(long port) {
-        Runnable target;
-        synchronized (this) {
-            if (port < 0 || port >= state.length) {
-                return -XenErrno.EINVAL;
-            }
-            switch (state[(int) port]) {
-                case UNBOUND:
-                    return 0; // Xen silently drops a notification on an unbound port.
-                case DOM0:
-                    target = dom0Hook[(int) port];
-                    break;
-                default:
-                    return -XenErrno.EINVAL;
+    /** EVTCHNOP_bind_interdomain from {@code local}: binds a new local port to {@code remote}'s unbound port. */
+    static int bindInterdomain(Domain local, Domain remote, long rport) {
+        EventChannels lchans = local.part(PART);
+        EventChannels rchans = remote.part(PART);
+        EventChannels first = local.id() <= remote.id() ? lchans : rchans;
+        EventChannels second = first == lchans ? rchans : lchans;
+        int lport;
+        synchronized (first) {
+            synchronized (second) {
+                lport = lchans.allocatePort(local);
+                if (!rchans.valid(rport)) {
+                    throw new XenError(XenErrno.EINVAL, "remote port " + Long.toUnsignedString(rport) + " is not valid");
+                }
+                int r = (int) rport;
+                if (rchans.state[r] != State.UNBOUND || rchans.remoteDomain[r] != local.id()) {
+                    throw new XenError(XenErrno.EINVAL, "remote port " + r + " of d" + remote.id() + " is not unbound for d" + local.id());
+                }
+                lchans.state[lport] = State.INTERDOMAIN;
+                lchans.remoteDomain[lport] = remote.id();
+                lchans.remotePort[lport] = r;
+                rchans.state[r] = State.INTERDOMAIN;
+                rchans.remoteDomain[r] = local.id();
+                rchans.remotePort[r] = lport;
             }
         }
-        target.run();
-        return 0;
+        // A notification sent on the remote port while it was unbound may have been lost.
+        lchans.setPending(local, lport);
+        return lport;
     }
 
-    /** Raises an event on the guest's end of {@code port} (a dom0 service notified it). */
-    public void raise(Domain domain, int port) {
-        synchronized (this) {
-            if (port <= 0 || port >= state.length || state[port] != State.DOM0) {
-                throw new IllegalArgumentException("port " + port + " of domain " + domain.id() + " is not bound by dom0");
+    /** EVTCHNOP_bind_virq. */
+    synchronized int bindVirq(Domain domain, long virqNumber, long vcpuId) {
+        if (virqNumber < 0 || virqNumber >= Virq.NR_VIRQS) {
+            throw new XenError(XenErrno.EINVAL, "virq " + Long.toUnsignedString(virqNumber) + " out of range");
+        }
+        int v = (int) virqNumber;
+        VirqType type = VirqType.of(v);
+        if (type != VirqType.PER_VCPU && vcpuId != 0) {
+            throw new XenError(XenErrno.EINVAL, "virq " + v + " is not per-vCPU: bind it on vCPU 0");
+        }
+        requireVcpu(domain, vcpuId);
+        if (type == VirqType.GLOBAL) {
+            throw new XenError(XenErrno.EBUSY, "global virq " + v + " is handled by the hardware domain");
+        }
+        if (virqToPort[v] != 0) {
+            throw new XenError(XenErrno.EEXIST, "virq " + v + " is already bound to port " + virqToPort[v]);
+        }
+        int port = allocatePort(domain);
+        state[port] = State.VIRQ;
+        virq[port] = v;
+        notifyVcpu[port] = (int) vcpuId;
+        virqToPort[v] = port;
+        return port;
+    }
+
+    /** EVTCHNOP_bind_ipi. */
+    synchronized int bindIpi(Domain domain, long vcpuId) {
+        requireVcpu(domain, vcpuId);
+        int port = allocatePort(domain);
+        state[port] = State.IPI;
+        notifyVcpu[port] = (int) vcpuId;
+        return port;
+    }
+
+    /** EVTCHNOP_bind_pirq: a domU has no PIRQ it may bind. */
+    static int bindPirq(long pirq) {
+        if (pirq < 0 || pirq >= DOMU_NR_PIRQS) {
+            throw new XenError(XenErrno.EINVAL, "pirq " + Long.toUnsignedString(pirq) + " out of range");
+        }
+        throw new XenError(XenErrno.EPERM, "pirq " + pirq + ": no physical IRQ access");
+    }
+
+    private static void requireVcpu(Domain domain, long vcpuId) {
+        if (vcpuId != 0) {
+            throw new XenError(XenErrno.ENOENT, "no vCPU " + Long.toUnsignedString(vcpuId));
+        }
+    }
+
+    /** EVTCHNOP_close (and each port of EVTCHNOP_reset). */
+    static void close(Domain domain, long port) {
+        EventChannels chans = domain.part(PART);
+        int remoteId;
+        synchronized (chans) {
+            chans.requireValid(port);
+            int p = (int) port;
+            switch (chans.state[p]) {
+                case FREE, RESERVED -> throw new XenError(XenErrno.EINVAL, "port " + p + " is not in use");
+                case INTERDOMAIN -> remoteId = chans.dom0Hook[p] != null ? -1 : chans.remoteDomain[p];
+                default -> remoteId = -1;
+            }
+            if (remoteId < 0 || remoteId == domain.id()) {
+                chans.closeLocked(domain, p);
+                return;
             }
         }
+        Optional<Domain> remote = domain.registry().lookup(remoteId);
+        if (remote.isEmpty()) {
+            synchronized (chans) {
+                if (chans.state[(int) port] == State.INTERDOMAIN) {
+                    chans.free(domain, (int) port);
+                }
+            }
+            return;
+        }
+        EventChannels rchans = remote.get().part(PART);
+        EventChannels first = domain.id() < remoteId ? chans : rchans;
+        EventChannels second = first == chans ? rchans : chans;
+        synchronized (first) {
+            synchronized (second) {
+                int p = (int) port;
+                if (chans.state[p] != State.INTERDOMAIN || chans.remoteDomain[p] != remoteId) {
+                    throw new XenError(XenErrno.EINVAL, "port " + p + " changed while being closed");
+                }
+                chans.closeLocked(domain, p);
+            }
+        }
+    }
+
+    /** Frees {@code port}; the remote end of an interdomain port (locked by the caller) goes back to unbound. */
+    private void closeLocked(Domain domain, int port) {
+        switch (state[port]) {
+            case VIRQ -> virqToPort[virq[port]] = 0;
+            case INTERDOMAIN -> {
+                if (dom0Hook[port] == null) {
+                    Optional<Domain> remote = domain.registry().lookup(remoteDomain[port]);
+                    int rport = remotePort[port];
+                    EventChannels rchans = remote.isPresent() ? remote.get().part(PART) : null;
+                    if (rchans == this) {
+                        rchans = null;
+                        state[rport] = State.UNBOUND;
+                        remoteDomain[rport] = domain.id();
+                    }
+                    if (rchans != null && rchans.state[rport] == State.INTERDOMAIN) {
+                        rchans.state[rport] = State.UNBOUND;
+                        rchans.remoteDomain[rport] = domain.id();
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        free(domain, port);
+    }
+
+    private void free(Domain domain, int port) {
+        state[port] = State.FREE;
+        dom0Hook[port] = null;
+        notifyVcpu[port] = 0;
+        domain.frames().clearBits64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + port / BITS_PER_WORD * 8,
+                1L << (port % BITS_PER_WORD));
+    }
+
+    /** EVTCHNOP_send from the guest on its local {@code port}. */
+    static void send(Domain domain, long port) {
+        EventChannels chans = domain.part(PART);
+        Runnable hook;
+        int remoteId;
+        int rport;
+        synchronized (chans) {
+            chans.requireValid(port);
+            int p = (int) port;
+            switch (chans.state[p]) {
+                case UNBOUND:
+                    return; // Xen silently drops a notification on an unbound port.
+                case IPI:
+                    chans.setPending(domain, p);
+                    return;
+                case INTERDOMAIN:
+                    hook = chans.dom0Hook[p];
+                    remoteId = chans.remoteDomain[p];
+                    rport = chans.remotePort[p];
+                    break;
+                default:
+                    throw new XenError(XenErrno.EINVAL, "port " + p + " cannot be sent on (" + chans.state[p] + ")");
+            }
+        }
+        if (hook != null) {
+            hook.run();
+            return;
+        }
+        Domain remote = remoteId == domain.id() ? domain : domain.registry().lookup(remoteId).orElse(null);
+        if (remote != null) {
+            remote.part(PART).raiseInterdomain(remote, rport, domain.id());
+        }
+    }
+
+    /** Raises the local end of an interdomain port whose remote end was sent on (dropped if it was closed meanwhile). */
+    private void raiseInterdomain(Domain domain, int port, int fromDomid) {
+        synchronized (this) {
+            if (state[port] != State.INTERDOMAIN || remoteDomain[port] != fromDomid) {
+                return;
+            }
+        }
+        setPending(domain, port);
+    }
+
+    /** EVTCHNOP_status of {@code port} in this domain, written into {@code out}. */
+    synchronized void status(long port, dev.trufflexen.xen.hypercall.GuestStruct out) {
+        requireValid(port);
+        int p = (int) port;
+        int status = switch (state[p]) {
+            case FREE, RESERVED -> EventChannelOp.EVTCHNSTAT_closed;
+            case UNBOUND -> EventChannelOp.EVTCHNSTAT_unbound;
+            case INTERDOMAIN -> EventChannelOp.EVTCHNSTAT_interdomain;
+            case VIRQ -> EventChannelOp.EVTCHNSTAT_virq;
+            case IPI -> EventChannelOp.EVTCHNSTAT_ipi;
+        };
+        out.set(EventChannelOp.STATUS_STATUS, status);
+        out.set(EventChannelOp.STATUS_VCPU, notifyVcpu[p]);
+        switch (state[p]) {
+            case UNBOUND -> out.set(EventChannelOp.STATUS_U_WORD, remoteDomain[p]);
+            case INTERDOMAIN -> {
+                out.set(EventChannelOp.STATUS_U_WORD, remoteDomain[p]);
+                out.set(EventChannelOp.STATUS_INTERDOMAIN_PORT, remotePort[p]);
+            }
+            case VIRQ -> out.set(EventChannelOp.STATUS_U_WORD, virq[p]);
+            default -> {
+            }
+        }
+    }
+
+    /** EVTCHNOP_bind_vcpu: only vCPU 0 exists, so a valid request changes nothing. */
+    synchronized void bindVcpu(Domain domain, long port, long vcpuId) {
+        requireVcpu(domain, vcpuId);
+        requireValid(port);
+        int p = (int) port;
+        switch (state[p]) {
+            case VIRQ -> {
+                if (VirqType.of(virq[p]) == VirqType.PER_VCPU) {
+                    throw new XenError(XenErrno.EINVAL, "virq " + virq[p] + " is per-vCPU and stays on its vCPU");
+                }
+                notifyVcpu[p] = (int) vcpuId;
+            }
+            case UNBOUND, INTERDOMAIN -> notifyVcpu[p] = (int) vcpuId;
+            default -> throw new XenError(XenErrno.EINVAL, "port " + p + " cannot be moved (" + state[p] + ")");
+        }
+    }
+
+    /** EVTCHNOP_unmask, as evtchn_2l_unmask: clear the mask and deliver an event that was pending meanwhile. */
+    void unmask(Domain domain, long port) {
+        synchronized (this) {
+            requireValid(port);
+        }
+        int p = (int) port;
+        GuestFrames frames = domain.frames();
+        long sharedInfo = domain.sharedInfoMfn();
+        int word = p / BITS_PER_WORD;
+        long bit = 1L << (p % BITS_PER_WORD);
+        if (frames.clearBits64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8, bit)
+                && (frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8) & bit) != 0) {
+            markSelector(domain.vcpu0(), word);
+        }
+    }
+
+    /**
+     * Closes every port of a domain that has stopped (Xen's evtchn_destroy), so the other ends
+     * of its interdomain channels become unbound and no event is raised into its frames again.
+     */
+    public static void closeAll(Domain domain) {
+        reset(domain);
+    }
+
+    /** EVTCHNOP_reset of this domain: every port is closed. */
+    static void reset(Domain domain) {
+        EventChannels chans = domain.part(PART);
+        int limit;
+        synchronized (chans) {
+            limit = chans.validPorts;
+        }
+        for (int port = 1; port < limit; port++) {
+            State s;
+            synchronized (chans) {
+                s = chans.state[port];
+            }
+            if (s != State.FREE && s != State.RESERVED) {
+                try {
+                    close(domain, port);
+                } catch (XenError e) {
+                    // closed concurrently
+                }
+            }
+        }
+    }
+
+    /** Raises {@code virq} on the guest (Xen's send_guest_vcpu_virq); dropped when no port is bound to it. */
+    public void sendVirq(Domain domain, int virqNumber) {
+        int port;
+        synchronized (this) {
+            port = virqToPort[virqNumber];
+        }
+        if (port != 0) {
+            setPending(domain, port);
+        }
+    }
+
+    /** The port bound to {@code virqNumber}, 0 when none. */
+    public synchronized int virqPort(int virqNumber) {
+        return virqToPort[virqNumber];
+    }
+
+    /**
+     * Raises an event on the guest's end of {@code port} (a dom0 service notified it); dropped
+     * when the guest has closed or re-bound the port meanwhile.
+     */
+    public void raise(Domain domain, int port) {
+        synchronized (this) {
+            if (port <= 0 || port >= validPorts || state[port] != State.INTERDOMAIN || dom0Hook[port] == null) {
+                return;
+            }
+        }
+        setPending(domain, port);
+    }
+
+    /**
+     * Xen's evtchn_2l_set_pending: set the port's pending bit; if it was clear and the port is
+     * not masked, set its selector bit and, when that was clear, the vCPU's upcall-pending flag,
+     * and kick the vCPU. Pollers are woken whenever the pending bit was newly set.
+     */
+    void setPending(Domain domain, int port) {
         GuestFrames frames = domain.frames();
         long sharedInfo = domain.sharedInfoMfn();
         int word = port / BITS_PER_WORD;
         long bit = 1L << (port % BITS_PER_WORD);
         if (frames.setBits64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8, bit)) {
-            return; // already pending
-        }
-        if ((frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8) & bit) != 0) {
-            return; // masked: the guest finds it when it unmasks
+            return;
         }
         Vcpu vcpu = domain.vcpu0();
-        int vcpuInfo = SharedInfo.vcpuInfo(vcpu.id());
-        if (!frames.setBits64(sharedInfo, vcpuInfo + SharedInfo.VCPU_OFF_EVTCHN_PENDING_SEL, 1L << word)) {
-            frames.write8(sharedInfo, vcpuInfo + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING, (byte) 1);
-            vcpu.wake();
+        if ((frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8) & bit) == 0) {
+            markSelector(vcpu, word);
         }
+        vcpu.wake();
+    }
+
+    private static void markSelector(Vcpu vcpu, int word) {
+        GuestFrames frames = vcpu.domain().frames();
+        Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
+        if (!frames.setBits64(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_PENDING_SEL, 1L << word)) {
+            frames.write8(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING, (byte) 1);
+        }
+        vcpu.wake();
+    }
+
+    /** True when {@code port}'s pending bit is set (Xen's evtchn_port_is_pending; any port of the 2-level range). */
+    public static boolean isPending(Domain domain, int port) {
+        long word = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + port / BITS_PER_WORD * 8);
+        return (word & 1L << (port % BITS_PER_WORD)) != 0;
+    }
+
+    /** True for a port number of the 2-level ABI (what SCHEDOP_poll accepts). */
+    public static boolean inAbiRange(long port) {
+        return port >= 0 && port < NR_PORTS;
     }
 }

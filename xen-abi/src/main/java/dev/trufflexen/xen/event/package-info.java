@@ -1,15 +1,37 @@
 /**
- * Event channels: each domain's port table (its state, attached to the domain as a part) and
- * the operations and hypercall handler that use it.
+ * Event channels: each domain's port table ({@link dev.trufflexen.xen.event.EventChannels},
+ * attached to the domain as a part) and {@code event_channel_op}.
  *
- * <p>Delivery towards a guest follows Xen's 2-level ABI: set the port's bit in shared_info's
- * {@code evtchn_pending}; if the port is not masked and its selector bit in vCPU 0's
- * {@code evtchn_pending_sel} was clear, set it and {@code evtchn_upcall_pending}, then wake the
- * vCPU (a blocked one returns from SCHEDOP_block). All of it is written through
- * {@code GuestFrames} with atomic bit sets, since the guest changes the same words concurrently.
+ * <h2>Ports</h2>
+ * A port is free, reserved (port 0), unbound (allocated for a named remote domain, as the
+ * toolstack does for the console and xenstore), interdomain (bound to a port of another domain
+ * of this hypervisor, to another port of the same domain, or to a dom0 service of this process),
+ * a VIRQ or an IPI. Xen's limits hold: ports become valid in buckets of 64 as they are
+ * allocated, a port outside the valid range is -EINVAL for every operation, and no port above
+ * {@code max_event_channels} (1023) is handed out. VIRQs are routed as Xen's get_virq_type says:
+ * timer, debug, xenoprof and xenpmu per vCPU; argo per domain; every other one global and
+ * reserved for the hardware domain (-EBUSY for a domU). A domU has no PIRQ access (-EPERM).
+ * Operations on two domains lock their tables in domain-id order.
  *
- * <p>A port bound by a dom0 service (see {@code dev.trufflexen.xen.dom0}) calls that service's
+ * <h2>Delivery (2-level ABI)</h2>
+ * Raising a port sets its bit in shared_info's {@code evtchn_pending}; if it was clear and the
+ * port is not masked, the selector bit in the vCPU's {@code evtchn_pending_sel}, and when that
+ * was clear {@code evtchn_upcall_pending}; then the vCPU is woken (unparked if blocked, asked for
+ * attention if running). Everything is written with atomic bit operations on the guest's
+ * memory, since the guest changes the same words concurrently. vcpu_info is wherever the guest
+ * put it (VCPUOP_register_vcpu_info). The upcall itself is made by the PV entry
+ * ({@code PvEntry.deliverPendingEvents}): after every hypercall and at every attention request,
+ * when an upcall is pending and not masked, a bounce frame to the event callback with events
+ * masked. EVTCHNOP_unmask re-raises a port that became pending while masked.
+ *
+ * <h2>dom0 services</h2>
+ * A port bound by a dom0 service (see {@code dev.trufflexen.xen.dom0}) calls that service's
  * hook when the guest sends on it; the hook only queues the port and wakes the service's thread,
- * so no backend work runs on the guest's vCPU thread.
+ * so no backend work runs on the guest's vCPU thread. If the guest closes the port, the
+ * service's notifications are dropped, as a send on a closed port is in Xen.
+ *
+ * <h2>Not offered</h2>
+ * The FIFO ABI: init_control, expand_array and set_priority answer -ENOSYS, as a Xen without it
+ * does, and guests (Linux included) keep the 2-level ABI.
  */
 package dev.trufflexen.xen.event;

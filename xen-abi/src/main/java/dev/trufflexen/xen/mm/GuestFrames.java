@@ -88,6 +88,17 @@ public final class GuestFrames {
         return (old & bits) == bits;
     }
 
+    /** Atomically clears bits in a 64-bit word; true when all of them were set before. */
+    public boolean clearBits64(long mfn, int offset, long bits) {
+        long at = address(mfn, offset, 8);
+        long old;
+        do {
+            old = memory.read64(at);
+        } while (!memory.compareAndSwap64(at, old, old & ~bits));
+        codeCache.codeWritten(at, 8);
+        return (old & bits) == bits;
+    }
+
     public void copyIn(long mfn, int offset, byte[] from, int fromOffset, int length) {
         long at = address(mfn, offset, length);
         memory.copyIn(at, from, fromOffset, length);

@@ -82,7 +82,7 @@ public final class IretHypercall implements Hypercall {
                 cpu.setReg(X86Reg.R11, cpu.rflags());
             }
         }
-        domain.frames().write8(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(vcpu.id()) + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK,
+        domain.frames().write8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK,
                 (byte) ((frame.get(X86Pv.IRET_RFLAGS) & X86Rflags.IF) == 0 ? 1 : 0));
         cpu.setReg(X86Reg.RAX, rax);
         returnFault(cpu, codeSelector, stackSelector, rip, domain, vcpu);

@@ -5,6 +5,8 @@ import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Rflags;
+import dev.trufflexen.xen.abi.CallbackOp;
+import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.hypercall.HypercallContext;
@@ -161,11 +163,44 @@ public final class PvEntry implements X86Platform {
         return pv.tscAux();
     }
 
+    /**
+     * Asked at a region exit or back edge (another thread raised an event, or the domain is
+     * dying): the instruction boundary where a real interrupt would be taken.
+     */
     @Override
     public void attention(X86Cpu c) {
         c.clearAttention();
         if (domain.isDying()) {
             c.requestExit(domain.shutdownReasonOrCrash());
+            return;
+        }
+        deliverPendingEvents(c);
+    }
+
+    /** Pending work after every hypercall: the event upcall, if one is due. */
+    public static void deliverEventsAfterHypercall(HypercallContext context) {
+        if (context.cpu().platform() instanceof PvEntry entry && !entry.domain.isDying()) {
+            entry.deliverPendingEvents(context.cpu());
+        }
+    }
+
+    /**
+     * Xen's test_guest_events on the way back to the guest: when vcpu_info says an upcall is
+     * pending and events are not masked, bounce to the event callback with events masked. Two
+     * byte reads when nothing is pending. A vCPU without an event callback is left alone (the
+     * upcall stays pending until it registers one).
+     */
+    public void deliverPendingEvents(X86Cpu c) {
+        var frames = domain.frames();
+        long mfn = vcpu.vcpuInfoMfn();
+        int offset = vcpu.vcpuInfoOffset();
+        if (frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) == 0
+                || frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) != 0) {
+            return;
+        }
+        long handler = pv.callback(CallbackOp.CALLBACKTYPE_event);
+        if (handler != 0) {
+            bounce.eventUpcall(c, handler);
         }
     }
 }

@@ -33,6 +33,8 @@ import dev.trufflexen.xen.domain.Vcpu;
 final class TrapBounce {
     private static final long CLEARED_ON_ENTRY = X86Rflags.TF | X86Rflags.NT | X86Rflags.RF | X86Rflags.VM | X86Rflags.AC;
     private static final int MAX_SLOTS = 8;
+    /** Not a vector: marks the event upcall in crash reports. */
+    private static final int EVENT_UPCALL = -1;
 
     private final Vcpu vcpu;
     private final Domain domain;
@@ -50,7 +52,7 @@ final class TrapBounce {
         boolean withErrorCode = PvVcpu.hasErrorCode(vector);
         long code = errorCode;
         if (vector == X86Fault.PF) {
-            domain.frames().write64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(vcpu.id()) + SharedInfo.VCPU_OFF_ARCH_CR2,
+            domain.frames().write64(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_ARCH_CR2,
                     fault.faultAddress());
             pv.setCr2(fault.faultAddress());
             code &= ~X86Fault.PF_USER;
@@ -76,6 +78,19 @@ final class TrapBounce {
                     + " in the trap table");
             return;
         }
+        deliver(cpu, fault, vector, withErrorCode, errorCode, softwareInterrupt, handler, pv.trapMasksEvents(vector));
+    }
+
+    /**
+     * The event upcall (entry.S's process_guest_events): a bounce frame without error code to the
+     * event callback, always with events masked (TBF_INTERRUPT).
+     */
+    void eventUpcall(X86Cpu cpu, long handler) {
+        deliver(cpu, null, EVENT_UPCALL, false, 0, false, handler, true);
+    }
+
+    private void deliver(X86Cpu cpu, X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt,
+            long handler, boolean masksEvents) {
         if (!vcpu.inKernelMode()) {
             crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
                     "cannot deliver %s from guest user mode: no kernel stack (stack_switch) support");
@@ -89,8 +104,12 @@ final class TrapBounce {
                     "fault while delivering %s: guest stack pointer " + hex(rsp) + " is in the hypervisor's range");
             return;
         }
-        int infoOffset = SharedInfo.vcpuInfo(vcpu.id());
-        long maskWord = domain.frames().read32(domain.sharedInfoMfn(), infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) & 0xFFFF_FFFFL;
+        long infoMfn = vcpu.vcpuInfoMfn();
+        int infoOffset = vcpu.vcpuInfoOffset();
+        long maskWord = 0;
+        for (int i = 3; i >= 0; i--) {
+            maskWord = maskWord << 8 | domain.frames().read8(infoMfn, infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK + i) & 0xFF;
+        }
         int savedMask = (int) (maskWord & 0xFF);
         long flags = cpu.rflags() & ~(X86Rflags.IF | X86Rflags.IOPL);
         if (savedMask == 0) {
@@ -114,8 +133,8 @@ final class TrapBounce {
                     "fault while delivering %s: its frame at " + hex(base) + " (guest RSP " + hex(rsp) + ") is not writable");
             return;
         }
-        if (pv.trapMasksEvents(vector)) {
-            domain.frames().write8(domain.sharedInfoMfn(), infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 1);
+        if (masksEvents) {
+            domain.frames().write8(infoMfn, infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 1);
         }
         cpu.setRflags(cpu.rflags() & ~CLEARED_ON_ENTRY);
         cpu.setSegment(X86Segment.SS, X86Pv.FLAT_KERNEL_SS);
@@ -144,6 +163,9 @@ final class TrapBounce {
     private static String describe(X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt) {
         if (softwareInterrupt) {
             return "int 0x" + Integer.toHexString(vector);
+        }
+        if (vector == EVENT_UPCALL) {
+            return "the event upcall";
         }
         String name = X86Fault.of(vector).mnemonic();
         StringBuilder sb = new StringBuilder(name);

@@ -1,25 +1,109 @@
 package dev.trufflexen.xen.sched;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
 import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
+import dev.trufflexen.xen.event.EventChannels;
+import dev.trufflexen.xen.hypercall.HypercallContext;
+import dev.trufflexen.xen.hypercall.XenError;
 import dev.trufflexen.xen.mm.GuestFrames;
 
 /**
- * SCHEDOP_block, as Xen's {@code vcpu_block_enable_events}: enable event delivery for the vCPU
- * (clear its vcpu_info's upcall mask), then sleep until an upcall is pending or the domain is
- * dying. The vCPU's thread parks; whoever marks an event pending wakes it (no polling).
+ * SCHEDOP_block and SCHEDOP_poll. The vCPU's thread parks ({@link Vcpu#block}); whoever marks an
+ * event pending (a send, a dom0 service, the timer thread) unparks it, so a blocked vCPU uses no
+ * host CPU and nothing polls. While blocked, the periodic timer is stopped and the runstate is
+ * "blocked" (its guest copy rewritten on both transitions).
+ *
+ * <ul>
+ * <li>block, as Xen's vcpu_block_enable_events: clear the vcpu_info upcall mask, then sleep until
+ * an upcall is pending (or the domain is dying). The upcall itself is delivered on the way back.
+ * <li>poll, as Xen's do_poll: more than 128 ports is -EINVAL, an unreadable port array -EFAULT, a
+ * port outside the 2-level range -EINVAL; it returns at once when an upcall is deliverable or a
+ * listed port is pending, else sleeps until a listed port becomes pending or the absolute
+ * system-time {@code timeout} (0: none) passes. It never clears the mask.
+ * </ul>
  */
 final class Blocking {
+    /** Xen's "fairly arbitrary limit" on the ports of one poll. */
+    static final int MAX_POLL_PORTS = 128;
+
     private Blocking() {
     }
 
     static void block(Vcpu vcpu) {
+        GuestFrames frames = vcpu.domain().frames();
+        frames.write8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 0);
+        sleep(vcpu, () -> upcallPending(vcpu), 0);
+    }
+
+    static void poll(HypercallContext context, long portsAddress, long nrPorts, long timeout) {
+        Vcpu vcpu = context.vcpu();
         Domain domain = vcpu.domain();
-        GuestFrames frames = domain.frames();
-        long sharedInfo = domain.sharedInfoMfn();
-        int vcpuInfo = SharedInfo.vcpuInfo(vcpu.id());
-        frames.write8(sharedInfo, vcpuInfo + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 0);
-        vcpu.block(() -> frames.read8(sharedInfo, vcpuInfo + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) != 0);
+        if (nrPorts > MAX_POLL_PORTS) {
+            throw new XenError(XenErrno.EINVAL, "poll of " + nrPorts + " ports (at most " + MAX_POLL_PORTS + ")");
+        }
+        int n = (int) nrPorts;
+        byte[] raw = new byte[n * 4];
+        if (n > 0) {
+            context.copyFromGuest(portsAddress, raw, 0, raw.length);
+        }
+        if (deliverable(vcpu)) {
+            return;
+        }
+        int[] ports = new int[n];
+        for (int i = 0; i < n; i++) {
+            long port = (raw[4 * i] & 0xFFL) | (raw[4 * i + 1] & 0xFFL) << 8 | (raw[4 * i + 2] & 0xFFL) << 16
+                    | (raw[4 * i + 3] & 0xFFL) << 24;
+            if (!EventChannels.inAbiRange(port)) {
+                throw new XenError(XenErrno.EINVAL, "poll of port " + port + " outside the 2-level range");
+            }
+            ports[i] = (int) port;
+            if (EventChannels.isPending(domain, ports[i])) {
+                return;
+            }
+        }
+        sleep(vcpu, () -> anyPending(domain, ports), timeout);
+    }
+
+    private static void sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
+        Domain domain = vcpu.domain();
+        VcpuTimers timers = domain.part(VcpuTimers.PART);
+        RunstateArea area = domain.part(RunstateArea.PART);
+        timers.vcpuBlocked();
+        try {
+            if (timeout == 0) {
+                vcpu.block(wake);
+            } else {
+                vcpu.block(wake, Math.max(0, timeout - domain.systemTime()), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            timers.vcpuRunning();
+            area.update(vcpu);
+        }
+    }
+
+    private static boolean upcallPending(Vcpu vcpu) {
+        return vcpu.domain().frames().read8(vcpu.vcpuInfoMfn(),
+                vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) != 0;
+    }
+
+    /** Xen's local_events_need_delivery: an upcall pending and not masked. */
+    private static boolean deliverable(Vcpu vcpu) {
+        GuestFrames frames = vcpu.domain().frames();
+        return upcallPending(vcpu)
+                && frames.read8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) == 0;
+    }
+
+    private static boolean anyPending(Domain domain, int[] ports) {
+        for (int port : ports) {
+            if (EventChannels.isPending(domain, port)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

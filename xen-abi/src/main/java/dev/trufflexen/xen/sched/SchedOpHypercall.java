@@ -21,10 +21,11 @@ import dev.trufflexen.xen.log.RateLimitedLog;
  * <li>yield returns at once: dom0 backends run on their own threads, so a guest spinning on yield
  * until its console ring drains makes progress without giving its host thread away (a host
  * {@code Thread.yield} per guest yield costs milliseconds on a loaded machine).
- * <li>block enables event delivery and parks the vCPU until an event is pending (see
- * {@link Blocking}).
+ * <li>block enables event delivery and parks the vCPU until an event is pending; poll parks it
+ * until one of a set of ports is pending or a timeout passes (see {@link Blocking}).
  * <li>shutdown records the reason; a code set earlier with SCHEDOP_shutdown_code wins, as in Xen.
  * The vCPU leaves guest code at its next exit point.
+ * <li>watchdog: two per domain, expiring into SHUTDOWN_watchdog (see {@link DomainWatchdogs}).
  * <li>remote_shutdown needs device-model privilege over the target: -ESRCH for no such domain,
  * else -EPERM for every guest domain.
  * <li>pin_override is for the hardware domain only (-EPERM).
@@ -47,10 +48,10 @@ public final class SchedOpHypercall implements Hypercall {
         return Map.of(SchedOp.SCHEDOP_yield, HANDLED,
                 SchedOp.SCHEDOP_block, HANDLED,
                 SchedOp.SCHEDOP_shutdown, HANDLED,
-                SchedOp.SCHEDOP_poll, "-ENOSYS because polling a set of ports arrives with the event channel issue",
+                SchedOp.SCHEDOP_poll, HANDLED,
                 SchedOp.SCHEDOP_remote_shutdown, HANDLED,
                 SchedOp.SCHEDOP_shutdown_code, HANDLED,
-                SchedOp.SCHEDOP_watchdog, "-ENOSYS because domain watchdogs need timers, which arrive with the time issue",
+                SchedOp.SCHEDOP_watchdog, HANDLED,
                 SchedOp.SCHEDOP_pin_override, HANDLED);
     }
 
@@ -65,6 +66,16 @@ public final class SchedOpHypercall implements Hypercall {
             case SchedOp.SCHEDOP_block:
                 Blocking.block(context.vcpu());
                 return 0;
+            case SchedOp.SCHEDOP_poll: {
+                GuestStruct poll = context.copyIn(arg, SchedOp.POLL_LAYOUT);
+                Blocking.poll(context, poll.get(SchedOp.POLL_PORTS), poll.get(SchedOp.POLL_NR_PORTS), poll.get(SchedOp.POLL_TIMEOUT));
+                return 0;
+            }
+            case SchedOp.SCHEDOP_watchdog: {
+                GuestStruct watchdog = context.copyIn(arg, SchedOp.WATCHDOG_LAYOUT);
+                return domain.part(DomainWatchdogs.PART).watchdog(watchdog.get(SchedOp.WATCHDOG_ID),
+                        watchdog.get(SchedOp.WATCHDOG_TIMEOUT));
+            }
             case SchedOp.SCHEDOP_shutdown: {
                 GuestStruct shutdown = context.copyIn(arg, SchedOp.SHUTDOWN_LAYOUT);
                 shutdown(domain, (int) shutdown.get(SchedOp.SHUTDOWN_REASON) & 0xFF);

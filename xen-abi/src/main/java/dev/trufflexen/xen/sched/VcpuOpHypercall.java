@@ -1,0 +1,162 @@
+package dev.trufflexen.xen.sched;
+
+import java.util.Map;
+
+import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.xen.abi.VcpuOp;
+import dev.trufflexen.xen.abi.XenErrno;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.Runstate;
+import dev.trufflexen.xen.domain.Vcpu;
+import dev.trufflexen.xen.hypercall.GuestStruct;
+import dev.trufflexen.xen.hypercall.Hypercall;
+import dev.trufflexen.xen.hypercall.HypercallContext;
+import dev.trufflexen.xen.hypercall.XenError;
+import dev.trufflexen.xen.mm.GuestFrames;
+
+/**
+ * {@code vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE(void) arg)}, as Xen's
+ * do_vcpu_op and common_vcpu_op, for the vCPU's timers, runstate and vcpu_info. A vCPU id that
+ * does not exist is -ENOENT (domains have one vCPU).
+ *
+ * <ul>
+ * <li>is_up: 1.
+ * <li>get_runstate_info; register_runstate_memory_area (a guest virtual address, rewritten at
+ * every runstate change; 0 unregisters).
+ * <li>set_periodic_timer (period under 1 ms, or over Xen's STIME_DELTA_MAX, is -EINVAL),
+ * stop_periodic_timer; set_singleshot_timer (a past deadline raises VIRQ_TIMER at once, or is
+ * -ETIME with VCPU_SSHOTTMR_future), stop_singleshot_timer.
+ * <li>register_vcpu_info: moves vcpu_info to {@code offset} in the domain's own frame
+ * {@code mfn}: -EINVAL when the address overflows or the offset leaves the frame or the frame is
+ * not the domain's, -ENXIO when the structure would cross into the next frame, -EBUSY when it
+ * was moved before. The old contents are copied, every selector bit set and an upcall made
+ * pending, as Xen does, and the time info is written at the new place.
+ * </ul>
+ */
+public final class VcpuOpHypercall implements Hypercall {
+    /** Xen's STIME_DELTA_MAX: the longest period a timer may have. */
+    private static final long STIME_DELTA_MAX = (1L << 62) - 1;
+    private static final long MIN_PERIOD_NS = 1_000_000L;
+    private static final int PAGE_SIZE = 4096;
+
+    @Override
+    public int number() {
+        return Hypercalls.__HYPERVISOR_vcpu_op;
+    }
+
+    @Override
+    public Map<Integer, String> subOps() {
+        return Map.ofEntries(Map.entry(VcpuOp.VCPUOP_initialise, "-ENOSYS: domains have one vCPU"),
+                Map.entry(VcpuOp.VCPUOP_up, "-ENOSYS: domains have one vCPU"),
+                Map.entry(VcpuOp.VCPUOP_down, "-ENOSYS: domains have one vCPU"),
+                Map.entry(VcpuOp.VCPUOP_is_up, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_get_runstate_info, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_register_runstate_memory_area, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_set_periodic_timer, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_stop_periodic_timer, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_set_singleshot_timer, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_stop_singleshot_timer, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_register_vcpu_info, HANDLED),
+                Map.entry(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented"),
+                Map.entry(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain"),
+                Map.entry(VcpuOp.VCPUOP_register_vcpu_time_memory_area, "-ENOSYS: not implemented"),
+                Map.entry(VcpuOp.VCPUOP_register_runstate_phys_area, "-ENOSYS: not implemented"),
+                Map.entry(VcpuOp.VCPUOP_register_vcpu_time_phys_area, "-ENOSYS: not implemented"));
+    }
+
+    @Override
+    public long invoke(HypercallContext context) {
+        Domain domain = context.domain();
+        long vcpuId = context.uintArg(1);
+        if (vcpuId != 0) {
+            throw new XenError(XenErrno.ENOENT, "no vCPU " + vcpuId);
+        }
+        Vcpu vcpu = domain.vcpu0();
+        long arg = context.handleArg(2);
+        VcpuTimers timers = domain.part(VcpuTimers.PART);
+        switch (context.intArg(0)) {
+            case VcpuOp.VCPUOP_is_up:
+                return 1;
+            case VcpuOp.VCPUOP_get_runstate_info: {
+                GuestStruct info = context.blank(VcpuOp.RUNSTATE_INFO_LAYOUT);
+                Runstate.Snapshot s = vcpu.runstate().snapshot();
+                info.set(VcpuOp.RUNSTATE_STATE, s.state());
+                info.set(VcpuOp.RUNSTATE_STATE_ENTRY_TIME, s.stateEntryTime());
+                info.set(VcpuOp.RUNSTATE_TIME_RUNNING, s.running());
+                info.set(VcpuOp.RUNSTATE_TIME_RUNNABLE, s.runnable());
+                info.set(VcpuOp.RUNSTATE_TIME_BLOCKED, s.blocked());
+                info.set(VcpuOp.RUNSTATE_TIME_OFFLINE, s.offline());
+                context.copyOut(arg, info);
+                return 0;
+            }
+            case VcpuOp.VCPUOP_register_runstate_memory_area: {
+                GuestStruct area = context.copyIn(arg, VcpuOp.RUNSTATE_AREA_LAYOUT);
+                long address = area.get(VcpuOp.RUNSTATE_AREA_ADDR);
+                if (!HypercallContext.accessOk(address)) {
+                    throw new XenError(XenErrno.EFAULT, "runstate area in the hypervisor's range");
+                }
+                domain.part(RunstateArea.PART).register(vcpu, address);
+                return 0;
+            }
+            case VcpuOp.VCPUOP_set_periodic_timer: {
+                GuestStruct set = context.copyIn(arg, VcpuOp.PERIODIC_TIMER_LAYOUT);
+                long period = set.get(VcpuOp.PERIODIC_TIMER_PERIOD_NS);
+                if (Long.compareUnsigned(period, MIN_PERIOD_NS) < 0 || Long.compareUnsigned(period, STIME_DELTA_MAX) > 0) {
+                    throw new XenError(XenErrno.EINVAL, "periodic timer period " + Long.toUnsignedString(period) + " ns");
+                }
+                timers.setPeriodic(period);
+                return 0;
+            }
+            case VcpuOp.VCPUOP_stop_periodic_timer:
+                timers.setPeriodic(0);
+                return 0;
+            case VcpuOp.VCPUOP_set_singleshot_timer: {
+                GuestStruct set = context.copyIn(arg, VcpuOp.SINGLESHOT_TIMER_LAYOUT);
+                long deadline = set.get(VcpuOp.SINGLESHOT_TIMER_TIMEOUT_ABS_NS);
+                long flags = set.get(VcpuOp.SINGLESHOT_TIMER_FLAGS);
+                if ((flags & VcpuOp.VCPU_SSHOTTMR_future) != 0 && deadline < domain.systemTime()) {
+                    throw new XenError(XenErrno.ETIME, "single-shot deadline already past");
+                }
+                timers.setSingleshot(deadline);
+                return 0;
+            }
+            case VcpuOp.VCPUOP_stop_singleshot_timer:
+                timers.stopSingleshot();
+                return 0;
+            case VcpuOp.VCPUOP_register_vcpu_info: {
+                GuestStruct info = context.copyIn(arg, VcpuOp.REGISTER_VCPU_INFO_LAYOUT);
+                registerVcpuInfo(vcpu, info.get(VcpuOp.REGISTER_VCPU_INFO_MFN), info.get(VcpuOp.REGISTER_VCPU_INFO_OFFSET));
+                return 0;
+            }
+            default:
+                throw new XenError(XenErrno.ENOSYS, "vcpu_op command not implemented");
+        }
+    }
+
+    private static void registerVcpuInfo(Vcpu vcpu, long mfn, long offset) {
+        Domain domain = vcpu.domain();
+        long address = (mfn << 12) + offset;
+        if (address == -1 || (address >>> 12) != mfn || (mfn >>> 52) != 0) {
+            throw new XenError(XenErrno.EINVAL, "vcpu_info address overflows or leaves frame " + Long.toHexString(mfn));
+        }
+        if (vcpu.vcpuInfoRegistered()) {
+            throw new XenError(XenErrno.EBUSY, "vcpu_info was already moved");
+        }
+        if ((offset + SharedInfo.VCPU_INFO_SIZE - 1) / PAGE_SIZE != 0) {
+            throw new XenError(XenErrno.ENXIO, "vcpu_info at offset " + offset + " crosses into the next frame");
+        }
+        GuestFrames frames = domain.frames();
+        if (frames.ownerOf(mfn) != domain.id()) {
+            throw new XenError(XenErrno.EINVAL, "frame " + Long.toHexString(mfn) + " is not the domain's");
+        }
+        byte[] old = new byte[SharedInfo.VCPU_INFO_SIZE];
+        frames.copyOut(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset(), old, 0, old.length);
+        frames.copyIn(mfn, (int) offset, old, 0, old.length);
+        vcpu.moveVcpuInfo(new Vcpu.VcpuInfoArea(mfn, (int) offset));
+        frames.write64(mfn, (int) offset + SharedInfo.VCPU_OFF_EVTCHN_PENDING_SEL, -1L);
+        frames.write8(mfn, (int) offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING, (byte) 1);
+        GuestClock.publishVcpuTime(vcpu);
+        vcpu.wake();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.trufflexen.xen.sched;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.trufflexen.xen.abi.Virq;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainPart;
+import dev.trufflexen.xen.event.EventChannels;
+
+/**
+ * The two timers of a PV vCPU, as Xen's {@code singleshot_timer} and {@code periodic_timer}:
+ * each raises VIRQ_TIMER when it expires. Deadlines are in the domain's system time
+ * ({@link Domain#systemTime}, nanoseconds); they run on the hypervisor's timer thread, whose
+ * only work is to mark the event pending and wake the vCPU (unpark a blocked one, or ask a
+ * running one for attention), so a blocked vCPU costs no host CPU until its timer fires.
+ *
+ * <p>As in Xen, a PV vCPU starts with a 10 ms periodic timer, and the periodic timer runs only
+ * while the vCPU is not blocked: it is stopped when the vCPU blocks, and on waking an expired
+ * period raises VIRQ_TIMER at once.
+ */
+public final class VcpuTimers {
+    /** The timers of a domain's vCPU 0. */
+    public static final DomainPart<VcpuTimers> PART = DomainPart.declare("vCPU timers", VcpuTimers.class);
+    /** Xen's initial periodic period of a PV vCPU. */
+    public static final long DEFAULT_PERIOD_NS = 10_000_000L;
+    /** Xen's fallback for a set_timer_op timeout that is negative or more than 2^50 ns away. */
+    public static final long HUGE_TIMEOUT_FALLBACK_NS = 100_000_000L;
+
+    private final Domain domain;
+    private final ScheduledExecutorService executor;
+    private ScheduledFuture<?> singleshot;
+    private ScheduledFuture<?> periodic;
+    private long periodNs = DEFAULT_PERIOD_NS;
+    private long lastPeriodicEvent;
+    private boolean blocked;
+    private volatile long fired;
+
+    public VcpuTimers(Domain domain, ScheduledExecutorService executor) {
+        this.domain = domain;
+        this.executor = executor;
+        this.lastPeriodicEvent = domain.systemTime();
+        domain.onStop(this::stopAll);
+    }
+
+    /** Arms the single-shot timer for absolute system time {@code deadline}; a past deadline fires now. */
+    public synchronized void setSingleshot(long deadline) {
+        stopSingleshot();
+        long delay = deadline - domain.systemTime();
+        if (delay <= 0) {
+            sendTimerEvent();
+            return;
+        }
+        singleshot = executor.schedule(this::singleshotExpired, delay, TimeUnit.NANOSECONDS);
+    }
+
+    public synchronized void stopSingleshot() {
+        if (singleshot != null) {
+            singleshot.cancel(false);
+            singleshot = null;
+        }
+    }
+
+    private void singleshotExpired() {
+        synchronized (this) {
+            singleshot = null;
+        }
+        sendTimerEvent();
+    }
+
+    /** Sets the periodic timer's period (0 stops it), as Xen's vcpu_set_periodic_timer. */
+    public synchronized void setPeriodic(long period) {
+        cancelPeriodic();
+        periodNs = period;
+        if (!blocked) {
+            periodicWork();
+        }
+    }
+
+    public synchronized long period() {
+        return periodNs;
+    }
+
+    /** The vCPU blocks: the periodic timer stops (Xen stops it when the vCPU is descheduled). */
+    synchronized void vcpuBlocked() {
+        blocked = true;
+        cancelPeriodic();
+    }
+
+    /** The vCPU runs again: an expired period raises VIRQ_TIMER now, and the timer is re-armed. */
+    synchronized void vcpuRunning() {
+        blocked = false;
+        cancelPeriodic();
+        periodicWork();
+    }
+
+    /** Xen's vcpu_periodic_timer_work. */
+    private void periodicWork() {
+        if (periodNs == 0 || domain.isDying()) {
+            return;
+        }
+        long now = domain.systemTime();
+        long next = lastPeriodicEvent + periodNs;
+        if (now >= next) {
+            sendTimerEvent();
+            lastPeriodicEvent = now;
+            next = now + periodNs;
+        }
+        periodic = executor.schedule(this::periodicExpired, next - now, TimeUnit.NANOSECONDS);
+    }
+
+    private void periodicExpired() {
+        synchronized (this) {
+            periodic = null;
+            if (!blocked) {
+                periodicWork();
+            }
+        }
+    }
+
+    private void cancelPeriodic() {
+        if (periodic != null) {
+            periodic.cancel(false);
+            periodic = null;
+        }
+    }
+
+    private void stopAll() {
+        synchronized (this) {
+            stopSingleshot();
+            cancelPeriodic();
+            periodNs = 0;
+        }
+    }
+
+    /** Xen's send_timer_event: VIRQ_TIMER on the vCPU. */
+    private void sendTimerEvent() {
+        fired++;
+        try {
+            domain.part(EventChannels.PART).sendVirq(domain, Virq.VIRQ_TIMER);
+        } catch (RuntimeException e) {
+            // A host bug must not silently end the timer chain: report it and keep the timers running.
+            domain.console().log("d" + domain.id() + ": internal error raising VIRQ_TIMER: " + e);
+        }
+    }
+
+    /** How many timer events have been raised (for tests). */
+    public long timerEvents() {
+        return fired;
+    }
+}
