@@ -101,6 +101,7 @@ static const char *option(start_info_t *si, const char *name)
 void kernel_main(start_info_t *si)
 {
     const char *bench = option(si, "bench=");
+    const char *loop = option(si, "loop=");
     const char *domid = option(si, "domid=");
 
     l4_mfn = pfn_to_mfn(virt_to_pfn((void *)si->pt_base));
@@ -111,6 +112,9 @@ void kernel_main(start_info_t *si)
     if (bench) {
         run_bench(bench);
         sdk_shutdown(SHUTDOWN_poweroff);
+    }
+    if (loop) {
+        run_loop(loop);
     }
     printf("pvmmu: start\n");
     audit();
@@ -123,6 +127,8 @@ void kernel_main(start_info_t *si)
     table_tests();
     audit();
     hostile_tests();
+    audit();
+    ptwr_tests();
     audit();
     kt_summary();
     printf("pvmmu: done\n");

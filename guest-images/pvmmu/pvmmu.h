@@ -63,6 +63,8 @@ void mmu_update_tests(void);
 void mmuext_tests(void);
 void table_tests(void);
 void hostile_tests(void);
+void ptwr_tests(void);
 void run_bench(const char *spec);
+void run_loop(const char *spec);
 
 #endif
