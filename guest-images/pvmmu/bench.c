@@ -16,16 +16,6 @@ static unsigned long rdtsc(void)
     return (unsigned long)hi << 32 | lo;
 }
 
-static unsigned long number(const char *p)
-{
-    unsigned long n = 0;
-
-    for (; *p >= '0' && *p <= '9'; p++) {
-        n = n * 10 + (unsigned long)(*p - '0');
-    }
-    return n;
-}
-
 static mmu_update_t batch[512];
 static unsigned long frames[2], b1;
 
@@ -66,7 +56,7 @@ static unsigned long batch_size_of(const char *spec)
     if (strncmp(spec, "uvm", 3) == 0) {
         return 0;
     }
-    n = number(spec + 3);
+    n = sdk_parse_ulong(spec + 3);
     if (strncmp(spec, "mmu", 3) != 0 || n == 0 || n > 512) {
         sdk_panic("bench: unknown benchmark %s", spec);
     }
@@ -78,7 +68,7 @@ static unsigned long count_of(const char *spec)
     while (*spec && *spec != ',') {
         spec++;
     }
-    return *spec ? number(spec + 1) : 1000;
+    return *spec ? sdk_parse_ulong(spec + 1) : 1000;
 }
 
 void run_bench(const char *spec)

@@ -85,29 +85,13 @@ void audit(void)
     _hypercall2(long, sched_op, SCHEDOP_yield, (void *)AUDIT_MARK);
 }
 
-static const char *option(start_info_t *si, const char *name)
-{
-    const char *p = (const char *)si->cmd_line;
-    size_t n = strlen(name);
-
-    for (; *p; p++) {
-        if (strncmp(p, name, n) == 0) {
-            return p + n;
-        }
-    }
-    return NULL;
-}
-
 void kernel_main(start_info_t *si)
 {
-    const char *bench = option(si, "bench=");
-    const char *loop = option(si, "loop=");
-    const char *domid = option(si, "domid=");
+    const char *bench = sdk_cmdline_option("bench=");
+    const char *loop = sdk_cmdline_option("loop=");
 
     l4_mfn = pfn_to_mfn(virt_to_pfn((void *)si->pt_base));
-    for (self_domid = 0; domid && *domid >= '0' && *domid <= '9'; domid++) {
-        self_domid = self_domid * 10 + (*domid - '0');
-    }
+    self_domid = (int)sdk_parse_ulong(sdk_cmdline_option("domid="));
     setup_tests();
     if (bench) {
         run_bench(bench);
