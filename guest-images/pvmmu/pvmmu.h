@@ -65,6 +65,7 @@ void table_tests(void);
 void hostile_tests(void);
 void ptwr_tests(void);
 void multicall_tests(void);
+void leave_a_mess(void);
 void run_bench(const char *spec);
 void run_loop(const char *spec);
 
