@@ -45,11 +45,11 @@ public class PvExceptionBenchmark {
     @Param({"int3", "wrmsr"})
     public String op;
 
-    private NullcallDomain domain;
+    private GuestBatchDomain domain;
 
     @Setup(Level.Trial)
     public void bootDomain() {
-        domain = new NullcallDomain("pvbench", "op=" + op + " count=" + OPERATIONS);
+        domain = new GuestBatchDomain("pvbench", "op=" + op + " count=" + OPERATIONS);
     }
 
     @Benchmark

@@ -23,7 +23,7 @@ class NullcallDomainTest {
     @ValueSource(strings = {"int3", "wrmsr"})
     @Timeout(60)
     void everyPvbenchBatchCompletesItsOperations(String op) {
-        try (NullcallDomain domain = new NullcallDomain("pvbench", "op=" + op + " count=500")) {
+        try (GuestBatchDomain domain = new GuestBatchDomain("pvbench", "op=" + op + " count=500")) {
             for (int batch = 0; batch < 3; batch++) {
                 assertEquals(500, domain.runBatch(), op + " batch " + batch);
             }
