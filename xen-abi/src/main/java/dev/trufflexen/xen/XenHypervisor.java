@@ -33,7 +33,10 @@ import dev.trufflexen.xen.hypercall.HypercallTable;
 import dev.trufflexen.xen.hypercall.PendingWork;
 import dev.trufflexen.xen.log.HypervisorConsole;
 import dev.trufflexen.xen.log.RateLimitedLog;
+import dev.trufflexen.xen.memop.MemoryOpHypercall;
+import dev.trufflexen.xen.mm.DomainMemory;
 import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.FrameRelease;
 import dev.trufflexen.xen.mm.GuestFrames;
 import dev.trufflexen.xen.mm.MachToPhys;
 import dev.trufflexen.xen.pv.CallbackOpHypercall;
@@ -119,7 +122,7 @@ public final class XenHypervisor implements AutoCloseable {
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
-                new SetSegmentBaseHypercall()));
+                new SetSegmentBaseHypercall(), new MemoryOpHypercall()));
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
@@ -223,6 +226,7 @@ public final class XenHypervisor implements AutoCloseable {
                     services);
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
+            domain.attach(MemoryOpHypercall.MEMORY, domainMemory(domid, spec, boot));
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
@@ -239,6 +243,18 @@ public final class XenHypervisor implements AutoCloseable {
                 + "%d pages mapped at boot", domid, spec.name(), spec.memoryMiB(), spec.kernel().getFileName(),
                 boot.entry(), boot.virtBase(), boot.mappedPages()));
         return domain;
+    }
+
+    /**
+     * A new domain's share of memory as xl sets it: max_pages is its memory plus libxl's 1 MiB
+     * slack, and its E820 one RAM entry of its memory (xc_domain_set_memmap_limit).
+     */
+    private DomainMemory domainMemory(int domid, DomainSpec spec, BootImage boot) {
+        long pages = boot.p2m().length;
+        DomainMemory memory = new DomainMemory(domid, framePool, m2p, new FrameRelease(framePool), pages,
+                pages + DomainMemory.MAXMEM_SLACK_PAGES, boot.sharedInfoMfn());
+        memory.setMemoryMap(MemoryOpHypercall.ramMap(spec.memoryMiB() << 20));
+        return memory;
     }
 
     private static Ramdisk readRamdisk(Optional<java.nio.file.Path> ramdisk, long memoryBytes) {

@@ -21,6 +21,7 @@ import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.ConsoleIo;
 import dev.trufflexen.xen.abi.EventChannelOp;
 import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.MemoryOp;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.X86Pv;
@@ -60,7 +61,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_set_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
         m.put(Hypercalls.__HYPERVISOR_get_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
         m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_DESCRIPTORS);
-        m.put(Hypercalls.__HYPERVISOR_memory_op, "-ENOSYS because memory reservation arrives with the PV MMU issue");
+        m.put(Hypercalls.__HYPERVISOR_memory_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_multicall, "-ENOSYS because multicall arrives with the PV MMU issue, its first user");
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, PV_MMU);
         m.put(Hypercalls.__HYPERVISOR_set_timer_op, "-ENOSYS because timers arrive with the time issue");
@@ -107,7 +108,12 @@ class HypercallCoverageTest {
         Map<Integer, String> sched = new TreeMap<>(constants(SchedOp.class, "SCHEDOP_", HANDLED));
         sched.put(SchedOp.SCHEDOP_poll, "-ENOSYS because polling a set of ports arrives with the event channel issue");
         sched.put(SchedOp.SCHEDOP_watchdog, "-ENOSYS because domain watchdogs need timers, which arrive with the time issue");
+        Map<Integer, String> memory = new TreeMap<>(constants(MemoryOp.class, "XENMEM_", HANDLED));
+        memory.remove(MemoryOp.XENMEM_RDM_ALL);
+        memory.put(MemoryOp.XENMEM_paging_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_PAGING (its default)");
+        memory.put(MemoryOp.XENMEM_sharing_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_SHARING (its default)");
         return Map.of(
+                Hypercalls.__HYPERVISOR_memory_op, memory,
                 Hypercalls.__HYPERVISOR_console_io, constants(ConsoleIo.class, "CONSOLEIO_", HANDLED),
                 Hypercalls.__HYPERVISOR_xen_version, constants(XenVersionOp.class, "XENVER_", HANDLED),
                 Hypercalls.__HYPERVISOR_sched_op, sched,

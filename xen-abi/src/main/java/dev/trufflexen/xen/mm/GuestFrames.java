@@ -89,12 +89,12 @@ public final class GuestFrames {
         codeCache.codeWritten(at, length);
     }
 
-    /** Gives a domain's frames back: code built from them is dropped, M2P entries invalidated, frames scrubbed. */
+    /**
+     * Gives every frame a domain owns back (those it was built with and those memory_op gave it
+     * later): code built from them is dropped, M2P entries invalidated, frames scrubbed.
+     */
     public void releaseDomain(int domid, long[] p2m) {
-        for (long mfn : p2m) {
-            m2p.invalidate(mfn);
-        }
-        pool.freeAllOwnedBy(domid);
+        pool.freeAllOwnedBy(domid, m2p::invalidate);
     }
 
     private long address(long mfn, int offset, int length) {

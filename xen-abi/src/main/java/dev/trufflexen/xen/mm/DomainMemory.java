@@ -1,0 +1,204 @@
+package dev.trufflexen.xen.mm;
+
+import java.util.Arrays;
+
+import dev.trufflexen.xen.abi.XenErrno;
+
+/**
+ * One domain's share of machine memory, as Xen's {@code struct domain} keeps it: how many frames
+ * it holds ({@code tot_pages}), the most it may ever hold ({@code max_pages}), its frames' M2P
+ * entries and the E820 map the toolstack set for it. memory_op's reservation sub-operations
+ * change it; nothing else gives a running domain frames or takes them away.
+ *
+ * <p><b>The limit.</b> Every frame a domain gains through {@link #allocateExtent} is counted
+ * against {@code max_pages} before it is taken from the pool, all or nothing per extent, so no
+ * sequence of hypercalls can give a domain more frames than its maximum (Xen's
+ * {@code assign_pages}). Frames exchanged one for one ({@link #exchange}) are not counted, as
+ * Xen's exchange moves them with {@code MEMF_no_refcount}.
+ *
+ * <p><b>Giving frames back.</b> A PV guest names the frames it returns by machine frame number.
+ * {@link #removePage} is Xen's {@code guest_remove_page}: a frame outside machine memory is
+ * -EINVAL, one the domain does not own -ENXIO; otherwise its M2P entry is invalidated at once and
+ * the frame goes to {@link FrameRelease}, the one place that decides when it is free again.
+ * Frames the hypervisor shares with the guest (shared_info) are never given to the pool by a
+ * guest: as Xen's xenheap pages, they stay where they are.
+ *
+ * <p>All methods are synchronized: a domain's vCPUs run on different host threads.
+ */
+public final class DomainMemory {
+    /** Xen's CONFIG_DOMU_MAX_ORDER on x86: the largest extent order an unprivileged domain may use. */
+    public static final int DOMU_MAX_ORDER = 9;
+    /** Xen's MAX_ORDER on x86 (CONFIG_PAGEALLOC_MAX_ORDER). */
+    public static final int MAX_ORDER = 18;
+    /** libxl's LIBXL_MAXMEM_CONSTANT, added to a domain's memory for its max_pages: 1 MiB. */
+    public static final long MAXMEM_SLACK_PAGES = 256;
+
+    private final int domid;
+    private final FramePool pool;
+    private final MachToPhys m2p;
+    private final FrameRelease release;
+    private final long maxPages;
+    private final long[] sharedFrames;
+    private long totPages;
+    private byte[] memoryMap = new byte[0];
+
+    /**
+     * @param totPages the frames the builder gave the domain
+     * @param maxPages the domain's limit (xl: memory plus {@link #MAXMEM_SLACK_PAGES})
+     * @param sharedFrames frames the hypervisor shares with the domain (not counted, never freed by it)
+     */
+    public DomainMemory(int domid, FramePool pool, MachToPhys m2p, FrameRelease release, long totPages, long maxPages,
+            long... sharedFrames) {
+        this.domid = domid;
+        this.pool = pool;
+        this.m2p = m2p;
+        this.release = release;
+        this.totPages = totPages;
+        this.maxPages = maxPages;
+        this.sharedFrames = sharedFrames.clone();
+    }
+
+    public int domid() {
+        return domid;
+    }
+
+    /** Xen's {@code domain_tot_pages}. */
+    public synchronized long totPages() {
+        return totPages;
+    }
+
+    /** Xen's {@code d->max_pages}. */
+    public long maxPages() {
+        return maxPages;
+    }
+
+    /** Xen's {@code max_page}: one past the highest machine frame. */
+    public long maxMachinePage() {
+        return pool.totalFrames();
+    }
+
+    /** The M2P table's frame for its 2 MiB chunk {@code chunk} ({@link MachToPhys#chunkFrame}). */
+    public long m2pChunkFrame(long chunk) {
+        return m2p.chunkFrame(chunk);
+    }
+
+    /** True when {@code mfn} is a frame of machine memory (Xen's {@code mfn_valid}). */
+    public boolean isMachineFrame(long mfn) {
+        return mfn >= 0 && mfn < pool.totalFrames();
+    }
+
+    /**
+     * alloc_domheap_pages for the domain: {@code 2^order} contiguous frames below frame
+     * {@code limit}, counted against max_pages. Returns the first frame, or -1 when the domain
+     * would pass its maximum or machine memory has no such run.
+     */
+    public synchronized long allocateExtent(int order, long limit) {
+        long count = 1L << order;
+        if (totPages + count > maxPages) {
+            return -1;
+        }
+        long mfn = pool.allocateExtent(domid, order, limit);
+        if (mfn >= 0) {
+            totPages += count;
+        }
+        return mfn;
+    }
+
+    /** guest_physmap_add_page for a PV domain: the M2P says which pseudo-physical frames these are. */
+    public void physmapAdd(long mfn, long gpfn, int order) {
+        for (long i = 0; i < 1L << order; i++) {
+            m2p.set(mfn + i, gpfn + i);
+        }
+    }
+
+    /** guest_remove_page: 0, -EINVAL (not a machine frame) or -ENXIO (not this domain's). */
+    public synchronized int removePage(long mfn) {
+        if (!isMachineFrame(mfn)) {
+            return -XenErrno.EINVAL;
+        }
+        if (pool.ownerOf(mfn) != domid) {
+            return -XenErrno.ENXIO;
+        }
+        if (isShared(mfn)) {
+            return 0;
+        }
+        m2p.invalidate(mfn);
+        if (release.release(domid, mfn)) {
+            totPages--;
+        }
+        return 0;
+    }
+
+    /** steal_page's test for one frame: this domain's, not shared with the hypervisor, referenced only by its allocation. */
+    public synchronized boolean isStealable(long mfn) {
+        return isMachineFrame(mfn) && pool.ownerOf(mfn) == domid && !isShared(mfn) && release.canSteal(domid, mfn);
+    }
+
+    /**
+     * memory_exchange for one chunk: takes {@code in} (every frame owned by the domain, not shared,
+     * and stealable) and gives {@code outCount} extents of {@code outOrder} below {@code limit} in
+     * exchange, all or nothing. Returns the new extents' first frames, or throws the errno Xen
+     * fails the chunk with: -EINVAL for a frame that cannot be stolen, -ENOMEM when memory runs out.
+     */
+    public synchronized long[] exchange(long[] in, int outCount, int outOrder, long limit) {
+        for (long mfn : in) {
+            if (!isStealable(mfn)) {
+                throw new ExchangeFailure(XenErrno.EINVAL);
+            }
+        }
+        if (Arrays.stream(in).distinct().count() != in.length) {
+            throw new ExchangeFailure(XenErrno.EINVAL);
+        }
+        long[] out = new long[outCount];
+        for (int j = 0; j < outCount; j++) {
+            out[j] = pool.allocateExtent(domid, outOrder, limit);
+            if (out[j] < 0) {
+                for (int k = 0; k < j; k++) {
+                    for (long i = 0; i < 1L << outOrder; i++) {
+                        pool.free(out[k] + i);
+                    }
+                }
+                throw new ExchangeFailure(XenErrno.ENOMEM);
+            }
+        }
+        for (long mfn : in) {
+            m2p.invalidate(mfn);
+            release.release(domid, mfn);
+        }
+        return out;
+    }
+
+    /** XENMEM_memory_map: the E820 entries the toolstack set (20 bytes each), or null when none was set. */
+    public synchronized byte[] memoryMap() {
+        return memoryMap.length == 0 ? null : memoryMap.clone();
+    }
+
+    /** XENMEM_set_memory_map: replaces the E820 map (20-byte entries). */
+    public synchronized void setMemoryMap(byte[] entries) {
+        memoryMap = entries.clone();
+    }
+
+    private boolean isShared(long mfn) {
+        for (long shared : sharedFrames) {
+            if (shared == mfn) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A chunk of memory_exchange failed with a Xen errno (positive); nothing was changed. */
+    public static final class ExchangeFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        ExchangeFailure(int errno) {
+            super("exchange failed: errno " + errno, null, false, false);
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
+}
