@@ -25,7 +25,7 @@ final class FrameList {
     /** guest_handle_subrange_okay for elements first..last: a sane count and a guest (not hypervisor) address. */
     boolean subrangeOkay(long first, long last) {
         long count = last - first + 1;
-        return Long.compareUnsigned(count, -1L / 8) < 0 && HypercallContext.accessOk(handle + first * 8);
+        return Long.compareUnsigned(count, -1L >>> 3) < 0 && HypercallContext.accessOk(handle + first * 8);
     }
 
     /** The element at {@code index}, or -1 (never a valid frame list entry's meaning here) on a fault. */

@@ -96,7 +96,7 @@ final class RefusedOps {
             buffer = (buffer << 8) | (map[8 + i] & 0xFF);
         }
         // guest_handle_okay(buffer, nr_entries) for 16-byte entries.
-        if (!HypercallContext.accessOk(buffer) || Long.compareUnsigned(room, -1L / 16) >= 0) {
+        if (!HypercallContext.accessOk(buffer) || Long.compareUnsigned(room, -1L >>> 4) >= 0) {
             throw new XenError(XenErrno.EFAULT, "reserved device memory buffer");
         }
         if ((flags & ~(long) XENMEM_RDM_ALL) != 0) {

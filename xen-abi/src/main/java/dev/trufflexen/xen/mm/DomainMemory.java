@@ -100,6 +100,7 @@ public final class DomainMemory {
         long mfn = pool.allocateExtent(domid, order, limit);
         if (mfn >= 0) {
             totPages += count;
+            release.allocated(mfn, count);
         }
         return mfn;
     }
@@ -152,10 +153,12 @@ public final class DomainMemory {
         long[] out = new long[outCount];
         for (int j = 0; j < outCount; j++) {
             out[j] = pool.allocateExtent(domid, outOrder, limit);
-            if (out[j] < 0) {
+            if (out[j] >= 0) {
+                release.allocated(out[j], 1L << outOrder);
+            } else {
                 for (int k = 0; k < j; k++) {
                     for (long i = 0; i < 1L << outOrder; i++) {
-                        pool.free(out[k] + i);
+                        release.release(domid, out[k] + i);
                     }
                 }
                 throw new ExchangeFailure(XenErrno.ENOMEM);

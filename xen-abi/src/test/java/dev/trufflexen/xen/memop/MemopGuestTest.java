@@ -1,0 +1,72 @@
+package dev.trufflexen.xen.memop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.xen.GuestImages;
+import dev.trufflexen.xen.KtestResults;
+import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.mm.DomainMemory;
+
+/**
+ * The memop guest: every memory_op sub-operation a PV domU can make, positive and hostile, one
+ * "ok"/"not ok" line per case through the real path (image, builder, CPU, hypercall page). A
+ * second, idle domain gives the guest another domain to aim at. The runner then checks from the
+ * host what the guest cannot see: the pool's ownership against the domain's tot_pages, that the
+ * long reservation was continued, and that destroying both domains gives every frame back.
+ */
+class MemopGuestTest {
+    private XenHypervisor xen;
+
+    @BeforeEach
+    void start() {
+        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
+    }
+
+    @AfterEach
+    void stop() {
+        xen.close();
+    }
+
+    @Test
+    void everyCasePassesAndEveryFrameComesBack() {
+        long freeAtStart = xen.framePool().freeFrames();
+        Domain victim = xen.createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
+        Domain domain = xen.createDomain(new DomainSpec("memop", GuestImages.kernel("memop"), Optional.empty(), 32, 1,
+                "other=" + victim.id(), ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        long victimFrames = xen.framePool().countOwnedBy(victim.id());
+
+        ShutdownReason reason = domain.run();
+        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        assertEquals(ShutdownReason.POWEROFF, reason, all);
+        KtestResults results = KtestResults.parse(lines);
+        results.assertAllPassed(150, all);
+
+        DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
+        assertEquals(xen.framePool().totalFrames(), results.value("max_ram_page"));
+        assertEquals(xen.m2p().chunkFrame(0), results.value("m2p_frame"));
+        assertEquals(memory.totPages(), results.value("final_reservation"));
+        assertEquals(memory.totPages() + 1, xen.framePool().countOwnedBy(domain.id()),
+                "the domain owns its tot_pages and the shared_info frame, nothing else");
+        assertEquals(victimFrames, xen.framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
+        assertTrue(xen.pvEntry(domain).hypercallContext().continuations() >= 3,
+                "1000 extents are done in continued pieces");
+
+        domain.release();
+        victim.destroy();
+        victim.release();
+        assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
+    }
+}
