@@ -109,7 +109,6 @@ class HypercallCoverageTest {
         sched.put(SchedOp.SCHEDOP_poll, "-ENOSYS because polling a set of ports arrives with the event channel issue");
         sched.put(SchedOp.SCHEDOP_watchdog, "-ENOSYS because domain watchdogs need timers, which arrive with the time issue");
         Map<Integer, String> memory = new TreeMap<>(constants(MemoryOp.class, "XENMEM_", HANDLED));
-        memory.remove(MemoryOp.XENMEM_RDM_ALL);
         memory.put(MemoryOp.XENMEM_paging_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_PAGING (its default)");
         memory.put(MemoryOp.XENMEM_sharing_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_SHARING (its default)");
         return Map.of(

@@ -46,7 +46,6 @@ public final class MemoryOpHypercall implements Hypercall {
                 }
             }
         }
-        ops.remove(XENMEM_RDM_ALL);
         ops.put(XENMEM_paging_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_PAGING (its default)");
         ops.put(XENMEM_sharing_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_SHARING (its default)");
         return ops;

@@ -1,8 +1,11 @@
 /**
  * Machine memory as the hypervisor owns it: the {@link dev.trufflexen.xen.mm.FramePool frame
  * pool} (an owner for every frame, frames scrubbed whenever they change hands), the read-only
- * {@link dev.trufflexen.xen.mm.MachToPhys M2P table}, and {@link dev.trufflexen.xen.mm.GuestFrames},
- * the one path for host writes into guest frames.
+ * {@link dev.trufflexen.xen.mm.MachToPhys M2P table}, {@link dev.trufflexen.xen.mm.GuestFrames},
+ * the one path for host writes into guest frames, and each domain's share of memory,
+ * {@link dev.trufflexen.xen.mm.DomainMemory} (tot_pages against max_pages, extents, and frames
+ * given back through {@link dev.trufflexen.xen.mm.FrameRelease}, which keeps a frame that may
+ * still be referenced until it is not).
  *
  * <h2>Why host writes need one path</h2>
  * The CPU translates guest code into regions and keeps them until the bytes they came from
