@@ -90,6 +90,7 @@ void decrease_tests(void)
     unsigned long max = reservation_max;
 
     kt_group("decrease_reservation");
+    printf("# l4_frame=%#lx\n", l4);
     kt_eq(reservation(XENMEM_decrease_reservation, a, 4, 0, 0, DOMID_SELF), 4, "four frames back", "guest_remove_page");
     kt_eq(current_reservation(DOMID_SELF), max - 4, "tot_pages shrinks by four", "freed");
     kt_eq(reservation(XENMEM_decrease_reservation, a, 1, 0, 0, DOMID_SELF), 0, "a frame given back twice",

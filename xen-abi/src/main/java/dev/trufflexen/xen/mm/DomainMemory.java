@@ -18,12 +18,17 @@ import dev.trufflexen.xen.abi.XenErrno;
  *
  * <p><b>Giving frames back.</b> A PV guest names the frames it returns by machine frame number.
  * {@link #removePage} is Xen's {@code guest_remove_page}: a frame outside machine memory is
- * -EINVAL, one the domain does not own -ENXIO; otherwise its M2P entry is invalidated at once and
- * the frame goes to {@link FrameRelease}, the one place that decides when it is free again.
- * Frames the hypervisor shares with the guest (shared_info) are never given to the pool by a
- * guest: as Xen's xenheap pages, they stay where they are.
+ * -EINVAL, one the domain does not own (or that is free) -ENXIO; otherwise its M2P entry is
+ * invalidated at once and the frame goes to {@link FrameRelease}, which drops the domain's
+ * allocation reference: a frame still mapped or in use as a page table stays the domain's until
+ * its last reference goes. tot_pages is the frames the domain owns (the pool keeps the count),
+ * so such a frame counts until it is really free, as in Xen. Frames the hypervisor shares with
+ * the guest (shared_info) are never given up by a guest: as Xen's xenheap pages, they stay, and
+ * do not count.
  *
- * <p>All methods are synchronized: a domain's vCPUs run on different host threads.
+ * <p>The methods that change the domain's share are synchronized: its vCPUs run on different host
+ * threads. Frames a domain no longer references may go back to the pool at any time (a vCPU
+ * dropping the last mapping), which only lowers tot_pages.
  */
 public final class DomainMemory {
     /** Xen's CONFIG_DOMU_MAX_ORDER on x86: the largest extent order an unprivileged domain may use. */
@@ -39,21 +44,18 @@ public final class DomainMemory {
     private final FrameRelease release;
     private final long maxPages;
     private final long[] sharedFrames;
-    private long totPages;
     private byte[] memoryMap = new byte[0];
 
     /**
-     * @param totPages the frames the builder gave the domain
      * @param maxPages the domain's limit (xl: memory plus {@link #MAXMEM_SLACK_PAGES})
-     * @param sharedFrames frames the hypervisor shares with the domain (not counted, never freed by it)
+     * @param sharedFrames frames of the domain the hypervisor shares with it (not counted, never given up)
      */
-    public DomainMemory(int domid, FramePool pool, MachToPhys m2p, FrameRelease release, long totPages, long maxPages,
+    public DomainMemory(int domid, FramePool pool, MachToPhys m2p, FrameRelease release, long maxPages,
             long... sharedFrames) {
         this.domid = domid;
         this.pool = pool;
         this.m2p = m2p;
         this.release = release;
-        this.totPages = totPages;
         this.maxPages = maxPages;
         this.sharedFrames = sharedFrames.clone();
     }
@@ -62,9 +64,9 @@ public final class DomainMemory {
         return domid;
     }
 
-    /** Xen's {@code domain_tot_pages}. */
-    public synchronized long totPages() {
-        return totPages;
+    /** Xen's {@code domain_tot_pages}: the frames the domain owns, shared ones aside. */
+    public long totPages() {
+        return pool.countOwnedBy(domid) - sharedFrames.length;
     }
 
     /** Xen's {@code d->max_pages}. */
@@ -94,15 +96,10 @@ public final class DomainMemory {
      */
     public synchronized long allocateExtent(int order, long limit) {
         long count = 1L << order;
-        if (totPages + count > maxPages) {
+        if (totPages() + count > maxPages) {
             return -1;
         }
-        long mfn = pool.allocateExtent(domid, order, limit);
-        if (mfn >= 0) {
-            totPages += count;
-            release.allocated(mfn, count);
-        }
-        return mfn;
+        return pool.allocateExtent(domid, order, limit);
     }
 
     /** guest_physmap_add_page for a PV domain: the M2P says which pseudo-physical frames these are. */
@@ -117,17 +114,14 @@ public final class DomainMemory {
         if (!isMachineFrame(mfn)) {
             return -XenErrno.EINVAL;
         }
+        if (isShared(mfn)) {
+            return release.isInUseBy(domid, mfn) ? 0 : -XenErrno.ENXIO;
+        }
         if (pool.ownerOf(mfn) != domid) {
             return -XenErrno.ENXIO;
         }
-        if (isShared(mfn)) {
-            return 0;
-        }
         m2p.invalidate(mfn);
-        if (release.release(domid, mfn)) {
-            totPages--;
-        }
-        return 0;
+        return release.giveBack(domid, mfn) ? 0 : -XenErrno.ENXIO;
     }
 
     /** steal_page's test for one frame: this domain's, not shared with the hypervisor, referenced only by its allocation. */
@@ -153,12 +147,10 @@ public final class DomainMemory {
         long[] out = new long[outCount];
         for (int j = 0; j < outCount; j++) {
             out[j] = pool.allocateExtent(domid, outOrder, limit);
-            if (out[j] >= 0) {
-                release.allocated(out[j], 1L << outOrder);
-            } else {
+            if (out[j] < 0) {
                 for (int k = 0; k < j; k++) {
                     for (long i = 0; i < 1L << outOrder; i++) {
-                        release.release(domid, out[k] + i);
+                        release.steal(out[k] + i);
                     }
                 }
                 throw new ExchangeFailure(XenErrno.ENOMEM);
@@ -166,7 +158,7 @@ public final class DomainMemory {
         }
         for (long mfn : in) {
             m2p.invalidate(mfn);
-            release.release(domid, mfn);
+            release.steal(mfn);
         }
         return out;
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.xen.abi.DomainIds;
 
 /**
  * The host-wide pool of machine frames, with an owner recorded for every frame.
@@ -29,6 +30,9 @@ public final class FramePool {
     /** Free frames as a stack; the top of the stack is handed out next. */
     private final long[] freeStack;
     private int freeCount;
+    private final FrameTable frameTable;
+    /** Frames per owner (domain ids and Xen's), so a domain's share is known without a scan. */
+    private final int[] ownedCount = new int[DomainIds.DOMID_MASK + 1];
 
     public FramePool(MachineMemory memory) {
         this(memory, mfn -> { });
@@ -51,6 +55,12 @@ public final class FramePool {
             freeStack[i] = i;
         }
         this.freeCount = owner.length;
+        this.frameTable = new FrameTable(this, owner.length);
+    }
+
+    /** The reference counts and types of every frame (see {@link FrameTable}). */
+    public FrameTable frameTable() {
+        return frameTable;
     }
 
     public MachineMemory memory() {
@@ -76,7 +86,9 @@ public final class FramePool {
         }
         long mfn = freeStack[--freeCount];
         owner[(int) mfn] = domid;
+        ownedCount[domid]++;
         scrub(mfn);
+        frameTable.assigned(mfn);
         return mfn;
     }
 
@@ -136,7 +148,9 @@ public final class FramePool {
         freeCount = kept;
         for (long mfn = base; mfn < base + count; mfn++) {
             owner[(int) mfn] = domid;
+            ownedCount[domid]++;
             scrub(mfn);
+            frameTable.assigned(mfn);
         }
     }
 
@@ -147,6 +161,8 @@ public final class FramePool {
             throw new IllegalStateException("frame 0x" + Long.toHexString(mfn) + " freed twice");
         }
         scrub(mfn);
+        frameTable.cleared(mfn);
+        ownedCount[owner[index]]--;
         owner[index] = OWNER_FREE;
         freeStack[freeCount++] = mfn;
     }
@@ -174,22 +190,33 @@ public final class FramePool {
         memory.zeroFrame(mfn);
     }
 
-    /** The owner of a frame, or {@link #OWNER_FREE}; -2 for a frame number outside machine memory. */
-    public synchronized int ownerOf(long mfn) {
+    /**
+     * The owner of a frame, or {@link #OWNER_FREE}; -2 for a frame number outside machine memory.
+     * Unsynchronized: a caller holding a reference ({@link FrameTable#getPage}, whose volatile
+     * count update follows the owner's store) sees the owner that cannot change under it.
+     */
+    public int ownerOf(long mfn) {
         if (mfn < 0 || mfn >= owner.length) {
             return -2;
         }
         return owner[(int) mfn];
     }
 
-    public synchronized long countOwnedBy(int domid) {
-        long count = 0;
-        for (int o : owner) {
-            if (o == domid) {
-                count++;
+    /** The frames {@code domid} owns, ascending. */
+    public synchronized long[] framesOwnedBy(int domid) {
+        long[] frames = new long[(int) countOwnedBy(domid)];
+        int n = 0;
+        for (int i = 0; i < owner.length; i++) {
+            if (owner[i] == domid) {
+                frames[n++] = i;
             }
         }
-        return count;
+        return frames;
+    }
+
+    /** How many frames {@code domid} owns (kept as frames change hands, not counted by a scan). */
+    public synchronized long countOwnedBy(int domid) {
+        return domid >= 0 && domid < ownedCount.length ? ownedCount[domid] : 0;
     }
 
     /** Thrown when a request for frames cannot be met. */

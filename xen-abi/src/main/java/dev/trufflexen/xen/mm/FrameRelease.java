@@ -1,46 +1,50 @@
 package dev.trufflexen.xen.mm;
 
-import java.util.BitSet;
-
 /**
- * The one place a frame a guest gives back (decrease_reservation, exchange) leaves the domain.
- * As in Xen, a frame still referenced (mapped, or in use as a page table) must not return to
- * the pool while those references live: it stays the domain's, counted in its tot_pages, and is
- * freed with the domain. Only a frame whose sole reference is the domain's allocation goes back
- * at once (and only such a frame may be stolen by memory_exchange).
- *
- * <p>Which frames are unreferenced: those memory_op gave the domain ({@link #allocated}) and the
- * domain cannot have mapped, since its page tables are the builder's; every frame it was built
- * with may be mapped by them and counts as referenced.
+ * The one place a frame a guest gives back (decrease_reservation, exchange) leaves the domain,
+ * on the {@link FrameTable}'s reference counts. As in Xen, a frame still referenced (mapped, or
+ * in use as a page table) does not return to the pool while those references live: giving it
+ * back drops only the domain's allocation reference, and the frame is freed (and leaves the
+ * domain's tot_pages) when its last reference goes. Only a frame whose sole reference is the
+ * allocation may be stolen by memory_exchange.
  */
 public final class FrameRelease {
-    private final FramePool pool;
-    private final BitSet unreferenced = new BitSet();
+    private final FrameTable table;
 
-    public FrameRelease(FramePool pool) {
-        this.pool = pool;
-    }
-
-    /** Frames {@code mfn .. mfn + count - 1} were just allocated to a domain, referenced by nothing else. */
-    public synchronized void allocated(long mfn, long count) {
-        unreferenced.set(Math.toIntExact(mfn), Math.toIntExact(mfn + count));
+    public FrameRelease(FrameTable table) {
+        this.table = table;
     }
 
     /**
-     * Drops the domain's allocation of {@code mfn} (owned by {@code domid}); true when the frame
-     * has gone back to the pool now and so no longer counts in the domain's tot_pages.
+     * guest_remove_page's references: get_page (false, and nothing done, when the frame is not
+     * the domain's or not in use), the allocation reference dropped if it is still held, then
+     * put_page. The frame is free afterwards unless something else still references it.
      */
-    public synchronized boolean release(int domid, long mfn) {
-        if (!canSteal(domid, mfn)) {
+    public boolean giveBack(int domid, long mfn) {
+        if (!table.getPage(mfn, domid)) {
             return false;
         }
-        unreferenced.clear(Math.toIntExact(mfn));
-        pool.free(mfn);
+        table.releaseAllocation(mfn);
+        table.putPage(mfn);
         return true;
     }
 
-    /** Xen's steal_page test: the domain's allocation is the frame's only reference. */
-    public synchronized boolean canSteal(int domid, long mfn) {
-        return pool.ownerOf(mfn) == domid && unreferenced.get(Math.toIntExact(mfn));
+    /** get_page then put_page: true when the frame is the domain's and in use (checks, changes nothing). */
+    public boolean isInUseBy(int domid, long mfn) {
+        if (!table.getPage(mfn, domid)) {
+            return false;
+        }
+        table.putPage(mfn);
+        return true;
+    }
+
+    /** steal_page's test: the domain's allocation is the frame's only reference. */
+    public boolean canSteal(int domid, long mfn) {
+        return table.ownerOf(mfn) == domid && table.isAllocated(mfn) && table.count(mfn) == 1;
+    }
+
+    /** Takes a stealable frame from the domain: its allocation, its only reference, goes and so does the frame. */
+    public void steal(long mfn) {
+        table.releaseAllocation(mfn);
     }
 }

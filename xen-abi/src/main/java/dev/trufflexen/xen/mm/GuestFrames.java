@@ -25,12 +25,18 @@ public final class GuestFrames {
     private final MachToPhys m2p;
     private final MachineMemory memory;
     private final X86CodeCache codeCache;
+    private final java.util.concurrent.atomic.AtomicLong leaked = new java.util.concurrent.atomic.AtomicLong();
 
     public GuestFrames(FramePool pool, MachToPhys m2p, X86CodeCache codeCache) {
         this.pool = pool;
         this.m2p = m2p;
         this.memory = pool.memory();
         this.codeCache = codeCache;
+    }
+
+    /** Reference counts and types of every frame. */
+    public FrameTable frameTable() {
+        return pool.frameTable();
     }
 
     /** The owning domain of a frame ({@link FramePool#ownerOf}). */
@@ -83,6 +89,16 @@ public final class GuestFrames {
         return (old & bits) == bits;
     }
 
+    /** Atomically replaces a 64-bit word (a page-table entry) if it still holds {@code expected}. */
+    public boolean compareAndSwap64(long mfn, int offset, long expected, long value) {
+        long at = address(mfn, offset, 8);
+        if (!memory.compareAndSwap64(at, expected, value)) {
+            return false;
+        }
+        codeCache.codeWritten(at, 8);
+        return true;
+    }
+
     public void copyIn(long mfn, int offset, byte[] from, int fromOffset, int length) {
         long at = address(mfn, offset, length);
         memory.copyIn(at, from, fromOffset, length);
@@ -90,11 +106,28 @@ public final class GuestFrames {
     }
 
     /**
-     * Gives every frame a domain owns back (those it was built with and those memory_op gave it
-     * later): code built from them is dropped, M2P entries invalidated, frames scrubbed.
+     * Gives a dead domain's frames back (those it was built with and those memory_op gave it
+     * later): M2P entries invalidated, every reference its frames hold
+     * dropped ({@link FrameTable#relinquish}), so each frame returns to the pool (code built from
+     * it dropped, scrubbed) as its count reaches zero. Frames still referenced afterwards are a
+     * reference-counting bug: they are counted in {@link #leakedFrames} and reclaimed anyway.
+     * Returns how many there were.
      */
-    public void releaseDomain(int domid, long[] p2m) {
-        pool.freeAllOwnedBy(domid, m2p::invalidate);
+    public long releaseDomain(int domid, long[] p2m) {
+        for (long mfn : pool.framesOwnedBy(domid)) {
+            m2p.invalidate(mfn);
+        }
+        long held = pool.frameTable().relinquish(domid);
+        if (held > 0) {
+            leaked.addAndGet(held);
+            pool.freeAllOwnedBy(domid);
+        }
+        return held;
+    }
+
+    /** Frames that were still referenced when their domain was released (0 unless reference counting is broken). */
+    public long leakedFrames() {
+        return leaked.get();
     }
 
     private long address(long mfn, int offset, int length) {

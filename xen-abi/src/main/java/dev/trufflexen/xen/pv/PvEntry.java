@@ -141,6 +141,7 @@ public final class PvEntry implements X86Platform {
     @Override
     public void attention(X86Cpu c) {
         c.clearAttention();
+        PvMmu.of(domain).flushIfRequested(c);
         if (domain.isDying()) {
             c.requestExit(domain.shutdownReasonOrCrash());
         }

@@ -58,8 +58,10 @@ class MemopGuestTest {
         assertEquals(xen.framePool().totalFrames(), results.value("max_ram_page"));
         assertEquals(xen.m2p().chunkFrame(0), results.value("m2p_frame"));
         assertEquals(memory.totPages(), results.value("final_reservation"));
-        assertEquals(memory.totPages() + 1, xen.framePool().countOwnedBy(domain.id()),
-                "the domain owns its tot_pages and the shared_info frame, nothing else");
+        long l4 = results.value("l4_frame");
+        assertEquals(domain.id(), xen.framePool().ownerOf(l4), "the L4 it gave back is still its own");
+        assertEquals(false, xen.framePool().frameTable().isAllocated(l4), "without its allocation reference");
+        assertEquals(List.of(), xen.auditMmu(domain), "the frame table's invariants hold");
         assertEquals(victimFrames, xen.framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
         assertTrue(xen.pvEntry(domain).hypercallContext().continuations() >= 3,
                 "1000 extents are done in continued pieces");
@@ -67,6 +69,8 @@ class MemopGuestTest {
         domain.release();
         victim.destroy();
         victim.release();
+        assertEquals(List.of(), xen.auditReleased(domain.id()));
+        assertEquals(0, xen.guestFrames().leakedFrames(), "no frame was still referenced when its domain went");
         assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
     }
 }

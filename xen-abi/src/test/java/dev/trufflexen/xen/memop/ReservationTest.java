@@ -18,7 +18,7 @@ import dev.trufflexen.xen.mm.MachToPhys;
 class ReservationTest {
     private final MachineMemory memory = new MachineMemory(32768);
     private final FramePool pool = new FramePool(memory);
-    private final DomainMemory domain = new DomainMemory(1, pool, new MachToPhys(pool), new FrameRelease(pool), 0, 10);
+    private final DomainMemory domain = new DomainMemory(1, pool, new MachToPhys(pool), new FrameRelease(pool.frameTable()), 10);
 
     @AfterEach
     void close() {

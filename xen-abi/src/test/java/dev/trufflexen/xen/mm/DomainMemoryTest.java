@@ -20,7 +20,7 @@ class DomainMemoryTest {
     private final MachToPhys m2p = new MachToPhys(pool);
     private final long[] boot = pool.allocate(DOMID, 8);
     private final long shared = pool.allocate(DOMID);
-    private final DomainMemory domain = new DomainMemory(DOMID, pool, m2p, new FrameRelease(pool), 8, 40, shared);
+    private final DomainMemory domain = new DomainMemory(DOMID, pool, m2p, new FrameRelease(pool.frameTable()), 40, shared);
 
     @AfterEach
     void close() {
@@ -75,11 +75,19 @@ class DomainMemoryTest {
 
     @Test
     void referencedAndSharedFramesStayWhenGivenBack() {
+        FrameTable table = pool.frameTable();
+        assertTrue(table.getPage(boot[0], DOMID), "a mapping of the frame");
         assertEquals(0, domain.removePage(boot[0]));
-        assertEquals(DOMID, pool.ownerOf(boot[0]), "a boot frame may be mapped: it stays");
+        assertEquals(DOMID, pool.ownerOf(boot[0]), "a mapped frame stays");
         assertEquals(8, domain.totPages(), "and still counts");
+        assertFalse(table.isAllocated(boot[0]), "without its allocation reference");
+        assertEquals(0, domain.removePage(boot[0]), "get_page still succeeds: given back again");
+        table.putPage(boot[0]);
+        assertEquals(FramePool.OWNER_FREE, pool.ownerOf(boot[0]), "freed when the mapping goes");
+        assertEquals(7, domain.totPages());
         assertEquals(0, domain.removePage(shared));
         assertEquals(DOMID, pool.ownerOf(shared));
+        assertEquals(7, domain.totPages(), "shared_info never counts");
     }
 
     @Test
@@ -92,7 +100,8 @@ class DomainMemoryTest {
         assertEquals(FramePool.OWNER_FREE, pool.ownerOf(a));
         assertEquals(DOMID, pool.ownerOf(out[0] + 1));
         assertEquals(10, domain.totPages(), "an exchange is one for one");
-        assertFalse(domain.isStealable(boot[1]));
+        assertTrue(pool.frameTable().getPage(boot[1], DOMID));
+        assertFalse(domain.isStealable(boot[1]), "a mapped frame");
         assertFalse(domain.isStealable(shared));
         DomainMemory.ExchangeFailure failure = assertThrows(DomainMemory.ExchangeFailure.class,
                 () -> domain.exchange(new long[] {boot[1]}, 1, 0, Long.MAX_VALUE));

@@ -12,7 +12,8 @@ import dev.trufflexen.x86.memory.MachineMemory;
 class FrameReleaseTest {
     private final MachineMemory memory = new MachineMemory(256);
     private final FramePool pool = new FramePool(memory);
-    private final FrameRelease release = new FrameRelease(pool);
+    private final FrameTable table = pool.frameTable();
+    private final FrameRelease release = new FrameRelease(table);
 
     @AfterEach
     void close() {
@@ -22,27 +23,33 @@ class FrameReleaseTest {
     @Test
     void anUnreferencedFrameGoesBackAtOnce() {
         long mfn = pool.allocate(2);
-        release.allocated(mfn, 1);
         assertTrue(release.canSteal(2, mfn));
-        assertTrue(release.release(2, mfn));
+        assertTrue(release.giveBack(2, mfn));
         assertEquals(FramePool.OWNER_FREE, pool.ownerOf(mfn));
-        assertFalse(release.canSteal(2, mfn), "a freed frame is nobody's to steal");
-    }
-
-    @Test
-    void aFrameThatMayBeReferencedStaysTheDomains() {
-        long mfn = pool.allocate(2);
+        assertFalse(release.giveBack(2, mfn), "a free frame is nobody's to give back");
         assertFalse(release.canSteal(2, mfn));
-        assertFalse(release.release(2, mfn));
-        assertEquals(2, pool.ownerOf(mfn));
     }
 
     @Test
-    void onlyTheOwnerCanGiveAFrameBack() {
+    void aReferencedFrameStaysUntilItsLastReferenceGoes() {
         long mfn = pool.allocate(2);
-        release.allocated(mfn, 1);
-        assertFalse(release.canSteal(3, mfn));
-        assertFalse(release.release(3, mfn));
+        assertTrue(table.getPage(mfn, 2));
+        assertFalse(release.canSteal(2, mfn), "two references: not stealable");
+        assertTrue(release.giveBack(2, mfn));
         assertEquals(2, pool.ownerOf(mfn));
+        assertTrue(release.isInUseBy(2, mfn));
+        table.putPage(mfn);
+        assertEquals(FramePool.OWNER_FREE, pool.ownerOf(mfn));
+    }
+
+    @Test
+    void onlyTheOwnerCanGiveAFrameBackOrStealIt() {
+        long mfn = pool.allocate(2);
+        assertFalse(release.canSteal(3, mfn));
+        assertFalse(release.giveBack(3, mfn));
+        assertFalse(release.isInUseBy(3, mfn));
+        assertEquals(2, pool.ownerOf(mfn));
+        release.steal(mfn);
+        assertEquals(FramePool.OWNER_FREE, pool.ownerOf(mfn));
     }
 }
