@@ -173,6 +173,7 @@ void kernel_main(start_info_t *start_info)
     populate_tests();
     exchange_tests();
     refused_tests();
+    mapped_tests();
     printf("# final_reservation=%#lx\n", (unsigned long)current_reservation(DOMID_SELF));
     kt_summary();
     printf("memop: done\n");

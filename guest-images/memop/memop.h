@@ -35,5 +35,6 @@ void decrease_tests(void);
 void populate_tests(void);
 void exchange_tests(void);
 void refused_tests(void);
+void mapped_tests(void);
 
 #endif
