@@ -52,7 +52,7 @@ class MemopGuestTest {
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
-        results.assertAllPassed(150, all);
+        results.assertAllPassed(179, all);
 
         DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
         assertEquals(xen.framePool().totalFrames(), results.value("max_ram_page"));
