@@ -65,6 +65,8 @@ void exchange_tests(void)
           "steal_page: not owned");
     kt_eq(done, 0, "nothing exchanged", "nr_exchanged 0");
     kt_eq(exchange(&shared, 1, 0, in, 1, 0, &done), -XEN_EINVAL, "the shared_info frame", "is_special_page");
+    kt_eq(exchange(&victim_frame, 1, 0, in, 1, 0, &done), -XEN_EINVAL, "a frame of another domain",
+          "steal_page: owner != d");
     kt_eq(exchange(&kernel, 1, 0, in, 1, 0, &done), -XEN_EINVAL, "a mapped kernel frame",
           "steal_page: more references than the allocation");
     kt_eq(exchange((unsigned long *)HYPERVISOR_VA, 1, 0, in, 1, 0, &done), -XEN_EFAULT,

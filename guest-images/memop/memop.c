@@ -8,6 +8,8 @@
 start_info_t *si;
 unsigned short other_domid = NO_SUCH_DOMAIN;
 unsigned long max_ram_page;
+unsigned long victim_frame = ~0UL;
+static unsigned long fuzz_seed;
 
 long reservation(unsigned long cmd, unsigned long *list, unsigned long nr, unsigned int order, unsigned int flags,
                  unsigned short domid)
@@ -43,6 +45,10 @@ static void parse_options(void)
     for (; *p; p++) {
         if (strncmp(p, "other=", 6) == 0) {
             other_domid = (unsigned short)number(p + 6);
+        } else if (strncmp(p, "victim_frame=", 13) == 0) {
+            victim_frame = number(p + 13);
+        } else if (strncmp(p, "fuzz=", 5) == 0) {
+            fuzz_seed = number(p + 5);
         }
     }
 }
@@ -165,6 +171,10 @@ void kernel_main(start_info_t *start_info)
 {
     si = start_info;
     parse_options();
+    if (fuzz_seed) {
+        fuzz(fuzz_seed);
+        sdk_shutdown(SHUTDOWN_poweroff);
+    }
     printf("memop: start\n");
     query_tests();
     map_tests();

@@ -36,5 +36,7 @@ void populate_tests(void);
 void exchange_tests(void);
 void refused_tests(void);
 void mapped_tests(void);
+void fuzz(unsigned long seed);
+extern unsigned long victim_frame;
 
 #endif

@@ -97,6 +97,8 @@ void decrease_tests(void)
           "get_page fails: -ENXIO");
     kt_eq(reservation(XENMEM_decrease_reservation, &m2p_frame, 1, 0, 0, DOMID_SELF), 0, "a frame of the M2P",
           "not owned: -ENXIO");
+    kt_eq(reservation(XENMEM_decrease_reservation, &victim_frame, 1, 0, 0, DOMID_SELF), 0,
+          "a frame of another domain", "get_page(page, d) fails: -ENXIO");
     list[0] = max_ram_page + 5;
     kt_eq(reservation(XENMEM_decrease_reservation, list, 1, 0, 0, DOMID_SELF), 0, "a frame past machine memory",
           "mfn_valid: -EINVAL");

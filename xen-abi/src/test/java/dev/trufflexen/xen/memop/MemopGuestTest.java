@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
@@ -39,12 +41,17 @@ class MemopGuestTest {
         xen.close();
     }
 
+    private Domain memop(String cmdline) {
+        return xen.createDomain(new DomainSpec("memop", GuestImages.kernel("memop"), Optional.empty(), 32, 1, cmdline,
+                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+    }
+
     @Test
     void everyCasePassesAndEveryFrameComesBack() {
         long freeAtStart = xen.framePool().freeFrames();
         Domain victim = xen.createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
-        Domain domain = xen.createDomain(new DomainSpec("memop", GuestImages.kernel("memop"), Optional.empty(), 32, 1,
-                "other=" + victim.id(), ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        long victimFrame = xen.bootImage(victim).p2m()[5];
+        Domain domain = memop("other=" + victim.id() + " victim_frame=" + victimFrame);
         long victimFrames = xen.framePool().countOwnedBy(victim.id());
 
         ShutdownReason reason = domain.run();
@@ -52,7 +59,7 @@ class MemopGuestTest {
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
-        results.assertAllPassed(179, all);
+        results.assertAllPassed(181, all);
 
         DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
         assertEquals(xen.framePool().totalFrames(), results.value("max_ram_page"));
@@ -63,6 +70,7 @@ class MemopGuestTest {
         assertEquals(false, xen.framePool().frameTable().isAllocated(l4), "without its allocation reference");
         assertEquals(List.of(), xen.auditMmu(domain), "the frame table's invariants hold");
         assertEquals(victimFrames, xen.framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
+        assertEquals(victim.id(), xen.framePool().ownerOf(victimFrame));
         assertTrue(xen.pvEntry(domain).hypercallContext().continuations() >= 3,
                 "1000 extents are done in continued pieces");
 
@@ -71,6 +79,37 @@ class MemopGuestTest {
         victim.release();
         assertEquals(List.of(), xen.auditReleased(domain.id()));
         assertEquals(0, xen.guestFrames().leakedFrames(), "no frame was still referenced when its domain went");
+        assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
+    }
+
+    /**
+     * Random memory_op sequences, hostile arguments mixed in: the domain must survive, stay within
+     * max_pages, leave the other domain untouched, keep the frame table's invariants, and give
+     * every frame back when it goes.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void randomSequencesKeepTheAccountingAndGiveEveryFrameBack(long seed) {
+        long freeAtStart = xen.framePool().freeFrames();
+        Domain victim = xen.createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
+        long victimFrames = xen.framePool().countOwnedBy(victim.id());
+        Domain domain = memop("other=" + victim.id() + " fuzz=" + seed);
+        ShutdownReason reason = domain.run();
+        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        assertEquals(ShutdownReason.POWEROFF, reason, all);
+        DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
+        assertEquals(memory.totPages(), KtestResults.parse(lines).value("fuzz_reservation"), all);
+        assertTrue(memory.totPages() <= memory.maxPages(), "never more than max_pages");
+        assertEquals(victimFrames, xen.framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
+        assertEquals(List.of(), xen.auditMmu(domain), "the frame table's invariants hold");
+        System.out.println(lines.stream().filter(l -> l.startsWith("fuzz:")).findFirst().orElse(all));
+
+        domain.release();
+        victim.destroy();
+        victim.release();
+        assertEquals(List.of(), xen.auditReleased(domain.id()));
+        assertEquals(0, xen.guestFrames().leakedFrames());
         assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
     }
 }
