@@ -28,7 +28,7 @@ final class FrameList {
         return Long.compareUnsigned(count, -1L >>> 3) < 0 && HypercallContext.accessOk(handle + first * 8);
     }
 
-    /** The element at {@code index}, or -1 (never a valid frame list entry's meaning here) on a fault. */
+    /** The element at {@code index}; {@link ListFault} when the guest's list cannot be read there. */
     long read(long index) {
         try {
             context.copyFromGuest(handle + index * 8, word, 0, 8);

@@ -18,7 +18,9 @@
  * unreadable lists, exact NUMA node requests and address widths of 12 bits or fewer all stop at
  * the start extent, as in Xen; other domains are reachable only with privilege, which no
  * TruffleXen guest has. Frames given back must be the domain's own (-ENXIO ends the loop
- * otherwise); the hypervisor's shared_info frame is never freed by a guest.
+ * otherwise); one the guest still maps or uses as a page table loses only its allocation
+ * reference and stays, counted, until its last reference goes, and exchange refuses it
+ * (-EINVAL); the hypervisor's shared_info frame is never given up by a guest.
  *
  * <h2>Continuations</h2>
  * The reservation loops offer to be preempted after each extent

@@ -13,8 +13,8 @@ import dev.trufflexen.xen.abi.XenErrno;
  * <p><b>The limit.</b> Every frame a domain gains through {@link #allocateExtent} is counted
  * against {@code max_pages} before it is taken from the pool, all or nothing per extent, so no
  * sequence of hypercalls can give a domain more frames than its maximum (Xen's
- * {@code assign_pages}). Frames exchanged one for one ({@link #exchange}) are not counted, as
- * Xen's exchange moves them with {@code MEMF_no_refcount}.
+ * {@code assign_pages}). Frames exchanged one for one ({@link #exchange}) are not checked against
+ * it, as Xen's exchange moves them with {@code MEMF_no_refcount}.
  *
  * <p><b>Giving frames back.</b> A PV guest names the frames it returns by machine frame number.
  * {@link #removePage} is Xen's {@code guest_remove_page}: a frame outside machine memory is
