@@ -26,6 +26,8 @@ long current_reservation(unsigned short domid);
 
 extern start_info_t *si;
 extern unsigned short other_domid;
+/* Without "other=<domid>" the other-domain cases aim at no domain: Xen's answer is then -ESRCH. */
+#define OTHER_OR(err, none) (other_domid != NO_SUCH_DOMAIN ? (err) : (none))
 extern unsigned long max_ram_page;
 
 void query_tests(void);
