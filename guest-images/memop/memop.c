@@ -9,7 +9,7 @@ start_info_t *si;
 unsigned short other_domid = NO_SUCH_DOMAIN;
 unsigned long max_ram_page;
 unsigned long victim_frame = ~0UL;
-static unsigned long fuzz_seed;
+static unsigned long fuzz_seed, bench_rounds;
 
 long reservation(unsigned long cmd, unsigned long *list, unsigned long nr, unsigned int order, unsigned int flags,
                  unsigned short domid)
@@ -49,6 +49,8 @@ static void parse_options(void)
             victim_frame = number(p + 13);
         } else if (strncmp(p, "fuzz=", 5) == 0) {
             fuzz_seed = number(p + 5);
+        } else if (strncmp(p, "bench=", 6) == 0) {
+            bench_rounds = number(p + 6);
         }
     }
 }
@@ -172,6 +174,10 @@ void kernel_main(start_info_t *start_info)
 {
     si = start_info;
     parse_options();
+    if (bench_rounds) {
+        bench(bench_rounds);
+        sdk_shutdown(SHUTDOWN_poweroff);
+    }
     if (fuzz_seed) {
         fuzz(fuzz_seed);
         sdk_shutdown(SHUTDOWN_poweroff);

@@ -39,6 +39,7 @@ void exchange_tests(void);
 void refused_tests(void);
 void mapped_tests(void);
 void fuzz(unsigned long seed);
+void bench(unsigned long n);
 extern unsigned long victim_frame;
 
 #endif

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.MemoryOp;
+import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.domain.Domain;
@@ -105,7 +106,7 @@ public final class MemoryOpHypercall implements Hypercall {
             case XENMEM_maximum_reservation -> memory.maxPages();
             default -> {
                 // A PV guest states its own size in shared_info (arch.max_pfn, a count of frames).
-                long maxPfn = target.frames().read64(target.sharedInfoMfn(), dev.trufflexen.xen.abi.SharedInfo.OFF_ARCH_MAX_PFN);
+                long maxPfn = target.frames().read64(target.sharedInfoMfn(), SharedInfo.OFF_ARCH_MAX_PFN);
                 yield (maxPfn == 0 ? 1 : maxPfn) - 1;
             }
         };

@@ -82,6 +82,19 @@ class MemopGuestTest {
         assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
     }
 
+    /** populate_physmap + decrease_reservation round trips, timed by the guest; printed, not judged. */
+    @Test
+    void reservationRoundTripsRunAndAreTimed() {
+        Domain domain = memop("bench=" + Integer.getInteger("memop.bench", 20000));
+        assertEquals(ShutdownReason.POWEROFF, domain.run());
+        List<String> bench = GuestImages.consoleIoLines(xen, domain.id()).stream().filter(l -> l.startsWith("bench: "))
+                .toList();
+        assertEquals(2, bench.size(), bench.toString());
+        int rounds = Integer.getInteger("memop.bench", 20000);
+        assertTrue(bench.get(0).endsWith("(" + 2 * rounds + " ok)"), bench.get(0));
+        bench.forEach(System.out::println);
+    }
+
     /** Alone (as txl runs memop.cfg), the other-domain cases aim at no domain and get Xen's -ESRCH. */
     @Test
     void aloneEveryCaseStillPasses() {
