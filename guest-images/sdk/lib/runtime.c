@@ -53,3 +53,26 @@ void sdk_panic(const char *fmt, ...)
     printf("\n");
     sdk_shutdown(SHUTDOWN_crash);
 }
+
+const char *sdk_cmdline_option(const char *name)
+{
+    const char *p = (const char *)sdk_start_info->cmd_line;
+    size_t n = strlen(name);
+
+    for (; *p; p++) {
+        if (strncmp(p, name, n) == 0) {
+            return p + n;
+        }
+    }
+    return NULL;
+}
+
+unsigned long sdk_parse_ulong(const char *digits)
+{
+    unsigned long n = 0;
+
+    for (; digits && *digits >= '0' && *digits <= '9'; digits++) {
+        n = n * 10 + (unsigned long)(*digits - '0');
+    }
+    return n;
+}

@@ -61,6 +61,11 @@ static inline unsigned long mfn_to_pfn(unsigned long mfn)
     return machine_to_phys_mapping[mfn];
 }
 
+/* What follows "name" (e.g. "bench=") on the command line, or NULL when it is not there. */
+const char *sdk_cmdline_option(const char *name);
+/* The decimal number at the start of digits (0 when none; digits may be NULL). */
+unsigned long sdk_parse_ulong(const char *digits);
+
 /* Reverse P2M by search; returns -1UL when mfn is not one of ours. */
 unsigned long p2m_find_pfn(unsigned long mfn);
 

@@ -375,12 +375,8 @@ public final class FrameTable {
 
     /** MMUEXT_PIN_Ln_TABLE: 0, or -EINVAL (not ours, wrong type, invalid, already pinned). */
     public int pin(long mfn, int domid, int type) {
-        if (!getPage(mfn, domid)) {
-            return -XenErrno.EINVAL;
-        }
-        int rc = getPageType(mfn, type);
+        int rc = getPageAndType(mfn, domid, type);
         if (rc != 0) {
-            putPage(mfn);
             return rc;
         }
         int i = (int) mfn;

@@ -63,19 +63,19 @@ public final class GuestFrames {
     public void write8(long mfn, int offset, byte value) {
         long at = address(mfn, offset, 1);
         memory.write8(at, value);
-        codeCache.codeWritten(at, 1);
+        noteWrite(at, 1);
     }
 
     public void write32(long mfn, int offset, int value) {
         long at = address(mfn, offset, 4);
         memory.write32(at, value);
-        codeCache.codeWritten(at, 4);
+        noteWrite(at, 4);
     }
 
     public void write64(long mfn, int offset, long value) {
         long at = address(mfn, offset, 8);
         memory.write64(at, value);
-        codeCache.codeWritten(at, 8);
+        noteWrite(at, 8);
     }
 
     /** Atomically sets bits in a 64-bit word (event-channel pending bits shared with the guest). */
@@ -85,7 +85,7 @@ public final class GuestFrames {
         do {
             old = memory.read64(at);
         } while (!memory.compareAndSwap64(at, old, old | bits));
-        codeCache.codeWritten(at, 8);
+        noteWrite(at, 8);
         return (old & bits) == bits;
     }
 
@@ -95,14 +95,14 @@ public final class GuestFrames {
         if (!memory.compareAndSwap64(at, expected, value)) {
             return false;
         }
-        codeCache.codeWritten(at, 8);
+        noteWrite(at, 8);
         return true;
     }
 
     public void copyIn(long mfn, int offset, byte[] from, int fromOffset, int length) {
         long at = address(mfn, offset, length);
         memory.copyIn(at, from, fromOffset, length);
-        codeCache.codeWritten(at, length);
+        noteWrite(at, length);
     }
 
     /**
@@ -128,6 +128,13 @@ public final class GuestFrames {
     /** Frames that were still referenced when their domain was released (0 unless reference counting is broken). */
     public long leakedFrames() {
         return leaked.get();
+    }
+
+    /** Tells the code cache about a host write, if the frame holds translated code (the MMU's own test, lock-free). */
+    private void noteWrite(long at, int length) {
+        if (codeCache.holdsCode(at >>> MachineMemory.PAGE_SHIFT)) {
+            codeCache.codeWritten(at, length);
+        }
     }
 
     private long address(long mfn, int offset, int length) {

@@ -1,10 +1,48 @@
 package dev.trufflexen.xen.pv;
 
+import dev.trufflexen.xen.abi.Mmu;
+import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 
-/** What the batched MMU hypercalls share: the guest's done counter and vCPU masks. */
-final class MmuBatch {
-    private MmuBatch() {
+/**
+ * What the batched MMU hypercalls ({@code mmu_update}, {@code mmuext_op}) share: their four
+ * arguments (list, count, done pointer, foreign domain), the continuation protocol
+ * (MMU_UPDATE_PREEMPTED in the count, the done count carried in {@code *pdone}), and vCPU masks.
+ */
+record MmuBatch(long list, long count, long pdone, int foreigndom, long doneBefore, boolean emptyContinuation) {
+    /** Reads the arguments; a continued batch gets its done count back from {@code *pdone}. */
+    static MmuBatch of(HypercallContext context) {
+        long list = context.handleArg(0);
+        long count = context.uintArg(1);
+        long pdone = context.handleArg(2);
+        int foreigndom = context.intArg(3);
+        if (count == Mmu.MMU_UPDATE_PREEMPTED && list == 0) {
+            return new MmuBatch(list, 0, pdone, foreigndom, 0, true);
+        }
+        long done = 0;
+        if ((count & Mmu.MMU_UPDATE_PREEMPTED) != 0) {
+            count &= ~Mmu.MMU_UPDATE_PREEMPTED;
+            if (pdone != 0) {
+                done = readDone(context, pdone);
+            }
+        }
+        return new MmuBatch(list, count, pdone, foreigndom, done, false);
+    }
+
+    /**
+     * Ends the hypercall after {@code done} items with {@code rc}: -ERESTART becomes a
+     * continuation over the rest, and {@code *pdone} gets the running count.
+     */
+    long finish(HypercallContext context, long done, int rc, int itemSize) {
+        long result = rc;
+        if (rc == -XenErrno.ERESTART) {
+            result = context.createContinuation(list + done * itemSize, (count - done) | Mmu.MMU_UPDATE_PREEMPTED, pdone,
+                    foreigndom);
+        }
+        if (pdone != 0) {
+            writeDone(context, pdone, doneBefore + done);
+        }
+        return result;
     }
 
     /** The done count a continued batch carries in {@code *pdone}; 0 when unreadable (Xen ignores the failure). */

@@ -5,7 +5,6 @@ import static dev.trufflexen.xen.abi.Mmu.MMU_NORMAL_PT_UPDATE;
 import static dev.trufflexen.xen.abi.Mmu.MMU_PT_UPDATE_NO_TRANSLATE;
 import static dev.trufflexen.xen.abi.Mmu.MMU_PT_UPDATE_PRESERVE_AD;
 import static dev.trufflexen.xen.abi.Mmu.MMU_UPDATE_LAYOUT;
-import static dev.trufflexen.xen.abi.Mmu.MMU_UPDATE_PREEMPTED;
 import static dev.trufflexen.xen.abi.Mmu.MMU_UPDATE_PTR;
 import static dev.trufflexen.xen.abi.Mmu.MMU_UPDATE_VAL;
 
@@ -49,23 +48,16 @@ public final class MmuUpdateHypercall implements Hypercall {
 
     @Override
     public long invoke(HypercallContext context) {
-        long reqs = context.handleArg(0);
-        long count = context.uintArg(1);
-        long pdone = context.handleArg(2);
-        int foreigndom = context.intArg(3);
-        if (count == MMU_UPDATE_PREEMPTED && reqs == 0) {
-            return foreigndom;
+        MmuBatch batch = MmuBatch.of(context);
+        if (batch.emptyContinuation()) {
+            return batch.foreigndom();
         }
-        long done = 0;
-        if ((count & MMU_UPDATE_PREEMPTED) != 0) {
-            count &= ~MMU_UPDATE_PREEMPTED;
-            if (pdone != 0) {
-                done = MmuBatch.readDone(context, pdone);
-            }
-        }
-        if (!HypercallContext.accessOk(reqs)) {
+        if (!HypercallContext.accessOk(batch.list())) {
             return -XenErrno.EFAULT;
         }
+        long reqs = batch.list();
+        long count = batch.count();
+        int foreigndom = batch.foreigndom();
         int self = context.domain().id();
         int ptDom = (foreigndom >>> 16) & 0xFFFF;
         boolean foreignTables = false;
@@ -75,14 +67,14 @@ public final class MmuUpdateHypercall implements Hypercall {
             int ptOwner = ptDom - 1;
             if (ptOwner != self) {
                 if (context.domain().registry().lookup(ptOwner).isEmpty()) {
-                    return finish(context, pdone, done, -XenErrno.ESRCH);
+                    return batch.finish(context, 0, -XenErrno.ESRCH, MMU_UPDATE_LAYOUT.size());
                 }
                 foreignTables = true;
             }
         }
         int pgOwner = MmuOwners.pageOwner(context, foreigndom & 0xFFFF);
         if (pgOwner == MmuOwners.NO_OWNER) {
-            return finish(context, pdone, done, -XenErrno.ESRCH);
+            return batch.finish(context, 0, -XenErrno.ESRCH, MMU_UPDATE_LAYOUT.size());
         }
         PvMmu mmu = PvMmu.of(context.domain());
         boolean flushTlb = false;
@@ -123,19 +115,7 @@ public final class MmuUpdateHypercall implements Hypercall {
         if (flushTlb) {
             context.cpu().flushTlb();
         }
-        long result = rc;
-        if (rc == -XenErrno.ERESTART) {
-            result = context.createContinuation(reqs + i * MMU_UPDATE_LAYOUT.size(), (count - i) | MMU_UPDATE_PREEMPTED, pdone,
-                    foreigndom);
-        }
-        return finish(context, pdone, done + i, result);
-    }
-
-    private static long finish(HypercallContext context, long pdone, long done, long result) {
-        if (pdone != 0) {
-            MmuBatch.writeDone(context, pdone, done);
-        }
-        return result;
+        return batch.finish(context, i, rc, MMU_UPDATE_LAYOUT.size());
     }
 
     /** One entry write; 1 when an L2-L4 entry changed (the TLB must be flushed), else 0 or -errno. */

@@ -36,30 +36,22 @@ public final class MmuextOpHypercall implements Hypercall {
 
     @Override
     public long invoke(HypercallContext context) {
-        long ops = context.handleArg(0);
-        long count = context.uintArg(1);
-        long pdone = context.handleArg(2);
-        int foreigndom = context.intArg(3);
-        if (count == MMU_UPDATE_PREEMPTED && ops == 0) {
-            return foreigndom;
+        MmuBatch batch = MmuBatch.of(context);
+        if (batch.emptyContinuation()) {
+            return batch.foreigndom();
         }
-        long done = 0;
-        if ((count & MMU_UPDATE_PREEMPTED) != 0) {
-            count &= ~MMU_UPDATE_PREEMPTED;
-            if (pdone != 0) {
-                done = MmuBatch.readDone(context, pdone);
-            }
-        }
-        if (!HypercallContext.accessOk(ops)) {
+        if (!HypercallContext.accessOk(batch.list())) {
             return -XenErrno.EFAULT;
         }
-        int owner = MmuOwners.pageOwner(context, foreigndom & 0xFFFF);
+        int owner = MmuOwners.pageOwner(context, batch.foreigndom() & 0xFFFF);
         if (owner == MmuOwners.NO_OWNER) {
             return -XenErrno.ESRCH;
         }
         if (!MmuOwners.permitted(context, owner)) {
             return -XenErrno.EPERM;
         }
+        long ops = batch.list();
+        long count = batch.count();
         PvMmu mmu = PvMmu.of(context.domain());
         int rc = 0;
         long i = 0;
@@ -80,15 +72,7 @@ public final class MmuextOpHypercall implements Hypercall {
                 }
             }
         }
-        long result = rc;
-        if (rc == -XenErrno.ERESTART) {
-            result = context.createContinuation(ops + i * MMUEXT_OP_LAYOUT.size(), (count - i) | MMU_UPDATE_PREEMPTED, pdone,
-                    foreigndom);
-        }
-        if (pdone != 0) {
-            MmuBatch.writeDone(context, pdone, done + i);
-        }
-        return result;
+        return batch.finish(context, i, rc, MMUEXT_OP_LAYOUT.size());
     }
 
     private static int perform(HypercallContext context, PvMmu mmu, int cmd, long arg1, long arg2) {

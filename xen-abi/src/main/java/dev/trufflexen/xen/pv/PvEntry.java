@@ -89,6 +89,9 @@ public final class PvEntry implements X86Platform {
         if (XenForcedEmulation.tryEmulate(c, fault, domain.cpuidPolicy())) {
             return;
         }
+        if (WritablePageTables.tryEmulate(c, fault, vcpu, PvMmu.of(domain))) {
+            return;
+        }
         int vector = fault.vector();
         if (fault.isSoftwareInterrupt()) {
             softwareInterrupt(c, fault, vector);

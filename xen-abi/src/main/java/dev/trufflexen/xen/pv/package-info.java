@@ -53,5 +53,20 @@
  * The FS and active GS bases live in the CPU (translated code reads them on every FS/GS access);
  * the user GS base waits in {@code PvVcpu} as Xen keeps it in the shadow GS base.
  * {@code SegmentBases} is the one writer used by WRMSR emulation and {@code set_segment_base}.
+ *
+ * <h2>The PV MMU</h2>
+ * The guest builds its page tables from its own frames; the hypervisor checks every change (the
+ * rules live in {@code mm}: {@code FrameTable} and {@code PageTables}). {@code PvMmu}, a part of
+ * each domain, holds what is per domain or per vCPU: the lock its page-table changes run under,
+ * the base tables the vCPU holds a reference on (NEW_BASEPTR loads CR3; NEW_USER_BASEPTR keeps
+ * the user L4 in {@code PvVcpu}), the LDT, the vm_assist flags and TLB flushes the frame table
+ * asks for. {@code MmuUpdateHypercall}, {@code MmuextOpHypercall} and {@code UpdateVaMapping}
+ * are Xen's do_mmu_update, do_mmuext_op and __do_update_va_mapping, batches continued with
+ * MMU_UPDATE_PREEMPTED and a done count; {@code MmuOwners} is Xen's get_pg_owner with the XSM
+ * default policy for unprivileged guests; {@code WritablePageTables} emulates a kernel's store
+ * into its own read-only L1 when it enabled the assist. Flushes act on the domain's one vCPU:
+ * a changed L2-L4 entry flushes its TLB as Xen does, L1 changes are flushed only when the guest
+ * asks (UVMF flags, mmuext flushes), and the frame table flushes it before a frame it may still
+ * translate becomes a page table or leaves the domain.
  */
 package dev.trufflexen.xen.pv;
