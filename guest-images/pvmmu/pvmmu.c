@@ -114,6 +114,10 @@ void kernel_main(start_info_t *si)
     audit();
     ptwr_tests();
     audit();
+    multicall_tests();
+    audit();
+    leave_a_mess();
+    audit();
     kt_summary();
     printf("pvmmu: done\n");
     sdk_shutdown(SHUTDOWN_poweroff);

@@ -64,6 +64,8 @@ void mmuext_tests(void);
 void table_tests(void);
 void hostile_tests(void);
 void ptwr_tests(void);
+void multicall_tests(void);
+void leave_a_mess(void);
 void run_bench(const char *spec);
 void run_loop(const char *spec);
 

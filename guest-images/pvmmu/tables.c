@@ -188,3 +188,21 @@ void table_tests(void)
     audit();
     baseptr_tests();
 }
+
+/* Left for the domain's release: every reference must still be given back (XSA-242, XSA-299 class). */
+void leave_a_mess(void)
+{
+    unsigned long a = alloc_mfn(), b = alloc_mfn(), u = alloc_mfn(), l1 = alloc_mfn(), d = alloc_mfn();
+
+    kt_group("left for the release");
+    kt_eq(ext1(MMUEXT_PIN_L2_TABLE, a, 0), 0, "pin an L2", "promote_l2_table");
+    kt_eq(ext1(MMUEXT_PIN_L2_TABLE, b, 0), 0, "pin another", "promote_l2_table");
+    kt_eq(link(a, 0, a, P | US), 0, "a self-referencing entry", "no reference");
+    kt_eq(link(a, 1, b, P | US), 0, "a linear entry a -> b", "get_l2_linear_pagetable");
+    kt_eq(mmu1(l1 << 12, d << 12 | P | RW | US), 0, "an untyped frame mapping data writable", "data");
+    kt_eq(link(b, 2, l1, TABLE), 0, "b links it as an L1", "validated by reference");
+    kt_eq(ext1(MMUEXT_NEW_USER_BASEPTR, u, 0), 0, "a user base table", "validated as an L4");
+    kt_eq(mmu1((u << 12) + 3 * 8, u << 12 | P | US), 0, "the user L4 maps itself read-only", "linear L4");
+    kt_eq(window(80, a, P | US), 0, "a window onto a table", "mod_l1_entry");
+    kt_eq(window(81, d, P | RW | US), 0, "a writable window onto the data", "mod_l1_entry");
+}

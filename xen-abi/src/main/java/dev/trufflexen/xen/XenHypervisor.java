@@ -30,6 +30,7 @@ import dev.trufflexen.xen.event.EventChannels;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 import dev.trufflexen.xen.hypercall.HypercallDispatcher;
 import dev.trufflexen.xen.hypercall.HypercallTable;
+import dev.trufflexen.xen.hypercall.MulticallHypercall;
 import dev.trufflexen.xen.hypercall.PendingWork;
 import dev.trufflexen.xen.log.HypervisorConsole;
 import dev.trufflexen.xen.log.RateLimitedLog;
@@ -123,7 +124,9 @@ public final class XenHypervisor implements AutoCloseable {
         this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
         this.pageTables = new PageTables(guestFrames, m2p);
         framePool.frameTable().attach(pageTables, new DomainTlbs());
-        this.hypercalls = new HypercallDispatcher(standardHypercalls(console), console);
+        MulticallHypercall multicall = new MulticallHypercall();
+        this.hypercalls = new HypercallDispatcher(standardHypercalls(console, multicall), console);
+        multicall.attach(hypercalls.table());
         hypercalls.afterEveryHypercall(XenHypervisor::leaveGuestWhenDying);
         hypercalls.afterEveryHypercall(context -> PvMmu.of(context.domain()).flushIfRequested(context.cpu()));
         console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s", XEN_MAJOR, XEN_MINOR,
@@ -131,14 +134,14 @@ public final class XenHypervisor implements AutoCloseable {
     }
 
     /** The table with every hypercall TruffleXen implements, each handler beside its subsystem. */
-    private static HypercallTable standardHypercalls(HypervisorConsole console) {
+    private static HypercallTable standardHypercalls(HypervisorConsole console, MulticallHypercall multicall) {
         RateLimitedLog guestLog = new RateLimitedLog(console, 10, 5_000_000_000L);
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
                 new SetSegmentBaseHypercall(), new MmuUpdateHypercall(), new MmuextOpHypercall(),
                 new UpdateVaMappingHypercall(), new UpdateVaMappingOtherdomainHypercall(), new VmAssistHypercall(),
-                new MemoryOpHypercall()));
+                multicall, new MemoryOpHypercall()));
     }
 
     /** The domains' vCPU TLBs, as the frame table asks for them to be flushed. */

@@ -61,7 +61,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_get_debugreg, "-ENOSYS because debug registers arrive with the gdbstub");
         m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_DESCRIPTORS);
         m.put(Hypercalls.__HYPERVISOR_memory_op, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_multicall, "-ENOSYS because multicall arrives with the PV MMU issue, its first user");
+        m.put(Hypercalls.__HYPERVISOR_multicall, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_timer_op, "-ENOSYS because timers arrive with the time issue");
         m.put(Hypercalls.__HYPERVISOR_event_channel_op_compat, "-ENOSYS because the pre-3.0.2 event channel ABI is not offered");

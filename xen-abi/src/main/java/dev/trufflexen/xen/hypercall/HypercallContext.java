@@ -44,6 +44,7 @@ public final class HypercallContext {
     private int work;
     private boolean continuation;
     private long continuations;
+    private int nesting;
 
     public HypercallContext(Vcpu vcpu) {
         this.vcpu = vcpu;
@@ -212,6 +213,35 @@ public final class HypercallContext {
         System.arraycopy(newArgs, 0, args, 0, newArgs.length);
         continuation = true;
         return 0;
+    }
+
+    /**
+     * Starts a hypercall made inside this one (multicall): saves this call's arguments, loads
+     * {@code callArgs} and clears the continuation request. Returns what {@link #endNested} restores.
+     */
+    public long[] beginNested(long[] callArgs) {
+        long[] saved = args.clone();
+        System.arraycopy(callArgs, 0, args, 0, args.length);
+        continuation = false;
+        nesting++;
+        return saved;
+    }
+
+    /** The nested call's arguments as it left them (a continuation updates them). */
+    public void nestedArguments(long[] into) {
+        System.arraycopy(args, 0, into, 0, args.length);
+    }
+
+    /** Ends a nested call: the outer call's arguments are back, no continuation pending. */
+    public void endNested(long[] saved) {
+        System.arraycopy(saved, 0, args, 0, args.length);
+        continuation = false;
+        nesting--;
+    }
+
+    /** How many nested calls are running (1 inside a multicall's entry). */
+    public int nesting() {
+        return nesting;
     }
 
     /** True when the handler asked to continue later. */

@@ -31,5 +31,11 @@
  * Xen's {@code hypercall_create_continuation} does. The pending work runs, and the guest, when it
  * next runs, simply re-issues the rest of the hypercall: no hypervisor state is kept between the
  * pieces.
+ *
+ * <h2>Multicall</h2>
+ * {@code MulticallHypercall} runs each entry's hypercall on the same context as a nested call
+ * ({@code beginNested}/{@code endNested} swap the arguments): a handler cannot tell it apart from
+ * a direct call. An entry that asks to continue has its updated arguments written back into the
+ * guest's entry and the whole multicall is continued from it, as Xen does.
  */
 package dev.trufflexen.xen.hypercall;

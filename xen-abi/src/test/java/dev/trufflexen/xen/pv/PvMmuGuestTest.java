@@ -72,7 +72,7 @@ class PvMmuGuestTest {
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
         assertEquals(ShutdownReason.POWEROFF, reason, all);
-        KtestResults.parse(lines).assertAllPassed(300, all);
+        KtestResults.parse(lines).assertAllPassed(320, all);
         assertTrue(audits[0] >= 10, "the checker ran after every group: " + audits[0]);
         assertEquals(List.of(), violations);
         int domid = domain.id();
