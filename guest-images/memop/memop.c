@@ -183,6 +183,7 @@ void kernel_main(start_info_t *start_info)
         sdk_shutdown(SHUTDOWN_poweroff);
     }
     printf("memop: start\n");
+    multicall_tests();
     query_tests();
     map_tests();
     increase_tests();

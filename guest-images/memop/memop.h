@@ -38,6 +38,7 @@ void populate_tests(void);
 void exchange_tests(void);
 void refused_tests(void);
 void mapped_tests(void);
+void multicall_tests(void);
 void fuzz(unsigned long seed);
 void bench(unsigned long n);
 extern unsigned long victim_frame;

@@ -59,7 +59,7 @@ class MemopGuestTest {
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
-        results.assertAllPassed(181, all);
+        results.assertAllPassed(185, all);
 
         DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
         assertEquals(xen.framePool().totalFrames(), results.value("max_ram_page"));
@@ -101,7 +101,7 @@ class MemopGuestTest {
         Domain domain = memop("");
         assertEquals(ShutdownReason.POWEROFF, domain.run());
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        KtestResults.parse(lines).assertAllPassed(181, String.join("\n", lines));
+        KtestResults.parse(lines).assertAllPassed(185, String.join("\n", lines));
     }
 
     /**
