@@ -100,6 +100,9 @@ void uvm_tests(void)
     unwindow(4);
 }
 
+#define BIG_BATCH 3000
+static mmu_update_t big[BIG_BATCH];
+
 void mmu_update_tests(void)
 {
     unsigned long d = alloc_mfn(), e = alloc_mfn();
@@ -160,6 +163,20 @@ void mmu_update_tests(void)
           "requests in Xen's range", "guest_handle_okay: -EFAULT");
     kt_eq(HYPERVISOR_mmu_update(NULL, MMU_UPDATE_PREEMPTED, NULL, 42), 42, "a continuation of nothing",
           "returns foreigndom (the saved result)");
+    for (done = 0; done < BIG_BATCH; done++) {
+        big[done] = (mmu_update_t){ (t1 << 12) + 12 * 8, ((done & 1) ? d : e) << 12 | P | US };
+    }
+    done = 77;
+    kt_eq(HYPERVISOR_mmu_update(big, BIG_BATCH, &done, DOMID_SELF), 0, "a batch of 3000 requests",
+          "preempted and continued with MMU_UPDATE_PREEMPTED");
+    kt_eq(done, BIG_BATCH, "done counts all of them across the continuations", "*pdone carries the count");
+    kt_eq(entry_of(t1, 12) & ADDR_MASK, d << 12, "the last request won", "requests run in order");
+    big[BIG_BATCH - 1].val |= PCD;
+    done = 77;
+    kt_eq(HYPERVISOR_mmu_update(big, BIG_BATCH, &done, DOMID_SELF), E(EINVAL), "a long batch failing at its end",
+          "-EINVAL after the continuations");
+    kt_eq(done, BIG_BATCH - 1, "done counts the requests before it", "*pdone");
+    mmu1((t1 << 12) + 12 * 8, 0);
 
     kt_group("MMU_MACHPHYS_UPDATE");
     pfn = mfn_to_pfn(d);

@@ -210,6 +210,8 @@ public final class PageTables implements FrameTable.Validator {
         if (mfn == tableMfn) {
             return;
         }
+        // A linear entry made the linked table a leaf the TLB may still hold.
+        table.stampUnmap(mfn);
         table.putPageType(mfn, tableMfn);
         table.putPage(mfn);
     }
