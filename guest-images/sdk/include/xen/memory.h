@@ -47,4 +47,61 @@
 #define XENMAPSPACE_gmfn_foreign 4
 #define XENMAPSPACE_dev_mmio     5
 
+/* reserved_device_memory_map: every device. */
+#define XENMEM_RDM_ALL 1
+
+/* Guest handles are plain pointers (8 bytes). */
+struct xen_memory_reservation {
+    unsigned long *extent_start; /* IN/OUT: frame numbers */
+    unsigned long nr_extents;
+    unsigned int extent_order;
+    unsigned int mem_flags;
+    unsigned short domid;
+};
+
+struct xen_memory_exchange {
+    struct xen_memory_reservation in;
+    struct xen_memory_reservation out;
+    unsigned long nr_exchanged; /* IN/OUT: input extents exchanged so far */
+};
+
+struct xen_memory_domain {
+    unsigned short domid;
+};
+
+struct xen_machphys_mfn_list {
+    unsigned int max_extents;
+    unsigned long *extent_start;
+    unsigned int nr_extents; /* OUT */
+};
+
+struct xen_machphys_mapping {
+    unsigned long v_start, v_end; /* OUT: the read-only M2P */
+    unsigned long max_mfn;
+};
+
+struct e820entry {
+    unsigned long long addr;
+    unsigned long long size;
+    unsigned int type;
+} __attribute__((packed));
+
+struct xen_memory_map {
+    unsigned int nr_entries; /* IN: room in buffer; OUT: entries written */
+    void *buffer;            /* struct e820entry[] */
+};
+
+struct xen_foreign_memory_map {
+    unsigned short domid;
+    struct xen_memory_map map;
+};
+
+struct xen_add_to_physmap {
+    unsigned short domid;
+    unsigned short size;
+    unsigned int space;
+    unsigned long idx;
+    unsigned long gpfn;
+};
+
 #endif /* TRUFFLEXEN_SDK_XEN_MEMORY_H */

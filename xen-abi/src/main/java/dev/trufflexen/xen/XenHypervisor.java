@@ -35,8 +35,11 @@ import dev.trufflexen.xen.hypercall.PendingWork;
 import dev.trufflexen.xen.log.HypervisorConsole;
 import dev.trufflexen.xen.log.RateLimitedLog;
 import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.xen.memop.MemoryOpHypercall;
+import dev.trufflexen.xen.mm.DomainMemory;
 import dev.trufflexen.xen.mm.FrameAudit;
 import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.FrameRelease;
 import dev.trufflexen.xen.mm.FrameTable;
 import dev.trufflexen.xen.mm.PageTables;
 import dev.trufflexen.xen.mm.GuestFrames;
@@ -150,7 +153,7 @@ public final class XenHypervisor implements AutoCloseable {
                 new SetSegmentBaseHypercall(), new PhysdevOpHypercall(), new VmAssistHypercall(), new SetDebugregHypercall(),
                 new GetDebugregHypercall(), new MulticallHypercall(), new VcpuOpHypercall(),
                 new SetTimerOpHypercall(), new MmuUpdateHypercall(), new MmuextOpHypercall(), new UpdateVaMappingHypercall(),
-                new UpdateVaMappingOtherdomainHypercall()));
+                new UpdateVaMappingOtherdomainHypercall(), new MemoryOpHypercall()));
     }
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor timerThread() {
@@ -161,7 +164,6 @@ public final class XenHypervisor implements AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         return executor;
-
     }
 
     /** The domains' vCPU TLBs, as the frame table asks for them to be flushed. */
@@ -313,6 +315,7 @@ public final class XenHypervisor implements AutoCloseable {
             GuestClock.publish(domain);
             PvMmu mmu = new PvMmu(domain, pageTables);
             domain.attach(PvMmu.PART, mmu);
+            domain.attach(MemoryOpHypercall.MEMORY, domainMemory(domid, spec, boot));
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
@@ -331,6 +334,18 @@ public final class XenHypervisor implements AutoCloseable {
                 + "%d pages mapped at boot", domid, spec.name(), spec.memoryMiB(), spec.kernel().getFileName(),
                 boot.entry(), boot.virtBase(), boot.mappedPages()));
         return domain;
+    }
+
+    /**
+     * A new domain's share of memory as xl sets it: max_pages is its memory plus libxl's 1 MiB
+     * slack, and its E820 one RAM entry of its memory (xc_domain_set_memmap_limit).
+     */
+    private DomainMemory domainMemory(int domid, DomainSpec spec, BootImage boot) {
+        long pages = boot.p2m().length;
+        DomainMemory memory = new DomainMemory(domid, framePool, m2p, new FrameRelease(framePool.frameTable()),
+                pages + DomainMemory.MAXMEM_SLACK_PAGES, boot.sharedInfoMfn());
+        memory.setMemoryMap(MemoryOpHypercall.ramMap(spec.memoryMiB() << 20));
+        return memory;
     }
 
     private static Ramdisk readRamdisk(Optional<java.nio.file.Path> ramdisk, long memoryBytes) {

@@ -21,6 +21,7 @@ import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.ConsoleIo;
 import dev.trufflexen.xen.abi.EventChannelOp;
 import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.MemoryOp;
 import dev.trufflexen.xen.abi.PhysdevOp;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.abi.SharedInfo;
@@ -62,7 +63,7 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_set_debugreg, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_get_debugreg, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_DESCRIPTORS);
-        m.put(Hypercalls.__HYPERVISOR_memory_op, "-ENOSYS because memory reservation arrives with the PV MMU issue");
+        m.put(Hypercalls.__HYPERVISOR_memory_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_multicall, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_timer_op, HANDLED);
@@ -122,7 +123,11 @@ class HypercallCoverageTest {
                 VcpuOp.VCPUOP_register_vcpu_time_phys_area}) {
             vcpu.put(cmd, "-ENOSYS: not implemented");
         }
+        Map<Integer, String> memory = new TreeMap<>(constants(MemoryOp.class, "XENMEM_", HANDLED));
+        memory.put(MemoryOp.XENMEM_paging_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_PAGING (its default)");
+        memory.put(MemoryOp.XENMEM_sharing_op, "-ENOSYS because Xen answers it so without CONFIG_MEM_SHARING (its default)");
         return Map.of(
+                Hypercalls.__HYPERVISOR_memory_op, memory,
                 Hypercalls.__HYPERVISOR_physdev_op, physdev,
                 Hypercalls.__HYPERVISOR_console_io, constants(ConsoleIo.class, "CONSOLEIO_", HANDLED),
                 Hypercalls.__HYPERVISOR_xen_version, constants(XenVersionOp.class, "XENVER_", HANDLED),

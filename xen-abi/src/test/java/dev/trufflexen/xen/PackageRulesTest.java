@@ -43,6 +43,7 @@ class PackageRulesTest {
             Map.entry("sched", Set.of("abi", "log", "mm", "domain", "hypercall", "event", "time")),
             Map.entry("console", Set.of("abi", "log", "domain", "hypercall")),
             Map.entry("version", Set.of("abi", "domain", "hypercall")),
+            Map.entry("memop", Set.of("abi", "mm", "domain", "hypercall")),
             Map.entry("pv", Set.of("abi", "log", "mm", "domain", "hypercall", "time", "version")),
             Map.entry("builder", Set.of("abi", "mm", "domain", "version")),
             Map.entry("dom0", Set.of("abi", "log", "mm", "domain", "event")));

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.xen.abi.DomainIds;
 
 /**
  * The host-wide pool of machine frames, with an owner recorded for every frame.
@@ -30,6 +31,8 @@ public final class FramePool {
     private final long[] freeStack;
     private int freeCount;
     private final FrameTable frameTable;
+    /** Frames per owner (domain ids and Xen's), so a domain's share is known without a scan. */
+    private final int[] ownedCount = new int[DomainIds.DOMID_MASK + 1];
 
     public FramePool(MachineMemory memory) {
         this(memory, mfn -> { });
@@ -83,6 +86,7 @@ public final class FramePool {
         }
         long mfn = freeStack[--freeCount];
         owner[(int) mfn] = domid;
+        ownedCount[domid]++;
         scrub(mfn);
         frameTable.assigned(mfn);
         return mfn;
@@ -100,6 +104,56 @@ public final class FramePool {
         return frames;
     }
 
+    /**
+     * Allocates {@code 2^order} scrubbed, contiguous frames for {@code domid}, the first aligned to
+     * their number and all below frame {@code limit} (Xen's extents with MEMF_bits); returns the
+     * first frame, or -1 when no such run is free. Order 0 without a limit takes the fast path.
+     */
+    public synchronized long allocateExtent(int domid, int order, long limit) {
+        long count = 1L << order;
+        long top = Math.min(limit, owner.length);
+        if (order == 0 && top == owner.length) {
+            return freeCount == 0 ? -1 : allocate(domid);
+        }
+        if (count > freeCount) {
+            return -1;
+        }
+        for (long base = (top >>> order) - 1 << order; base >= 0; base -= count) {
+            if (runIsFree(base, count)) {
+                takeRun(domid, base, count);
+                return base;
+            }
+        }
+        return -1;
+    }
+
+    private boolean runIsFree(long base, long count) {
+        for (long mfn = base + count - 1; mfn >= base; mfn--) {
+            if (owner[(int) mfn] != OWNER_FREE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Takes a free run out of the free stack (keeping the stack's order) and gives it to {@code domid}. */
+    private void takeRun(int domid, long base, long count) {
+        int kept = 0;
+        for (int i = 0; i < freeCount; i++) {
+            long mfn = freeStack[i];
+            if (mfn < base || mfn >= base + count) {
+                freeStack[kept++] = mfn;
+            }
+        }
+        freeCount = kept;
+        for (long mfn = base; mfn < base + count; mfn++) {
+            owner[(int) mfn] = domid;
+            ownedCount[domid]++;
+            scrub(mfn);
+            frameTable.assigned(mfn);
+        }
+    }
+
     /** Returns a frame to the pool, scrubbed. */
     public synchronized void free(long mfn) {
         int index = Math.toIntExact(mfn);
@@ -108,15 +162,22 @@ public final class FramePool {
         }
         scrub(mfn);
         frameTable.cleared(mfn);
+        ownedCount[owner[index]]--;
         owner[index] = OWNER_FREE;
         freeStack[freeCount++] = mfn;
     }
 
     /** Frees every frame owned by {@code domid}; returns how many. */
     public synchronized long freeAllOwnedBy(int domid) {
+        return freeAllOwnedBy(domid, mfn -> { });
+    }
+
+    /** Frees every frame owned by {@code domid}, calling {@code beforeFree} with each first; returns how many. */
+    public synchronized long freeAllOwnedBy(int domid, LongConsumer beforeFree) {
         long freed = 0;
         for (int i = 0; i < owner.length; i++) {
             if (owner[i] == domid) {
+                beforeFree.accept(i);
                 free(i);
                 freed++;
             }
@@ -153,14 +214,9 @@ public final class FramePool {
         return frames;
     }
 
+    /** How many frames {@code domid} owns (kept as frames change hands, not counted by a scan). */
     public synchronized long countOwnedBy(int domid) {
-        long count = 0;
-        for (int o : owner) {
-            if (o == domid) {
-                count++;
-            }
-        }
-        return count;
+        return domid >= 0 && domid < ownedCount.length ? ownedCount[domid] : 0;
     }
 
     /** Thrown when a request for frames cannot be met. */

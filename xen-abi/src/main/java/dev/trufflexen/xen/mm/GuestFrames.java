@@ -122,17 +122,16 @@ public final class GuestFrames {
     }
 
     /**
-     * Gives a dead domain's frames back: M2P entries invalidated, every reference its frames hold
+     * Gives a dead domain's frames back (those it was built with and those memory_op gave it
+     * later): M2P entries invalidated, every reference its frames hold
      * dropped ({@link FrameTable#relinquish}), so each frame returns to the pool (code built from
      * it dropped, scrubbed) as its count reaches zero. Frames still referenced afterwards are a
      * reference-counting bug: they are counted in {@link #leakedFrames} and reclaimed anyway.
      * Returns how many there were.
      */
     public long releaseDomain(int domid, long[] p2m) {
-        for (long mfn : p2m) {
-            if (pool.ownerOf(mfn) == domid) {
-                m2p.invalidate(mfn);
-            }
+        for (long mfn : pool.framesOwnedBy(domid)) {
+            m2p.invalidate(mfn);
         }
         long held = pool.frameTable().relinquish(domid);
         if (held > 0) {

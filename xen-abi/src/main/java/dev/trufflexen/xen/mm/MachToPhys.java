@@ -74,6 +74,15 @@ public final class MachToPhys {
         return (l3Frame << MachineMemory.PAGE_SHIFT) | READ_ONLY_TABLE;
     }
 
+    /**
+     * The machine frame holding the first 4 KiB of 2 MiB chunk {@code chunk} of the table, as
+     * XENMEM_machphys_mfn_list reports it, or -1 past the table's end.
+     */
+    public long chunkFrame(long chunk) {
+        long index = chunk * ENTRIES_PER_TABLE;
+        return index < tableFrames.length ? tableFrames[(int) index] : -1;
+    }
+
     public void set(long mfn, long pfn) {
         memory.write64(entryAddress(mfn), pfn);
     }

@@ -5,8 +5,10 @@
  * frame: the PV MMU's safety rules, explained there), the
  * {@link dev.trufflexen.xen.mm.PageTables page-table rules} a PV guest's entries are validated
  * against, the {@link dev.trufflexen.xen.mm.FrameAudit invariant checker}, the read-only
- * {@link dev.trufflexen.xen.mm.MachToPhys M2P table}, and {@link dev.trufflexen.xen.mm.GuestFrames},
- * the one path for host writes into guest frames.
+ * {@link dev.trufflexen.xen.mm.MachToPhys M2P table}, {@link dev.trufflexen.xen.mm.GuestFrames},
+ * the one path for host writes into guest frames, and each domain's share of memory,
+ * {@link dev.trufflexen.xen.mm.DomainMemory} (tot_pages against max_pages, extents, and frames
+ * given back through {@link dev.trufflexen.xen.mm.FrameRelease}).
  *
  * <h2>Giving frames back</h2>
  * A frame leaves a domain through {@link dev.trufflexen.xen.mm.FrameTable#releaseAllocation}: the

@@ -51,6 +51,32 @@ class FramePoolTest {
     }
 
     @Test
+    void extentsAreContiguousAlignedAndBelowTheirLimit() {
+        pool.allocate(9, 3);
+        long extent = pool.allocateExtent(5, 4, Long.MAX_VALUE);
+        assertEquals(1024 - 32, extent, "the highest aligned run that is wholly free");
+        for (long mfn = extent; mfn < extent + 16; mfn++) {
+            assertEquals(5, pool.ownerOf(mfn));
+        }
+        long low = pool.allocateExtent(5, 0, 100);
+        assertEquals(99, low, "the highest frame below the limit");
+        assertEquals(1024 - 3 - 16 - 1, pool.freeFrames());
+        long next = pool.allocate(6);
+        assertNotEquals(low, next);
+        assertEquals(1020, next, "the free stack skips the frames the extents took");
+        assertEquals(-1, pool.allocateExtent(5, 11, Long.MAX_VALUE), "no run of 2048 frames in 1024");
+        assertEquals(-1, pool.allocateExtent(5, 0, 0), "nothing below frame 0");
+    }
+
+    @Test
+    void freeingWithACallbackSeesEveryFrame() {
+        pool.allocate(3, 5);
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        assertEquals(5, pool.freeAllOwnedBy(3, seen::add));
+        assertEquals(5, seen.size());
+    }
+
+    @Test
     void exhaustionIsAllOrNothing() {
         assertThrows(FramePool.OutOfFramesException.class, () -> pool.allocate(1, 2000));
         assertEquals(1024, pool.freeFrames());
