@@ -75,5 +75,9 @@ void privileged_tests(void);
 void msr_tests(void);
 void native_iret_tests(start_info_t *si);
 void segment_base_tests(void);
+void descriptor_tests(void);
+void descriptor_fatal_compat(void);
+void mode_tests(void);
+void mode_fatal_sysenter(void);
 
 #endif

@@ -42,6 +42,9 @@ import dev.trufflexen.xen.pv.IretHypercall;
 import dev.trufflexen.xen.pv.PvEntry;
 import dev.trufflexen.xen.pv.SetCallbacksHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
+import dev.trufflexen.xen.pv.StackSwitchHypercall;
+import dev.trufflexen.xen.pv.SetGdtHypercall;
+import dev.trufflexen.xen.pv.UpdateDescriptorHypercall;
 import dev.trufflexen.xen.pv.SetTrapTableHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
@@ -119,7 +122,7 @@ public final class XenHypervisor implements AutoCloseable {
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
-                new SetSegmentBaseHypercall()));
+                new SetSegmentBaseHypercall(), new StackSwitchHypercall(), new SetGdtHypercall(), new UpdateDescriptorHypercall()));
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */

@@ -70,6 +70,9 @@ class PvTrapsGuestTest {
         assertEquals(true, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_failsafe), "the skipped failsafe keeps its flag");
         assertEquals(results.value("nmi_callback"), pv.nmiCallback());
         assertEquals(true, pv.trapMasksEvents(2), "the NMI callback is entered with events masked");
+        assertEquals(results.value("kernel_sp"), pv.kernelSp(), "stack_switch's kernel stack pointer");
+        assertEquals(results.value("kernel_ss"), pv.kernelSs(), "stack_switch raises the selector's RPL to 3");
+        assertEquals(16, pv.descriptorTables().gdtEntries(), "set_gdt installed 16 entries");
     }
 
     /** Exception round trips (bounce to the guest's int3 handler, iret back), timed by the guest; printed, not judged. */
@@ -91,6 +94,8 @@ class PvTrapsGuestTest {
         "ireturn-user | iret: guest switching to user mode with no user page tables",
         "iret-compat  | iret to the 32-bit code selector 0xe023: compatibility mode is not implemented",
         "iretq-compat | iret instruction to the 32-bit code selector 0xe023 at 0x1000: compatibility mode is not supported",
+        "ljmp-compat  | far transfer to the 32-bit code segment 0x43:0x1000: compatibility mode is not implemented",
+        "sysenter-kernel | fault while delivering #GP error 0x0: its frame at 0xffffffffffffffc0",
         "iret-hypervisor-stack | iret: fault while reading the iret context from the guest stack at 0xffff800000000000",
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
