@@ -1,6 +1,6 @@
 /*
  * Guest kernel and user mode: stack_switch (the kernel stack of the next
- * user-to-kernel transition), checked from the host through the "# " lines.
+ * user-to-kernel transition); usermode.c uses it for real.
  */
 #include "pvtraps.h"
 
@@ -15,8 +15,6 @@ void mode_tests(void)
     kt_eq(stack_switch(0xe02b, NON_CANONICAL_VA), 0, "a non-canonical stack is accepted", "do_stack_switch checks nothing");
     kt_eq(stack_switch(0xe028, HYPERVISOR_VA), 0, "a hypervisor-range stack is accepted", "used only at the next transition");
     kt_eq(stack_switch(0x10, 0x123450), 0, "an RPL 0 stack selector", "fixup_guest_stack_selector");
-    printf("# kernel_ss=%#lx\n", 0x13UL);
-    printf("# kernel_sp=%#lx\n", 0x123450UL);
 }
 
 /* "fatal=sysenter-kernel": sysenter in kernel mode builds its frame below RSP 0 (Xen's stub pushes RSP 0). */

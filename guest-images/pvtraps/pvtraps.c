@@ -174,6 +174,7 @@ void kernel_main(start_info_t *si)
     segment_base_tests();
     descriptor_tests();
     mode_tests();
+    user_mode_tests(si);
     callback_tests();
     /* The last #PF: its address must stay in vcpu_info.arch.cr2. */
     TRIGGER("mov $0x5123, %%ebx", "mov (%%rbx), %%rax", "");

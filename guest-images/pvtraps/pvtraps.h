@@ -79,5 +79,6 @@ void descriptor_tests(void);
 void descriptor_fatal_compat(void);
 void mode_tests(void);
 void mode_fatal_sysenter(void);
+void user_mode_tests(start_info_t *si);
 
 #endif

@@ -111,7 +111,9 @@ public final class PvEntry implements X86Platform {
                 bounce.exception(c, raised, raised.vector(), raised.errorCode());
                 return;
             }
-            raised = PrivilegedOps.execute(c, pv, vcpu, fault);
+            if (vcpu.inKernelMode() || insn.isValid() && insn.opcode() == SamePrivilegeIret.OPCODE) {
+                raised = PrivilegedOps.execute(c, pv, vcpu, fault);
+            }
             if (raised == null) {
                 return;
             }
