@@ -14,10 +14,12 @@ import dev.trufflexen.xen.domain.Vcpu;
  * Delivers an exception or software interrupt to a 64-bit PV guest's handler, as Xen's
  * {@code pv_inject_event} followed by {@code create_bounce_frame} (entry.S) does.
  *
- * <p>The guest kernel is interrupted in kernel mode, so the frame goes on its current stack:
- * RSP rounded down to 16 bytes, then, from the lowest address, RCX, R11, the error code (32 bits,
- * zero-extended; only for vectors that have one and never for {@code int n}), RIP, CS, RFLAGS,
- * RSP, SS. The CS slot has its RPL cleared ("interrupted in kernel mode") and carries the 32 bits
+ * <p>An event in guest kernel mode puts the frame on the current stack; one in guest user mode
+ * first switches to kernel mode ({@link GuestMode}) and uses the stack {@code stack_switch}
+ * registered. The stack pointer is rounded down to 16 bytes, then, from the lowest address, come
+ * RCX, R11, the error code (32 bits, zero-extended; only for vectors that have one and never for
+ * {@code int n}), RIP, CS, RFLAGS, RSP, SS. The CS slot has its RPL cleared when the event came
+ * from kernel mode ("interrupted in kernel mode"; from user mode it keeps RPL 3) and carries the 32 bits
  * of {@code vcpu_info} from the upcall mask on in bits 32-63; the RFLAGS slot has IF set exactly
  * when events were unmasked and IOPL clear. Then the upcall mask is set when the trap-info entry
  * asks for it, RFLAGS loses TF, NT, RF, VM and AC, CS:RSP become FLAT_KERNEL_CS and the frame, SS
