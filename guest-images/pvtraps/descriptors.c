@@ -13,8 +13,6 @@
 
 extern char trap_np[], trap_ss[];
 
-#define MSR_FS_BASE 0xc0000100U
-#define MSR_GS_BASE 0xc0000101U
 
 /* Guest GDT slots (selector = index * 8 | RPL). */
 #define D_CODE64     0x00affb000000ffffUL /* 1: 0x0b  */
@@ -62,19 +60,6 @@ static long update_descriptor(unsigned long ma, unsigned long desc)
 static unsigned long slot_ma(unsigned int index)
 {
     return (mfn_of(gdt_page) << 12) + index * 8UL;
-}
-
-static unsigned long rdmsr(unsigned int msr)
-{
-    unsigned int lo, hi;
-
-    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (unsigned long)hi << 32 | lo;
-}
-
-static void wrmsr(unsigned int msr, unsigned long value)
-{
-    __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((unsigned int)value), "d"((unsigned int)(value >> 32)) : "memory");
 }
 
 static void set_gdt_tests(void)

@@ -140,6 +140,10 @@ static void run_fatal(const char *which, start_info_t *si)
                              "pushq $0x1000\n\tiretq" : : : "rax", "memory");
     } else if (strncmp(which, "ljmp-compat", 11) == 0) {
         descriptor_fatal_compat();
+    } else if (strncmp(which, "user-stack-hypervisor", 21) == 0) {
+        user_mode_fatal_stack(si, HYPERVISOR_VA + 0x1000);
+    } else if (strncmp(which, "user-stack-noncanonical", 23) == 0) {
+        user_mode_fatal_stack(si, NON_CANONICAL_VA);
     } else if (strncmp(which, "sysenter-kernel", 15) == 0) {
         mode_fatal_sysenter();
     } else if (strncmp(which, "iret-hypervisor-stack", 21) == 0) {

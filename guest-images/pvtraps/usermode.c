@@ -10,9 +10,6 @@
  */
 #include "pvtraps.h"
 
-#define MSR_GS_BASE        0xc0000101U
-#define MSR_SHADOW_GS_BASE 0xc0000102U
-
 struct um_record {
     unsigned long vector, error_code, rip, cs, rflags, rsp, ss, frame_address;
 };
@@ -21,28 +18,15 @@ extern char um_kernel_stack[], um_user_stack[];
 extern unsigned long um_log_count, um_sys_frame[7], um_sys_frame_addr, um_sys_kernel_gs, um_sys_rflags, um_results[8];
 extern struct um_record um_log[12];
 extern char um_user_main[], um_after_syscall[], um_syscall_entry[];
-extern char um_trap_bp[], um_trap_ud[], um_trap_gp[], um_trap_pf[], um_trap_int80[], um_trap_int82[];
+extern char um_trap_bp[], um_trap_ud[], um_trap_gp[], um_trap_pf[], um_trap_int80[], um_trap_int82[], um_trap_exit[];
+extern char um_user_no_callback[], um_no_callback_syscall[];
 extern char trap_bp[], trap_ud[], trap_gp[], trap_pf[], trap_int80[];
-void um_enter_user(void *rip, unsigned long rsp);
 
 static unsigned long user_gs_area[2] = { 0x5553455247530000UL, 0 };
 static unsigned long kernel_gs_area[2] = { 0x4b45524e454c0000UL, 0 };
 
 #define KSTACK_TOP ((unsigned long)um_kernel_stack + 8192)
 #define USTACK_TOP ((unsigned long)um_user_stack + 4096)
-
-static unsigned long rdmsr(unsigned int msr)
-{
-    unsigned int lo, hi;
-
-    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (unsigned long)hi << 32 | lo;
-}
-
-static void wrmsr(unsigned int msr, unsigned long value)
-{
-    __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((unsigned int)value), "d"((unsigned int)(value >> 32)) : "memory");
-}
 
 static long callback_register(unsigned int type, unsigned int flags, unsigned long address)
 {
@@ -65,21 +49,32 @@ static void check_user_trap(unsigned int n, unsigned long vector, unsigned long 
     kt_check(ok, what, rule, detail);
 }
 
-/* Runs the user program once; "masked" registers the syscall callback with CALLBACKF_mask_events. */
+/*
+ * Runs the user program once; "masked" registers the syscall callback with CALLBACKF_mask_events,
+ * and a negative "masked" registers none and runs the program that only tries one syscall.
+ */
 static void run_user_program(int masked)
 {
     static trap_info_t user_traps[] = {
         { 3, 3, 0xe030, (unsigned long)um_trap_bp }, { 6, 0, 0xe030, (unsigned long)um_trap_ud },
         { 13, 0, 0xe030, (unsigned long)um_trap_gp }, { 14, 0, 0xe030, (unsigned long)um_trap_pf },
         { 0x80, 0, 0xe030, (unsigned long)um_trap_int80 }, { 0x81, 1, 0xe030, (unsigned long)um_trap_int80 },
-        { 0x82, 3, 0xe030, (unsigned long)um_trap_int82 }, { 0, 0, 0, 0 },
+        { 0x82, 3, 0xe030, (unsigned long)um_trap_int82 }, { 0x83, 3, 0xe030, (unsigned long)um_trap_exit }, { 0, 0, 0, 0 },
     };
 
     _hypercall1(long, set_trap_table, user_traps);
-    callback_register(CALLBACKTYPE_syscall, masked ? CALLBACKF_mask_events : 0, (unsigned long)um_syscall_entry);
+    callback_register(CALLBACKTYPE_syscall, masked > 0 ? CALLBACKF_mask_events : 0, masked < 0 ? 0 : (unsigned long)um_syscall_entry);
     _hypercall2(long, stack_switch, 0xe028, KSTACK_TOP);
     um_log_count = 0;
-    um_enter_user(um_user_main, USTACK_TOP);
+    sdk_user_enter(masked < 0 ? um_user_no_callback : um_user_main, USTACK_TOP, 0);
+}
+
+/* MMUEXT_NEW_USER_BASEPTR with the kernel's own L4: user mode sees the same address space. */
+static long set_user_page_tables(start_info_t *si)
+{
+    mmuext_op_t op = { .cmd = MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = pfn_to_mfn(virt_to_pfn((void *)si->pt_base)) };
+
+    return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
 /* The upcall mask now, as the saved mask in an int3 frame shows it. */
@@ -96,8 +91,7 @@ void user_mode_tests(start_info_t *si)
         { 13, 0, 0xe030, (unsigned long)trap_gp }, { 14, 0, 0xe030, (unsigned long)trap_pf },
         { 0x80, 0, 0xe030, (unsigned long)trap_int80 }, { 0, 0, 0, 0 },
     };
-    mmuext_op_t op = { .cmd = MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = pfn_to_mfn(virt_to_pfn((void *)si->pt_base)) };
-    long rc = HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+    long rc = set_user_page_tables(si);
 
     kt_group("user mode");
     printf("# new_user_baseptr=%ld\n", rc);
@@ -108,6 +102,13 @@ void user_mode_tests(start_info_t *si)
     _hypercall1(long, set_trap_table, restore);
     kt_eq(current_upcall_mask(), 0, "a syscall callback without CALLBACKF_mask_events leaves events unmasked",
           "TBF_INTERRUPT only with VGCF_syscall_disables_events");
+
+    run_user_program(-1);
+    kt_eq(um_log_count, 1, "syscall from user mode without a callback", "syscall_no_callback");
+    check_user_trap(0, 6, ~0UL, "it raises #UD on the kernel stack", "TB_eip == 0 => #UD");
+    kt_eq(um_log[0].rip, (unsigned long)um_no_callback_syscall, "the #UD's RIP is the syscall instruction",
+          "subq $2, UREGS_rip");
+    kt_eq(um_log[0].rflags & RFLAGS_DF, RFLAGS_DF, "its frame's RFLAGS are the syscall's (DF set)", "UREGS_eflags = R11");
 
     run_user_program(1);
     _hypercall1(long, set_trap_table, restore);
@@ -145,4 +146,13 @@ void user_mode_tests(start_info_t *si)
     wrmsr(MSR_SHADOW_GS_BASE, 0);
     printf("# kernel_ss=%#lx\n", 0xe02bUL);
     printf("# kernel_sp=%#lx\n", KSTACK_TOP);
+}
+
+/* "fatal=user-stack-<hypervisor|noncanonical>": the first syscall from user mode finds a bad stack_switch stack. */
+void user_mode_fatal_stack(start_info_t *si, unsigned long kernel_sp)
+{
+    set_user_page_tables(si);
+    callback_register(CALLBACKTYPE_syscall, 0, (unsigned long)um_syscall_entry);
+    _hypercall2(long, stack_switch, 0xe02b, kernel_sp);
+    sdk_user_enter(um_user_main, USTACK_TOP, 0);
 }

@@ -1,9 +1,8 @@
 /*
  * Guest user mode for pvtraps: a small user program, the kernel's syscall
- * callback and its user-mode exception handlers, and the iret that enters
- * user mode. The program makes system calls, raises exceptions that the
+ * callback and its user-mode exception handlers. The program makes system calls, raises exceptions that the
  * kernel handles and returns from, and ends with an "exit" system call that
- * brings the kernel back to um_enter_user's caller.
+ * brings the kernel back to sdk_user_enter's caller.
  */
 #include <xen/xen.h>
 
@@ -23,9 +22,8 @@ um_user_stack_top:
 
         .data
         .balign 8
-        .globl um_kernel_rsp, um_resume, um_log, um_log_count, um_sys_frame, um_sys_frame_addr
+        .globl um_resume, um_log, um_log_count, um_sys_frame, um_sys_frame_addr
         .globl um_sys_kernel_gs, um_sys_rflags, um_results
-um_kernel_rsp:     .quad 0
 um_resume:         .quad 0
 um_log_count:      .quad 0
 um_sys_frame_addr: .quad 0
@@ -38,33 +36,6 @@ um_results:        .skip 8 * 8
 um_log:            .skip UM_RECORDS * UM_RECORD
 
         .text
-/* um_enter_user(rip, rsp): iret to user mode; returns when the program makes the exit system call. */
-        .globl um_enter_user
-um_enter_user:
-        push  %rbx
-        push  %rbp
-        push  %r12
-        push  %r13
-        push  %r14
-        push  %r15
-        mov   %rsp, um_kernel_rsp(%rip)
-        pushq $0xe02b
-        push  %rsi
-        pushq $0x202
-        pushq $0xe033
-        push  %rdi
-        pushq $0
-        jmp   hypercall_page + __HYPERVISOR_iret * 32
-um_exit_to_kernel:
-        mov   um_kernel_rsp(%rip), %rsp
-        pop   %r15
-        pop   %r14
-        pop   %r13
-        pop   %r12
-        pop   %rbp
-        pop   %rbx
-        ret
-
 /* The syscall callback: frame RCX, R11, RIP, CS, RFLAGS, RSP, SS on the stack_switch stack. */
         .globl um_syscall_entry
 um_syscall_entry:
@@ -83,7 +54,7 @@ um_syscall_entry:
         pop   %rbx
         pop   %rax
         cmp   $UM_SYS_EXIT, %eax
-        je    um_exit_to_kernel
+        je    sdk_user_exit
         cmp   $UM_SYS_GETPID, %eax
         jne   1f
         mov   $0x1234, %eax
@@ -140,6 +111,12 @@ um_syscall_entry:
         UM_TRAP um_trap_int80, 0x80, 0
         UM_TRAP um_trap_int82, 0x82, 0
 
+/* int $0x83 (DPL 3): the way out of a user program that cannot make system calls. */
+        .globl um_trap_exit
+um_trap_exit:
+        xor   %edi, %edi
+        jmp   sdk_user_exit
+
 /* The user program. */
         .globl um_user_main, um_after_syscall
 um_user_main:
@@ -183,4 +160,16 @@ um_after_syscall:
         hlt
 11:     mov   $UM_SYS_EXIT, %eax
         syscall
+        ud2
+
+/* With no syscall callback: the syscall raises #UD at itself; then leave through int $0x83. */
+        .globl um_user_no_callback, um_no_callback_syscall
+um_user_no_callback:
+        lea   12f(%rip), %rax
+        mov   %rax, um_resume(%rip)
+        std
+um_no_callback_syscall:
+        syscall
+12:     cld
+        int   $0x83
         ud2

@@ -55,13 +55,6 @@ public class HypercallRoundTripBenchmark {
 
     @TearDown(Level.Trial)
     public void checkCompiledAndStop() {
-        try {
-            CompilationLog log = domain.compilationLog();
-            System.out.println();
-            System.out.println("# nullcall domain: " + log.summary());
-            log.requireCompiledRegions("nullcall domain");
-        } finally {
-            domain.close();
-        }
+        domain.requireCompiledAndClose();
     }
 }

@@ -54,13 +54,6 @@ public class UserSyscallRoundTripBenchmark {
 
     @TearDown(Level.Trial)
     public void checkCompiledAndStop() {
-        try {
-            CompilationLog log = domain.compilationLog();
-            System.out.println();
-            System.out.println("# usercall domain: " + log.summary());
-            log.requireCompiledRegions("usercall domain");
-        } finally {
-            domain.close();
-        }
+        domain.requireCompiledAndClose();
     }
 }

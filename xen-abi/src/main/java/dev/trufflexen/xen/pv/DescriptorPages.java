@@ -50,6 +50,15 @@ final class DescriptorPages {
         return ownedBy(domain, mfn);
     }
 
+    /**
+     * Whether a claimed frame is still the domain's. Xen's type reference keeps a GDT frame from
+     * being freed; without frame types a lookup checks instead, so a frame the guest gave back
+     * never shows another owner's data.
+     */
+    static boolean stillHeld(Domain domain, long mfn) {
+        return ownedBy(domain, mfn);
+    }
+
     private static boolean ownedBy(Domain domain, long mfn) {
         return domain.frames().ownerOf(mfn) == domain.id();
     }

@@ -16,7 +16,8 @@ import dev.trufflexen.xen.domain.Domain;
  * entries at a guest virtual address; without one every LDT selector is invalid.
  * </ul>
  * Every descriptor read from a guest frame is checked with Xen's {@code check_descriptor} and
- * fixed up as Xen would have fixed it when the page was typed; one it refuses reads as empty.
+ * fixed up as Xen would have fixed it when the page was typed; one it refuses reads as empty, as
+ * does every slot of a frame the domain no longer owns.
  */
 public final class DescriptorTables {
     /** Xen's GDT_VIRT_START(v) for vCPU 0 (per-domain slot, L4 slot 260); each vCPU is 128 KiB further. */
@@ -90,7 +91,7 @@ public final class DescriptorTables {
             return reserved(selector & 0xFFF8);
         }
         int frame = index / DescriptorPages.DESCRIPTORS_PER_FRAME;
-        if (frame >= framesFor(gdtEntries)) {
+        if (frame >= framesFor(gdtEntries) || !DescriptorPages.stillHeld(domain, gdtFrames[frame])) {
             return 0;
         }
         return checked(domain.frames().read64(gdtFrames[frame], index % DescriptorPages.DESCRIPTORS_PER_FRAME * 8));

@@ -182,6 +182,9 @@ final class SegmentInstructions {
             return transfer(cpu, vcpu, pv, cs, rip, rsp, false);
         }
         X86Fault check = checkCode(cpu, pv, cs, false);
+        if (check == null && !PvVcpu.isCanonical(rip)) {
+            check = X86Fault.withErrorCode(X86Fault.GP, 0);
+        }
         if (check != null) {
             return check;
         }
@@ -193,8 +196,7 @@ final class SegmentInstructions {
         if (fault != null) {
             return fault;
         }
-        X86Fault landed = transfer(cpu, vcpu, pv, cs, rip, newRsp, false);
-        return landed;
+        return transfer(cpu, vcpu, pv, cs, rip, newRsp, false);
     }
 
     /** Checks CS, then moves to CS:RIP with the new RSP; a 32-bit code segment stops the domain. */

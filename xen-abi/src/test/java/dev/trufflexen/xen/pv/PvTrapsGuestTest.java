@@ -106,11 +106,16 @@ class PvTrapsGuestTest {
         "iret-compat  | iret to the 32-bit code selector 0xe023: compatibility mode is not implemented",
         "iretq-compat | iret instruction to the 32-bit code selector 0xe023 at 0x1000: compatibility mode is not supported",
         "ljmp-compat  | far transfer to the 32-bit code segment 0x43:0x1000: compatibility mode is not implemented",
+        "user-stack-hypervisor | fault while delivering syscall from guest user mode: guest stack pointer 0xffff800000001000 is in the hypervisor's range",
+        "user-stack-noncanonical | fault while delivering syscall from guest user mode: its frame at 0x7fffffffffffffc8 (guest RSP 0x8000000000000000) is not writable",
         "sysenter-kernel | fault while delivering #GP error 0x0: its frame at 0xffffffffffffffc0",
         "iret-hypervisor-stack | iret: fault while reading the iret context from the guest stack at 0xffff800000000000",
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
         Domain domain = create("fatal=" + fatalCase);
+        if (fatalCase.startsWith("user-")) {
+            presetUserPageTables(domain);
+        }
         assertEquals(ShutdownReason.CRASH, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen, domain.id())));
         String report = domain.crashReport().text();
         assertTrue(report.contains(expected), report);
