@@ -10,6 +10,7 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.pv.PvEntry;
 
 /**
  * A benchmark guest in a real domain on its own Xen core that works in batches and ends each
@@ -18,11 +19,24 @@ import dev.trufflexen.xen.domain.ShutdownAction;
  * and stops the vCPU, so {@link #runBatch} returns after exactly one batch and the next call
  * resumes the guest where it yielded. The engine traces compilations into a buffer, so a
  * benchmark can prove its guest code ran compiled.
+ * <ul>
+ * <li>{@link #nullcall}: the whole hypercall path, from the guest kernel's {@code call} into the
+ * hypercall page and its {@code syscall}, through {@code PvEntry} and the
+ * {@code HypercallDispatcher} to the xen_version handler, and back into compiled guest code; the
+ * count is how many calls returned the version.
+ * <li>{@link #usercall}: Linux's getpid path under Xen. The user program's {@code syscall} leaves
+ * user mode through {@code PvEntry} (GS and page-table switch to the kernel, Xen's bounce frame
+ * on the kernel stack), the guest kernel's callback answers, and the iret hypercall with
+ * VGCF_in_syscall switches back to user mode; the count is how many calls returned the kernel's
+ * pid. Its user mode runs on its kernel's L4: it asks for that with MMUEXT_NEW_USER_BASEPTR, and
+ * until mmuext_op implements it the same guest_table_user is set here before the first run.
+ * </ul>
  */
-final class BatchGuestDomain implements AutoCloseable {
+public final class BatchGuestDomain implements AutoCloseable {
     private static final String BATCH_DONE = "batch done";
     private static final long MACHINE_MEMORY_MIB = 64;
     private static final long GUEST_MEMORY_MIB = 32;
+    private static final int PAGE_SHIFT = 12;
 
     private final String guest;
     private final ByteArrayOutputStream engineLog = new ByteArrayOutputStream();
@@ -31,8 +45,21 @@ final class BatchGuestDomain implements AutoCloseable {
     private final X86Cpu cpu;
     private long batchMatches = -1;
 
+    /** The nullcall guest making {@code hypercallsPerBatch} xen_version calls per batch. */
+    public static BatchGuestDomain nullcall(int hypercallsPerBatch) {
+        return new BatchGuestDomain("nullcall", "hypercalls=" + hypercallsPerBatch);
+    }
+
+    /** The usercall guest making {@code syscallsPerBatch} user-mode getpid calls per batch. */
+    public static BatchGuestDomain usercall(int syscallsPerBatch) {
+        BatchGuestDomain guest = new BatchGuestDomain("usercall", "syscalls=" + syscallsPerBatch);
+        PvEntry entry = guest.xen.pvEntry(guest.domain);
+        entry.pvVcpu().setUserTableMfn(entry.vcpu().cpu().cr3() >>> PAGE_SHIFT);
+        return guest;
+    }
+
     /** Builds the domain of guest image {@code guest} with {@code cmdline}; its first {@link #runBatch} boots it. */
-    BatchGuestDomain(String guest, String cmdline) {
+    private BatchGuestDomain(String guest, String cmdline) {
         this.guest = guest;
         this.xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB),
                 GuestMachine.ENGINE_OPTIONS, engineLog);
@@ -47,14 +74,6 @@ final class BatchGuestDomain implements AutoCloseable {
         domain.onYield(this::endOfBatch);
     }
 
-    XenHypervisor xen() {
-        return xen;
-    }
-
-    Domain domain() {
-        return domain;
-    }
-
     /** Called inside the guest's SCHEDOP_yield: RSI is the yield's argument. */
     private void endOfBatch() {
         batchMatches = cpu.reg(X86Reg.RSI);
@@ -66,7 +85,7 @@ final class BatchGuestDomain implements AutoCloseable {
      *
      * @throws IllegalStateException when the vCPU stopped for any other reason (a crash)
      */
-    long runBatch() {
+    public long runBatch() {
         batchMatches = -1;
         Object reason = cpu.run();
         if (reason != BATCH_DONE) {
@@ -77,12 +96,12 @@ final class BatchGuestDomain implements AutoCloseable {
         return batchMatches;
     }
 
-    CompilationLog compilationLog() {
+    public CompilationLog compilationLog() {
         return new CompilationLog(engineLog.toString(StandardCharsets.UTF_8));
     }
 
     /** A benchmark's tear-down: prints the compilation summary, requires compiled regions, closes. */
-    void requireCompiledAndClose() {
+    public void requireCompiledAndClose() {
         try {
             CompilationLog log = compilationLog();
             System.out.println();

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link NullHypercallBenchmark}, the CPU's share alone (a trivial platform, no Xen core).
  *
  * <p>One invocation is one batch of {@link #HYPERCALLS} calls plus the yield that ends it (see
- * {@link NullcallDomain}); the yield and the return to Java are one part in 100,001. Warm-up and
+ * {@link BatchGuestDomain}); the yield and the return to Java are one part in 100,001. Warm-up and
  * measurement as {@link GuestBenchmark} (the same two-core reasoning applies).
  */
 @State(Scope.Thread)
@@ -36,11 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HypercallRoundTripBenchmark {
     static final int HYPERCALLS = 100_000;
 
-    private NullcallDomain domain;
+    private BatchGuestDomain domain;
 
     @Setup(Level.Trial)
     public void bootDomain() {
-        domain = new NullcallDomain(HYPERCALLS);
+        domain = BatchGuestDomain.nullcall(HYPERCALLS);
     }
 
     @Benchmark

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link HostGetpidBenchmark}, a real getpid on the host.
  *
  * <p>One invocation is one batch of {@link #SYSCALLS} calls plus the yield that ends it (see
- * {@link UsercallDomain}). Warm-up and measurement as {@link HypercallRoundTripBenchmark}.
+ * {@link BatchGuestDomain}). Warm-up and measurement as {@link HypercallRoundTripBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,11 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class UserSyscallRoundTripBenchmark {
     static final int SYSCALLS = 100_000;
 
-    private UsercallDomain domain;
+    private BatchGuestDomain domain;
 
     @Setup(Level.Trial)
     public void bootDomain() {
-        domain = new UsercallDomain(SYSCALLS);
+        domain = BatchGuestDomain.usercall(SYSCALLS);
     }
 
     @Benchmark
