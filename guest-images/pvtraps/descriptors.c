@@ -257,6 +257,16 @@ static void load_tests(void)
     check_frame(r, 12, 1, 0x28, trig_fault, 1, "mov ss with a not-present segment: #SS(0x28)");
     TRIGGER("mov $0x13, %%eax", "mov %%eax, %%ss", "mov $0xe02b, %%eax\n\tmov %%eax, %%ss");
     kt_eq(trap_count, 0, "mov ss with writable DPL 3 data", "loads");
+    kt_eq(_hypercall2(long, set_segment_base, SEGBASE_GS_USER_SEL, 0x18), 0, "set_segment_base GS_USER_SEL with a guest selector",
+          "do_set_segment_base");
+    __asm__ __volatile__("mov %%gs, %0" : "=r"(sel));
+    kt_eq(sel, 0x1b, "GS holds the selector with RPL 3", "sel |= 3");
+    kt_eq(rdmsr(MSR_SHADOW_GS_BASE), 0x12345000UL, "the user GS base comes from its descriptor", "gs_base_user = read_gs_base()");
+    kt_eq(rdmsr(MSR_GS_BASE), gs_kernel, "the kernel's GS base stays active", "swapgs around the load");
+    kt_eq(_hypercall2(long, set_segment_base, SEGBASE_GS_USER_SEL, 0x2b), 0, "GS_USER_SEL with a not-present segment",
+          "never fails");
+    __asm__ __volatile__("mov %%gs, %0" : "=r"(sel));
+    kt_eq(sel | rdmsr(MSR_SHADOW_GS_BASE), 0, "loads the null selector and base 0 instead", "fixup: NUL the selector");
     TRIGGER("", ".byte 0x8e, 0xc8", "");
     check_frame(r, 6, 0, 0, trig_fault, 1, "mov cs: #UD");
     TRIGGER("", ".byte 0x8e, 0xf0", "");
