@@ -94,7 +94,7 @@ void user_mode_tests(start_info_t *si)
     long rc = set_user_page_tables(si);
 
     kt_group("user mode");
-    printf("# new_user_baseptr=%ld\n", rc);
+    kt_eq(rc, 0, "MMUEXT_NEW_USER_BASEPTR with the kernel's L4", "user mode needs guest_table_user");
     wrmsr(MSR_GS_BASE, (unsigned long)kernel_gs_area);
     wrmsr(MSR_SHADOW_GS_BASE, (unsigned long)user_gs_area);
 

@@ -100,6 +100,9 @@
 #define MMU_PT_UPDATE_PRESERVE_AD 2 /* as NORMAL, keeping the entry's A/D bits */
 #define MMU_PT_UPDATE_NO_TRANSLATE 3 /* as NORMAL, ptr is a machine address even for translated guests */
 
+/* In the count of a continued mmu_update or mmuext_op. */
+#define MMU_UPDATE_PREEMPTED      (~(~0U >> 1))
+
 /* mmuext_op commands. */
 #define MMUEXT_PIN_L1_TABLE        0
 #define MMUEXT_PIN_L2_TABLE        1

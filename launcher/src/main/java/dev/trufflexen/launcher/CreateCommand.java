@@ -47,6 +47,11 @@ public final class CreateCommand implements Callable<Integer> {
             description = "Keep the last instructions each vCPU executed and show them in crash reports.")
     boolean trace;
 
+    @Option(names = "--audit-mmu",
+            description = "Check the PV MMU's invariants (reference counts, types, no writable page tables) at every "
+                + "yield of the guest and after it stops; violations go to stderr.")
+    boolean auditMmu;
+
     @Option(names = {"-v", "--verbose"}, description = "Copy the hypervisor's console (its log) to stderr.")
     boolean verbose;
 
@@ -98,7 +103,10 @@ public final class CreateCommand implements Callable<Integer> {
      *     it started, so a domain the builder refuses gets exactly one line, the error
      */
     public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log,
-            Runnable domainBuilt) {
+            Runnable domainBuilt, boolean auditMmu) {
+        public RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log, Runnable domainBuilt) {
+            this(interpreterOnly, trace, verbose, log, domainBuilt, false);
+        }
     }
 
     /**
@@ -167,7 +175,7 @@ public final class CreateCommand implements Callable<Integer> {
                 context.err().println("txl: warning: " + Printable.line(warning));
             }
             started.run();
-        });
+        }, auditMmu);
     }
 
     /** The exit status for each way a guest can stop; see {@link ExitStatus}. */

@@ -31,6 +31,9 @@ final class XenCoreRunner {
                 options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
         try (XenHypervisor xen = startHypervisor(xenOptions)) {
             Domain domain = build(xen, config);
+            if (options.auditMmu()) {
+                domain.onYield(() -> reportAudit(log, "at a yield", xen.auditMmu(domain)));
+            }
             options.domainBuilt().run();
             ShutdownReason reason;
             switch (console) {
@@ -48,8 +51,22 @@ final class XenCoreRunner {
             if (domain.crashReport() != null) {
                 log.println(domain.crashReport().text());
             }
+            if (options.auditMmu()) {
+                reportAudit(log, "when it stopped", xen.auditMmu(domain));
+            }
+            int domid = domain.id();
             domain.release();
+            if (options.auditMmu()) {
+                reportAudit(log, "after its release", xen.auditReleased(domid));
+            }
             return GuestStop.valueOf(reason.name());
+        }
+    }
+
+    /** --audit-mmu: one stderr line per violation of the PV MMU's invariants. */
+    private static void reportAudit(PrintStream log, String when, java.util.List<String> violations) {
+        for (String violation : violations) {
+            log.println("txl: PV MMU invariant broken " + when + ": " + violation);
         }
     }
 

@@ -76,6 +76,17 @@ class TxlEndToEndTest {
         assertEquals(ExitStatus.GUEST_REBOOT, txl("create", config("xentest")), err.toString());
     }
 
+    /** The PV MMU suite under --audit-mmu: the invariant checker runs at its yields and after release, and finds nothing. */
+    @Test
+    void pvMmuSuiteKeepsTheInvariantsUnderAuditMmu() throws IOException {
+        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "--audit-mmu", config("pvmmu"), "cmdline=\"domid=1\""),
+                err.toString());
+        String errors = err.toString(StandardCharsets.UTF_8);
+        assertTrue(!errors.contains("invariant broken"), errors);
+        String log = Files.readString(workingDirectory.resolve("pvmmu.log"));
+        assertTrue(log.contains("pvmmu: done") && !log.contains("not ok"), log);
+    }
+
     @Test
     void crashedGuestExitsWith3AndAReport() {
         assertEquals(ExitStatus.GUEST_CRASH, txl("create", "--trace", config("crash")));

@@ -10,7 +10,6 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
-import dev.trufflexen.xen.pv.PvEntry;
 
 /**
  * A benchmark guest in a real domain on its own Xen core that works in batches and ends each
@@ -28,15 +27,13 @@ import dev.trufflexen.xen.pv.PvEntry;
  * user mode through {@code PvEntry} (GS and page-table switch to the kernel, Xen's bounce frame
  * on the kernel stack), the guest kernel's callback answers, and the iret hypercall with
  * VGCF_in_syscall switches back to user mode; the count is how many calls returned the kernel's
- * pid. Its user mode runs on its kernel's L4: it asks for that with MMUEXT_NEW_USER_BASEPTR, and
- * until mmuext_op implements it the same guest_table_user is set here before the first run.
+ * pid. Its user mode runs on its kernel's L4 (MMUEXT_NEW_USER_BASEPTR).
  * </ul>
  */
 public final class BatchGuestDomain implements AutoCloseable {
     private static final String BATCH_DONE = "batch done";
     private static final long MACHINE_MEMORY_MIB = 64;
     private static final long GUEST_MEMORY_MIB = 32;
-    private static final int PAGE_SHIFT = 12;
 
     private final String guest;
     private final ByteArrayOutputStream engineLog = new ByteArrayOutputStream();
@@ -52,10 +49,7 @@ public final class BatchGuestDomain implements AutoCloseable {
 
     /** The usercall guest making {@code syscallsPerBatch} user-mode getpid calls per batch. */
     public static BatchGuestDomain usercall(int syscallsPerBatch) {
-        BatchGuestDomain guest = new BatchGuestDomain("usercall", "syscalls=" + syscallsPerBatch);
-        PvEntry entry = guest.xen.pvEntry(guest.domain);
-        entry.pvVcpu().setUserTableMfn(entry.vcpu().cpu().cr3() >>> PAGE_SHIFT);
-        return guest;
+        return new BatchGuestDomain("usercall", "syscalls=" + syscallsPerBatch);
     }
 
     /** Builds the domain of guest image {@code guest} with {@code cmdline}; its first {@link #runBatch} boots it. */

@@ -33,12 +33,22 @@ import dev.trufflexen.xen.hypercall.HypercallTable;
 import dev.trufflexen.xen.hypercall.PendingWork;
 import dev.trufflexen.xen.log.HypervisorConsole;
 import dev.trufflexen.xen.log.RateLimitedLog;
+import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.xen.mm.FrameAudit;
 import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.FrameTable;
+import dev.trufflexen.xen.mm.PageTables;
 import dev.trufflexen.xen.mm.GuestFrames;
 import dev.trufflexen.xen.mm.MachToPhys;
 import dev.trufflexen.xen.pv.CallbackOpHypercall;
 import dev.trufflexen.xen.pv.FpuTaskswitchHypercall;
 import dev.trufflexen.xen.pv.IretHypercall;
+import dev.trufflexen.xen.pv.MmuUpdateHypercall;
+import dev.trufflexen.xen.pv.MmuextOpHypercall;
+import dev.trufflexen.xen.pv.PvMmu;
+import dev.trufflexen.xen.pv.UpdateVaMappingHypercall;
+import dev.trufflexen.xen.pv.UpdateVaMappingOtherdomainHypercall;
+import dev.trufflexen.xen.pv.VmAssistHypercall;
 import dev.trufflexen.xen.pv.PvEntry;
 import dev.trufflexen.xen.pv.SetCallbacksHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
@@ -96,6 +106,7 @@ public final class XenHypervisor implements AutoCloseable {
     private final MachToPhys m2p;
     private final HypervisorConsole console;
     private final GuestFrames guestFrames;
+    private final PageTables pageTables;
     private final HypercallDispatcher hypercalls;
     private final X86Engine engine;
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
@@ -110,8 +121,11 @@ public final class XenHypervisor implements AutoCloseable {
         this.framePool = new FramePool(memory, codeCache::invalidateFrame);
         this.m2p = new MachToPhys(framePool);
         this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
+        this.pageTables = new PageTables(guestFrames, m2p);
+        framePool.frameTable().attach(pageTables, new DomainTlbs());
         this.hypercalls = new HypercallDispatcher(standardHypercalls(console), console);
         hypercalls.afterEveryHypercall(XenHypervisor::leaveGuestWhenDying);
+        hypercalls.afterEveryHypercall(context -> PvMmu.of(context.domain()).flushIfRequested(context.cpu()));
         console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s", XEN_MAJOR, XEN_MINOR,
                 XEN_EXTRAVERSION, options.machineMemoryMiB(), dev.trufflexen.x86.TruffleRuntimeCheck.runtimeName()));
     }
@@ -122,7 +136,28 @@ public final class XenHypervisor implements AutoCloseable {
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
-                new SetSegmentBaseHypercall(), new StackSwitchHypercall(), new SetGdtHypercall(), new UpdateDescriptorHypercall()));
+                new SetSegmentBaseHypercall(), new StackSwitchHypercall(), new SetGdtHypercall(), new UpdateDescriptorHypercall(),
+                new MmuUpdateHypercall(), new MmuextOpHypercall(), new UpdateVaMappingHypercall(),
+                new UpdateVaMappingOtherdomainHypercall(), new VmAssistHypercall()));
+    }
+
+    /** The domains' vCPU TLBs, as the frame table asks for them to be flushed. */
+    private final class DomainTlbs implements FrameTable.TlbFlush {
+        @Override
+        public long clock() {
+            return X86Mmu.flushClock();
+        }
+
+        @Override
+        public void flushIfOlder(int domid, long stamp) {
+            Domain domain = domains.get(domid);
+            if (domain == null || domain.vcpu0().cpu() == null) {
+                return;
+            }
+            if (domain.vcpu0().cpu().mmu().lastFullFlush() <= stamp) {
+                PvMmu.of(domain).requestFlush();
+            }
+        }
     }
 
     /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
@@ -179,6 +214,27 @@ public final class XenHypervisor implements AutoCloseable {
         return guestFrames;
     }
 
+    /** The PV page-table rules over the frame table (for audits and tests). */
+    public PageTables pageTables() {
+        return pageTables;
+    }
+
+    /**
+     * The PV MMU invariant checker over a domain (see {@link FrameAudit}): its frames' counts and
+     * types against its page tables, base tables and vCPU TLB. Empty when all holds. Call it
+     * while the domain's vCPU is stopped or from its own thread.
+     */
+    public List<String> auditMmu(Domain domain) {
+        long[] bases = {PvMmu.of(domain).kernelTableMfn(), pvEntry(domain).pvVcpu().userTableMfn()};
+        X86Cpu cpu = domain.vcpu0().cpu();
+        return new FrameAudit(pageTables).audit(domain.id(), bases, cpu == null ? null : cpu.mmu());
+    }
+
+    /** The checker after {@code domid} was released: every frame back in the pool, none leaked. */
+    public List<String> auditReleased(int domid) {
+        return new FrameAudit(pageTables).released(domid, guestFrames);
+    }
+
     /** The hypercall table. */
     public HypercallTable hypercallTable() {
         return hypercalls.table();
@@ -226,9 +282,13 @@ public final class XenHypervisor implements AutoCloseable {
                     services);
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
+            PvMmu mmu = new PvMmu(domain, pageTables);
+            domain.attach(PvMmu.PART, mmu);
             PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
+            mmu.adoptBootTable(boot.l4Mfn());
+            domain.onStop(() -> mmu.releaseBaseTables(entry.pvVcpu()));
             setInitialRegisters(cpu, boot);
         } catch (RuntimeException e) {
             guestFrames.releaseDomain(domid, boot.p2m());

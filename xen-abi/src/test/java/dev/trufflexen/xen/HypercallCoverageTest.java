@@ -39,7 +39,6 @@ import dev.trufflexen.xen.hypercall.HypercallTable;
  */
 class HypercallCoverageTest {
     private static final String HANDLED = Hypercall.HANDLED;
-    private static final String PV_MMU = "-ENOSYS because the validated PV MMU arrives with the PV MMU issue";
     private static final String NONE = "-ENOSYS because Xen defines no hypercall with this number";
 
     /** __HYPERVISOR_* number to its status, 0..63. */
@@ -49,7 +48,7 @@ class HypercallCoverageTest {
             m.put(n, NONE);
         }
         m.put(Hypercalls.__HYPERVISOR_set_trap_table, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_mmu_update, PV_MMU);
+        m.put(Hypercalls.__HYPERVISOR_mmu_update, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_gdt, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_stack_switch, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_callbacks, HANDLED);
@@ -61,19 +60,19 @@ class HypercallCoverageTest {
         m.put(Hypercalls.__HYPERVISOR_update_descriptor, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_memory_op, "-ENOSYS because memory reservation arrives with the PV MMU issue");
         m.put(Hypercalls.__HYPERVISOR_multicall, "-ENOSYS because multicall arrives with the PV MMU issue, its first user");
-        m.put(Hypercalls.__HYPERVISOR_update_va_mapping, PV_MMU);
+        m.put(Hypercalls.__HYPERVISOR_update_va_mapping, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_timer_op, "-ENOSYS because timers arrive with the time issue");
         m.put(Hypercalls.__HYPERVISOR_event_channel_op_compat, "-ENOSYS because the pre-3.0.2 event channel ABI is not offered");
         m.put(Hypercalls.__HYPERVISOR_xen_version, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_console_io, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_physdev_op_compat, "-ENOSYS because the pre-3.0.2 physdev ABI is not offered");
         m.put(Hypercalls.__HYPERVISOR_grant_table_op, "-ENOSYS because grant tables arrive with the grant table issue");
-        m.put(Hypercalls.__HYPERVISOR_vm_assist, PV_MMU);
-        m.put(Hypercalls.__HYPERVISOR_update_va_mapping_otherdomain, PV_MMU);
+        m.put(Hypercalls.__HYPERVISOR_vm_assist, HANDLED);
+        m.put(Hypercalls.__HYPERVISOR_update_va_mapping_otherdomain, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_iret, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_vcpu_op, "-ENOSYS because vCPU operations arrive with the time and SMP issues");
         m.put(Hypercalls.__HYPERVISOR_set_segment_base, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_mmuext_op, PV_MMU);
+        m.put(Hypercalls.__HYPERVISOR_mmuext_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_xsm_op, "-ENOSYS because TruffleXen has no XSM module (Xen without CONFIG_XSM)");
         m.put(Hypercalls.__HYPERVISOR_nmi_op, "-ENOSYS because the legacy nmi_op is not implemented yet; callback_op registers NMI callbacks");
         m.put(Hypercalls.__HYPERVISOR_sched_op, HANDLED);

@@ -43,7 +43,7 @@ class PackageRulesTest {
             Map.entry("sched", Set.of("abi", "log", "mm", "domain", "hypercall")),
             Map.entry("console", Set.of("abi", "log", "domain", "hypercall")),
             Map.entry("version", Set.of("abi", "domain", "hypercall")),
-            Map.entry("pv", Set.of("abi", "log", "domain", "hypercall", "time", "version")),
+            Map.entry("pv", Set.of("abi", "log", "mm", "domain", "hypercall", "time", "version")),
             Map.entry("builder", Set.of("abi", "mm", "domain", "version")),
             Map.entry("dom0", Set.of("abi", "log", "mm", "domain", "event")));
 

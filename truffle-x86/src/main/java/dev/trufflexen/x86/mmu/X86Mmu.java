@@ -62,6 +62,9 @@ public final class X86Mmu {
     private boolean largePagesCached;
     /** Bumped whenever TLB entries are dropped; caches derived from fetch translations compare it. */
     private int translationGeneration;
+    /** Advances at every full flush of any CPU's TLB (see {@link #lastFullFlush}). */
+    private static final java.util.concurrent.atomic.AtomicLong FLUSH_CLOCK = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastFullFlush;
 
     /** Read TLB: tag = page-aligned linear address, addend: host address = addend + linear. */
     public final long[] readTags = new long[TLB_SIZE];
@@ -94,11 +97,26 @@ public final class X86Mmu {
     }
 
     public void flush() {
+        lastFullFlush = FLUSH_CLOCK.incrementAndGet();
         translationGeneration++;
         Arrays.fill(readTags, -1L);
         Arrays.fill(writeTags, -1L);
         Arrays.fill(fetchTags, -1L);
         largePagesCached = false;
+    }
+
+    /** The value of a clock that advances at every full TLB flush of any CPU (CR3 load or flush). */
+    public static long flushClock() {
+        return FLUSH_CLOCK.get();
+    }
+
+    /**
+     * The {@link #flushClock} value this TLB's last full flush set: a translation dropped from the
+     * page tables when the clock read {@code t} can still be in this TLB only if this value is
+     * not above {@code t}.
+     */
+    public long lastFullFlush() {
+        return lastFullFlush;
     }
 
     public void invalidatePage(long linearAddress) {

@@ -14,6 +14,9 @@ public final class Mmu {
     public static final int MMU_PT_UPDATE_PRESERVE_AD = 2;
     public static final int MMU_PT_UPDATE_NO_TRANSLATE = 3;
 
+    /** Set in the count of a continued mmu_update or mmuext_op. */
+    public static final long MMU_UPDATE_PREEMPTED = 0x8000_0000L;
+
     public static final int MMUEXT_PIN_L1_TABLE = 0;
     public static final int MMUEXT_PIN_L2_TABLE = 1;
     public static final int MMUEXT_PIN_L3_TABLE = 2;

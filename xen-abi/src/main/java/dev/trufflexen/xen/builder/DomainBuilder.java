@@ -23,6 +23,7 @@ import dev.trufflexen.xen.builder.image.KernelImage;
 import dev.trufflexen.xen.builder.image.KernelImages;
 import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.mm.FramePool;
+import dev.trufflexen.xen.mm.FrameTable;
 import dev.trufflexen.xen.mm.MachToPhys;
 
 /**
@@ -120,6 +121,7 @@ public final class DomainBuilder {
             if (layout.p2mOutside) {
                 mapP2mList(layout, p2m, l4Mfn);
             }
+            pinBootTables(l4Mfn, domid);
             initSharedInfo(sharedInfoMfn);
             writeStartInfo(layout, guest, p2m, sharedInfoMfn, cmdlineBytes, storeEvtchn, consoleEvtchn);
             describeLayout(kernel, ramdisk, layout, notices);
@@ -247,6 +249,18 @@ public final class DomainBuilder {
                 table = (pte & X86Pv.PADDR_MASK) >>> 12;
             }
             memory.write64(entry(table, (int) ((va >>> 12) & 511)), (p2m[(int) (layout.p2mPfn + i)] << 12) | L1_PROT);
+        }
+    }
+
+    /**
+     * Pins the boot L4 as Xen's toolstack does (MMUEXT_PIN_L4_TABLE): the whole tree is
+     * validated, each L3, L2 and L1 typed by the reference of the entry that links it, each
+     * mapped frame given its general (and, mapped writable, its writable-type) reference.
+     */
+    private void pinBootTables(long l4Mfn, int domid) {
+        int rc = pool.frameTable().pin(l4Mfn, domid, FrameTable.TYPE_L4);
+        if (rc != 0) {
+            throw new IllegalStateException("the boot page tables fail validation: " + rc);
         }
     }
 

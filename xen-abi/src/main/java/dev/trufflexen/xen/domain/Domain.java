@@ -295,7 +295,10 @@ public final class Domain {
         }
         destroyed = true;
         runStopListeners();
-        services.frames().releaseDomain(domid, frames.p2m());
+        long held = services.frames().releaseDomain(domid, frames.p2m());
+        if (held > 0) {
+            console().log("domain " + domid + ": " + held + " frames still referenced when released (reclaimed)");
+        }
         services.onRelease().run();
     }
 

@@ -29,6 +29,7 @@ public final class FramePool {
     /** Free frames as a stack; the top of the stack is handed out next. */
     private final long[] freeStack;
     private int freeCount;
+    private final FrameTable frameTable;
 
     public FramePool(MachineMemory memory) {
         this(memory, mfn -> { });
@@ -51,6 +52,12 @@ public final class FramePool {
             freeStack[i] = i;
         }
         this.freeCount = owner.length;
+        this.frameTable = new FrameTable(this, owner.length);
+    }
+
+    /** The reference counts and types of every frame (see {@link FrameTable}). */
+    public FrameTable frameTable() {
+        return frameTable;
     }
 
     public MachineMemory memory() {
@@ -77,6 +84,7 @@ public final class FramePool {
         long mfn = freeStack[--freeCount];
         owner[(int) mfn] = domid;
         scrub(mfn);
+        frameTable.assigned(mfn);
         return mfn;
     }
 
@@ -99,6 +107,7 @@ public final class FramePool {
             throw new IllegalStateException("frame 0x" + Long.toHexString(mfn) + " freed twice");
         }
         scrub(mfn);
+        frameTable.cleared(mfn);
         owner[index] = OWNER_FREE;
         freeStack[freeCount++] = mfn;
     }
@@ -120,12 +129,28 @@ public final class FramePool {
         memory.zeroFrame(mfn);
     }
 
-    /** The owner of a frame, or {@link #OWNER_FREE}; -2 for a frame number outside machine memory. */
-    public synchronized int ownerOf(long mfn) {
+    /**
+     * The owner of a frame, or {@link #OWNER_FREE}; -2 for a frame number outside machine memory.
+     * Unsynchronized: a caller holding a reference ({@link FrameTable#getPage}, whose volatile
+     * count update follows the owner's store) sees the owner that cannot change under it.
+     */
+    public int ownerOf(long mfn) {
         if (mfn < 0 || mfn >= owner.length) {
             return -2;
         }
         return owner[(int) mfn];
+    }
+
+    /** The frames {@code domid} owns, ascending. */
+    public synchronized long[] framesOwnedBy(int domid) {
+        long[] frames = new long[(int) countOwnedBy(domid)];
+        int n = 0;
+        for (int i = 0; i < owner.length; i++) {
+            if (owner[i] == domid) {
+                frames[n++] = i;
+            }
+        }
+        return frames;
     }
 
     public synchronized long countOwnedBy(int domid) {

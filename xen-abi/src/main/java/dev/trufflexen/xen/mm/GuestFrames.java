@@ -25,12 +25,18 @@ public final class GuestFrames {
     private final MachToPhys m2p;
     private final MachineMemory memory;
     private final X86CodeCache codeCache;
+    private final java.util.concurrent.atomic.AtomicLong leaked = new java.util.concurrent.atomic.AtomicLong();
 
     public GuestFrames(FramePool pool, MachToPhys m2p, X86CodeCache codeCache) {
         this.pool = pool;
         this.m2p = m2p;
         this.memory = pool.memory();
         this.codeCache = codeCache;
+    }
+
+    /** Reference counts and types of every frame. */
+    public FrameTable frameTable() {
+        return pool.frameTable();
     }
 
     /** The owning domain of a frame ({@link FramePool#ownerOf}). */
@@ -57,19 +63,19 @@ public final class GuestFrames {
     public void write8(long mfn, int offset, byte value) {
         long at = address(mfn, offset, 1);
         memory.write8(at, value);
-        codeCache.codeWritten(at, 1);
+        noteWrite(at, 1);
     }
 
     public void write32(long mfn, int offset, int value) {
         long at = address(mfn, offset, 4);
         memory.write32(at, value);
-        codeCache.codeWritten(at, 4);
+        noteWrite(at, 4);
     }
 
     public void write64(long mfn, int offset, long value) {
         long at = address(mfn, offset, 8);
         memory.write64(at, value);
-        codeCache.codeWritten(at, 8);
+        noteWrite(at, 8);
     }
 
     /** Atomically sets bits in a 64-bit word (event-channel pending bits shared with the guest). */
@@ -79,22 +85,57 @@ public final class GuestFrames {
         do {
             old = memory.read64(at);
         } while (!memory.compareAndSwap64(at, old, old | bits));
-        codeCache.codeWritten(at, 8);
+        noteWrite(at, 8);
         return (old & bits) == bits;
+    }
+
+    /** Atomically replaces a 64-bit word (a page-table entry) if it still holds {@code expected}. */
+    public boolean compareAndSwap64(long mfn, int offset, long expected, long value) {
+        long at = address(mfn, offset, 8);
+        if (!memory.compareAndSwap64(at, expected, value)) {
+            return false;
+        }
+        noteWrite(at, 8);
+        return true;
     }
 
     public void copyIn(long mfn, int offset, byte[] from, int fromOffset, int length) {
         long at = address(mfn, offset, length);
         memory.copyIn(at, from, fromOffset, length);
-        codeCache.codeWritten(at, length);
+        noteWrite(at, length);
     }
 
-    /** Gives a domain's frames back: code built from them is dropped, M2P entries invalidated, frames scrubbed. */
-    public void releaseDomain(int domid, long[] p2m) {
+    /**
+     * Gives a dead domain's frames back: M2P entries invalidated, every reference its frames hold
+     * dropped ({@link FrameTable#relinquish}), so each frame returns to the pool (code built from
+     * it dropped, scrubbed) as its count reaches zero. Frames still referenced afterwards are a
+     * reference-counting bug: they are counted in {@link #leakedFrames} and reclaimed anyway.
+     * Returns how many there were.
+     */
+    public long releaseDomain(int domid, long[] p2m) {
         for (long mfn : p2m) {
-            m2p.invalidate(mfn);
+            if (pool.ownerOf(mfn) == domid) {
+                m2p.invalidate(mfn);
+            }
         }
-        pool.freeAllOwnedBy(domid);
+        long held = pool.frameTable().relinquish(domid);
+        if (held > 0) {
+            leaked.addAndGet(held);
+            pool.freeAllOwnedBy(domid);
+        }
+        return held;
+    }
+
+    /** Frames that were still referenced when their domain was released (0 unless reference counting is broken). */
+    public long leakedFrames() {
+        return leaked.get();
+    }
+
+    /** Tells the code cache about a host write, if the frame holds translated code (the MMU's own test, lock-free). */
+    private void noteWrite(long at, int length) {
+        if (codeCache.holdsCode(at >>> MachineMemory.PAGE_SHIFT)) {
+            codeCache.codeWritten(at, length);
+        }
     }
 
     private long address(long mfn, int offset, int length) {

@@ -1,8 +1,19 @@
 /**
  * Machine memory as the hypervisor owns it: the {@link dev.trufflexen.xen.mm.FramePool frame
- * pool} (an owner for every frame, frames scrubbed whenever they change hands), the read-only
+ * pool} (an owner for every frame, frames scrubbed whenever they change hands), the
+ * {@link dev.trufflexen.xen.mm.FrameTable frame table} (reference counts and page types of every
+ * frame: the PV MMU's safety rules, explained there), the
+ * {@link dev.trufflexen.xen.mm.PageTables page-table rules} a PV guest's entries are validated
+ * against, the {@link dev.trufflexen.xen.mm.FrameAudit invariant checker}, the read-only
  * {@link dev.trufflexen.xen.mm.MachToPhys M2P table}, and {@link dev.trufflexen.xen.mm.GuestFrames},
  * the one path for host writes into guest frames.
+ *
+ * <h2>Giving frames back</h2>
+ * A frame leaves a domain through {@link dev.trufflexen.xen.mm.FrameTable#releaseAllocation}: the
+ * domain's allocation reference goes, and the frame returns to the pool when the last mapping or
+ * link to it goes too (immediately if there is none). A released domain has every reference its
+ * frames hold dropped ({@link dev.trufflexen.xen.mm.FrameTable#relinquish}); a frame still held
+ * after that is a counting bug, reported and reclaimed.
  *
  * <h2>Why host writes need one path</h2>
  * The CPU translates guest code into regions and keeps them until the bytes they came from

@@ -91,6 +91,9 @@ public final class PvEntry implements X86Platform {
         if (XenForcedEmulation.tryEmulate(c, fault, domain.cpuidPolicy())) {
             return;
         }
+        if (WritablePageTables.tryEmulate(c, fault, vcpu, PvMmu.of(domain))) {
+            return;
+        }
         int vector = fault.vector();
         if (fault.isSoftwareInterrupt()) {
             softwareInterrupt(c, fault, vector);
@@ -164,6 +167,7 @@ public final class PvEntry implements X86Platform {
     @Override
     public void attention(X86Cpu c) {
         c.clearAttention();
+        PvMmu.of(domain).flushIfRequested(c);
         if (domain.isDying()) {
             c.requestExit(domain.shutdownReasonOrCrash());
         }

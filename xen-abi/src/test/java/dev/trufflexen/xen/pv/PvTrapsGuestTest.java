@@ -52,7 +52,6 @@ class PvTrapsGuestTest {
     @Test
     void everyCasePasses() {
         Domain domain = create("");
-        presetUserPageTables(domain);
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
         String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
@@ -74,16 +73,6 @@ class PvTrapsGuestTest {
         assertEquals(results.value("kernel_sp"), pv.kernelSp(), "stack_switch's kernel stack pointer");
         assertEquals(results.value("kernel_ss"), pv.kernelSs(), "stack_switch raises the selector's RPL to 3");
         assertEquals(16, pv.descriptorTables().gdtEntries(), "set_gdt installed 16 entries");
-    }
-
-    /**
-     * The guest's user mode runs on its kernel L4 as well: it asks for that with
-     * MMUEXT_NEW_USER_BASEPTR, and until mmuext_op implements it the host sets the same
-     * guest_table_user before the guest starts.
-     */
-    private void presetUserPageTables(Domain domain) {
-        PvEntry entry = xen.pvEntry(domain);
-        entry.pvVcpu().setUserTableMfn(entry.vcpu().cpu().cr3() >>> 12);
     }
 
     /** Exception round trips (bounce to the guest's int3 handler, iret back), timed by the guest; printed, not judged. */
@@ -113,9 +102,6 @@ class PvTrapsGuestTest {
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
         Domain domain = create("fatal=" + fatalCase);
-        if (fatalCase.startsWith("user-")) {
-            presetUserPageTables(domain);
-        }
         assertEquals(ShutdownReason.CRASH, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen, domain.id())));
         String report = domain.crashReport().text();
         assertTrue(report.contains(expected), report);
