@@ -4,10 +4,9 @@
  * the guest's GDT as the hardware checks them at CPL 3, LAR/LSL/VERR/VERW
  * reading the guest's tables, and SGDT/SIDT/SLDT/STR as Xen's guests see them.
  *
- * The GDT page is filled before set_gdt by plain writes; under Xen the page
- * must first be remapped read-only (no writable mapping may remain when it
- * becomes a descriptor page), which this guest does once update_va_mapping
- * exists. After set_gdt it changes only through update_descriptor.
+ * The GDT page is filled by plain writes, then remapped read-only with
+ * update_va_mapping (no writable mapping may remain when it becomes a
+ * descriptor page); after set_gdt it changes only through update_descriptor.
  */
 #include "pvtraps.h"
 
@@ -47,6 +46,19 @@ static unsigned long mfn_of(const void *page)
     return pfn_to_mfn(virt_to_pfn(page));
 }
 
+static unsigned long l4_mfn(void)
+{
+    return pfn_to_mfn(virt_to_pfn((void *)sdk_start_info->pt_base));
+}
+
+/* Maps a page of the boot mapping read-only or writable again. */
+static long map_page(void *va, int writable)
+{
+    unsigned long pte = mfn_of(va) << 12 | 0x65UL | (writable ? 0x2UL : 0);
+
+    return HYPERVISOR_update_va_mapping((unsigned long)va, pte, UVMF_INVLPG);
+}
+
 static long set_gdt(const unsigned long *frames, unsigned int entries)
 {
     return _hypercall2(long, set_gdt, frames, entries);
@@ -64,6 +76,8 @@ static unsigned long slot_ma(unsigned int index)
 
 static void set_gdt_tests(void)
 {
+    unsigned long l4_frame[1] = { l4_mfn() };
+
     kt_group("set_gdt");
     for (int i = 0; i < 512; i++) {
         gdt_page[i] = 0;
@@ -86,15 +100,24 @@ static void set_gdt_tests(void)
     kt_eq(set_gdt((void *)UNMAPPED_VA, 1), -XEN_EFAULT, "unmapped frame list", "copy_from_guest: -EFAULT");
     kt_eq(set_gdt((void *)HYPERVISOR_VA, 1), -XEN_EFAULT, "frame list in the hypervisor range", "-EFAULT");
     kt_eq(set_gdt((void *)NON_CANONICAL_VA, 1), -XEN_EFAULT, "non-canonical frame list", "-EFAULT");
+    kt_eq(set_gdt(desc_frames, GDT_ENTRIES), -XEN_EINVAL, "a frame that is still mapped writable",
+          "get_page_type(PGT_seg_desc_page) fails: -EINVAL");
+    kt_eq(set_gdt(l4_frame, 1), -XEN_EINVAL, "the L4 page table as a GDT frame",
+          "a page table is not a descriptor page: -EINVAL");
+    kt_eq(map_page(gdt_page, 0), 0, "the GDT page remapped read-only", "update_va_mapping");
     desc_frames[0] = 0x7fffffffUL;
     kt_eq(set_gdt(desc_frames, 1), -XEN_EINVAL, "a frame outside machine memory", "mfn_valid: -EINVAL");
     desc_frames[0] = mfn_of(spare_page);
     spare_page[3] = D_TSS;
+    map_page(spare_page, 0);
     kt_eq(set_gdt(desc_frames, 1), -XEN_EINVAL, "a frame holding a TSS descriptor",
           "validate_segdesc_page checks all 512: -EINVAL");
+    map_page(spare_page, 1);
     spare_page[3] = CALL_GATE(0xe008, 3);
+    map_page(spare_page, 0);
     kt_eq(set_gdt(desc_frames, 1), -XEN_EINVAL, "a frame holding a call gate into Xen's code segment",
           "guest_gate_selector_okay: -EINVAL");
+    kt_eq(map_page(spare_page, 1), 0, "a refused frame can be mapped writable again", "its type reference was dropped");
     spare_page[3] = 0;
     desc_frames[0] = mfn_of(gdt_page);
     desc_frames[1] = 0x7fffffffUL;
@@ -103,6 +126,8 @@ static void set_gdt_tests(void)
     kt_eq(gdt_page[4], D_DATA_DPL0 | 3UL << 45, "a DPL 0 descriptor is raised to DPL 3 in place",
           "check_descriptor: __fixup_guest_selector");
     kt_eq(gdt_page[5], D_DATA_NP, "a not-present descriptor is left as it is", "!_SEGMENT_P: always faults, safe");
+    kt_eq(map_page(gdt_page, 1), -XEN_EBUSY, "a descriptor page cannot be mapped writable",
+          "get_page_from_l1e: get_page_type(PGT_writable_page) fails, -EBUSY");
 }
 
 static void update_descriptor_tests(void)
@@ -127,6 +152,11 @@ static void update_descriptor_tests(void)
     kt_eq(update_descriptor(0x7fffffffUL << 12, D_DATA), -XEN_EINVAL, "a frame outside machine memory",
           "get_page_from_gfn: -EINVAL");
     kt_eq(update_descriptor(slot_ma(15), D_DATA), 0, "a plain data descriptor", "do_update_descriptor");
+    kt_eq(update_descriptor((mfn_of(spare_page) << 12) + 8, D_DATA), 0, "into an ordinary writable page",
+          "get_page_type(PGT_writable_page)");
+    kt_eq(spare_page[1], D_DATA, "the write lands", "ACCESS_ONCE(entry->raw) = d.raw");
+    kt_eq(update_descriptor(l4_mfn() << 12, D_DATA), -XEN_EINVAL,
+          "into the L4 page table", "a page table cannot be writable: -EINVAL");
 }
 
 static unsigned long lar(unsigned long sel, int *zf)

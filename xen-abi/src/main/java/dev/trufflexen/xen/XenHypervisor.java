@@ -226,8 +226,9 @@ public final class XenHypervisor implements AutoCloseable {
      */
     public List<String> auditMmu(Domain domain) {
         long[] bases = {PvMmu.of(domain).kernelTableMfn(), pvEntry(domain).pvVcpu().userTableMfn()};
+        long[] descriptorPages = pvEntry(domain).pvVcpu().descriptorTables().gdtFrames();
         X86Cpu cpu = domain.vcpu0().cpu();
-        return new FrameAudit(pageTables).audit(domain.id(), bases, cpu == null ? null : cpu.mmu());
+        return new FrameAudit(pageTables).audit(domain.id(), bases, descriptorPages, cpu == null ? null : cpu.mmu());
     }
 
     /** The checker after {@code domid} was released: every frame back in the pool, none leaked. */
@@ -288,7 +289,10 @@ public final class XenHypervisor implements AutoCloseable {
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
             mmu.adoptBootTable(boot.l4Mfn());
-            domain.onStop(() -> mmu.releaseBaseTables(entry.pvVcpu()));
+            domain.onStop(() -> {
+                mmu.releaseBaseTables(entry.pvVcpu());
+                entry.pvVcpu().descriptorTables().releaseGdt();
+            });
             setInitialRegisters(cpu, boot);
         } catch (RuntimeException e) {
             guestFrames.releaseDomain(domid, boot.p2m());

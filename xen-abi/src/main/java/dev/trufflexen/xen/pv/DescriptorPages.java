@@ -1,19 +1,18 @@
 package dev.trufflexen.xen.pv;
 
 import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.mm.FrameTable;
 
 /**
- * The one place where a frame becomes a descriptor page (Xen's PGT_seg_desc_page type) or is
- * checked as the target of {@code update_descriptor}.
+ * The one place where a frame becomes a descriptor page (Xen's PGT_seg_desc_page type, in the
+ * domain's {@link FrameTable}) or is checked as the target of {@code update_descriptor}.
  *
- * <p>Xen types a GDT frame once: the first {@code get_page_and_type(PGT_seg_desc_page)} validates
- * all 512 descriptors with {@code check_descriptor}, fixing each accepted one in place, and
- * fails while any writable mapping of the frame exists; afterwards the guest can change it only
- * through {@code update_descriptor}. TruffleXen has no frame types yet, so here a frame qualifies
- * when the domain owns it and every descriptor in it is acceptable, and it is validated (and
- * fixed up) on every claim; {@link DescriptorTables} re-checks each descriptor it reads, so a
- * write through a writable mapping cannot smuggle in what Xen would refuse. When the frame table
- * arrives, {@link #claim} and {@link #writableOrDescriptor} take and check the types instead.
+ * <p>A GDT frame is claimed with a general and a seg_desc type reference, which fails while the
+ * frame is the domain's in another type (a writable mapping of it exists, or it is a page
+ * table), and all 512 descriptors must pass {@code check_descriptor}, each accepted one fixed up
+ * in place, as Xen's validate_segdesc_page does. Afterwards the guest can change the frame only
+ * through {@code update_descriptor}, and the frame cannot leave the domain until the GDT is
+ * replaced or the domain stops ({@link #release}).
  */
 final class DescriptorPages {
     static final int DESCRIPTORS_PER_FRAME = 512;
@@ -21,45 +20,57 @@ final class DescriptorPages {
     private DescriptorPages() {
     }
 
-    /** get_page_and_type(mfn, d, PGT_seg_desc_page): false when the frame cannot be a descriptor page. */
+    /** get_page_and_type(mfn, d, PGT_seg_desc_page) with the page's validation: false when the frame cannot be one. */
     static boolean claim(Domain domain, long mfn) {
-        if (!ownedBy(domain, mfn)) {
-            return false;
-        }
-        for (int i = 0; i < DESCRIPTORS_PER_FRAME; i++) {
-            if (!SegmentDescriptors.isAcceptable(domain.frames().read64(mfn, i * 8))) {
+        PvMmu mmu = PvMmu.of(domain);
+        synchronized (mmu.lock()) {
+            FrameTable frames = mmu.frames();
+            if (frames.getPageAndType(mfn, domain.id(), FrameTable.TYPE_SEG_DESC) != 0) {
                 return false;
             }
-        }
-        for (int i = 0; i < DESCRIPTORS_PER_FRAME; i++) {
-            long raw = domain.frames().read64(mfn, i * 8);
-            long fixed = SegmentDescriptors.fixUp(raw);
-            if (fixed != raw) {
-                domain.frames().write64(mfn, i * 8, fixed);
+            for (int i = 0; i < DESCRIPTORS_PER_FRAME; i++) {
+                if (!SegmentDescriptors.isAcceptable(domain.frames().read64(mfn, i * 8))) {
+                    frames.putPageAndType(mfn);
+                    return false;
+                }
             }
+            for (int i = 0; i < DESCRIPTORS_PER_FRAME; i++) {
+                long raw = domain.frames().read64(mfn, i * 8);
+                long fixed = SegmentDescriptors.fixUp(raw);
+                if (fixed != raw) {
+                    domain.frames().write64(mfn, i * 8, fixed);
+                }
+            }
+            return true;
         }
-        return true;
     }
 
-    /** Drops a claim made by {@link #claim} (put_page_and_type); nothing to drop without frame types. */
+    /** put_page_and_type of a claimed frame. */
     static void release(Domain domain, long mfn) {
-    }
-
-    /** update_descriptor's get_page_from_gfn plus its type check: a frame of the domain, a descriptor or writable page. */
-    static boolean writableOrDescriptor(Domain domain, long mfn) {
-        return ownedBy(domain, mfn);
+        PvMmu.of(domain).frames().putPageAndType(mfn);
     }
 
     /**
-     * Whether a claimed frame is still the domain's. Xen's type reference keeps a GDT frame from
-     * being freed; without frame types a lookup checks instead, so a frame the guest gave back
-     * never shows another owner's data.
+     * update_descriptor's frame rules: a frame of the domain that is a descriptor page or can be a
+     * writable one (not a page table); {@code descriptor} is written while the frame is held.
+     * False, with nothing written, otherwise.
      */
-    static boolean stillHeld(Domain domain, long mfn) {
-        return ownedBy(domain, mfn);
-    }
-
-    private static boolean ownedBy(Domain domain, long mfn) {
-        return domain.frames().ownerOf(mfn) == domain.id();
+    static boolean write(Domain domain, long mfn, int offset, long descriptor) {
+        PvMmu mmu = PvMmu.of(domain);
+        synchronized (mmu.lock()) {
+            FrameTable frames = mmu.frames();
+            if (!frames.getPage(mfn, domain.id())) {
+                return false;
+            }
+            int type = frames.type(mfn) == FrameTable.TYPE_SEG_DESC ? FrameTable.TYPE_SEG_DESC : FrameTable.TYPE_WRITABLE;
+            if (frames.getPageType(mfn, type) != 0) {
+                frames.putPage(mfn);
+                return false;
+            }
+            domain.frames().write64(mfn, offset, descriptor);
+            frames.putPageType(mfn);
+            frames.putPage(mfn);
+            return true;
+        }
     }
 }

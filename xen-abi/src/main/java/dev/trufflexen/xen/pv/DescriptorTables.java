@@ -12,12 +12,13 @@ import dev.trufflexen.xen.domain.Domain;
  * page (selectors 0xe000-0xefff: the hypervisor's ring-0 segments, the flat ring-3 segments
  * FLAT_RING3_CS32 0xe023, FLAT_RING3_DS32/SS 0xe02b and FLAT_RING3_CS64 0xe033, the TSS, the LDT
  * descriptor and the per-CPU entry), and the limit is the end of that page (0xefff).
- * <li>The LDT exists once the guest sets one (MMUEXT_SET_LDT, {@link #setLdt}): that many
+ * <li>The LDT exists once the guest sets one (MMUEXT_SET_LDT, kept by {@link PvMmu}): that many
  * entries at a guest virtual address; without one every LDT selector is invalid.
  * </ul>
  * Every descriptor read from a guest frame is checked with Xen's {@code check_descriptor} and
- * fixed up as Xen would have fixed it when the page was typed; one it refuses reads as empty, as
- * does every slot of a frame the domain no longer owns.
+ * fixed up as Xen would have fixed it when the page was typed; one it refuses reads as empty.
+ * GDT frames are descriptor pages ({@link DescriptorPages}), so they change only through
+ * {@code update_descriptor}; the LDT is read through the guest's mappings.
  */
 public final class DescriptorTables {
     /** Xen's GDT_VIRT_START(v) for vCPU 0 (per-domain slot, L4 slot 260); each vCPU is 128 KiB further. */
@@ -33,8 +34,6 @@ public final class DescriptorTables {
     private final long[] gdtFrames = new long[MAX_GDT_FRAMES];
     private Domain domain;
     private int gdtEntries;
-    private long ldtBase;
-    private int ldtEntries;
 
     /** The domain whose frames hold the guest's tables; set once, when the vCPU's PV state is made. */
     void attach(Domain owner) {
@@ -46,9 +45,9 @@ public final class DescriptorTables {
         return gdtEntries;
     }
 
-    /** The frames of the guest GDT (DIV_ROUND_UP(entries, 512) of them are in use). */
-    public long gdtFrame(int index) {
-        return gdtFrames[index];
+    /** The frames the guest GDT holds as descriptor pages. */
+    public long[] gdtFrames() {
+        return java.util.Arrays.copyOf(gdtFrames, framesFor(gdtEntries));
     }
 
     static int framesFor(int entries) {
@@ -61,14 +60,18 @@ public final class DescriptorTables {
         gdtEntries = entries;
     }
 
-    /** MMUEXT_SET_LDT: {@code entries} descriptors at guest virtual address {@code base}; 0 entries removes the LDT. */
-    public void setLdt(long base, int entries) {
-        this.ldtBase = base;
-        this.ldtEntries = entries;
+    /** The LDT's entry count (MMUEXT_SET_LDT), 0 when the guest has none. */
+    int ldtEntries() {
+        return PvMmu.of(domain).ldtEntries();
     }
 
-    public int ldtEntries() {
-        return ldtEntries;
+    /** Drops the GDT's descriptor-page references (a new GDT, or the domain has stopped). */
+    public void releaseGdt() {
+        for (int i = 0; i < framesFor(gdtEntries); i++) {
+            DescriptorPages.release(domain, gdtFrames[i]);
+        }
+        java.util.Arrays.fill(gdtFrames, 0);
+        gdtEntries = 0;
     }
 
     /**
@@ -78,11 +81,12 @@ public final class DescriptorTables {
     long descriptor(X86Cpu cpu, int selector) {
         int index = selector >>> 3;
         if ((selector & 4) != 0) {
-            if (index >= ldtEntries) {
+            PvMmu mmu = PvMmu.of(domain);
+            if (index >= mmu.ldtEntries()) {
                 return 0;
             }
             byte[] raw = new byte[8];
-            if (!cpu.copyFromGuest(ldtBase + index * 8L, raw, 0, 8)) {
+            if (!cpu.copyFromGuest(mmu.ldtBase() + index * 8L, raw, 0, 8)) {
                 return 0;
             }
             return checked(java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
@@ -91,7 +95,7 @@ public final class DescriptorTables {
             return reserved(selector & 0xFFF8);
         }
         int frame = index / DescriptorPages.DESCRIPTORS_PER_FRAME;
-        if (frame >= framesFor(gdtEntries) || !DescriptorPages.stillHeld(domain, gdtFrames[frame])) {
+        if (frame >= framesFor(gdtEntries)) {
             return 0;
         }
         return checked(domain.frames().read64(gdtFrames[frame], index % DescriptorPages.DESCRIPTORS_PER_FRAME * 8));
@@ -110,7 +114,7 @@ public final class DescriptorTables {
             case 0xe028 -> 0x00cff3000000ffffL;
             case 0xe030 -> 0x00affb000000ffffL;
             case TSS_SELECTOR -> 0x00008b0000000067L;
-            case LDT_SELECTOR -> ldtEntries == 0 ? 0 : 0x0000820000000000L | (ldtEntries * 8L - 1);
+            case LDT_SELECTOR -> ldtEntries() == 0 ? 0 : 0x0000820000000000L | (ldtEntries() * 8L - 1);
             case PER_CPU_SELECTOR -> 0x0000910000000000L;
             default -> 0;
         };
@@ -123,6 +127,6 @@ public final class DescriptorTables {
 
     /** What SLDT stores: Xen's LDT selector while the guest has an LDT, else null. */
     int ldtSelector() {
-        return ldtEntries == 0 ? 0 : LDT_SELECTOR;
+        return ldtEntries() == 0 ? 0 : LDT_SELECTOR;
     }
 }

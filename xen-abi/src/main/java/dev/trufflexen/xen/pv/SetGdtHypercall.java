@@ -15,9 +15,9 @@ import dev.trufflexen.xen.hypercall.XenError;
  * <li>More entries than the 14 pages below Xen's reserved GDT page hold (7168) is -EINVAL, before
  * the list is read.
  * <li>An unreadable frame list is -EFAULT.
- * <li>Every frame must belong to the domain and pass as a descriptor page (all 512 descriptors
- * acceptable to {@code check_descriptor}, {@link DescriptorPages}), else -EINVAL and the old
- * GDT stays.
+ * <li>Every frame must belong to the domain and become a descriptor page (no writable mapping
+ * of it, not a page table, all 512 descriptors acceptable to {@code check_descriptor}:
+ * {@link DescriptorPages}), else -EINVAL and the old GDT stays.
  * </ul>
  * {@code entries} 0 removes the guest GDT (only Xen's reserved page remains).
  */
@@ -53,9 +53,7 @@ public final class SetGdtHypercall implements Hypercall {
                         frames[i]));
             }
         }
-        for (int i = 0; i < DescriptorTables.framesFor(tables.gdtEntries()); i++) {
-            DescriptorPages.release(domain, tables.gdtFrame(i));
-        }
+        tables.releaseGdt();
         tables.setGdt(frames, (int) entries);
         context.cpu().mmu().flush();
         return 0;

@@ -13,7 +13,8 @@ import dev.trufflexen.xen.hypercall.XenError;
  * no longer write directly.
  * <ul>
  * <li>{@code ma} not 8-byte aligned, or a descriptor {@code check_descriptor} refuses: -EINVAL.
- * <li>A frame that is not the domain's (or not a descriptor or writable page): -EINVAL.
+ * <li>A frame that is not the domain's, or is a page table (neither a descriptor page nor able to
+ * be a writable one): -EINVAL.
  * <li>Otherwise the descriptor is stored as check_descriptor fixed it (DPL raised to 3, call
  * gates' DPL moved into the target selector's RPL).
  * </ul>
@@ -35,10 +36,9 @@ public final class UpdateDescriptorHypercall implements Hypercall {
         }
         Domain domain = context.domain();
         long mfn = ma >>> PAGE_SHIFT;
-        if (!DescriptorPages.writableOrDescriptor(domain, mfn)) {
+        if (!DescriptorPages.write(domain, mfn, (int) (ma & 0xFFF), SegmentDescriptors.fixUp(desc))) {
             throw new XenError(XenErrno.EINVAL, String.format("update_descriptor: frame %#x", mfn));
         }
-        domain.frames().write64(mfn, (int) (ma & 0xFFF), SegmentDescriptors.fixUp(desc));
         return 0;
     }
 }
