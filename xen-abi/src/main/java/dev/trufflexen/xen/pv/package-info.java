@@ -67,10 +67,10 @@
  * Xen's ring-0 segments, TSS, LDT and per-CPU entries), the LDT from MMUEXT_SET_LDT.
  * {@code SegmentDescriptors} is Xen's {@code check_descriptor} (DPL raised to 3, call gates
  * forced to DPL 0 with the DPL kept in the target's RPL, every other system descriptor refused),
- * used by {@code set_gdt}, {@code update_descriptor} and every lookup, since TruffleXen has no
- * frame types yet and a guest could write a GDT page behind the hypercalls' back;
- * {@code DescriptorPages} is the one place where frames are claimed as descriptor pages, for
- * the frame table to take over. {@code SegmentInstructions} carries out what the hardware does
+ * used by {@code set_gdt}, {@code update_descriptor} and, as a second line of defence, every
+ * lookup. {@code DescriptorPages} is the one place where frames become descriptor pages in the
+ * frame table (a seg_desc type reference, refused while a writable mapping exists) and where
+ * {@code update_descriptor} checks its target. {@code SegmentInstructions} carries out what the hardware does
  * without Xen and the CPU leaves to its platform: {@code mov sreg}, {@code pop fs/gs},
  * {@code retf}, far {@code jmp}/{@code call} through memory with the hardware's #GP/#NP/#SS
  * checks at CPL 3, and SGDT/SIDT/SLDT/STR with Xen's values. A transfer into a 32-bit code
