@@ -12,33 +12,9 @@
 
 #define DEFAULT_BATCH 100000
 
-/* The decimal value of "key=" in cmdline, or fallback. */
-static unsigned long option(const char *cmdline, const char *key, unsigned long fallback)
-{
-    size_t key_length = strlen(key);
-    const char *p = cmdline;
-    while (*p != '\0') {
-        while (*p == ' ') {
-            p++;
-        }
-        if (strncmp(p, key, key_length) == 0 && p[key_length] == '=') {
-            unsigned long value = 0;
-            const char *q = p + key_length + 1;
-            while (*q >= '0' && *q <= '9') {
-                value = value * 10 + (unsigned long)(*q++ - '0');
-            }
-            return value > 0 ? value : fallback;
-        }
-        while (*p != ' ' && *p != '\0') {
-            p++;
-        }
-    }
-    return fallback;
-}
-
 void kernel_main(start_info_t *si)
 {
-    unsigned long batch = option((const char *)si->cmd_line, "hypercalls", DEFAULT_BATCH);
+    unsigned long batch = sdk_cmdline_ulong((const char *)si->cmd_line, "hypercalls", DEFAULT_BATCH);
     long version = HYPERVISOR_xen_version(XENVER_version, NULL);
 
     for (;;) {

@@ -61,6 +61,8 @@
         TRAP_ENTRY trap_of, 4, 0
         TRAP_ENTRY trap_ud, 6, 0
         TRAP_ENTRY trap_nm, 7, 0
+        TRAP_ENTRY trap_np, 11, 1
+        TRAP_ENTRY trap_ss, 12, 1
         TRAP_ENTRY trap_gp, 13, 1
         TRAP_ENTRY trap_pf, 14, 1
         TRAP_ENTRY trap_int80, 0x80, 0

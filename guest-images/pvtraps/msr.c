@@ -4,25 +4,8 @@
  */
 #include "pvtraps.h"
 
-#define MSR_FS_BASE        0xc0000100U
-#define MSR_GS_BASE        0xc0000101U
-#define MSR_SHADOW_GS_BASE 0xc0000102U
-
 static unsigned long fs_target[2] = { 0x1234567890abcdefUL, 0 };
 static unsigned long gs_target[2] = { 0, 0xfedcba0987654321UL };
-
-static unsigned long rdmsr(unsigned int msr)
-{
-    unsigned int lo, hi;
-
-    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (unsigned long)hi << 32 | lo;
-}
-
-static void wrmsr(unsigned int msr, unsigned long value)
-{
-    __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((unsigned int)value), "d"((unsigned int)(value >> 32)) : "memory");
-}
 
 static unsigned long read_fs0(void)
 {

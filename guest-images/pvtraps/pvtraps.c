@@ -138,6 +138,14 @@ static void run_fatal(const char *which, start_info_t *si)
     } else if (strncmp(which, "iretq-compat", 12) == 0) {
         __asm__ __volatile__("mov %%rsp, %%rax\n\tpushq $0xe02b\n\tpush %%rax\n\tpushq $0x202\n\tpushq $0xe023\n\t"
                              "pushq $0x1000\n\tiretq" : : : "rax", "memory");
+    } else if (strncmp(which, "ljmp-compat", 11) == 0) {
+        descriptor_fatal_compat();
+    } else if (strncmp(which, "user-stack-hypervisor", 21) == 0) {
+        user_mode_fatal_stack(si, HYPERVISOR_VA + 0x1000);
+    } else if (strncmp(which, "user-stack-noncanonical", 23) == 0) {
+        user_mode_fatal_stack(si, NON_CANONICAL_VA);
+    } else if (strncmp(which, "sysenter-kernel", 15) == 0) {
+        mode_fatal_sysenter();
     } else if (strncmp(which, "iret-hypervisor-stack", 21) == 0) {
         __asm__ __volatile__("mov %0, %%rsp\n\tmov $23, %%eax\n\tsyscall" : : "r"(HYPERVISOR_VA) : "rax", "memory");
     }
@@ -168,6 +176,9 @@ void kernel_main(start_info_t *si)
     msr_tests();
     native_iret_tests(si);
     segment_base_tests();
+    descriptor_tests();
+    mode_tests();
+    user_mode_tests(si);
     callback_tests();
     privops_tests();
     debug_tests();

@@ -64,6 +64,23 @@ extern unsigned long expect_rcx, expect_r11, expect_cs, expect_ss;
         trap_resume = 0;                                                                  \
     } while (0)
 
+#define MSR_FS_BASE        0xc0000100U
+#define MSR_GS_BASE        0xc0000101U
+#define MSR_SHADOW_GS_BASE 0xc0000102U
+
+static inline unsigned long rdmsr(unsigned int msr)
+{
+    unsigned int lo, hi;
+
+    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (unsigned long)hi << 32 | lo;
+}
+
+static inline void wrmsr(unsigned int msr, unsigned long value)
+{
+    __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((unsigned int)value), "d"((unsigned int)(value >> 32)) : "memory");
+}
+
 long raw_hypercall2(unsigned long number, unsigned long a1, unsigned long a2);
 void check_frame(const struct trap_record *r, unsigned long vector, int has_ec, unsigned long ec,
                  unsigned long rip, unsigned long mask, const char *what);
@@ -78,5 +95,11 @@ void segment_base_tests(void);
 void privops_tests(void);
 void debug_tests(void);
 void multicall_tests(void);
+void descriptor_tests(void);
+void descriptor_fatal_compat(void);
+void mode_tests(void);
+void mode_fatal_sysenter(void);
+void user_mode_tests(start_info_t *si);
+void user_mode_fatal_stack(start_info_t *si, unsigned long kernel_sp);
 
 #endif

@@ -67,7 +67,7 @@ ifdef GUEST_VERSION
 ASFLAGS += -DSDK_GUEST_VERSION='"$(GUEST_VERSION)"'
 endif
 
-SDK_SRCS := boot.S runtime.c console.c printf.c string.c ktest.c events.c event_entry.S
+SDK_SRCS := boot.S runtime.c console.c printf.c string.c ktest.c events.c event_entry.S usermode.S
 SDK_OBJS := $(patsubst %,$(OUT)/sdk/%.o,$(basename $(SDK_SRCS)))
 GUEST_OBJS := $(patsubst %,$(OUT)/%.o,$(basename $(SRCS)))
 ELF := $(OUT)/$(GUEST).elf

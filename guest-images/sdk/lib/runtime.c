@@ -76,3 +76,27 @@ unsigned long sdk_parse_ulong(const char *digits)
     }
     return n;
 }
+
+unsigned long sdk_cmdline_ulong(const char *cmdline, const char *key, unsigned long fallback)
+{
+    size_t key_length = strlen(key);
+    const char *p = cmdline;
+
+    while (*p != '\0') {
+        while (*p == ' ') {
+            p++;
+        }
+        if (strncmp(p, key, key_length) == 0 && p[key_length] == '=') {
+            unsigned long value = 0;
+            const char *q = p + key_length + 1;
+            while (*q >= '0' && *q <= '9') {
+                value = value * 10 + (unsigned long)(*q++ - '0');
+            }
+            return value > 0 ? value : fallback;
+        }
+        while (*p != ' ' && *p != '\0') {
+            p++;
+        }
+    }
+    return fallback;
+}

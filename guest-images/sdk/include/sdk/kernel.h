@@ -71,4 +71,15 @@ unsigned long p2m_find_pfn(unsigned long mfn);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The decimal value of "key=N" in the command line (words separated by spaces), or fallback when absent or 0. */
+unsigned long sdk_cmdline_ulong(const char *cmdline, const char *key, unsigned long fallback);
+
+/*
+ * Guest user mode: sdk_user_enter irets to user mode at rip with RSP rsp and RDI arg (events
+ * unmasked, the user L4 from MMUEXT_NEW_USER_BASEPTR) and returns when kernel code (a syscall
+ * callback or trap handler) calls sdk_user_exit(value), which does not return.
+ */
+unsigned long sdk_user_enter(void *rip, unsigned long rsp, unsigned long arg);
+__attribute__((noreturn)) void sdk_user_exit(unsigned long value);
+
 #endif /* TRUFFLEXEN_SDK_KERNEL_H */

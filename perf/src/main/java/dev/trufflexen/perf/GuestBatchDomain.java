@@ -18,6 +18,18 @@ import dev.trufflexen.xen.domain.ShutdownAction;
  * {@link #runBatch} returns after exactly one batch and the next call resumes the guest where it
  * yielded. The engine traces compilations into a buffer, so a benchmark can prove its guest code
  * ran compiled.
+ * <ul>
+ * <li>{@link #nullcall}: the whole hypercall path, from the guest kernel's {@code call} into the
+ * hypercall page and its {@code syscall}, through {@code PvEntry} and the
+ * {@code HypercallDispatcher} to the xen_version handler, and back into compiled guest code; the
+ * count is how many calls returned the version.
+ * <li>{@link #usercall}: Linux's getpid path under Xen. The user program's {@code syscall} leaves
+ * user mode through {@code PvEntry} (GS and page-table switch to the kernel, Xen's bounce frame
+ * on the kernel stack), the guest kernel's callback answers, and the iret hypercall with
+ * VGCF_in_syscall switches back to user mode; the count is how many calls returned the kernel's
+ * pid. Its user mode runs on its kernel's L4 (MMUEXT_NEW_USER_BASEPTR).
+ * <li>Other guests (pvbench, pvmmu) through the constructor or a subclass.
+ * </ul>
  */
 public class GuestBatchDomain implements AutoCloseable {
     private static final String BATCH_DONE = "batch done";
@@ -30,6 +42,16 @@ public class GuestBatchDomain implements AutoCloseable {
     private final X86Cpu cpu;
     private final String guest;
     private long batchResult = -1;
+
+    /** The nullcall guest making {@code hypercallsPerBatch} xen_version calls per batch. */
+    public static GuestBatchDomain nullcall(int hypercallsPerBatch) {
+        return new GuestBatchDomain("nullcall", "hypercalls=" + hypercallsPerBatch);
+    }
+
+    /** The usercall guest making {@code syscallsPerBatch} user-mode getpid calls per batch. */
+    public static GuestBatchDomain usercall(int syscallsPerBatch) {
+        return new GuestBatchDomain("usercall", "syscalls=" + syscallsPerBatch);
+    }
 
     /** Builds the domain from {@code guest}'s image with {@code cmdline}; its first {@link #runBatch} boots it. */
     public GuestBatchDomain(String guest, String cmdline) {
@@ -72,6 +94,18 @@ public class GuestBatchDomain implements AutoCloseable {
     /** What the engine reported about compilations so far. */
     public CompilationLog compilationLog() {
         return new CompilationLog(engineLog.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A benchmark's tear-down: prints the compilation summary, requires compiled regions, closes. */
+    public void requireCompiledAndClose() {
+        try {
+            CompilationLog log = compilationLog();
+            System.out.println();
+            System.out.println("# " + guest + " domain: " + log.summary());
+            log.requireCompiledRegions(guest + " domain");
+        } finally {
+            close();
+        }
     }
 
     protected XenHypervisor xen() {

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link NullHypercallBenchmark}, the CPU's share alone (a trivial platform, no Xen core).
  *
  * <p>One invocation is one batch of {@link #HYPERCALLS} calls plus the yield that ends it (see
- * {@link NullcallDomain}); the yield and the return to Java are one part in 100,001. Warm-up and
+ * {@link GuestBatchDomain}); the yield and the return to Java are one part in 100,001. Warm-up and
  * measurement as {@link GuestBenchmark} (the same two-core reasoning applies).
  */
 @State(Scope.Thread)
@@ -36,11 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HypercallRoundTripBenchmark {
     static final int HYPERCALLS = 100_000;
 
-    private NullcallDomain domain;
+    private GuestBatchDomain domain;
 
     @Setup(Level.Trial)
     public void bootDomain() {
-        domain = new NullcallDomain(HYPERCALLS);
+        domain = GuestBatchDomain.nullcall(HYPERCALLS);
     }
 
     @Benchmark
@@ -55,13 +55,6 @@ public class HypercallRoundTripBenchmark {
 
     @TearDown(Level.Trial)
     public void checkCompiledAndStop() {
-        try {
-            CompilationLog log = domain.compilationLog();
-            System.out.println();
-            System.out.println("# nullcall domain: " + log.summary());
-            log.requireCompiledRegions("nullcall domain");
-        } finally {
-            domain.close();
-        }
+        domain.requireCompiledAndClose();
     }
 }

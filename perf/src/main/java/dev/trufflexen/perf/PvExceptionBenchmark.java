@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code PrivilegedOps} emulates.
  * </ul>
  * One invocation is a batch of {@link #OPERATIONS} plus the yield that ends it (see
- * {@link NullcallDomain}). Measurement as {@link HypercallRoundTripBenchmark}; the warm-up is
+ * {@link GuestBatchDomain}). Measurement as {@link HypercallRoundTripBenchmark}; the warm-up is
  * twice as long, because each round trip leaves compiled code twice and the regions on the
  * path take longer to be called often enough to compile.
  */

@@ -59,6 +59,9 @@ import dev.trufflexen.xen.pv.PvEntry;
 import dev.trufflexen.xen.pv.SetCallbacksHypercall;
 import dev.trufflexen.xen.pv.SetDebugregHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
+import dev.trufflexen.xen.pv.StackSwitchHypercall;
+import dev.trufflexen.xen.pv.SetGdtHypercall;
+import dev.trufflexen.xen.pv.UpdateDescriptorHypercall;
 import dev.trufflexen.xen.pv.SetTrapTableHypercall;
 import dev.trufflexen.xen.pv.VmAssistHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
@@ -150,7 +153,8 @@ public final class XenHypervisor implements AutoCloseable {
         return new HypercallTable(List.of(new ConsoleIoHypercall(), new XenVersionHypercall(),
                 new FpuTaskswitchHypercall(), new SchedOpHypercall(guestLog), new EventChannelHypercall(),
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
-                new SetSegmentBaseHypercall(), new PhysdevOpHypercall(), new VmAssistHypercall(), new SetDebugregHypercall(),
+                new SetSegmentBaseHypercall(), new StackSwitchHypercall(), new SetGdtHypercall(), new UpdateDescriptorHypercall(),
+                new PhysdevOpHypercall(), new VmAssistHypercall(), new SetDebugregHypercall(),
                 new GetDebugregHypercall(), new MulticallHypercall(), new VcpuOpHypercall(),
                 new SetTimerOpHypercall(), new MmuUpdateHypercall(), new MmuextOpHypercall(), new UpdateVaMappingHypercall(),
                 new UpdateVaMappingOtherdomainHypercall(), new MemoryOpHypercall()));
@@ -251,8 +255,9 @@ public final class XenHypervisor implements AutoCloseable {
      */
     public List<String> auditMmu(Domain domain) {
         long[] bases = {PvMmu.of(domain).kernelTableMfn(), pvEntry(domain).pvVcpu().userTableMfn()};
+        long[] descriptorPages = pvEntry(domain).pvVcpu().descriptorTables().gdtFrames();
         X86Cpu cpu = domain.vcpu0().cpu();
-        return new FrameAudit(pageTables).audit(domain.id(), bases, cpu == null ? null : cpu.mmu());
+        return new FrameAudit(pageTables).audit(domain.id(), bases, descriptorPages, cpu == null ? null : cpu.mmu());
     }
 
     /** The checker after {@code domid} was released: every frame back in the pool, none leaked. */
@@ -320,7 +325,10 @@ public final class XenHypervisor implements AutoCloseable {
             X86Cpu cpu = new X86Cpu(engine, memory, entry);
             domain.vcpu0().attach(cpu);
             mmu.adoptBootTable(boot.l4Mfn());
-            domain.onStop(() -> mmu.releaseBaseTables(entry.pvVcpu()));
+            domain.onStop(() -> {
+                mmu.releaseBaseTables(entry.pvVcpu());
+                entry.pvVcpu().descriptorTables().releaseGdt();
+            });
             setInitialRegisters(cpu, boot);
         } catch (RuntimeException e) {
             guestFrames.releaseDomain(domid, boot.p2m());

@@ -43,7 +43,6 @@ import dev.trufflexen.xen.pv.PhysdevOpHypercall;
  */
 class HypercallCoverageTest {
     private static final String HANDLED = Hypercall.HANDLED;
-    private static final String PV_DESCRIPTORS = "-ENOSYS because descriptor tables and kernel stacks arrive with guest user mode";
     private static final String NONE = "-ENOSYS because Xen defines no hypercall with this number";
 
     /** __HYPERVISOR_* number to its status, 0..63. */
@@ -54,15 +53,15 @@ class HypercallCoverageTest {
         }
         m.put(Hypercalls.__HYPERVISOR_set_trap_table, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_mmu_update, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_set_gdt, PV_DESCRIPTORS);
-        m.put(Hypercalls.__HYPERVISOR_stack_switch, PV_DESCRIPTORS);
+        m.put(Hypercalls.__HYPERVISOR_set_gdt, HANDLED);
+        m.put(Hypercalls.__HYPERVISOR_stack_switch, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_set_callbacks, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_fpu_taskswitch, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_sched_op_compat, "-ENOSYS because the pre-3.0.2 sched_op ABI is not offered; guests use sched_op");
         m.put(Hypercalls.__HYPERVISOR_platform_op, "-ENOSYS because platform_op is for the control domain, which TruffleXen does not run as a guest");
         m.put(Hypercalls.__HYPERVISOR_set_debugreg, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_get_debugreg, HANDLED);
-        m.put(Hypercalls.__HYPERVISOR_update_descriptor, PV_DESCRIPTORS);
+        m.put(Hypercalls.__HYPERVISOR_update_descriptor, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_memory_op, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_multicall, HANDLED);
         m.put(Hypercalls.__HYPERVISOR_update_va_mapping, HANDLED);

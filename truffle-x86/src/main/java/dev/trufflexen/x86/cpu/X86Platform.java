@@ -54,4 +54,15 @@ public interface X86Platform {
     default int timeStampAux(X86Cpu cpu) {
         return 0;
     }
+
+    /**
+     * The 8-byte descriptor that {@code selector} names in the guest's GDT or LDT, read by the
+     * unprivileged instructions that look at descriptor tables (LAR, LSL, VERR, VERW; the
+     * architectural checks are the CPU's, {@link X86Descriptor}). 0 when the selector lies
+     * beyond the table's limit or names an empty slot: the instructions treat both alike. Only
+     * called for a non-null selector. The default platform has no tables.
+     */
+    default long segmentDescriptor(X86Cpu cpu, int selector) {
+        return 0;
+    }
 }

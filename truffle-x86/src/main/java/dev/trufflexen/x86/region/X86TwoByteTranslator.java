@@ -5,6 +5,7 @@ import static dev.trufflexen.x86.cpu.X86Reg.RCX;
 import static dev.trufflexen.x86.cpu.X86Reg.RDX;
 import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 
+import dev.trufflexen.x86.cpu.X86Descriptor;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Segment;
@@ -21,6 +22,7 @@ import dev.trufflexen.x86.nodes.arith.X86ShiftDoubleNode;
 import dev.trufflexen.x86.nodes.arith.X86SignedMultiplyNode;
 import dev.trufflexen.x86.nodes.control.X86NopNode;
 import dev.trufflexen.x86.nodes.control.X86ReadTimeStampNode;
+import dev.trufflexen.x86.nodes.control.X86SegmentQueryNode;
 import dev.trufflexen.x86.nodes.control.X86SyscallNode;
 import dev.trufflexen.x86.nodes.data.X86ConditionalMoveNode;
 import dev.trufflexen.x86.nodes.data.X86MoveExtendNode;
@@ -80,7 +82,16 @@ final class X86TwoByteTranslator {
                     return X86GeneralPurposeTranslator.twoByte(i, f);
                 }
                 return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
-            case 0x00, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA9:
+            case 0x02, 0x03:
+                return X86Translation.next(new X86SegmentQueryNode(rip, len, op == 0x02 ? X86Descriptor.LAR : X86Descriptor.LSL,
+                        size, f.rm(i, 2), f.reg(i, size == 2 ? 2 : 8)));
+            case 0x00:
+                if ((i.reg() & 7) == 4 || (i.reg() & 7) == 5) {
+                    return X86Translation.next(new X86SegmentQueryNode(rip, len,
+                            (i.reg() & 7) == 4 ? X86Descriptor.VERR : X86Descriptor.VERW, 2, f.rm(i, 2), null));
+                }
+                return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
+            case 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0xA1, 0xA9:
                 // System instructions and segment pops: #GP(0) at CPL 3, for the platform to emulate.
                 return X86OneByteTranslator.fault(i, X86Fault.withErrorCode(X86Fault.GP, 0));
             case 0xA0:

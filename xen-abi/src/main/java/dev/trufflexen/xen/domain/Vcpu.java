@@ -88,9 +88,14 @@ public final class Vcpu {
         return id;
     }
 
-    /** True while the PV guest runs its kernel (Xen's TF_kernel_mode); user mode arrives with the PV trap issue. */
+    /** True while the PV guest runs its kernel (Xen's TF_kernel_mode), false in guest user mode. */
     public boolean inKernelMode() {
         return kernelMode;
+    }
+
+    /** Flips TF_kernel_mode; only the PV mode switch (page tables and GS bases with it) calls this. */
+    public void setKernelMode(boolean kernel) {
+        this.kernelMode = kernel;
     }
 
     /**

@@ -47,6 +47,11 @@ public final class FrameAudit {
      * violations found, empty when all holds.
      */
     public List<String> audit(int domid, long[] baseTables, X86Mmu tlb) {
+        return audit(domid, baseTables, new long[0], tlb);
+    }
+
+    /** As {@link #audit(int, long[], X86Mmu)}, with the frames its vCPU holds as descriptor pages (its GDT). */
+    public List<String> audit(int domid, long[] baseTables, long[] descriptorPages, X86Mmu tlb) {
         List<String> violations = new ArrayList<>();
         long[] frames = table.pool().framesOwnedBy(domid);
         Map<Long, long[]> expected = new HashMap<>();
@@ -68,6 +73,14 @@ public final class FrameAudit {
                 if (table.type(base) != FrameTable.TYPE_L4) {
                     violations.add(String.format("base table %#x is %s, not L4", base, FrameTable.typeName(table.type(base))));
                 }
+            }
+        }
+        for (long page : descriptorPages) {
+            long[] e = expected.computeIfAbsent(page, k -> new long[2]);
+            e[0]++;
+            e[1]++;
+            if (table.type(page) != FrameTable.TYPE_SEG_DESC) {
+                violations.add(String.format("GDT frame %#x is %s, not seg_desc", page, FrameTable.typeName(table.type(page))));
             }
         }
         for (long mfn : frames) {

@@ -22,7 +22,8 @@ import dev.trufflexen.xen.hypercall.XenError;
  * RSP.
  * <ul>
  * <li>An unreadable frame crashes the domain, as does a return to user mode (CS RPL 3) while the
- * vCPU has no user page tables (they arrive with the PV MMU).
+ * vCPU has no user page tables (MMUEXT_NEW_USER_BASEPTR). With them, a return to user mode
+ * switches the vCPU to guest user mode first ({@link GuestMode}: user L4, user GS base).
  * <li>CS and SS get RPL 3; RFLAGS keeps only architectural bits, never IOPL or VM, and always
  * IF; the upcall mask becomes the frame's inverted IF.
  * <li>Without {@code VGCF_in_syscall} RCX and R11 come from the frame; with it the return is
@@ -60,8 +61,12 @@ public final class IretHypercall implements Hypercall {
         long rax = frame.get(X86Pv.IRET_RAX);
         long cs = frame.get(X86Pv.IRET_CS);
         if ((cs & 3) == 3) {
-            domain.crash(vcpu, "iret: guest switching to user mode with no user page tables", null);
-            return rax;
+            PvVcpu pv = PvEntry.pvVcpu(cpu);
+            if (pv.userTableMfn() == 0) {
+                domain.crash(vcpu, "iret: guest switching to user mode with no user page tables", null);
+                return rax;
+            }
+            GuestMode.toggle(cpu, vcpu, pv);
         }
         long rip = frame.get(X86Pv.IRET_RIP);
         long rflags = frame.get(X86Pv.IRET_RFLAGS) & X86Rflags.DEFINED & ~(X86Rflags.IOPL | X86Rflags.VM)

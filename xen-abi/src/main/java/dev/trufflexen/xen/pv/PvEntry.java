@@ -7,6 +7,7 @@ import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.SharedInfo;
+import dev.trufflexen.x86.decoder.X86Instruction;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.hypercall.HypercallContext;
@@ -44,6 +45,7 @@ public final class PvEntry implements X86Platform {
         this.dispatcher = dispatcher;
         this.context = new HypercallContext(vcpu);
         this.bounce = new TrapBounce(vcpu, pv);
+        pv.descriptorTables().attach(domain);
     }
 
     /** The PV state (virtual IDT, callbacks, user GS base) of the vCPU whose CPU runs on {@code cpu}. */
@@ -71,7 +73,7 @@ public final class PvEntry implements X86Platform {
     @Override
     public void syscall(X86Cpu c) {
         if (!vcpu.inKernelMode()) {
-            domain.crash(vcpu, "syscall from guest user mode with no syscall callback registered", null);
+            FastSystemCalls.syscallFromUser(c, pv, bounce);
             return;
         }
         dispatcher.dispatch(context, c);
@@ -108,7 +110,21 @@ public final class PvEntry implements X86Platform {
             return;
         }
         X86Fault raised = fault;
-        if (vector == X86Fault.GP && fault.errorCode() == 0) {
+        if (vector == X86Fault.GP && fault.errorCode() == 0 && !fault.isSoftwareInterrupt()) {
+            X86Instruction insn = RingThreeInstructions.decode(c);
+            if (RingThreeInstructions.isSysenter(insn)) {
+                FastSystemCalls.sysenter(c, pv, bounce);
+                return;
+            }
+            if (SegmentInstructions.handles(insn)) {
+                raised = SegmentInstructions.execute(c, vcpu, pv, insn);
+                if (raised == null) {
+                    emulated(c, stepping);
+                    return;
+                }
+                bounce.exception(c, raised, raised.vector(), raised.errorCode());
+                return;
+            }
             raised = PrivilegedOps.execute(c, pv, vcpu, fault);
             if (raised == null) {
                 emulated(c, stepping);
@@ -148,6 +164,12 @@ public final class PvEntry implements X86Platform {
         }
         c.setRip(c.rip() - INT_N_LENGTH);
         bounce.exception(c, fault, X86Fault.GP, (long) vector << 3 | X86_XEC_IDT);
+    }
+
+    /** The guest's GDT and LDT and Xen's reserved GDT page ({@link DescriptorTables}). */
+    @Override
+    public long segmentDescriptor(X86Cpu c, int selector) {
+        return pv.descriptorTables().descriptor(c, selector);
     }
 
     @Override

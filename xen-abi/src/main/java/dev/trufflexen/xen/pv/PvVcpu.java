@@ -24,7 +24,9 @@ public final class PvVcpu {
     /** Callback addresses and their CALLBACKF_mask_events, indexed by CALLBACKTYPE_* (the NMI's is in the IDT). */
     private final long[] callbacks = new long[CALLBACK_TYPES];
     private final boolean[] callbackMasksEvents = new boolean[CALLBACK_TYPES];
+    private final DescriptorTables descriptorTables = new DescriptorTables();
     private long gsBaseUser;
+    private long gsBaseKernel;
     private long userTableMfn;
     private long cr2;
     private long cr4 = PvControlRegisters.fixupCr4(0);
@@ -37,6 +39,9 @@ public final class PvVcpu {
     private final PvDebugRegisters debugRegisters = new PvDebugRegisters();
     /** DR6 bits (positive polarity) of a #DB owed after the instruction being emulated. */
     private long pendingDebug;
+    private long kernelCr3;
+    private long kernelSs;
+    private long kernelSp;
 
     /** One trap_info entry: {@code flags} bits 0-1 the DPL allowed to {@code int n}, bit 2 mask events. */
     public void setTrap(int vector, int flags, int cs, long address) {
@@ -102,6 +107,44 @@ public final class PvVcpu {
 
     public void setGsBaseUser(long base) {
         this.gsBaseUser = base;
+    }
+
+    /** The GDT and LDT the vCPU's selectors name (set_gdt, MMUEXT_SET_LDT). */
+    public DescriptorTables descriptorTables() {
+        return descriptorTables;
+    }
+
+    /** The kernel GS base while guest user mode runs (the CPU holds the user's then). */
+    public long gsBaseKernel() {
+        return gsBaseKernel;
+    }
+
+    public void setGsBaseKernel(long base) {
+        this.gsBaseKernel = base;
+    }
+
+    /** CR3 of the guest kernel (Xen's {@code guest_table}), kept while user mode runs on the user L4. */
+    long kernelCr3() {
+        return kernelCr3;
+    }
+
+    void setKernelCr3(long cr3) {
+        this.kernelCr3 = cr3;
+    }
+
+    /** The stack selector {@code stack_switch} registered (RPL forced to 3; 64-bit bounces use FLAT_KERNEL_SS). */
+    public long kernelSs() {
+        return kernelSs;
+    }
+
+    /** The kernel stack pointer on which the next user-to-kernel transition builds its frame ({@code stack_switch}). */
+    public long kernelSp() {
+        return kernelSp;
+    }
+
+    void setKernelStack(long ss, long sp) {
+        this.kernelSs = ss;
+        this.kernelSp = sp;
     }
 
     /**

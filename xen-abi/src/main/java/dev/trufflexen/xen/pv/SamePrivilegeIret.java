@@ -5,7 +5,6 @@ import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.cpu.X86Segment;
-import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.xen.abi.X86Pv;
 import dev.trufflexen.xen.domain.Vcpu;
 
@@ -51,7 +50,7 @@ final class SamePrivilegeIret {
         }
         long rsp = cpu.reg(X86Reg.RSP);
         byte[] frame = new byte[SLOTS * operandSize];
-        X86Fault stackFault = readStack(cpu, rsp, frame);
+        X86Fault stackFault = GuestAccess.read(cpu, rsp, frame, true);
         if (stackFault != null) {
             return stackFault;
         }
@@ -86,32 +85,7 @@ final class SamePrivilegeIret {
         return (selector & 0xFFFC) == 0;
     }
 
-    /** Reads the frame at RSP as CPL-3 stack accesses: #SS(0) for a non-canonical address, #PF for a page that faults. */
-    private static X86Fault readStack(X86Cpu cpu, long rsp, byte[] frame) {
-        long last = rsp + frame.length - 1;
-        if (!PvVcpu.isCanonical(rsp) || !PvVcpu.isCanonical(last)) {
-            return X86Fault.withErrorCode(X86Fault.SS, 0);
-        }
-        for (long address = rsp; ; address = (address & X86Mmu.PAGE_MASK) + 0x1000) {
-            long walk = cpu.mmu().walk(address, X86Mmu.ACCESS_READ, false);
-            if (X86Mmu.isFault(walk)) {
-                return X86Mmu.faultFor(walk, address);
-            }
-            if ((address & X86Mmu.PAGE_MASK) == (last & X86Mmu.PAGE_MASK)) {
-                break;
-            }
-        }
-        if (!cpu.copyFromGuest(rsp, frame, 0, frame.length)) {
-            return X86Fault.pageFault(rsp, (int) (X86Fault.PF_USER | X86Fault.PF_PRESENT));
-        }
-        return null;
-    }
-
     private static long slot(byte[] frame, int index, int size) {
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            value = value << 8 | frame[index * size + i] & 0xFF;
-        }
-        return value;
+        return GuestAccess.little(frame, index * size, size);
     }
 }

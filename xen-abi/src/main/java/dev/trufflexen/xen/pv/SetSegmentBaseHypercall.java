@@ -18,10 +18,9 @@ import dev.trufflexen.xen.hypercall.XenError;
  * <li>SEGBASE_FS, SEGBASE_GS_KERNEL: the FS base, the active (kernel) GS base;
  * <li>SEGBASE_GS_USER: the user GS base the kernel's {@code swapgs} would load;
  * <li>SEGBASE_GS_USER_SEL: loads the low 16 bits of {@code base} into GS as the user's selector
- * (RPL forced to 3 unless null) and the user GS base from its descriptor. A selector that does
- * not load (anything but null and Xen's flat ring-3 descriptors 0xe023, 0xe02b, 0xe033 while the
- * guest has no descriptor tables of its own) loads the null selector instead: Xen never fails
- * this call. Every flat descriptor has base 0.
+ * (RPL forced to 3 unless null), checked against the guest's GDT/LDT as a {@code mov gs} at
+ * CPL 3, and the user GS base from its descriptor (0 for null, as on Intel). A selector that
+ * does not load loads the null selector instead: Xen never fails this call.
  * </ul>
  * A non-canonical base is -EINVAL, an unknown {@code which} -EINVAL.
  */
@@ -63,10 +62,14 @@ public final class SetSegmentBaseHypercall implements Hypercall {
         return 0;
     }
 
+    /** Loads GS as the hardware would at CPL 3 and keeps the base it got as the user GS base; the kernel's stays active. */
     private static void loadUserGsSelector(X86Cpu cpu, PvVcpu pv, int selector) {
         int sel = selector > 3 ? selector | 3 : selector;
-        boolean loads = sel <= 3 || sel == X86Pv.FLAT_RING3_CS32 || sel == X86Pv.FLAT_RING3_DS32 || sel == X86Pv.FLAT_RING3_CS64;
-        cpu.setSegment(X86Segment.GS, loads ? sel : 0);
-        pv.setGsBaseUser(0);
+        long kernelBase = cpu.gsBase();
+        if (SegmentInstructions.loadDataSegment(cpu, pv, X86Segment.GS, sel) != null) {
+            SegmentInstructions.loadDataSegment(cpu, pv, X86Segment.GS, 0);
+        }
+        pv.setGsBaseUser(cpu.gsBase());
+        cpu.setGsBase(kernelBase);
     }
 }

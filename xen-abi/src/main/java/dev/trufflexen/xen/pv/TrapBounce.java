@@ -14,10 +14,12 @@ import dev.trufflexen.xen.domain.Vcpu;
  * Delivers an exception or software interrupt to a 64-bit PV guest's handler, as Xen's
  * {@code pv_inject_event} followed by {@code create_bounce_frame} (entry.S) does.
  *
- * <p>The guest kernel is interrupted in kernel mode, so the frame goes on its current stack:
- * RSP rounded down to 16 bytes, then, from the lowest address, RCX, R11, the error code (32 bits,
- * zero-extended; only for vectors that have one and never for {@code int n}), RIP, CS, RFLAGS,
- * RSP, SS. The CS slot has its RPL cleared ("interrupted in kernel mode") and carries the 32 bits
+ * <p>An event in guest kernel mode puts the frame on the current stack; one in guest user mode
+ * first switches to kernel mode ({@link GuestMode}) and uses the stack {@code stack_switch}
+ * registered. The stack pointer is rounded down to 16 bytes, then, from the lowest address, come
+ * RCX, R11, the error code (32 bits, zero-extended; only for vectors that have one and never for
+ * {@code int n}), RIP, CS, RFLAGS, RSP, SS. The CS slot has its RPL cleared when the event came
+ * from kernel mode ("interrupted in kernel mode"; from user mode it keeps RPL 3) and carries the 32 bits
  * of {@code vcpu_info} from the upcall mask on in bits 32-63; the RFLAGS slot has IF set exactly
  * when events were unmasked and IOPL clear. Then the upcall mask is set when the trap-info entry
  * asks for it, RFLAGS loses TF, NT, RF, VM and AC, CS:RSP become FLAT_KERNEL_CS and the frame, SS
@@ -33,8 +35,6 @@ import dev.trufflexen.xen.domain.Vcpu;
 final class TrapBounce {
     private static final long CLEARED_ON_ENTRY = X86Rflags.TF | X86Rflags.NT | X86Rflags.RF | X86Rflags.VM | X86Rflags.AC;
     private static final int MAX_SLOTS = 8;
-    /** Not a vector: marks the event upcall in crash reports. */
-    private static final int EVENT_UPCALL = -1;
 
     private final Vcpu vcpu;
     private final Domain domain;
@@ -63,22 +63,8 @@ final class TrapBounce {
         if (vector == X86Fault.DB) {
             pv.debugRegisters().mergeDr6(fault.faultAddress());
         }
-        bounce(cpu, fault, vector, withErrorCode, code, false);
-    }
-
-    /** pv_inject_sw_interrupt: {@code int n} reached its gate; RIP is already past the instruction. */
-    void softwareInterrupt(X86Cpu cpu, X86Fault fault, int vector) {
-        bounce(cpu, fault, vector, false, 0, true);
-    }
-
-    private void bounce(X86Cpu cpu, X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt) {
-        long handler = pv.trapAddress(vector);
-        if (handler == 0) {
-            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt, "unhandled %s: no handler for vector " + vector
-                    + " in the trap table");
-            return;
-        }
-        deliver(cpu, fault, vector, withErrorCode, errorCode, softwareInterrupt, handler, pv.trapMasksEvents(vector));
+        deliver(cpu, fault, vector, pv.trapAddress(vector), pv.trapMasksEvents(vector), withErrorCode, code, cpu.rip(),
+                cpu.segment(X86Segment.CS), cpu.rflags(), cpu.reg(X86Reg.RSP), cpu.segment(X86Segment.SS));
     }
 
     /**
@@ -86,22 +72,68 @@ final class TrapBounce {
      * event callback, always with events masked (TBF_INTERRUPT).
      */
     void eventUpcall(X86Cpu cpu, long handler) {
-        deliver(cpu, null, EVENT_UPCALL, false, 0, false, handler, true);
+        deliver(cpu, null, EVENT_UPCALL, handler, true, false, 0, cpu.rip(), cpu.segment(X86Segment.CS), cpu.rflags(),
+                cpu.reg(X86Reg.RSP), cpu.segment(X86Segment.SS));
     }
 
-    private void deliver(X86Cpu cpu, X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt,
-            long handler, boolean masksEvents) {
-        if (!vcpu.inKernelMode()) {
-            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
-                    "cannot deliver %s from guest user mode: no kernel stack (stack_switch) support");
+    /** pv_inject_sw_interrupt: {@code int n} reached its gate; RIP is already past the instruction. */
+    void softwareInterrupt(X86Cpu cpu, X86Fault fault, int vector) {
+        deliver(cpu, fault, SOFTWARE_INTERRUPT | vector, pv.trapAddress(vector), pv.trapMasksEvents(vector), false, 0,
+                cpu.rip(), cpu.segment(X86Segment.CS), cpu.rflags(), cpu.reg(X86Reg.RSP), cpu.segment(X86Segment.SS));
+    }
+
+    /**
+     * A {@code syscall} or {@code sysenter} from guest user mode entering the guest kernel's
+     * callback ({@code event} is {@link #SYSCALL} or {@link #SYSENTER}), with the frame's RIP,
+     * CS, RFLAGS, RSP and SS as Xen's entry stub pushed them.
+     */
+    void callback(X86Cpu cpu, int event, long handler, boolean masksEvents, long rip, int cs, long rflags, long rsp, int ss) {
+        deliver(cpu, null, event, handler, masksEvents, false, 0, rip, cs, rflags, rsp, ss);
+    }
+
+    /**
+     * An exception raised by Xen's entry stub itself in place of a missing callback (#UD for
+     * {@code syscall}, #GP(0) for {@code sysenter}), delivered through the trap table with the
+     * stub's frame.
+     */
+    void stubException(X86Cpu cpu, int vector, long errorCode, long rip, int cs, long rflags, long rsp, int ss) {
+        deliver(cpu, null, vector, pv.trapAddress(vector), pv.trapMasksEvents(vector), PvVcpu.hasErrorCode(vector), errorCode,
+                rip, cs, rflags, rsp, ss);
+    }
+
+    /** Events that are not vectors, for {@link #callback} and crash reports. */
+    static final int SOFTWARE_INTERRUPT = 0x100;
+    static final int SYSCALL = 0x200;
+    static final int SYSENTER = 0x201;
+    static final int EVENT_UPCALL = 0x202;
+
+    /**
+     * create_bounce_frame. From guest user mode the vCPU first switches to kernel mode
+     * ({@link GuestMode}) and the frame goes on the kernel stack {@code stack_switch} registered;
+     * the CS slot then keeps its RPL 3, which tells the guest kernel where the event came from.
+     */
+    private void deliver(X86Cpu cpu, X86Fault fault, int event, long handler, boolean masksEvents, boolean withErrorCode,
+            long errorCode, long rip, int cs, long sourceRflags, long rspSlot, int ssSlot) {
+        if (handler == 0) {
+            crash(fault, event, withErrorCode, errorCode, "unhandled %s: no handler " + ((event & ~0xFF) == SYSCALL
+                    ? "registered" : "for vector " + (event & 0xFF) + " in the trap table"));
             return;
         }
-        long rsp = cpu.reg(X86Reg.RSP);
-        long top = rsp & ~0xFL;
+        long stack;
+        int csSlot;
+        if (vcpu.inKernelMode()) {
+            stack = rspSlot;
+            csSlot = cs & 0xFFFC;
+        } else {
+            GuestMode.toggle(cpu, vcpu, pv);
+            stack = pv.kernelSp();
+            csSlot = cs;
+        }
+        long top = stack & ~0xFL;
         if (Long.compareUnsigned(top, X86Pv.HYPERVISOR_VIRT_START) > 0
                 && Long.compareUnsigned(top, X86Pv.HYPERVISOR_VIRT_END + 8 * 8) < 0) {
-            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
-                    "fault while delivering %s: guest stack pointer " + hex(rsp) + " is in the hypervisor's range");
+            crash(fault, event, withErrorCode, errorCode,
+                    "fault while delivering %s: guest stack pointer " + hex(stack) + " is in the hypervisor's range");
             return;
         }
         long infoMfn = vcpu.vcpuInfoMfn();
@@ -111,7 +143,7 @@ final class TrapBounce {
             maskWord = maskWord << 8 | domain.frames().read8(infoMfn, infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK + i) & 0xFF;
         }
         int savedMask = (int) (maskWord & 0xFF);
-        long flags = cpu.rflags() & ~(X86Rflags.IF | X86Rflags.IOPL);
+        long flags = sourceRflags & ~(X86Rflags.IF | X86Rflags.IOPL);
         if (savedMask == 0) {
             flags |= X86Rflags.IF;
         }
@@ -122,21 +154,21 @@ final class TrapBounce {
         if (withErrorCode) {
             slot = put(slot, errorCode & 0xFFFF_FFFFL);
         }
-        slot = put(slot, cpu.rip());
-        slot = put(slot, maskWord << 32 | cpu.segment(X86Segment.CS) & 0xFFFC);
+        slot = put(slot, rip);
+        slot = put(slot, maskWord << 32 | csSlot & 0xFFFF);
         slot = put(slot, flags);
-        slot = put(slot, rsp);
-        put(slot, cpu.segment(X86Segment.SS));
+        slot = put(slot, rspSlot);
+        put(slot, ssSlot);
         long base = top - slots * 8L;
         if (!cpu.copyToGuest(base, frame, 0, slots * 8)) {
-            crash(fault, vector, withErrorCode, errorCode, softwareInterrupt,
-                    "fault while delivering %s: its frame at " + hex(base) + " (guest RSP " + hex(rsp) + ") is not writable");
+            crash(fault, event, withErrorCode, errorCode,
+                    "fault while delivering %s: its frame at " + hex(base) + " (guest RSP " + hex(stack) + ") is not writable");
             return;
         }
         if (masksEvents) {
             domain.frames().write8(infoMfn, infoOffset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 1);
         }
-        cpu.setRflags(cpu.rflags() & ~CLEARED_ON_ENTRY);
+        cpu.setRflags(sourceRflags & ~CLEARED_ON_ENTRY);
         cpu.setSegment(X86Segment.SS, X86Pv.FLAT_KERNEL_SS);
         cpu.setSegment(X86Segment.CS, X86Pv.FLAT_KERNEL_CS);
         cpu.setReg(X86Reg.RSP, base);
@@ -144,8 +176,8 @@ final class TrapBounce {
     }
 
     /** Crashes the domain; {@code reason}'s %s becomes the event that was being delivered. */
-    private void crash(X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt, String reason) {
-        domain.crash(vcpu, String.format(reason, describe(fault, vector, withErrorCode, errorCode, softwareInterrupt)), fault);
+    private void crash(X86Fault fault, int event, boolean withErrorCode, long errorCode, String reason) {
+        domain.crash(vcpu, String.format(reason, describe(fault, event, withErrorCode, errorCode)), fault);
     }
 
     private static String hex(long value) {
@@ -160,13 +192,17 @@ final class TrapBounce {
     }
 
     /** The event being delivered, for a crash report: "#PF error 0x2 at 0x1000", "int 0x81". */
-    private static String describe(X86Fault fault, int vector, boolean withErrorCode, long errorCode, boolean softwareInterrupt) {
-        if (softwareInterrupt) {
-            return "int 0x" + Integer.toHexString(vector);
-        }
-        if (vector == EVENT_UPCALL) {
+    private static String describe(X86Fault fault, int event, boolean withErrorCode, long errorCode) {
+        if (event == SYSCALL) {
+            return "syscall from guest user mode";
+        } else if (event == SYSENTER) {
+            return "sysenter";
+        } else if (event == EVENT_UPCALL) {
             return "the event upcall";
+        } else if ((event & SOFTWARE_INTERRUPT) != 0) {
+            return "int 0x" + Integer.toHexString(event & 0xFF);
         }
+        int vector = event;
         String name = X86Fault.of(vector).mnemonic();
         StringBuilder sb = new StringBuilder(name);
         if (withErrorCode) {

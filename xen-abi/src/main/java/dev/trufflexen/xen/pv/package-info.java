@@ -6,8 +6,9 @@
  * emulates, the CPUID a PV domain sees (Xen's leaves at 0x40000000), forced emulation, the
  * debug registers, and the hypercalls that only make sense for x86 PV: {@code set_trap_table},
  * {@code set_callbacks}, {@code callback_op}, {@code iret}, {@code set_segment_base},
- * {@code fpu_taskswitch}, {@code set_debugreg}, {@code get_debugreg}, {@code physdev_op}
- * (set_iopl, set_iobitmap) and {@code vm_assist}.
+ * {@code stack_switch}, {@code set_gdt}, {@code update_descriptor}, {@code fpu_taskswitch},
+ * {@code set_debugreg}, {@code get_debugreg}, {@code physdev_op} (set_iopl, set_iobitmap) and
+ * {@code vm_assist}.
  *
  * <h2>Deprivileged kernel</h2>
  * A 64-bit PV kernel runs in ring 3 like its user processes, so the CPU cannot tell them apart
@@ -50,8 +51,37 @@
  * the frame's. Xen then leaves with a real IRETQ, whose faults the guest receives as if the
  * restored context had raised them; TruffleXen checks the same things explicitly (flat 64-bit CS,
  * flat SS, canonical RIP) and delivers the same #GP through the bounce. Returning to user mode
- * needs user page tables, which do not exist yet, so it crashes the domain as Xen does without
- * them.
+ * (CS RPL 3) needs user page tables (MMUEXT_NEW_USER_BASEPTR); without them the domain crashes
+ * as Xen's does.
+ *
+ * <h2>Kernel and user mode</h2>
+ * {@code GuestMode} is Xen's {@code toggle_guest_mode}: the active GS base is kept for its mode
+ * and the other mode's loaded, CR3 moves between the kernel's L4 and the user L4, and the
+ * vCPU's TF_kernel_mode flips. The iret hypercall switches to user mode; everything that enters
+ * the kernel from user mode switches back inside the bounce, whose frame then goes on the stack
+ * {@code stack_switch} registered and keeps CS's RPL 3 (how the guest kernel tells where the
+ * event came from). {@code FastSystemCalls} follows Xen's entry stubs: a user {@code syscall}
+ * bounces to the syscall callback with the stub's frame (CS FLAT_KERNEL_CS64, RFLAGS from R11,
+ * DF cleared; #UD at the instruction when there is no callback), {@code sysenter} (#GP(0) from
+ * the CPU at CPL 3) to the sysenter callback with RIP and RSP 0 (#GP(0) without one), and
+ * {@code int $0x80} is a direct trap. Privileged instructions are emulated only in guest kernel
+ * mode, where Xen's emulator sees CPL 0; in user mode their #GP(0) goes to the kernel.
+ *
+ * <h2>Descriptors and segments</h2>
+ * {@code DescriptorTables} is the GDT and LDT as the hardware sees them under Xen: the guest's
+ * {@code set_gdt} frames below Xen's reserved page (0xe000-0xefff: the flat ring-3 selectors,
+ * Xen's ring-0 segments, TSS, LDT and per-CPU entries), the LDT from MMUEXT_SET_LDT.
+ * {@code SegmentDescriptors} is Xen's {@code check_descriptor} (DPL raised to 3, call gates
+ * forced to DPL 0 with the DPL kept in the target's RPL, every other system descriptor refused),
+ * used by {@code set_gdt}, {@code update_descriptor} and, as a second line of defence, every
+ * lookup. {@code DescriptorPages} is the one place where frames become descriptor pages in the
+ * frame table (a seg_desc type reference, refused while a writable mapping exists) and where
+ * {@code update_descriptor} checks its target. {@code SegmentInstructions} carries out what the hardware does
+ * without Xen and the CPU leaves to its platform: {@code mov sreg}, {@code pop fs/gs},
+ * {@code retf}, far {@code jmp}/{@code call} through memory with the hardware's #GP/#NP/#SS
+ * checks at CPL 3, and SGDT/SIDT/SLDT/STR with Xen's values. A transfer into a 32-bit code
+ * segment stops the domain: compatibility mode is not implemented. LAR, LSL, VERR and VERW
+ * run in the CPU, which reads descriptors through {@code X86Platform.segmentDescriptor}.
  *
  * <h2>Debug registers</h2>
  * {@code PvDebugRegisters} holds DR0-DR3, DR6, DR7 and Xen's {@code dr7_emul} (the I/O breakpoints)

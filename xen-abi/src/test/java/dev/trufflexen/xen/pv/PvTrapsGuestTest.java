@@ -58,7 +58,7 @@ class PvTrapsGuestTest {
         assertEquals(ShutdownReason.POWEROFF, reason, all);
 
         KtestResults results = KtestResults.parse(lines);
-        results.assertAllPassed(330, all);
+        results.assertAllPassed(450, all);
 
         long cr2 = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(0) + SharedInfo.VCPU_OFF_ARCH_CR2);
         assertEquals(results.value("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
@@ -70,6 +70,9 @@ class PvTrapsGuestTest {
         assertEquals(true, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_failsafe), "the skipped failsafe keeps its flag");
         assertEquals(results.value("nmi_callback"), pv.nmiCallback());
         assertEquals(true, pv.trapMasksEvents(2), "the NMI callback is entered with events masked");
+        assertEquals(results.value("kernel_sp"), pv.kernelSp(), "stack_switch's kernel stack pointer");
+        assertEquals(results.value("kernel_ss"), pv.kernelSs(), "stack_switch raises the selector's RPL to 3");
+        assertEquals(0, pv.descriptorTables().gdtEntries(), "the stopped domain's GDT pages were released");
     }
 
     /** Exception round trips (bounce to the guest's int3 handler, iret back), timed by the guest; printed, not judged. */
@@ -91,6 +94,10 @@ class PvTrapsGuestTest {
         "ireturn-user | iret: guest switching to user mode with no user page tables",
         "iret-compat  | iret to the 32-bit code selector 0xe023: compatibility mode is not implemented",
         "iretq-compat | iret instruction to the 32-bit code selector 0xe023 at 0x1000: compatibility mode is not supported",
+        "ljmp-compat  | far transfer to the 32-bit code segment 0x43:0x1000: compatibility mode is not implemented",
+        "user-stack-hypervisor | fault while delivering syscall from guest user mode: guest stack pointer 0xffff800000001000 is in the hypervisor's range",
+        "user-stack-noncanonical | fault while delivering syscall from guest user mode: its frame at 0x7fffffffffffffc8 (guest RSP 0x8000000000000000) is not writable",
+        "sysenter-kernel | fault while delivering #GP error 0x0: its frame at 0xffffffffffffffc0",
         "iret-hypervisor-stack | iret: fault while reading the iret context from the guest stack at 0xffff800000000000",
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {

@@ -25,7 +25,8 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * since the platform may read or change any of them.
  *
  * <p>Translations cached in the frame are dropped afterwards: the platform may have changed
- * page tables.
+ * page tables. A platform that dropped TLB entries (a CR3 load, a flush) also ends the region,
+ * since its code was translated under the old mappings.
  */
 public final class X86SyscallNode extends X86InstructionNode {
     public X86SyscallNode(long rip, int length) {
@@ -39,8 +40,9 @@ public final class X86SyscallNode extends X86InstructionNode {
         setRegister(frame, R11, rflags & ~X86Rflags.RF);
         storeState(frame, cpu, rflags);
         cpu.setRip(nextRip());
+        int translations = cpu.mmu().translationGeneration();
         callPlatform(cpu);
-        if (cpu.rip() != nextRip() || cpu.stopRequested()) {
+        if (cpu.rip() != nextRip() || cpu.stopRequested() || cpu.mmu().translationGeneration() != translations) {
             throw X86ExitException.platformTookOver();
         }
         loadState(frame, cpu);

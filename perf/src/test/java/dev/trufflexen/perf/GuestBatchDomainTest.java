@@ -2,19 +2,22 @@ package dev.trufflexen.perf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.Test;
+import java.util.function.IntFunction;
+
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
-/** The nullcall and pvbench guests make exactly one batch of successful operations per {@link NullcallDomain#runBatch}. */
-class NullcallDomainTest {
-    @Test
+/** Each benchmark guest (nullcall, usercall, pvbench) does exactly one batch of successful operations per {@link GuestBatchDomain#runBatch}. */
+class GuestBatchDomainTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"nullcall", "usercall"})
     @Timeout(60)
-    void everyBatchRunsItsHypercallsAndStopsAtTheYield() {
-        try (NullcallDomain domain = new NullcallDomain(1000)) {
+    void everyBatchRunsItsOperationsAndStopsAtTheYield(String guest) {
+        IntFunction<GuestBatchDomain> factory = guest.equals("nullcall") ? GuestBatchDomain::nullcall : GuestBatchDomain::usercall;
+        try (GuestBatchDomain domain = factory.apply(1000)) {
             for (int batch = 0; batch < 5; batch++) {
-                assertEquals(1000, domain.runBatch(), "batch " + batch);
+                assertEquals(1000, domain.runBatch(), guest + " batch " + batch);
             }
         }
     }
