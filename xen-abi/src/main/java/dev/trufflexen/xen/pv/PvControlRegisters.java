@@ -14,8 +14,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  * <li>CR2 reads the vCPU's {@code ctrlreg[2]}, which a delivered #PF sets; a write sets it and
  * {@code vcpu_info.arch.cr2}.
  * <li>CR3 reads {@code xen_pfn_to_cr3} of the guest frame of the kernel's L4 table. A write names a
- * guest frame; reloading the current L4 flushes the TLB as Xen's {@code new_guest_cr3} does, and
- * any other frame is #GP(0) until L4 page types exist to validate it.
+ * guest frame, which becomes the kernel's base table as with MMUEXT_NEW_BASEPTR (Xen's
+ * {@code new_guest_cr3}: validated as an L4, TLB flushed); a frame that cannot be an L4 is #GP(0).
  * <li>CR4 reads the vCPU's {@code ctrlreg[4]}: Xen's visible bits (PAE, MCE, OSFXSR, OSXMMEXCPT)
  * plus the guest-controlled ones the policy allows (TSD, DE); a write keeps only those
  * ({@code pv_fixup_guest_cr4}), never faults.
@@ -69,17 +69,16 @@ final class PvControlRegisters {
             }
             case 2 -> {
                 pv.setCr2(value);
-                domain.frames().write64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(vcpu.id()) + SharedInfo.VCPU_OFF_ARCH_CR2, value);
+                domain.frames().write64(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_ARCH_CR2, value);
                 return true;
             }
             case 3 -> {
                 long pfn = value >>> PAGE_SHIFT;
                 long[] p2m = domain.memory().p2m();
-                if (pfn >= p2m.length || p2m[(int) pfn] != cpu.cr3() >>> PAGE_SHIFT) {
+                if (pfn >= p2m.length) {
                     return false;
                 }
-                cpu.flushTlb();
-                return true;
+                return PvMmu.of(domain).newBasePointer(cpu, p2m[(int) pfn]) == 0;
             }
             case 4 -> {
                 pv.setCr4(fixupCr4(value));
