@@ -1,0 +1,73 @@
+package dev.trufflexen.xen.pv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.xen.GuestImages;
+import dev.trufflexen.xen.KtestResults;
+import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+
+/**
+ * The procs guest: a small process kernel on the validated PV MMU. Two user processes with their
+ * own pinned L4s switch through the syscall and iret paths (MMUEXT_NEW_USER_BASEPTR at every
+ * switch) and fill their memory through the kernel's own #PF handler; processes that touch the
+ * kernel or the shared user text are killed; a parent forks and waits for children that share its
+ * memory copy-on-write, then exit and have their tables unpinned and frames freed. The guest
+ * yields with the audit mark between groups and every few switches while processes are alive;
+ * the MMU invariant checker must find nothing there, and nothing after the domain is released.
+ */
+class ProcsGuestTest {
+    /** The argument of the guest's yields that ask for an audit (procs.c). */
+    private static final long AUDIT_MARK = 0x415544495400L;
+    private XenHypervisor xen;
+
+    @BeforeEach
+    void start() {
+        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
+    }
+
+    @AfterEach
+    void stop() {
+        xen.close();
+    }
+
+    @Test
+    void processesKeepTheirOwnMemoryAndForkCopiesOnWrite() {
+        Domain domain = xen.createDomain(new DomainSpec("procs", GuestImages.kernel("procs"), Optional.empty(), 32, 1,
+                "forks=20", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        List<String> violations = new ArrayList<>();
+        int[] audits = {0};
+        domain.onYield(() -> {
+            if (domain.vcpu0().cpu().reg(X86Reg.RSI) != AUDIT_MARK) {
+                return;
+            }
+            audits[0]++;
+            for (String v : xen.auditMmu(domain)) {
+                violations.add("audit " + audits[0] + ": " + v);
+            }
+        });
+        ShutdownReason reason = domain.run();
+        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        assertEquals(ShutdownReason.POWEROFF, reason, all);
+        KtestResults.parse(lines).assertAllPassed(17, all);
+        assertTrue(audits[0] >= 8, "the checker ran between groups and while processes ran: " + audits[0]);
+        assertEquals(List.of(), violations);
+        int domid = domain.id();
+        domain.release();
+        assertEquals(List.of(), xen.auditReleased(domid));
+    }
+}
