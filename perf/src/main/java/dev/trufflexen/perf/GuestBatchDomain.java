@@ -2,6 +2,7 @@ package dev.trufflexen.perf;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -28,6 +29,9 @@ import dev.trufflexen.xen.domain.ShutdownAction;
  * on the kernel stack), the guest kernel's callback answers, and the iret hypercall with
  * VGCF_in_syscall switches back to user mode; the count is how many calls returned the kernel's
  * pid. Its user mode runs on its kernel's L4 (MMUEXT_NEW_USER_BASEPTR).
+ * <li>{@link #procs}: the procs guest's process kernel running one benchmark loop: demand-zero
+ * page faults ({@code pf}) or fork-and-exit ({@code fork}); the count is the faults or the
+ * children that ran clean.
  * <li>Other guests (pvbench, pvmmu) through the constructor or a subclass.
  * </ul>
  */
@@ -51,6 +55,11 @@ public class GuestBatchDomain implements AutoCloseable {
     /** The usercall guest making {@code syscallsPerBatch} user-mode getpid calls per batch. */
     public static GuestBatchDomain usercall(int syscallsPerBatch) {
         return new GuestBatchDomain("usercall", "syscalls=" + syscallsPerBatch);
+    }
+
+    /** The procs guest in its {@code bench=<what>,<count>} loop ({@code pf}: rounds of 14 faults; {@code fork}: forks). */
+    public static GuestBatchDomain procs(String what, int count) {
+        return new GuestBatchDomain("procs", "bench=" + what + "," + count);
     }
 
     /** Builds the domain from {@code guest}'s image with {@code cmdline}; its first {@link #runBatch} boots it. */
@@ -89,6 +98,11 @@ public class GuestBatchDomain implements AutoCloseable {
                     + "\n" + String.join("\n", xen.console().lines()));
         }
         return batchResult;
+    }
+
+    /** The MMU invariant checker over the domain (empty when all holds). */
+    public List<String> audit() {
+        return xen.auditMmu(domain);
     }
 
     /** What the engine reported about compilations so far. */

@@ -12,9 +12,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the PV MMU benchmarks share: a {@link PvMmuDomain} per trial, batches of
- * {@link #OPERATIONS} operations each checked to have all run, and the invariant checker (which
- * must find nothing) before the domain goes.
+ * What the PV MMU benchmarks share: a guest domain per trial ({@link PvMmuDomain}, or the procs
+ * guest for page faults and processes), batches of operations each checked to have all run, and
+ * the invariant checker (which must find nothing) before the domain goes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -24,13 +24,18 @@ import org.openjdk.jmh.annotations.Warmup;
 public abstract class PvMmuBenchmark {
     static final int OPERATIONS = 8192;
 
-    protected PvMmuDomain domain;
+    protected GuestBatchDomain domain;
 
-    /** One batch; fails unless every operation ran. */
+    /** One batch of {@link #OPERATIONS}; fails unless every operation ran. */
     protected long batch() {
+        return batch(OPERATIONS);
+    }
+
+    /** One batch of {@code operations}; fails unless every one ran. */
+    protected long batch(int operations) {
         long done = domain.runBatch();
-        if (done != OPERATIONS) {
-            throw new IllegalStateException(done + " of " + OPERATIONS + " operations");
+        if (done != operations) {
+            throw new IllegalStateException(done + " of " + operations + " operations");
         }
         return done;
     }

@@ -1,7 +1,5 @@
 package dev.trufflexen.perf;
 
-import java.util.List;
-
 /**
  * The pvmmu guest (guest-images/pvmmu) in its "loop" mode on its own Xen core: forever, a batch
  * of MMU operations (mmu_update batches of N L1 entries, or update_va_mapping with UVMF_INVLPG),
@@ -12,10 +10,5 @@ public final class PvMmuDomain extends GuestBatchDomain {
     /** @param what {@code mmu<N>} or {@code uvm}; @param operations per batch */
     public PvMmuDomain(String what, int operations) {
         super("pvmmu", "loop=" + what + "," + operations);
-    }
-
-    /** The invariant checker over the domain (empty when all holds). */
-    public List<String> audit() {
-        return xen().auditMmu(domain());
     }
 }
