@@ -25,6 +25,7 @@ import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.mm.FramePool;
 import dev.trufflexen.xen.mm.FrameTable;
 import dev.trufflexen.xen.mm.MachToPhys;
+import dev.trufflexen.xen.version.XenVersion;
 
 /**
  * Builds the start-of-day state of a 64-bit PV domain from a kernel image, as Xen's domain
@@ -85,8 +86,10 @@ public final class DomainBuilder {
             int storeEvtchn, int consoleEvtchn) {
         GuestParameters params = GuestParameters.from(kernel);
         List<String> notices = new ArrayList<>();
+        long vmAssists = FeatureAssists.assistsFor(params.featuresRequired());
         BitSet notProvided = params.featuresRequired();
-        notProvided.andNot(dev.trufflexen.xen.version.XenVersion.pvFeatures());
+        notProvided.andNot(XenVersion.pvFeatures(vmAssists));
+        notProvided.andNot(FeatureAssists.featuresGivenBy(vmAssists));
         for (int bit = notProvided.nextSetBit(0); bit >= 0; bit = notProvided.nextSetBit(bit + 1)) {
             notices.add(kernel.fileName() + ": kernel requires Xen feature '" + GuestParameters.featureName(bit)
                     + "', which TruffleXen does not provide yet; starting it anyway");
@@ -127,7 +130,7 @@ public final class DomainBuilder {
             describeLayout(kernel, ramdisk, layout, notices);
             return new BootImage(p2m, sharedInfoMfn, l4Mfn, params.virtEntry(), layout.virtOf(layout.startInfoPfn),
                     layout.virtOf(layout.stackPfn + 1), p2m[(int) layout.consolePfn], p2m[(int) layout.xenstorePfn],
-                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params, List.copyOf(notices));
+                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params, vmAssists, List.copyOf(notices));
         } catch (RuntimeException e) {
             if (p2m != null) {
                 for (long mfn : p2m) {
