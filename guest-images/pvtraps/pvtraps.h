@@ -103,5 +103,6 @@ void user_mode_tests(start_info_t *si);
 void user_mode_fatal_stack(start_info_t *si, unsigned long kernel_sp);
 void feature_assist_tests(void);
 void hypercall_page_msr_tests(void);
+void cpuid_faulting_user_tests(void);
 
 #endif
