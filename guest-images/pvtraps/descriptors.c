@@ -388,6 +388,7 @@ void descriptor_tests(void)
     load_tests();
     table_register_tests();
     far_transfer_tests();
+    call_gate_tests();
 }
 
 /* "fatal=ljmp-compat": a far jump into the guest's 32-bit code segment stops the domain. */

@@ -183,6 +183,9 @@ void kernel_main(start_info_t *si)
     privops_tests();
     debug_tests();
     multicall_tests();
+    feature_assist_tests();
+    hypercall_page_msr_tests();
+    cpuid_faulting_user_tests();
     /* The last #PF: its address must stay in vcpu_info.arch.cr2. */
     TRIGGER("mov $0x5123, %%ebx", "mov (%%rbx), %%rax", "");
     kt_eq(trap_count, 1, "a last #PF for the CR2 check", "arch_set_cr2");

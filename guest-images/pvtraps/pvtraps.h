@@ -101,5 +101,9 @@ void mode_tests(void);
 void mode_fatal_sysenter(void);
 void user_mode_tests(start_info_t *si);
 void user_mode_fatal_stack(start_info_t *si, unsigned long kernel_sp);
+void feature_assist_tests(void);
+void hypercall_page_msr_tests(void);
+void cpuid_faulting_user_tests(void);
+void call_gate_tests(void);
 
 #endif

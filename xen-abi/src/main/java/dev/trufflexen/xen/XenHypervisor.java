@@ -313,6 +313,11 @@ public final class XenHypervisor implements AutoCloseable {
             domain.attach(BOOT, boot);
             domain.attach(EventChannels.PART, channels);
             domain.attach(PvDomain.PART, new PvDomain());
+            for (int type = 0; type < Long.SIZE; type++) {
+                if ((boot.vmAssists() & 1L << type) != 0) {
+                    domain.setVmAssist(type, true);
+                }
+            }
             domain.onStop(() -> EventChannels.closeAll(domain));
             domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
             domain.attach(RunstateArea.PART, new RunstateArea());

@@ -1,5 +1,6 @@
 package dev.trufflexen.xen;
 
+import dev.trufflexen.xen.abi.VmAssist;
 import dev.trufflexen.xen.domain.CrashReport;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
@@ -63,8 +64,8 @@ class DebianKernelTest {
             String log = String.join("\n", xen.console().lines());
             System.out.println("--- " + packageName + " ---\n" + log);
             assertTrue(log.contains("vmlinuz: bzImage ("), log);
-            assertTrue(log.contains("kernel requires Xen feature 'writable_page_tables', which TruffleXen does not "
-                    + "provide yet"), log);
+            assertFalse(log.contains("kernel requires Xen feature"), "Linux's required features are all provided\n" + log);
+            assertTrue(domain.vmAssist(VmAssist.VMASST_TYPE_writable_pagetables), "the builder turned writable page tables on");
             assertTrue(log.contains("P2M list at INIT_P2M 0x8000000000"), log);
             assertTrue(log.contains("] Linux version 6."), "Linux prints its banner through early printk\n" + log);
             long entry = xen.bootImage(domain).entry();

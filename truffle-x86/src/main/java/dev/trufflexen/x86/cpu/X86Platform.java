@@ -43,6 +43,14 @@ public interface X86Platform {
     }
 
     /**
+     * CPUID faulting (MSR_MISC_FEATURES_ENABLES bit 0 as the platform applies it): when true, CPUID
+     * raises #GP(0) at the instruction instead of executing. Called on every CPUID.
+     */
+    default boolean cpuidFaults(X86Cpu cpu) {
+        return false;
+    }
+
+    /**
      * The guest's time-stamp counter, which RDTSC and RDTSCP read (CR4.TSD is never set, so
      * both run at CPL 3). It must not go backwards and should tick at a fixed rate.
      */

@@ -15,7 +15,7 @@ import java.util.BitSet;
 import java.util.List;
 
 import dev.trufflexen.x86.memory.MachineMemory;
-import dev.trufflexen.xen.abi.Hypercalls;
+import dev.trufflexen.xen.abi.HypercallPage;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.StartInfo;
 import dev.trufflexen.xen.abi.X86Pv;
@@ -25,6 +25,7 @@ import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.mm.FramePool;
 import dev.trufflexen.xen.mm.FrameTable;
 import dev.trufflexen.xen.mm.MachToPhys;
+import dev.trufflexen.xen.version.XenVersion;
 
 /**
  * Builds the start-of-day state of a 64-bit PV domain from a kernel image, as Xen's domain
@@ -85,8 +86,10 @@ public final class DomainBuilder {
             int storeEvtchn, int consoleEvtchn) {
         GuestParameters params = GuestParameters.from(kernel);
         List<String> notices = new ArrayList<>();
+        long vmAssists = FeatureAssists.assistsFor(params.featuresRequired());
         BitSet notProvided = params.featuresRequired();
-        notProvided.andNot(dev.trufflexen.xen.version.XenVersion.pvFeatures());
+        notProvided.andNot(XenVersion.pvFeatures(vmAssists));
+        notProvided.andNot(FeatureAssists.featuresGivenBy(vmAssists));
         for (int bit = notProvided.nextSetBit(0); bit >= 0; bit = notProvided.nextSetBit(bit + 1)) {
             notices.add(kernel.fileName() + ": kernel requires Xen feature '" + GuestParameters.featureName(bit)
                     + "', which TruffleXen does not provide yet; starting it anyway");
@@ -127,7 +130,7 @@ public final class DomainBuilder {
             describeLayout(kernel, ramdisk, layout, notices);
             return new BootImage(p2m, sharedInfoMfn, l4Mfn, params.virtEntry(), layout.virtOf(layout.startInfoPfn),
                     layout.virtOf(layout.stackPfn + 1), p2m[(int) layout.consolePfn], p2m[(int) layout.xenstorePfn],
-                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params, List.copyOf(notices));
+                    layout.virtBase, layout.mappedPages(), layout.pageTableFrames(), params, vmAssists, List.copyOf(notices));
         } catch (RuntimeException e) {
             if (p2m != null) {
                 for (long mfn : p2m) {
@@ -176,25 +179,7 @@ public final class DomainBuilder {
 
     /** Xen's 64-bit PV hypercall page: int3 filler, then one 32-byte stub per hypercall. */
     private static void fillHypercallPage(GuestPhysicalWriter guest, long pfn) {
-        byte[] page = new byte[(int) BootLayout.PAGE_SIZE];
-        java.util.Arrays.fill(page, (byte) 0xCC);
-        for (int n = 0; n < Hypercalls.HYPERCALL_PAGE_STUBS; n++) {
-            int p = n * Hypercalls.HYPERCALL_STUB_SIZE;
-            if (n == Hypercalls.__HYPERVISOR_iret) {
-                // push %rcx; push %r11; push %rax; mov $23,%eax; syscall  (does not return)
-                put(page, p, 0x51, 0x41, 0x53, 0x50, 0xB8, n, 0, 0, 0, 0x0F, 0x05);
-            } else {
-                // push %rcx; push %r11; mov $n,%eax; syscall; pop %r11; pop %rcx; ret
-                put(page, p, 0x51, 0x41, 0x53, 0xB8, n, 0, 0, 0, 0x0F, 0x05, 0x41, 0x5B, 0x59, 0xC3);
-            }
-        }
-        guest.write(pfn << BootLayout.PAGE_SHIFT, page);
-    }
-
-    private static void put(byte[] page, int at, int... bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            page[at + i] = (byte) bytes[i];
-        }
+        guest.write(pfn << BootLayout.PAGE_SHIFT, HypercallPage.contents());
     }
 
     /**

@@ -54,6 +54,7 @@ public final class Domain {
     private boolean destroyed;
     private final X86CpuidPolicy cpuidPolicy;
     private final DomainTimeStampCounter timeStampCounter = new DomainTimeStampCounter();
+    private volatile long vmAssists;
 
     public Domain(int domid, DomainSpec spec, Frames frames, int storePort, int consolePort, X86CpuidPolicy cpuidPolicy,
             Services services) {
@@ -83,6 +84,25 @@ public final class Domain {
             throw new IllegalStateException("domain " + domid + " has no " + part);
         }
         return part.type().cast(state);
+    }
+
+    /**
+     * Whether the domain has VM assist {@code type} on ({@code d->vm_assist}): set by the domain
+     * builder for the features its kernel asks for and by the domain's own vm_assist hypercalls;
+     * read by the subsystems an assist changes (the PV MMU, I/O port checks, XENVER_get_features).
+     */
+    public boolean vmAssist(int type) {
+        return (vmAssists & 1L << type) != 0;
+    }
+
+    /** Every assist bit at once, bit {@code type} for assist {@code type}. */
+    public long vmAssists() {
+        return vmAssists;
+    }
+
+    /** Turns VM assist {@code type} (0-63) on or off; the caller has checked it is one the domain may use. */
+    public synchronized void setVmAssist(int type, boolean enabled) {
+        vmAssists = enabled ? vmAssists | 1L << type : vmAssists & ~(1L << type);
     }
 
     /** What CPUID shows this domain: the CPU's policy plus Xen's leaves at 0x40000000. */

@@ -75,7 +75,7 @@ final class PrivilegedOps {
         }
         return switch (op) {
             case RDMSR -> readMsr(cpu, pv, vcpu, insn, gp);
-            case WRMSR -> PvMsrs.write(cpu, pv, (int) cpu.reg(X86Reg.RCX),
+            case WRMSR -> writeMsr(cpu, pv, vcpu, (int) cpu.reg(X86Reg.RCX),
                     cpu.reg(X86Reg.RDX) << 32 | cpu.reg(X86Reg.RAX) & 0xFFFF_FFFFL) ? done(cpu, insn) : gp;
             case CLTS -> {
                 cpu.setTaskSwitched(false);
@@ -106,6 +106,11 @@ final class PrivilegedOps {
             }
             default -> gp;
         };
+    }
+
+    private static boolean writeMsr(X86Cpu cpu, PvVcpu pv, Vcpu vcpu, int msr, long value) {
+        return msr == HypercallPageMsr.MSR_XEN_HYPERCALL_PAGE ? HypercallPageMsr.write(vcpu.domain(), value)
+                : PvMsrs.write(cpu, pv, msr, value);
     }
 
     private static X86Fault readMsr(X86Cpu cpu, PvVcpu pv, Vcpu vcpu, X86Instruction insn, X86Fault gp) {

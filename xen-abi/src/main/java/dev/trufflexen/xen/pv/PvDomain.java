@@ -4,8 +4,10 @@ import dev.trufflexen.xen.abi.VmAssist;
 import dev.trufflexen.xen.domain.DomainPart;
 
 /**
- * The x86 PV state Xen keeps per domain rather than per vCPU: the {@code vm_assist} bits
- * ({@code d->vm_assist}) and the two latches a domain without devices still has on its emulated
+ * The x86 PV state Xen keeps per domain rather than per vCPU: which {@code vm_assist} bits a
+ * 64-bit PV domain may set (the bits themselves live on
+ * {@link dev.trufflexen.xen.domain.Domain#vmAssist}, as {@code d->vm_assist} lives in Xen's common
+ * {@code struct domain}) and the two latches a domain without devices still has on its emulated
  * I/O ports (PCI CONFIG_ADDRESS at 0xcf8, {@code d->arch.pci_cf8}; the RTC index at 0x70,
  * {@code d->arch.cmos_idx}). Touched by the domain's vCPU threads; each field is one volatile word.
  */
@@ -22,17 +24,8 @@ public final class PvDomain {
             | 1L << VmAssist.VMASST_TYPE_architectural_iopl | 1L << VmAssist.VMASST_TYPE_runstate_update_flag
             | 1L << VmAssist.VMASST_TYPE_m2p_strict;
 
-    private volatile long vmAssist;
     private volatile int pciConfigAddress;
     private volatile int cmosIndex;
-
-    public synchronized void setAssist(int type, boolean enabled) {
-        vmAssist = enabled ? vmAssist | 1L << type : vmAssist & ~(1L << type);
-    }
-
-    public boolean assist(int type) {
-        return (vmAssist & 1L << type) != 0;
-    }
 
     int pciConfigAddress() {
         return pciConfigAddress;

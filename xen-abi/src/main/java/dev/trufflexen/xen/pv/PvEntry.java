@@ -177,6 +177,15 @@ public final class PvEntry implements X86Platform {
         return domain.cpuidPolicy();
     }
 
+    /**
+     * A guest kernel that turned CPUID faulting on (MSR_MISC_FEATURES_ENABLES) gets #GP(0) for
+     * CPUID in its user mode, as Xen's CPUID emulation does; its own CPUID stays answered.
+     */
+    @Override
+    public boolean cpuidFaults(X86Cpu c) {
+        return pv.cpuidFaulting() && !vcpu.inKernelMode();
+    }
+
     @Override
     public long timeStampCounter(X86Cpu c) {
         return domain.timeStampCounter();

@@ -45,7 +45,7 @@ final class PvIoPorts {
 
     /** iopl_ok. */
     static boolean ioplAllows(PvVcpu pv, Vcpu vcpu) {
-        int cpl = vcpu.inKernelMode() ? (vcpu.domain().part(PvDomain.PART).assist(VmAssist.VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
+        int cpl = vcpu.inKernelMode() ? (vcpu.domain().vmAssist(VmAssist.VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
         return cpl <= pv.iopl();
     }
 

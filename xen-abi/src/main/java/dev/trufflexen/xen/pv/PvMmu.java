@@ -166,7 +166,7 @@ public final class PvMmu {
 
     /** Whether the domain enabled VM assist {@code type} (vm_assist; kept in {@link PvDomain}). */
     public boolean vmAssist(int type) {
-        return domain.part(PvDomain.PART).assist(type);
+        return domain.vmAssist(type);
     }
 
     /** Asks for a full TLB flush of this domain's vCPU before it next runs guest code (any thread). */

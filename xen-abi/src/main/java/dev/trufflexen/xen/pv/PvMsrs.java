@@ -18,7 +18,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  * <tr><td>0x140 MISC_FEATURES_ENABLES</td><td>bit 0 CPUID faulting, the only writable bit</td></tr>
  * <tr><td>0x277 PAT</td><td>Xen's PAT ABI value 0x050100070406: WB, WT, UC-, UC, WC, WP, UC, UC (read-only)</td></tr>
  * <tr><td>0x345 PERF_CAPABILITIES</td><td>0 (read-only)</td></tr>
- * <tr><td>0x40000000</td><td>Xen's hypercall-page MSR reads 0</td></tr>
+ * <tr><td>0x40000000</td><td>Xen's hypercall-page MSR reads 0; a write installs the hypercall page
+ * ({@link HypercallPageMsr})</td></tr>
  * <tr><td>0xc0000080 EFER</td><td>SCE, LME, LMA, NXE; a write must repeat that value</td></tr>
  * <tr><td>0xc0000100-102</td><td>FS, GS and user GS bases (canonical writes)</td></tr>
  * <tr><td>0xc0000103 TSC_AUX</td><td>read and written; a value above 32 bits is #GP</td></tr>
@@ -39,7 +40,6 @@ final class PvMsrs {
     static final int MSR_IA32_APERF = 0xE8;
     static final int MSR_IA32_CR_PAT = 0x277;
     static final int MSR_IA32_PERF_CAPABILITIES = 0x345;
-    static final int MSR_XEN_HYPERCALL_PAGE = 0x4000_0000;
     static final int MSR_EFER = 0xC000_0080;
     static final int MSR_TSC_AUX = 0xC000_0103;
     static final int MSR_K7_EVNTSEL0 = 0xC001_0000;
@@ -71,7 +71,7 @@ final class PvMsrs {
     static boolean readable(int msr) {
         return switch (msr) {
             case MSR_IA32_TSC, MSR_APIC_BASE, MSR_INTEL_PLATFORM_INFO, MSR_MISC_FEATURES_ENABLES, MSR_IA32_CR_PAT,
-                    MSR_IA32_PERF_CAPABILITIES, MSR_XEN_HYPERCALL_PAGE, MSR_EFER, PrivilegedOps.MSR_FS_BASE,
+                    MSR_IA32_PERF_CAPABILITIES, HypercallPageMsr.MSR_XEN_HYPERCALL_PAGE, MSR_EFER, PrivilegedOps.MSR_FS_BASE,
                     PrivilegedOps.MSR_GS_BASE, PrivilegedOps.MSR_SHADOW_GS_BASE, MSR_TSC_AUX, MSR_K8_HWCR,
                     MSR_AMD64_NB_CFG, MSR_K7_FID_VID_CTL, MSR_K7_FID_VID_STATUS, MSR_AMD64_DE_CFG -> true;
             default -> isPstate(msr) || isAmdPmu(msr);

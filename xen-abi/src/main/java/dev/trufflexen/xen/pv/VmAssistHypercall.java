@@ -26,13 +26,13 @@ public final class VmAssistHypercall implements Hypercall {
         if (type >= Long.SIZE || (PvDomain.VALID_ASSISTS & 1L << type) == 0) {
             return -XenErrno.EINVAL;
         }
-        PvDomain pv = context.domain().part(PvDomain.PART);
+        dev.trufflexen.xen.domain.Domain domain = context.domain();
         if (cmd == VmAssist.VMASST_CMD_enable) {
-            pv.setAssist((int) type, true);
+            domain.setVmAssist((int) type, true);
             return 0;
         }
         if (cmd == VmAssist.VMASST_CMD_disable) {
-            pv.setAssist((int) type, false);
+            domain.setVmAssist((int) type, false);
             return 0;
         }
         return -XenErrno.ENOSYS;

@@ -79,7 +79,9 @@
  * {@code update_descriptor} checks its target. {@code SegmentInstructions} carries out what the hardware does
  * without Xen and the CPU leaves to its platform: {@code mov sreg}, {@code pop fs/gs},
  * {@code retf}, far {@code jmp}/{@code call} through memory with the hardware's #GP/#NP/#SS
- * checks at CPL 3, and SGDT/SIDT/SLDT/STR with Xen's values. A transfer into a 32-bit code
+ * checks at CPL 3, and SGDT/SIDT/SLDT/STR with Xen's values. A far transfer through a call gate
+ * meets the gate's forced DPL 0 and is #GP(gate selector), passed on as Xen does for a 64-bit PV
+ * vCPU (its gate emulation serves 32-bit PV only). A transfer into a 32-bit code
  * segment stops the domain: compatibility mode is not implemented. LAR, LSL, VERR and VERW
  * run in the CPU, which reads descriptors through {@code X86Platform.segmentDescriptor}.
  *
@@ -94,8 +96,10 @@
  * <h2>State</h2>
  * {@code PvVcpu} belongs to the vCPU's {@code PvEntry} and is touched only on that vCPU's thread.
  * Hypercall handlers reach it from the {@code HypercallContext}'s CPU ({@code PvEntry.pvVcpu}).
- * What Xen keeps per domain ({@code vm_assist} bits, the PCI CONFIG_ADDRESS and RTC index latches)
- * is the domain part {@code PvDomain}.
+ * What Xen keeps per domain is the domain part {@code PvDomain} (the PCI CONFIG_ADDRESS and RTC
+ * index latches, the vm_assist types allowed); the {@code vm_assist} bits themselves sit on
+ * {@code Domain}, which the builder seeds from the kernel's required features and
+ * XENVER_get_features reads.
  * The FS and active GS bases live in the CPU (translated code reads them on every FS/GS access);
  * the user GS base waits in {@code PvVcpu} as Xen keeps it in the shadow GS base.
  * {@code SegmentBases} is the one writer used by WRMSR emulation and {@code set_segment_base}.

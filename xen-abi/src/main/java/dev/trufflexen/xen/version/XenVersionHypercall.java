@@ -102,7 +102,7 @@ public final class XenVersionHypercall implements Hypercall {
         if (info.get(XenVersionOp.SUBMAP_IDX) != 0) {
             throw new XenError(XenErrno.EINVAL, "feature submap " + info.get(XenVersionOp.SUBMAP_IDX) + " does not exist");
         }
-        long[] words = XenVersion.pvFeatures().toLongArray();
+        long[] words = XenVersion.pvFeatures(context.domain().vmAssists()).toLongArray();
         info.set(XenVersionOp.SUBMAP, words.length == 0 ? 0 : words[0]);
         context.copyOut(arg, info);
         return 0;

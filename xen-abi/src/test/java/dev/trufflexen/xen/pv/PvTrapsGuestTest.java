@@ -58,7 +58,7 @@ class PvTrapsGuestTest {
         assertEquals(ShutdownReason.POWEROFF, reason, all);
 
         KtestResults results = KtestResults.parse(lines);
-        results.assertAllPassed(450, all);
+        results.assertAllPassed(500, all);
 
         long cr2 = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(0) + SharedInfo.VCPU_OFF_ARCH_CR2);
         assertEquals(results.value("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
