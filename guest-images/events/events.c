@@ -292,6 +292,11 @@ void kernel_main(start_info_t *si)
         run_bench(bench);
         return;
     }
+    const char *pingpong = option(si, "pingpong=");
+    if (pingpong) {
+        run_pingpong(si, pingpong);
+        return;
+    }
     if (option(si, "watchdog-expires")) {
         /* A 1 s watchdog nobody pokes: the domain must stop with SHUTDOWN_watchdog. */
         printf("watchdog armed: %ld\n", watchdog(0, 1));

@@ -31,6 +31,89 @@ static long poll(evtchn_port_t *ports, unsigned int n, uint64_t timeout)
     return HYPERVISOR_sched_op(SCHEDOP_poll, &p);
 }
 
+/* What the per-port hook saw: ports in order, and how deep in nested upcalls. */
+static evtchn_port_t seen[8];
+static volatile unsigned int nseen;
+static volatile unsigned int depth, max_depth;
+static evtchn_port_t chained_from, chained_to;
+
+static void record_port(evtchn_port_t port)
+{
+    depth++;
+    if (depth > max_depth) {
+        max_depth = depth;
+    }
+    if (nseen < ARRAY_SIZE(seen)) {
+        seen[nseen] = port;
+    }
+    nseen++;
+    if (port == chained_from && chained_to) {
+        /* Raised inside the handler (events masked): delivered when the upcall's iret unmasks. */
+        sdk_evtchn_send(chained_to);
+    }
+    depth--;
+}
+
+/* The per-port mask bit, unmask delivering a pending event, delivery on the upcall's iret. */
+static void port_mask_tests(void)
+{
+    kt_group("shared_info and the port mask");
+    kt_check(sdk_shared_info != NULL, "shared_info mapped at its fixed address", "update_va_mapping of start_info's frame", "");
+    kt_eq(sdk_shared_info->vcpu_info[0].time.tsc_to_system_mul, sdk_vcpu_info->time.tsc_to_system_mul,
+          "its vcpu_info[0] time is the registered copy's", "same domain clock");
+    kt_eq(sdk_shared_info->wc_version & 1, 0, "wall clock version even", "wc_version");
+    kt_check(sdk_shared_info->wc_sec > 1600000000U, "wall clock seconds are a real date", "wc_sec", "");
+    sdk_port_hook = record_port;
+    long a = sdk_bind_ipi(0), b = sdk_bind_ipi(0);
+    unsigned long before = sdk_upcalls;
+    nseen = 0;
+    sdk_evtchn_mask(a);
+    kt_eq(sdk_evtchn_masked(a), 1, "mask bit set", "evtchn_mask in shared_info");
+    kt_eq(sdk_evtchn_send(a), 0, "send on the masked port", "");
+    kt_eq(sdk_upcalls, before, "no upcall for a masked port", "evtchn_2l_set_pending: masked");
+    kt_eq(sdk_evtchn_pending(a), 1, "its pending bit is set", "");
+    kt_eq(sdk_vcpu_info->evtchn_upcall_pending, 0, "no upcall pending", "selector untouched while masked");
+    sdk_evtchn_send(b);
+    kt_eq(sdk_upcalls, before + 1, "another port still delivers", "mask is per port");
+    kt_eq(nseen, 1, "the scan handled one port", "");
+    kt_eq(seen[0], b, "the unmasked one", "pending & ~mask");
+    kt_eq(sdk_evtchn_pending(a), 1, "the masked port stays pending", "");
+    kt_eq(sdk_evtchn_unmask(a), 0, "EVTCHNOP_unmask of the pending port", "evtchn_2l_unmask");
+    kt_eq(sdk_upcalls, before + 2, "delivers it on the hypercall's return", "");
+    kt_eq(seen[1], a, "the handler saw the unmasked port", "");
+    kt_eq(sdk_evtchn_masked(a), 0, "mask bit clear", "");
+    kt_eq(sdk_evtchn_pending(a), 0, "pending bit cleared by the handler", "");
+    sdk_evtchn_mask(a);
+    sdk_evtchn_send(a);
+    sdk_evtchn_clear(a);
+    kt_eq(sdk_evtchn_unmask(a), 0, "unmask after the guest cleared pending", "");
+    kt_eq(sdk_upcalls, before + 2, "nothing delivered", "not pending");
+    sdk_events_disable();
+    sdk_evtchn_mask(a);
+    sdk_evtchn_send(a);
+    sdk_evtchn_unmask(a);
+    kt_eq(sdk_upcalls, before + 2, "unmask while upcalls are masked", "upcall pending, not delivered");
+    kt_eq(sdk_vcpu_info->evtchn_upcall_pending, 1, "upcall pending flag set by the unmask", "");
+    sdk_events_enable();
+    kt_eq(sdk_upcalls, before + 3, "delivered when the upcall mask clears", "");
+
+    kt_group("delivery on iret");
+    nseen = 0;
+    max_depth = 0;
+    chained_from = a;
+    chained_to = b;
+    sdk_evtchn_send(a);
+    kt_eq(sdk_upcalls, before + 5, "an event raised inside the handler is a second upcall", "");
+    kt_eq(nseen, 2, "two ports handled", "");
+    kt_eq(seen[0], a, "first the sent port", "");
+    kt_eq(seen[1], b, "then the one raised in its handler", "delivered on the iret hypercall's return");
+    kt_eq(max_depth, 1, "never nested", "events masked during the upcall");
+    chained_to = 0;
+    sdk_port_hook = NULL;
+    sdk_evtchn_close(a);
+    sdk_evtchn_close(b);
+}
+
 void upcall_tests(void)
 {
     unsigned long spare_mfn = pfn_to_mfn(virt_to_pfn(&spare_info));
@@ -60,19 +143,22 @@ void upcall_tests(void)
     kt_eq(sdk_evtchn_send(ipi), 0, "send on an IPI port", "");
     kt_eq(sdk_upcalls, 2, "IPI delivered on the send's return", "");
     kt_eq(sdk_upcall_selectors, 1UL << (ipi / 64), "selector bit of the port's word", "evtchn_2l_set_pending");
+    kt_eq(sdk_evtchn_pending(ipi), 0, "the handler cleared the port's pending bit", "2-level scan clears before handling");
     sdk_evtchn_send(ipi);
-    kt_eq(sdk_upcalls, 2, "send while still pending", "already pending: no new upcall");
-    sdk_evtchn_close(ipi);
-    ipi = sdk_bind_ipi(0);
+    kt_eq(sdk_upcalls, 3, "so a second send is a second upcall", "");
     sdk_events_disable();
     sdk_evtchn_send(ipi);
-    kt_eq(sdk_upcalls, 2, "send with events masked", "no upcall while masked");
+    kt_eq(sdk_upcalls, 3, "send with events masked", "no upcall while masked");
     kt_eq(sdk_vcpu_info->evtchn_upcall_pending, 1, "upcall pending flag set", "vcpu_mark_events_pending");
+    sdk_evtchn_send(ipi);
+    kt_eq(sdk_evtchn_pending(ipi), 1, "send while still pending", "pending bit stays set");
     sdk_events_enable();
-    kt_eq(sdk_upcalls, 3, "unmask delivers the pending event", "");
+    kt_eq(sdk_upcalls, 4, "unmask delivers the pending event once", "already pending: no second upcall");
     kt_eq(unmask(ipi), 0, "EVTCHNOP_unmask of an unmasked port", "");
-    kt_eq(sdk_upcalls, 3, "no second upcall", "");
+    kt_eq(sdk_upcalls, 4, "no second upcall", "");
     sdk_evtchn_close(ipi);
+
+    port_mask_tests();
 
     kt_group("loopback interdomain");
     struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };

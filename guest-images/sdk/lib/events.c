@@ -8,6 +8,15 @@ struct vcpu_info *sdk_vcpu_info;
 volatile unsigned long sdk_upcalls;
 volatile unsigned long sdk_upcall_selectors;
 void (*volatile sdk_upcall_hook)(unsigned long selector);
+void (*volatile sdk_port_hook)(evtchn_port_t port);
+struct shared_info *sdk_shared_info;
+
+/* The fixed virtual address of shared_info: this page's boot frame is replaced by it. */
+char sdk_shared_info_page[SDK_PAGE_SIZE] __attribute__((aligned(SDK_PAGE_SIZE)));
+
+#define BITS_PER_WORD   (8 * sizeof(unsigned long))
+#define PTE_PRESENT_RW  0x3UL
+#define PTE_NX          (1UL << 63)
 
 static struct vcpu_info vcpu_info_page __attribute__((aligned(64)));
 
@@ -23,14 +32,48 @@ void sdk_event_dispatch(void)
     barrier();
     unsigned long sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     sdk_upcalls++;
+    struct shared_info *s = sdk_shared_info;
+    for (unsigned long words = sel; s && words; words &= words - 1) {
+        unsigned int word = __builtin_ctzl(words);
+        /* One snapshot per word, as Mini-OS takes it: what arrives meanwhile comes with the next upcall. */
+        unsigned long ready = s->evtchn_pending[word] & ~s->evtchn_mask[word];
+        for (; ready; ready &= ready - 1) {
+            unsigned int bit = __builtin_ctzl(ready);
+            __atomic_fetch_and(&s->evtchn_pending[word], ~(1UL << bit), __ATOMIC_SEQ_CST);
+            if (sdk_port_hook) {
+                sdk_port_hook(word * BITS_PER_WORD + bit);
+            }
+        }
+    }
     sdk_upcall_selectors |= sel;
     if (sdk_upcall_hook) {
         sdk_upcall_hook(sel);
     }
 }
 
+/* update_va_mapping of the fixed address to start_info's shared_info frame. */
+static long map_shared_info(void)
+{
+    if (sdk_shared_info) {
+        return 0;
+    }
+    uint64_t pte = (sdk_start_info->shared_info & ~(uint64_t)(SDK_PAGE_SIZE - 1)) | PTE_PRESENT_RW | PTE_NX;
+    long rc = HYPERVISOR_update_va_mapping(SDK_SHARED_INFO_VA, pte, UVMF_INVLPG | UVMF_LOCAL);
+    if (rc == 0) {
+        sdk_shared_info = (struct shared_info *)SDK_SHARED_INFO_VA;
+    }
+    return rc;
+}
+
 long sdk_events_init(void)
 {
+    long mapped = map_shared_info();
+    if (mapped) {
+        return mapped;
+    }
+    /* The SDK writes the console ring without waiting for the backends' notifications: mask them. */
+    sdk_evtchn_mask(sdk_start_info->console.domU.evtchn);
+    sdk_evtchn_mask(sdk_start_info->store_evtchn);
     struct vcpu_register_vcpu_info info = {
         .mfn = pfn_to_mfn(virt_to_pfn(&vcpu_info_page)),
         .offset = (unsigned long)&vcpu_info_page & (SDK_PAGE_SIZE - 1),
@@ -145,4 +188,50 @@ long sdk_tick_stop(void)
         tick_port = 0;
     }
     return rc;
+}
+
+long sdk_alloc_unbound(domid_t remote)
+{
+    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = remote };
+    long rc = sdk_evtchn_op(EVTCHNOP_alloc_unbound, &a);
+    return rc ? rc : (long)a.port;
+}
+
+long sdk_bind_interdomain(domid_t remote, evtchn_port_t remote_port)
+{
+    struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = remote_port };
+    long rc = sdk_evtchn_op(EVTCHNOP_bind_interdomain, &b);
+    return rc ? rc : (long)b.local_port;
+}
+
+static inline int test_port(const volatile xen_ulong_t *bits, evtchn_port_t port)
+{
+    return (int)((bits[port / BITS_PER_WORD] >> (port % BITS_PER_WORD)) & 1);
+}
+
+int sdk_evtchn_pending(evtchn_port_t port)
+{
+    return test_port(sdk_shared_info->evtchn_pending, port);
+}
+
+int sdk_evtchn_masked(evtchn_port_t port)
+{
+    return test_port(sdk_shared_info->evtchn_mask, port);
+}
+
+void sdk_evtchn_clear(evtchn_port_t port)
+{
+    __atomic_fetch_and(&sdk_shared_info->evtchn_pending[port / BITS_PER_WORD], ~(1UL << (port % BITS_PER_WORD)),
+                       __ATOMIC_SEQ_CST);
+}
+
+void sdk_evtchn_mask(evtchn_port_t port)
+{
+    __atomic_fetch_or(&sdk_shared_info->evtchn_mask[port / BITS_PER_WORD], 1UL << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
+}
+
+long sdk_evtchn_unmask(evtchn_port_t port)
+{
+    struct evtchn_unmask u = { .port = port };
+    return sdk_evtchn_op(EVTCHNOP_unmask, &u);
 }

@@ -1,17 +1,24 @@
 /*
  * TruffleXen guest SDK: events and time.
  *
- * sdk_events_init() moves this vCPU's vcpu_info into an SDK page
- * (VCPUOP_register_vcpu_info), so the upcall flags, the selector word and
- * the time info are readable without mapping shared_info, and registers the
- * SDK's event callback. Each upcall runs with events masked: it takes the
- * selector word (which words of evtchn_pending have news), counts the upcall
- * and calls sdk_upcall_hook, then returns with the iret hypercall, which
- * restores the interrupted mask.
+ * sdk_events_init() maps shared_info (start_info's machine address) at a
+ * fixed kernel virtual address with update_va_mapping, as Mini-OS and
+ * Linux's fixmap do, moves this vCPU's vcpu_info into an SDK page
+ * (VCPUOP_register_vcpu_info) and registers the SDK's event callback.
  *
- * The port bitmaps stay in shared_info; this SDK does not map it, so a
- * port's pending bit is cleared by closing the port (a guest that maps
- * shared_info clears it there, as Linux does).
+ * Each upcall runs with events masked and scans as Linux's 2-level code
+ * does: it takes the selector word (which words of evtchn_pending have
+ * news), and for each of those words the ports pending and not masked; each
+ * such port's pending bit is cleared before sdk_port_hook sees it (one
+ * snapshot per word: what arrives meanwhile comes with the next upcall). It counts
+ * the upcall, calls sdk_upcall_hook with the selector, and returns with the
+ * iret hypercall, which restores the interrupted mask (an event that became
+ * pending meanwhile is delivered on that return).
+ *
+ * Per port: sdk_evtchn_mask sets the mask bit, sdk_evtchn_unmask asks Xen
+ * (EVTCHNOP_unmask), which clears it and delivers an event that became
+ * pending while masked; sdk_evtchn_clear clears a pending bit. The console
+ * and xenstore ports are masked at init: the SDK does not wait on them.
  *
  * sdk_system_time() is Xen's pvclock: system_time + scaled (rdtsc -
  * tsc_timestamp), read under the version protocol.
@@ -26,6 +33,12 @@ extern struct vcpu_info *sdk_vcpu_info;
 extern volatile unsigned long sdk_upcalls;
 extern volatile unsigned long sdk_upcall_selectors; /* OR of every selector taken */
 extern void (*volatile sdk_upcall_hook)(unsigned long selector);
+/* Called by the upcall for each port found pending and unmasked (its pending bit already clear). */
+extern void (*volatile sdk_port_hook)(evtchn_port_t port);
+/* shared_info at its fixed virtual address once sdk_events_init has mapped it. */
+extern struct shared_info *sdk_shared_info;
+#define SDK_SHARED_INFO_VA ((unsigned long)sdk_shared_info_page)
+extern char sdk_shared_info_page[];
 
 /* Move vcpu_info and register the event callback; 0 or -XEN_E*. */
 long sdk_events_init(void);
@@ -40,6 +53,16 @@ long sdk_bind_virq(uint32_t virq, uint32_t vcpu);
 long sdk_bind_ipi(uint32_t vcpu);
 long sdk_evtchn_send(evtchn_port_t port);
 long sdk_evtchn_close(evtchn_port_t port);
+long sdk_alloc_unbound(domid_t remote);
+long sdk_bind_interdomain(domid_t remote, evtchn_port_t remote_port);
+
+/* The port's bits in shared_info (0 or 1). */
+int sdk_evtchn_pending(evtchn_port_t port);
+int sdk_evtchn_masked(evtchn_port_t port);
+void sdk_evtchn_clear(evtchn_port_t port);
+void sdk_evtchn_mask(evtchn_port_t port);
+/* EVTCHNOP_unmask: an event pending meanwhile is delivered on the hypercall's return. */
+long sdk_evtchn_unmask(evtchn_port_t port);
 
 /* A periodic tick: VIRQ_TIMER bound, the periodic timer set to period_ns; returns the port or -XEN_E*. */
 long sdk_tick_start(uint64_t period_ns);
