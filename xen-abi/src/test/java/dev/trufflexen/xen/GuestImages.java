@@ -8,7 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
 
 /** The guest images built by guest-images/ (the Maven build runs make before these tests). */
 public final class GuestImages {
@@ -39,6 +44,18 @@ public final class GuestImages {
     }
 
     /** What domain {@code domid} wrote through console_io, without the "(dN) " prefix. */
+    /** A domain of guest image {@code guest} with 32 MiB, one vCPU and {@code cmdline}, destroyed on every shutdown. */
+    public static Domain createGuest(XenHypervisor xen, String guest, String cmdline) {
+        return xen.createDomain(new DomainSpec(guest, kernel(guest), Optional.empty(), 32, 1, cmdline,
+                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+    }
+
+    /** The domain's console_io lines, then its crash report if it crashed: the context of a failed assertion. */
+    public static String transcript(XenHypervisor xen, Domain domain) {
+        return String.join("\n", consoleIoLines(xen, domain.id())) + "\n"
+                + (domain.crashReport() == null ? "" : domain.crashReport().text());
+    }
+
     public static List<String> consoleIoLines(XenHypervisor xen, int domid) {
         String prefix = "(d" + domid + ") ";
         return xen.console().lines().stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))

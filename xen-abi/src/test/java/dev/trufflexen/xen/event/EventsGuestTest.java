@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,8 +14,6 @@ import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.domain.Domain;
-import dev.trufflexen.xen.domain.DomainSpec;
-import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
 
 /**
@@ -40,8 +37,7 @@ class EventsGuestTest {
     }
 
     private Domain create(String cmdline) {
-        return xen.createDomain(new DomainSpec("events", GuestImages.kernel("events"), Optional.empty(), 32, 1, cmdline,
-                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        return GuestImages.createGuest(xen, "events", cmdline);
     }
 
     @Test
@@ -49,7 +45,7 @@ class EventsGuestTest {
         Domain domain = create("");
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        String all = GuestImages.transcript(xen, domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
         results.assertAllPassed(150, all);

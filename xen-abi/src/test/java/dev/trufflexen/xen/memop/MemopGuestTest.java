@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +16,6 @@ import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
-import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
 import dev.trufflexen.xen.mm.DomainMemory;
 
@@ -42,8 +40,7 @@ class MemopGuestTest {
     }
 
     private Domain memop(String cmdline) {
-        return xen.createDomain(new DomainSpec("memop", GuestImages.kernel("memop"), Optional.empty(), 32, 1, cmdline,
-                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        return GuestImages.createGuest(xen, "memop", cmdline);
     }
 
     @Test
@@ -56,7 +53,7 @@ class MemopGuestTest {
 
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        String all = GuestImages.transcript(xen, domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
         results.assertAllPassed(185, all);
@@ -118,7 +115,7 @@ class MemopGuestTest {
         Domain domain = memop("other=" + victim.id() + " fuzz=" + seed);
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        String all = GuestImages.transcript(xen, domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
         assertEquals(memory.totPages(), KtestResults.parse(lines).value("fuzz_reservation"), all);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,8 +15,6 @@ import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
-import dev.trufflexen.xen.domain.DomainSpec;
-import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
 
 /**
@@ -46,8 +43,7 @@ class ProcsGuestTest {
 
     @Test
     void processesKeepTheirOwnMemoryAndForkCopiesOnWrite() {
-        Domain domain = xen.createDomain(new DomainSpec("procs", GuestImages.kernel("procs"), Optional.empty(), 32, 1,
-                "forks=20", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        Domain domain = GuestImages.createGuest(xen, "procs", "forks=20");
         List<String> violations = new ArrayList<>();
         int[] audits = {0};
         domain.onYield(() -> {
@@ -61,7 +57,7 @@ class ProcsGuestTest {
         });
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        String all = GuestImages.transcript(xen, domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults.parse(lines).assertAllPassed(17, all);
         assertTrue(audits[0] >= 8, "the checker ran between groups and while processes ran: " + audits[0]);

@@ -43,8 +43,7 @@ class PvMmuGuestTest {
     }
 
     private Domain create(String cmdline) {
-        return xen.createDomain(new DomainSpec("pvmmu", GuestImages.kernel("pvmmu"), Optional.empty(), 32, 1, cmdline,
-                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        return GuestImages.createGuest(xen, "pvmmu", cmdline);
     }
 
     @Test
@@ -70,7 +69,7 @@ class PvMmuGuestTest {
         System.out.printf("pvmmu: %d audits, %d ms auditing, %d ms in all%n", audits[0], auditNanos[0] / 1_000_000,
                 (System.nanoTime() - started) / 1_000_000);
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        String all = GuestImages.transcript(xen, domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults.parse(lines).assertAllPassed(320, all);
         assertTrue(audits[0] >= 10, "the checker ran after every group: " + audits[0]);

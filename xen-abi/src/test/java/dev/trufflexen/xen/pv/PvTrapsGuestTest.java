@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +18,6 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.domain.Domain;
-import dev.trufflexen.xen.domain.DomainSpec;
-import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
 
 /**
@@ -45,8 +42,7 @@ class PvTrapsGuestTest {
     }
 
     private Domain create(String cmdline) {
-        return xen.createDomain(new DomainSpec("pvtraps", GuestImages.kernel("pvtraps"), Optional.empty(), 32, 1, cmdline,
-                ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+        return GuestImages.createGuest(xen, "pvtraps", cmdline);
     }
 
     @Test
@@ -54,7 +50,7 @@ class PvTrapsGuestTest {
         Domain domain = create("");
         ShutdownReason reason = domain.run();
         List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = String.join("\n", lines) + "\n" + (domain.crashReport() == null ? "" : domain.crashReport().text());
+        String all = GuestImages.transcript(xen, domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
 
         KtestResults results = KtestResults.parse(lines);
