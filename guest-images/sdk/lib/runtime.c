@@ -54,17 +54,28 @@ void sdk_panic(const char *fmt, ...)
     sdk_shutdown(SHUTDOWN_crash);
 }
 
-const char *sdk_cmdline_option(const char *name)
+/* The text after prefix in the first space-separated word of cmdline that starts with it, or NULL. */
+static const char *word_after(const char *cmdline, const char *prefix, size_t length)
 {
-    const char *p = (const char *)sdk_start_info->cmd_line;
-    size_t n = strlen(name);
+    const char *p = cmdline;
 
-    for (; *p; p++) {
-        if (strncmp(p, name, n) == 0) {
-            return p + n;
+    while (*p != '\0') {
+        while (*p == ' ') {
+            p++;
+        }
+        if (strncmp(p, prefix, length) == 0) {
+            return p + length;
+        }
+        while (*p != ' ' && *p != '\0') {
+            p++;
         }
     }
     return NULL;
+}
+
+const char *sdk_cmdline_option(const char *name)
+{
+    return word_after((const char *)sdk_start_info->cmd_line, name, strlen(name));
 }
 
 unsigned long sdk_parse_ulong(const char *digits)
@@ -79,24 +90,15 @@ unsigned long sdk_parse_ulong(const char *digits)
 
 unsigned long sdk_cmdline_ulong(const char *cmdline, const char *key, unsigned long fallback)
 {
+    char prefix[32];
     size_t key_length = strlen(key);
-    const char *p = cmdline;
+    unsigned long value;
 
-    while (*p != '\0') {
-        while (*p == ' ') {
-            p++;
-        }
-        if (strncmp(p, key, key_length) == 0 && p[key_length] == '=') {
-            unsigned long value = 0;
-            const char *q = p + key_length + 1;
-            while (*q >= '0' && *q <= '9') {
-                value = value * 10 + (unsigned long)(*q++ - '0');
-            }
-            return value > 0 ? value : fallback;
-        }
-        while (*p != ' ' && *p != '\0') {
-            p++;
-        }
+    if (key_length + 1 >= sizeof(prefix)) {
+        return fallback;
     }
-    return fallback;
+    memcpy(prefix, key, key_length);
+    prefix[key_length] = '=';
+    value = sdk_parse_ulong(word_after(cmdline, prefix, key_length + 1));
+    return value > 0 ? value : fallback;
 }

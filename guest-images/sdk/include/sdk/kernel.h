@@ -61,7 +61,7 @@ static inline unsigned long mfn_to_pfn(unsigned long mfn)
     return machine_to_phys_mapping[mfn];
 }
 
-/* What follows "name" (e.g. "bench=") on the command line, or NULL when it is not there. */
+/* What follows "name" (e.g. "bench=") at the start of a word of the command line, or NULL when no word starts with it. */
 const char *sdk_cmdline_option(const char *name);
 /* The decimal number at the start of digits (0 when none; digits may be NULL). */
 unsigned long sdk_parse_ulong(const char *digits);
