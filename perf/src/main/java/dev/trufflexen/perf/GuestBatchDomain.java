@@ -105,6 +105,20 @@ public class GuestBatchDomain implements AutoCloseable {
         return xen.auditMmu(domain);
     }
 
+    /**
+     * Runs one batch and returns its count, which must be {@code expected}: every {@code what}
+     * of the batch succeeded.
+     *
+     * @throws IllegalStateException when fewer (or more) succeeded, or the vCPU stopped otherwise
+     */
+    public long runBatchOf(long expected, String what) {
+        long done = runBatch();
+        if (done != expected) {
+            throw new IllegalStateException(done + " of " + expected + " " + what);
+        }
+        return done;
+    }
+
     /** What the engine reported about compilations so far. */
     public CompilationLog compilationLog() {
         return new CompilationLog(engineLog.toString(StandardCharsets.UTF_8));

@@ -46,11 +46,7 @@ public class HypercallRoundTripBenchmark {
     @Benchmark
     @OperationsPerInvocation(HYPERCALLS)
     public long nullHypercall() {
-        long matches = domain.runBatch();
-        if (matches != HYPERCALLS) {
-            throw new IllegalStateException(matches + " of " + HYPERCALLS + " xen_version calls returned the version");
-        }
-        return matches;
+        return domain.runBatchOf(HYPERCALLS, "xen_version calls returned the version");
     }
 
     @TearDown(Level.Trial)

@@ -55,11 +55,7 @@ public class PvExceptionBenchmark {
     @Benchmark
     @OperationsPerInvocation(OPERATIONS)
     public long roundTrip() {
-        long done = domain.runBatch();
-        if (done != OPERATIONS) {
-            throw new IllegalStateException(done + " of " + OPERATIONS + " " + op + " round trips completed");
-        }
-        return done;
+        return domain.runBatchOf(OPERATIONS, op + " round trips completed");
     }
 
     @TearDown(Level.Trial)

@@ -33,11 +33,7 @@ public abstract class PvMmuBenchmark {
 
     /** One batch of {@code operations}; fails unless every one ran. */
     protected long batch(int operations) {
-        long done = domain.runBatch();
-        if (done != operations) {
-            throw new IllegalStateException(done + " of " + operations + " operations");
-        }
-        return done;
+        return domain.runBatchOf(operations, "operations");
     }
 
     @TearDown(Level.Trial)

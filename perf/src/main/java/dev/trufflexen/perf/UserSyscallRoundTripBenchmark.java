@@ -45,11 +45,7 @@ public class UserSyscallRoundTripBenchmark {
     @Benchmark
     @OperationsPerInvocation(SYSCALLS)
     public long userGetpid() {
-        long matches = domain.runBatch();
-        if (matches != SYSCALLS) {
-            throw new IllegalStateException(matches + " of " + SYSCALLS + " getpid calls returned the guest kernel's pid");
-        }
-        return matches;
+        return domain.runBatchOf(SYSCALLS, "getpid calls returned the guest kernel's pid");
     }
 
     @TearDown(Level.Trial)
