@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
@@ -24,28 +24,23 @@ import dev.trufflexen.xen.domain.ShutdownReason;
  * then checks what the guest cannot see without mapping shared_info: the wall clock.
  */
 class EventsGuestTest {
-    private XenHypervisor xen;
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
+    private XenHypervisor xen() {
+        return hypervisor.get();
     }
 
     private Domain create(String cmdline) {
-        return GuestImages.createGuest(xen, "events", cmdline);
+        return GuestImages.createGuest(xen(), "events", cmdline);
     }
 
     @Test
     void everyCasePasses() {
         Domain domain = create("");
         ShutdownReason reason = domain.run();
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = GuestImages.transcript(xen, domain);
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        String all = GuestImages.transcript(xen(), domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
         results.assertAllPassed(150, all);
@@ -69,7 +64,7 @@ class EventsGuestTest {
             assertEquals(ShutdownReason.POWEROFF, domain.run());
             long cpu = threads.getCurrentThreadCpuTime() - cpu0;
             long wall = System.nanoTime() - wall0;
-            List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+            List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
             domain.release();
             assertTrue(lines.contains("bench: " + bench + " done"), String.join("\n", lines));
             if (bench.equals("idle")) {
@@ -88,8 +83,8 @@ class EventsGuestTest {
     @Test
     void anExpiredWatchdogStopsTheDomain() {
         Domain domain = create("watchdog-expires");
-        assertEquals(ShutdownReason.WATCHDOG, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen, domain.id())));
-        assertTrue(GuestImages.consoleIoLines(xen, domain.id()).contains("watchdog armed: 1"));
+        assertEquals(ShutdownReason.WATCHDOG, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen(), domain.id())));
+        assertTrue(GuestImages.consoleIoLines(xen(), domain.id()).contains("watchdog armed: 1"));
     }
 
     @Test

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
@@ -27,56 +27,51 @@ import dev.trufflexen.xen.mm.DomainMemory;
  * long reservation was continued, and that destroying both domains gives every frame back.
  */
 class MemopGuestTest {
-    private XenHypervisor xen;
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
+    private XenHypervisor xen() {
+        return hypervisor.get();
     }
 
     private Domain memop(String cmdline) {
-        return GuestImages.createGuest(xen, "memop", cmdline);
+        return GuestImages.createGuest(xen(), "memop", cmdline);
     }
 
     @Test
     void everyCasePassesAndEveryFrameComesBack() {
-        long freeAtStart = xen.framePool().freeFrames();
-        Domain victim = xen.createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
-        long victimFrame = xen.bootImage(victim).p2m()[5];
+        long freeAtStart = xen().framePool().freeFrames();
+        Domain victim = xen().createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
+        long victimFrame = xen().bootImage(victim).p2m()[5];
         Domain domain = memop("other=" + victim.id() + " victim_frame=" + victimFrame);
-        long victimFrames = xen.framePool().countOwnedBy(victim.id());
+        long victimFrames = xen().framePool().countOwnedBy(victim.id());
 
         ShutdownReason reason = domain.run();
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = GuestImages.transcript(xen, domain);
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        String all = GuestImages.transcript(xen(), domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults results = KtestResults.parse(lines);
         results.assertAllPassed(185, all);
 
         DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
-        assertEquals(xen.framePool().totalFrames(), results.value("max_ram_page"));
-        assertEquals(xen.m2p().chunkFrame(0), results.value("m2p_frame"));
+        assertEquals(xen().framePool().totalFrames(), results.value("max_ram_page"));
+        assertEquals(xen().m2p().chunkFrame(0), results.value("m2p_frame"));
         assertEquals(memory.totPages(), results.value("final_reservation"));
         long l4 = results.value("l4_frame");
-        assertEquals(domain.id(), xen.framePool().ownerOf(l4), "the L4 it gave back is still its own");
-        assertEquals(false, xen.framePool().frameTable().isAllocated(l4), "without its allocation reference");
-        assertEquals(List.of(), xen.auditMmu(domain), "the frame table's invariants hold");
-        assertEquals(victimFrames, xen.framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
-        assertEquals(victim.id(), xen.framePool().ownerOf(victimFrame));
-        assertTrue(xen.pvEntry(domain).hypercallContext().continuations() >= 3,
+        assertEquals(domain.id(), xen().framePool().ownerOf(l4), "the L4 it gave back is still its own");
+        assertEquals(false, xen().framePool().frameTable().isAllocated(l4), "without its allocation reference");
+        assertEquals(List.of(), xen().auditMmu(domain), "the frame table's invariants hold");
+        assertEquals(victimFrames, xen().framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
+        assertEquals(victim.id(), xen().framePool().ownerOf(victimFrame));
+        assertTrue(xen().pvEntry(domain).hypercallContext().continuations() >= 3,
                 "1000 extents are done in continued pieces");
 
         domain.release();
         victim.destroy();
         victim.release();
-        assertEquals(List.of(), xen.auditReleased(domain.id()));
-        assertEquals(0, xen.guestFrames().leakedFrames(), "no frame was still referenced when its domain went");
-        assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
+        assertEquals(List.of(), xen().auditReleased(domain.id()));
+        assertEquals(0, xen().guestFrames().leakedFrames(), "no frame was still referenced when its domain went");
+        assertEquals(freeAtStart, xen().framePool().freeFrames(), "every frame back in the pool");
     }
 
     /** populate_physmap + decrease_reservation round trips, timed by the guest; printed, not judged. */
@@ -84,7 +79,7 @@ class MemopGuestTest {
     void reservationRoundTripsRunAndAreTimed() {
         Domain domain = memop("bench=" + Integer.getInteger("memop.bench", 20000));
         assertEquals(ShutdownReason.POWEROFF, domain.run());
-        List<String> bench = GuestImages.consoleIoLines(xen, domain.id()).stream().filter(l -> l.startsWith("bench: "))
+        List<String> bench = GuestImages.consoleIoLines(xen(), domain.id()).stream().filter(l -> l.startsWith("bench: "))
                 .toList();
         assertEquals(2, bench.size(), bench.toString());
         int rounds = Integer.getInteger("memop.bench", 20000);
@@ -97,7 +92,7 @@ class MemopGuestTest {
     void aloneEveryCaseStillPasses() {
         Domain domain = memop("");
         assertEquals(ShutdownReason.POWEROFF, domain.run());
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
         KtestResults.parse(lines).assertAllPassed(185, String.join("\n", lines));
     }
 
@@ -109,26 +104,26 @@ class MemopGuestTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void randomSequencesKeepTheAccountingAndGiveEveryFrameBack(long seed) {
-        long freeAtStart = xen.framePool().freeFrames();
-        Domain victim = xen.createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
-        long victimFrames = xen.framePool().countOwnedBy(victim.id());
+        long freeAtStart = xen().framePool().freeFrames();
+        Domain victim = xen().createDomain(DomainSpec.of("victim", GuestImages.kernel("hello"), 16, ""));
+        long victimFrames = xen().framePool().countOwnedBy(victim.id());
         Domain domain = memop("other=" + victim.id() + " fuzz=" + seed);
         ShutdownReason reason = domain.run();
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = GuestImages.transcript(xen, domain);
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        String all = GuestImages.transcript(xen(), domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         DomainMemory memory = domain.part(MemoryOpHypercall.MEMORY);
         assertEquals(memory.totPages(), KtestResults.parse(lines).value("fuzz_reservation"), all);
         assertTrue(memory.totPages() <= memory.maxPages(), "never more than max_pages");
-        assertEquals(victimFrames, xen.framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
-        assertEquals(List.of(), xen.auditMmu(domain), "the frame table's invariants hold");
+        assertEquals(victimFrames, xen().framePool().countOwnedBy(victim.id()), "the other domain lost nothing");
+        assertEquals(List.of(), xen().auditMmu(domain), "the frame table's invariants hold");
         System.out.println(lines.stream().filter(l -> l.startsWith("fuzz:")).findFirst().orElse(all));
 
         domain.release();
         victim.destroy();
         victim.release();
-        assertEquals(List.of(), xen.auditReleased(domain.id()));
-        assertEquals(0, xen.guestFrames().leakedFrames());
-        assertEquals(freeAtStart, xen.framePool().freeFrames(), "every frame back in the pool");
+        assertEquals(List.of(), xen().auditReleased(domain.id()));
+        assertEquals(0, xen().guestFrames().leakedFrames());
+        assertEquals(freeAtStart, xen().framePool().freeFrames(), "every frame back in the pool");
     }
 }

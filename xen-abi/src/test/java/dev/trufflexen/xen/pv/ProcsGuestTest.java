@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
@@ -29,21 +29,16 @@ import dev.trufflexen.xen.domain.ShutdownReason;
 class ProcsGuestTest {
     /** The argument of the guest's yields that ask for an audit (procs.c). */
     private static final long AUDIT_MARK = 0x415544495400L;
-    private XenHypervisor xen;
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
+    private XenHypervisor xen() {
+        return hypervisor.get();
     }
 
     @Test
     void processesKeepTheirOwnMemoryAndForkCopiesOnWrite() {
-        Domain domain = GuestImages.createGuest(xen, "procs", "forks=20");
+        Domain domain = GuestImages.createGuest(xen(), "procs", "forks=20");
         List<String> violations = new ArrayList<>();
         int[] audits = {0};
         domain.onYield(() -> {
@@ -51,19 +46,19 @@ class ProcsGuestTest {
                 return;
             }
             audits[0]++;
-            for (String v : xen.auditMmu(domain)) {
+            for (String v : xen().auditMmu(domain)) {
                 violations.add("audit " + audits[0] + ": " + v);
             }
         });
         ShutdownReason reason = domain.run();
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = GuestImages.transcript(xen, domain);
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        String all = GuestImages.transcript(xen(), domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults.parse(lines).assertAllPassed(17, all);
         assertTrue(audits[0] >= 8, "the checker ran between groups and while processes ran: " + audits[0]);
         assertEquals(List.of(), violations);
         int domid = domain.id();
         domain.release();
-        assertEquals(List.of(), xen.auditReleased(domid));
+        assertEquals(List.of(), xen().auditReleased(domid));
     }
 }

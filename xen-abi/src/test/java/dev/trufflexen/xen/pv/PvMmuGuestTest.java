@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
@@ -30,20 +30,15 @@ import dev.trufflexen.xen.domain.ShutdownReason;
 class PvMmuGuestTest {
     /** The argument of the guest's yields that ask for an audit (pvmmu.h). */
     private static final long AUDIT_MARK = 0x415544495400L;
-    private XenHypervisor xen;
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
+    private XenHypervisor xen() {
+        return hypervisor.get();
     }
 
     private Domain create(String cmdline) {
-        return GuestImages.createGuest(xen, "pvmmu", cmdline);
+        return GuestImages.createGuest(xen(), "pvmmu", cmdline);
     }
 
     @Test
@@ -60,7 +55,7 @@ class PvMmuGuestTest {
             }
             long t0 = System.nanoTime();
             audits[0]++;
-            for (String v : xen.auditMmu(domain)) {
+            for (String v : xen().auditMmu(domain)) {
                 violations.add("audit " + audits[0] + ": " + v);
             }
             auditNanos[0] += System.nanoTime() - t0;
@@ -68,15 +63,15 @@ class PvMmuGuestTest {
         ShutdownReason reason = domain.run();
         System.out.printf("pvmmu: %d audits, %d ms auditing, %d ms in all%n", audits[0], auditNanos[0] / 1_000_000,
                 (System.nanoTime() - started) / 1_000_000);
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = GuestImages.transcript(xen, domain);
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        String all = GuestImages.transcript(xen(), domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
         KtestResults.parse(lines).assertAllPassed(320, all);
         assertTrue(audits[0] >= 10, "the checker ran after every group: " + audits[0]);
         assertEquals(List.of(), violations);
         int domid = domain.id();
         domain.release();
-        assertEquals(List.of(), xen.auditReleased(domid));
+        assertEquals(List.of(), xen().auditReleased(domid));
     }
 
     /** mmu_update in batches of 1, 16 and 512 entries and update_va_mapping with INVLPG, timed by the guest; printed. */

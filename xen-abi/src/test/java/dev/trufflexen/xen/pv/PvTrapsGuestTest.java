@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.XenHypervisor;
@@ -29,28 +29,23 @@ import dev.trufflexen.xen.domain.ShutdownReason;
  * the guest runs one case that must crash the domain, and the crash report must say why.
  */
 class PvTrapsGuestTest {
-    private XenHypervisor xen;
+    @RegisterExtension
+    final TestHypervisor hypervisor = new TestHypervisor(128);
 
-    @BeforeEach
-    void start() {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128));
-    }
-
-    @AfterEach
-    void stop() {
-        xen.close();
+    private XenHypervisor xen() {
+        return hypervisor.get();
     }
 
     private Domain create(String cmdline) {
-        return GuestImages.createGuest(xen, "pvtraps", cmdline);
+        return GuestImages.createGuest(xen(), "pvtraps", cmdline);
     }
 
     @Test
     void everyCasePasses() {
         Domain domain = create("");
         ShutdownReason reason = domain.run();
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
-        String all = GuestImages.transcript(xen, domain);
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        String all = GuestImages.transcript(xen(), domain);
         assertEquals(ShutdownReason.POWEROFF, reason, all);
 
         KtestResults results = KtestResults.parse(lines);
@@ -58,7 +53,7 @@ class PvTrapsGuestTest {
 
         long cr2 = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(0) + SharedInfo.VCPU_OFF_ARCH_CR2);
         assertEquals(results.value("last_cr2"), cr2, "vcpu_info.arch.cr2 holds the last #PF address");
-        PvVcpu pv = xen.pvEntry(domain).pvVcpu();
+        PvVcpu pv = xen().pvEntry(domain).pvVcpu();
         assertEquals(results.value("event_callback"), pv.callback(CallbackOp.CALLBACKTYPE_event));
         assertEquals(results.value("syscall_callback"), pv.callback(CallbackOp.CALLBACKTYPE_syscall));
         assertEquals(false, pv.callbackMasksEvents(CallbackOp.CALLBACKTYPE_syscall), "set_callbacks registers without CALLBACKF_mask_events");
@@ -76,7 +71,7 @@ class PvTrapsGuestTest {
     void int3RoundTripsRunAndAreTimed() {
         Domain domain = create("bench=200000");
         assertEquals(ShutdownReason.POWEROFF, domain.run());
-        List<String> lines = GuestImages.consoleIoLines(xen, domain.id());
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
         String result = lines.stream().filter(l -> l.startsWith("bench: 200000 int3 round trips")).findFirst().orElse(null);
         assertNotNull(result, String.join("\n", lines));
         System.out.println(result);
@@ -98,9 +93,9 @@ class PvTrapsGuestTest {
     })
     void fatalCasesCrashTheDomainWithAReport(String fatalCase, String expected) {
         Domain domain = create("fatal=" + fatalCase);
-        assertEquals(ShutdownReason.CRASH, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen, domain.id())));
+        assertEquals(ShutdownReason.CRASH, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen(), domain.id())));
         String report = domain.crashReport().text();
         assertTrue(report.contains(expected), report);
-        assertTrue(GuestImages.consoleIoLines(xen, domain.id()).contains("fatal case " + fatalCase));
+        assertTrue(GuestImages.consoleIoLines(xen(), domain.id()).contains("fatal case " + fatalCase));
     }
 }
