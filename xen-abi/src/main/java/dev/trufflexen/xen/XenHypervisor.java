@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Engine;
@@ -125,7 +126,7 @@ public final class XenHypervisor implements AutoCloseable {
     private final X86Engine engine;
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
     /** The timer thread: vCPU timers expire here, raising VIRQ_TIMER (see {@link VcpuTimers}). */
-    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timerThread();
+    private final ScheduledThreadPoolExecutor timers = timerThread();
     private int nextDomid = 1;
 
     private XenHypervisor(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
@@ -160,8 +161,8 @@ public final class XenHypervisor implements AutoCloseable {
                 new UpdateVaMappingOtherdomainHypercall(), new MemoryOpHypercall()));
     }
 
-    private static java.util.concurrent.ScheduledThreadPoolExecutor timerThread() {
-        var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, task -> {
+    private static ScheduledThreadPoolExecutor timerThread() {
+        var executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "xen-timers");
             thread.setDaemon(true);
             return thread;
