@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "txl",
         mixinStandardHelpOptions = true,
         versionProvider = Txl.Version.class,
-        subcommands = {CreateCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class, SelftestCommand.class,
+        subcommands = {CreateCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class,
+            dev.trufflexen.launcher.dashboard.DashboardCommand.class, SelftestCommand.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = "Runs Xen PV domains on TruffleXen, a Xen-compatible hypervisor on GraalVM Truffle.",
@@ -174,12 +175,18 @@ public final class Txl implements Callable<Integer> {
                 .toArray(String[]::new);
     }
 
-    /** Gives picocli's commands the context; CreateCommand needs it. */
+    /** Gives picocli's commands the context; create, bench and dashboard need it. */
     private record Factory(TxlContext context) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == CreateCommand.class) {
                 return type.cast(new CreateCommand(context));
+            }
+            if (type == dev.trufflexen.launcher.bench.BenchCommand.class) {
+                return type.cast(new dev.trufflexen.launcher.bench.BenchCommand(context));
+            }
+            if (type == dev.trufflexen.launcher.dashboard.DashboardCommand.class) {
+                return type.cast(new dev.trufflexen.launcher.dashboard.DashboardCommand(context));
             }
             return CommandLine.defaultFactory().create(type);
         }

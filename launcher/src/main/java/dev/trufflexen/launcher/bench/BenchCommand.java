@@ -1,13 +1,22 @@
 package dev.trufflexen.launcher.bench;
 
 import dev.trufflexen.launcher.ExitStatus;
+import dev.trufflexen.launcher.TxlContext;
 import dev.trufflexen.launcher.TxlException;
+import dev.trufflexen.launcher.perfhistory.Comparison;
+import dev.trufflexen.launcher.perfhistory.GitFacts;
+import dev.trufflexen.launcher.perfhistory.HostFacts;
+import dev.trufflexen.launcher.perfhistory.PerfHistory;
+import dev.trufflexen.launcher.perfhistory.PerfRecord;
+import dev.trufflexen.launcher.perfhistory.RegressionRule;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import dev.trufflexen.x86.runtime.X86Counters;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +45,14 @@ import picocli.CommandLine.Spec;
  * 90% of it), {@link WorkloadResult} the slowdown factors and the checksum verdict, and
  * {@link BenchReport} prints the table or JSON.
  *
- * <p>Progress goes to stderr; stdout carries only the table or the JSON object.
+ * <h2>History</h2>
+ * {@code --record} appends the run to the benchmark history ({@code perf/history}, see
+ * {@link dev.trufflexen.launcher.perfhistory}); {@code --compare REF} judges it against the runs
+ * of this machine up to REF with {@link RegressionRule} and exits with {@link #REGRESSED} when a
+ * workload regressed, so a developer or CI can gate on it.
+ *
+ * <p>Progress ({@link BenchProgress}) is drawn on stderr only when txl runs on a terminal and
+ * prints the table; stdout carries only the table (and the comparison) or the JSON object.
  */
 @Command(name = "bench",
         sortOptions = false,
@@ -45,12 +61,16 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every workload ran everywhere with matching checksums",
             BenchCommand.FAILED + ":a checksum mismatch, or a workload that crashed or stopped early",
+            BenchCommand.REGRESSED + ":--compare found a regression",
+            ExitStatus.IO_ERROR + ":--record could not write the history",
             ExitStatus.USAGE + ":bad command line",
             ExitStatus.UNAVAILABLE + ":the benchmark images are not built",
             ExitStatus.SOFTWARE + ":Graal JIT not active"})
 public final class BenchCommand implements Callable<Integer> {
     /** Exit status when any workload mismatched or failed. */
     static final int FAILED = 1;
+    /** Exit status when {@code --compare} found a regression. */
+    static final int REGRESSED = 2;
     private static final int DEFAULT_ROUNDS = 10;
     private static final int QUICK_ROUNDS = 2;
 
@@ -85,12 +105,41 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stop a run (one workload on one platform) after this long; 0: never (default ${DEFAULT-VALUE}).")
     long timeoutSeconds = 900;
 
+    @Option(names = "--record", description = "Append this run to the benchmark history (one JSON line in"
+            + " perf/history/<machine>.jsonl); not with --quick.")
+    boolean record;
+
+    @Option(names = "--compare", paramLabel = "REF", description = "Compare this run with the history of this machine up to REF:"
+            + " 'previous', a commit or a date (YYYY-MM-DD); print the deltas and exit " + REGRESSED + " on a regression.")
+    String compare;
+
+    @Option(names = "--history", paramLabel = "DIR", description = "The history directory (default: perf/history of the checkout).")
+    Path history;
+
+    @Option(names = "--window", paramLabel = "N", description = "Regression rule: compare with the median of the previous N runs"
+            + " (default ${DEFAULT-VALUE}).")
+    int window = RegressionRule.DEFAULT.window();
+
+    @Option(names = "--threshold", paramLabel = "PERCENT", description = "Regression rule: the smallest change that counts as a"
+            + " regression, in percent (default ${DEFAULT-VALUE}); noisier workloads need more (see --spread-factor).")
+    double thresholdPercent = RegressionRule.DEFAULT.minChange() * 100;
+
+    @Option(names = "--spread-factor", paramLabel = "K", description = "Regression rule: a change counts only beyond K times the"
+            + " measured spread (relative range of the steady-state rounds; default ${DEFAULT-VALUE}).")
+    double spreadFactor = RegressionRule.DEFAULT.spreadFactor();
+
     @Option(names = "--images", paramLabel = "DIR",
             description = "guest-images/build of the checkout (default: found from the launcher's location).")
     Path images;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
+
+    private final TxlContext context;
+
+    public BenchCommand(TxlContext context) {
+        this.context = context;
+    }
 
     @Override
     public Integer call() {
@@ -101,6 +150,19 @@ public final class BenchCommand implements Callable<Integer> {
         if (timeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must not be negative, not " + timeoutSeconds);
         }
+        if (record && quick) {
+            throw new ParameterException(spec.commandLine(), "--record keeps real measurements; --quick runs are not timed");
+        }
+        RegressionRule rule;
+        try {
+            rule = new RegressionRule(window, thresholdPercent / 100, spreadFactor);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PerfHistory perfHistory = new PerfHistory(history != null ? context.workingDirectory().resolve(history)
+                : checkoutRoot().resolve("perf").resolve("history"));
+        PerfRecord.HostLoad loadBefore = new PerfRecord.HostLoad(HostFacts.loadAverage(), Double.NaN);
+        Instant start = Instant.now();
         Pattern pattern;
         try {
             pattern = Pattern.compile(filter);
@@ -139,31 +201,34 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<WorkloadResult> results = new ArrayList<>();
         Map<String, GuestCounters> guestCounters = new LinkedHashMap<>();
-        for (BenchWorkload workload : workloads) {
-            err.printf("txl: bench %s: native...", workload.name()).flush();
-            BenchRun nativeRun = ProcessBenchRunner.runNative(workload, arguments, roundCount, timeoutSeconds);
+        int platforms = qemu.isPresent() ? 3 : 2;
+        BenchProgress progress = context.terminal() && !json ? new BenchProgress(err, workloads.size(), platforms, roundCount)
+                : BenchProgress.QUIET;
+        for (int i = 0; i < workloads.size(); i++) {
+            BenchWorkload workload = workloads.get(i);
+            progress.platform(workload.name(), i, "native", 0);
+            BenchRun nativeRun = ProcessBenchRunner.runNative(workload, arguments, roundCount, timeoutSeconds, progress);
             BenchRun qemuRun = null;
             if (qemu.isPresent()) {
-                err.print(" qemu...");
-                err.flush();
-                qemuRun = ProcessBenchRunner.runQemu(qemu.get(), workload, arguments, roundCount, timeoutSeconds);
+                progress.platform(workload.name(), i, "qemu", 1);
+                qemuRun = ProcessBenchRunner.runQemu(qemu.get(), workload, arguments, roundCount, timeoutSeconds, progress);
             }
-            err.print(" guest...");
-            err.flush();
-            GuestCounters[] counted = counters ? new GuestCounters[1] : null;
+            progress.platform(workload.name(), i, "guest", platforms - 1);
+            GuestCounters[] counted = new GuestCounters[1];
             BenchRun guest = freshJvm
-                    ? FreshJvmGuestRunner.run(workload, imageDirectory, roundCount, quick, timeoutSeconds, counted)
-                    : GuestBenchRunner.run(workload, String.join(" ", arguments), roundCount, timeoutSeconds, counted);
-            if (counted != null && counted[0] != null) {
+                    ? FreshJvmGuestRunner.run(workload, imageDirectory, roundCount, quick, timeoutSeconds, counters, counted)
+                    : GuestBenchRunner.run(workload, String.join(" ", arguments), roundCount, timeoutSeconds, counted, progress);
+            if (counted[0] != null) {
                 guestCounters.put(workload.name(), counted[0]);
             }
             WorkloadResult result = new WorkloadResult(workload.name(), guest, nativeRun, qemuRun);
-            err.println(result.checksumsMatch() ? " ok" : " FAILED");
+            progress.clear();
             reportProblems(err, result);
             results.add(result);
         }
+        progress.finish();
 
-        BenchReport report = new BenchReport(results, roundCount, quick, guestCounters);
+        BenchReport report = new BenchReport(results, roundCount, quick, guestCounters, counters);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             report.printJson(out);
@@ -173,9 +238,49 @@ public final class BenchCommand implements Callable<Integer> {
         if (!report.allMatch()) {
             err.println("txl: bench: CHECKSUM MISMATCH OR FAILED RUN in: " + String.join(", ",
                     results.stream().filter(r -> !r.checksumsMatch()).map(WorkloadResult::name).toList()));
+            if (record) {
+                err.println("txl: bench: the run is not recorded: a run with failures is no measurement");
+            }
             return FAILED;
         }
-        return 0;
+        if (!record && compare == null) {
+            return 0;
+        }
+        PerfRecord run = BenchRecords.of(results, guestCounters, roundCount, start, new BenchRecords.Environment(
+                GitFacts.read(checkoutRoot(), perfHistory.directory()), HostFacts.machine(),
+                HostFacts.runtime(TruffleRuntimeCheck.runtimeName()),
+                new PerfRecord.HostLoad(loadBefore.before(), HostFacts.loadAverage())));
+        boolean regressed = compare != null && compare(run, perfHistory, rule, json ? err : out, err);
+        if (record) {
+            try {
+                Path file = perfHistory.append(run);
+                err.println("txl: bench: recorded run " + run.id() + " in " + file);
+            } catch (IOException e) {
+                throw new TxlException(ExitStatus.IO_ERROR, "bench: cannot record the run in " + perfHistory.directory() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return regressed ? REGRESSED : 0;
+    }
+
+    /** {@code --compare}: prints the deltas to {@code out}; true on a regression. */
+    private boolean compare(PerfRecord run, PerfHistory perfHistory, RegressionRule rule, PrintWriter out, PrintWriter err) {
+        List<PerfRecord> previous;
+        try {
+            previous = perfHistory.readAll(warning -> err.println("txl: warning: " + warning));
+        } catch (IOException e) {
+            throw new TxlException(ExitStatus.IO_ERROR, "bench: cannot read the history " + perfHistory.directory() + ": "
+                    + e.getMessage(), e);
+        }
+        Comparison comparison;
+        try {
+            comparison = Comparison.compare(run, previous, compare, rule);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--compare: " + e.getMessage());
+        }
+        out.println();
+        comparison.print(out, rule);
+        return comparison.regressed();
     }
 
     /** Says loudly, on stderr, what went wrong with a workload. */
@@ -195,16 +300,21 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** guest-images/build of the checkout this launcher was built in (launcher/target/classes). */
     static Path defaultBuildDirectory() {
+        return checkoutRoot().resolve("guest-images").resolve("build");
+    }
+
+    /** The checkout this launcher was built in (launcher/target/classes), else the working directory. */
+    public static Path checkoutRoot() {
         try {
             Path start = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path p = start; p != null; p = p.getParent()) {
                 if (Files.isDirectory(p.resolve("guest-images"))) {
-                    return p.resolve("guest-images").resolve("build");
+                    return p;
                 }
             }
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
             // fall through to the working directory
         }
-        return Path.of("guest-images", "build").toAbsolutePath();
+        return Path.of("").toAbsolutePath();
     }
 }

@@ -21,15 +21,19 @@ final class BenchReport {
     private final List<WorkloadResult> results;
     private final int rounds;
     private final boolean quick;
-    /** {@code txl bench --counters}: the guest run's counters by workload name; empty otherwise. */
+    /** The guest runs' compilation figures (and counters) by workload name. */
     private final Map<String, GuestCounters> counters;
+    /** {@code txl bench --counters}: whether the counters' events were counted. */
+    private final boolean countedEvents;
 
     BenchReport(List<WorkloadResult> results, int rounds, boolean quick) {
-        this(results, rounds, quick, Map.of());
+        this(results, rounds, quick, Map.of(), false);
     }
 
-    BenchReport(List<WorkloadResult> results, int rounds, boolean quick, Map<String, GuestCounters> counters) {
+    BenchReport(List<WorkloadResult> results, int rounds, boolean quick, Map<String, GuestCounters> counters,
+            boolean countedEvents) {
         this.counters = Map.copyOf(counters);
+        this.countedEvents = countedEvents;
         this.results = List.copyOf(results);
         this.rounds = rounds;
         this.quick = quick;
@@ -64,7 +68,7 @@ final class BenchReport {
         out.printf("geomean guest/native: %s   qemu/native: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
                 factor(geomean(WorkloadResult::guestOverNative)), factor(geomean(WorkloadResult::qemuOverNative)),
                 rounds, quick ? ", quick: one iteration per round, timings not meaningful" : "");
-        if (!counters.isEmpty()) {
+        if (countedEvents) {
             printCounters(out);
         }
         out.flush();
@@ -113,6 +117,13 @@ final class BenchReport {
             putRun(w, "qemu", r.qemu());
             GuestCounters c = counters.get(r.name());
             if (c != null) {
+                ObjectNode compilation = w.putObject("guest_compilation");
+                compilation.put("compilations", c.compilations());
+                compilation.put("compile_seconds", c.compileSeconds());
+                compilation.put("deoptimizations", c.deoptimizations());
+                compilation.put("invalidations", c.invalidations());
+            }
+            if (c != null && countedEvents) {
                 ObjectNode node = w.putObject("guest_counters");
                 for (X86Counters.Event event : X86Counters.Event.values()) {
                     node.put(event.name().toLowerCase(Locale.ROOT), c.events().get(event));
@@ -139,6 +150,7 @@ final class BenchReport {
         node.put("ok", run.ok());
         putNumber(node, "rate", run.ok() ? run.steadyRate() : Double.NaN);
         putNumber(node, "warmup_seconds", run.ok() ? run.warmupSeconds() : Double.NaN);
+        putNumber(node, "spread", run.ok() ? run.steadySpread() : Double.NaN);
         if (run.checksum() == null) {
             node.putNull("checksum");
         } else {

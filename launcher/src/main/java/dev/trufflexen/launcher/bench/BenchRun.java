@@ -10,7 +10,8 @@ import java.util.List;
  * <p>The steady-state rate is the iterations of a round divided by the median duration of the
  * last half of the rounds (for an odd count, the larger half). The warm-up is the time from the
  * start of round 1 to the start of the first round whose rate is at least 90% of the steady
- * state, so it is zero when round 1 already runs at full speed.
+ * state, so it is zero when round 1 already runs at full speed. The spread is the relative range
+ * of the steady-state rounds' rates.
  *
  * @param failure null when every round ran; otherwise what went wrong (a crash report, an exit
  *     status, missing rounds)
@@ -28,12 +29,32 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure)
         return failure == null && !rounds.isEmpty();
     }
 
+    /** The rounds the steady state is measured on: the last half (for an odd count, the larger half). */
+    private List<BenchRound> steadyRounds() {
+        return rounds.subList(rounds.size() / 2, rounds.size());
+    }
+
+    /**
+     * How much the steady-state rounds' rates scatter: (max - min) / median, 0 for one round,
+     * NaN without rounds.
+     */
+    public double steadySpread() {
+        if (rounds.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> rates = new ArrayList<>(steadyRounds().stream().map(BenchRound::rate).toList());
+        rates.sort(null);
+        int n = rates.size();
+        double median = n % 2 == 1 ? rates.get(n / 2) : (rates.get(n / 2 - 1) + rates.get(n / 2)) / 2;
+        return (rates.getLast() - rates.getFirst()) / median;
+    }
+
     /** Iterations per second at steady state, or NaN without rounds. */
     public double steadyRate() {
         if (rounds.isEmpty()) {
             return Double.NaN;
         }
-        List<BenchRound> lastHalf = rounds.subList(rounds.size() / 2, rounds.size());
+        List<BenchRound> lastHalf = steadyRounds();
         List<Double> seconds = new ArrayList<>(lastHalf.stream().map(BenchRound::seconds).toList());
         seconds.sort(null);
         int n = seconds.size();

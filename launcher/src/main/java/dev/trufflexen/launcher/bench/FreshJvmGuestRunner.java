@@ -27,8 +27,12 @@ final class FreshJvmGuestRunner {
     private FreshJvmGuestRunner() {
     }
 
-    /** The guest run, and in {@code counters[0]} (when non-null) its counters. */
-    static BenchRun run(BenchWorkload workload, Path images, int rounds, boolean quick, long timeoutSeconds, GuestCounters[] counters) {
+    /**
+     * The guest run, and in {@code counters[0]} (when non-null) its compilation figures and, with
+     * {@code countEvents}, its event counters.
+     */
+    static BenchRun run(BenchWorkload workload, Path images, int rounds, boolean quick, long timeoutSeconds,
+            boolean countEvents, GuestCounters[] counters) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -38,7 +42,7 @@ final class FreshJvmGuestRunner {
         if (quick) {
             command.add("--quick");
         }
-        if (counters != null) {
+        if (countEvents) {
             command.add("--counters");
         }
         Path out = null;
@@ -87,14 +91,18 @@ final class FreshJvmGuestRunner {
             long begin = Math.round(begins.get(i).asDouble() * 1e9);
             rounds.add(new BenchRound(i + 1, begin, begin + Math.round(seconds.get(i).asDouble() * 1e9), iterations, checksum));
         }
-        if (counters != null && workload.has("guest_counters")) {
+        if (counters != null && workload.has("guest_compilation")) {
+            JsonNode compilation = workload.get("guest_compilation");
             JsonNode c = workload.get("guest_counters");
             long[] values = new long[X86Counters.Event.values().length];
-            for (X86Counters.Event event : X86Counters.Event.values()) {
-                values[event.ordinal()] = c.get(event.name().toLowerCase(Locale.ROOT)).asLong();
+            if (c != null) {
+                for (X86Counters.Event event : X86Counters.Event.values()) {
+                    values[event.ordinal()] = c.get(event.name().toLowerCase(Locale.ROOT)).asLong();
+                }
             }
-            counters[0] = new GuestCounters(new X86Counters.Snapshot(values), c.get("compilations").asLong(),
-                    c.get("deoptimizations").asLong(), c.get("invalidations").asLong());
+            counters[0] = new GuestCounters(new X86Counters.Snapshot(values), compilation.get("compilations").asLong(),
+                    compilation.get("deoptimizations").asLong(), compilation.get("invalidations").asLong(),
+                    compilation.get("compile_seconds").asDouble());
         }
         return new BenchRun("guest", rounds, guest.get("failure").isNull() ? null : guest.get("failure").asText());
     }

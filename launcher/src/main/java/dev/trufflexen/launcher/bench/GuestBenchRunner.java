@@ -29,17 +29,14 @@ final class GuestBenchRunner {
     private GuestBenchRunner() {
     }
 
-    /** Runs the guest; after {@code timeoutSeconds} (0: never) the domain is stopped as by a watchdog. */
-    static BenchRun run(BenchWorkload workload, String cmdline, int rounds, long timeoutSeconds) {
-        return run(workload, cmdline, rounds, timeoutSeconds, null);
-    }
-
     /**
-     * As {@link #run(BenchWorkload, String, int, long)}; with {@code counters} non-null, traces
-     * compilations into it and leaves the run's {@link GuestCounters} in {@code counters[0]}
-     * (the JVM must have {@link X86Counters#ENABLED}).
+     * Runs the guest; after {@code timeoutSeconds} (0: never) the domain is stopped as by a
+     * watchdog. With {@code counters} non-null, traces compilations and leaves the run's
+     * {@link GuestCounters} in {@code counters[0]} (its events are zero unless the JVM has
+     * {@link X86Counters#ENABLED}).
      */
-    static BenchRun run(BenchWorkload workload, String cmdline, int rounds, long timeoutSeconds, GuestCounters[] counters) {
+    static BenchRun run(BenchWorkload workload, String cmdline, int rounds, long timeoutSeconds, GuestCounters[] counters,
+            MarkerRecorder.RoundListener listener) {
         DomainConfig config;
         try {
             config = DomainConfigReader.read(workload.config(), workload.config().toString(),
@@ -47,7 +44,7 @@ final class GuestBenchRunner {
         } catch (ConfigException e) {
             return BenchRun.failed("guest", e.getMessage());
         }
-        MarkerRecorder recorder = new MarkerRecorder();
+        MarkerRecorder recorder = new MarkerRecorder(listener);
         XenHypervisor.Options options = new XenHypervisor.Options(false, false, null, config.memoryMiB() + OVERHEAD_MIB);
         GuestCounters.EngineLog engineLog = counters == null ? null : new GuestCounters.EngineLog();
         if (counters != null) {

@@ -4,13 +4,19 @@ import dev.trufflexen.x86.runtime.X86Counters;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What {@code txl bench --counters} reports for one guest run: the translated code's event
- * counts ({@link X86Counters}) and, from the engine's compilation log, how many compilations
- * finished, how often compiled code deoptimized and how often a compilation was invalidated.
+ * What one guest run reports about its code: the translated code's event counts
+ * ({@link X86Counters}; zero unless {@code txl bench --counters} enabled them) and, from the
+ * engine's compilation log, how many compilations finished and their total compile time, how
+ * often compiled code deoptimized and how often a compilation was invalidated.
  */
-record GuestCounters(X86Counters.Snapshot events, long compilations, long deoptimizations, long invalidations) {
+record GuestCounters(X86Counters.Snapshot events, long compilations, long deoptimizations, long invalidations,
+        double compileSeconds) {
+    /** The compile time in a TraceCompilation "opt done" line: {@code |Time  123( 100+23  )ms}. */
+    private static final Pattern COMPILE_TIME = Pattern.compile("\\|Time\\s*(\\d+)\\s*\\(");
 
     /** Collects the engine log of one run (it is written as whole lines) and counts its compilation events. */
     static final class EngineLog extends OutputStream {
@@ -18,6 +24,7 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
         private long compilations;
         private long deoptimizations;
         private long invalidations;
+        private long compileMillis;
 
         @Override
         public synchronized void write(int b) {
@@ -32,6 +39,10 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
         private void count(String line) {
             if (line.contains("opt done")) {
                 compilations++;
+                Matcher time = COMPILE_TIME.matcher(line);
+                if (time.find()) {
+                    compileMillis += Long.parseLong(time.group(1));
+                }
             } else if (line.contains("opt deopt")) {
                 deoptimizations++;
             } else if (line.contains("opt inval")) {
@@ -40,7 +51,7 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
         }
 
         synchronized GuestCounters finish(X86Counters.Snapshot events) {
-            return new GuestCounters(events, compilations, deoptimizations, invalidations);
+            return new GuestCounters(events, compilations, deoptimizations, invalidations, compileMillis / 1e3);
         }
     }
 

@@ -34,7 +34,21 @@ public final class MarkerRecorder extends OutputStream {
     private final Map<Integer, Long> beginNanos = new HashMap<>();
     private final List<BenchRound> rounds = new ArrayList<>();
     private final Deque<String> lastLines = new ArrayDeque<>();
+    private final RoundListener listener;
     private boolean done;
+
+    /** Told the number of each round as it ends, on the thread that delivers the output. */
+    interface RoundListener {
+        void roundEnded(int number);
+    }
+
+    public MarkerRecorder() {
+        this(number -> { });
+    }
+
+    MarkerRecorder(RoundListener listener) {
+        this.listener = listener;
+    }
 
     @Override
     public synchronized void write(int b) {
@@ -75,6 +89,7 @@ public final class MarkerRecorder extends OutputStream {
             Long started = beginNanos.get(number);
             if (started != null) {
                 rounds.add(new BenchRound(number, started, now, Long.parseLong(end.group(3)), end.group(4)));
+                listener.roundEnded(number);
             }
             return;
         }

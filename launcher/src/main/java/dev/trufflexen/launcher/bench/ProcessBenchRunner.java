@@ -40,21 +40,23 @@ final class ProcessBenchRunner {
         return Optional.empty();
     }
 
-    static BenchRun runNative(BenchWorkload workload, List<String> arguments, int rounds, long timeoutSeconds) {
-        return run("native", List.of(workload.hostExecutable().toString()), arguments, rounds, timeoutSeconds);
+    static BenchRun runNative(BenchWorkload workload, List<String> arguments, int rounds, long timeoutSeconds,
+            MarkerRecorder.RoundListener listener) {
+        return run("native", List.of(workload.hostExecutable().toString()), arguments, rounds, timeoutSeconds, listener);
     }
 
-    static BenchRun runQemu(Path qemu, BenchWorkload workload, List<String> arguments, int rounds, long timeoutSeconds) {
+    static BenchRun runQemu(Path qemu, BenchWorkload workload, List<String> arguments, int rounds, long timeoutSeconds,
+            MarkerRecorder.RoundListener listener) {
         return run("qemu", List.of(qemu.toString(), workload.hostExecutable().toString()), arguments, rounds,
-                timeoutSeconds);
+                timeoutSeconds, listener);
     }
 
     /** Runs the command; after {@code timeoutSeconds} (0: never) the process is killed. */
     private static BenchRun run(String platform, List<String> command, List<String> arguments, int rounds,
-            long timeoutSeconds) {
+            long timeoutSeconds, MarkerRecorder.RoundListener listener) {
         List<String> full = new ArrayList<>(command);
         full.addAll(arguments);
-        MarkerRecorder recorder = new MarkerRecorder();
+        MarkerRecorder recorder = new MarkerRecorder(listener);
         try {
             Process process = new ProcessBuilder(full)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
