@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Txl.Version.class,
         subcommands = {CreateCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class,
-            dev.trufflexen.launcher.dashboard.DashboardCommand.class, SelftestCommand.class,
+            dev.trufflexen.launcher.dashboard.DashboardCommand.class, dev.trufflexen.launcher.bench.RecordJmhCommand.class,
+            SelftestCommand.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = "Runs Xen PV domains on TruffleXen, a Xen-compatible hypervisor on GraalVM Truffle.",
@@ -175,7 +176,7 @@ public final class Txl implements Callable<Integer> {
                 .toArray(String[]::new);
     }
 
-    /** Gives picocli's commands the context; create, bench and dashboard need it. */
+    /** Gives picocli's commands the context: where they resolve paths, whether on a terminal. */
     private record Factory(TxlContext context) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
@@ -187,6 +188,9 @@ public final class Txl implements Callable<Integer> {
             }
             if (type == dev.trufflexen.launcher.dashboard.DashboardCommand.class) {
                 return type.cast(new dev.trufflexen.launcher.dashboard.DashboardCommand(context));
+            }
+            if (type == dev.trufflexen.launcher.bench.RecordJmhCommand.class) {
+                return type.cast(new dev.trufflexen.launcher.bench.RecordJmhCommand(context));
             }
             return CommandLine.defaultFactory().create(type);
         }

@@ -53,7 +53,8 @@
 
   function renderSummary() {
     var table = document.getElementById('summary');
-    row(table, ['metric', 'machine', 'runs', 'latest', 'previous', 'best', 'baseline', 'change', 'limit', ''], true);
+    row(table, ['metric', 'machine', 'runs', 'latest', 'previous', 'best', 'baseline', 'change', 'limit', ''], true)
+      .children[1].className = 'text';
     data.summary.forEach(function (s) {
       var hasBaseline = s.baseline !== undefined;
       var change = hasBaseline ? (s.change > 0 ? percent(s.change) + ' worse' : percent(-s.change) + ' better') : 'new';
@@ -69,7 +70,8 @@
 
   function renderRuns() {
     var table = document.getElementById('runs');
-    row(table, ['date', 'commit', 'subject', 'source', 'machine', 'load', 'rounds'], true);
+    var header = row(table, ['date', 'commit', 'subject', 'source', 'machine', 'load', 'rounds'], true);
+    for (var h = 1; h < 5; h++) { header.children[h].className = 'text'; }
     data.runs.slice().reverse().forEach(function (run) {
       var tr = row(table, [run.date, runLink(run.id, run.git.commit.substring(0, 10) + (run.git.dirty ? '+dirty' : '')),
         run.git.subject, run.source, run.machine.key, loadText(run), String(run.rounds)]);

@@ -104,6 +104,27 @@ class BenchCommandTest {
         assertTrue(table.lines().anyMatch(line -> line.startsWith("sieve ") && line.endsWith("match")), table);
         assertTrue(table.contains("geomean guest/native: "), table);
         assertTrue(table.contains("qemu/native: n/a"), table);
+        assertEquals("", err.toString(), "no progress off a terminal");
+    }
+
+    @Test
+    void compareWithAnEmptyHistoryHasNothingToCompareWith(@TempDir Path history) {
+        assertEquals(0, txl("bench", "--quick", "--filter", "^sieve$", "--no-qemu", "--compare", "previous",
+                "--history", history.toString(), "--images", BUILD.toString()), err.toString());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("nothing to compare with: no earlier run on this machine"), printed);
+    }
+
+    @Test
+    void quickRunsAreNeverRecorded() {
+        assertEquals(ExitStatus.USAGE, txl("bench", "--quick", "--record", "--images", BUILD.toString()));
+        assertTrue(err.toString().contains("--record keeps real measurements"), err.toString());
+    }
+
+    @Test
+    void aBadRegressionRuleIsAUsageError() {
+        assertEquals(ExitStatus.USAGE, txl("bench", "--window", "0", "--images", BUILD.toString()));
+        assertTrue(err.toString().contains("the regression window must be at least 1 run"), err.toString());
     }
 
     @Test
