@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
  *       and builds the typed {@code DomainConfig}; every problem is a {@code ConfigException}
  *       naming file, line and the bad token. The package's essay (package-info) says how it
  *       stays bounded and clean on hostile input.</li>
+ *   <li>{@code bench/} is {@code txl bench} (the guest, native and qemu benchmark suite);
+ *       {@code perfhistory/} keeps its runs and bin/perf's in perf/history and judges them for
+ *       regressions; {@code dashboard/} is {@code txl dashboard}, which draws that history.</li>
  * </ul>
  *
  * <p>Everything the launcher takes from the process (streams, directory, environment, the
@@ -131,7 +134,9 @@ public final class Txl implements Callable<Integer> {
             }
             if (!exception.getCommandLine().getSubcommands().isEmpty()) {
                 return "unknown command '" + Printable.token(first) + "'; the commands are "
-                        + String.join(", ", exception.getCommandLine().getSubcommands().keySet());
+                        + String.join(", ", exception.getCommandLine().getSubcommands().entrySet().stream()
+                                .filter(command -> !command.getValue().getCommandSpec().usageMessage().hidden())
+                                .map(java.util.Map.Entry::getKey).toList());
             }
             return "unexpected argument '" + Printable.token(first) + "'";
         }

@@ -85,7 +85,7 @@ class TxlTest {
         return Stream.of(
             new UsageCase("no command", List.of(), "txl: error: no command given (see 'txl help')"),
             new UsageCase("unknown command", List.of("start", "x.cfg"),
-                "txl: error: unknown command 'start'; the commands are create, bench, selftest, help (see 'txl help')"),
+                "txl: error: unknown command 'start'; the commands are create, bench, dashboard, selftest, help (see 'txl help')"),
             new UsageCase("unknown top-level option", List.of("--frob"),
                 "txl: error: unknown option '--frob' (see 'txl help')"),
             new UsageCase("create without CONFIG", List.of("create"),

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,10 +63,10 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:every workload ran everywhere with matching checksums",
             BenchCommand.FAILED + ":a checksum mismatch, or a workload that crashed or stopped early",
             BenchCommand.REGRESSED + ":--compare found a regression",
-            ExitStatus.IO_ERROR + ":--record could not write the history",
             ExitStatus.USAGE + ":bad command line",
             ExitStatus.UNAVAILABLE + ":the benchmark images are not built",
-            ExitStatus.SOFTWARE + ":Graal JIT not active"})
+            ExitStatus.SOFTWARE + ":Graal JIT not active",
+            ExitStatus.IO_ERROR + ":--record could not write the history"})
 public final class BenchCommand implements Callable<Integer> {
     /** Exit status when any workload mismatched or failed. */
     static final int FAILED = 1;
@@ -113,20 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
             + " 'previous', a commit or a date (YYYY-MM-DD); print the deltas and exit " + REGRESSED + " on a regression.")
     String compare;
 
-    @Option(names = "--history", paramLabel = "DIR", description = "The history directory (default: perf/history of the checkout).")
-    Path history;
-
-    @Option(names = "--window", paramLabel = "N", description = "Regression rule: compare with the median of the previous N runs"
-            + " (default ${DEFAULT-VALUE}).")
-    int window = RegressionRule.DEFAULT.window();
-
-    @Option(names = "--threshold", paramLabel = "PERCENT", description = "Regression rule: the smallest change that counts as a"
-            + " regression, in percent (default ${DEFAULT-VALUE}); noisier workloads need more (see --spread-factor).")
-    double thresholdPercent = RegressionRule.DEFAULT.minChange() * 100;
-
-    @Option(names = "--spread-factor", paramLabel = "K", description = "Regression rule: a change counts only beyond K times the"
-            + " measured spread (relative range of the steady-state rounds; default ${DEFAULT-VALUE}).")
-    double spreadFactor = RegressionRule.DEFAULT.spreadFactor();
+    @Mixin
+    HistoryOptions historyOptions = new HistoryOptions();
 
     @Option(names = "--images", paramLabel = "DIR",
             description = "guest-images/build of the checkout (default: found from the launcher's location).")
@@ -153,14 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (record && quick) {
             throw new ParameterException(spec.commandLine(), "--record keeps real measurements; --quick runs are not timed");
         }
-        RegressionRule rule;
-        try {
-            rule = new RegressionRule(window, thresholdPercent / 100, spreadFactor);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        PerfHistory perfHistory = new PerfHistory(history != null ? context.workingDirectory().resolve(history)
-                : checkoutRoot().resolve("perf").resolve("history"));
+        RegressionRule rule = historyOptions.rule(spec);
+        PerfHistory perfHistory = historyOptions.history(context);
         PerfRecord.HostLoad loadBefore = new PerfRecord.HostLoad(HostFacts.loadAverage(), Double.NaN);
         Instant start = Instant.now();
         Pattern pattern;

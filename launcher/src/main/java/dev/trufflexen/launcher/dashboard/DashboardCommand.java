@@ -4,6 +4,7 @@ import dev.trufflexen.launcher.ExitStatus;
 import dev.trufflexen.launcher.TxlContext;
 import dev.trufflexen.launcher.TxlException;
 import dev.trufflexen.launcher.bench.BenchCommand;
+import dev.trufflexen.launcher.bench.HistoryOptions;
 import dev.trufflexen.launcher.perfhistory.PerfHistory;
 import dev.trufflexen.launcher.perfhistory.PerfRecord;
 import dev.trufflexen.launcher.perfhistory.RegressionRule;
@@ -15,9 +16,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,20 +40,8 @@ public final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write index.html (default: perf/dashboard of the checkout).")
     Path out;
 
-    @Option(names = "--history", paramLabel = "DIR", description = "The history directory (default: perf/history of the checkout).")
-    Path history;
-
-    @Option(names = "--window", paramLabel = "N", description = "Regression rule: the previous runs whose median is the baseline"
-            + " (default ${DEFAULT-VALUE}).")
-    int window = RegressionRule.DEFAULT.window();
-
-    @Option(names = "--threshold", paramLabel = "PERCENT", description = "Regression rule: the smallest change that is flagged"
-            + " (default ${DEFAULT-VALUE}).")
-    double thresholdPercent = RegressionRule.DEFAULT.minChange() * 100;
-
-    @Option(names = "--spread-factor", paramLabel = "K", description = "Regression rule: flag only changes beyond K times the"
-            + " spread (default ${DEFAULT-VALUE}).")
-    double spreadFactor = RegressionRule.DEFAULT.spreadFactor();
+    @Mixin
+    HistoryOptions historyOptions = new HistoryOptions();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -65,19 +54,15 @@ public final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RegressionRule rule;
-        try {
-            rule = new RegressionRule(window, thresholdPercent / 100, spreadFactor);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        Path root = BenchCommand.checkoutRoot();
-        Path historyDirectory = history != null ? context.workingDirectory().resolve(history) : root.resolve("perf").resolve("history");
-        Path outDirectory = out != null ? context.workingDirectory().resolve(out) : root.resolve("perf").resolve("dashboard");
+        RegressionRule rule = historyOptions.rule(spec);
+        PerfHistory history = historyOptions.history(context);
+        Path historyDirectory = history.directory();
+        Path outDirectory = out != null ? context.workingDirectory().resolve(out)
+                : BenchCommand.checkoutRoot().resolve("perf").resolve("dashboard");
         PrintWriter err = spec.commandLine().getErr();
         List<PerfRecord> runs;
         try {
-            runs = new PerfHistory(historyDirectory).readAll(warning -> err.println("txl: warning: " + warning));
+            runs = history.readAll(warning -> err.println("txl: warning: " + warning));
         } catch (IOException e) {
             throw new TxlException(ExitStatus.IO_ERROR, "dashboard: cannot read the history " + historyDirectory + ": " + e.getMessage(), e);
         }

@@ -120,12 +120,17 @@ public record Comparison(PerfRecord anchor, List<Row> rows) {
             String verdict = !v.hasBaseline() ? "new" : v.regression() ? "REGRESSION" : v.change() < -v.threshold() ? "better" : "ok";
             out.printf(format, row.metric().name(), v.hasBaseline() ? number(v.baseline(), row.metric().unit()) : "-",
                     number(row.current().value(), row.metric().unit()), v.hasBaseline() ? percent(v.change()) : "-",
-                    v.hasBaseline() ? String.format(Locale.ROOT, "%.1f%%", 100 * v.threshold()) : "-", verdict);
+                    v.hasBaseline() ? limit(v.threshold()) : "-", verdict);
         }
         long regressions = rows.stream().filter(r -> r.verdict().regression()).count();
         out.println(regressions == 0 ? "no regression" : regressions + " regression" + (regressions == 1 ? "" : "s")
                 + " (worse than the baseline median by more than the limit)");
         out.flush();
+    }
+
+    /** The threshold in percent; a spread beyond 10x the value itself says only "very noisy". */
+    private static String limit(double threshold) {
+        return threshold > 10 ? ">1000%" : String.format(Locale.ROOT, "%.1f%%", 100 * threshold);
     }
 
     private static String percent(double change) {
