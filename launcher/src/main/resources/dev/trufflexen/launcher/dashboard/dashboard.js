@@ -20,6 +20,11 @@
     return unit === 'x' ? text + 'x' : text;
   }
 
+  // A threshold in percent; a spread beyond 10 times the value itself says only "very noisy".
+  function limit(threshold) {
+    return threshold > 10 ? '>1000%' : (100 * threshold).toFixed(1) + '%';
+  }
+
   function percent(value) {
     return (value > 0 ? '+' : '') + (100 * value).toFixed(1) + '%';
   }
@@ -57,10 +62,11 @@
       .children[1].className = 'text';
     data.summary.forEach(function (s) {
       var hasBaseline = s.baseline !== undefined;
-      var change = hasBaseline ? (s.change > 0 ? percent(s.change) + ' worse' : percent(-s.change) + ' better') : 'new';
+      var change = !hasBaseline ? 'new' : s.change > 0 ? percent(s.change) + ' worse'
+        : (100 * -s.change).toFixed(1) + '% better';
       var tr = row(table, [s.metric, s.machine, String(s.runs), runLink(s.latestRun, number(s.latest, s.unit)),
         hasBaseline ? number(s.previous, s.unit) : '-', number(s.best, s.unit), hasBaseline ? number(s.baseline, s.unit) : '-',
-        change, hasBaseline ? (100 * s.threshold).toFixed(1) + '%' : '-', s.regression ? 'REGRESSION' : '']);
+        change, hasBaseline ? limit(s.threshold) : '-', s.regression ? 'REGRESSION' : '']);
       tr.children[1].className = 'text';
       tr.children[9].className = 'flag';
       if (hasBaseline && s.change < -s.threshold) { tr.children[7].className = 'better'; }
