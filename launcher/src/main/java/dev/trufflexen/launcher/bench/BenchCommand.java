@@ -143,8 +143,14 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--record keeps real measurements; --quick runs are not timed");
         }
         RegressionRule rule = historyOptions.rule(spec);
-        PerfHistory perfHistory = historyOptions.history(context);
-        PerfRecord.HostLoad loadBefore = new PerfRecord.HostLoad(HostFacts.loadAverage(), Double.NaN);
+        if (compare != null) {
+            try {
+                Comparison.checkRef(compare);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--compare: " + e.getMessage());
+            }
+        }
+        double loadBefore = HostFacts.loadAverage();
         Instant start = Instant.now();
         Pattern pattern;
         try {
@@ -230,10 +236,17 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         PerfRecord run = BenchRecords.of(results, guestCounters, roundCount, start, new BenchRecords.Environment(
-                GitFacts.read(checkoutRoot(), perfHistory.directory()), HostFacts.machine(),
-                HostFacts.runtime(TruffleRuntimeCheck.runtimeName()),
-                new PerfRecord.HostLoad(loadBefore.before(), HostFacts.loadAverage())));
-        boolean regressed = compare != null && compare(run, perfHistory, rule, json ? err : out, err);
+                GitFacts.read(checkoutRoot(), historyOptions.history(context).directory()), HostFacts.machine(),
+                HostFacts.runtime(TruffleRuntimeCheck.runtimeName()), new PerfRecord.HostLoad(loadBefore, HostFacts.loadAverage())));
+        return keep(run, rule, json ? err : out, err);
+    }
+
+    /**
+     * {@code --record} and {@code --compare}: appends the run to the history first (a REF that
+     * matches nothing must not lose the measurement), then judges it against the runs before it.
+     */
+    private int keep(PerfRecord run, RegressionRule rule, PrintWriter out, PrintWriter err) {
+        PerfHistory perfHistory = historyOptions.history(context);
         if (record) {
             try {
                 Path file = perfHistory.append(run);
@@ -243,7 +256,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + e.getMessage(), e);
             }
         }
-        return regressed ? REGRESSED : 0;
+        return compare != null && compare(run, perfHistory, rule, out, err) ? REGRESSED : 0;
     }
 
     /** {@code --compare}: prints the deltas to {@code out}; true on a regression. */

@@ -65,6 +65,13 @@ public record Comparison(PerfRecord anchor, List<Row> rows) {
         return new Comparison(anchor < 0 ? null : sameMachine.get(anchor), rows);
     }
 
+    /** Checks that REF is well-formed ('previous', a commit or a date) before anything is measured. */
+    public static void checkRef(String ref) {
+        if (!ref.equals("previous")) {
+            parseDate(ref);
+        }
+    }
+
     /** The index of the run REF names in {@code runs} (date order), or -1. */
     static int anchorIndex(List<PerfRecord> runs, String ref) {
         if (ref.equals("previous")) {

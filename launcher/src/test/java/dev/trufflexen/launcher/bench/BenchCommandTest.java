@@ -122,6 +122,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void aMalformedCompareRefIsAUsageErrorBeforeAnythingRuns() {
+        assertEquals(ExitStatus.USAGE, txl("bench", "--compare", "last-tuesday", "--images", BUILD.toString()));
+        assertTrue(err.toString().contains("--compare: 'last-tuesday' is neither 'previous', a commit"), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void aBadRegressionRuleIsAUsageError() {
         assertEquals(ExitStatus.USAGE, txl("bench", "--window", "0", "--images", BUILD.toString()));
         assertTrue(err.toString().contains("the regression window must be at least 1 run"), err.toString());
