@@ -17,7 +17,7 @@
     if (value === null || value === undefined || !isFinite(value)) { return 'n/a'; }
     var abs = Math.abs(value);
     var text = abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toPrecision(3) : value.toPrecision(2);
-    return unit === 'x' ? text + 'x' : text;
+    return unit === 'x' ? text + 'x' : unit ? text + ' ' + unit : text;
   }
 
   // A threshold in percent; a spread beyond 10 times the value itself says only "very noisy".
@@ -168,7 +168,7 @@
           return {
             name: s.name, type: 'line', symbolSize: 7, showAllSymbol: true,
             data: s.points.map(function (p) {
-              return { value: [p[0], p[1]], spread: p[2], run: p[3], commit: p[4], unit: spec.unit === 'x native time' ? 'x' : '' };
+              return { value: [p[0], p[1]], spread: p[2], run: p[3], commit: p[4], unit: logarithmic ? 'x' : spec.unit };
             })
           };
         })
