@@ -26,8 +26,9 @@ import dev.trufflexen.xen.domain.ShutdownAction;
  *   <li>{@code idle N [MIB]}: {@code N} domains of the events guest in {@code bench=sleep}
  *       (blocked forever) in one hypervisor, each built and run until it blocks on its own thread:
  *       the time of the first and the second (same kernel, warm code) and the median of the rest,
- *       host memory and Java heap per idle domain (growth divided by {@code N}), and the host CPU
- *       the process uses over a 10 s window while they all sleep; then every domain is destroyed
+ *       host memory, machine memory and Java heap per idle domain (growth divided by {@code N}),
+ *       and the host CPU the process uses over a 10 s window while they all sleep (opened 20 s
+ *       after the last boot, so the compiler has finished); then every domain is destroyed
  *       and the pool is checked whole.</li>
  * </ul>
  * Lines are {@code key=value} for scripts.
@@ -35,6 +36,8 @@ import dev.trufflexen.xen.domain.ShutdownAction;
 public final class HostFootprint {
     private static final long MACHINE_OVERHEAD_MIB = 64;
     private static final long IDLE_WINDOW_MS = 10_000;
+    /** Time given to the compiler to finish the boots' compilations before the idle window opens. */
+    private static final long SETTLE_MS = 20_000;
 
     private HostFootprint() {
     }
@@ -59,15 +62,22 @@ public final class HostFootprint {
             Domain domain = xen.createDomain(spec(guest, guest, memoryMiB, ""));
             long built = System.nanoTime() - t0;
             long rssBuilt = residentKiB("VmRSS");
+            long machineBuilt = residentMachineMiB(xen);
             t0 = System.nanoTime();
             String reason = domain.run().name().toLowerCase();
             long ran = System.nanoTime() - t0;
             long rssRan = residentKiB("VmRSS");
+            long machineRan = residentMachineMiB(xen);
+            long heapCommitted = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+            long heapLive = heapUsedAfterGc();
             domain.release();
             System.out.printf("guest=%s memory_mib=%d build_ms=%d run_ms=%d stop=%s rss_start_mib=%d "
-                    + "rss_hypervisor_mib=%d rss_built_mib=%d rss_after_run_mib=%d rss_peak_mib=%d%n", guest, memoryMiB,
+                    + "rss_hypervisor_mib=%d rss_built_mib=%d rss_after_run_mib=%d rss_peak_mib=%d "
+                    + "machine_resident_built_mib=%d machine_resident_after_run_mib=%d heap_committed_mib=%d "
+                    + "heap_live_mib=%d machine_resident_after_release_mib=%d%n", guest, memoryMiB,
                     built / 1_000_000, ran / 1_000_000, reason, rssStart >> 10, rssHypervisor >> 10, rssBuilt >> 10,
-                    rssRan >> 10, residentKiB("VmHWM") >> 10);
+                    rssRan >> 10, residentKiB("VmHWM") >> 10, machineBuilt, machineRan, heapCommitted >> 20,
+                    heapLive >> 20, residentMachineMiB(xen));
         }
     }
 
@@ -77,6 +87,7 @@ public final class HostFootprint {
             long freeAtStart = xen.framePool().freeFrames();
             long rssStart = residentKiB("VmRSS");
             long heapStart = heapUsedAfterGc();
+            long machineStart = residentMachineMiB(xen);
             long[] bootNanos = new long[count];
             List<Domain> domains = new ArrayList<>();
             List<Thread> vcpus = new ArrayList<>();
@@ -91,23 +102,29 @@ public final class HostFootprint {
                 bootNanos[i] = System.nanoTime() - t0;
                 domains.add(domain);
             }
+            Thread.sleep(SETTLE_MS);
             long rssIdle = residentKiB("VmRSS");
+            long machineIdle = residentMachineMiB(xen);
             long heapIdle = heapUsedAfterGc();
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            ThreadCpu threads = new ThreadCpu();
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
             Thread.sleep(IDLE_WINDOW_MS);
             long cpu = os.getProcessCpuTime() - cpu0;
             long wall = System.nanoTime() - wall0;
+            String busiest = threads.busiestSince(3);
             long[] rest = count > 2 ? Arrays.copyOfRange(bootNanos, 2, count) : new long[] {0};
             Arrays.sort(rest);
             System.out.printf("domains=%d memory_mib=%d machine_mib=%d first_boot_ms=%d second_boot_ms=%d "
                     + "median_rest_boot_ms=%d rss_start_mib=%d rss_idle_mib=%d rss_per_domain_kib=%d "
-                    + "heap_per_domain_kib=%d idle_cpu_ms=%d idle_window_ms=%d idle_cpu_percent=%.2f%n",
+                    + "heap_per_domain_kib=%d machine_resident_mib=%d machine_per_domain_kib=%d idle_cpu_ms=%d "
+                    + "idle_window_ms=%d idle_cpu_percent=%.2f busiest_threads=%s%n",
                     count, memoryMiB, machineMiB, bootNanos[0] / 1_000_000,
                     count > 1 ? bootNanos[1] / 1_000_000 : 0, rest[rest.length / 2] / 1_000_000, rssStart >> 10,
-                    rssIdle >> 10, (rssIdle - rssStart) / count, (heapIdle - heapStart) / 1024 / count, cpu / 1_000_000,
-                    wall / 1_000_000, 100.0 * cpu / wall);
+                    rssIdle >> 10, (rssIdle - rssStart) / count, (heapIdle - heapStart) / 1024 / count, machineIdle,
+                    ((machineIdle - machineStart) << 10) / count, cpu / 1_000_000, wall / 1_000_000, 100.0 * cpu / wall,
+                    busiest);
             for (Domain domain : domains) {
                 domain.destroy();
             }
@@ -133,6 +150,41 @@ public final class HostFootprint {
                 throw new IllegalStateException("idle domain " + domain.id() + " stopped: " + domain.shutdownReason());
             }
             Thread.sleep(1);
+        }
+    }
+
+    /** Machine memory that costs the host now (every frame stored to: guests', builder's, M2P's). */
+    private static long residentMachineMiB(XenHypervisor xen) {
+        return xen.memory().residentFrames(0, xen.memory().frameCount()) >> 8;
+    }
+
+    /** CPU time per live thread, to name the threads that used CPU while every domain slept. */
+    private static final class ThreadCpu {
+        private final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        private final java.util.Map<Long, Long> start = new java.util.HashMap<>();
+
+        ThreadCpu() {
+            for (long id : bean.getAllThreadIds()) {
+                start.put(id, bean.getThreadCpuTime(id));
+            }
+        }
+
+        /** The {@code n} threads that used most CPU since construction, as name:ms pairs. */
+        String busiestSince(int n) {
+            List<String> used = new ArrayList<>();
+            List<long[]> byCpu = new ArrayList<>();
+            for (long id : bean.getAllThreadIds()) {
+                long now = bean.getThreadCpuTime(id);
+                if (now >= 0) {
+                    byCpu.add(new long[] {now - start.getOrDefault(id, 0L), id});
+                }
+            }
+            byCpu.sort((a, b) -> Long.compare(b[0], a[0]));
+            for (long[] entry : byCpu.subList(0, Math.min(n, byCpu.size()))) {
+                var info = bean.getThreadInfo(entry[1]);
+                used.add((info == null ? "?" : info.getThreadName().replace(' ', '_')) + ":" + entry[0] / 1_000_000);
+            }
+            return String.join(",", used);
         }
     }
 

@@ -119,29 +119,29 @@ public record HostLimits(long availableMemoryMiB, String memorySource, long maxI
         return OptionalLong.empty();
     }
 
+    /** Room left under this process's cgroup v2 {@code memory.max}, when it has one. */
     private static OptionalLong cgroupRoomMiB() {
-        try {
-            Optional<Path> dir = memoryCgroup();
-            if (dir.isPresent()) {
-                String limit = Files.readString(dir.get().resolve("memory.max")).trim();
-                if (!limit.equals("max")) {
-                    long current = Long.parseLong(Files.readString(dir.get().resolve("memory.current")).trim());
-                    return OptionalLong.of(Math.max(0, Long.parseLong(limit) - current) >> 20);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // an unreadable cgroup: no cgroup limit
+        OptionalLong max = cgroupMemoryBytes("memory.max");
+        OptionalLong current = cgroupMemoryBytes("memory.current");
+        if (max.isEmpty() || current.isEmpty()) {
+            return OptionalLong.empty();
         }
-        return OptionalLong.empty();
+        return OptionalLong.of(Math.max(0, max.getAsLong() - current.getAsLong()) >> 20);
     }
 
-    /** The cgroup v2 {@code memory.max} of this process, when it has one. */
+    /** This process's cgroup v2 {@code memory.max}, when it has one. */
     private static OptionalLong cgroupMaxMiB() {
+        OptionalLong max = cgroupMemoryBytes("memory.max");
+        return max.isEmpty() ? max : OptionalLong.of(max.getAsLong() >> 20);
+    }
+
+    /** A byte count of the memory cgroup ({@code memory.max}, {@code memory.current}); empty for "max" or none. */
+    private static OptionalLong cgroupMemoryBytes(String file) {
         try {
             Optional<Path> dir = memoryCgroup();
             if (dir.isPresent()) {
-                String limit = Files.readString(dir.get().resolve("memory.max")).trim();
-                return limit.equals("max") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(limit) >> 20);
+                String value = Files.readString(dir.get().resolve(file)).trim();
+                return value.equals("max") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value));
             }
         } catch (IOException | RuntimeException e) {
             // an unreadable cgroup: no cgroup limit

@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.memory;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -41,6 +42,11 @@ final class HostPages {
     private static final MethodHandle MADVISE = libc("madvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MUNMAP = libc("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle MINCORE = libc("mincore",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    private static final int HOST_PAGE = 4096;
+    /** Host pages asked about per mincore call, so its answer vector stays small. */
+    private static final long MINCORE_CHUNK = 1L << 20;
 
     private HostPages() {
     }
@@ -80,6 +86,33 @@ final class HostPages {
         } catch (Throwable e) {
             throw new IllegalStateException("cannot call madvise", e);
         }
+    }
+
+    /**
+     * How many 4 KiB pages of {@code [address, address + size)} (page-aligned) are resident in
+     * host memory now ({@code mincore}): what the range costs the host.
+     */
+    static long residentPages(long address, long size) {
+        long resident = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment vector = arena.allocate(MINCORE_CHUNK);
+            for (long done = 0; done < size; done += MINCORE_CHUNK * HOST_PAGE) {
+                long length = Math.min(size - done, MINCORE_CHUNK * HOST_PAGE);
+                if ((int) MINCORE.invokeExact(state, address + done, length, vector.address()) != 0) {
+                    throw new IllegalStateException("mincore failed: errno " + (int) ERRNO_VALUE.get(state, 0L));
+                }
+                long pages = (length + HOST_PAGE - 1) / HOST_PAGE;
+                for (long i = 0; i < pages; i++) {
+                    resident += vector.get(JAVA_BYTE, i) & 1;
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot call mincore", e);
+        }
+        return resident;
     }
 
     /** Unmaps a reservation; nothing may touch it afterwards. */

@@ -153,6 +153,18 @@ public final class MachineMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * How many of {@code count} frames from {@code firstMfn} are resident now: stored to and not
+     * discarded since (what they take from the host), or only read (those map the host's one
+     * shared zero page and cost a page-table entry), for measurements.
+     */
+    public long residentFrames(long firstMfn, long count) {
+        long maddr = firstMfn << PAGE_SHIFT;
+        long length = count << PAGE_SHIFT;
+        check(maddr, length);
+        return HostPages.residentPages(base + maddr, length);
+    }
+
     private void check(long maddr, long length) {
         if (!contains(maddr, length)) {
             throw new IllegalArgumentException("machine address 0x" + Long.toHexString(maddr) + "+" + length

@@ -127,9 +127,14 @@ public final class FramePool {
         if (count < 0 || count > freeFrames()) {
             throw new OutOfFramesException(count, freeFrames());
         }
+        if (count > freeCount) {
+            scrubFreedFrames();
+        }
         long[] frames = new long[(int) count];
         for (int i = 0; i < frames.length; i++) {
-            frames[i] = allocate(domid);
+            int mfn = freeStack[--freeCount];
+            take(domid, mfn);
+            frames[i] = mfn;
         }
         return frames;
     }
