@@ -62,22 +62,22 @@ public final class HostFootprint {
             Domain domain = xen.createDomain(spec(guest, guest, memoryMiB, ""));
             long built = System.nanoTime() - t0;
             long rssBuilt = residentKiB("VmRSS");
-            long machineBuilt = residentMachineMiB(xen);
+            long machineBuilt = residentMachineKiB(xen);
             t0 = System.nanoTime();
             String reason = domain.run().name().toLowerCase();
             long ran = System.nanoTime() - t0;
             long rssRan = residentKiB("VmRSS");
-            long machineRan = residentMachineMiB(xen);
+            long machineRan = residentMachineKiB(xen);
             long heapCommitted = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
             long heapLive = heapUsedAfterGc();
             domain.release();
             System.out.printf("guest=%s memory_mib=%d build_ms=%d run_ms=%d stop=%s rss_start_mib=%d "
                     + "rss_hypervisor_mib=%d rss_built_mib=%d rss_after_run_mib=%d rss_peak_mib=%d "
-                    + "machine_resident_built_mib=%d machine_resident_after_run_mib=%d heap_committed_mib=%d "
-                    + "heap_live_mib=%d machine_resident_after_release_mib=%d%n", guest, memoryMiB,
+                    + "machine_resident_built_kib=%d machine_resident_after_run_kib=%d heap_committed_mib=%d "
+                    + "heap_live_mib=%d machine_resident_after_release_kib=%d%n", guest, memoryMiB,
                     built / 1_000_000, ran / 1_000_000, reason, rssStart >> 10, rssHypervisor >> 10, rssBuilt >> 10,
                     rssRan >> 10, residentKiB("VmHWM") >> 10, machineBuilt, machineRan, heapCommitted >> 20,
-                    heapLive >> 20, residentMachineMiB(xen));
+                    heapLive >> 20, residentMachineKiB(xen));
         }
     }
 
@@ -113,7 +113,7 @@ public final class HostFootprint {
             Thread.sleep(IDLE_WINDOW_MS);
             long cpu = os.getProcessCpuTime() - cpu0;
             long wall = System.nanoTime() - wall0;
-            String busiest = threads.busiestSince(3);
+            String busiest = threads.busiestSince(4);
             long[] rest = count > 2 ? Arrays.copyOfRange(bootNanos, 2, count) : new long[] {0};
             Arrays.sort(rest);
             System.out.printf("domains=%d memory_mib=%d machine_mib=%d first_boot_ms=%d second_boot_ms=%d "
@@ -132,9 +132,9 @@ public final class HostFootprint {
                 vcpus.get(i).join();
                 domains.get(i).release();
             }
-            System.out.printf("destroyed=%d frames_back=%b leaked_frames=%d rss_after_destroy_mib=%d%n", count,
-                    xen.framePool().freeFrames() == freeAtStart, xen.guestFrames().leakedFrames(),
-                    residentKiB("VmRSS") >> 10);
+            System.out.printf("destroyed=%d frames_back=%b leaked_frames=%d rss_after_destroy_mib=%d "
+                    + "machine_resident_after_destroy_mib=%d%n", count, xen.framePool().freeFrames() == freeAtStart,
+                    xen.guestFrames().leakedFrames(), residentKiB("VmRSS") >> 10, residentMachineMiB(xen));
         }
     }
 
@@ -158,33 +158,52 @@ public final class HostFootprint {
         return xen.memory().residentFrames(0, xen.memory().frameCount()) >> 8;
     }
 
-    /** CPU time per live thread, to name the threads that used CPU while every domain slept. */
-    private static final class ThreadCpu {
-        private final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        private final java.util.Map<Long, Long> start = new java.util.HashMap<>();
+    private static long residentMachineKiB(XenHypervisor xen) {
+        return xen.memory().residentFrames(0, xen.memory().frameCount()) << 2;
+    }
 
-        ThreadCpu() {
-            for (long id : bean.getAllThreadIds()) {
-                start.put(id, bean.getThreadCpuTime(id));
-            }
-        }
+    /**
+     * CPU time of every thread of this process, the JVM's own (garbage collector, compiler) with
+     * the Java ones, from {@code /proc/self/task}: to name the threads that used CPU while every
+     * domain slept.
+     */
+    private static final class ThreadCpu {
+        private final java.util.Map<String, Long> start = ticksByThread();
 
         /** The {@code n} threads that used most CPU since construction, as name:ms pairs. */
-        String busiestSince(int n) {
-            List<String> used = new ArrayList<>();
-            List<long[]> byCpu = new ArrayList<>();
-            for (long id : bean.getAllThreadIds()) {
-                long now = bean.getThreadCpuTime(id);
-                if (now >= 0) {
-                    byCpu.add(new long[] {now - start.getOrDefault(id, 0L), id});
+        String busiestSince(int n) throws IOException {
+            List<java.util.Map.Entry<String, Long>> used = new ArrayList<>();
+            for (var entry : ticksByThread().entrySet()) {
+                used.add(java.util.Map.entry(entry.getKey(), entry.getValue() - start.getOrDefault(entry.getKey(), 0L)));
+            }
+            used.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+            List<String> top = new ArrayList<>();
+            for (var entry : used.subList(0, Math.min(n, used.size()))) {
+                top.add(entry.getKey().replace(' ', '_') + ":" + entry.getValue() * 10);
+            }
+            return String.join(",", top);
+        }
+
+        /** utime + stime in clock ticks (10 ms) per thread, keyed by "name/tid". */
+        private static java.util.Map<String, Long> ticksByThread() {
+            java.util.Map<String, Long> ticks = new java.util.HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        int open = stat.indexOf('(');
+                        int close = stat.lastIndexOf(')');
+                        String[] fields = stat.substring(close + 2).split(" ");
+                        ticks.put(stat.substring(open + 1, close) + "/" + task.getFileName(),
+                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
                 }
+            } catch (IOException e) {
+                // no /proc: no breakdown
             }
-            byCpu.sort((a, b) -> Long.compare(b[0], a[0]));
-            for (long[] entry : byCpu.subList(0, Math.min(n, byCpu.size()))) {
-                var info = bean.getThreadInfo(entry[1]);
-                used.add((info == null ? "?" : info.getThreadName().replace(' ', '_')) + ":" + entry[0] / 1_000_000);
-            }
-            return String.join(",", used);
+            return ticks;
         }
     }
 
