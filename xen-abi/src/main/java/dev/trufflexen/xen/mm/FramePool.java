@@ -34,8 +34,6 @@ public final class FramePool {
     /** Owner value of frames that belong to the hypervisor (Xen's DOMID_XEN). */
     public static final int OWNER_XEN = 0x7FF2;
 
-    private final MachineMemory memory;
-    private final LongConsumer frameChangingHands;
     /**
      * Java heap the pool and its frame table keep per frame of machine memory: owner and free
      * stack (4 + 4 bytes), general and type counts (8 + 8), linear count (4), unmap stamp (8).
@@ -45,6 +43,8 @@ public final class FramePool {
     /** Frames freed and waiting for the scrub: 2 MiB, so a scrub is a few large madvise calls. */
     static final int SCRUB_BATCH = 512;
 
+    private final MachineMemory memory;
+    private final LongConsumer frameChangingHands;
     private final int[] owner;
     /** Scrubbed free frames as a stack; the top of the stack is handed out next. */
     private final int[] freeStack;
