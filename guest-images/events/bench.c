@@ -9,6 +9,9 @@
  *           running vCPU notices an event raised by another thread.
  *   upcall  EVTCHNOP_send on an IPI port to the first C line of the handler.
  *   idle    one 2 s block on a single-shot timer (the host measures its CPU).
+ *   sleep   "bench: sleeping" and then SCHEDOP_block with no timer and no
+ *           port bound, forever: a domain that stays idle until it is
+ *           destroyed (the host counts what an idle domain costs).
  */
 #include "events.h"
 
@@ -93,6 +96,11 @@ void run_bench(const char *which)
             sdk_block();
         }
         sdk_evtchn_close(port);
+    } else if (strncmp(which, "sleep", 5) == 0) {
+        printf("bench: sleeping\n");
+        for (;;) {
+            sdk_block();
+        }
     }
     printf("bench: %s done\n", which);
 }

@@ -9,7 +9,7 @@ start_info_t *si;
 unsigned short other_domid = NO_SUCH_DOMAIN;
 unsigned long max_ram_page;
 unsigned long victim_frame = ~0UL;
-static unsigned long fuzz_seed, bench_rounds;
+static unsigned long fuzz_seed, bench_rounds, limits_asked;
 
 long reservation(unsigned long cmd, unsigned long *list, unsigned long nr, unsigned int order, unsigned int flags,
                  unsigned short domid)
@@ -51,6 +51,8 @@ static void parse_options(void)
             fuzz_seed = number(p + 5);
         } else if (strncmp(p, "bench=", 6) == 0) {
             bench_rounds = number(p + 6);
+        } else if (strncmp(p, "limits=", 7) == 0) {
+            limits_asked = number(p + 7);
         }
     }
 }
@@ -180,6 +182,10 @@ void kernel_main(start_info_t *start_info)
     }
     if (fuzz_seed) {
         fuzz(fuzz_seed);
+        sdk_shutdown(SHUTDOWN_poweroff);
+    }
+    if (limits_asked) {
+        limits(limits_asked);
         sdk_shutdown(SHUTDOWN_poweroff);
     }
     printf("memop: start\n");

@@ -41,6 +41,7 @@ void mapped_tests(void);
 void multicall_tests(void);
 void fuzz(unsigned long seed);
 void bench(unsigned long n);
+void limits(unsigned long n);
 extern unsigned long victim_frame;
 
 #endif

@@ -180,3 +180,31 @@ void populate_tests(void)
     kt_eq(reservation(XENMEM_decrease_reservation, more, 2, 0, 0, DOMID_SELF), 2, "two given back", "freed");
     kt_eq(current_reservation(DOMID_SELF), max - 22, "tot_pages", "back where it was");
 }
+
+/*
+ * "limits=<n>": the limits the toolstack set, as the guest sees them. Reports max_pages and
+ * tot_pages, then asks populate_physmap for n frames above its memory and reports how many it
+ * got before giving them back; the host judges the figures against the max_pages it set.
+ */
+void limits(unsigned long n)
+{
+    static unsigned long list[64];
+    struct xen_memory_domain self = { .domid = DOMID_SELF };
+    long done;
+
+    if (n > 64) {
+        n = 64;
+    }
+    printf("# max_pages=0x%lx\n", (unsigned long)memory_op(XENMEM_maximum_reservation, &self));
+    printf("# tot_pages=0x%lx\n", (unsigned long)current_reservation(DOMID_SELF));
+    for (unsigned long i = 0; i < n; i++) {
+        list[i] = si->nr_pages + 10 + i;
+    }
+    done = reservation(XENMEM_populate_physmap, list, n, 0, 0, DOMID_SELF);
+    printf("# populated=0x%lx\n", (unsigned long)done);
+    if (done > 0) {
+        printf("# given_back=0x%lx\n", (unsigned long)reservation(XENMEM_decrease_reservation, list, done, 0, 0,
+                                                                  DOMID_SELF));
+    }
+    printf("# tot_pages_after=0x%lx\n", (unsigned long)current_reservation(DOMID_SELF));
+}

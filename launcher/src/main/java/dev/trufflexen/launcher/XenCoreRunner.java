@@ -70,12 +70,15 @@ final class XenCoreRunner {
         }
     }
 
-    /** A hypervisor, or a clean error when the host cannot reserve its machine memory after all. */
+    /**
+     * A hypervisor, or a clean error when the host refuses its machine memory after all: the
+     * address space (a process limit such as {@code ulimit -v}) or its frame table in the heap.
+     */
     private static XenHypervisor startHypervisor(XenHypervisor.Options xenOptions) {
         try {
             return XenHypervisor.create(xenOptions);
         } catch (OutOfMemoryError e) {
-            throw new TxlException(ExitStatus.BAD_CONFIG, "cannot reserve " + xenOptions.machineMemoryMiB()
+            throw new TxlException(ExitStatus.BAD_CONFIG, "cannot set up " + xenOptions.machineMemoryMiB()
                     + " MiB of machine memory on this host now (" + e.getMessage() + "); lower memory", e);
         }
     }

@@ -135,7 +135,12 @@ public final class XenHypervisor implements AutoCloseable {
         this.engine = X86Engine.create(options.interpreterOnly(), options.trace(), engineOptions, engineLog);
         this.memory = new MachineMemory(options.machineMemoryMiB() << 8);
         X86CodeCache codeCache = engine.codeCache(memory);
-        this.framePool = new FramePool(memory, codeCache::invalidateFrame);
+        // The code cache's own lock-free test first: most frames changing hands never held code.
+        this.framePool = new FramePool(memory, mfn -> {
+            if (codeCache.holdsCode(mfn)) {
+                codeCache.invalidateFrame(mfn);
+            }
+        });
         this.m2p = new MachToPhys(framePool);
         this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
         this.pageTables = new PageTables(guestFrames, m2p);
@@ -276,6 +281,15 @@ public final class XenHypervisor implements AutoCloseable {
         hypercalls.afterEveryHypercall(work);
     }
 
+    /**
+     * A domain's share of machine memory, for the toolstack: tot_pages, max_pages
+     * ({@link DomainMemory#setMaxPages}, xl's mem-max) and the balloon target
+     * ({@link DomainMemory#setTargetPages}, xl's mem-set).
+     */
+    public DomainMemory memoryOf(Domain domain) {
+        return domain.part(MemoryOpHypercall.MEMORY);
+    }
+
     /** What the domain builder left for {@code domain}: its start-of-day layout. */
     public BootImage bootImage(Domain domain) {
         return domain.part(BOOT);
@@ -352,12 +366,14 @@ public final class XenHypervisor implements AutoCloseable {
 
     /**
      * A new domain's share of memory as xl sets it: max_pages is its memory plus libxl's 1 MiB
-     * slack, and its E820 one RAM entry of its memory (xc_domain_set_memmap_limit).
+     * slack, its balloon target its memory, and its E820 one RAM entry of its memory
+     * (xc_domain_set_memmap_limit).
      */
     private DomainMemory domainMemory(int domid, DomainSpec spec, BootImage boot) {
         long pages = boot.p2m().length;
         DomainMemory memory = new DomainMemory(domid, framePool, m2p, new FrameRelease(framePool.frameTable()),
                 pages + DomainMemory.MAXMEM_SLACK_PAGES, boot.sharedInfoMfn());
+        memory.setTargetPages(pages);
         memory.setMemoryMap(MemoryOpHypercall.ramMap(spec.memoryMiB() << 20));
         return memory;
     }

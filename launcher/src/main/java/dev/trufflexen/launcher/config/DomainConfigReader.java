@@ -14,6 +14,8 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import dev.trufflexen.xen.mm.FramePool;
+
 /**
  * Gives xl.cfg settings their meaning and checks them, producing a {@link DomainConfig}.
  *
@@ -254,20 +256,30 @@ public final class DomainConfigReader {
     }
 
     /**
-     * The domain's machine memory must fit in what the host has free now: it is reserved in one
-     * block and every frame is scrubbed, so a domain larger than that would take the host down.
+     * The domain's memory is a limit, not a reservation (see {@link HostLimits}), but its guest may
+     * touch all of it: it must fit in what the host has available now, or the host would swap or
+     * kill once the guest used what it was given. Its machine memory's frame table must fit in
+     * half the heap, since it is allocated when the hypervisor starts.
      */
     private void checkHostMemory(long memoryMiB) throws ConfigException {
-        long needed = HostLimits.machineMemoryMiB(memoryMiB);
-        if (needed > limits.availableMemoryMiB()) {
-            String problem = "needs " + needed + " MiB of host memory (" + memoryMiB + " MiB for the domain and "
-                    + HostLimits.MACHINE_OVERHEAD_MIB + " MiB for Xen's tables), but this host has "
-                    + limits.availableMemoryMiB() + " MiB available (" + limits.memorySource() + ")";
-            if (settings.containsKey(ConfigKey.MEMORY.key())) {
-                throw valueError(ConfigKey.MEMORY, problem);
-            }
-            throw new ConfigException(fileName, 0, 0, null, "the default memory of " + memoryMiB + " MiB " + problem);
+        String problem = null;
+        long machineMiB = HostLimits.machineMemoryMiB(memoryMiB);
+        if (memoryMiB > limits.availableMemoryMiB()) {
+            problem = "may use up to " + memoryMiB + " MiB of host memory (domain memory is taken from the host as "
+                    + "the guest touches it), but this host has " + limits.availableMemoryMiB() + " MiB available ("
+                    + limits.memorySource() + ")";
+        } else if (!limits.heapHoldsFrameTable(machineMiB)) {
+            problem = "needs a frame table of " + HostLimits.frameTableHeapMiB(machineMiB) + " MiB in the Java heap ("
+                    + FramePool.HEAP_BYTES_PER_FRAME + " bytes per 4 KiB frame), more than half the maximum heap of "
+                    + limits.maxHeapMiB() + " MiB (raise it with -Xmx in TXL_JAVA_OPTS)";
         }
+        if (problem == null) {
+            return;
+        }
+        if (settings.containsKey(ConfigKey.MEMORY.key())) {
+            throw valueError(ConfigKey.MEMORY, problem);
+        }
+        throw new ConfigException(fileName, 0, 0, null, "the default memory of " + memoryMiB + " MiB " + problem);
     }
 
     /**

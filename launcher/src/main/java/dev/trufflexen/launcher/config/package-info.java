@@ -22,9 +22,10 @@
  *   <li><b>Text is decoded strictly.</b> Invalid UTF-8 is reported at its line and column with the
  *       byte and its offset, rather than replaced or reported without a place.</li>
  *   <li><b>The host is asked before it is used.</b> {@link HostLimits} measures what the host has
- *       free ({@code MemAvailable}, a cgroup's {@code memory.max}) and what the JVM can read
- *       into an array; {@link DomainConfigReader} compares {@code memory} and the image sizes
- *       with them and names the setting at fault with the numbers.</li>
+ *       free ({@code MemAvailable}, a cgroup's {@code memory.max}), what the JVM can read
+ *       into an array and what its heap can hold of the frame table; {@link DomainConfigReader}
+ *       compares {@code memory} (a limit the guest may grow into) and the image sizes with them
+ *       and names the setting at fault with the numbers.</li>
  *   <li><b>What is echoed is made printable.</b> Every piece of input a message quotes passes
  *       through {@link Printable}: control characters, escape sequences, invisible and
  *       direction-changing characters are escaped, and long tokens are cut with their length.

@@ -10,8 +10,15 @@ import sun.misc.Unsafe;
  *
  * <p>Guest page tables hold machine frame numbers, so the CPU's page walk and every guest access
  * end here. Memory is reserved once, off the Java heap, and accessed with {@link Unsafe} so that
- * compiled guest code reaches it with one bounds check and one host load or store. Frames are not
- * zeroed on reservation; whoever hands a frame to a domain scrubs it first.
+ * compiled guest code reaches it with one bounds check and one host load or store (base plus
+ * machine address).
+ *
+ * <p><b>On demand, as the host gives it.</b> The reservation is host address space only
+ * ({@link HostPages}): a frame costs host memory from the first store into it, and a frame never
+ * stored to reads as zero. Reserving more machine memory than the host has is therefore free;
+ * what a domain costs is what it touches. {@link #discardFrames} is the scrub: the frames go back
+ * to the host and read as zero afterwards, so whoever hands out frames that were discarded (or
+ * never used) need not zero them.
  *
  * <p>All public accessors check bounds and throw {@link IllegalArgumentException} for an address
  * outside machine memory: callers (page walker, hypercalls) validate guest-supplied frame numbers
@@ -35,7 +42,7 @@ public final class MachineMemory implements AutoCloseable {
         }
         this.frameCount = frameCount;
         this.size = frameCount << PAGE_SHIFT;
-        this.base = UNSAFE.allocateMemory(size);
+        this.base = HostPages.reserve(size);
     }
 
     public long frameCount() {
@@ -127,9 +134,35 @@ public final class MachineMemory implements AutoCloseable {
         UNSAFE.setMemory(base + maddr, length, value);
     }
 
-    /** Zeroes one whole frame (scrubbing before a frame changes hands). */
+    /** Zeroes one whole frame by storing zeroes into it (it then costs host memory). */
     public void zeroFrame(long mfn) {
         fill(mfn << PAGE_SHIFT, PAGE_SIZE, (byte) 0);
+    }
+
+    /**
+     * Scrubs {@code count} frames from {@code firstMfn}: they go back to the host, read as zero
+     * and cost no host memory until stored to again. Where the host refuses (a host page larger
+     * than a frame), they are zeroed by stores instead.
+     */
+    public void discardFrames(long firstMfn, long count) {
+        long maddr = firstMfn << PAGE_SHIFT;
+        long length = count << PAGE_SHIFT;
+        check(maddr, length);
+        if (!HostPages.discard(base + maddr, length)) {
+            UNSAFE.setMemory(base + maddr, length, (byte) 0);
+        }
+    }
+
+    /**
+     * How many of {@code count} frames from {@code firstMfn} are resident now: stored to and not
+     * discarded since (what they take from the host), or only read (those map the host's one
+     * shared zero page and cost a page-table entry), for measurements.
+     */
+    public long residentFrames(long firstMfn, long count) {
+        long maddr = firstMfn << PAGE_SHIFT;
+        long length = count << PAGE_SHIFT;
+        check(maddr, length);
+        return HostPages.residentPages(base + maddr, length);
     }
 
     private void check(long maddr, long length) {
@@ -148,7 +181,7 @@ public final class MachineMemory implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            UNSAFE.freeMemory(base);
+            HostPages.release(base, size);
         }
     }
 

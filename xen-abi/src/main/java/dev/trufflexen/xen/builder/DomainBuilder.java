@@ -149,7 +149,7 @@ public final class DomainBuilder {
             byte[] data = new byte[(int) segment.fileSize()];
             kernel.copyFileBytes(segment.fileOffset(), data, 0, data.length);
             guest.write(guestPhysical, data);
-            // The rest of p_memsz (.bss) stays zero: every frame was scrubbed on allocation.
+            // The rest of p_memsz (.bss) stays zero: the pool hands out only scrubbed frames.
         }
     }
 

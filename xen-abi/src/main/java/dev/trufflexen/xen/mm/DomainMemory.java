@@ -26,6 +26,14 @@ import dev.trufflexen.xen.abi.XenErrno;
  * the guest (shared_info) are never given up by a guest: as Xen's xenheap pages, they stay, and
  * do not count.
  *
+ * <p><b>Changing the limits.</b> The toolstack sets max_pages while the domain runs
+ * ({@link #setMaxPages}, Xen's {@code XEN_DOMCTL_max_mem}, which xl's {@code mem-max} and
+ * {@code mem-set} end in): any value is taken, even one below tot_pages, as Xen takes it; the
+ * domain then ratchets down, every new allocation refused until it has given back enough. It also
+ * keeps the balloon target ({@link #setTargetPages}, what xl writes to the domain's
+ * {@code memory/target} for the guest's balloon driver): the hypervisor only records it for the
+ * toolstack; the guest reaches it by giving frames back or asking for them, within max_pages.
+ *
  * <p>The methods that change the domain's share are synchronized: its vCPUs run on different host
  * threads. Frames a domain no longer references may go back to the pool at any time (a vCPU
  * dropping the last mapping), which only lowers tot_pages.
@@ -37,12 +45,15 @@ public final class DomainMemory {
     public static final int MAX_ORDER = 18;
     /** libxl's LIBXL_MAXMEM_CONSTANT, added to a domain's memory for its max_pages: 1 MiB. */
     public static final long MAXMEM_SLACK_PAGES = 256;
+    /** The largest max_pages (Xen's {@code d->max_pages} is an unsigned int). */
+    public static final long MAX_PAGES_LIMIT = 0xFFFF_FFFFL;
 
     private final int domid;
     private final FramePool pool;
     private final MachToPhys m2p;
     private final FrameRelease release;
-    private final long maxPages;
+    private volatile long maxPages;
+    private volatile long targetPages;
     private final long[] sharedFrames;
     private byte[] memoryMap = new byte[0];
 
@@ -57,6 +68,7 @@ public final class DomainMemory {
         this.m2p = m2p;
         this.release = release;
         this.maxPages = maxPages;
+        this.targetPages = maxPages;
         this.sharedFrames = sharedFrames.clone();
     }
 
@@ -72,6 +84,39 @@ public final class DomainMemory {
     /** Xen's {@code d->max_pages}. */
     public long maxPages() {
         return maxPages;
+    }
+
+    /**
+     * XEN_DOMCTL_max_mem: the domain's new maximum, in pages, clamped to
+     * {@link #MAX_PAGES_LIMIT}. Not checked against tot_pages: a domain above its new maximum
+     * keeps its frames but gets no new ones until it is below it.
+     *
+     * @throws IllegalArgumentException for a negative count (a toolstack bug)
+     */
+    public synchronized void setMaxPages(long pages) {
+        if (pages < 0) {
+            throw new IllegalArgumentException("max_pages cannot be negative: " + pages);
+        }
+        maxPages = Math.min(pages, MAX_PAGES_LIMIT);
+    }
+
+    /** The balloon target the toolstack set, in pages (max_pages until it sets one). */
+    public long targetPages() {
+        return targetPages;
+    }
+
+    /**
+     * Records the balloon target (xl's {@code mem-set}, the domain's {@code memory/target}).
+     * Changes no limit: xl's {@code mem-set} also sets max_pages to the target plus
+     * {@link #MAXMEM_SLACK_PAGES} through {@link #setMaxPages}.
+     *
+     * @throws IllegalArgumentException for a negative count (a toolstack bug)
+     */
+    public void setTargetPages(long pages) {
+        if (pages < 0) {
+            throw new IllegalArgumentException("a balloon target cannot be negative: " + pages);
+        }
+        targetPages = pages;
     }
 
     /** Xen's {@code max_page}: one past the highest machine frame. */

@@ -16,7 +16,17 @@ import dev.trufflexen.xen.abi.DomainIds;
  * <p>Frames are handed out from the top of machine memory downwards, so a domain's
  * pseudo-physical frame 0 is the highest free machine frame: MFN never equals PFN, and a guest
  * (or a piece of our own code) that confuses the two fails in our tests instead of for a user.
- * Every frame is scrubbed (zeroed) when it changes hands, as Xen does.
+ *
+ * <h2>Scrubbing, as Xen scrubs</h2>
+ * A frame that leaves its owner may hold that owner's secrets, so it is scrubbed before anyone
+ * else can have it. As Xen does, the pool scrubs on the way back, not on the way out: a freed
+ * frame goes to a short list of frames waiting for the scrub, and is not allocatable while there.
+ * The scrub gives the list back to the host in runs of contiguous frames
+ * ({@link MachineMemory#discardFrames}, one {@code madvise} per run) when the list is full, when
+ * a domain's release ends ({@link #scrubFreedFrames}), or when an allocation finds no scrubbed
+ * frame. Every frame on the free stack therefore reads as zero, having never been touched or
+ * having been discarded, and allocation does not touch it: handing a domain 4 GiB costs host
+ * memory only for what the builder writes and what the guest later touches.
  */
 public final class FramePool {
     /** Owner value of a free frame. */
@@ -24,12 +34,24 @@ public final class FramePool {
     /** Owner value of frames that belong to the hypervisor (Xen's DOMID_XEN). */
     public static final int OWNER_XEN = 0x7FF2;
 
+    /**
+     * Java heap the pool and its frame table keep per frame of machine memory: owner and free
+     * stack (4 + 4 bytes), general and type counts (8 + 8), linear count (4), unmap stamp (8).
+     */
+    public static final int HEAP_BYTES_PER_FRAME = 36;
+
+    /** Frames freed and waiting for the scrub: 2 MiB, so a scrub is a few large madvise calls. */
+    static final int SCRUB_BATCH = 512;
+
     private final MachineMemory memory;
     private final LongConsumer frameChangingHands;
     private final int[] owner;
-    /** Free frames as a stack; the top of the stack is handed out next. */
-    private final long[] freeStack;
+    /** Scrubbed free frames as a stack; the top of the stack is handed out next. */
+    private final int[] freeStack;
     private int freeCount;
+    /** Freed frames not yet scrubbed: free, but on no stack until {@link #scrubFreedFrames}. */
+    private final int[] freedUnscrubbed = new int[SCRUB_BATCH];
+    private int unscrubbedCount;
     private final FrameTable frameTable;
     /** Frames per owner (domain ids and Xen's), so a domain's share is known without a scan. */
     private final int[] ownedCount = new int[DomainIds.DOMID_MASK + 1];
@@ -39,9 +61,9 @@ public final class FramePool {
     }
 
     /**
-     * A pool that calls {@code frameChangingHands} before it scrubs a frame that is allocated or
-     * freed, so translated code built from the frame's old contents is dropped (the CPU's code
-     * cache's {@code invalidateFrame}).
+     * A pool that calls {@code frameChangingHands} with a frame that is allocated or freed, so
+     * translated code built from the frame's old contents is dropped (the CPU's code cache's
+     * {@code invalidateFrame}).
      */
     public FramePool(MachineMemory memory, LongConsumer frameChangingHands) {
         this.memory = memory;
@@ -49,7 +71,7 @@ public final class FramePool {
         long frames = memory.frameCount();
         this.owner = new int[Math.toIntExact(frames)];
         Arrays.fill(owner, OWNER_FREE);
-        this.freeStack = new long[owner.length];
+        this.freeStack = new int[owner.length];
         // Lowest frame at the bottom of the stack: allocation proceeds from the top downwards.
         for (int i = 0; i < owner.length; i++) {
             freeStack[i] = i;
@@ -67,8 +89,9 @@ public final class FramePool {
         return memory;
     }
 
+    /** Free frames, scrubbed or waiting for the scrub. */
     public synchronized long freeFrames() {
-        return freeCount;
+        return freeCount + unscrubbedCount;
     }
 
     public long totalFrames() {
@@ -76,30 +99,42 @@ public final class FramePool {
     }
 
     /**
-     * Allocates one scrubbed frame for {@code domid}.
+     * Allocates one scrubbed (zero) frame for {@code domid}.
      *
      * @throws OutOfFramesException when machine memory is exhausted
      */
     public synchronized long allocate(int domid) {
         if (freeCount == 0) {
-            throw new OutOfFramesException(1, 0);
+            scrubFreedFrames();
+            if (freeCount == 0) {
+                throw new OutOfFramesException(1, 0);
+            }
         }
-        long mfn = freeStack[--freeCount];
-        owner[(int) mfn] = domid;
-        ownedCount[domid]++;
-        scrub(mfn);
-        frameTable.assigned(mfn);
+        int mfn = freeStack[--freeCount];
+        take(domid, mfn);
         return mfn;
+    }
+
+    private void take(int domid, int mfn) {
+        owner[mfn] = domid;
+        ownedCount[domid]++;
+        frameChangingHands.accept(mfn);
+        frameTable.assigned(mfn);
     }
 
     /** Allocates {@code count} frames for {@code domid}, all or none. */
     public synchronized long[] allocate(int domid, long count) {
-        if (count < 0 || count > freeCount) {
-            throw new OutOfFramesException(count, freeCount);
+        if (count < 0 || count > freeFrames()) {
+            throw new OutOfFramesException(count, freeFrames());
+        }
+        if (count > freeCount) {
+            scrubFreedFrames();
         }
         long[] frames = new long[(int) count];
         for (int i = 0; i < frames.length; i++) {
-            frames[i] = allocate(domid);
+            int mfn = freeStack[--freeCount];
+            take(domid, mfn);
+            frames[i] = mfn;
         }
         return frames;
     }
@@ -113,11 +148,12 @@ public final class FramePool {
         long count = 1L << order;
         long top = Math.min(limit, owner.length);
         if (order == 0 && top == owner.length) {
-            return freeCount == 0 ? -1 : allocate(domid);
+            return freeFrames() == 0 ? -1 : allocate(domid);
         }
-        if (count > freeCount) {
+        if (count > freeFrames()) {
             return -1;
         }
+        scrubFreedFrames();
         for (long base = (top >>> order) - 1 << order; base >= 0; base -= count) {
             if (runIsFree(base, count)) {
                 takeRun(domid, base, count);
@@ -140,31 +176,52 @@ public final class FramePool {
     private void takeRun(int domid, long base, long count) {
         int kept = 0;
         for (int i = 0; i < freeCount; i++) {
-            long mfn = freeStack[i];
+            int mfn = freeStack[i];
             if (mfn < base || mfn >= base + count) {
                 freeStack[kept++] = mfn;
             }
         }
         freeCount = kept;
         for (long mfn = base; mfn < base + count; mfn++) {
-            owner[(int) mfn] = domid;
-            ownedCount[domid]++;
-            scrub(mfn);
-            frameTable.assigned(mfn);
+            take(domid, (int) mfn);
         }
     }
 
-    /** Returns a frame to the pool, scrubbed. */
+    /** Returns a frame to the pool; it is scrubbed before it can be allocated again. */
     public synchronized void free(long mfn) {
         int index = Math.toIntExact(mfn);
         if (owner[index] == OWNER_FREE) {
             throw new IllegalStateException("frame 0x" + Long.toHexString(mfn) + " freed twice");
         }
-        scrub(mfn);
+        frameChangingHands.accept(mfn);
         frameTable.cleared(mfn);
         ownedCount[owner[index]]--;
         owner[index] = OWNER_FREE;
-        freeStack[freeCount++] = mfn;
+        freedUnscrubbed[unscrubbedCount++] = index;
+        if (unscrubbedCount == freedUnscrubbed.length) {
+            scrubFreedFrames();
+        }
+    }
+
+    /**
+     * Scrubs every freed frame now: sorted into runs of contiguous frames, each run given back to
+     * the host at once (it reads as zero afterwards), then pushed on the free stack.
+     */
+    public synchronized void scrubFreedFrames() {
+        if (unscrubbedCount == 0) {
+            return;
+        }
+        Arrays.sort(freedUnscrubbed, 0, unscrubbedCount);
+        int runStart = 0;
+        for (int i = 1; i <= unscrubbedCount; i++) {
+            if (i == unscrubbedCount || freedUnscrubbed[i] != freedUnscrubbed[i - 1] + 1) {
+                memory.discardFrames(freedUnscrubbed[runStart], i - runStart);
+                runStart = i;
+            }
+        }
+        System.arraycopy(freedUnscrubbed, 0, freeStack, freeCount, unscrubbedCount);
+        freeCount += unscrubbedCount;
+        unscrubbedCount = 0;
     }
 
     /** Frees every frame owned by {@code domid}; returns how many. */
@@ -172,7 +229,7 @@ public final class FramePool {
         return freeAllOwnedBy(domid, mfn -> { });
     }
 
-    /** Frees every frame owned by {@code domid}, calling {@code beforeFree} with each first; returns how many. */
+    /** Frees (and scrubs) every frame owned by {@code domid}, calling {@code beforeFree} with each first; returns how many. */
     public synchronized long freeAllOwnedBy(int domid, LongConsumer beforeFree) {
         long freed = 0;
         for (int i = 0; i < owner.length; i++) {
@@ -182,12 +239,8 @@ public final class FramePool {
                 freed++;
             }
         }
+        scrubFreedFrames();
         return freed;
-    }
-
-    private void scrub(long mfn) {
-        frameChangingHands.accept(mfn);
-        memory.zeroFrame(mfn);
     }
 
     /**

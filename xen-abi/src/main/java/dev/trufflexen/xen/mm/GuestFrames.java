@@ -123,11 +123,11 @@ public final class GuestFrames {
 
     /**
      * Gives a dead domain's frames back (those it was built with and those memory_op gave it
-     * later): M2P entries invalidated, every reference its frames hold
-     * dropped ({@link FrameTable#relinquish}), so each frame returns to the pool (code built from
-     * it dropped, scrubbed) as its count reaches zero. Frames still referenced afterwards are a
-     * reference-counting bug: they are counted in {@link #leakedFrames} and reclaimed anyway.
-     * Returns how many there were.
+     * later): M2P entries invalidated, every reference its frames hold dropped
+     * ({@link FrameTable#relinquish}), so each frame returns to the pool (code built from it
+     * dropped) as its count reaches zero, and is scrubbed (its host memory returned) before this
+     * returns. Frames still referenced afterwards are a reference-counting bug: they are counted
+     * in {@link #leakedFrames} and reclaimed anyway. Returns how many there were.
      */
     public long releaseDomain(int domid, long[] p2m) {
         for (long mfn : pool.framesOwnedBy(domid)) {
@@ -138,6 +138,7 @@ public final class GuestFrames {
             leaked.addAndGet(held);
             pool.freeAllOwnedBy(domid);
         }
+        pool.scrubFreedFrames();
         return held;
     }
 

@@ -1,6 +1,7 @@
 /**
  * Machine memory as the hypervisor owns it: the {@link dev.trufflexen.xen.mm.FramePool frame
- * pool} (an owner for every frame, frames scrubbed whenever they change hands), the
+ * pool} (an owner for every frame, frames scrubbed by giving them back to the host when they are
+ * freed, so untouched memory costs nothing), the
  * {@link dev.trufflexen.xen.mm.FrameTable frame table} (reference counts and page types of every
  * frame: the PV MMU's safety rules, explained there), the
  * {@link dev.trufflexen.xen.mm.PageTables page-table rules} a PV guest's entries are validated
@@ -24,7 +25,7 @@
  * shared_info, the toolstack loading a restarted domain, or the pool handing a frame that held
  * one domain's code to another. So every such write goes through {@code GuestFrames}, which tells
  * the code cache ({@code codeWritten}) after writing, and the pool drops every region of a frame
- * ({@code invalidateFrame}) before scrubbing it. A region that is running when its bytes change
+ * ({@code invalidateFrame}) when it is freed, before the scrub. A region that is running when its bytes change
  * stops at its next instruction boundary (each block checks the region's validity assumption), so
  * the guest executes the new bytes, never a stale translation.
  *

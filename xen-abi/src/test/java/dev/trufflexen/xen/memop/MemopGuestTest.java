@@ -74,6 +74,31 @@ class MemopGuestTest {
         assertEquals(freeAtStart, xen().framePool().freeFrames(), "every frame back in the pool");
     }
 
+    /**
+     * max_pages set by the toolstack (xl's mem-max and mem-set) as the guest meets it: what
+     * maximum_reservation says, and how many of eight frames populate_physmap gives it, with room
+     * for three, with none (a maximum below tot_pages, which Xen takes), and after it is raised.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {3, -5, 64})
+    void theMaximumTheToolstackSetsIsTheOneTheGuestMeets(long room) {
+        Domain domain = memop("limits=8");
+        DomainMemory memory = xen().memoryOf(domain);
+        long tot = memory.totPages();
+        memory.setMaxPages(tot + room);
+        ShutdownReason reason = domain.run();
+        String all = GuestImages.transcript(xen(), domain);
+        assertEquals(ShutdownReason.POWEROFF, reason, all);
+        KtestResults results = KtestResults.parse(GuestImages.consoleIoLines(xen(), domain.id()));
+        assertEquals(tot + room, results.value("max_pages"), all);
+        assertEquals(tot, results.value("tot_pages"), all);
+        assertEquals(Math.max(0, Math.min(8, room)), results.value("populated"), all);
+        assertEquals(tot, results.value("tot_pages_after"), all);
+        assertEquals(tot, memory.totPages());
+        domain.release();
+        assertEquals(List.of(), xen().auditReleased(domain.id()));
+    }
+
     /** populate_physmap + decrease_reservation round trips, timed by the guest; printed, not judged. */
     @Test
     void reservationRoundTripsRunAndAreTimed() {

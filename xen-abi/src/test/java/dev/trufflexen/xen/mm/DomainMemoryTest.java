@@ -44,6 +44,33 @@ class DomainMemoryTest {
     }
 
     @Test
+    void aLoweredMaximumRatchetsTheDomainDownAsXenDoes() {
+        for (int i = 0; i < 20; i++) {
+            assertTrue(domain.allocateExtent(0, Long.MAX_VALUE) >= 0);
+        }
+        domain.setMaxPages(16);
+        assertEquals(16, domain.maxPages(), "taken although tot_pages is above it");
+        assertEquals(28, domain.totPages(), "the domain keeps what it has");
+        assertEquals(-1, domain.allocateExtent(0, Long.MAX_VALUE), "but gets nothing more");
+        domain.setMaxPages(29);
+        assertTrue(domain.allocateExtent(0, Long.MAX_VALUE) >= 0, "room for one again");
+        assertEquals(-1, domain.allocateExtent(0, Long.MAX_VALUE));
+        domain.setMaxPages(1L << 40);
+        assertEquals(DomainMemory.MAX_PAGES_LIMIT, domain.maxPages(), "max_pages is an unsigned int in Xen");
+        assertThrows(IllegalArgumentException.class, () -> domain.setMaxPages(-1));
+    }
+
+    @Test
+    void theBalloonTargetIsRecordedAndLimitsNothing() {
+        assertEquals(40, domain.targetPages(), "max_pages until the toolstack sets a target");
+        domain.setTargetPages(4);
+        assertEquals(4, domain.targetPages());
+        assertEquals(40, domain.maxPages());
+        assertTrue(domain.allocateExtent(3, Long.MAX_VALUE) >= 0, "the target is the guest's to reach, not a limit");
+        assertThrows(IllegalArgumentException.class, () -> domain.setTargetPages(-1));
+    }
+
+    @Test
     void physmapAddWritesTheM2pForEveryFrameOfTheExtent() {
         long extent = domain.allocateExtent(2, Long.MAX_VALUE);
         domain.physmapAdd(extent, 100, 2);

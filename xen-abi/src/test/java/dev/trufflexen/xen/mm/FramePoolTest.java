@@ -34,10 +34,47 @@ class FramePoolTest {
     void framesAreScrubbedWhenTheyChangeHands() {
         long mfn = pool.allocate(1);
         memory.write64(mfn << 12, 0xDEADBEEFL);
+        memory.write64((mfn << 12) + 4088, -1L);
         pool.free(mfn);
+        assertNotEquals(mfn, pool.allocate(2), "a freed frame is not handed out before its scrub");
+        pool.scrubFreedFrames();
         long again = pool.allocate(2);
         assertEquals(mfn, again);
         assertEquals(0, memory.read64(again << 12));
+        assertEquals(0, memory.read64((again << 12) + 4088));
+    }
+
+    @Test
+    void aFullBatchOfFreedFramesIsScrubbedAndAnEmptyStackScrubsTheRest() {
+        long[] frames = pool.allocate(1, 1024);
+        for (long mfn : frames) {
+            memory.write64((mfn << 12) + 8 * (mfn % 512), mfn | 1L << 40);
+        }
+        for (int i = 0; i < FramePool.SCRUB_BATCH + 2; i++) {
+            pool.free(frames[i]);
+        }
+        assertEquals(FramePool.SCRUB_BATCH + 2, pool.freeFrames(), "scrubbed or waiting, each freed frame is free");
+        for (long mfn : pool.allocate(2, FramePool.SCRUB_BATCH)) {
+            assertEquals(0, memory.read64((mfn << 12) + 8 * (mfn % 512)), "frame " + mfn + " of the full batch");
+        }
+        for (long mfn : pool.allocate(3, 2)) {
+            assertEquals(0, memory.read64((mfn << 12) + 8 * (mfn % 512)), "frame " + mfn + " scrubbed for the allocation");
+        }
+        assertEquals(0, pool.freeFrames());
+    }
+
+    @Test
+    void anExtentFindsFramesStillWaitingForTheScrub() {
+        long[] frames = pool.allocate(1, 1024);
+        memory.write64(frames[0] << 12, 1);
+        for (long mfn : frames) {
+            if (mfn >= 1024 - 16) {
+                pool.free(mfn);
+            }
+        }
+        long extent = pool.allocateExtent(2, 4, Long.MAX_VALUE);
+        assertEquals(1024 - 16, extent);
+        assertEquals(0, memory.read64(frames[0] << 12));
     }
 
     @Test
