@@ -20,6 +20,14 @@
  * pending while masked; sdk_evtchn_clear clears a pending bit. The console
  * and xenstore ports are masked at init: the SDK does not wait on them.
  *
+ * sdk_events_use_fifo() switches to the FIFO ABI (after sdk_events_init):
+ * a control block for vCPU 0 and one page of event words (ports below
+ * SDK_FIFO_PORTS), every port masked except those left unmasked under the
+ * 2-level ABI. The upcall then takes the ready queues highest priority
+ * first and each queue in order, unlinking each head as Linux does; the
+ * per-port helpers act on the event words. The hook gets the ready bits
+ * where the 2-level ABI gives the selector.
+ *
  * sdk_system_time() is Xen's pvclock: system_time + scaled (rdtsc -
  * tsc_timestamp), read under the version protocol.
  */
@@ -28,6 +36,14 @@
 
 #include <sdk/kernel.h>
 #include <xen/vcpu.h>
+#include <xen/event_channel.h>
+
+/* The ports one page of FIFO event words covers. */
+#define SDK_FIFO_PORTS (SDK_PAGE_SIZE / sizeof(event_word_t))
+
+extern int sdk_fifo;
+extern struct evtchn_fifo_control_block *sdk_fifo_control;
+extern volatile event_word_t *sdk_fifo_words;
 
 extern struct vcpu_info *sdk_vcpu_info;
 extern volatile unsigned long sdk_upcalls;
@@ -45,6 +61,10 @@ long sdk_events_init(void);
 /* Clear the upcall mask; a pending upcall is taken at once (forced with a no-op hypercall). */
 void sdk_events_enable(void);
 void sdk_events_disable(void);
+
+/* EVTCHNOP_init_control and one expand_array; 0 or -XEN_E* (the 2-level ABI stays on failure of the first). */
+long sdk_events_use_fifo(void);
+long sdk_evtchn_set_priority(evtchn_port_t port, uint32_t priority);
 
 uint64_t sdk_system_time(void);
 

@@ -69,6 +69,7 @@ import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.DomainWatchdogs;
 import dev.trufflexen.xen.sched.GuestClock;
 import dev.trufflexen.xen.sched.RunstateArea;
+import dev.trufflexen.xen.sched.VcpuTimeArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
 import dev.trufflexen.xen.sched.SetTimerOpHypercall;
 import dev.trufflexen.xen.sched.VcpuOpHypercall;
@@ -322,6 +323,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.onStop(() -> EventChannels.closeAll(domain));
             domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
             domain.attach(RunstateArea.PART, new RunstateArea());
+            domain.attach(VcpuTimeArea.PART, new VcpuTimeArea());
             domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
             GuestClock.publish(domain);
             PvMmu mmu = new PvMmu(domain, pageTables);

@@ -27,6 +27,8 @@ import dev.trufflexen.xen.mm.GuestFrames;
  * <li>set_periodic_timer (period under 1 ms, or over Xen's STIME_DELTA_MAX, is -EINVAL),
  * stop_periodic_timer; set_singleshot_timer (a past deadline raises VIRQ_TIMER at once, or is
  * -ETIME with VCPU_SSHOTTMR_future), stop_singleshot_timer.
+ * <li>register_vcpu_time_memory_area: a guest virtual address kept holding a copy of the time
+ * info ({@link VcpuTimeArea}); one in the hypervisor's range is -EFAULT, 0 unregisters.
  * <li>register_vcpu_info: moves vcpu_info to {@code offset} in the domain's own frame
  * {@code mfn}: -EINVAL when the address overflows or the offset leaves the frame or the frame is
  * not the domain's, -ENXIO when the structure would cross into the next frame, -EBUSY when it
@@ -60,7 +62,7 @@ public final class VcpuOpHypercall implements Hypercall {
                 Map.entry(VcpuOp.VCPUOP_register_vcpu_info, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented"),
                 Map.entry(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain"),
-                Map.entry(VcpuOp.VCPUOP_register_vcpu_time_memory_area, "-ENOSYS: not implemented"),
+                Map.entry(VcpuOp.VCPUOP_register_vcpu_time_memory_area, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_register_runstate_phys_area, "-ENOSYS: not implemented"),
                 Map.entry(VcpuOp.VCPUOP_register_vcpu_time_phys_area, "-ENOSYS: not implemented"));
     }
@@ -124,6 +126,15 @@ public final class VcpuOpHypercall implements Hypercall {
             case VcpuOp.VCPUOP_stop_singleshot_timer:
                 timers.stopSingleshot();
                 return 0;
+            case VcpuOp.VCPUOP_register_vcpu_time_memory_area: {
+                GuestStruct area = context.copyIn(arg, VcpuOp.TIME_AREA_LAYOUT);
+                long address = area.get(VcpuOp.TIME_AREA_ADDR);
+                if (!HypercallContext.accessOk(address)) {
+                    throw new XenError(XenErrno.EFAULT, "vcpu time area in the hypervisor's range");
+                }
+                domain.part(VcpuTimeArea.PART).register(vcpu, address);
+                return 0;
+            }
             case VcpuOp.VCPUOP_register_vcpu_info: {
                 GuestStruct info = context.copyIn(arg, VcpuOp.REGISTER_VCPU_INFO_LAYOUT);
                 registerVcpuInfo(vcpu, info.get(VcpuOp.REGISTER_VCPU_INFO_MFN), info.get(VcpuOp.REGISTER_VCPU_INFO_OFFSET));

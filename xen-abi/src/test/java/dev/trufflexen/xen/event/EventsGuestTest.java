@@ -49,6 +49,20 @@ class EventsGuestTest {
     }
 
     /**
+     * The FIFO ABI: init_control's checks, the switch with a pending port kept, queue order and
+     * priorities, masking in the event word, timers, poll and the port limit through the queues,
+     * and the reset back to 2-level.
+     */
+    @Test
+    void fifoCasesPass() {
+        Domain domain = create("fifo");
+        ShutdownReason reason = domain.run();
+        String all = GuestImages.transcript(xen(), domain);
+        assertEquals(ShutdownReason.POWEROFF, reason, all);
+        KtestResults.parse(GuestImages.consoleIoLines(xen(), domain.id())).assertAllPassed(60, all);
+    }
+
+    /**
      * Timings, printed and not judged (the machine may be loaded): timer lateness at 100 Hz with
      * the vCPU idle in SCHEDOP_block, and the host CPU the vCPU's thread used meanwhile; how late
      * a spinning vCPU takes an event raised by the timer thread; send-to-handler upcall latency;
