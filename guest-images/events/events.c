@@ -302,6 +302,14 @@ void kernel_main(start_info_t *si)
         kt_summary();
         return;
     }
+    if (option(si, "no-callback")) {
+        /* An event pending and no callback registered: block unmasks, and Xen bounces to address 0. */
+        long ipi = sdk_bind_ipi(0);
+        printf("no-callback: send %ld\n", sdk_evtchn_send((evtchn_port_t)ipi));
+        sdk_block();
+        printf("no-callback: still running\n");
+        return;
+    }
     if (option(si, "watchdog-expires")) {
         /* A 1 s watchdog nobody pokes: the domain must stop with SHUTDOWN_watchdog. */
         printf("watchdog armed: %ld\n", watchdog(0, 1));

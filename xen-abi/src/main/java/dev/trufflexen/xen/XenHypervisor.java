@@ -71,6 +71,7 @@ import dev.trufflexen.xen.sched.GuestClock;
 import dev.trufflexen.xen.sched.RunstateArea;
 import dev.trufflexen.xen.sched.VcpuTimeArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
+import dev.trufflexen.xen.sched.ShortWaits;
 import dev.trufflexen.xen.sched.SetTimerOpHypercall;
 import dev.trufflexen.xen.sched.VcpuOpHypercall;
 import dev.trufflexen.xen.sched.VcpuTimers;
@@ -324,6 +325,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
             domain.attach(RunstateArea.PART, new RunstateArea());
             domain.attach(VcpuTimeArea.PART, new VcpuTimeArea());
+            domain.attach(ShortWaits.PART, new ShortWaits());
             domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
             GuestClock.publish(domain);
             PvMmu mmu = new PvMmu(domain, pageTables);

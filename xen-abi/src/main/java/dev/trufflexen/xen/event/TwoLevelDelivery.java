@@ -26,40 +26,45 @@ final class TwoLevelDelivery implements PortDelivery {
     public boolean setPending(Domain domain, int port, int vcpuId) {
         GuestFrames frames = domain.frames();
         long sharedInfo = domain.sharedInfoMfn();
-        int word = port / BITS_PER_WORD;
-        long bit = 1L << (port % BITS_PER_WORD);
-        if (frames.setBits64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8, bit)) {
+        if (frames.setBits64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + wordOffset(port), bit(port))) {
             return false;
         }
-        if ((frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8) & bit) == 0) {
-            markSelector(EventChannels.vcpu(domain, vcpuId), word);
+        if (!testBit(domain, SharedInfo.OFF_EVTCHN_MASK, port)) {
+            markSelector(EventChannels.vcpu(domain, vcpuId), port / BITS_PER_WORD);
         }
         return true;
     }
 
     @Override
     public void clearPending(Domain domain, int port) {
-        domain.frames().clearBits64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + port / BITS_PER_WORD * 8,
-                1L << (port % BITS_PER_WORD));
+        domain.frames().clearBits64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + wordOffset(port), bit(port));
     }
 
     /** As evtchn_2l_unmask: clear the mask and deliver an event that was pending meanwhile. */
     @Override
     public void unmask(Domain domain, int port, int vcpuId) {
-        GuestFrames frames = domain.frames();
-        long sharedInfo = domain.sharedInfoMfn();
-        int word = port / BITS_PER_WORD;
-        long bit = 1L << (port % BITS_PER_WORD);
-        if (frames.clearBits64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8, bit)
-                && (frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8) & bit) != 0) {
-            markSelector(EventChannels.vcpu(domain, vcpuId), word);
+        if (domain.frames().clearBits64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_MASK + wordOffset(port), bit(port))
+                && isPending(domain, port)) {
+            markSelector(EventChannels.vcpu(domain, vcpuId), port / BITS_PER_WORD);
         }
     }
 
     @Override
     public boolean isPending(Domain domain, int port) {
-        long word = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + port / BITS_PER_WORD * 8);
-        return (word & 1L << (port % BITS_PER_WORD)) != 0;
+        return testBit(domain, SharedInfo.OFF_EVTCHN_PENDING, port);
+    }
+
+    /** The port's bit in the shared_info bitmap at {@code bitmapOffset}. */
+    private static boolean testBit(Domain domain, int bitmapOffset, int port) {
+        return (domain.frames().read64(domain.sharedInfoMfn(), bitmapOffset + wordOffset(port)) & bit(port)) != 0;
+    }
+
+    private static int wordOffset(int port) {
+        return port / BITS_PER_WORD * 8;
+    }
+
+    private static long bit(int port) {
+        return 1L << (port % BITS_PER_WORD);
     }
 
     @Override

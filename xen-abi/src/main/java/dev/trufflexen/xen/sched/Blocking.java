@@ -15,7 +15,8 @@ import dev.trufflexen.xen.mm.GuestFrames;
 /**
  * SCHEDOP_block and SCHEDOP_poll. The vCPU's thread parks ({@link Vcpu#block}); whoever marks an
  * event pending (a send, a dom0 service, the timer thread) unparks it, so a blocked vCPU uses no
- * host CPU and nothing polls. While blocked, the periodic timer is stopped and the runstate is
+ * host CPU and nothing polls. A vCPU whose last wait was short spins briefly first
+ * ({@link ShortWaits}). While blocked, the periodic timer is stopped and the runstate is
  * "blocked" (its guest copy rewritten on both transitions).
  *
  * <ul>
@@ -83,8 +84,13 @@ final class Blocking {
 
     private static void sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
         Domain domain = vcpu.domain();
+        ShortWaits shortWaits = domain.part(ShortWaits.PART);
+        if (shortWaits.spinFirst(domain, wake)) {
+            return;
+        }
         VcpuTimers timers = domain.part(VcpuTimers.PART);
         RunstateArea area = domain.part(RunstateArea.PART);
+        long parked = System.nanoTime();
         timers.vcpuBlocked();
         try {
             if (timeout == 0) {
@@ -93,6 +99,7 @@ final class Blocking {
                 vcpu.block(wake, Math.max(0, timeout - domain.systemTime()), TimeUnit.NANOSECONDS);
             }
         } finally {
+            shortWaits.waited(System.nanoTime() - parked);
             timers.vcpuRunning();
             area.update(vcpu);
         }

@@ -2,6 +2,7 @@ package dev.trufflexen.xen.sched;
 
 import java.util.Map;
 
+import dev.trufflexen.xen.abi.AbiField;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.VcpuOp;
@@ -93,12 +94,7 @@ public final class VcpuOpHypercall implements Hypercall {
                 return 0;
             }
             case VcpuOp.VCPUOP_register_runstate_memory_area: {
-                GuestStruct area = context.copyIn(arg, VcpuOp.RUNSTATE_AREA_LAYOUT);
-                long address = area.get(VcpuOp.RUNSTATE_AREA_ADDR);
-                if (!HypercallContext.accessOk(address)) {
-                    throw new XenError(XenErrno.EFAULT, "runstate area in the hypervisor's range");
-                }
-                domain.part(RunstateArea.PART).register(vcpu, address);
+                domain.part(RunstateArea.PART).register(vcpu, areaAddress(context, arg, VcpuOp.RUNSTATE_AREA_ADDR));
                 return 0;
             }
             case VcpuOp.VCPUOP_set_periodic_timer: {
@@ -127,12 +123,7 @@ public final class VcpuOpHypercall implements Hypercall {
                 timers.stopSingleshot();
                 return 0;
             case VcpuOp.VCPUOP_register_vcpu_time_memory_area: {
-                GuestStruct area = context.copyIn(arg, VcpuOp.TIME_AREA_LAYOUT);
-                long address = area.get(VcpuOp.TIME_AREA_ADDR);
-                if (!HypercallContext.accessOk(address)) {
-                    throw new XenError(XenErrno.EFAULT, "vcpu time area in the hypervisor's range");
-                }
-                domain.part(VcpuTimeArea.PART).register(vcpu, address);
+                domain.part(VcpuTimeArea.PART).register(vcpu, areaAddress(context, arg, VcpuOp.TIME_AREA_ADDR));
                 return 0;
             }
             case VcpuOp.VCPUOP_register_vcpu_info: {
@@ -143,6 +134,15 @@ public final class VcpuOpHypercall implements Hypercall {
             default:
                 throw new XenError(XenErrno.ENOSYS, "vcpu_op command not implemented");
         }
+    }
+
+    /** The guest virtual address a register_*_memory_area argument names: -EFAULT in the hypervisor's range. */
+    private static long areaAddress(HypercallContext context, long arg, AbiField addressField) {
+        long address = context.copyIn(arg, addressField.struct()).get(addressField);
+        if (!HypercallContext.accessOk(address)) {
+            throw new XenError(XenErrno.EFAULT, addressField.struct().cName() + " address in the hypervisor's range");
+        }
+        return address;
     }
 
     private static void registerVcpuInfo(Vcpu vcpu, long mfn, long offset) {
