@@ -25,8 +25,6 @@ static struct vcpu_info vcpu_info_page __attribute__((aligned(64)));
 int sdk_fifo;
 struct evtchn_fifo_control_block *sdk_fifo_control;
 volatile event_word_t *sdk_fifo_words;
-static char fifo_control_page[SDK_PAGE_SIZE] __attribute__((aligned(SDK_PAGE_SIZE)));
-static event_word_t fifo_array_page[SDK_FIFO_PORTS] __attribute__((aligned(SDK_PAGE_SIZE)));
 /* The next port of each queue, as far as this vCPU has consumed it (0: read the control block's head). */
 static uint32_t fifo_next[EVTCHN_FIFO_MAX_QUEUES];
 
@@ -163,7 +161,7 @@ static int port_in_use(evtchn_port_t port)
     return sdk_evtchn_op(EVTCHNOP_status, &st) == 0 && st.status != EVTCHNSTAT_closed;
 }
 
-long sdk_events_use_fifo(void)
+long sdk_events_use_fifo(void *control_page, event_word_t *array_page)
 {
     /*
      * Every port the SDK does not use starts masked, as Linux masks its event words: only a port
@@ -171,10 +169,10 @@ long sdk_events_use_fifo(void)
      * unmasked by its user (EVTCHNOP_unmask).
      */
     for (uint32_t port = 0; port < SDK_FIFO_PORTS; port++) {
-        fifo_array_page[port] = port_in_use(port) && !sdk_evtchn_masked(port) ? 0 : FIFO_BIT(EVTCHN_FIFO_MASKED);
+        array_page[port] = port_in_use(port) && !sdk_evtchn_masked(port) ? 0 : FIFO_BIT(EVTCHN_FIFO_MASKED);
     }
     struct evtchn_init_control init = {
-        .control_gfn = pfn_to_mfn(virt_to_pfn(fifo_control_page)),
+        .control_gfn = pfn_to_mfn(virt_to_pfn(control_page)),
         .offset = 0,
         .vcpu = 0,
     };
@@ -182,10 +180,10 @@ long sdk_events_use_fifo(void)
     if (rc) {
         return rc;
     }
-    sdk_fifo_control = (struct evtchn_fifo_control_block *)fifo_control_page;
-    sdk_fifo_words = fifo_array_page;
+    sdk_fifo_control = (struct evtchn_fifo_control_block *)control_page;
+    sdk_fifo_words = array_page;
     sdk_fifo = 1;
-    struct evtchn_expand_array expand = { .array_gfn = pfn_to_mfn(virt_to_pfn(fifo_array_page)) };
+    struct evtchn_expand_array expand = { .array_gfn = pfn_to_mfn(virt_to_pfn(array_page)) };
     return sdk_evtchn_op(EVTCHNOP_expand_array, &expand);
 }
 

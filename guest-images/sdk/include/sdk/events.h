@@ -22,8 +22,8 @@
  *
  * sdk_events_use_fifo() switches to the FIFO ABI (after sdk_events_init):
  * a control block for vCPU 0 and one page of event words (ports below
- * SDK_FIFO_PORTS), every port masked except those left unmasked under the
- * 2-level ABI. The upcall then takes the ready queues highest priority
+ * SDK_FIFO_PORTS), both in page-aligned pages the guest gives, every port
+ * masked except those bound and left unmasked under the 2-level ABI. The upcall then takes the ready queues highest priority
  * first and each queue in order, unlinking each head as Linux does; the
  * per-port helpers act on the event words. The hook gets the ready bits
  * where the 2-level ABI gives the selector.
@@ -62,8 +62,12 @@ long sdk_events_init(void);
 void sdk_events_enable(void);
 void sdk_events_disable(void);
 
-/* EVTCHNOP_init_control and one expand_array; 0 or -XEN_E* (the 2-level ABI stays on failure of the first). */
-long sdk_events_use_fifo(void);
+/*
+ * EVTCHNOP_init_control with its control block at the start of control_page, then
+ * expand_array with array_page (both page-aligned, SDK_PAGE_SIZE bytes); 0 or -XEN_E*
+ * (the 2-level ABI stays when init_control fails).
+ */
+long sdk_events_use_fifo(void *control_page, event_word_t *array_page);
 long sdk_evtchn_set_priority(evtchn_port_t port, uint32_t priority);
 
 uint64_t sdk_system_time(void);
