@@ -205,9 +205,9 @@ static void send_unmask_fifo_tests(void)
     kt_eq(unmask(ALL_ONES), -XEN_EINVAL, "port 2^32-1", "-EINVAL");
 
     kt_group("fifo and unknown commands");
-    kt_eq(op(EVTCHNOP_init_control, NULL), -XEN_ENOSYS, "init_control", "no FIFO ABI: -ENOSYS, 2-level stays");
-    kt_eq(op(EVTCHNOP_expand_array, NULL), -XEN_ENOSYS, "expand_array", "-ENOSYS");
-    kt_eq(op(EVTCHNOP_set_priority, NULL), -XEN_ENOSYS, "set_priority", "-ENOSYS");
+    kt_eq(op(EVTCHNOP_init_control, NULL), -XEN_EFAULT, "init_control, NULL argument", "-EFAULT, 2-level stays");
+    kt_eq(op(EVTCHNOP_expand_array, NULL), -XEN_EFAULT, "expand_array, NULL argument", "-EFAULT");
+    kt_eq(op(EVTCHNOP_set_priority, NULL), -XEN_EFAULT, "set_priority, NULL argument", "-EFAULT");
     kt_eq(op(15, NULL), -XEN_ENOSYS, "command 15", "-ENOSYS");
     kt_eq(op((int)0x80000000, NULL), -XEN_ENOSYS, "command 2^31", "-ENOSYS");
 }
@@ -295,6 +295,19 @@ void kernel_main(start_info_t *si)
     const char *pingpong = option(si, "pingpong=");
     if (pingpong) {
         run_pingpong(si, pingpong);
+        return;
+    }
+    if (option(si, "fifo")) {
+        fifo_tests();
+        kt_summary();
+        return;
+    }
+    if (option(si, "no-callback")) {
+        /* An event pending and no callback registered: block unmasks, and Xen bounces to address 0. */
+        long ipi = sdk_bind_ipi(0);
+        printf("no-callback: send %ld\n", sdk_evtchn_send((evtchn_port_t)ipi));
+        sdk_block();
+        printf("no-callback: still running\n");
         return;
     }
     if (option(si, "watchdog-expires")) {

@@ -17,6 +17,7 @@ static inline long unmask(uint32_t port)
 }
 
 void timer_tests(void);
+void fifo_tests(void);
 void upcall_tests(void);
 void run_bench(const char *which);
 void run_pingpong(start_info_t *si, const char *role);

@@ -10,6 +10,8 @@
  * per wait, the right total, and that the pending bit was clear when done. "wait=spin" waits by
  * spinning (the upcall arrives at an instruction boundary), otherwise by SCHEDOP_block. The
  * leader's round trips are timed with the pvclock and printed as "# ..._ns=0x..." lines.
+ * "batch=<n>" (for benchmarks) replaces the two halves with endless batches: A leads n round
+ * trips and yields with how many came back, B answers.
  */
 #include "events.h"
 
@@ -118,6 +120,17 @@ void run_pingpong(start_info_t *si, const char *role)
         sdk_events_enable();
         kt_eq(wait_one(), 1, "the bind raised the local port", "evtchn_bind_interdomain sets it pending");
         kt_eq(sdk_evtchn_send(channel), 0, "hello", "evtchn_send to the peer");
+    }
+    unsigned long batch = sdk_cmdline_ulong(cmdline, "batch", 0);
+    if (batch) {
+        /* Benchmark batches: A leads batch round trips and yields with how many came back, forever; B answers. */
+        for (;;) {
+            if (leader_first) {
+                HYPERVISOR_sched_op(SCHEDOP_yield, (void *)lead(batch));
+            } else {
+                answer(batch);
+            }
+        }
     }
     unsigned long base = consumed;
     unsigned long first = leader_first ? lead(rounds) : answer(rounds);

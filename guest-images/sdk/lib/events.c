@@ -3,6 +3,7 @@
  */
 #include <sdk/events.h>
 #include <xen/callback.h>
+#include <xen/event_channel.h>
 
 struct vcpu_info *sdk_vcpu_info;
 volatile unsigned long sdk_upcalls;
@@ -20,7 +21,63 @@ char sdk_shared_info_page[SDK_PAGE_SIZE] __attribute__((aligned(SDK_PAGE_SIZE)))
 
 static struct vcpu_info vcpu_info_page __attribute__((aligned(64)));
 
+/* The FIFO ABI's control block (at the start of its page) and the first page of event words. */
+int sdk_fifo;
+struct evtchn_fifo_control_block *sdk_fifo_control;
+volatile event_word_t *sdk_fifo_words;
+/* The next port of each queue, as far as this vCPU has consumed it (0: read the control block's head). */
+static uint32_t fifo_next[EVTCHN_FIFO_MAX_QUEUES];
+
+#define FIFO_BIT(b) (1U << (b))
+
 extern char sdk_event_entry[];
+
+/*
+ * Takes the head of queue q as Linux's FIFO code does: unlink it (clear LINKED and LINK
+ * together, keeping the link), move the local head on, drop q from *ready when the queue is
+ * empty, and hand the port on when it is pending and not masked (its PENDING cleared first).
+ */
+static void fifo_consume_one(unsigned int q, uint32_t *ready)
+{
+    uint32_t port = fifo_next[q];
+    if (port == 0) {
+        port = __atomic_load_n(&sdk_fifo_control->head[q], __ATOMIC_SEQ_CST);
+    }
+    if (port == 0 || port >= SDK_FIFO_PORTS) {
+        *ready &= ~FIFO_BIT(q);
+        fifo_next[q] = 0;
+        return;
+    }
+    volatile event_word_t *word = &sdk_fifo_words[port];
+    event_word_t old = *word;
+    while (!__atomic_compare_exchange_n(word, &old, old & ~(FIFO_BIT(EVTCHN_FIFO_LINKED) | EVTCHN_FIFO_LINK_MASK), 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+    }
+    uint32_t next = old & EVTCHN_FIFO_LINK_MASK;
+    if (next == 0) {
+        *ready &= ~FIFO_BIT(q);
+    }
+    fifo_next[q] = next;
+    if ((old & FIFO_BIT(EVTCHN_FIFO_PENDING)) && !(old & FIFO_BIT(EVTCHN_FIFO_MASKED))) {
+        __atomic_fetch_and(word, ~FIFO_BIT(EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+        if (sdk_port_hook) {
+            sdk_port_hook(port);
+        }
+    }
+}
+
+/* The FIFO upcall: every ready queue, highest priority (lowest number) first, until none is ready. */
+static unsigned long fifo_dispatch(void)
+{
+    unsigned long seen = 0;
+    uint32_t ready = __atomic_exchange_n(&sdk_fifo_control->ready, 0, __ATOMIC_SEQ_CST);
+    while (ready) {
+        seen |= ready;
+        fifo_consume_one((unsigned int)__builtin_ctz(ready), &ready);
+        ready |= __atomic_exchange_n(&sdk_fifo_control->ready, 0, __ATOMIC_SEQ_CST);
+    }
+    return seen;
+}
 
 /* Called by sdk_event_entry with events masked. */
 void sdk_event_dispatch(void);
@@ -30,6 +87,15 @@ void sdk_event_dispatch(void)
 
     vi->evtchn_upcall_pending = 0;
     barrier();
+    if (sdk_fifo) {
+        sdk_upcalls++;
+        unsigned long queues = fifo_dispatch();
+        sdk_upcall_selectors |= queues;
+        if (sdk_upcall_hook) {
+            sdk_upcall_hook(queues);
+        }
+        return;
+    }
     unsigned long sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     sdk_upcalls++;
     struct shared_info *s = sdk_shared_info;
@@ -86,6 +152,45 @@ long sdk_events_init(void)
     callback_register_t cb = { .type = CALLBACKTYPE_event, .flags = CALLBACKF_mask_events,
                                .address = (unsigned long)sdk_event_entry };
     return HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
+}
+
+/* True for a bound port (EVTCHNOP_status other than closed; a port past the valid range is not). */
+static int port_in_use(evtchn_port_t port)
+{
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+    return sdk_evtchn_op(EVTCHNOP_status, &st) == 0 && st.status != EVTCHNSTAT_closed;
+}
+
+long sdk_events_use_fifo(void *control_page, event_word_t *array_page)
+{
+    /*
+     * Every port the SDK does not use starts masked, as Linux masks its event words: only a port
+     * bound now and unmasked under the 2-level ABI stays unmasked. A port bound later is
+     * unmasked by its user (EVTCHNOP_unmask).
+     */
+    for (uint32_t port = 0; port < SDK_FIFO_PORTS; port++) {
+        array_page[port] = port_in_use(port) && !sdk_evtchn_masked(port) ? 0 : FIFO_BIT(EVTCHN_FIFO_MASKED);
+    }
+    struct evtchn_init_control init = {
+        .control_gfn = pfn_to_mfn(virt_to_pfn(control_page)),
+        .offset = 0,
+        .vcpu = 0,
+    };
+    long rc = sdk_evtchn_op(EVTCHNOP_init_control, &init);
+    if (rc) {
+        return rc;
+    }
+    sdk_fifo_control = (struct evtchn_fifo_control_block *)control_page;
+    sdk_fifo_words = array_page;
+    sdk_fifo = 1;
+    struct evtchn_expand_array expand = { .array_gfn = pfn_to_mfn(virt_to_pfn(array_page)) };
+    return sdk_evtchn_op(EVTCHNOP_expand_array, &expand);
+}
+
+long sdk_evtchn_set_priority(evtchn_port_t port, uint32_t priority)
+{
+    struct evtchn_set_priority set = { .port = port, .priority = priority };
+    return sdk_evtchn_op(EVTCHNOP_set_priority, &set);
 }
 
 void sdk_events_enable(void)
@@ -209,24 +314,41 @@ static inline int test_port(const volatile xen_ulong_t *bits, evtchn_port_t port
     return (int)((bits[port / BITS_PER_WORD] >> (port % BITS_PER_WORD)) & 1);
 }
 
+static inline int fifo_test(evtchn_port_t port, unsigned int bit)
+{
+    return port < SDK_FIFO_PORTS && (sdk_fifo_words[port] & FIFO_BIT(bit)) != 0;
+}
+
 int sdk_evtchn_pending(evtchn_port_t port)
 {
-    return test_port(sdk_shared_info->evtchn_pending, port);
+    return sdk_fifo ? fifo_test(port, EVTCHN_FIFO_PENDING) : test_port(sdk_shared_info->evtchn_pending, port);
 }
 
 int sdk_evtchn_masked(evtchn_port_t port)
 {
-    return test_port(sdk_shared_info->evtchn_mask, port);
+    return sdk_fifo ? fifo_test(port, EVTCHN_FIFO_MASKED) : test_port(sdk_shared_info->evtchn_mask, port);
 }
 
 void sdk_evtchn_clear(evtchn_port_t port)
 {
+    if (sdk_fifo) {
+        if (port < SDK_FIFO_PORTS) {
+            __atomic_fetch_and(&sdk_fifo_words[port], ~FIFO_BIT(EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+        }
+        return;
+    }
     __atomic_fetch_and(&sdk_shared_info->evtchn_pending[port / BITS_PER_WORD], ~(1UL << (port % BITS_PER_WORD)),
                        __ATOMIC_SEQ_CST);
 }
 
 void sdk_evtchn_mask(evtchn_port_t port)
 {
+    if (sdk_fifo) {
+        if (port < SDK_FIFO_PORTS) {
+            __atomic_fetch_or(&sdk_fifo_words[port], FIFO_BIT(EVTCHN_FIFO_MASKED), __ATOMIC_SEQ_CST);
+        }
+        return;
+    }
     __atomic_fetch_or(&sdk_shared_info->evtchn_mask[port / BITS_PER_WORD], 1UL << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
 }
 

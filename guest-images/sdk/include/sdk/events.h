@@ -20,6 +20,14 @@
  * pending while masked; sdk_evtchn_clear clears a pending bit. The console
  * and xenstore ports are masked at init: the SDK does not wait on them.
  *
+ * sdk_events_use_fifo() switches to the FIFO ABI (after sdk_events_init):
+ * a control block for vCPU 0 and one page of event words (ports below
+ * SDK_FIFO_PORTS), both in page-aligned pages the guest gives, every port
+ * masked except those bound and left unmasked under the 2-level ABI. The upcall then takes the ready queues highest priority
+ * first and each queue in order, unlinking each head as Linux does; the
+ * per-port helpers act on the event words. The hook gets the ready bits
+ * where the 2-level ABI gives the selector.
+ *
  * sdk_system_time() is Xen's pvclock: system_time + scaled (rdtsc -
  * tsc_timestamp), read under the version protocol.
  */
@@ -28,6 +36,14 @@
 
 #include <sdk/kernel.h>
 #include <xen/vcpu.h>
+#include <xen/event_channel.h>
+
+/* The ports one page of FIFO event words covers. */
+#define SDK_FIFO_PORTS (SDK_PAGE_SIZE / sizeof(event_word_t))
+
+extern int sdk_fifo;
+extern struct evtchn_fifo_control_block *sdk_fifo_control;
+extern volatile event_word_t *sdk_fifo_words;
 
 extern struct vcpu_info *sdk_vcpu_info;
 extern volatile unsigned long sdk_upcalls;
@@ -45,6 +61,14 @@ long sdk_events_init(void);
 /* Clear the upcall mask; a pending upcall is taken at once (forced with a no-op hypercall). */
 void sdk_events_enable(void);
 void sdk_events_disable(void);
+
+/*
+ * EVTCHNOP_init_control with its control block at the start of control_page, then
+ * expand_array with array_page (both page-aligned, SDK_PAGE_SIZE bytes); 0 or -XEN_E*
+ * (the 2-level ABI stays when init_control fails).
+ */
+long sdk_events_use_fifo(void *control_page, event_word_t *array_page);
+long sdk_evtchn_set_priority(evtchn_port_t port, uint32_t priority);
 
 uint64_t sdk_system_time(void);
 

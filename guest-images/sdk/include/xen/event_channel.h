@@ -108,6 +108,53 @@ struct evtchn_send {
 };
 typedef struct evtchn_send evtchn_send_t;
 
+/* EVTCHNOP_init_control: switch to the FIFO ABI with this vCPU's control block at control_gfn:offset. */
+struct evtchn_init_control {
+    uint64_t control_gfn; /* IN */
+    uint32_t offset;      /* IN: 8-byte aligned, the block inside the page */
+    uint32_t vcpu;        /* IN */
+    uint8_t link_bits;    /* OUT */
+    uint8_t _pad[7];
+};
+typedef struct evtchn_init_control evtchn_init_control_t;
+
+/* EVTCHNOP_expand_array: one more page of event words. */
+struct evtchn_expand_array {
+    uint64_t array_gfn; /* IN */
+};
+typedef struct evtchn_expand_array evtchn_expand_array_t;
+
+/* EVTCHNOP_set_priority: the queue a port's future events go to. */
+struct evtchn_set_priority {
+    evtchn_port_t port; /* IN */
+    uint32_t priority;  /* IN: 0 (highest) .. 15 */
+};
+typedef struct evtchn_set_priority evtchn_set_priority_t;
+
+/* FIFO ABI: one 32-bit event word per port, queues per vCPU and priority. */
+typedef uint32_t event_word_t;
+
+#define EVTCHN_FIFO_PRIORITY_MAX     0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN     15
+#define EVTCHN_FIFO_MAX_QUEUES       (EVTCHN_FIFO_PRIORITY_MIN + 1)
+
+#define EVTCHN_FIFO_PENDING 31
+#define EVTCHN_FIFO_MASKED  30
+#define EVTCHN_FIFO_LINKED  29
+#define EVTCHN_FIFO_BUSY    28
+
+#define EVTCHN_FIFO_LINK_BITS   17
+#define EVTCHN_FIFO_LINK_MASK   ((1U << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS (1U << EVTCHN_FIFO_LINK_BITS)
+
+struct evtchn_fifo_control_block {
+    uint32_t ready;                          /* a bit per priority with a non-empty queue */
+    uint32_t _rsvd;
+    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];   /* first port of each queue */
+};
+typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
+
 #endif /* !__ASSEMBLY__ */
 
 #endif /* TRUFFLEXEN_SDK_XEN_EVENT_CHANNEL_H */

@@ -50,6 +50,15 @@ struct vcpu_register_runstate_memory_area {
 };
 typedef struct vcpu_register_runstate_memory_area vcpu_register_runstate_memory_area_t;
 
+/* VCPUOP_register_vcpu_time_memory_area: a guest virtual address kept holding a copy of vcpu_info's time (0: none). */
+struct vcpu_register_time_memory_area {
+    union {
+        vcpu_time_info_t *h;
+        uint64_t p;
+    } addr;
+};
+typedef struct vcpu_register_time_memory_area vcpu_register_time_memory_area_t;
+
 struct vcpu_set_periodic_timer {
     uint64_t period_ns;
 };

@@ -69,7 +69,9 @@ import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.DomainWatchdogs;
 import dev.trufflexen.xen.sched.GuestClock;
 import dev.trufflexen.xen.sched.RunstateArea;
+import dev.trufflexen.xen.sched.VcpuTimeArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
+import dev.trufflexen.xen.sched.ShortWaits;
 import dev.trufflexen.xen.sched.SetTimerOpHypercall;
 import dev.trufflexen.xen.sched.VcpuOpHypercall;
 import dev.trufflexen.xen.sched.VcpuTimers;
@@ -336,6 +338,8 @@ public final class XenHypervisor implements AutoCloseable {
             domain.onStop(() -> EventChannels.closeAll(domain));
             domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
             domain.attach(RunstateArea.PART, new RunstateArea());
+            domain.attach(VcpuTimeArea.PART, new VcpuTimeArea());
+            domain.attach(ShortWaits.PART, new ShortWaits());
             domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
             GuestClock.publish(domain);
             PvMmu mmu = new PvMmu(domain, pageTables);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.trufflexen.xen.builder.TinyGuest;
 
+import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SchedOp;
 import dev.trufflexen.xen.dom0.EventChannelHandle;
@@ -36,11 +37,19 @@ class BlockingTest {
     @RegisterExtension
     final TestHypervisor hypervisor = new TestHypervisor(128);
 
+    /**
+     * Registers an event callback (as Xen, an upcall without one would bounce to address 0),
+     * blocks, and powers off when the upcall arrives.
+     */
     private Domain blocker() throws Exception {
         TinyGuest guest = new TinyGuest()
-                .movEax(Hypercalls.__HYPERVISOR_sched_op).movEdi(SchedOp.SCHEDOP_block).movEsi(0).syscall()
-                .shutdown("poweroff")
-                .label("poweroff").int32(0);
+                .movEax(Hypercalls.__HYPERVISOR_callback_op).movEdi(CallbackOp.CALLBACKOP_register).leaRsi("callback").syscall()
+                .movEax(Hypercalls.__HYPERVISOR_sched_op).movEdi(SchedOp.SCHEDOP_block).movEsi(0).syscall();
+        long upcall = TinyGuest.VIRT_BASE + guest.here();
+        guest.label("upcall").shutdown("poweroff")
+                .label("poweroff").int32(0)
+                .label("callback").int32(CallbackOp.CALLBACKTYPE_event).int32(0)
+                .int32((int) upcall).int32((int) (upcall >>> 32));
         return hypervisor.get().createDomain(new DomainSpec("blocker", guest.writeImage(dir, "blocker"), Optional.empty(), 8, 1, "",
                 ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
     }

@@ -103,11 +103,7 @@ class HypercallCoverageTest {
 
     /** Sub-operations of each multiplexed hypercall: command to status. */
     static Map<Integer, Map<Integer, String>> subOps() {
-        String noFifo = "-ENOSYS: the FIFO ABI is not offered, guests use the 2-level ABI";
         Map<Integer, String> evtchn = new TreeMap<>(constants(EventChannelOp.class, "EVTCHNOP_", HANDLED));
-        evtchn.put(EventChannelOp.EVTCHNOP_init_control, noFifo);
-        evtchn.put(EventChannelOp.EVTCHNOP_expand_array, noFifo);
-        evtchn.put(EventChannelOp.EVTCHNOP_set_priority, noFifo);
         Map<Integer, String> sched = new TreeMap<>(constants(SchedOp.class, "SCHEDOP_", HANDLED));
         Map<Integer, String> physdev = new TreeMap<>(constants(PhysdevOp.class, "PHYSDEVOP_", PhysdevOpHypercall.NO_DEVICES));
         physdev.put(PhysdevOp.PHYSDEVOP_set_iopl, HANDLED);
@@ -118,8 +114,7 @@ class HypercallCoverageTest {
         }
         vcpu.put(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented");
         vcpu.put(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain");
-        for (int cmd : new int[] {VcpuOp.VCPUOP_register_vcpu_time_memory_area, VcpuOp.VCPUOP_register_runstate_phys_area,
-                VcpuOp.VCPUOP_register_vcpu_time_phys_area}) {
+        for (int cmd : new int[] {VcpuOp.VCPUOP_register_runstate_phys_area, VcpuOp.VCPUOP_register_vcpu_time_phys_area}) {
             vcpu.put(cmd, "-ENOSYS: not implemented");
         }
         Map<Integer, String> memory = new TreeMap<>(constants(MemoryOp.class, "XENMEM_", HANDLED));

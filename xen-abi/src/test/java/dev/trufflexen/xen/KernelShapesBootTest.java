@@ -54,7 +54,7 @@ class KernelShapesBootTest {
         Domain domain = hypervisor.get().createDomain(new DomainSpec("hello", GuestImages.shape("hello.bz-lz4"), Optional.of(ramdisk),
                 32, 1, "console=hvc0 greeting=hi", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
         assertTrue(hypervisor.get().console().lines().stream().anyMatch(line -> line.contains(
-                ramdisk + ": ramdisk as it is, 12288 bytes at pfn 0x1a (mapped)")), String.join("\n", hypervisor.get().console().lines()));
+                ramdisk + ": ramdisk as it is, 12288 bytes at pfn 0x1c (mapped)")), String.join("\n", hypervisor.get().console().lines()));
         assertEquals(ShutdownReason.POWEROFF, domain.run());
         assertEquals(GuestImages.expectedOutput("hello"), GuestImages.consoleIoLines(hypervisor.get(), domain.id()));
     }

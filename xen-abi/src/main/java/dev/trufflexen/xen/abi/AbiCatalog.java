@@ -27,7 +27,7 @@ public final class AbiCatalog {
             "MACH2PHYS_", "MMU_", "MMUEXT_", "UVMF_", "VIRQ_", "NR_VIRQS", "DOMID_", "VMASST_", "MAX_VMASST_TYPE",
             "CALLBACKTYPE_", "CALLBACKOP_", "CALLBACKF_", "_CALLBACKF_", "VCPUOP_", "XENMEM_", "XENMEMF_",
             "XENMAPSPACE_", "PHYSDEVOP_", "SEGBASE_", "_VGCF_", "VGCF_", "XEN_LEGACY_MAX_VCPUS", "MAX_VIRT_CPUS",
-            "XEN_PVCLOCK_", "EVTCHN_2L_NR_CHANNELS", "MAX_GUEST_CMDLINE", "XEN_EXTRAVERSION_LEN",
+            "XEN_PVCLOCK_", "EVTCHN_2L_NR_CHANNELS", "EVTCHN_FIFO_", "MAX_GUEST_CMDLINE", "XEN_EXTRAVERSION_LEN",
             "XEN_CAPABILITIES_INFO_LEN", "XEN_CHANGESET_INFO_LEN");
 
     /** Definitions of the SDK's C headers that have no Java twin, each with the reason. */

@@ -2,6 +2,8 @@ package dev.trufflexen.xen.abi;
 
 import static dev.trufflexen.xen.abi.AbiType.U16;
 import static dev.trufflexen.xen.abi.AbiType.U32;
+import static dev.trufflexen.xen.abi.AbiType.U64;
+import static dev.trufflexen.xen.abi.AbiType.U8;
 
 /** event_channel_op commands ({@code event_channel.h}). */
 public final class EventChannelOp {
@@ -92,6 +94,43 @@ public final class EventChannelOp {
     /** struct evtchn_reset { domid_t dom; }. */
     public static final AbiStruct RESET_LAYOUT = new AbiStruct("struct evtchn_reset", 2);
     public static final AbiField RESET_DOM = RESET_LAYOUT.in(U16, "dom", 0);
+
+    /** struct evtchn_init_control { uint64_t control_gfn; uint32_t offset; uint32_t vcpu; uint8_t link_bits; uint8_t _pad[7]; }. */
+    public static final AbiStruct INIT_CONTROL_LAYOUT = new AbiStruct("struct evtchn_init_control", 24);
+    public static final AbiField INIT_CONTROL_GFN = INIT_CONTROL_LAYOUT.in(U64, "control_gfn", 0);
+    public static final AbiField INIT_CONTROL_OFFSET = INIT_CONTROL_LAYOUT.in(U32, "offset", 8);
+    public static final AbiField INIT_CONTROL_VCPU = INIT_CONTROL_LAYOUT.in(U32, "vcpu", 12);
+    public static final AbiField INIT_CONTROL_LINK_BITS = INIT_CONTROL_LAYOUT.out(U8, "link_bits", 16);
+
+    /** struct evtchn_expand_array { uint64_t array_gfn; }. */
+    public static final AbiStruct EXPAND_ARRAY_LAYOUT = new AbiStruct("struct evtchn_expand_array", 8);
+    public static final AbiField EXPAND_ARRAY_GFN = EXPAND_ARRAY_LAYOUT.in(U64, "array_gfn", 0);
+
+    /** struct evtchn_set_priority { evtchn_port_t port; uint32_t priority; }. */
+    public static final AbiStruct SET_PRIORITY_LAYOUT = new AbiStruct("struct evtchn_set_priority", 8);
+    public static final AbiField SET_PRIORITY_PORT = SET_PRIORITY_LAYOUT.in(U32, "port", 0);
+    public static final AbiField SET_PRIORITY_PRIORITY = SET_PRIORITY_LAYOUT.in(U32, "priority", 4);
+
+    /** The FIFO ABI: queue priorities, event word bits, link width and the control block. */
+    public static final int EVTCHN_FIFO_PRIORITY_MAX = 0;
+    public static final int EVTCHN_FIFO_PRIORITY_DEFAULT = 7;
+    public static final int EVTCHN_FIFO_PRIORITY_MIN = 15;
+    public static final int EVTCHN_FIFO_MAX_QUEUES = EVTCHN_FIFO_PRIORITY_MIN + 1;
+    public static final int EVTCHN_FIFO_PENDING = 31;
+    public static final int EVTCHN_FIFO_MASKED = 30;
+    public static final int EVTCHN_FIFO_LINKED = 29;
+    public static final int EVTCHN_FIFO_BUSY = 28;
+    public static final int EVTCHN_FIFO_LINK_BITS = 17;
+    public static final int EVTCHN_FIFO_LINK_MASK = (1 << EVTCHN_FIFO_LINK_BITS) - 1;
+    public static final int EVTCHN_FIFO_NR_CHANNELS = 1 << EVTCHN_FIFO_LINK_BITS;
+    /** struct evtchn_fifo_control_block { uint32_t ready; uint32_t _rsvd; uint32_t head[16]; }. */
+    public static final int FIFO_CONTROL_BLOCK_SIZE = 8 + 4 * EVTCHN_FIFO_MAX_QUEUES;
+    public static final AbiStruct FIFO_CONTROL_BLOCK_LAYOUT = new AbiStruct("struct evtchn_fifo_control_block",
+            FIFO_CONTROL_BLOCK_SIZE);
+    public static final AbiField FIFO_CONTROL_READY = FIFO_CONTROL_BLOCK_LAYOUT.in(U32, "ready", 0);
+    public static final AbiField FIFO_CONTROL_HEAD = FIFO_CONTROL_BLOCK_LAYOUT.in(U32, "head[0]", 8);
+    public static final int FIFO_CONTROL_OFF_READY = 0;
+    public static final int FIFO_CONTROL_OFF_HEAD = 8;
 
     private EventChannelOp() {
     }

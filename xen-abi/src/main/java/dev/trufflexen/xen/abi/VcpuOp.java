@@ -41,6 +41,10 @@ public final class VcpuOp {
     public static final AbiStruct RUNSTATE_AREA_LAYOUT = new AbiStruct("struct vcpu_register_runstate_memory_area", 8);
     public static final AbiField RUNSTATE_AREA_ADDR = RUNSTATE_AREA_LAYOUT.in(AbiType.U64, "addr.p", 0);
 
+    /** struct vcpu_register_time_memory_area { union { vcpu_time_info_t *h; uint64_t p; } addr; }. */
+    public static final AbiStruct TIME_AREA_LAYOUT = new AbiStruct("struct vcpu_register_time_memory_area", 8);
+    public static final AbiField TIME_AREA_ADDR = TIME_AREA_LAYOUT.in(AbiType.U64, "addr.p", 0);
+
     /** struct vcpu_set_periodic_timer { uint64_t period_ns; }. */
     public static final AbiStruct PERIODIC_TIMER_LAYOUT = new AbiStruct("struct vcpu_set_periodic_timer", 8);
     public static final AbiField PERIODIC_TIMER_PERIOD_NS = PERIODIC_TIMER_LAYOUT.in(AbiType.U64, "period_ns", 0);

@@ -19,13 +19,10 @@ import dev.trufflexen.xen.hypercall.XenError;
  * operation runs on {@link EventChannels}, and the structure is copied back for the commands
  * that return a port or a status. A domain named in an argument is looked up first (DOMID_SELF
  * or the caller's own id is the caller; an unknown id is -ESRCH); acting on another domain needs
- * privilege over it, which no domU has (-EPERM, Xen's XSM_TARGET check). The FIFO ABI
- * (init_control, expand_array, set_priority) is not offered: -ENOSYS, as a Xen without it
- * answers, so guests keep the 2-level ABI.
+ * privilege over it, which no domU has (-EPERM, Xen's XSM_TARGET check). The FIFO ABI's
+ * init_control, expand_array and set_priority act on the caller's own domain.
  */
 public final class EventChannelHypercall implements Hypercall {
-    private static final String NO_FIFO = "-ENOSYS: the FIFO ABI is not offered, guests use the 2-level ABI";
-
     @Override
     public int number() {
         return Hypercalls.__HYPERVISOR_event_channel_op;
@@ -37,9 +34,6 @@ public final class EventChannelHypercall implements Hypercall {
         for (int cmd = EventChannelOp.EVTCHNOP_bind_interdomain; cmd <= EventChannelOp.EVTCHNOP_reset_cont; cmd++) {
             ops.put(cmd, HANDLED);
         }
-        ops.put(EventChannelOp.EVTCHNOP_init_control, NO_FIFO);
-        ops.put(EventChannelOp.EVTCHNOP_expand_array, NO_FIFO);
-        ops.put(EventChannelOp.EVTCHNOP_set_priority, NO_FIFO);
         return ops;
     }
 
@@ -122,10 +116,23 @@ public final class EventChannelHypercall implements Hypercall {
                 EventChannels.reset(domain);
                 return 0;
             }
-            case EventChannelOp.EVTCHNOP_set_priority:
-            case EventChannelOp.EVTCHNOP_init_control:
-            case EventChannelOp.EVTCHNOP_expand_array:
-                throw new XenError(XenErrno.ENOSYS, "FIFO event channels are not offered");
+            case EventChannelOp.EVTCHNOP_init_control: {
+                GuestStruct init = context.copyIn(arg, EventChannelOp.INIT_CONTROL_LAYOUT);
+                channels.initControl(domain, init.get(EventChannelOp.INIT_CONTROL_VCPU), init.get(EventChannelOp.INIT_CONTROL_GFN),
+                        init.get(EventChannelOp.INIT_CONTROL_OFFSET));
+                init.set(EventChannelOp.INIT_CONTROL_LINK_BITS, EventChannelOp.EVTCHN_FIFO_LINK_BITS);
+                return copyBack(context, arg, init);
+            }
+            case EventChannelOp.EVTCHNOP_expand_array: {
+                GuestStruct expand = context.copyIn(arg, EventChannelOp.EXPAND_ARRAY_LAYOUT);
+                channels.expandArray(domain, expand.get(EventChannelOp.EXPAND_ARRAY_GFN));
+                return 0;
+            }
+            case EventChannelOp.EVTCHNOP_set_priority: {
+                GuestStruct set = context.copyIn(arg, EventChannelOp.SET_PRIORITY_LAYOUT);
+                channels.setPriority(set.get(EventChannelOp.SET_PRIORITY_PORT), set.get(EventChannelOp.SET_PRIORITY_PRIORITY));
+                return 0;
+            }
             default:
                 throw new XenError(XenErrno.ENOSYS, "unknown event_channel_op command");
         }

@@ -3,25 +3,26 @@ package dev.trufflexen.xen.event;
 import java.util.Optional;
 
 import dev.trufflexen.xen.abi.EventChannelOp;
-import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.Virq;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainPart;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.hypercall.XenError;
-import dev.trufflexen.xen.mm.GuestFrames;
 
 /**
- * A domain's event-channel ports with the 2-level ABI, as Xen's {@code event_channel.c} and
- * {@code event_2l.c}: each port is free, reserved (port 0), unbound (waiting for a named remote
+ * A domain's event-channel ports, as Xen's {@code event_channel.c}: each port is free, reserved (port 0), unbound (waiting for a named remote
  * domain), interdomain (bound to a port of another domain, or of a dom0 service in this
  * process), a VIRQ, or an IPI. PIRQs are never bound: a domU has no physical IRQ access.
+ * How a port is raised in guest memory is the {@link PortDelivery} of the ABI in use: 2-level
+ * until the guest's first EVTCHNOP_init_control switches the domain to FIFO (its bound ports
+ * kept), back to 2-level on EVTCHNOP_reset.
  *
  * <p>Limits as Xen's: ports become valid in buckets of {@value #PORTS_PER_BUCKET} as they are
  * allocated (a port beyond the valid range is -EINVAL for every operation, a free port inside it
  * is "closed"), and a new port must be at most {@link #maxPort} (the toolstack's
- * {@code max_event_channels}, 1023 by default) and below the 2-level ABI's 4096.
+ * {@code max_event_channels}, 1023 by default) and below the ABI's own limit (4096 ports for
+ * 2-level, 2^17 for FIFO).
  *
  * <p>All state changes happen under this object's lock; operations that touch two domains
  * take the two locks in domain-id order. Raising an event writes the guest-shared words with
@@ -40,29 +41,42 @@ public final class EventChannels {
 
     /** The domain id of the dom0 services of this process. */
     private static final int DOM0 = 0;
-    private static final int BITS_PER_WORD = 64;
-    private static final int NR_PORTS = SharedInfo.EVTCHN_2L_NR_CHANNELS;
+    /** The vCPUs a domain has. */
+    private static final int VCPUS = 1;
 
     enum State { FREE, RESERVED, UNBOUND, INTERDOMAIN, VIRQ, IPI }
 
     private final int maxPort;
-    private final State[] state = new State[NR_PORTS];
+    private final State[] state;
     /** Unbound: the domain allowed to bind; interdomain: the remote domain. */
-    private final int[] remoteDomain = new int[NR_PORTS];
-    private final int[] remotePort = new int[NR_PORTS];
-    private final int[] virq = new int[NR_PORTS];
-    private final int[] notifyVcpu = new int[NR_PORTS];
+    private final int[] remoteDomain;
+    private final int[] remotePort;
+    private final int[] virq;
+    private final int[] notifyVcpu;
     /** For an interdomain port bound by a dom0 service in this process: its notification hook. */
-    private final Runnable[] dom0Hook = new Runnable[NR_PORTS];
+    private final Runnable[] dom0Hook;
     private final int[] virqToPort = new int[Virq.NR_VIRQS];
     private int validPorts = PORTS_PER_BUCKET;
+    private volatile PortDelivery delivery = TwoLevelDelivery.INSTANCE;
+    /** The FIFO state while the domain uses the FIFO ABI, else null. */
+    private FifoDelivery fifo;
+    /** The port a vCPU polls (SCHEDOP_poll): 0 nobody polls, -1 any port, else that port. */
+    private volatile int pollPort;
+    private volatile boolean pollWoken;
 
     public EventChannels() {
         this(DEFAULT_MAX_PORT);
     }
 
     public EventChannels(int maxPort) {
-        this.maxPort = Math.min(maxPort, NR_PORTS - 1);
+        this.maxPort = Math.min(maxPort, EventChannelOp.EVTCHN_FIFO_NR_CHANNELS - 1);
+        int capacity = this.maxPort + 1;
+        state = new State[capacity];
+        remoteDomain = new int[capacity];
+        remotePort = new int[capacity];
+        virq = new int[capacity];
+        notifyVcpu = new int[capacity];
+        dom0Hook = new Runnable[capacity];
         java.util.Arrays.fill(state, State.FREE);
         state[0] = State.RESERVED;
     }
@@ -83,23 +97,28 @@ public final class EventChannels {
     }
 
     /**
-     * Xen's get_free_port: the lowest free port, making its bucket valid; -ENOSPC past the limit,
-     * -EINVAL when the domain is dying ({@code domain} is null while it is being built).
+     * Xen's get_free_port: the lowest free port that is not still linked on a FIFO queue, making
+     * its bucket valid; -ENOSPC past the limit, -EINVAL when the domain is dying ({@code domain}
+     * is null while it is being built).
      */
     private int allocatePort(Domain domain) {
         if (domain != null && domain.isDying()) {
             throw new XenError(XenErrno.EINVAL, "domain is dying");
         }
-        for (int port = 1; port <= maxPort; port++) {
+        int limit = Math.min(maxPort, delivery.portLimit() - 1);
+        for (int port = 1; port <= limit; port++) {
             if (port >= validPorts) {
                 validPorts += PORTS_PER_BUCKET;
             }
-            if (state[port] == State.FREE) {
+            if (state[port] == State.FREE && (domain == null || !delivery.isBusy(domain, port))) {
                 notifyVcpu[port] = 0;
+                if (fifo != null) {
+                    fifo.initPort(port);
+                }
                 return port;
             }
         }
-        throw new XenError(XenErrno.ENOSPC, "no free port at or below " + maxPort);
+        throw new XenError(XenErrno.ENOSPC, "no free port at or below " + limit);
     }
 
     /**
@@ -220,9 +239,14 @@ public final class EventChannels {
     }
 
     private static void requireVcpu(Domain domain, long vcpuId) {
-        if (vcpuId != 0) {
+        if (vcpuId < 0 || vcpuId >= VCPUS) {
             throw new XenError(XenErrno.ENOENT, "no vCPU " + Long.toUnsignedString(vcpuId));
         }
+    }
+
+    /** The domain's vCPU {@code vcpuId} (an id the port tables hold, so one that exists). */
+    static Vcpu vcpu(Domain domain, int vcpuId) {
+        return domain.vcpu0();
     }
 
     /** EVTCHNOP_close (and each port of EVTCHNOP_reset). */
@@ -295,8 +319,7 @@ public final class EventChannels {
         state[port] = State.FREE;
         dom0Hook[port] = null;
         notifyVcpu[port] = 0;
-        domain.frames().clearBits64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + port / BITS_PER_WORD * 8,
-                1L << (port % BITS_PER_WORD));
+        delivery.clearPending(domain, port);
     }
 
     /** EVTCHNOP_send from the guest on its local {@code port}. */
@@ -385,20 +408,14 @@ public final class EventChannels {
         }
     }
 
-    /** EVTCHNOP_unmask, as evtchn_2l_unmask: clear the mask and deliver an event that was pending meanwhile. */
+    /** EVTCHNOP_unmask: clear the mask and deliver an event that was pending meanwhile. */
     void unmask(Domain domain, long port) {
+        int vcpuId;
         synchronized (this) {
             requireValid(port);
+            vcpuId = notifyVcpu[(int) port];
         }
-        int p = (int) port;
-        GuestFrames frames = domain.frames();
-        long sharedInfo = domain.sharedInfoMfn();
-        int word = p / BITS_PER_WORD;
-        long bit = 1L << (p % BITS_PER_WORD);
-        if (frames.clearBits64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8, bit)
-                && (frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8) & bit) != 0) {
-            markSelector(domain.vcpu0(), word);
-        }
+        delivery.unmask(domain, (int) port, vcpuId);
     }
 
     /**
@@ -409,7 +426,7 @@ public final class EventChannels {
         reset(domain);
     }
 
-    /** EVTCHNOP_reset of this domain: every port is closed. */
+    /** EVTCHNOP_reset of this domain: every port is closed, and a FIFO domain goes back to the 2-level ABI. */
     static void reset(Domain domain) {
         EventChannels chans = domain.part(PART);
         int limit;
@@ -427,6 +444,13 @@ public final class EventChannels {
                 } catch (XenError e) {
                     // closed concurrently
                 }
+            }
+        }
+        synchronized (chans) {
+            if (chans.fifo != null) {
+                chans.delivery = TwoLevelDelivery.INSTANCE;
+                chans.fifo.release(domain);
+                chans.fifo = null;
             }
         }
     }
@@ -461,42 +485,126 @@ public final class EventChannels {
     }
 
     /**
-     * Xen's evtchn_2l_set_pending: set the port's pending bit; if it was clear and the port is
-     * not masked, set its selector bit and, when that was clear, the vCPU's upcall-pending flag,
-     * and kick the vCPU. Pollers are woken whenever the pending bit was newly set.
+     * Xen's evtchn_port_set_pending: the ABI in use marks the port pending and tells its vCPU;
+     * when the pending bit was newly set, a vCPU polling for it is woken.
      */
     void setPending(Domain domain, int port) {
-        GuestFrames frames = domain.frames();
-        long sharedInfo = domain.sharedInfoMfn();
-        int word = port / BITS_PER_WORD;
-        long bit = 1L << (port % BITS_PER_WORD);
-        if (frames.setBits64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8, bit)) {
+        if (delivery.setPending(domain, port, notifyVcpu[port])) {
+            checkPollers(domain, port);
+        }
+    }
+
+    /**
+     * Xen's evtchn_check_pollers: a vCPU polling this port, or any port (a poll of several
+     * ports), is woken and its poll ends.
+     */
+    private void checkPollers(Domain domain, int port) {
+        int polled = pollPort;
+        if (polled != 0 && (polled < 0 || polled == port)) {
+            pollWoken = true;
+            pollPort = 0;
+            domain.vcpu0().wake();
+        }
+    }
+
+    /**
+     * SCHEDOP_poll begins: from now on a port newly pending ({@code port}, or any port when it
+     * is -1) ends the poll ({@link #pollWoken}).
+     */
+    public void beginPoll(int port) {
+        pollWoken = false;
+        pollPort = port;
+    }
+
+    /** True when an event woke the poll begun last. */
+    public boolean pollWoken() {
+        return pollWoken;
+    }
+
+    public void endPoll() {
+        pollPort = 0;
+    }
+
+    /** True when {@code port}'s pending bit is set in the ABI in use (Xen's evtchn_port_is_pending). */
+    public static boolean isPending(Domain domain, int port) {
+        return domain.part(PART).delivery.isPending(domain, port);
+    }
+
+    /** True for a port inside the valid range (what SCHEDOP_poll accepts, as Xen's evtchn_port_poll). */
+    public synchronized boolean pollable(long port) {
+        return valid(port);
+    }
+
+    /** True while the domain uses the FIFO ABI. */
+    public synchronized boolean usesFifo() {
+        return fifo != null;
+    }
+
+    /**
+     * EVTCHNOP_init_control: maps vCPU {@code vcpuId}'s FIFO control block at {@code offset} in
+     * frame {@code gfn} (a PV domain names machine frames). The first one switches the domain to
+     * the FIFO ABI with an empty event array; its bound ports keep their state, and a port
+     * pending under the 2-level ABI stays pending until its event word exists. Xen's errors:
+     * -ENOENT for no such vCPU, -EINVAL for a block crossing the page, an offset not 8-byte
+     * aligned, a frame that is not the domain's or not writable, or a vCPU with a block already.
+     */
+    synchronized void initControl(Domain domain, long vcpuId, long gfn, long offset) {
+        requireVcpu(domain, vcpuId);
+        if (offset < 0 || offset > 4096 - EventChannelOp.FIFO_CONTROL_BLOCK_SIZE) {
+            throw new XenError(XenErrno.EINVAL, "control block at offset " + offset + " crosses the page");
+        }
+        if ((offset & 7) != 0) {
+            throw new XenError(XenErrno.EINVAL, "control block offset " + offset + " is not 8-byte aligned");
+        }
+        if (fifo != null) {
+            check(fifo.mapControlBlock(domain, (int) vcpuId, gfn, (int) offset), "control block of vCPU " + vcpuId);
             return;
         }
-        Vcpu vcpu = domain.vcpu0();
-        if ((frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8) & bit) == 0) {
-            markSelector(vcpu, word);
+        FifoDelivery started = new FifoDelivery(state.length, VCPUS);
+        check(started.mapControlBlock(domain, (int) vcpuId, gfn, (int) offset), "control block of vCPU " + vcpuId);
+        int carried = Math.min(validPorts, delivery.portLimit());
+        for (int port = 1; port < carried; port++) {
+            if (delivery.isPending(domain, port)) {
+                started.carryPending(port);
+            }
         }
-        vcpu.wake();
+        fifo = started;
+        delivery = started;
     }
 
-    private static void markSelector(Vcpu vcpu, int word) {
-        GuestFrames frames = vcpu.domain().frames();
-        Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
-        if (!frames.setBits64(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_PENDING_SEL, 1L << word)) {
-            frames.write8(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING, (byte) 1);
+    /** EVTCHNOP_expand_array: -EOPNOTSUPP before init_control; ports raised before their word existed are raised now. */
+    void expandArray(Domain domain, long gfn) {
+        FifoDelivery current;
+        int first;
+        int last;
+        synchronized (this) {
+            current = fifo;
+            if (current == null) {
+                throw new XenError(XenErrno.EOPNOTSUPP, "expand_array before init_control");
+            }
+            first = current.addArrayPage(domain, gfn);
+            check(first, "event array page " + Long.toHexString(gfn));
+            last = Math.min(current.arrayPortCount(), validPorts);
         }
-        vcpu.wake();
+        for (int port = first; port < last; port++) {
+            if (current.takePendingWithoutWord(port)) {
+                setPending(domain, port);
+            }
+        }
     }
 
-    /** True when {@code port}'s pending bit is set (Xen's evtchn_port_is_pending; any port of the 2-level range). */
-    public static boolean isPending(Domain domain, int port) {
-        long word = domain.frames().read64(domain.sharedInfoMfn(), SharedInfo.OFF_EVTCHN_PENDING + port / BITS_PER_WORD * 8);
-        return (word & 1L << (port % BITS_PER_WORD)) != 0;
+    /** EVTCHNOP_set_priority: -EINVAL for a port outside the valid range, -ENOSYS under the 2-level ABI. */
+    synchronized void setPriority(long port, long priority) {
+        requireValid(port);
+        if (fifo == null) {
+            throw new XenError(XenErrno.ENOSYS, "priorities need the FIFO ABI");
+        }
+        check(fifo.setPriority((int) port, priority), "priority " + Long.toUnsignedString(priority));
     }
 
-    /** True for a port number of the 2-level ABI (what SCHEDOP_poll accepts). */
-    public static boolean inAbiRange(long port) {
-        return port >= 0 && port < NR_PORTS;
+    private static void check(int rc, String what) {
+        if (rc < 0) {
+            throw new XenError(-rc, what);
+        }
     }
 }

@@ -13,7 +13,7 @@
  * reserved for the hardware domain (-EBUSY for a domU). A domU has no PIRQ access (-EPERM).
  * Operations on two domains lock their tables in domain-id order.
  *
- * <h2>Delivery (2-level ABI)</h2>
+ * <h2>Delivery (2-level ABI, {@code TwoLevelDelivery})</h2>
  * Raising a port sets its bit in shared_info's {@code evtchn_pending}; if it was clear and the
  * port is not masked, the selector bit in the vCPU's {@code evtchn_pending_sel}, and when that
  * was clear {@code evtchn_upcall_pending}; then the vCPU is woken (unparked if blocked, asked for
@@ -30,8 +30,19 @@
  * so no backend work runs on the guest's vCPU thread. If the guest closes the port, the
  * service's notifications are dropped, as a send on a closed port is in Xen.
  *
- * <h2>Not offered</h2>
- * The FIFO ABI: init_control, expand_array and set_priority answer -ENOSYS, as a Xen without it
- * does, and guests (Linux included) keep the 2-level ABI.
+ * <h2>Delivery (FIFO ABI)</h2>
+ * The guest's first EVTCHNOP_init_control switches the domain to FIFO ({@code FifoDelivery}):
+ * an event word per port in pages the guest adds with expand_array, and per vCPU a control
+ * block with a ready bit and a queue head for each of the 16 priorities. Raising a port sets
+ * PENDING and, when it is neither MASKED nor already LINKED, links it behind its queue's tail
+ * (a compare-and-swap that only succeeds while the tail is still LINKED, with BUSY set after a
+ * failure) or writes the queue's head when the queue was empty, then sets the ready bit and the
+ * upcall flag. Bound ports keep their state across the switch; a port pending before its event
+ * word exists is raised when the page arrives. EVTCHNOP_reset closes every port and goes back to
+ * the 2-level ABI. Which ABI is in use is the port table's {@code PortDelivery}.
+ *
+ * <h2>Pollers</h2>
+ * SCHEDOP_poll registers the port it waits for (any port for a poll of several) with the port
+ * table; a port newly pending ends such a poll, as Xen's evtchn_check_pollers does.
  */
 package dev.trufflexen.xen.event;

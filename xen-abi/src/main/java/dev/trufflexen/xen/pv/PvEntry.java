@@ -222,8 +222,9 @@ public final class PvEntry implements X86Platform {
     /**
      * Xen's test_guest_events on the way back to the guest: when vcpu_info says an upcall is
      * pending and events are not masked, bounce to the event callback with events masked. Two
-     * byte reads when nothing is pending. A vCPU without an event callback is left alone (the
-     * upcall stays pending until it registers one).
+     * byte reads when nothing is pending. A vCPU that unmasks events without registering a
+     * callback is bounced to address 0, as Xen does (its callback address is 0): the fetch there
+     * faults into the guest's own #PF handler, or crashes a guest without one.
      */
     public void deliverPendingEvents(X86Cpu c) {
         var frames = domain.frames();
@@ -233,9 +234,6 @@ public final class PvEntry implements X86Platform {
                 || frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) != 0) {
             return;
         }
-        long handler = pv.callback(CallbackOp.CALLBACKTYPE_event);
-        if (handler != 0) {
-            bounce.eventUpcall(c, handler);
-        }
+        bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));
     }
 }

@@ -114,7 +114,7 @@ final class TrapBounce {
      */
     private void deliver(X86Cpu cpu, X86Fault fault, int event, long handler, boolean masksEvents, boolean withErrorCode,
             long errorCode, long rip, int cs, long sourceRflags, long rspSlot, int ssSlot) {
-        if (handler == 0) {
+        if (handler == 0 && event != EVENT_UPCALL) {
             crash(fault, event, withErrorCode, errorCode, "unhandled %s: no handler " + ((event & ~0xFF) == SYSCALL
                     ? "registered" : "for vector " + (event & 0xFF) + " in the trap table"));
             return;

@@ -15,16 +15,20 @@ import dev.trufflexen.xen.mm.GuestFrames;
 /**
  * SCHEDOP_block and SCHEDOP_poll. The vCPU's thread parks ({@link Vcpu#block}); whoever marks an
  * event pending (a send, a dom0 service, the timer thread) unparks it, so a blocked vCPU uses no
- * host CPU and nothing polls. While blocked, the periodic timer is stopped and the runstate is
+ * host CPU and nothing polls. A vCPU whose last wait was short spins briefly first
+ * ({@link ShortWaits}). While blocked, the periodic timer is stopped and the runstate is
  * "blocked" (its guest copy rewritten on both transitions).
  *
  * <ul>
  * <li>block, as Xen's vcpu_block_enable_events: clear the vcpu_info upcall mask, then sleep until
  * an upcall is pending (or the domain is dying). The upcall itself is delivered on the way back.
  * <li>poll, as Xen's do_poll: more than 128 ports is -EINVAL, an unreadable port array -EFAULT, a
- * port outside the 2-level range -EINVAL; it returns at once when an upcall is deliverable or a
- * listed port is pending, else sleeps until a listed port becomes pending or the absolute
- * system-time {@code timeout} (0: none) passes. It never clears the mask.
+ * port outside the valid range -EINVAL; it returns at once when an upcall is deliverable or a
+ * listed port is pending, else sleeps until the absolute system-time {@code timeout} (0: none)
+ * passes or Xen would wake it: a poll of one port by that port becoming pending, a poll of
+ * several (or none) by any port of the domain becoming pending, and either by the upcall flag
+ * being newly set (an unmasked event, Xen's vcpu_kick of a blocked vCPU). It never clears the
+ * mask.
  * </ul>
  */
 final class Blocking {
@@ -51,28 +55,42 @@ final class Blocking {
         if (n > 0) {
             context.copyFromGuest(portsAddress, raw, 0, raw.length);
         }
-        if (deliverable(vcpu)) {
-            return;
-        }
-        int[] ports = new int[n];
-        for (int i = 0; i < n; i++) {
-            long port = (raw[4 * i] & 0xFFL) | (raw[4 * i + 1] & 0xFFL) << 8 | (raw[4 * i + 2] & 0xFFL) << 16
-                    | (raw[4 * i + 3] & 0xFFL) << 24;
-            if (!EventChannels.inAbiRange(port)) {
-                throw new XenError(XenErrno.EINVAL, "poll of port " + port + " outside the 2-level range");
-            }
-            ports[i] = (int) port;
-            if (EventChannels.isPending(domain, ports[i])) {
+        EventChannels channels = domain.part(EventChannels.PART);
+        long first = n == 1 ? littleEndian32(raw, 0) : 0;
+        channels.beginPoll(first > 0 ? (int) first : -1);
+        try {
+            boolean upcallWasPending = upcallPending(vcpu);
+            if (deliverable(vcpu)) {
                 return;
             }
+            for (int i = 0; i < n; i++) {
+                long port = littleEndian32(raw, 4 * i);
+                if (!channels.pollable(port)) {
+                    throw new XenError(XenErrno.EINVAL, "poll of port " + port + " outside the valid range");
+                }
+                if (EventChannels.isPending(domain, (int) port)) {
+                    return;
+                }
+            }
+            sleep(vcpu, () -> channels.pollWoken() || !upcallWasPending && upcallPending(vcpu), timeout);
+        } finally {
+            channels.endPoll();
         }
-        sleep(vcpu, () -> anyPending(domain, ports), timeout);
+    }
+
+    private static long littleEndian32(byte[] raw, int at) {
+        return (raw[at] & 0xFFL) | (raw[at + 1] & 0xFFL) << 8 | (raw[at + 2] & 0xFFL) << 16 | (raw[at + 3] & 0xFFL) << 24;
     }
 
     private static void sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
         Domain domain = vcpu.domain();
+        ShortWaits shortWaits = domain.part(ShortWaits.PART);
+        if (shortWaits.spinFirst(domain, wake)) {
+            return;
+        }
         VcpuTimers timers = domain.part(VcpuTimers.PART);
         RunstateArea area = domain.part(RunstateArea.PART);
+        long parked = System.nanoTime();
         timers.vcpuBlocked();
         try {
             if (timeout == 0) {
@@ -81,6 +99,7 @@ final class Blocking {
                 vcpu.block(wake, Math.max(0, timeout - domain.systemTime()), TimeUnit.NANOSECONDS);
             }
         } finally {
+            shortWaits.waited(System.nanoTime() - parked);
             timers.vcpuRunning();
             area.update(vcpu);
         }
@@ -96,14 +115,5 @@ final class Blocking {
         GuestFrames frames = vcpu.domain().frames();
         return upcallPending(vcpu)
                 && frames.read8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) == 0;
-    }
-
-    private static boolean anyPending(Domain domain, int[] ports) {
-        for (int port : ports) {
-            if (EventChannels.isPending(domain, port)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

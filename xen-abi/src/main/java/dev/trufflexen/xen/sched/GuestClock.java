@@ -17,6 +17,8 @@ import dev.trufflexen.xen.time.DomainTimeStampCounter;
  * {@link DomainTimeStampCounter}), so {@code system_time + ((tsc - tsc_timestamp) << 1) *
  * 0x80000000 >> 32} is exact and monotonic at any later TSC reading: one publication stays
  * valid, and TSC_STABLE is set.
+ * Each publication is copied to the guest's second time area when it registered one
+ * ({@link VcpuTimeArea}).
  * <li>The wall clock in shared_info: the UTC time at system time 0 ({@code wc_sec},
  * {@code wc_nsec}, {@code wc_sec_hi}); guests add their system time to it.
  * </ul>
@@ -64,5 +66,6 @@ public final class GuestClock {
         frames.write8(mfn, at + SharedInfo.TIME_OFF_TSC_SHIFT, (byte) DomainTimeStampCounter.TO_NS_SHIFT);
         frames.write8(mfn, at + SharedInfo.TIME_OFF_FLAGS, (byte) SharedInfo.XEN_PVCLOCK_TSC_STABLE_BIT);
         frames.write32(mfn, at + SharedInfo.TIME_OFF_VERSION, (version | 1) + 1);
+        domain.part(VcpuTimeArea.PART).update(vcpu);
     }
 }

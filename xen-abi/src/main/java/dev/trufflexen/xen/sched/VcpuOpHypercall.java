@@ -2,6 +2,7 @@ package dev.trufflexen.xen.sched;
 
 import java.util.Map;
 
+import dev.trufflexen.xen.abi.AbiField;
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.VcpuOp;
@@ -27,6 +28,8 @@ import dev.trufflexen.xen.mm.GuestFrames;
  * <li>set_periodic_timer (period under 1 ms, or over Xen's STIME_DELTA_MAX, is -EINVAL),
  * stop_periodic_timer; set_singleshot_timer (a past deadline raises VIRQ_TIMER at once, or is
  * -ETIME with VCPU_SSHOTTMR_future), stop_singleshot_timer.
+ * <li>register_vcpu_time_memory_area: a guest virtual address kept holding a copy of the time
+ * info ({@link VcpuTimeArea}); one in the hypervisor's range is -EFAULT, 0 unregisters.
  * <li>register_vcpu_info: moves vcpu_info to {@code offset} in the domain's own frame
  * {@code mfn}: -EINVAL when the address overflows or the offset leaves the frame or the frame is
  * not the domain's, -ENXIO when the structure would cross into the next frame, -EBUSY when it
@@ -60,7 +63,7 @@ public final class VcpuOpHypercall implements Hypercall {
                 Map.entry(VcpuOp.VCPUOP_register_vcpu_info, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented"),
                 Map.entry(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain"),
-                Map.entry(VcpuOp.VCPUOP_register_vcpu_time_memory_area, "-ENOSYS: not implemented"),
+                Map.entry(VcpuOp.VCPUOP_register_vcpu_time_memory_area, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_register_runstate_phys_area, "-ENOSYS: not implemented"),
                 Map.entry(VcpuOp.VCPUOP_register_vcpu_time_phys_area, "-ENOSYS: not implemented"));
     }
@@ -91,12 +94,7 @@ public final class VcpuOpHypercall implements Hypercall {
                 return 0;
             }
             case VcpuOp.VCPUOP_register_runstate_memory_area: {
-                GuestStruct area = context.copyIn(arg, VcpuOp.RUNSTATE_AREA_LAYOUT);
-                long address = area.get(VcpuOp.RUNSTATE_AREA_ADDR);
-                if (!HypercallContext.accessOk(address)) {
-                    throw new XenError(XenErrno.EFAULT, "runstate area in the hypervisor's range");
-                }
-                domain.part(RunstateArea.PART).register(vcpu, address);
+                domain.part(RunstateArea.PART).register(vcpu, areaAddress(context, arg, VcpuOp.RUNSTATE_AREA_ADDR));
                 return 0;
             }
             case VcpuOp.VCPUOP_set_periodic_timer: {
@@ -124,6 +122,10 @@ public final class VcpuOpHypercall implements Hypercall {
             case VcpuOp.VCPUOP_stop_singleshot_timer:
                 timers.stopSingleshot();
                 return 0;
+            case VcpuOp.VCPUOP_register_vcpu_time_memory_area: {
+                domain.part(VcpuTimeArea.PART).register(vcpu, areaAddress(context, arg, VcpuOp.TIME_AREA_ADDR));
+                return 0;
+            }
             case VcpuOp.VCPUOP_register_vcpu_info: {
                 GuestStruct info = context.copyIn(arg, VcpuOp.REGISTER_VCPU_INFO_LAYOUT);
                 registerVcpuInfo(vcpu, info.get(VcpuOp.REGISTER_VCPU_INFO_MFN), info.get(VcpuOp.REGISTER_VCPU_INFO_OFFSET));
@@ -132,6 +134,15 @@ public final class VcpuOpHypercall implements Hypercall {
             default:
                 throw new XenError(XenErrno.ENOSYS, "vcpu_op command not implemented");
         }
+    }
+
+    /** The guest virtual address a register_*_memory_area argument names: -EFAULT in the hypervisor's range. */
+    private static long areaAddress(HypercallContext context, long arg, AbiField addressField) {
+        long address = context.copyIn(arg, addressField.struct()).get(addressField);
+        if (!HypercallContext.accessOk(address)) {
+            throw new XenError(XenErrno.EFAULT, addressField.struct().cName() + " address in the hypervisor's range");
+        }
+        return address;
     }
 
     private static void registerVcpuInfo(Vcpu vcpu, long mfn, long offset) {

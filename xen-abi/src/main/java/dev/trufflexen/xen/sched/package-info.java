@@ -5,7 +5,10 @@
  * <h2>One host thread per vCPU, and one timer thread</h2>
  * Each vCPU runs on its own host thread, so "scheduling" is sleeping and waking. SCHEDOP_block
  * clears the upcall mask and parks the thread until an upcall is pending; SCHEDOP_poll parks it
- * until one of its ports is pending or its absolute timeout passes ({@code Blocking}). Nothing
+ * until Xen would wake it (its one port, or any port for a poll of several, newly pending; or
+ * the upcall flag newly set) or its absolute timeout passes ({@code Blocking}). A vCPU whose
+ * last wait was short spins briefly before it parks, on hosts with the cores for it
+ * ({@code ShortWaits}). Nothing
  * polls: whoever makes an event pending (another vCPU's send, a dom0 service's thread, the
  * timer thread) unparks the vCPU, and a running vCPU is asked for attention instead, so compiled
  * guest code leaves its region at the next exit or back edge and takes the upcall there.
@@ -26,7 +29,10 @@
  * read from {@code System.nanoTime}). {@code GuestClock} publishes {@code vcpu_time_info} with
  * the scale 2^31 / 2^32 after a shift of 1, which turns TSC ticks into nanoseconds exactly, so
  * a single publication stays right forever and the guest's pvclock arithmetic is monotonic; and
- * the wall clock (UTC at system time 0). Both use Xen's odd/even version protocol.
+ * the wall clock (UTC at system time 0). Both use Xen's odd/even version protocol. A guest may
+ * register a second copy of its time info at a virtual address
+ * (VCPUOP_register_vcpu_time_memory_area, {@code VcpuTimeArea}); it is rewritten with every
+ * publication, as Xen's update_secondary_system_time does.
  *
  * <h2>Runstate</h2>
  * {@code Vcpu.runstate()} accounts running and blocked time; VCPUOP_get_runstate_info copies it

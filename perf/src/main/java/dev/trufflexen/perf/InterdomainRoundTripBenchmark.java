@@ -1,0 +1,138 @@
+package dev.trufflexen.perf;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+
+/**
+ * Nanoseconds per event-channel round trip between two domains of one hypervisor, each vCPU on
+ * its own thread: the events guest's ping-pong ({@code pingpong=a|b batch=N}). A sends on the
+ * interdomain channel, B's vCPU wakes (or, spinning, notices at an instruction boundary), takes
+ * the upcall, sends back, and A takes its upcall: two sends, two wake-ups, two upcalls and two
+ * irets per operation. A runs on the benchmark thread in batches of {@link #ROUND_TRIPS} (it
+ * yields after each with how many came back one for one); B answers forever on its own thread.
+ * {@code wait=block} waits in SCHEDOP_block (the vCPU thread parks), {@code wait=spin} spins in
+ * guest code. The goal is 2 µs or less; on two shared cores the blocking variant pays two thread
+ * wake-ups per round trip.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class InterdomainRoundTripBenchmark {
+    static final int ROUND_TRIPS = 2_000;
+    private static final long MACHINE_MEMORY_MIB = 128;
+    private static final long GUEST_MEMORY_MIB = 32;
+    private static final String BATCH_DONE = "batch done";
+
+    @Param({"block", "spin"})
+    public String wait;
+
+    private final ByteArrayOutputStream engineLog = new ByteArrayOutputStream();
+    private XenHypervisor xen;
+    private Domain leader;
+    private Domain answerer;
+    private Thread answererThread;
+    private long batchResult;
+
+    @Setup(Level.Trial)
+    public void bootDomains() throws InterruptedException {
+        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB), GuestMachine.ENGINE_OPTIONS,
+                engineLog);
+        String waitOption = wait.equals("spin") ? " wait=spin" : "";
+        // Domain ids count up from 1 in a fresh hypervisor: the leader is 1 and names the answerer, created next, as 2.
+        leader = create("ping", "pingpong=a peer=2 batch=" + ROUND_TRIPS + waitOption);
+        X86Cpu cpu = leader.vcpu0().cpu();
+        leader.onYield(() -> {
+            batchResult = cpu.reg(X86Reg.RSI);
+            cpu.requestExit(BATCH_DONE);
+        });
+        answererThread = new Thread(() -> {
+            long port = awaitPort();
+            answerer = create("pong", "pingpong=b peer=1 port=" + port + " batch=" + ROUND_TRIPS + waitOption);
+            answerer.run();
+        }, "pong-vcpu");
+        answererThread.setDaemon(true);
+        answererThread.start();
+        roundTrips();
+    }
+
+    private Domain create(String name, String cmdline) {
+        return xen.createDomain(new DomainSpec(name, GuestImageFiles.kernel("events"), Optional.empty(), GUEST_MEMORY_MIB, 1,
+                cmdline, ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+    }
+
+    /** The leader's console line "# pingpong_port=0x..." once it has printed it. */
+    private long awaitPort() {
+        String key = "# pingpong_port=";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (String line : xen.console().lines()) {
+                int at = line.indexOf(key);
+                if (line.startsWith("(d1) ") && at >= 0) {
+                    return Long.decode(line.substring(at + key.length()).strip());
+                }
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+        throw new IllegalStateException("the leader never printed its port");
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public long roundTrips() {
+        batchResult = -1;
+        Object reason = leader.vcpu0().cpu().run();
+        if (reason != BATCH_DONE || batchResult != ROUND_TRIPS) {
+            throw new IllegalStateException("leader stopped with " + reason + " after " + batchResult + " of " + ROUND_TRIPS
+                    + " round trips\n" + String.join("\n", xen.console().lines()));
+        }
+        return batchResult;
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+        try {
+            CompilationLog log = new CompilationLog(engineLog.toString(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.println();
+            System.out.println("# ping-pong domains: " + log.summary());
+            log.requireCompiledRegions("ping-pong domains");
+        } finally {
+            leader.destroy();
+            if (answerer != null) {
+                answerer.destroy();
+            }
+            answererThread.join(TimeUnit.SECONDS.toMillis(10));
+            xen.close();
+        }
+    }
+}
