@@ -189,7 +189,7 @@ public final class X86Cpu {
     @TruffleBoundary
     private void updateStepping() {
         stepping = breakpoints.armed() || (rflags & X86Rflags.TF) != 0;
-        stop = attention || exitReason != null || stepping;
+        recomputeStop();
     }
 
     /** Counts one call into the platform for a fault or a syscall (made by the translated code's exits). */
@@ -290,7 +290,19 @@ public final class X86Cpu {
 
     public void clearAttention() {
         attention = false;
-        stop = attention || exitReason != null || stepping; // a request racing with this one keeps its stop
+        recomputeStop();
+    }
+
+    /**
+     * Brings the stop flag up to date from its causes. A request from another thread writes its
+     * cause, then the flag; this writes the flag, then reads the causes again, so a request that
+     * raced with the first write keeps its stop (both fields are volatile).
+     */
+    private void recomputeStop() {
+        stop = attention || exitReason != null || stepping;
+        if (attention || exitReason != null) {
+            stop = true;
+        }
     }
 
     /** True when translated code must stop at its next back edge (exit or attention pending, or single-stepping). */
@@ -307,7 +319,7 @@ public final class X86Cpu {
         engine.run(this);
         Object reason = exitReason;
         exitReason = null;
-        stop = attention || exitReason != null || stepping;
+        recomputeStop();
         return reason;
     }
 

@@ -38,6 +38,8 @@ public final class EventChannels {
     /** PIRQs a PV domU has (Xen's nr_static_irqs, 24 IO-APIC pins here, plus extra_domU_irqs, 32). */
     public static final int DOMU_NR_PIRQS = 24 + 32;
 
+    /** The most vCPUs a domain may have (the toolstack's limit). */
+    private static final int MAX_VCPUS = 128;
     /** The domain id of the dom0 services of this process. */
     private static final int DOM0 = 0;
     private static final int BITS_PER_WORD = 64;
@@ -54,7 +56,8 @@ public final class EventChannels {
     private final int[] notifyVcpu = new int[NR_PORTS];
     /** For an interdomain port bound by a dom0 service in this process: its notification hook. */
     private final Runnable[] dom0Hook = new Runnable[NR_PORTS];
-    private final int[] virqToPort = new int[Virq.NR_VIRQS];
+    /** Per vCPU (Xen's {@code v->virq_to_evtchn}): global VIRQs are bound on vCPU 0. */
+    private final int[][] virqToPort = new int[MAX_VCPUS][];
     private int validPorts = PORTS_PER_BUCKET;
 
     public EventChannels() {
@@ -191,14 +194,15 @@ public final class EventChannels {
         if (type == VirqType.GLOBAL) {
             throw new XenError(XenErrno.EBUSY, "global virq " + v + " is handled by the hardware domain");
         }
-        if (virqToPort[v] != 0) {
-            throw new XenError(XenErrno.EEXIST, "virq " + v + " is already bound to port " + virqToPort[v]);
+        int[] ports = virqPorts((int) vcpuId);
+        if (ports[v] != 0) {
+            throw new XenError(XenErrno.EEXIST, "virq " + v + " is already bound to port " + ports[v]);
         }
         int port = allocatePort(domain);
         state[port] = State.VIRQ;
         virq[port] = v;
         notifyVcpu[port] = (int) vcpuId;
-        virqToPort[v] = port;
+        ports[v] = port;
         return port;
     }
 
@@ -219,8 +223,17 @@ public final class EventChannels {
         throw new XenError(XenErrno.EPERM, "pirq " + pirq + ": no physical IRQ access");
     }
 
+    /** The VIRQ-to-port table of vCPU {@code id}, made on first use. */
+    private int[] virqPorts(int id) {
+        if (virqToPort[id] == null) {
+            virqToPort[id] = new int[Virq.NR_VIRQS];
+        }
+        return virqToPort[id];
+    }
+
+    /** Xen's domain_vcpu check: -ENOENT for a vCPU the domain does not have. */
     private static void requireVcpu(Domain domain, long vcpuId) {
-        if (vcpuId != 0) {
+        if (domain.vcpu(vcpuId) == null) {
             throw new XenError(XenErrno.ENOENT, "no vCPU " + Long.toUnsignedString(vcpuId));
         }
     }
@@ -268,7 +281,7 @@ public final class EventChannels {
     /** Frees {@code port}; the remote end of an interdomain port (locked by the caller) goes back to unbound. */
     private void closeLocked(Domain domain, int port) {
         switch (state[port]) {
-            case VIRQ -> virqToPort[virq[port]] = 0;
+            case VIRQ -> virqPorts(notifyVirqVcpu(port))[virq[port]] = 0;
             case INTERDOMAIN -> {
                 if (dom0Hook[port] == null) {
                     Optional<Domain> remote = domain.registry().lookup(remoteDomain[port]);
@@ -368,7 +381,15 @@ public final class EventChannels {
         }
     }
 
-    /** EVTCHNOP_bind_vcpu: only vCPU 0 exists, so a valid request changes nothing. */
+    /** The vCPU whose VIRQ table holds VIRQ port {@code port}: its own for a per-vCPU VIRQ, 0 for a global one. */
+    private int notifyVirqVcpu(int port) {
+        return VirqType.of(virq[port]) == VirqType.PER_VCPU ? notifyVcpu[port] : 0;
+    }
+
+    /**
+     * EVTCHNOP_bind_vcpu, as Xen's evtchn_bind_vcpu: later events on the port are delivered to
+     * vCPU {@code vcpuId}; a per-vCPU VIRQ and an IPI port stay where they were bound (-EINVAL).
+     */
     synchronized void bindVcpu(Domain domain, long port, long vcpuId) {
         requireVcpu(domain, vcpuId);
         requireValid(port);
@@ -387,8 +408,10 @@ public final class EventChannels {
 
     /** EVTCHNOP_unmask, as evtchn_2l_unmask: clear the mask and deliver an event that was pending meanwhile. */
     void unmask(Domain domain, long port) {
+        Vcpu target;
         synchronized (this) {
             requireValid(port);
+            target = notifyVcpu(domain, (int) port);
         }
         int p = (int) port;
         GuestFrames frames = domain.frames();
@@ -397,8 +420,14 @@ public final class EventChannels {
         long bit = 1L << (p % BITS_PER_WORD);
         if (frames.clearBits64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8, bit)
                 && (frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8) & bit) != 0) {
-            markSelector(domain.vcpu0(), word);
+            markSelector(target, word);
         }
+    }
+
+    /** The vCPU events on {@code port} go to (vCPU 0 when the port was freed meanwhile). */
+    private Vcpu notifyVcpu(Domain domain, int port) {
+        Vcpu vcpu = domain.vcpu(notifyVcpu[port]);
+        return vcpu == null ? domain.vcpu0() : vcpu;
     }
 
     /**
@@ -431,20 +460,26 @@ public final class EventChannels {
         }
     }
 
-    /** Raises {@code virq} on the guest (Xen's send_guest_vcpu_virq); dropped when no port is bound to it. */
+    /** Raises global {@code virq} on the guest (Xen's send_guest_global_virq); dropped when no port is bound to it. */
     public void sendVirq(Domain domain, int virqNumber) {
+        sendVcpuVirq(domain.vcpu0(), virqNumber);
+    }
+
+    /** Raises per-vCPU {@code virq} on {@code vcpu} (Xen's send_guest_vcpu_virq); dropped when it has no port for it. */
+    public void sendVcpuVirq(Vcpu vcpu, int virqNumber) {
         int port;
         synchronized (this) {
-            port = virqToPort[virqNumber];
+            int[] ports = virqToPort[vcpu.id()];
+            port = ports == null ? 0 : ports[virqNumber];
         }
         if (port != 0) {
-            setPending(domain, port);
+            setPending(vcpu.domain(), port);
         }
     }
 
-    /** The port bound to {@code virqNumber}, 0 when none. */
+    /** The port bound to {@code virqNumber} on vCPU 0, 0 when none. */
     public synchronized int virqPort(int virqNumber) {
-        return virqToPort[virqNumber];
+        return virqPorts(0)[virqNumber];
     }
 
     /**
@@ -473,7 +508,10 @@ public final class EventChannels {
         if (frames.setBits64(sharedInfo, SharedInfo.OFF_EVTCHN_PENDING + word * 8, bit)) {
             return;
         }
-        Vcpu vcpu = domain.vcpu0();
+        Vcpu vcpu;
+        synchronized (this) {
+            vcpu = notifyVcpu(domain, port);
+        }
         if ((frames.read64(sharedInfo, SharedInfo.OFF_EVTCHN_MASK + word * 8) & bit) == 0) {
             markSelector(vcpu, word);
         }
@@ -483,6 +521,9 @@ public final class EventChannels {
     private static void markSelector(Vcpu vcpu, int word) {
         GuestFrames frames = vcpu.domain().frames();
         Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
+        if (info == null) {
+            return;
+        }
         if (!frames.setBits64(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_PENDING_SEL, 1L << word)) {
             frames.write8(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING, (byte) 1);
         }

@@ -71,8 +71,8 @@ final class Blocking {
 
     private static void sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
         Domain domain = vcpu.domain();
-        VcpuTimers timers = domain.part(VcpuTimers.PART);
-        RunstateArea area = domain.part(RunstateArea.PART);
+        VcpuTimers timers = VcpuTimers.of(vcpu);
+        RunstateArea area = RunstateArea.of(vcpu);
         timers.vcpuBlocked();
         try {
             if (timeout == 0) {
