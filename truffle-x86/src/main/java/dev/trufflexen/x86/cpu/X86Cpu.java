@@ -48,6 +48,14 @@ public final class X86Cpu {
 
     private volatile boolean attention;
     private volatile Object exitReason;
+    private static final java.lang.invoke.VarHandle EXIT_REASON;
+    static {
+        try {
+            EXIT_REASON = java.lang.invoke.MethodHandles.lookup().findVarHandle(X86Cpu.class, "exitReason", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** attention || exitReason != null: the one flag translated code polls at back edges. */
     private volatile boolean stop;
 
@@ -317,8 +325,8 @@ public final class X86Cpu {
     /** Runs guest code from {@link #rip()} until {@link #requestExit}; returns the reason. Re-callable. */
     public Object run() {
         engine.run(this);
-        Object reason = exitReason;
-        exitReason = null;
+        // Taken atomically: a request made from another thread meanwhile stays for the next run.
+        Object reason = EXIT_REASON.getAndSet(this, null);
         recomputeStop();
         return reason;
     }
