@@ -10,6 +10,7 @@ volatile unsigned long sdk_upcalls;
 volatile unsigned long sdk_upcall_selectors;
 void (*volatile sdk_upcall_hook)(unsigned long selector);
 void (*volatile sdk_port_hook)(evtchn_port_t port);
+void (*volatile sdk_event_handler)(void);
 struct shared_info *sdk_shared_info;
 
 /* The fixed virtual address of shared_info: this page's boot frame is replaced by it. */
@@ -83,6 +84,10 @@ static unsigned long fifo_dispatch(void)
 void sdk_event_dispatch(void);
 void sdk_event_dispatch(void)
 {
+    if (sdk_event_handler) {
+        sdk_event_handler();
+        return;
+    }
     struct vcpu_info *vi = sdk_vcpu_info;
 
     vi->evtchn_upcall_pending = 0;

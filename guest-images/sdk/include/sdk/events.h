@@ -49,6 +49,12 @@ extern struct vcpu_info *sdk_vcpu_info;
 extern volatile unsigned long sdk_upcalls;
 extern volatile unsigned long sdk_upcall_selectors; /* OR of every selector taken */
 extern void (*volatile sdk_upcall_hook)(unsigned long selector);
+/*
+ * When set, the upcall calls this instead of its own scan (a guest with
+ * several vCPUs finds its per-vCPU vcpu_info and ports itself); the callback
+ * sdk_event_entry works on any vCPU whose context names it.
+ */
+extern void (*volatile sdk_event_handler)(void);
 /* Called by the upcall for each port found pending and unmasked (its pending bit already clear). */
 extern void (*volatile sdk_port_hook)(evtchn_port_t port);
 /* shared_info at its fixed virtual address once sdk_events_init has mapped it. */

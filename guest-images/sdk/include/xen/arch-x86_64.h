@@ -132,6 +132,59 @@ struct arch_shared_info {
 };
 typedef struct arch_shared_info arch_shared_info_t;
 
+/* The user-level registers of a vCPU context (Xen's public cpu_user_regs, 200 bytes). */
+struct cpu_user_regs {
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    uint64_t rax, rcx, rdx, rsi, rdi;
+    uint32_t error_code;     /* private to the hypervisor */
+    uint32_t entry_vector;   /* private to the hypervisor */
+    uint64_t rip;
+    uint16_t cs, _pad0[1];
+    uint8_t  saved_upcall_mask;
+    uint8_t  _pad1[3];
+    uint64_t rflags;
+    uint64_t rsp;
+    uint16_t ss, _pad2[3];
+    uint16_t es, _pad3[3];
+    uint16_t ds, _pad4[3];
+    uint16_t fs, _pad5[3];
+    uint16_t gs, _pad6[3];
+};
+typedef struct cpu_user_regs cpu_user_regs_t;
+
+/* vcpu_guest_context.flags. */
+#define _VGCF_i387_valid               0
+#define VGCF_i387_valid                (1 << _VGCF_i387_valid)
+#define _VGCF_in_kernel                2
+#define VGCF_in_kernel                 (1 << _VGCF_in_kernel)
+#define _VGCF_failsafe_disables_events 3
+#define VGCF_failsafe_disables_events  (1 << _VGCF_failsafe_disables_events)
+#define _VGCF_syscall_disables_events  4
+#define VGCF_syscall_disables_events   (1 << _VGCF_syscall_disables_events)
+#define _VGCF_online                   5
+#define VGCF_online                    (1 << _VGCF_online)
+
+/* A vCPU's whole context: what VCPUOP_initialise takes (5168 bytes). */
+struct vcpu_guest_context {
+    struct { char x[512]; } fpu_ctxt;       /* FXSAVE image, valid with VGCF_i387_valid */
+    unsigned long flags;                    /* VGCF_* */
+    struct cpu_user_regs user_regs;
+    struct trap_info trap_ctxt[256];        /* virtual IDT, indexed by vector */
+    unsigned long ldt_base, ldt_ents;       /* LDT: linear address, entries */
+    unsigned long gdt_frames[16], gdt_ents; /* GDT: machine frames, entries */
+    unsigned long kernel_ss, kernel_sp;     /* the kernel stack of user-to-kernel transitions */
+    unsigned long ctrlreg[8];               /* CR0-CR7; ctrlreg[3] kernel L4, ctrlreg[1] user L4 */
+    unsigned long debugreg[8];              /* DR0-DR7 */
+    unsigned long event_callback_eip;
+    unsigned long failsafe_callback_eip;
+    unsigned long syscall_callback_eip;
+    unsigned long vm_assist;                /* VMASST_TYPE_* bitmap */
+    uint64_t fs_base;
+    uint64_t gs_base_kernel;
+    uint64_t gs_base_user;
+};
+typedef struct vcpu_guest_context vcpu_guest_context_t;
+
 #endif /* !__ASSEMBLY__ */
 
 #endif /* TRUFFLEXEN_SDK_XEN_ARCH_X86_64_H */

@@ -26,6 +26,7 @@ import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.domain.DomainPart;
 import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.event.EventChannelHypercall;
 import dev.trufflexen.xen.event.EventChannels;
 import dev.trufflexen.xen.hypercall.HypercallContext;
@@ -57,6 +58,8 @@ import dev.trufflexen.xen.pv.PvMmu;
 import dev.trufflexen.xen.pv.UpdateVaMappingHypercall;
 import dev.trufflexen.xen.pv.UpdateVaMappingOtherdomainHypercall;
 import dev.trufflexen.xen.pv.PvEntry;
+import dev.trufflexen.xen.pv.PvVcpu;
+import dev.trufflexen.xen.pv.VcpuContext;
 import dev.trufflexen.xen.pv.SetCallbacksHypercall;
 import dev.trufflexen.xen.pv.SetDebugregHypercall;
 import dev.trufflexen.xen.pv.SetSegmentBaseHypercall;
@@ -163,7 +166,7 @@ public final class XenHypervisor implements AutoCloseable {
                 new SetTrapTableHypercall(), new IretHypercall(), new CallbackOpHypercall(), new SetCallbacksHypercall(),
                 new SetSegmentBaseHypercall(), new StackSwitchHypercall(), new SetGdtHypercall(), new UpdateDescriptorHypercall(),
                 new PhysdevOpHypercall(), new VmAssistHypercall(), new SetDebugregHypercall(),
-                new GetDebugregHypercall(), new MulticallHypercall(), new VcpuOpHypercall(),
+                new GetDebugregHypercall(), new MulticallHypercall(), new VcpuOpHypercall(VcpuContext::initialise),
                 new SetTimerOpHypercall(), new MmuUpdateHypercall(), new MmuextOpHypercall(), new UpdateVaMappingHypercall(),
                 new UpdateVaMappingOtherdomainHypercall(), new MemoryOpHypercall()));
     }
@@ -188,11 +191,15 @@ public final class XenHypervisor implements AutoCloseable {
         @Override
         public void flushIfOlder(int domid, long stamp) {
             Domain domain = domains.get(domid);
-            if (domain == null || domain.vcpu0().cpu() == null) {
+            if (domain == null) {
                 return;
             }
-            if (domain.vcpu0().cpu().mmu().lastFullFlush() <= stamp) {
-                PvMmu.of(domain).requestFlush();
+            for (Vcpu vcpu : domain.vcpus()) {
+                X86Cpu cpu = vcpu.cpu();
+                if (cpu != null && cpu.mmu().lastFullFlush() <= stamp) {
+                    PvMmu.of(domain).requestFlush();
+                    return;
+                }
             }
         }
     }
@@ -258,14 +265,24 @@ public final class XenHypervisor implements AutoCloseable {
 
     /**
      * The PV MMU invariant checker over a domain (see {@link FrameAudit}): its frames' counts and
-     * types against its page tables, base tables and vCPU TLB. Empty when all holds. Call it
-     * while the domain's vCPU is stopped or from its own thread.
+     * types against its page tables, its vCPUs' base tables and their TLBs. Empty when all holds.
+     * Call it while the domain's vCPUs are stopped.
      */
     public List<String> auditMmu(Domain domain) {
-        long[] bases = {PvMmu.of(domain).kernelTableMfn(), pvEntry(domain).pvVcpu().userTableMfn()};
-        long[] descriptorPages = pvEntry(domain).pvVcpu().descriptorTables().gdtFrames();
-        X86Cpu cpu = domain.vcpu0().cpu();
-        return new FrameAudit(pageTables).audit(domain.id(), bases, descriptorPages, cpu == null ? null : cpu.mmu());
+        java.util.stream.LongStream.Builder bases = java.util.stream.LongStream.builder();
+        java.util.stream.LongStream.Builder descriptorPages = java.util.stream.LongStream.builder();
+        for (Vcpu vcpu : domain.vcpus()) {
+            PvVcpu pv = PvEntry.of(vcpu).pvVcpu();
+            bases.add(pv.kernelTableMfn()).add(pv.userTableMfn());
+            java.util.Arrays.stream(pv.descriptorTables().gdtFrames()).forEach(descriptorPages::add);
+        }
+        FrameAudit audit = new FrameAudit(pageTables);
+        List<String> findings = new java.util.ArrayList<>(audit.audit(domain.id(), bases.build().toArray(),
+                descriptorPages.build().toArray(), domain.vcpu0().cpu().mmu()));
+        for (Vcpu vcpu : domain.vcpus().subList(1, domain.maxVcpus())) {
+            findings.addAll(audit.auditTlb(domain.id(), vcpu.cpu().mmu()));
+        }
+        return findings;
     }
 
     /** The checker after {@code domid} was released: every frame back in the pool, none leaked. */
@@ -336,8 +353,8 @@ public final class XenHypervisor implements AutoCloseable {
                 }
             }
             domain.onStop(() -> EventChannels.closeAll(domain));
-            domain.attach(VcpuTimers.PART, new VcpuTimers(domain, timers));
-            domain.attach(RunstateArea.PART, new RunstateArea());
+            domain.attach(VcpuTimers.PART, VcpuTimers.forVcpus(domain, timers));
+            domain.attach(RunstateArea.PART, RunstateArea.forVcpus(domain));
             domain.attach(VcpuTimeArea.PART, new VcpuTimeArea());
             domain.attach(ShortWaits.PART, new ShortWaits());
             domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
@@ -345,15 +362,16 @@ public final class XenHypervisor implements AutoCloseable {
             PvMmu mmu = new PvMmu(domain, pageTables);
             domain.attach(PvMmu.PART, mmu);
             domain.attach(MemoryOpHypercall.MEMORY, domainMemory(domid, spec, boot));
-            PvEntry entry = new PvEntry(domain.vcpu0(), hypercalls);
-            X86Cpu cpu = new X86Cpu(engine, memory, entry);
-            domain.vcpu0().attach(cpu);
-            mmu.adoptBootTable(boot.l4Mfn());
-            domain.onStop(() -> {
-                mmu.releaseBaseTables(entry.pvVcpu());
-                entry.pvVcpu().descriptorTables().releaseGdt();
-            });
-            setInitialRegisters(cpu, boot);
+            for (Vcpu vcpu : domain.vcpus()) {
+                PvEntry entry = new PvEntry(vcpu, hypercalls);
+                vcpu.attach(new X86Cpu(engine, memory, entry));
+                domain.onStop(() -> {
+                    mmu.releaseBaseTables(entry.pvVcpu());
+                    entry.pvVcpu().descriptorTables().releaseGdt();
+                });
+            }
+            mmu.adoptBootTable(pvEntry(domain).pvVcpu(), boot.l4Mfn());
+            setInitialRegisters(domain.vcpu0().cpu(), boot);
         } catch (RuntimeException e) {
             guestFrames.releaseDomain(domid, boot.p2m());
             throw e;

@@ -97,7 +97,7 @@ class DebianKernelTest {
             assertTrue(log.contains(FIFO_EVENTS), "Linux set up its event channels with the FIFO ABI\n" + log);
             assertTrue(usedFifo, "the domain had switched to the FIFO ABI");
             System.out.printf("%s: VIRQ_TIMER port %d, %d timer events raised%n", flavour, timerPort,
-                    domain.part(VcpuTimers.PART).timerEvents());
+                    VcpuTimers.of(domain.vcpu0()).timerEvents());
         }
     }
 

@@ -48,6 +48,14 @@ public final class X86Cpu {
 
     private volatile boolean attention;
     private volatile Object exitReason;
+    private static final java.lang.invoke.VarHandle EXIT_REASON;
+    static {
+        try {
+            EXIT_REASON = java.lang.invoke.MethodHandles.lookup().findVarHandle(X86Cpu.class, "exitReason", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** attention || exitReason != null: the one flag translated code polls at back edges. */
     private volatile boolean stop;
 
@@ -189,7 +197,7 @@ public final class X86Cpu {
     @TruffleBoundary
     private void updateStepping() {
         stepping = breakpoints.armed() || (rflags & X86Rflags.TF) != 0;
-        stop = attention || exitReason != null || stepping;
+        recomputeStop();
     }
 
     /** Counts one call into the platform for a fault or a syscall (made by the translated code's exits). */
@@ -290,7 +298,19 @@ public final class X86Cpu {
 
     public void clearAttention() {
         attention = false;
-        stop = attention || exitReason != null || stepping; // a request racing with this one keeps its stop
+        recomputeStop();
+    }
+
+    /**
+     * Brings the stop flag up to date from its causes. A request from another thread writes its
+     * cause, then the flag; this writes the flag, then reads the causes again, so a request that
+     * raced with the first write keeps its stop (both fields are volatile).
+     */
+    private void recomputeStop() {
+        stop = attention || exitReason != null || stepping;
+        if (attention || exitReason != null) {
+            stop = true;
+        }
     }
 
     /** True when translated code must stop at its next back edge (exit or attention pending, or single-stepping). */
@@ -305,9 +325,9 @@ public final class X86Cpu {
     /** Runs guest code from {@link #rip()} until {@link #requestExit}; returns the reason. Re-callable. */
     public Object run() {
         engine.run(this);
-        Object reason = exitReason;
-        exitReason = null;
-        stop = attention || exitReason != null || stepping;
+        // Taken atomically: a request made from another thread meanwhile stays for the next run.
+        Object reason = EXIT_REASON.getAndSet(this, null);
+        recomputeStop();
         return reason;
     }
 

@@ -94,8 +94,8 @@ public final class X86GuestMemory {
     /**
      * Atomic compare-and-swap at a host address. 8- and 16-bit operands (and operands not aligned
      * to their size) are swapped inside the aligned 64-bit word that contains them when they fit in
-     * it; an operand straddling two words is written with a plain store (a split lock, which
-     * hardware also makes slow and rare).
+     * it; an operand straddling two words is swapped under the {@link X86SplitLock} (a split
+     * lock, which hardware also makes slow and rare).
      */
     public static boolean casHost(long host, int size, long expected, long value) {
         if (size == 8 && (host & 7) == 0) {
@@ -107,11 +107,7 @@ public final class X86GuestMemory {
         long word = host & ~7L;
         int shift = (int) (host - word) * 8;
         if (shift + size * 8 > 64) {
-            if (loadHost(host, size) != expected) {
-                return false;
-            }
-            storeHost(host, size, value);
-            return true;
+            return X86SplitLock.compareAndSwap(host, size, expected, value);
         }
         long mask = (size == 8 ? -1L : (1L << (size * 8)) - 1) << shift;
         while (true) {
@@ -126,7 +122,7 @@ public final class X86GuestMemory {
         }
     }
 
-    private static void storeHost(long host, int size, long value) {
+    static void storeHostBytes(long host, int size, long value) {
         for (int i = 0; i < size; i++) {
             UNSAFE.putByte(host + i, (byte) (value >>> (8 * i)));
         }

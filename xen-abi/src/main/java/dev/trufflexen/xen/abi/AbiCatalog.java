@@ -19,7 +19,7 @@ public final class AbiCatalog {
     public static final List<Class<?>> ABI_CLASSES = List.of(Hypercalls.class, SchedOp.class, XenVersionOp.class,
             ConsoleIo.class, ConsoleInterface.class, XenElfNotes.class, XenFeatures.class, EventChannelOp.class,
             StartInfo.class, SharedInfo.class, X86Pv.class, Mmu.class, Virq.class, DomainIds.class, VmAssist.class,
-            CallbackOp.class, VcpuOp.class, MemoryOp.class, PhysdevOp.class);
+            CallbackOp.class, VcpuOp.class, VcpuGuestContext.class, MemoryOp.class, PhysdevOp.class);
 
     /** Prefixes (or whole names) of fields spelled exactly as the C constant. */
     private static final List<String> C_PREFIXES = List.of("__HYPERVISOR_", "SCHEDOP_", "SHUTDOWN_", "XENVER_",

@@ -40,7 +40,10 @@ public final class Domain {
     private final Frames frames;
     private final Services services;
     private final Object[] parts = new Object[DomainPart.MAX];
-    private final Vcpu vcpu0;
+    private final Vcpu[] vcpus;
+    private final List<Vcpu> vcpuList;
+    /** The host threads of vCPUs other than 0 (vCPU 0 runs on the thread that calls {@link #run}). */
+    private final List<Thread> vcpuThreads = new CopyOnWriteArrayList<>();
     private final int storePort;
     private final int consolePort;
     private final GuestConsoleWriter consoleIoWriter;
@@ -65,7 +68,11 @@ public final class Domain {
         this.consolePort = consolePort;
         this.cpuidPolicy = Objects.requireNonNull(cpuidPolicy);
         this.services = Objects.requireNonNull(services);
-        this.vcpu0 = new Vcpu(this, 0);
+        this.vcpus = new Vcpu[spec.vcpus()];
+        for (int id = 0; id < vcpus.length; id++) {
+            vcpus[id] = new Vcpu(this, id);
+        }
+        this.vcpuList = List.of(vcpus);
         this.consoleIoWriter = new GuestConsoleWriter(services.console(), domid);
     }
 
@@ -151,7 +158,22 @@ public final class Domain {
     }
 
     public Vcpu vcpu0() {
-        return vcpu0;
+        return vcpus[0];
+    }
+
+    /** Xen's domain_vcpu: vCPU {@code id}, or null when the domain has no such vCPU (max_vcpus is the spec's vcpus). */
+    public Vcpu vcpu(long id) {
+        return id >= 0 && id < vcpus.length ? vcpus[(int) id] : null;
+    }
+
+    /** Xen's {@code d->max_vcpus}. */
+    public int maxVcpus() {
+        return vcpus.length;
+    }
+
+    /** Every vCPU, in id order. */
+    public List<Vcpu> vcpus() {
+        return vcpuList;
     }
 
     /** The domain's frames: P2M, shared_info, console and xenstore rings. */
@@ -210,23 +232,47 @@ public final class Domain {
     }
 
     /**
-     * Runs the domain's vCPU 0 on the calling thread until the domain shuts down, crashes or is
-     * destroyed, and returns why.
+     * Runs the domain until it shuts down, crashes or is destroyed, and returns why: vCPU 0 on
+     * the calling thread, each other vCPU on a host thread of its own once the guest brings it
+     * up ({@link #startVcpu}). Returns after every vCPU has left guest code.
      */
     public ShutdownReason run() {
-        X86Cpu cpu = vcpu0.cpu();
-        while (shutdownReason == null) {
-            try {
-                cpu.run();
-            } catch (RuntimeException | StackOverflowError e) {
-                // A host bug reached by this guest: it costs this domain, never the host.
-                console().log("internal error running domain " + domid + ": " + e);
-                crash(vcpu0, "internal error in the CPU: " + e, null);
-            }
+        vcpus[0].runUntilStopped();
+        for (Thread thread : vcpuThreads) {
+            joinUninterruptibly(thread);
         }
         consoleIoWriter.flush();
         runStopListeners();
         return shutdownReason;
+    }
+
+    /**
+     * Gives a vCPU other than 0 its host thread the first time it comes up (later ups wake the
+     * same thread). The thread runs {@link Vcpu#runUntilStopped} and ends when the domain dies.
+     */
+    synchronized void startVcpu(Vcpu vcpu) {
+        if (vcpu.id() == 0 || vcpu.hasThread() || isDying()) {
+            return;
+        }
+        Thread thread = Thread.ofPlatform().name("d" + domid + "v" + vcpu.id()).daemon().unstarted(vcpu::runUntilStopped);
+        vcpu.setThread(thread);
+        vcpuThreads.add(thread);
+        thread.start();
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs the stop listeners, once. */
@@ -252,11 +298,13 @@ public final class Domain {
             shutdownReason = reason;
         }
         console().log("Domain " + domid + " (" + name() + ") shut down: " + reason.name().toLowerCase());
-        X86Cpu cpu = vcpu0.cpu();
-        if (cpu != null) {
-            cpu.requestExit(reason);
+        for (Vcpu vcpu : vcpus) {
+            X86Cpu cpu = vcpu.cpu();
+            if (cpu != null) {
+                cpu.requestExit(reason);
+            }
+            vcpu.wake();
         }
-        vcpu0.wake();
     }
 
     private static byte[] uuidBytes(java.util.UUID uuid) {

@@ -6,7 +6,9 @@ import java.util.function.LongSupplier;
  * A vCPU's runstate, as Xen's {@code struct vcpu_runstate_info}: the current state (running,
  * runnable, blocked, offline), the system time it was entered, and the nanoseconds spent in each
  * state so far. A vCPU runs on its own host thread, so it is running except while blocked in
- * SCHEDOP_block or SCHEDOP_poll; time in the current state is added when it is read.
+ * SCHEDOP_block or SCHEDOP_poll, runnable between being brought up and running, and offline
+ * while down (secondary vCPUs start offline); time in the current state is added when it is
+ * read.
  */
 public final class Runstate {
     public static final int RUNNING = 0;
@@ -28,11 +30,12 @@ public final class Runstate {
 
     private final LongSupplier clock;
     private final long[] time = new long[4];
-    private int state = RUNNING;
+    private int state;
     private long entryTime;
 
-    Runstate(LongSupplier clock) {
+    Runstate(LongSupplier clock, int initialState) {
         this.clock = clock;
+        this.state = initialState;
         this.entryTime = clock.getAsLong();
     }
 

@@ -5,10 +5,18 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.xen.abi.SharedInfo;
 
 /**
  * The architecture-neutral state of one virtual CPU (Xen's {@code struct vcpu}): its domain, its
- * id, the CPU that runs its guest code, the PV kernel/user flag, and blocking.
+ * id, the CPU that runs its guest code, the PV kernel/user flag, whether it is initialised and
+ * up ({@code is_initialised}, {@code _VPF_down}), and blocking.
+ *
+ * <p>vCPU 0 starts initialised and up; the others start offline until the guest gives them a
+ * context (VCPUOP_initialise) and brings them up (VCPUOP_up). {@link #runGuest} is the one step
+ * a scheduler calls: it runs the vCPU's guest code on the calling thread until the CPU leaves it.
+ * Today each online vCPU has a host thread of its own that loops over that step
+ * ({@link #runUntilStopped}), parked while the vCPU is down.
  *
  * <p>Blocking parks the vCPU's thread ({@link LockSupport#park}) until {@link #wake} unparks it:
  * no polling, and a wake that comes before the park is not lost (the permit stays). The wake
@@ -23,6 +31,12 @@ public final class Vcpu {
     private volatile long wakeChecks;
     private volatile VcpuInfoArea vcpuInfo;
     private final Runstate runstate;
+    private volatile boolean initialised;
+    private volatile boolean down;
+    /** The host thread running this vCPU's guest code, null while none does. */
+    private volatile Thread runningThread;
+    /** The host thread given to this vCPU, null for vCPU 0 (it runs on {@link Domain#run}'s caller). */
+    private volatile Thread ownThread;
 
     /**
      * Where this vCPU's {@code struct vcpu_info} lives: in shared_info until the guest moves it
@@ -34,8 +48,19 @@ public final class Vcpu {
     Vcpu(Domain domain, int id) {
         this.domain = domain;
         this.id = id;
-        this.vcpuInfo = new VcpuInfoArea(domain.sharedInfoMfn(), dev.trufflexen.xen.abi.SharedInfo.vcpuInfo(id));
-        this.runstate = new Runstate(domain::systemTime);
+        this.vcpuInfo = id < SharedInfo.XEN_LEGACY_MAX_VCPUS ? new VcpuInfoArea(domain.sharedInfoMfn(), SharedInfo.vcpuInfo(id))
+                : null;
+        this.initialised = id == 0;
+        this.down = id != 0;
+        this.runstate = new Runstate(domain::systemTime, id == 0 ? Runstate.RUNNING : Runstate.OFFLINE);
+    }
+
+    /**
+     * Whether the vCPU has a vcpu_info: those below XEN_LEGACY_MAX_VCPUS have one in shared_info;
+     * the others only once the guest registers one (Xen's dummy_vcpu_info until then).
+     */
+    public boolean hasVcpuInfo() {
+        return vcpuInfo != null;
     }
 
     /** The frame holding this vCPU's vcpu_info. */
@@ -48,6 +73,7 @@ public final class Vcpu {
         return vcpuInfo.offset();
     }
 
+    /** Where vcpu_info is, null while the vCPU has none ({@link #hasVcpuInfo}). */
     public VcpuInfoArea vcpuInfoArea() {
         return vcpuInfo;
     }
@@ -60,7 +86,8 @@ public final class Vcpu {
     /** True once the guest has moved vcpu_info out of shared_info. */
     public boolean vcpuInfoRegistered() {
         VcpuInfoArea area = vcpuInfo;
-        return area.mfn() != domain.sharedInfoMfn() || area.offset() != dev.trufflexen.xen.abi.SharedInfo.vcpuInfo(id);
+        return area != null && (id >= SharedInfo.XEN_LEGACY_MAX_VCPUS || area.mfn() != domain.sharedInfoMfn()
+                || area.offset() != SharedInfo.vcpuInfo(id));
     }
 
     /** Time spent running, runnable, blocked and offline (Xen's vcpu_runstate_info). */
@@ -162,6 +189,133 @@ public final class Vcpu {
         if (cpu != null) {
             cpu.requestAttention();
         }
+    }
+
+    /** Xen's {@code is_initialised}: the vCPU has a context (vCPU 0 from the builder, the others from VCPUOP_initialise). */
+    public boolean isInitialised() {
+        return initialised;
+    }
+
+    /** Marks the vCPU initialised; VCPUOP_initialise calls this once the context is in place. */
+    public void markInitialised() {
+        initialised = true;
+    }
+
+    /** Xen's {@code _VPF_down}: the vCPU is offline (not yet brought up, or taken down). */
+    public boolean isDown() {
+        return down;
+    }
+
+    /**
+     * Brings the vCPU up (VCPUOP_up, or an initialise with VGCF_online); true when it was down.
+     * Its host thread starts, or is woken, through {@link Domain#startVcpu}.
+     */
+    public boolean up() {
+        synchronized (this) {
+            if (!down) {
+                return false;
+            }
+            down = false;
+            runstate.change(Runstate.RUNNABLE);
+        }
+        domain.startVcpu(this);
+        wake();
+        return true;
+    }
+
+    /**
+     * Takes the vCPU down (VCPUOP_down): it leaves guest code at its next exit point and stays
+     * offline until brought up again, resuming where it stopped. True when it was up.
+     */
+    public boolean takeDown() {
+        synchronized (this) {
+            if (down) {
+                return false;
+            }
+            down = true;
+        }
+        if (cpu != null) {
+            cpu.requestExit(OFFLINE_EXIT);
+        }
+        wake();
+        return true;
+    }
+
+    /** The exit reason a CPU is given when its vCPU goes down. */
+    private static final String OFFLINE_EXIT = "vCPU down";
+
+    /**
+     * Runs this vCPU's guest code on the calling thread until its CPU leaves guest code (the
+     * domain is dying, the vCPU went down, or an exit was requested): the step a scheduler calls.
+     * Blocking hypercalls (SCHEDOP_block, SCHEDOP_poll) park the calling thread inside this step.
+     * A host exception costs the domain (a crash with a report), never the host.
+     */
+    public void runGuest() {
+        Thread self = Thread.currentThread();
+        runningThread = self;
+        runstate.change(Runstate.RUNNING);
+        try {
+            cpu.run();
+        } catch (RuntimeException | StackOverflowError e) {
+            domain.console().log("internal error running d" + domain.id() + "v" + id + ": " + e);
+            domain.crash(this, "internal error in the CPU: " + e, null);
+        } finally {
+            runningThread = null;
+        }
+    }
+
+    /**
+     * The loop of a vCPU's own host thread: runs guest code while the vCPU is up and parks while
+     * it is down, until the domain is dying.
+     */
+    public void runUntilStopped() {
+        while (!domain.isDying()) {
+            if (down) {
+                runstate.change(Runstate.OFFLINE);
+                waitWhileDown();
+                continue;
+            }
+            runGuest();
+        }
+    }
+
+    private void waitWhileDown() {
+        Thread self = Thread.currentThread();
+        blockedThread = self;
+        try {
+            while (down && !domain.isDying()) {
+                LockSupport.park(this);
+                if (self.isInterrupted()) {
+                    return;
+                }
+            }
+        } finally {
+            blockedThread = null;
+        }
+    }
+
+    /** Whether the vCPU has been given a host thread of its own ({@link Domain#startVcpu}). */
+    boolean hasThread() {
+        return ownThread != null;
+    }
+
+    void setThread(Thread thread) {
+        ownThread = thread;
+    }
+
+    /** True while a host thread is inside {@link #runGuest} for this vCPU. */
+    public boolean isRunning() {
+        return runningThread != null;
+    }
+
+    /** True when the calling thread is the one running this vCPU. */
+    public boolean isCurrent() {
+        return runningThread == Thread.currentThread();
+    }
+
+    /** True while the vCPU's thread is parked (blocked in a hypercall, or down). */
+    public boolean isParked() {
+        return blockedThread != null;
     }
 
     /** How many times a blocked vCPU has checked its wake condition (a polling blocker checks it again and again). */

@@ -14,6 +14,16 @@
  * ({@link dev.trufflexen.xen.domain.Domain.Services}): the console log, the one host path into
  * guest frames, a registry to look up other domains, and a callback for its release.
  *
+ * <h2>vCPUs and their threads</h2>
+ * A domain has its spec's {@code vcpus} vCPUs (Xen's max_vcpus). vCPU 0 starts initialised and
+ * up; the others start offline until the guest gives them a context and brings them up
+ * (VCPUOP_initialise, VCPUOP_up). {@link dev.trufflexen.xen.domain.Vcpu#runGuest} is the one step
+ * that runs a vCPU's guest code until its CPU leaves it; {@link dev.trufflexen.xen.domain.Domain#run}
+ * loops over it for vCPU 0 on the caller's thread and gives every other vCPU a host thread of
+ * its own the first time it comes up. A vCPU taken down leaves guest code at its next exit point
+ * and its thread parks until it is brought up again. Shutting the domain down stops every vCPU;
+ * {@code run} returns once all their threads have ended.
+ *
  * <h2>Blocking</h2>
  * A {@link dev.trufflexen.xen.domain.Vcpu} blocks by parking its thread
  * ({@code LockSupport.park}) and is woken by {@code unpark}: whoever marks an event pending, or

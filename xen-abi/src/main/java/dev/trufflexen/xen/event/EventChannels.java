@@ -39,10 +39,10 @@ public final class EventChannels {
     /** PIRQs a PV domU has (Xen's nr_static_irqs, 24 IO-APIC pins here, plus extra_domU_irqs, 32). */
     public static final int DOMU_NR_PIRQS = 24 + 32;
 
+    /** The most vCPUs a domain may have (the toolstack's limit). */
+    private static final int MAX_VCPUS = 128;
     /** The domain id of the dom0 services of this process. */
     private static final int DOM0 = 0;
-    /** The vCPUs a domain has. */
-    private static final int VCPUS = 1;
 
     enum State { FREE, RESERVED, UNBOUND, INTERDOMAIN, VIRQ, IPI }
 
@@ -55,14 +55,18 @@ public final class EventChannels {
     private final int[] notifyVcpu;
     /** For an interdomain port bound by a dom0 service in this process: its notification hook. */
     private final Runnable[] dom0Hook;
-    private final int[] virqToPort = new int[Virq.NR_VIRQS];
+    /** Per vCPU (Xen's {@code v->virq_to_evtchn}): global VIRQs are bound on vCPU 0. */
+    private final int[][] virqToPort = new int[MAX_VCPUS][];
     private int validPorts = PORTS_PER_BUCKET;
     private volatile PortDelivery delivery = TwoLevelDelivery.INSTANCE;
     /** The FIFO state while the domain uses the FIFO ABI, else null. */
     private FifoDelivery fifo;
-    /** The port a vCPU polls (SCHEDOP_poll): 0 nobody polls, -1 any port, else that port. */
-    private volatile int pollPort;
-    private volatile boolean pollWoken;
+    /** Per vCPU, the port it polls (SCHEDOP_poll): 0 it does not poll, -1 any port, else that port. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray pollPort =
+            new java.util.concurrent.atomic.AtomicIntegerArray(MAX_VCPUS);
+    /** Per vCPU, 1 when an event ended the poll it began last. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray pollWoken =
+            new java.util.concurrent.atomic.AtomicIntegerArray(MAX_VCPUS);
 
     public EventChannels() {
         this(DEFAULT_MAX_PORT);
@@ -210,14 +214,15 @@ public final class EventChannels {
         if (type == VirqType.GLOBAL) {
             throw new XenError(XenErrno.EBUSY, "global virq " + v + " is handled by the hardware domain");
         }
-        if (virqToPort[v] != 0) {
-            throw new XenError(XenErrno.EEXIST, "virq " + v + " is already bound to port " + virqToPort[v]);
+        int[] ports = virqPorts((int) vcpuId);
+        if (ports[v] != 0) {
+            throw new XenError(XenErrno.EEXIST, "virq " + v + " is already bound to port " + ports[v]);
         }
         int port = allocatePort(domain);
         state[port] = State.VIRQ;
         virq[port] = v;
         notifyVcpu[port] = (int) vcpuId;
-        virqToPort[v] = port;
+        ports[v] = port;
         return port;
     }
 
@@ -238,15 +243,25 @@ public final class EventChannels {
         throw new XenError(XenErrno.EPERM, "pirq " + pirq + ": no physical IRQ access");
     }
 
+    /** The VIRQ-to-port table of vCPU {@code id}, made on first use. */
+    private int[] virqPorts(int id) {
+        if (virqToPort[id] == null) {
+            virqToPort[id] = new int[Virq.NR_VIRQS];
+        }
+        return virqToPort[id];
+    }
+
+    /** Xen's domain_vcpu check: -ENOENT for a vCPU the domain does not have. */
     private static void requireVcpu(Domain domain, long vcpuId) {
-        if (vcpuId < 0 || vcpuId >= VCPUS) {
+        if (domain.vcpu(vcpuId) == null) {
             throw new XenError(XenErrno.ENOENT, "no vCPU " + Long.toUnsignedString(vcpuId));
         }
     }
 
     /** The domain's vCPU {@code vcpuId} (an id the port tables hold, so one that exists). */
     static Vcpu vcpu(Domain domain, int vcpuId) {
-        return domain.vcpu0();
+        Vcpu vcpu = domain.vcpu(vcpuId);
+        return vcpu == null ? domain.vcpu0() : vcpu;
     }
 
     /** EVTCHNOP_close (and each port of EVTCHNOP_reset). */
@@ -292,7 +307,7 @@ public final class EventChannels {
     /** Frees {@code port}; the remote end of an interdomain port (locked by the caller) goes back to unbound. */
     private void closeLocked(Domain domain, int port) {
         switch (state[port]) {
-            case VIRQ -> virqToPort[virq[port]] = 0;
+            case VIRQ -> virqPorts(notifyVirqVcpu(port))[virq[port]] = 0;
             case INTERDOMAIN -> {
                 if (dom0Hook[port] == null) {
                     Optional<Domain> remote = domain.registry().lookup(remoteDomain[port]);
@@ -391,7 +406,15 @@ public final class EventChannels {
         }
     }
 
-    /** EVTCHNOP_bind_vcpu: only vCPU 0 exists, so a valid request changes nothing. */
+    /** The vCPU whose VIRQ table holds VIRQ port {@code port}: its own for a per-vCPU VIRQ, 0 for a global one. */
+    private int notifyVirqVcpu(int port) {
+        return VirqType.of(virq[port]) == VirqType.PER_VCPU ? notifyVcpu[port] : 0;
+    }
+
+    /**
+     * EVTCHNOP_bind_vcpu, as Xen's evtchn_bind_vcpu: later events on the port are delivered to
+     * vCPU {@code vcpuId}; a per-vCPU VIRQ and an IPI port stay where they were bound (-EINVAL).
+     */
     synchronized void bindVcpu(Domain domain, long port, long vcpuId) {
         requireVcpu(domain, vcpuId);
         requireValid(port);
@@ -455,20 +478,26 @@ public final class EventChannels {
         }
     }
 
-    /** Raises {@code virq} on the guest (Xen's send_guest_vcpu_virq); dropped when no port is bound to it. */
+    /** Raises global {@code virq} on the guest (Xen's send_guest_global_virq); dropped when no port is bound to it. */
     public void sendVirq(Domain domain, int virqNumber) {
+        sendVcpuVirq(domain.vcpu0(), virqNumber);
+    }
+
+    /** Raises per-vCPU {@code virq} on {@code vcpu} (Xen's send_guest_vcpu_virq); dropped when it has no port for it. */
+    public void sendVcpuVirq(Vcpu vcpu, int virqNumber) {
         int port;
         synchronized (this) {
-            port = virqToPort[virqNumber];
+            int[] ports = virqToPort[vcpu.id()];
+            port = ports == null ? 0 : ports[virqNumber];
         }
         if (port != 0) {
-            setPending(domain, port);
+            setPending(vcpu.domain(), port);
         }
     }
 
-    /** The port bound to {@code virqNumber}, 0 when none. */
+    /** The port bound to {@code virqNumber} on vCPU 0, 0 when none. */
     public synchronized int virqPort(int virqNumber) {
-        return virqToPort[virqNumber];
+        return virqPorts(0)[virqNumber];
     }
 
     /**
@@ -499,30 +528,32 @@ public final class EventChannels {
      * ports), is woken and its poll ends.
      */
     private void checkPollers(Domain domain, int port) {
-        int polled = pollPort;
-        if (polled != 0 && (polled < 0 || polled == port)) {
-            pollWoken = true;
-            pollPort = 0;
-            domain.vcpu0().wake();
+        for (Vcpu vcpu : domain.vcpus()) {
+            int id = vcpu.id();
+            int polled = pollPort.get(id);
+            if (polled != 0 && (polled < 0 || polled == port) && pollPort.compareAndSet(id, polled, 0)) {
+                pollWoken.set(id, 1);
+                vcpu.wake();
+            }
         }
     }
 
     /**
-     * SCHEDOP_poll begins: from now on a port newly pending ({@code port}, or any port when it
-     * is -1) ends the poll ({@link #pollWoken}).
+     * SCHEDOP_poll begins on {@code vcpu}: from now on a port newly pending ({@code port}, or any
+     * port when it is -1) ends its poll ({@link #pollWoken}).
      */
-    public void beginPoll(int port) {
-        pollWoken = false;
-        pollPort = port;
+    public void beginPoll(Vcpu vcpu, int port) {
+        pollWoken.set(vcpu.id(), 0);
+        pollPort.set(vcpu.id(), port);
     }
 
-    /** True when an event woke the poll begun last. */
-    public boolean pollWoken() {
-        return pollWoken;
+    /** True when an event woke the poll {@code vcpu} began last. */
+    public boolean pollWoken(Vcpu vcpu) {
+        return pollWoken.get(vcpu.id()) != 0;
     }
 
-    public void endPoll() {
-        pollPort = 0;
+    public void endPoll(Vcpu vcpu) {
+        pollPort.set(vcpu.id(), 0);
     }
 
     /** True when {@code port}'s pending bit is set in the ABI in use (Xen's evtchn_port_is_pending). */
@@ -560,7 +591,7 @@ public final class EventChannels {
             check(fifo.mapControlBlock(domain, (int) vcpuId, gfn, (int) offset), "control block of vCPU " + vcpuId);
             return;
         }
-        FifoDelivery started = new FifoDelivery(state.length, VCPUS);
+        FifoDelivery started = new FifoDelivery(state.length, domain.maxVcpus());
         check(started.mapControlBlock(domain, (int) vcpuId, gfn, (int) offset), "control block of vCPU " + vcpuId);
         int carried = Math.min(validPorts, delivery.portLimit());
         for (int port = 1; port < carried; port++) {

@@ -269,6 +269,9 @@ final class FifoDelivery implements PortDelivery {
     private static void markEventsPending(Vcpu vcpu) {
         GuestFrames frames = vcpu.domain().frames();
         Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
+        if (info == null) {
+            return;
+        }
         int at = info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING;
         if (frames.read8(info.mfn(), at) == 0) {
             frames.write8(info.mfn(), at, (byte) 1);

@@ -80,6 +80,9 @@ final class TwoLevelDelivery implements PortDelivery {
     private static void markSelector(Vcpu vcpu, int word) {
         GuestFrames frames = vcpu.domain().frames();
         Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
+        if (info == null) {
+            return;
+        }
         if (!frames.setBits64(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_PENDING_SEL, 1L << word)) {
             frames.write8(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING, (byte) 1);
         }

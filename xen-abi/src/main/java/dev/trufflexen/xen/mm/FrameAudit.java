@@ -165,6 +165,13 @@ public final class FrameAudit {
         }
     }
 
+    /** Only the TLB part of the audit, for the TLB of another vCPU of {@code domid}. */
+    public List<String> auditTlb(int domid, X86Mmu tlb) {
+        List<String> violations = new ArrayList<>();
+        auditTlb(domid, tlb, violations);
+        return violations;
+    }
+
     private void auditTlb(int domid, X86Mmu tlb, List<String> violations) {
         long hostBase = memory.hostAddress(0);
         for (int i = 0; i < X86Mmu.TLB_SIZE; i++) {

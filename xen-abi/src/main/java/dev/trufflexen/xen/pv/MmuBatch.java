@@ -63,14 +63,22 @@ record MmuBatch(long list, long count, long pdone, int foreigndom, long doneBefo
     }
 
     /**
-     * Xen's vcpumask_to_pcpumask for a domain with one vCPU: reads the first word of the mask;
-     * 1 when vCPU 0 is in it, 0 when not, -1 when the mask cannot be read.
+     * Xen's vcpumask_to_pcpumask: the guest's vCPU bitmap, one unsigned long per 64 vCPUs up to
+     * the domain's max_vcpus; null when a word cannot be read.
      */
-    static int vcpuMask(HypercallContext context, long mask) {
+    static long[] vcpuMask(HypercallContext context, long mask) {
+        int words = (context.domain().maxVcpus() + Long.SIZE - 1) / Long.SIZE;
+        long[] bits = new long[words];
         byte[] word = new byte[8];
-        if (!HypercallContext.accessOk(mask) || !context.cpu().copyFromGuest(mask, word, 0, 8)) {
-            return -1;
+        for (int i = 0; i < words; i++) {
+            long at = mask + 8L * i;
+            if (!HypercallContext.accessOk(at) || !context.cpu().copyFromGuest(at, word, 0, 8)) {
+                return null;
+            }
+            for (int b = 0; b < 8; b++) {
+                bits[i] |= (word[b] & 0xFFL) << (8 * b);
+            }
         }
-        return word[0] & 1;
+        return bits;
     }
 }

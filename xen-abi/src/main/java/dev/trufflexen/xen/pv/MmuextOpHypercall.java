@@ -21,8 +21,9 @@ import dev.trufflexen.xen.mm.GuestFrames;
  * carried in {@code *pdone}.
  *
  * <p>Pinning (L1-L4) validates the table and keeps it typed; unpinning drops that. NEW_BASEPTR
- * and NEW_USER_BASEPTR install an L4 (see {@link PvMmu}). The flushes act on this domain's only
- * vCPU (a MULTI mask is read from the guest; a bad one is -EINVAL). FLUSH_CACHE needs a
+ * and NEW_USER_BASEPTR install an L4 (see {@link PvMmu}). The LOCAL flushes act on the calling
+ * vCPU; ALL on every vCPU of the domain and MULTI on those of a mask read from the guest (an
+ * unreadable one is -EINVAL), waiting for the others as {@link TlbShootdown} does. FLUSH_CACHE needs a
  * cache-flush privilege no guest has (-EACCES). SET_LDT records the LDT. CLEAR_PAGE and
  * COPY_PAGE write frames the domain owns through their writable type (-EINVAL otherwise).
  * MARK_SUPER/UNMARK_SUPER are -EOPNOTSUPP as in Xen; unknown commands -ENOSYS. A foreign
@@ -85,8 +86,12 @@ public final class MmuextOpHypercall implements Hypercall {
             case MMUEXT_UNPIN_TABLE -> frames.unpin(arg1, domid);
             case MMUEXT_NEW_BASEPTR -> mmu.newBasePointer(cpu, arg1);
             case MMUEXT_NEW_USER_BASEPTR -> mmu.newUserBasePointer(PvEntry.pvVcpu(cpu), arg1);
-            case MMUEXT_TLB_FLUSH_LOCAL, MMUEXT_TLB_FLUSH_ALL -> {
+            case MMUEXT_TLB_FLUSH_LOCAL -> {
                 cpu.flushTlb();
+                yield 0;
+            }
+            case MMUEXT_TLB_FLUSH_ALL -> {
+                TlbShootdown.flush(context.domain(), null, TlbShootdown.FULL);
                 yield 0;
             }
             case MMUEXT_INVLPG_LOCAL -> {
@@ -97,21 +102,19 @@ public final class MmuextOpHypercall implements Hypercall {
             }
             case MMUEXT_INVLPG_ALL -> {
                 if (HypercallContext.accessOk(arg1)) {
-                    cpu.invalidatePage(arg1);
+                    TlbShootdown.flush(context.domain(), null, arg1);
                 }
                 yield 0;
             }
             case MMUEXT_TLB_FLUSH_MULTI, MMUEXT_INVLPG_MULTI -> {
-                int mask = MmuBatch.vcpuMask(context, arg2);
-                if (mask < 0) {
+                long[] mask = MmuBatch.vcpuMask(context, arg2);
+                if (mask == null) {
                     yield -XenErrno.EINVAL;
                 }
-                if (mask != 0) {
-                    if (cmd == MMUEXT_TLB_FLUSH_MULTI) {
-                        cpu.flushTlb();
-                    } else if (HypercallContext.accessOk(arg1)) {
-                        cpu.invalidatePage(arg1);
-                    }
+                if (cmd == MMUEXT_TLB_FLUSH_MULTI) {
+                    TlbShootdown.flush(context.domain(), mask, TlbShootdown.FULL);
+                } else if (HypercallContext.accessOk(arg1)) {
+                    TlbShootdown.flush(context.domain(), mask, arg1);
                 }
                 yield 0;
             }

@@ -56,6 +56,11 @@ public final class PvEntry implements X86Platform {
         return entry.pv;
     }
 
+    /** The PV entry of {@code vcpu} (its CPU's platform); the vCPU must have its CPU. */
+    public static PvEntry of(Vcpu vcpu) {
+        return (PvEntry) vcpu.cpu().platform();
+    }
+
     /** This vCPU's PV state. */
     public PvVcpu pvVcpu() {
         return pv;
@@ -76,7 +81,18 @@ public final class PvEntry implements X86Platform {
             FastSystemCalls.syscallFromUser(c, pv, bounce);
             return;
         }
-        dispatcher.dispatch(context, c);
+        pv.setInHypervisor(true);
+        try {
+            dispatcher.dispatch(context, c);
+        } finally {
+            leaveHypervisor(c);
+        }
+    }
+
+    /** Back to guest code: a TLB flush another vCPU requested meanwhile is done first ({@link TlbShootdown}). */
+    private void leaveHypervisor(X86Cpu c) {
+        pv.setInHypervisor(false);
+        TlbShootdown.honour(c, pv);
     }
 
     /**
@@ -90,6 +106,15 @@ public final class PvEntry implements X86Platform {
      */
     @Override
     public void fault(X86Cpu c, X86Fault fault) {
+        pv.setInHypervisor(true);
+        try {
+            handleFault(c, fault);
+        } finally {
+            leaveHypervisor(c);
+        }
+    }
+
+    private void handleFault(X86Cpu c, X86Fault fault) {
         boolean stepping = (c.rflags() & X86Rflags.TF) != 0;
         if (XenForcedEmulation.isForcedCpuid(c, fault)) {
             if (pv.cpuidFaulting() && !vcpu.inKernelMode()) {
@@ -228,8 +253,12 @@ public final class PvEntry implements X86Platform {
      */
     public void deliverPendingEvents(X86Cpu c) {
         var frames = domain.frames();
-        long mfn = vcpu.vcpuInfoMfn();
-        int offset = vcpu.vcpuInfoOffset();
+        Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
+        if (info == null) {
+            return;
+        }
+        long mfn = info.mfn();
+        int offset = info.offset();
         if (frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) == 0
                 || frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) != 0) {
             return;

@@ -12,17 +12,19 @@ import dev.trufflexen.xen.mm.PageTables;
 /**
  * A PV domain's MMU state (Xen's {@code arch.pv} and the vCPU's {@code guest_table}): the
  * page-table rules it is checked against, the lock its page-table updates run under, the
- * references its vCPU holds on its base tables, its LDT, its vm_assist flags, and TLB flushes
+ * references its vCPUs hold on their base tables, its LDT, its vm_assist flags, and TLB flushes
  * requested from elsewhere.
  *
  * <p><b>Base tables.</b> The kernel L4 (NEW_BASEPTR, the CPU's CR3 while the guest kernel runs)
- * and the user L4 (NEW_USER_BASEPTR, kept in {@link PvVcpu#userTableMfn()}) each hold one general
+ * and the user L4 (NEW_USER_BASEPTR), both kept per vCPU in {@link PvVcpu}, each hold one general
  * and one L4-type reference, so a table in use as a base is never demoted. The builder's L4 is
- * adopted as the first kernel table; all references are dropped when the domain stops.
+ * adopted as vCPU 0's first kernel table, VCPUOP_initialise gives another vCPU its own; all
+ * references are dropped when the domain stops.
  *
- * <p><b>Flush requests.</b> The frame table asks for a flush of this domain's TLB when a frame
- * it may still translate changes type or leaves the domain; the request is honoured before the
- * guest runs again (after the current hypercall, or at the vCPU's next attention point).
+ * <p><b>Flush requests.</b> The frame table asks for a flush of this domain's TLBs when a frame
+ * they may still translate changes type or leaves the domain; every vCPU running guest code
+ * flushes before the requester goes on, the others before they run guest code again
+ * ({@link TlbShootdown}).
  */
 public final class PvMmu {
     public static final DomainPart<PvMmu> PART = DomainPart.declare("PV MMU", PvMmu.class);
@@ -33,8 +35,6 @@ public final class PvMmu {
     private final PageTables tables;
     private final FrameTable frames;
     private final Object lock = new Object();
-    private volatile boolean flushWanted;
-    private long kernelTableMfn;
     private long ldtBase;
     private int ldtEntries;
 
@@ -69,40 +69,51 @@ public final class PvMmu {
         return lock;
     }
 
-    /** The kernel base table's frame (Xen's guest_table), 0 when none. */
-    public long kernelTableMfn() {
-        return kernelTableMfn;
-    }
-
-    /** Takes the builder's L4 (pinned by the builder) as the vCPU's kernel base table: one more L4 reference. */
-    public void adoptBootTable(long l4Mfn) {
+    /** Takes the builder's L4 (pinned by the builder) as vCPU 0's kernel base table: one more L4 reference. */
+    public void adoptBootTable(PvVcpu pv, long l4Mfn) {
         int rc = frames.getPageAndType(l4Mfn, domain.id(), FrameTable.TYPE_L4);
         if (rc != 0) {
             throw new IllegalStateException("boot L4 0x" + Long.toHexString(l4Mfn) + " cannot be a base table: " + rc);
         }
-        kernelTableMfn = l4Mfn;
+        pv.setKernelTableMfn(l4Mfn);
     }
 
     /** MMUEXT_NEW_BASEPTR (Xen's new_guest_cr3): 0 or -errno; the TLB is flushed either way on success. */
     int newBasePointer(X86Cpu cpu, long mfn) {
-        if (mfn == kernelTableMfn) {
+        PvVcpu pv = PvEntry.pvVcpu(cpu);
+        if (mfn == pv.kernelTableMfn()) {
             cpu.setCr3(mfn << MachineMemory.PAGE_SHIFT);
             return 0;
         }
-        int rc = frames.getPageAndType(mfn, domain.id(), FrameTable.TYPE_L4);
+        int rc = takeBaseTable(mfn);
         if (rc != 0) {
             return rc;
         }
-        if (!vmAssist(VmAssist.VMASST_TYPE_m2p_strict)) {
-            tables.fillReadOnlyM2p(mfn);
-        }
-        long old = kernelTableMfn;
-        kernelTableMfn = mfn;
+        long old = pv.kernelTableMfn();
+        pv.setKernelTableMfn(mfn);
         cpu.setCr3(mfn << MachineMemory.PAGE_SHIFT);
         if (old != 0) {
             frames.putPageAndType(old);
         }
         return 0;
+    }
+
+    /**
+     * Takes a general and an L4-type reference on {@code mfn} for use as a kernel base table
+     * (Xen's get_page_and_type for PGT_root_page_table, validating it when it is not yet an L4),
+     * with the read-only M2P slot filled unless m2p_strict: 0 or -errno.
+     */
+    int takeBaseTable(long mfn) {
+        int rc = frames.getPageAndType(mfn, domain.id(), FrameTable.TYPE_L4);
+        if (rc == 0 && !vmAssist(VmAssist.VMASST_TYPE_m2p_strict)) {
+            tables.fillReadOnlyM2p(mfn);
+        }
+        return rc;
+    }
+
+    /** Drops a base-table reference taken by {@link #takeBaseTable} or {@link #newUserBasePointer}. */
+    void dropBaseTable(long mfn) {
+        frames.putPageAndType(mfn);
     }
 
     /** MMUEXT_NEW_USER_BASEPTR: 0 or -errno; frame 0 clears the user table. */
@@ -130,9 +141,10 @@ public final class PvMmu {
     /** Drops the base-table references (the domain has stopped; Xen's vcpu_destroy_pagetables). */
     public void releaseBaseTables(PvVcpu pv) {
         synchronized (lock) {
-            if (kernelTableMfn != 0) {
-                frames.putPageAndType(kernelTableMfn);
-                kernelTableMfn = 0;
+            long kernel = pv.kernelTableMfn();
+            if (kernel != 0) {
+                frames.putPageAndType(kernel);
+                pv.setKernelTableMfn(0);
             }
             long user = pv.userTableMfn();
             if (user != 0) {
@@ -169,20 +181,16 @@ public final class PvMmu {
         return domain.vmAssist(type);
     }
 
-    /** Asks for a full TLB flush of this domain's vCPU before it next runs guest code (any thread). */
+    /**
+     * Flushes the TLB of every vCPU of the domain (any thread): the calling vCPU's at once,
+     * the others as {@link TlbShootdown#flush} does, waiting for those running guest code.
+     */
     public void requestFlush() {
-        flushWanted = true;
-        X86Cpu cpu = domain.vcpu0().cpu();
-        if (cpu != null) {
-            cpu.requestAttention();
-        }
+        TlbShootdown.flushAll(domain);
     }
 
-    /** Performs a requested flush; on the vCPU's own thread. */
+    /** Performs a flush other vCPUs requested; on the vCPU's own thread. */
     public void flushIfRequested(X86Cpu cpu) {
-        if (flushWanted) {
-            flushWanted = false;
-            cpu.flushTlb();
-        }
+        TlbShootdown.honour(cpu, PvEntry.pvVcpu(cpu));
     }
 }

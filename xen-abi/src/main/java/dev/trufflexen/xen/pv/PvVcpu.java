@@ -8,8 +8,10 @@ import dev.trufflexen.x86.cpu.X86Fault;
  * {@code callback_op} or {@code set_callbacks}, the user GS base that the kernel's
  * {@code swapgs} would bring in ({@code gs_base_user}), the virtual control registers
  * ({@code ctrlreg[2]}, {@code ctrlreg[4]}), the virtual IOPL and I/O bitmap, the MSRs a guest may
- * write, and the debug registers. Read and written on the vCPU's own thread only (hypercalls and
- * faults of that vCPU).
+ * write, the debug registers, and its kernel base table ({@code guest_table}). Read and written
+ * on the vCPU's own thread only (hypercalls and faults of that vCPU), except the TLB flush
+ * requests other vCPUs post ({@link TlbShootdown}) and the initialisation of an offline vCPU
+ * (VCPUOP_initialise), which happens before its thread runs.
  */
 public final class PvVcpu {
     /** Vectors of the virtual IDT. */
@@ -40,6 +42,12 @@ public final class PvVcpu {
     /** DR6 bits (positive polarity) of a #DB owed after the instruction being emulated. */
     private long pendingDebug;
     private long kernelCr3;
+    private long kernelTableMfn;
+    /** Flush tickets: requested by any thread, done by the vCPU's own thread (see {@link TlbShootdown}). */
+    private final java.util.concurrent.atomic.AtomicLong flushRequested = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long flushDone;
+    /** True while the vCPU's thread is in the hypervisor (a hypercall or a fault), not running guest code. */
+    private volatile boolean inHypervisor;
     private long kernelSs;
     private long kernelSp;
 
@@ -130,6 +138,43 @@ public final class PvVcpu {
 
     void setKernelCr3(long cr3) {
         this.kernelCr3 = cr3;
+    }
+
+    /** The kernel base table's frame (Xen's {@code guest_table}, the L4 of NEW_BASEPTR), 0 when none. */
+    public long kernelTableMfn() {
+        return kernelTableMfn;
+    }
+
+    void setKernelTableMfn(long mfn) {
+        this.kernelTableMfn = mfn;
+    }
+
+    /** Posts a request for a full TLB flush (any thread); returns its ticket. */
+    long requestFlush() {
+        return flushRequested.incrementAndGet();
+    }
+
+    /** True once the vCPU has flushed for {@code ticket}. */
+    boolean flushedFor(long ticket) {
+        return flushDone >= ticket;
+    }
+
+    /** The newest flush ticket not yet honoured, 0 when none; the vCPU's own thread then calls {@link #flushed}. */
+    long pendingFlush() {
+        long requested = flushRequested.get();
+        return requested > flushDone ? requested : 0;
+    }
+
+    void flushed(long ticket) {
+        flushDone = ticket;
+    }
+
+    boolean inHypervisor() {
+        return inHypervisor;
+    }
+
+    void setInHypervisor(boolean in) {
+        inHypervisor = in;
     }
 
     /** The stack selector {@code stack_switch} registered (RPL forced to 3; 64-bit bounces use FLAT_KERNEL_SS). */

@@ -19,7 +19,7 @@ import dev.trufflexen.xen.mm.FrameTable;
  * guest's range, an upper level is missing, or the table is not a validated L1 of this domain),
  * then the TLB is flushed as the flags ask: UVMF_TLB_FLUSH or UVMF_INVLPG, for the local vCPU, all
  * of the domain's (UVMF_ALL), or the vCPUs of a mask the flags point to (-EFAULT when it cannot be
- * read, the flush done anyway). A failed update flushes nothing.
+ * read), remote vCPUs as {@link TlbShootdown} flushes them. A failed update flushes nothing.
  */
 final class UpdateVaMapping {
     private UpdateVaMapping() {
@@ -41,20 +41,26 @@ final class UpdateVaMapping {
             return 0;
         }
         long target = flags & ~UVMF_FLUSHTYPE_MASK;
-        boolean flush = true;
-        if (target != UVMF_LOCAL && target != UVMF_ALL) {
-            int mask = MmuBatch.vcpuMask(context, target);
-            if (mask < 0) {
-                rc = -XenErrno.EFAULT;
-            }
-            flush = mask > 0;
-        }
-        if (flush) {
+        if (target == UVMF_LOCAL) {
             if (type == UVMF_TLB_FLUSH) {
                 cpu.flushTlb();
-            } else if (target == UVMF_LOCAL ? PvVcpu.isCanonical(va) : HypercallContext.accessOk(va)) {
+            } else if (PvVcpu.isCanonical(va)) {
                 cpu.invalidatePage(va);
             }
+            return 0;
+        }
+        long[] mask = null;
+        if (target != UVMF_ALL) {
+            mask = MmuBatch.vcpuMask(context, target);
+            if (mask == null) {
+                // Xen flushes what it read (nothing) and reports the fault.
+                return -XenErrno.EFAULT;
+            }
+        }
+        if (type == UVMF_TLB_FLUSH) {
+            TlbShootdown.flush(context.domain(), mask, TlbShootdown.FULL);
+        } else if (HypercallContext.accessOk(va)) {
+            TlbShootdown.flush(context.domain(), mask, va);
         }
         return rc;
     }

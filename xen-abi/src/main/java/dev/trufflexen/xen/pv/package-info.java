@@ -94,7 +94,9 @@
  * ({@code x86_merge_dr6}) before bouncing it like any exception.
  *
  * <h2>State</h2>
- * {@code PvVcpu} belongs to the vCPU's {@code PvEntry} and is touched only on that vCPU's thread.
+ * {@code PvVcpu} belongs to the vCPU's {@code PvEntry} and is touched only on that vCPU's thread
+ * (VCPUOP_initialise, {@code VcpuContext}, loads a whole {@code vcpu_guest_context} into an offline
+ * vCPU before its thread runs; other vCPUs only post TLB flush requests).
  * Hypercall handlers reach it from the {@code HypercallContext}'s CPU ({@code PvEntry.pvVcpu}).
  * What Xen keeps per domain is the domain part {@code PvDomain} (the PCI CONFIG_ADDRESS and RTC
  * index latches, the vm_assist types allowed); the {@code vm_assist} bits themselves sit on
@@ -108,15 +110,23 @@
  * The guest builds its page tables from its own frames; the hypervisor checks every change (the
  * rules live in {@code mm}: {@code FrameTable} and {@code PageTables}). {@code PvMmu}, a part of
  * each domain, holds what is per domain or per vCPU: the lock its page-table changes run under,
- * the base tables the vCPU holds a reference on (NEW_BASEPTR loads CR3; NEW_USER_BASEPTR keeps
- * the user L4 in {@code PvVcpu}), the LDT, the vm_assist flags and TLB flushes the frame table
+ * the base tables each vCPU holds a reference on (kept in its {@code PvVcpu}: NEW_BASEPTR loads
+ * CR3, NEW_USER_BASEPTR the user L4; VCPUOP_initialise takes both from the context), the LDT, the vm_assist flags and TLB flushes the frame table
  * asks for. {@code MmuUpdateHypercall}, {@code MmuextOpHypercall} and {@code UpdateVaMapping}
  * are Xen's do_mmu_update, do_mmuext_op and __do_update_va_mapping, batches continued with
  * MMU_UPDATE_PREEMPTED and a done count; {@code MmuOwners} is Xen's get_pg_owner with the XSM
  * default policy for unprivileged guests; {@code WritablePageTables} emulates a kernel's store
- * into its own read-only L1 when it enabled the assist. Flushes act on the domain's one vCPU:
- * a changed L2-L4 entry flushes its TLB as Xen does, L1 changes are flushed only when the guest
- * asks (UVMF flags, mmuext flushes), and the frame table flushes it before a frame it may still
+ * into its own read-only L1 when it enabled the assist. A changed L2-L4 entry flushes the
+ * calling vCPU's TLB as Xen does, L1 changes are flushed only when the guest asks (UVMF flags,
+ * mmuext flushes), and the frame table flushes every vCPU before a frame they may still
  * translate becomes a page table or leaves the domain.
+ *
+ * <h2>TLB shootdowns</h2>
+ * A TLB belongs to its vCPU's thread. {@code TlbShootdown} flushes other vCPUs as Xen's
+ * flush_tlb_mask does with IPIs: it posts a request to each target, asks its CPU for attention
+ * and waits until every target running guest code has flushed (at its next region exit or back
+ * edge, or on its way out of the hypervisor). A target inside the hypervisor, parked or offline
+ * flushes before it runs guest code again, so the issuer never waits for a vCPU that might be
+ * waiting for it.
  */
 package dev.trufflexen.xen.pv;

@@ -57,7 +57,7 @@ final class Blocking {
         }
         EventChannels channels = domain.part(EventChannels.PART);
         long first = n == 1 ? littleEndian32(raw, 0) : 0;
-        channels.beginPoll(first > 0 ? (int) first : -1);
+        channels.beginPoll(vcpu, first > 0 ? (int) first : -1);
         try {
             boolean upcallWasPending = upcallPending(vcpu);
             if (deliverable(vcpu)) {
@@ -72,9 +72,9 @@ final class Blocking {
                     return;
                 }
             }
-            sleep(vcpu, () -> channels.pollWoken() || !upcallWasPending && upcallPending(vcpu), timeout);
+            sleep(vcpu, () -> channels.pollWoken(vcpu) || !upcallWasPending && upcallPending(vcpu), timeout);
         } finally {
-            channels.endPoll();
+            channels.endPoll(vcpu);
         }
     }
 
@@ -88,8 +88,8 @@ final class Blocking {
         if (shortWaits.spinFirst(domain, wake)) {
             return;
         }
-        VcpuTimers timers = domain.part(VcpuTimers.PART);
-        RunstateArea area = domain.part(RunstateArea.PART);
+        VcpuTimers timers = VcpuTimers.of(vcpu);
+        RunstateArea area = RunstateArea.of(vcpu);
         long parked = System.nanoTime();
         timers.vcpuBlocked();
         try {

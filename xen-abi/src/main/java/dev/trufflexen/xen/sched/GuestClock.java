@@ -29,10 +29,14 @@ public final class GuestClock {
     private GuestClock() {
     }
 
-    /** Writes the wall clock and vCPU 0's time info; done when the domain is built. */
+    /** Writes the wall clock and the time info of every vCPU with a vcpu_info; done when the domain is built. */
     public static void publish(Domain domain) {
         publishWallClock(domain);
-        publishVcpuTime(domain.vcpu0());
+        for (Vcpu vcpu : domain.vcpus()) {
+            if (vcpu.hasVcpuInfo()) {
+                publishVcpuTime(vcpu);
+            }
+        }
     }
 
     /** update_domain_wallclock_time. */

@@ -7,25 +7,42 @@ import dev.trufflexen.xen.domain.Runstate;
 import dev.trufflexen.xen.domain.Vcpu;
 
 /**
- * The guest copy of vCPU 0's runstate (VCPUOP_register_runstate_memory_area): a guest virtual
+ * The guest copy of one vCPU's runstate (VCPUOP_register_runstate_memory_area): a guest virtual
  * address, rewritten whenever the runstate changes (the vCPU blocks or wakes), as Xen's
  * update_runstate_area does at every context switch. A write that faults is skipped, as Xen's
- * {@code __copy_to_guest} failure is. Touched on the vCPU's own thread only.
+ * {@code __copy_to_guest} failure is. Written on the vCPU's own thread only, through its own
+ * address space: registering the area of another vCPU records the address, written when that
+ * vCPU next changes state, as in Xen.
  */
 public final class RunstateArea {
-    public static final DomainPart<RunstateArea> PART = DomainPart.declare("runstate area", RunstateArea.class);
+    /** The areas of a domain's vCPUs, indexed by vCPU id. */
+    public static final DomainPart<RunstateArea[]> PART = DomainPart.declare("runstate area", RunstateArea[].class);
+
+    /** One area per vCPU of {@code domain}, for its {@link #PART}. */
+    public static RunstateArea[] forVcpus(dev.trufflexen.xen.domain.Domain domain) {
+        RunstateArea[] areas = new RunstateArea[domain.maxVcpus()];
+        java.util.Arrays.setAll(areas, i -> new RunstateArea());
+        return areas;
+    }
+
+    static RunstateArea of(Vcpu vcpu) {
+        return vcpu.domain().part(PART)[vcpu.id()];
+    }
 
     private final byte[] buffer = new byte[VcpuOp.RUNSTATE_INFO_LAYOUT.size()];
-    private long address;
+    private volatile long address;
 
     /** Registers {@code guestAddress} (0 unregisters) and writes the runstate there now. */
     void register(Vcpu vcpu, long guestAddress) {
         address = guestAddress;
-        update(vcpu);
+        if (vcpu.isCurrent()) {
+            update(vcpu);
+        }
     }
 
-    /** Rewrites the guest copy, if one is registered. */
+    /** Rewrites the guest copy, if one is registered; on the vCPU's own thread. */
     void update(Vcpu vcpu) {
+        long address = this.address;
         if (address == 0) {
             return;
         }

@@ -21,7 +21,7 @@ public final class SetTimerOpHypercall implements Hypercall {
     @Override
     public long invoke(HypercallContext context) {
         Domain domain = context.domain();
-        VcpuTimers timers = domain.part(VcpuTimers.PART);
+        VcpuTimers timers = VcpuTimers.of(context.vcpu());
         long timeout = context.ulongArg(0);
         long now = domain.systemTime();
         long offset = timeout - now;

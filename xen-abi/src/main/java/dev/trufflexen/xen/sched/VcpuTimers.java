@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import dev.trufflexen.xen.abi.Virq;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainPart;
+import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.event.EventChannels;
 
 /**
@@ -17,18 +18,20 @@ import dev.trufflexen.xen.event.EventChannels;
  * running one for attention), so a blocked vCPU costs no host CPU until its timer fires.
  *
  * <p>As in Xen, a PV vCPU starts with a 10 ms periodic timer, and the periodic timer runs only
- * while the vCPU is not blocked: it is stopped when the vCPU blocks, and on waking an expired
- * period raises VIRQ_TIMER at once.
+ * while the vCPU is neither blocked nor down: it is stopped when the vCPU blocks or goes down,
+ * and on waking (or coming up) an expired period raises VIRQ_TIMER at once. Each vCPU has its
+ * own pair, raising its own VIRQ_TIMER port.
  */
 public final class VcpuTimers {
-    /** The timers of a domain's vCPU 0. */
-    public static final DomainPart<VcpuTimers> PART = DomainPart.declare("vCPU timers", VcpuTimers.class);
+    /** The timers of a domain's vCPUs, indexed by vCPU id. */
+    public static final DomainPart<VcpuTimers[]> PART = DomainPart.declare("vCPU timers", VcpuTimers[].class);
     /** Xen's initial periodic period of a PV vCPU. */
     public static final long DEFAULT_PERIOD_NS = 10_000_000L;
     /** Xen's fallback for a set_timer_op timeout that is negative or more than 2^50 ns away. */
     public static final long HUGE_TIMEOUT_FALLBACK_NS = 100_000_000L;
 
     private final Domain domain;
+    private final Vcpu vcpu;
     private final ScheduledExecutorService executor;
     private ScheduledFuture<?> singleshot;
     private ScheduledFuture<?> periodic;
@@ -37,11 +40,24 @@ public final class VcpuTimers {
     private boolean blocked;
     private volatile long fired;
 
-    public VcpuTimers(Domain domain, ScheduledExecutorService executor) {
-        this.domain = domain;
+    public VcpuTimers(Vcpu vcpu, ScheduledExecutorService executor) {
+        this.domain = vcpu.domain();
+        this.vcpu = vcpu;
         this.executor = executor;
         this.lastPeriodicEvent = domain.systemTime();
+        // An offline vCPU's periodic timer does not run until the vCPU is brought up.
+        this.blocked = vcpu.isDown();
         domain.onStop(this::stopAll);
+    }
+
+    /** The timers of every vCPU of {@code domain}, for its {@link #PART}. */
+    public static VcpuTimers[] forVcpus(Domain domain, ScheduledExecutorService executor) {
+        return domain.vcpus().stream().map(v -> new VcpuTimers(v, executor)).toArray(VcpuTimers[]::new);
+    }
+
+    /** The timers of {@code vcpu}. */
+    public static VcpuTimers of(Vcpu vcpu) {
+        return vcpu.domain().part(PART)[vcpu.id()];
     }
 
     /** Arms the single-shot timer for absolute system time {@code deadline}; a past deadline fires now. */
@@ -138,7 +154,7 @@ public final class VcpuTimers {
     private void sendTimerEvent() {
         fired++;
         try {
-            domain.part(EventChannels.PART).sendVirq(domain, Virq.VIRQ_TIMER);
+            domain.part(EventChannels.PART).sendVcpuVirq(vcpu, Virq.VIRQ_TIMER);
         } catch (RuntimeException e) {
             // A host bug must not silently end the timer chain: report it and keep the timers running.
             domain.console().log("d" + domain.id() + ": internal error raising VIRQ_TIMER: " + e);

@@ -5,6 +5,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.mmu.X86SplitLock;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -85,6 +86,7 @@ public final class X86BitTestNode extends X86InstructionNode {
                 } while (!X86GuestMemory.casHost(host, size, old, modify(old, bit)));
                 return old;
             }
+            return X86SplitLock.update(cpu, address, size, old -> modify(old, bit));
         }
         long value = operation == BT ? X86GuestMemory.read(cpu, address, size)
                 : X86GuestMemory.readForWrite(cpu, address, size);

@@ -12,6 +12,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.mmu.X86SplitLock;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
@@ -72,6 +73,8 @@ public final class X86CompareExchangeDoubleNode extends X86InstructionNode {
             do {
                 current = X86GuestMemory.loadHost(host, 8);
             } while (current == expected && !X86GuestMemory.casHost(host, 8, current, replacement));
+        } else if (locked) {
+            current = X86SplitLock.update(cpu, linear, 8, old -> old == expected ? replacement : old);
         } else {
             current = X86GuestMemory.readForWrite(cpu, linear, 8);
             X86GuestMemory.write(cpu, linear, 8, current == expected ? replacement : current);

@@ -4,6 +4,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.mmu.X86SplitLock;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -43,8 +44,7 @@ public final class X86CompareExchangeNode extends X86InstructionNode {
                     current = X86GuestMemory.loadHost(host, size);
                 } while (current == expected && !X86GuestMemory.casHost(host, size, current, replacement));
             } else {
-                current = X86GuestMemory.readForWrite(cpu, address, size);
-                X86GuestMemory.write(cpu, address, size, current == expected ? replacement : current);
+                current = X86SplitLock.update(cpu, address, size, old -> old == expected ? replacement : old);
             }
         } else {
             current = destination.readForWrite(frame, cpu);

@@ -4,13 +4,15 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.mmu.X86SplitLock;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 
 /**
  * Base of instructions that read a destination, compute and write it back. With a LOCK prefix
  * (and a memory destination) the update is one compare-and-swap loop on the host address, so
- * other vCPUs never see a torn or lost update.
+ * other vCPUs never see a torn or lost update (an operand that crosses a page takes the
+ * {@link X86SplitLock}).
  */
 abstract class X86ReadModifyWriteNode extends X86InstructionNode {
     protected final int size;
@@ -42,9 +44,7 @@ abstract class X86ReadModifyWriteNode extends X86InstructionNode {
                 } while (!X86GuestMemory.casHost(host, size, old, compute(old, source, carry)));
                 return old;
             }
-            long old = X86GuestMemory.readForWrite(cpu, address, size);
-            X86GuestMemory.write(cpu, address, size, compute(old, source, carry));
-            return old;
+            return X86SplitLock.update(cpu, address, size, old -> compute(old, source, carry));
         }
         long old = writeBack ? destination.readForWrite(frame, cpu) : destination.read(frame, cpu);
         if (writeBack) {

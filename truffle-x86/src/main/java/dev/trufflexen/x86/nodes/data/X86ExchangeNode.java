@@ -4,6 +4,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.mmu.X86SplitLock;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 
@@ -31,8 +32,7 @@ public final class X86ExchangeNode extends X86InstructionNode {
                     old = X86GuestMemory.loadHost(host, size);
                 } while (!X86GuestMemory.casHost(host, size, old, b));
             } else {
-                old = X86GuestMemory.readForWrite(cpu, address, size);
-                X86GuestMemory.write(cpu, address, size, b);
+                old = X86SplitLock.update(cpu, address, size, unused -> b);
             }
             second.write(frame, cpu, old);
         } else {
