@@ -34,23 +34,36 @@ static unsigned long spin_ticks(unsigned long ticks, uint64_t period_ns, unsigne
     return tick;
 }
 
+/*
+ * Blocks between ticks as an idle kernel does: with events masked, a single-shot timer
+ * (set_timer_op) for the next tick, then SCHEDOP_block, which unmasks and sleeps in one step,
+ * so a timer that fires in between is not lost. (Xen stops the periodic timer while a vCPU is
+ * blocked, so a periodic timer alone would never wake it.)
+ */
 static unsigned long timer_ticks(unsigned long ticks, uint64_t period_ns, unsigned long every)
 {
     unsigned long tick = 0;
-    long port = sdk_tick_start(period_ns);
+    long port = sdk_bind_virq(VIRQ_TIMER, 0);
 
     if (port < 0) {
-        sdk_panic("ticker: periodic timer refused: %ld\n", port);
+        sdk_panic("ticker: VIRQ_TIMER refused: %ld\n", port);
     }
-    unsigned long seen = sdk_upcalls;
+    uint64_t next = sdk_system_time() + period_ns;
     while (ticks == 0 || tick < ticks) {
-        sdk_block();
-        while (seen != sdk_upcalls && (ticks == 0 || tick < ticks)) {
-            seen++;
+        sdk_events_disable();
+        HYPERVISOR_set_timer_op(next);
+        if (sdk_system_time() < next) {
+            sdk_block();
+        } else {
+            sdk_events_enable();
+        }
+        while (sdk_system_time() >= next && (ticks == 0 || tick < ticks)) {
+            next += period_ns;
             report(++tick, every);
         }
     }
-    sdk_tick_stop();
+    HYPERVISOR_set_timer_op(0);
+    sdk_evtchn_close((evtchn_port_t)port);
     return tick;
 }
 
