@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ConsoleFanout extends OutputStream {
     private final OutputStream log;
     private final List<OutputStream> attached = new CopyOnWriteArrayList<>();
+    private volatile long firstOutputNanos;
 
     ConsoleFanout(OutputStream log) {
         this.log = log;
@@ -26,6 +27,11 @@ final class ConsoleFanout extends OutputStream {
         attached.remove(client);
     }
 
+    /** When the guest's first console byte arrived (System.nanoTime), or 0. */
+    long firstOutputNanos() {
+        return firstOutputNanos;
+    }
+
     @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
@@ -33,6 +39,9 @@ final class ConsoleFanout extends OutputStream {
 
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        if (firstOutputNanos == 0 && length > 0) {
+            firstOutputNanos = System.nanoTime();
+        }
         log.write(bytes, offset, length);
         log.flush();
         for (OutputStream client : attached) {

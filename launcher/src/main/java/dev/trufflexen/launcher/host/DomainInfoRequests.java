@@ -49,6 +49,8 @@ final class DomainInfoRequests {
         row.put("state", hosted.stateLetters());
         row.put("cpu_ns", hosted.cpuNanos());
         row.put("uptime_ns", hosted.domain().systemTime());
+        row.put("start_ns", hosted.startLatencyNanos());
+        row.put("first_output_ns", hosted.firstOutputLatencyNanos());
         return row;
     }
 

@@ -56,7 +56,7 @@ final class DomainRequests {
         } catch (ConfigException e) {
             throw new HostError(65, e.getMessage());
         }
-        HostedDomain hosted = request.host().create(config, request.flag("paused"));
+        HostedDomain hosted = request.host().create(config, request.flag("paused"), request.receivedNanos());
         ObjectNode result = Json.object();
         result.put("id", hosted.id());
         result.put("name", hosted.name());

@@ -121,11 +121,13 @@ public final class Host implements AutoCloseable {
 
     /**
      * Builds a domain from {@code config} and starts it, or leaves it paused (xl create -p).
+     * {@code requestNanos} is when the request arrived (System.nanoTime), for the domain's
+     * start latencies.
      *
      * @throws HostError when the name is taken, or the builder refuses the domain (status 65)
      */
-    public synchronized HostedDomain create(DomainConfig config, boolean paused) throws HostError {
-        return launch(config, config.name(), paused, System.nanoTime(), false);
+    public synchronized HostedDomain create(DomainConfig config, boolean paused, long requestNanos) throws HostError {
+        return launch(config, config.name(), paused, requestNanos, false);
     }
 
     private HostedDomain launch(DomainConfig config, String name, boolean paused, long requestNanos, boolean restart)

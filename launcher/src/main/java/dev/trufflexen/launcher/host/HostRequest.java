@@ -9,6 +9,7 @@ public final class HostRequest {
     private final Host host;
     private final String command;
     private final ObjectNode args;
+    private final long receivedNanos = System.nanoTime();
     private HostStream stream;
 
     public HostRequest(Host host, String command, ObjectNode args) {
@@ -19,6 +20,11 @@ public final class HostRequest {
 
     public Host host() {
         return host;
+    }
+
+    /** When the host read the request (System.nanoTime). */
+    public long receivedNanos() {
+        return receivedNanos;
     }
 
     public String command() {

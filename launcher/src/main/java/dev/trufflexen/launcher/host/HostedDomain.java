@@ -28,6 +28,7 @@ public final class HostedDomain {
     private volatile boolean destroyRequested;
     private volatile long cpuNanosAtStop = -1;
     private volatile long firstRunNanos;
+    private volatile long stoppedNanos;
     private Thread runner;
     private volatile long targetKiB;
     private volatile long staticMaxKiB;
@@ -100,6 +101,7 @@ public final class HostedDomain {
             firstRunNanos = System.nanoTime();
             ShutdownReason reason = domain.run();
             cpuNanosAtStop = runningNanos();
+            stoppedNanos = System.nanoTime();
             stopped.accept(this, reason);
         }, "domain-" + domain.id());
         runner.setDaemon(true);
@@ -110,6 +112,18 @@ public final class HostedDomain {
     public long startLatencyNanos() {
         long first = firstRunNanos;
         return first == 0 ? -1 : first - createdNanos;
+    }
+
+    /** Nanoseconds from the create request to the guest's first console output, or -1 before it. */
+    public long firstOutputLatencyNanos() {
+        long first = console.firstOutputNanos();
+        return first == 0 ? -1 : first - createdNanos;
+    }
+
+    /** Nanoseconds from the create request to the domain stopping, or -1 while it runs. */
+    public long lifetimeNanos() {
+        long stopped = stoppedNanos;
+        return stopped == 0 ? -1 : stopped - createdNanos;
     }
 
     void requestDestroy() {
