@@ -182,6 +182,19 @@ class HostSubcommandsTest {
     }
 
     @Test
+    void theToolstackMayHoldAtMost255Pauses() {
+        for (int i = 0; i < 255; i++) {
+            assertEquals(0, txl.run("pause", "ticker"), txl.err());
+        }
+        assertFails("domain 'ticker' is paused 255 times already (Xen's limit)", "pause", "ticker");
+        for (int i = 0; i < 255; i++) {
+            assertEquals(0, txl.run("unpause", "ticker"), txl.err());
+        }
+        assertFails("domain 'ticker' is not paused", "unpause", "ticker");
+        assertTrue(!ticker.domain().vcpu0().isPaused());
+    }
+
+    @Test
     void topInBatchModePrintsFrames() {
         assertEquals(0, txl.run("top", "-b", "-i", "2", "-d", "0.2"), txl.err());
         List<String> lines = txl.out().lines().toList();

@@ -85,8 +85,9 @@ class TxlTest {
         return Stream.of(
             new UsageCase("no command", List.of(), "txl: error: no command given (see 'txl help')"),
             new UsageCase("unknown command", List.of("start", "x.cfg"),
-                "txl: error: unknown command 'start'; the commands are destroy, domid, domname, list, pause, reboot, "
-                + "shutdown, unpause, create, host, bench, selftest, help (see 'txl help')"),
+                "txl: error: unknown command 'start'; the commands are console, destroy, dmesg, domid, domname, info, "
+                + "list, mem-max, mem-set, pause, reboot, sched-bvt, sched-credit, shutdown, top, unpause, uptime, "
+                + "vcpu-list, vcpu-pin, vcpu-set, create, host, bench, selftest, help (see 'txl help')"),
             new UsageCase("unknown top-level option", List.of("--frob"),
                 "txl: error: unknown option '--frob' (see 'txl help')"),
             new UsageCase("create without CONFIG", List.of("create"),

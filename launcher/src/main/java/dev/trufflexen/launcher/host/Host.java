@@ -55,7 +55,7 @@ public final class Host implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closing;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Host(Settings settings, PrintStream hypervisorLog) {
         this.settings = settings;
@@ -103,8 +103,11 @@ public final class Host implements AutoCloseable {
         return domains.values().stream().sorted(Comparator.comparingInt(HostedDomain::id)).toList();
     }
 
-    /** The domain called {@code nameOrId} (a name, or a decimal id as xl accepts). */
-    public HostedDomain find(String nameOrId) throws HostError {
+    /**
+     * The domain called {@code nameOrId} (a name, or a decimal id as xl accepts). Waits while a
+     * domain's action is being applied, so a restarting domain is found under its name.
+     */
+    public synchronized HostedDomain find(String nameOrId) throws HostError {
         for (HostedDomain domain : domains.values()) {
             if (domain.name().equals(nameOrId)) {
                 return domain;
@@ -182,14 +185,18 @@ public final class Host implements AutoCloseable {
         if (domain.crashReport() != null) {
             hypervisorLog.flush();
         }
-        if (hosted.destroyRequested() || closing) {
+        if (closing) {
             release(hosted);
             return;
         }
-        LifecycleAction action = hosted.actionFor(reason);
-        xen.console().log("Domain " + hosted.id() + " (" + hosted.name() + ") stopped: "
-                + reason.name().toLowerCase(java.util.Locale.ROOT) + "; action: " + action.xlName());
         synchronized (this) {
+            if (hosted.destroyRequested()) {
+                release(hosted);
+                return;
+            }
+            LifecycleAction action = hosted.actionFor(reason);
+            xen.console().log("Domain " + hosted.id() + " (" + hosted.name() + ") stopped: "
+                    + reason.name().toLowerCase(java.util.Locale.ROOT) + "; action: " + action.xlName());
             switch (action) {
                 case DESTROY, COREDUMP_DESTROY -> release(hosted);
                 case RESTART, COREDUMP_RESTART -> {
@@ -251,7 +258,10 @@ public final class Host implements AutoCloseable {
      * leaked).
      */
     public List<String> destroy(HostedDomain hosted) throws HostError {
-        hosted.requestDestroy();
+        synchronized (this) {
+            // Under the lock that applies actions: a domain stopping now is released, not restarted.
+            hosted.requestDestroy();
+        }
         try {
             if (!hosted.awaitStopped(10_000)) {
                 throw new HostError("domain '" + hosted.name() + "' (id " + hosted.id()
@@ -266,7 +276,7 @@ public final class Host implements AutoCloseable {
     }
 
     /** Marks the host as stopping: no new domains; domains that stop are released. */
-    public void beginShutdown() {
+    public synchronized void beginShutdown() {
         closing = true;
     }
 
@@ -275,17 +285,22 @@ public final class Host implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
-    /** Destroys every domain and stops the hypervisor. */
+    /**
+     * Destroys every domain and stops the hypervisor. Not synchronized: a domain's thread may be
+     * applying its action under the host's lock, and destroy waits for that thread.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
-        closing = true;
+        synchronized (this) {
+            // Waits for an action being applied (a restart building its domain), and stops new ones.
+            closing = true;
+        }
         for (HostedDomain hosted : domains()) {
             try {
                 destroy(hosted);
