@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "txl",
         mixinStandardHelpOptions = true,
         versionProvider = Txl.Version.class,
-        subcommands = {CreateCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class,
+        subcommands = {CreateCommand.class, HostCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class,
             dev.trufflexen.launcher.dashboard.DashboardCommand.class, dev.trufflexen.launcher.bench.RecordJmhCommand.class,
             SelftestCommand.class,
             CommandLine.HelpCommand.class},
@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
         description = "Runs Xen PV domains on TruffleXen, a Xen-compatible hypervisor on GraalVM Truffle.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            ExitStatus.GUEST_POWEROFF + ":success; for create: the guest powered off",
+            ExitStatus.GUEST_POWEROFF + ":success; for create -F: the guest powered off",
+            ExitStatus.COMMAND_FAILED + ":a domain command failed (no such domain, bad argument, no host)",
             ExitStatus.GUEST_REBOOT + ":the guest rebooted",
             ExitStatus.GUEST_CRASH + ":the guest crashed",
             ExitStatus.GUEST_SUSPEND + ":the guest suspended itself",
@@ -70,9 +71,13 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEnvironment:%n",
         footer = {"  TXL_DEBUG=1      errors also print their stack trace",
             "  TXL_JAVA_OPTS    extra JVM options (read by bin/txl)"})
-public final class Txl implements Callable<Integer> {
+public final class Txl extends XlCommands implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    private Txl(TxlContext context) {
+        super(context);
+    }
 
     public static void main(String[] args) {
         System.exit(run(TxlContext.system(), args));
@@ -80,7 +85,8 @@ public final class Txl implements Callable<Integer> {
 
     /** Runs txl and returns its exit status; nothing here calls System.exit. */
     public static int run(TxlContext context, String... args) {
-        CommandLine commandLine = new CommandLine(new Txl(), new Factory(context));
+        Factory factory = new Factory(context);
+        CommandLine commandLine = new CommandLine(new Txl(context), factory);
         // No @argument files: "@/dev/zero" would be read without bound; an argument is what it says.
         commandLine.setExpandAtFiles(false);
         commandLine.setOut(new PrintWriter(context.out(), true));
@@ -181,23 +187,17 @@ public final class Txl implements Callable<Integer> {
                 .toArray(String[]::new);
     }
 
-    /** Gives picocli's commands the context: where they resolve paths, whether on a terminal. */
+    /** Gives picocli's commands the context: those with a (TxlContext) constructor get it. */
     private record Factory(TxlContext context) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            if (type == CreateCommand.class) {
-                return type.cast(new CreateCommand(context));
+            try {
+                java.lang.reflect.Constructor<K> withContext = type.getDeclaredConstructor(TxlContext.class);
+                withContext.setAccessible(true);
+                return withContext.newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
             }
-            if (type == dev.trufflexen.launcher.bench.BenchCommand.class) {
-                return type.cast(new dev.trufflexen.launcher.bench.BenchCommand(context));
-            }
-            if (type == dev.trufflexen.launcher.dashboard.DashboardCommand.class) {
-                return type.cast(new dev.trufflexen.launcher.dashboard.DashboardCommand(context));
-            }
-            if (type == dev.trufflexen.launcher.bench.RecordJmhCommand.class) {
-                return type.cast(new dev.trufflexen.launcher.bench.RecordJmhCommand(context));
-            }
-            return CommandLine.defaultFactory().create(type);
         }
     }
 

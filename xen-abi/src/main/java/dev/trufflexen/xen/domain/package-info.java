@@ -30,5 +30,12 @@
  * shuts the domain down, wakes it. The wake condition is checked before parking and after every
  * return from park, so a wake that races with the block is never lost and a blocked vCPU costs no
  * CPU at all.
+ *
+ * <h2>Pausing</h2>
+ * As in Xen, pauses are counted: {@code Vcpu.pause} asks the CPU to leave guest code and the
+ * vCPU's thread parks between runs until every pause is undone ({@code parkWhilePaused});
+ * {@code Domain.pause} pauses every vCPU and waits until none runs guest code. The toolstack's
+ * own pauses ({@code pauseByController}, xl pause) are counted apart, at most 255, and an
+ * unpause without one is -EINVAL. A dying domain is never held by a pause.
  */
 package dev.trufflexen.xen.domain;
