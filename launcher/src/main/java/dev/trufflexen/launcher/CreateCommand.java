@@ -4,6 +4,7 @@ import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.DomainConfig;
 import dev.trufflexen.launcher.config.DomainConfigReader;
 import dev.trufflexen.launcher.config.Printable;
+import dev.trufflexen.launcher.debug.DebugRequest;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "create",
         sortOptions = false,
-        customSynopsis = "txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
+        customSynopsis = "txl create [-cvmS] [-e CMD]... [--gdb [HOST:]PORT] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
         description = {"Builds a PV domain from an xl configuration file and runs it until it stops.",
             "Without -c, the guest console is written to NAME.log in the current directory.",
             "The exit status says how the guest stopped (see 'txl help')."})
@@ -58,6 +59,22 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "--interpreter-only",
             description = "Run without the Graal JIT, in the Truffle interpreter (much slower).")
     boolean interpreterOnly;
+
+    @Option(names = {"-m", "--monitor"},
+            description = "Open the monitor on this terminal (guest console above its prompt, and in NAME.log).")
+    boolean monitor;
+
+    @Option(names = {"-e", "--execute"}, paramLabel = "CMD",
+            description = "Run a monitor command once the domain is built (repeatable; in order; 'cont' waits for the next stop).")
+    List<String> monitorCommands = new ArrayList<>();
+
+    @Option(names = {"-S", "--paused"}, description = "Keep the domain paused before its first instruction until 'cont'.")
+    boolean paused;
+
+    @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
+            description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given); the domain waits, "
+                + "paused before its first instruction, until gdb continues it.")
+    String gdbAddress;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -103,9 +120,14 @@ public final class CreateCommand implements Callable<Integer> {
      *     it started, so a domain the builder refuses gets exactly one line, the error
      */
     public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log,
-            Runnable domainBuilt, boolean auditMmu) {
+            Runnable domainBuilt, boolean auditMmu, DebugRequest debug) {
         public RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log, Runnable domainBuilt) {
-            this(interpreterOnly, trace, verbose, log, domainBuilt, false);
+            this(interpreterOnly, trace, verbose, log, domainBuilt, false, null);
+        }
+
+        public RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log, Runnable domainBuilt,
+                boolean auditMmu) {
+            this(interpreterOnly, trace, verbose, log, domainBuilt, auditMmu, null);
         }
     }
 
@@ -126,6 +148,9 @@ public final class CreateCommand implements Callable<Integer> {
         } catch (InvalidPathException e) {
             throw new TxlException(ExitStatus.USAGE, Printable.path(configFile) + ": not a valid file name ("
                     + e.getReason() + ")");
+        }
+        if (console && (monitor || !monitorCommands.isEmpty())) {
+            throw new TxlException(ExitStatus.USAGE, "-c and the monitor (-m, -e) both want the terminal; choose one");
         }
         DomainConfig config = DomainConfigReader.read(configPath, configFile, overrides, context.workingDirectory());
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
@@ -175,7 +200,16 @@ public final class CreateCommand implements Callable<Integer> {
                 context.err().println("txl: warning: " + Printable.line(warning));
             }
             started.run();
-        }, auditMmu);
+        }, auditMmu, debugRequest());
+    }
+
+    /** The monitor and GDB stub this run asks for, or null for a plain run. */
+    private DebugRequest debugRequest() {
+        if (!monitor && monitorCommands.isEmpty() && gdbAddress == null && !paused) {
+            return null;
+        }
+        return new DebugRequest(paused || gdbAddress != null, gdbAddress,
+                new MonitorSession(context, monitorCommands, monitor)::run);
     }
 
     /** The exit status for each way a guest can stop; see {@link ExitStatus}. */

@@ -30,6 +30,15 @@ public final class Domain {
     public record Frames(long[] p2m, long sharedInfoMfn, long consoleMfn, long xenstoreMfn) {
     }
 
+    /**
+     * A debugger attached to the domain: called on a vCPU's thread when its CPU left guest code
+     * for the debugger (an {@link dev.trufflexen.x86.cpu.X86DebugStop}); the vCPU stays stopped
+     * until it returns. Must return once the domain is dying.
+     */
+    public interface Debugger {
+        void stopped(Vcpu vcpu, dev.trufflexen.x86.cpu.X86DebugStop stop);
+    }
+
     /** The services a domain gets from the hypervisor when it is built (never the hypervisor itself). */
     public record Services(HypervisorConsole console, GuestFrames frames, DomainRegistry registry,
             Runnable onRelease) {
@@ -55,6 +64,7 @@ public final class Domain {
     private final X86CpuidPolicy cpuidPolicy;
     private final DomainTimeStampCounter timeStampCounter = new DomainTimeStampCounter();
     private volatile long vmAssists;
+    private volatile Debugger debugger;
 
     public Domain(int domid, DomainSpec spec, Frames frames, int storePort, int consolePort, X86CpuidPolicy cpuidPolicy,
             Services services) {
@@ -209,6 +219,11 @@ public final class Domain {
         stopListeners.add(listener);
     }
 
+    /** Attaches a debugger (null detaches it); see {@link Debugger}. */
+    public void attachDebugger(Debugger attached) {
+        this.debugger = attached;
+    }
+
     /**
      * Runs the domain's vCPU 0 on the calling thread until the domain shuts down, crashes or is
      * destroyed, and returns why.
@@ -217,7 +232,11 @@ public final class Domain {
         X86Cpu cpu = vcpu0.cpu();
         while (shutdownReason == null) {
             try {
-                cpu.run();
+                Object exit = cpu.run();
+                Debugger attached = debugger;
+                if (exit instanceof dev.trufflexen.x86.cpu.X86DebugStop stop && attached != null && shutdownReason == null) {
+                    attached.stopped(vcpu0, stop);
+                }
             } catch (RuntimeException | StackOverflowError e) {
                 // A host bug reached by this guest: it costs this domain, never the host.
                 console().log("internal error running domain " + domid + ": " + e);

@@ -150,7 +150,8 @@ public final class Vcpu {
 
     private boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
         wakeChecks++;
-        return domain.isDying() || wakeCondition.getAsBoolean();
+        // A debugger stopping the vCPU (an exit request) ends the block too, as a spurious wake-up.
+        return domain.isDying() || cpu != null && cpu.exitRequested() || wakeCondition.getAsBoolean();
     }
 
     /** Wakes the vCPU if it is blocked (thread-safe; a no-op otherwise), and asks its CPU to look for work. */
