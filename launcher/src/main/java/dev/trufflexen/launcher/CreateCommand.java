@@ -245,7 +245,7 @@ public final class CreateCommand implements Callable<Integer> {
      * Builds and runs a domain on the Xen core ({@code dev.trufflexen.xen}): the
      * production {@link DomainRunner}.
      */
-    static GuestStop runOnXenCore(DomainConfig config, RunOptions options, ConsoleRoute console) {
+    public static GuestStop runOnXenCore(DomainConfig config, RunOptions options, ConsoleRoute console) {
         return XenCoreRunner.run(config, options, console);
     }
 }

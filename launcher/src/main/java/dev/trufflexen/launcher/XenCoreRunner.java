@@ -94,6 +94,9 @@ final class XenCoreRunner {
         Thread vcpu = new Thread(() -> reason.set(domain.run()), "vcpu0-d" + domain.id());
         vcpu.start();
         try {
+            if (request.pausedAtStart()) {
+                debugged.debugger().awaitFirstStop();
+            }
             request.session().accept(debugged);
         } finally {
             try {

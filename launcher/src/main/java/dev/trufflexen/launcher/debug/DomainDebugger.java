@@ -123,6 +123,7 @@ public final class DomainDebugger implements Domain.Debugger {
             }
             resumeRequested = false;
             stopped = false;
+            // The vCPU's own thread applies what the debugger changed while it was stopped.
             if (watchChanged) {
                 loadWatchpoints();
             }
@@ -162,6 +163,11 @@ public final class DomainDebugger implements Domain.Debugger {
         return stopCount;
     }
 
+    /** Waits until the vCPU has made its first stop (one asked for by {@link #pauseBeforeStart}). */
+    public X86DebugStop awaitFirstStop() {
+        return awaitStopAfter(0, PAUSE_TIMEOUT_MS);
+    }
+
     /** Waits for a stop after the {@code before}-th; null when the domain died or the time ran out. */
     public synchronized X86DebugStop awaitStopAfter(long before, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
@@ -186,6 +192,7 @@ public final class DomainDebugger implements Domain.Debugger {
             return false;
         }
         resumeRequested = true;
+        stopped = false;
         notifyAll();
         return true;
     }
@@ -200,6 +207,7 @@ public final class DomainDebugger implements Domain.Debugger {
             before = stopCount;
             stepRequested = true;
             resumeRequested = true;
+            stopped = false;
             notifyAll();
         }
         return awaitStopAfter(before, PAUSE_TIMEOUT_MS);
@@ -211,6 +219,7 @@ public final class DomainDebugger implements Domain.Debugger {
         if (stopped) {
             stepRequested = step;
             resumeRequested = true;
+            stopped = false;
             notifyAll();
         }
         return before;

@@ -32,6 +32,8 @@ final class GdbSession {
     private final DomainDebugger debugger;
     private final GdbConnection connection;
     private String lastStopReply = "S05";
+    /** gdb sent Ctrl-C: the pause that follows is SIGINT, other pauses (attaching) SIGTRAP. */
+    private boolean interruptPending;
 
     GdbSession(DomainDebugger debugger, GdbConnection connection) {
         this.debugger = debugger;
@@ -59,7 +61,7 @@ final class GdbSession {
             return Reply.of(exitReply());
         }
         return switch (command) {
-            case '?' -> Reply.of(lastStopReply);
+            case '?' -> Reply.of(debugger.isStopped() && debugger.lastStop() != null ? stopReply(debugger.lastStop()) : lastStopReply);
             case 'g' -> Reply.of(GdbRegisters.readAll(cpu));
             case 'G' -> Reply.of(GdbRegisters.writeAll(cpu, args) ? "OK" : "E01");
             case 'p' -> {
@@ -263,9 +265,15 @@ final class GdbSession {
             }
             default -> "";
         };
-        String signal = stop.kind() == X86DebugStop.Kind.PAUSE ? "02" : "05";
+        String signal = stop.kind() == X86DebugStop.Kind.PAUSE && interruptPending ? "02" : "05";
+        interruptPending = false;
         lastStopReply = "T" + signal + "thread:" + THREAD + ";" + reason;
         return lastStopReply;
+    }
+
+    /** gdb asked the running guest to stop (Ctrl-C). */
+    void interrupted() {
+        interruptPending = true;
     }
 
     /** W with the exit code: 0 for poweroff, else the xl exit status of the stop. */

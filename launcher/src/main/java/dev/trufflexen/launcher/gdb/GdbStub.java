@@ -126,6 +126,9 @@ public final class GdbStub implements AutoCloseable {
                     return;
                 }
                 case GdbConnection.Event.Interrupt interrupt -> {
+                    if (running) {
+                        session.interrupted();
+                    }
                     if (running && debugger.pause() == null && domain.isDying()) {
                         connection.send(session.exitReply());
                         running = false;

@@ -260,7 +260,7 @@ final class MonitorCommands {
     void cont() {
         requireAlive();
         long before = debugger().resumeAsync(false);
-        if (!debugger().isStopped() && monitor.scripted()) {
+        if (monitor.scripted()) {
             awaitStop(before);
         }
     }
