@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "create",
         sortOptions = false,
-        customSynopsis = "txl create [-cvmS] [-e CMD]... [--gdb [HOST:]PORT] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
+        customSynopsis = {"txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
+            "txl create [-mS] [-e CMD]... [--gdb [HOST:]PORT] CONFIG [KEY=VALUE...]"},
         description = {"Builds a PV domain from an xl configuration file and runs it until it stops.",
             "Without -c, the guest console is written to NAME.log in the current directory.",
             "The exit status says how the guest stopped (see 'txl help')."})

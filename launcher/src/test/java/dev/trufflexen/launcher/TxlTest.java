@@ -302,7 +302,8 @@ class TxlTest {
     @Test
     void helpCreateListsOptionsAndKeys() {
         assertEquals(0, txl("help", "create"));
-        for (String expected : List.of("Usage: txl create [-cvmS] [-e CMD]... [--gdb [HOST:]PORT] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
+        for (String expected : List.of("Usage: txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
+                "txl create [-mS] [-e CMD]... [--gdb [HOST:]PORT] CONFIG [KEY=VALUE...]",
                 "Ctrl-]", "Configuration keys", "  on_watchdog ")) {
             assertTrue(out().contains(expected), expected + " missing from:\n" + out());
         }
