@@ -37,7 +37,8 @@ final class MonitorSession {
         if (!interactive) {
             return;
         }
-        Path history = Path.of(System.getProperty("user.home"), ".trufflexen", "monitor_history");
+        String home = context.environment().getOrDefault("HOME", System.getProperty("user.home"));
+        Path history = Path.of(home, ".trufflexen", "monitor_history");
         try {
             java.nio.file.Files.createDirectories(history.getParent());
         } catch (IOException e) {
