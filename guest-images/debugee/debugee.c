@@ -16,13 +16,13 @@
 volatile uint64_t watched_counter;
 volatile uint64_t poke_target = 7;
 
-__attribute__((noinline)) uint64_t checkpoint(uint64_t value)
+__attribute__((noipa)) uint64_t checkpoint(uint64_t value)
 {
     watched_counter++;
     return value * 3 + 1;
 }
 
-__attribute__((noinline)) uint64_t spin(uint64_t rounds)
+__attribute__((noipa)) uint64_t spin(uint64_t rounds)
 {
     uint64_t sum = 0;
 
@@ -32,7 +32,7 @@ __attribute__((noinline)) uint64_t spin(uint64_t rounds)
     return sum;
 }
 
-__attribute__((noinline)) uint64_t page_neighbour(uint64_t value)
+__attribute__((noipa)) uint64_t page_neighbour(uint64_t value)
 {
     return value * 7 + watched_counter;
 }
@@ -41,7 +41,7 @@ static inline uint64_t read_tsc(void)
 {
     uint32_t lo, hi;
 
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
     return ((uint64_t)hi << 32) | lo;
 }
 
