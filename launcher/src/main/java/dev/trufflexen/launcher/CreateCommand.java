@@ -35,15 +35,31 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "create",
         sortOptions = false,
-        customSynopsis = {"txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
-            "txl create [-mS] [-e CMD]... [--gdb [HOST:]PORT] CONFIG [KEY=VALUE...]"},
-        description = {"Builds a PV domain from an xl configuration file and runs it until it stops.",
-            "Without -c, the guest console is written to NAME.log in the current directory.",
-            "The exit status says how the guest stopped (see 'txl help')."})
+        customSynopsis = {"txl create [-cp] CONFIG [KEY=VALUE...]",
+            "       txl create -F [-cv] [--trace] [--audit-mmu] [--interpreter-only]",
+            "                     CONFIG [KEY=VALUE...]",
+            "       txl create [-mp] [-e CMD]... [--gdb [HOST:]PORT] CONFIG [KEY=VALUE...]"},
+        description = {"Builds a PV domain from an xl configuration file in the TruffleXen host (started if none "
+                + "runs) and returns, as xl create does; its console goes to the state directory's "
+                + "console/guest-NAME.log.",
+            "With -F, txl runs the domain itself in the foreground until it stops, writes the console to NAME.log "
+                + "in the current directory, and exits with a status that says how the guest stopped "
+                + "(see 'txl help').",
+            "With -m, -e or --gdb, txl runs the domain in the foreground with the monitor or a GDB stub; -p then "
+                + "keeps it paused before its first instruction."})
 public final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--console"},
             description = "Connect the guest console to this terminal; Ctrl-] detaches (the domain keeps running).")
     boolean console;
+
+    @Option(names = {"-p", "-S", "--paused"},
+            description = "Leave the domain paused after creating it ('txl unpause'; with the monitor: before its "
+                + "first instruction, until 'cont').")
+    boolean paused;
+
+    @Option(names = {"-F", "--foreground"},
+            description = "Run the domain in this process until it stops; the exit status says how it stopped.")
+    boolean foreground;
 
     @Option(names = "--trace",
             description = "Keep the last instructions each vCPU executed and show them in crash reports.")
@@ -68,9 +84,6 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-e", "--execute"}, paramLabel = "CMD",
             description = "Run a monitor command once the domain is built (repeatable; in order; 'cont' waits for the next stop).")
     List<String> monitorCommands = new ArrayList<>();
-
-    @Option(names = {"-S", "--paused"}, description = "Keep the domain paused before its first instruction until 'cont'.")
-    boolean paused;
 
     @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
             description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given); the domain waits, "
@@ -154,6 +167,12 @@ public final class CreateCommand implements Callable<Integer> {
             throw new TxlException(ExitStatus.USAGE, "-c and the monitor (-m, -e) both want the terminal; choose one");
         }
         DomainConfig config = DomainConfigReader.read(configPath, configFile, overrides, context.workingDirectory());
+        if (!foreground && !debugging()) {
+            return createInHost(config);
+        }
+        if (paused && !debugging()) {
+            throw new TxlException(ExitStatus.USAGE, "-p needs the host: it cannot be used with -F");
+        }
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
             throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
         }
@@ -192,6 +211,36 @@ public final class CreateCommand implements Callable<Integer> {
     }
 
     /**
+     * xl create: the host builds the domain (reading the same files, so its checks are these
+     * checks again) and txl returns; with -c it attaches to the console.
+     */
+    private int createInHost(DomainConfig config) {
+        if (trace || auditMmu || verbose || interpreterOnly) {
+            throw new TxlException(ExitStatus.USAGE, "--trace, --audit-mmu, -v and --interpreter-only need -F "
+                    + "(the host runs domains with its own options; see 'txl host start')");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = dev.trufflexen.launcher.host.HostClient.args();
+        args.put("config", configFile);
+        args.put("cwd", context.workingDirectory().toString());
+        args.put("paused", paused);
+        com.fasterxml.jackson.databind.node.ArrayNode given = args.putArray("overrides");
+        overrides.forEach(given::add);
+        try (HostConnection host = HostConnection.open(context)) {
+            com.fasterxml.jackson.databind.JsonNode created = host.request("create", args);
+            for (com.fasterxml.jackson.databind.JsonNode warning : created.path("warnings")) {
+                context.err().println("txl: warning: " + Printable.line(warning.asText()));
+            }
+            context.err().println("txl: domain " + config.name() + " created (id " + created.path("id").asInt()
+                    + (paused ? ", paused" : "") + "); its console output goes to "
+                    + Printable.path(created.path("console_log").asText()));
+            if (console) {
+                return ConsoleAttachment.attach(context, host, config.name());
+            }
+        }
+        return 0;
+    }
+
+    /**
      * The options for this run. Once the domain is built, the configuration's warnings are
      * shown, then {@code started}: a domain the builder refuses gets its error line alone.
      */
@@ -204,9 +253,14 @@ public final class CreateCommand implements Callable<Integer> {
         }, auditMmu, debugRequest());
     }
 
+    /** True when this run has the monitor or a GDB stub: the domain then runs here, in the foreground. */
+    private boolean debugging() {
+        return monitor || !monitorCommands.isEmpty() || gdbAddress != null;
+    }
+
     /** The monitor and GDB stub this run asks for, or null for a plain run. */
     private DebugRequest debugRequest() {
-        if (!monitor && monitorCommands.isEmpty() && gdbAddress == null && !paused) {
+        if (!debugging()) {
             return null;
         }
         return new DebugRequest(paused || gdbAddress != null, gdbAddress,
