@@ -51,7 +51,7 @@ final class MonitorRequests {
         StringWriter text = new StringWriter();
         Monitor monitor = new Monitor(debugged, new PrintWriter(text), System.err, Path.of(request.args().path("cwd")
                 .asText(System.getProperty("user.dir"))));
-        monitor.execute(command, true);
+        monitor.execute(command, false); // cont returns at once: a request never waits for the guest
         String output = text.toString();
         if (output.startsWith("error: ")) {
             throw new HostError(output.substring("error: ".length()).strip());
