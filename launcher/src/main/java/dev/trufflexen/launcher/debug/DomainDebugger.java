@@ -87,6 +87,11 @@ public final class DomainDebugger implements Domain.Debugger {
         listeners.add(listener);
     }
 
+    /** Stops calling {@code listener} (one added by {@link #onStop}). */
+    public void removeStopListener(Consumer<X86DebugStop> listener) {
+        listeners.remove(listener);
+    }
+
     /** Makes the domain stop before its first instruction (call before it runs). */
     public void pauseBeforeStart() {
         cpu.requestExit(X86DebugStop.pause());

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 
 import dev.trufflexen.launcher.debug.DebugException;
 import dev.trufflexen.launcher.debug.DomainDebugger;
@@ -105,7 +106,17 @@ public final class GdbStub implements AutoCloseable {
         Thread reader = new Thread(() -> connection.readInto(events), "gdb-reader");
         reader.setDaemon(true);
         reader.start();
-        debugger.onStop(stop -> events.offer(new GdbConnection.Event.GuestStopped(stop)));
+        Consumer<X86DebugStop> stops = stop -> events.offer(new GdbConnection.Event.GuestStopped(stop));
+        debugger.onStop(stops);
+        try {
+            answer(connection, events);
+        } finally {
+            debugger.removeStopListener(stops);
+        }
+    }
+
+    /** Answers packets and reports stops until the debugger detaches, kills or goes away. */
+    private void answer(GdbConnection connection, BlockingQueue<GdbConnection.Event> events) throws IOException {
         Domain domain = debugger.domain();
         domain.onStop(() -> events.offer(new GdbConnection.Event.GuestStopped(null)));
         if (!debugger.isStopped()) {

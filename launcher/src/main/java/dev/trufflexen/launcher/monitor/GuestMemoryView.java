@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.mmu.X86PageTable;
 
 /**
  * The guest's address space as the monitor shows it: pseudo-physical reads through the P2M,
@@ -12,12 +13,6 @@ import dev.trufflexen.x86.memory.MachineMemory;
  * ({@code info mem}) or single pages ({@code info tlb}), as QEMU prints them.
  */
 final class GuestMemoryView {
-    private static final long PRESENT = 1;
-    private static final long WRITABLE = 2;
-    private static final long USER = 4;
-    private static final long PSE = 0x80;
-    private static final long NX = 1L << 63;
-    private static final long ADDRESS = 0x000F_FFFF_FFFF_F000L;
 
     /** One mapped page (or large page): virtual start, size, machine address and flags. */
     record Mapping(long virtual, long size, long machine, boolean writable, boolean user, boolean executable) {
@@ -50,7 +45,7 @@ final class GuestMemoryView {
     /** Every present leaf mapping of the page tables at CR3, by virtual address, at most {@code limit}. */
     static List<Mapping> mappings(X86Cpu cpu, int limit) {
         List<Mapping> out = new ArrayList<>();
-        walk(cpu.memory(), cpu.cr3() & ADDRESS, 4, 0, true, true, true, out, limit);
+        walk(cpu.memory(), cpu.cr3() & X86PageTable.ADDRESS_MASK, 4, 0, true, true, true, out, limit);
         return out;
     }
 
@@ -59,20 +54,20 @@ final class GuestMemoryView {
         int shift = 12 + 9 * (level - 1);
         for (int i = 0; i < 512 && out.size() < limit; i++) {
             long entry = memory.read64(table + 8L * i);
-            if ((entry & PRESENT) == 0) {
+            if ((entry & X86PageTable.PRESENT) == 0) {
                 continue;
             }
             long virtual = base | (long) i << shift;
             if (level == 4 && i >= 256) {
                 virtual |= 0xFFFF_0000_0000_0000L;
             }
-            boolean w = writable && (entry & WRITABLE) != 0;
-            boolean u = user && (entry & USER) != 0;
-            boolean x = executable && (entry & NX) == 0;
-            if (level == 1 || (level <= 3 && (entry & PSE) != 0)) {
-                out.add(new Mapping(virtual, 1L << shift, entry & ADDRESS, w, u, x));
+            boolean w = writable && (entry & X86PageTable.WRITABLE) != 0;
+            boolean u = user && (entry & X86PageTable.USER) != 0;
+            boolean x = executable && (entry & X86PageTable.NO_EXECUTE) == 0;
+            if (level == 1 || (level <= 3 && (entry & X86PageTable.LARGE) != 0)) {
+                out.add(new Mapping(virtual, 1L << shift, entry & X86PageTable.ADDRESS_MASK, w, u, x));
             } else if (level > 1) {
-                walk(memory, entry & ADDRESS, level - 1, virtual, w, u, x, out, limit);
+                walk(memory, entry & X86PageTable.ADDRESS_MASK, level - 1, virtual, w, u, x, out, limit);
             }
         }
     }

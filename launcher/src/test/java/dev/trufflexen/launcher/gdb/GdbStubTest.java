@@ -35,9 +35,8 @@ class GdbStubTest {
 
     @Test
     void gdbBreaksStepsWatchesAndChangesTheGuest() throws Exception {
-        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
         InProcessTxl txl = new InProcessTxl(dir);
-        CompletableFuture<Integer> status = txl.start("create", "--gdb", "0", InProcessTxl.config("debugee"));
+        CompletableFuture<Integer> status = startStub(txl);
         int port = port(txl);
         String gdb = runGdb(port, List.of(
                 "file " + InProcessTxl.elf("debugee"),
@@ -82,9 +81,8 @@ class GdbStubTest {
 
     @Test
     void detachLeavesTheGuestRunningToItsEnd() throws Exception {
-        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
         InProcessTxl txl = new InProcessTxl(dir);
-        CompletableFuture<Integer> status = txl.start("create", "--gdb", "0", InProcessTxl.config("debugee"));
+        CompletableFuture<Integer> status = startStub(txl);
         int port = port(txl);
         String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port,
                 "break spin", "continue", "info breakpoints", "detach"));
@@ -95,15 +93,20 @@ class GdbStubTest {
 
     @Test
     void killDestroysTheDomain() throws Exception {
-        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
         InProcessTxl txl = new InProcessTxl(dir);
-        CompletableFuture<Integer> status = txl.start("create", "--gdb", "0", InProcessTxl.config("debugee"));
+        CompletableFuture<Integer> status = startStub(txl);
         int port = port(txl);
         runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port, "kill"));
         status.get(60, TimeUnit.SECONDS);
         assertTrue(txl.err().contains("stopped: poweroff"), txl.err());
         assertTrue(!Files.readString(dir.resolve("debugee.log")).contains("debugee: start"),
                 "killed before its first instruction");
+    }
+
+    /** {@code txl create --gdb 0} on the debugee, skipped without gdb. */
+    private static CompletableFuture<Integer> startStub(InProcessTxl txl) {
+        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
+        return txl.start("create", "--gdb", "0", InProcessTxl.config("debugee"));
     }
 
     static int port(InProcessTxl txl) throws InterruptedException {
