@@ -4,6 +4,7 @@ import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.DomainConfig;
 import dev.trufflexen.launcher.config.DomainConfigReader;
 import dev.trufflexen.launcher.config.Printable;
+import dev.trufflexen.launcher.debug.DebugRequest;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,19 +37,24 @@ import picocli.CommandLine.Parameters;
         sortOptions = false,
         customSynopsis = {"txl create [-cp] CONFIG [KEY=VALUE...]",
             "       txl create -F [-cv] [--trace] [--audit-mmu] [--interpreter-only]",
-            "                     CONFIG [KEY=VALUE...]"},
+            "                     CONFIG [KEY=VALUE...]",
+            "       txl create [-mp] [-e CMD]... [--gdb [HOST:]PORT] CONFIG [KEY=VALUE...]"},
         description = {"Builds a PV domain from an xl configuration file in the TruffleXen host (started if none "
                 + "runs) and returns, as xl create does; its console goes to the state directory's "
                 + "console/guest-NAME.log.",
             "With -F, txl runs the domain itself in the foreground until it stops, writes the console to NAME.log "
                 + "in the current directory, and exits with a status that says how the guest stopped "
-                + "(see 'txl help')."})
+                + "(see 'txl help').",
+            "With -m, -e or --gdb, txl runs the domain in the foreground with the monitor or a GDB stub; -p then "
+                + "keeps it paused before its first instruction."})
 public final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--console"},
             description = "Connect the guest console to this terminal; Ctrl-] detaches (the domain keeps running).")
     boolean console;
 
-    @Option(names = {"-p", "--paused"}, description = "Leave the domain paused after creating it ('txl unpause').")
+    @Option(names = {"-p", "-S", "--paused"},
+            description = "Leave the domain paused after creating it ('txl unpause'; with the monitor: before its "
+                + "first instruction, until 'cont').")
     boolean paused;
 
     @Option(names = {"-F", "--foreground"},
@@ -70,6 +76,19 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "--interpreter-only",
             description = "Run without the Graal JIT, in the Truffle interpreter (much slower).")
     boolean interpreterOnly;
+
+    @Option(names = {"-m", "--monitor"},
+            description = "Open the monitor on this terminal (guest console above its prompt, and in NAME.log).")
+    boolean monitor;
+
+    @Option(names = {"-e", "--execute"}, paramLabel = "CMD",
+            description = "Run a monitor command once the domain is built (repeatable; in order; 'cont' waits for the next stop).")
+    List<String> monitorCommands = new ArrayList<>();
+
+    @Option(names = "--gdb", paramLabel = "[HOST:]PORT",
+            description = "Serve the GDB remote protocol on PORT (loopback unless HOST is given); the domain waits, "
+                + "paused before its first instruction, until gdb continues it.")
+    String gdbAddress;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -115,9 +134,14 @@ public final class CreateCommand implements Callable<Integer> {
      *     it started, so a domain the builder refuses gets exactly one line, the error
      */
     public record RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log,
-            Runnable domainBuilt, boolean auditMmu) {
+            Runnable domainBuilt, boolean auditMmu, DebugRequest debug) {
         public RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log, Runnable domainBuilt) {
-            this(interpreterOnly, trace, verbose, log, domainBuilt, false);
+            this(interpreterOnly, trace, verbose, log, domainBuilt, false, null);
+        }
+
+        public RunOptions(boolean interpreterOnly, boolean trace, boolean verbose, PrintStream log, Runnable domainBuilt,
+                boolean auditMmu) {
+            this(interpreterOnly, trace, verbose, log, domainBuilt, auditMmu, null);
         }
     }
 
@@ -139,11 +163,14 @@ public final class CreateCommand implements Callable<Integer> {
             throw new TxlException(ExitStatus.USAGE, Printable.path(configFile) + ": not a valid file name ("
                     + e.getReason() + ")");
         }
+        if (console && (monitor || !monitorCommands.isEmpty())) {
+            throw new TxlException(ExitStatus.USAGE, "-c and the monitor (-m, -e) both want the terminal; choose one");
+        }
         DomainConfig config = DomainConfigReader.read(configPath, configFile, overrides, context.workingDirectory());
-        if (!foreground) {
+        if (!foreground && !debugging()) {
             return createInHost(config);
         }
-        if (paused) {
+        if (paused && !debugging()) {
             throw new TxlException(ExitStatus.USAGE, "-p needs the host: it cannot be used with -F");
         }
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
@@ -223,7 +250,21 @@ public final class CreateCommand implements Callable<Integer> {
                 context.err().println("txl: warning: " + Printable.line(warning));
             }
             started.run();
-        }, auditMmu);
+        }, auditMmu, debugRequest());
+    }
+
+    /** True when this run has the monitor or a GDB stub: the domain then runs here, in the foreground. */
+    private boolean debugging() {
+        return monitor || !monitorCommands.isEmpty() || gdbAddress != null;
+    }
+
+    /** The monitor and GDB stub this run asks for, or null for a plain run. */
+    private DebugRequest debugRequest() {
+        if (!debugging()) {
+            return null;
+        }
+        return new DebugRequest(paused || gdbAddress != null, gdbAddress,
+                new MonitorSession(context, monitorCommands, monitor)::run);
     }
 
     /** The exit status for each way a guest can stop; see {@link ExitStatus}. */
@@ -259,7 +300,7 @@ public final class CreateCommand implements Callable<Integer> {
      * Builds and runs a domain on the Xen core ({@code dev.trufflexen.xen}): the
      * production {@link DomainRunner}.
      */
-    static GuestStop runOnXenCore(DomainConfig config, RunOptions options, ConsoleRoute console) {
+    public static GuestStop runOnXenCore(DomainConfig config, RunOptions options, ConsoleRoute console) {
         return XenCoreRunner.run(config, options, console);
     }
 }

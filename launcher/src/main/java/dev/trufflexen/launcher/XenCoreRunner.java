@@ -9,6 +9,10 @@ import dev.trufflexen.launcher.CreateCommand.ConsoleRoute;
 import dev.trufflexen.launcher.CreateCommand.GuestStop;
 import dev.trufflexen.launcher.CreateCommand.RunOptions;
 import dev.trufflexen.launcher.config.DomainConfig;
+import dev.trufflexen.launcher.debug.DebugException;
+import dev.trufflexen.launcher.debug.DebugRequest;
+import dev.trufflexen.launcher.debug.DebuggedDomain;
+import dev.trufflexen.launcher.gdb.GdbStub;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.domain.DomainSpec;
@@ -34,6 +38,7 @@ final class XenCoreRunner {
             if (options.auditMmu()) {
                 domain.onYield(() -> reportAudit(log, "at a yield", xen.auditMmu(domain)));
             }
+            DebuggedDomain debugged = options.debug() == null ? null : startDebugging(xen, domain, options.debug(), log);
             options.domainBuilt().run();
             ShutdownReason reason;
             switch (console) {
@@ -44,8 +49,8 @@ final class XenCoreRunner {
                     input.interrupt();
                 }
                 case ConsoleRoute.Logged logged -> {
-                    ConsoleBackend.attach(domain, logged.log());
-                    reason = domain.run();
+                    ConsoleBackend.attach(domain, debugged == null ? logged.log() : debugged.consoleTee(logged.log()));
+                    reason = debugged == null ? domain.run() : runWithSession(domain, debugged, options.debug());
                 }
             }
             if (domain.crashReport() != null) {
@@ -61,6 +66,48 @@ final class XenCoreRunner {
             }
             return GuestStop.valueOf(reason.name());
         }
+    }
+
+    /** Attaches the debugger (and a GDB stub when asked) before the domain's first instruction. */
+    private static DebuggedDomain startDebugging(XenHypervisor xen, Domain domain, DebugRequest request, PrintStream log) {
+        DebuggedDomain debugged = DebuggedDomain.attach(xen, domain);
+        if (request.pausedAtStart()) {
+            debugged.debugger().pauseBeforeStart();
+        }
+        if (request.gdbAddress() != null) {
+            try {
+                GdbStub stub = GdbStub.start(debugged.debugger(), request.gdbAddress(), log);
+                domain.onStop(stub::close);
+                log.println("txl: gdb stub listening on port " + stub.port() + "; domain " + domain.name()
+                        + " waits for gdb to continue it");
+            } catch (DebugException e) {
+                domain.release();
+                throw new TxlException(ExitStatus.USAGE, "--gdb " + e.getMessage(), e);
+            }
+        }
+        return debugged;
+    }
+
+    /** Runs the domain on a thread of its own while the session (monitor) runs here; returns how it stopped. */
+    private static ShutdownReason runWithSession(Domain domain, DebuggedDomain debugged, DebugRequest request) {
+        java.util.concurrent.atomic.AtomicReference<ShutdownReason> reason = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread vcpu = new Thread(() -> reason.set(domain.run()), "vcpu0-d" + domain.id());
+        vcpu.start();
+        try {
+            if (request.pausedAtStart()) {
+                debugged.debugger().awaitFirstStop();
+            }
+            request.session().accept(debugged);
+        } finally {
+            try {
+                vcpu.join();
+            } catch (InterruptedException e) {
+                domain.destroy();
+                debugged.debugger().resume();
+                Thread.currentThread().interrupt();
+            }
+        }
+        return reason.get() == null ? ShutdownReason.POWEROFF : reason.get();
     }
 
     /** --audit-mmu: one stderr line per violation of the PV MMU's invariants. */

@@ -1,6 +1,7 @@
 package dev.trufflexen.launcher;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,6 +78,50 @@ abstract class XlCommands {
             host.request(cmd, args);
         }
         return 0;
+    }
+
+    @Command(name = "monitor", description = {"Run monitor commands on a domain in the host: each -e CMD in order,",
+        "else a prompt (help lists the commands; quit leaves, the domain runs on)."})
+    int monitor(@Option(names = {"-e", "--execute"}, paramLabel = "CMD", description = "A monitor command (repeatable).")
+            List<String> commands, @Parameters(paramLabel = "DOMAIN") String domain) {
+        try (HostConnection host = HostConnection.existing(context)) {
+            if (commands != null && !commands.isEmpty()) {
+                int status = 0;
+                for (String command : commands) {
+                    out().println("(txl) " + command);
+                    status = Math.max(status, monitorCommand(host, domain, command));
+                }
+                return status;
+            }
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(context.in(), java.nio.charset.StandardCharsets.UTF_8));
+            while (true) {
+                out().print("(txl) ");
+                out().flush();
+                String line = in.readLine();
+                if (line == null || line.strip().equals("quit") || line.strip().equals("q")) {
+                    return 0;
+                }
+                monitorCommand(host, domain, line);
+            }
+        } catch (java.io.IOException e) {
+            throw new TxlException(ExitStatus.COMMAND_FAILED, "cannot read commands: " + e.getMessage());
+        }
+    }
+
+    /** One monitor command through the host; its error is printed and the monitor goes on. */
+    private int monitorCommand(HostConnection host, String domain, String command) {
+        ObjectNode args = HostClient.args();
+        args.put("domain", domain);
+        args.put("command", command);
+        args.put("cwd", context.workingDirectory().toString());
+        try {
+            host.request("monitor", args).path("lines").forEach(line -> out().println(line.asText()));
+            return 0;
+        } catch (TxlException e) {
+            out().println("error: " + e.getMessage());
+            return ExitStatus.COMMAND_FAILED;
+        }
     }
 
     @Command(name = "domid", description = "Print a domain's id.")

@@ -85,8 +85,8 @@ class TxlTest {
         return Stream.of(
             new UsageCase("no command", List.of(), "txl: error: no command given (see 'txl help')"),
             new UsageCase("unknown command", List.of("start", "x.cfg"),
-                "txl: error: unknown command 'start'; the commands are console, destroy, dmesg, domid, domname, info, "
-                + "list, mem-max, mem-set, pause, reboot, sched-bvt, sched-credit, shutdown, top, unpause, uptime, "
+                "txl: error: unknown command 'start'; the commands are console, destroy, dmesg, domid, domname, info, list, "
+                + "mem-max, mem-set, monitor, pause, reboot, sched-bvt, sched-credit, shutdown, top, unpause, uptime, "
                 + "vcpu-list, vcpu-pin, vcpu-set, create, host, bench, dashboard, selftest, help (see 'txl help')"),
             new UsageCase("unknown top-level option", List.of("--frob"),
                 "txl: error: unknown option '--frob' (see 'txl help')"),
@@ -307,6 +307,7 @@ class TxlTest {
         for (String expected : List.of("Usage: txl create [-cp] CONFIG [KEY=VALUE...]",
                 "       txl create -F [-cv] [--trace] [--audit-mmu] [--interpreter-only]\n"
                 + "                     CONFIG [KEY=VALUE...]",
+                "       txl create [-mp] [-e CMD]... [--gdb [HOST:]PORT] CONFIG [KEY=VALUE...]",
                 "Ctrl-]", "Configuration keys", "  on_watchdog ")) {
             assertTrue(out().contains(expected), expected + " missing from:\n" + out());
         }

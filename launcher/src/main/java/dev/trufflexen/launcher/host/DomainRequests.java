@@ -37,6 +37,7 @@ final class DomainRequests {
         commands.register("console", DomainRequests::console);
         DomainInfoRequests.register(commands);
         DomainTuningRequests.register(commands);
+        MonitorRequests.register(commands);
     }
 
     /** Reads the configuration as the host sees the files, and builds the domain. */

@@ -43,6 +43,14 @@ public final class X86Cpu {
     private final X86Breakpoints breakpoints = new X86Breakpoints();
     /** RFLAGS.TF or an armed breakpoint: the dispatcher runs one instruction at a time. */
     private boolean stepping;
+    /** The debugger's stops (instruction addresses), shared by the CPUs of one guest; null while none attached. */
+    private volatile X86DebugStops debugStops;
+    /** The debugger resumes at this RIP: its stop there lets the instruction run once. */
+    private long debugSkipRip = -1;
+    /** The debugger steps this CPU: one instruction, then {@link #run} returns an {@link X86DebugStop}. */
+    private boolean debuggerStepping;
+    /** The debugger's watchpoints, invisible to the guest (its own are {@link #breakpoints}). */
+    private final X86Breakpoints debuggerWatchpoints = new X86Breakpoints();
     /** Calls into the platform for a fault or a syscall (the single-step path tells retired instructions apart by it). */
     private long platformEntries;
 
@@ -169,6 +177,58 @@ public final class X86Cpu {
     }
 
     /**
+     * Attaches a debugger's stops: the region builder puts a stop before every instruction at an
+     * address in {@code stops} (the debugger invalidates the regions of a page when it changes
+     * its stops there), so code without stops runs as before.
+     */
+    public void attachDebugStops(X86DebugStops stops) {
+        this.debugStops = stops;
+    }
+
+    /** The debugger's stops, or null. */
+    public X86DebugStops debugStops() {
+        return debugStops;
+    }
+
+    /** The next debugger stop at {@code rip} lets its instruction run (resuming from that stop). */
+    public void skipDebugStopOnce(long rip) {
+        debugSkipRip = rip;
+    }
+
+    /** A debugger stop at {@code rip} asks: true (once) when the debugger resumes there. */
+    public boolean consumeDebugSkip(long rip) {
+        if (debugSkipRip == rip) {
+            debugSkipRip = -1;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The debugger single-steps this CPU: with {@code on}, the next instruction runs alone and
+     * {@link #run} then returns {@link X86DebugStop#step}; the guest sees no trap.
+     */
+    public void setDebuggerStepping(boolean on) {
+        debuggerStepping = on;
+        updateStepping();
+    }
+
+    public boolean debuggerStepping() {
+        return debuggerStepping;
+    }
+
+    /**
+     * Loads the debugger's data watchpoints, in DR0-DR3/DR7 form; the guest's debug registers
+     * are untouched. While one is armed, the CPU runs one instruction at a time and {@link #run}
+     * returns {@link X86DebugStop#watch} after an instruction that hit one.
+     */
+    public void setDebuggerWatchpoints(long[] addresses, int dr7) {
+        debuggerWatchpoints.load(addresses[0], addresses[1], addresses[2], addresses[3], dr7);
+        mmu.watchForDebugger(debuggerWatchpoints.watchesData() ? debuggerWatchpoints : null);
+        updateStepping();
+    }
+
+    /**
      * RFLAGS as translated code writes it back at a region exit, without the single-step
      * bookkeeping of {@link #setRflags}: the only instruction there that can set TF, POPF, calls
      * {@link #trapFlagLoaded} itself, so region exits pay nothing for debugging.
@@ -188,15 +248,19 @@ public final class X86Cpu {
      * dispatcher asks only when the stop flag is set, and the answer is brought up to date then.
      */
     public boolean stepping() {
-        if (stepping != (breakpoints.armed() || (rflags & X86Rflags.TF) != 0)) {
+        if (stepping != steppingWanted()) {
             updateStepping();
         }
         return stepping;
     }
 
+    private boolean steppingWanted() {
+        return breakpoints.armed() || (rflags & X86Rflags.TF) != 0 || debuggerStepping || debuggerWatchpoints.armed();
+    }
+
     @TruffleBoundary
     private void updateStepping() {
-        stepping = breakpoints.armed() || (rflags & X86Rflags.TF) != 0;
+        stepping = steppingWanted();
         recomputeStop();
     }
 

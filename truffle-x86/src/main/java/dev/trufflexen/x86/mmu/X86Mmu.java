@@ -74,6 +74,8 @@ public final class X86Mmu {
     public final long[] writeTags = new long[TLB_SIZE];
     public final long[] writeAddends = new long[TLB_SIZE];
     private X86Breakpoints watched;
+    private X86Breakpoints debuggerWatched;
+    private int debuggerWatchHits;
     private int watchHits;
     /** Fetch TLB: tag = page-aligned linear address, value = machine address of the page. */
     private final long[] fetchTags = new long[TLB_SIZE];
@@ -300,6 +302,20 @@ public final class X86Mmu {
         flush();
     }
 
+    /** Watches a debugger's data watchpoints (null: none), beside the guest's own and in the same way. */
+    public void watchForDebugger(X86Breakpoints breakpoints) {
+        debuggerWatched = breakpoints;
+        debuggerWatchHits = 0;
+        flush();
+    }
+
+    /** The B bits of the debugger's watchpoints hit since the last call, cleared. */
+    public int takeDebuggerWatchHits() {
+        int hits = debuggerWatchHits;
+        debuggerWatchHits = 0;
+        return hits;
+    }
+
     /** The DR6 B bits of the data breakpoints hit since the last call, cleared. */
     public int takeWatchHits() {
         int hits = watchHits;
@@ -311,10 +327,13 @@ public final class X86Mmu {
         if (watched != null) {
             watchHits |= watched.dataHits(linearAddress, size, write);
         }
+        if (debuggerWatched != null) {
+            debuggerWatchHits |= debuggerWatched.dataHits(linearAddress, size, write);
+        }
     }
 
     private void fill(long linearAddress, long machine, int access) {
-        if (watched != null) {
+        if (watched != null || debuggerWatched != null) {
             return;
         }
         long page = linearAddress & PAGE_MASK;

@@ -19,6 +19,7 @@ import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
+import dev.trufflexen.x86.nodes.control.X86DebugStopNode;
 import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
 import dev.trufflexen.x86.nodes.control.X86ReturnNode;
@@ -273,6 +274,9 @@ public final class X86RegionBuilder {
                 return null;
             }
             instructionCount++;
+            if (cpu.debugStops() != null && cpu.debugStops().stopsAt(rip)) {
+                block.nodes.add(new X86DebugStopNode(rip));
+            }
             operands.setCacheSites(inTightLoop(rip));
             X86Translation translation = translate(insn);
             noteTightLoop(insn, translation);

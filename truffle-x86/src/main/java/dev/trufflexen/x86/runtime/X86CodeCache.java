@@ -59,6 +59,24 @@ public final class X86CodeCache implements X86CodeFrames {
         return epoch;
     }
 
+    /** A translated region as a monitor shows it: entry, machine address, translated bytes and pages. */
+    public record RegionInfo(long entryRip, long entryMachine, long bytes, int pages) {
+    }
+
+    /** The live regions, by entry RIP. */
+    public synchronized List<RegionInfo> regions() {
+        List<RegionInfo> all = new ArrayList<>();
+        for (X86Region region : regions.values()) {
+            long bytes = 0;
+            for (long[] page : region.pages) {
+                bytes += page[3] - page[2] + 1;
+            }
+            all.add(new RegionInfo(region.entryRip, region.entryMachine, bytes, region.pages.size()));
+        }
+        all.sort(java.util.Comparator.comparingLong(RegionInfo::entryRip));
+        return all;
+    }
+
     public synchronized long regionsBuilt() {
         return regionsBuilt;
     }

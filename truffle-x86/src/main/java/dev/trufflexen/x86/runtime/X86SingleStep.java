@@ -4,6 +4,7 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 
 import dev.trufflexen.x86.cpu.X86Breakpoints;
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86DebugStop;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.region.X86RegionBuilder;
@@ -23,6 +24,9 @@ import dev.trufflexen.x86.region.X86RegionBuilder;
  * (DR6.BS) or its accesses hit a data breakpoint (DR6.Bn, from the MMU's watch): #DB with RIP
  * after the instruction.
  * </ol>
+ * A debugger's stepping and watchpoints ({@link X86Cpu#setDebuggerStepping},
+ * {@link X86Cpu#setDebuggerWatchpoints}) take this path too, invisibly to the guest: the step
+ * or the hit ends {@link X86Cpu#run} with an {@link X86DebugStop}.
  */
 final class X86SingleStep {
     private X86SingleStep() {
@@ -30,6 +34,20 @@ final class X86SingleStep {
 
     @TruffleBoundary
     static void step(X86Language language, X86Cpu cpu) {
+        if (!cpu.debuggerStepping()) {
+            stepInstruction(language, cpu);
+            return;
+        }
+        long rip = cpu.rip();
+        cpu.skipDebugStopOnce(rip); // a debugger steps from its own stop: the instruction runs
+        stepInstruction(language, cpu);
+        cpu.consumeDebugSkip(rip);
+        if (!cpu.exitRequested()) {
+            cpu.requestExit(X86DebugStop.step());
+        }
+    }
+
+    private static void stepInstruction(X86Language language, X86Cpu cpu) {
         long rip = cpu.rip();
         long rflags = cpu.rflags();
         if ((rflags & X86Rflags.RF) == 0) {
@@ -50,8 +68,13 @@ final class X86SingleStep {
         }
         long entries = cpu.platformEntries();
         cpu.mmu().takeWatchHits();
+        cpu.mmu().takeDebuggerWatchHits();
         result.root().getCallTarget().call(cpu);
         int dataHits = cpu.mmu().takeWatchHits();
+        int debuggerHits = cpu.mmu().takeDebuggerWatchHits();
+        if (debuggerHits != 0) {
+            cpu.requestExit(X86DebugStop.watch(debuggerHits));
+        }
         if (cpu.platformEntries() != entries || cpu.exitRequested()) {
             return;
         }

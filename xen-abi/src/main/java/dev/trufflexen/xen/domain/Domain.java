@@ -30,6 +30,15 @@ public final class Domain {
     public record Frames(long[] p2m, long sharedInfoMfn, long consoleMfn, long xenstoreMfn) {
     }
 
+    /**
+     * A debugger attached to the domain: called on a vCPU's thread when its CPU left guest code
+     * for the debugger (an {@link dev.trufflexen.x86.cpu.X86DebugStop}); the vCPU stays stopped
+     * until it returns. Must return once the domain is dying.
+     */
+    public interface Debugger {
+        void stopped(Vcpu vcpu, dev.trufflexen.x86.cpu.X86DebugStop stop);
+    }
+
     /** The services a domain gets from the hypervisor when it is built (never the hypervisor itself). */
     public record Services(HypervisorConsole console, GuestFrames frames, DomainRegistry registry,
             Runnable onRelease) {
@@ -58,6 +67,7 @@ public final class Domain {
     private final X86CpuidPolicy cpuidPolicy;
     private final DomainTimeStampCounter timeStampCounter = new DomainTimeStampCounter();
     private volatile long vmAssists;
+    private volatile Debugger debugger;
     private int controllerPauseCount;
     private volatile SchedulingParameters schedulingParameters = SchedulingParameters.DEFAULT;
 
@@ -231,6 +241,16 @@ public final class Domain {
      */
     public void onStop(Runnable listener) {
         stopListeners.add(listener);
+    }
+
+    /** Attaches a debugger (null detaches it); see {@link Debugger}. */
+    public void attachDebugger(Debugger attached) {
+        this.debugger = attached;
+    }
+
+    /** The attached debugger, or null. */
+    Debugger debugger() {
+        return debugger;
     }
 
     /**

@@ -181,7 +181,8 @@ public final class Vcpu {
 
     private boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
         wakeChecks++;
-        return domain.isDying() || wakeCondition.getAsBoolean();
+        // A debugger stopping the vCPU (an exit request) ends the block too, as a spurious wake-up.
+        return domain.isDying() || cpu != null && cpu.exitRequested() || wakeCondition.getAsBoolean();
     }
 
     /** Wakes the vCPU if it is blocked (thread-safe; a no-op otherwise), and asks its CPU to look for work. */
@@ -259,7 +260,11 @@ public final class Vcpu {
         runningThread = self;
         runstate.change(Runstate.RUNNING);
         try {
-            cpu.run();
+            Object exit = cpu.run();
+            Domain.Debugger attached = domain.debugger();
+            if (exit instanceof dev.trufflexen.x86.cpu.X86DebugStop stop && attached != null && !domain.isDying()) {
+                attached.stopped(this, stop);
+            }
         } catch (RuntimeException | StackOverflowError e) {
             domain.console().log("internal error running d" + domain.id() + "v" + id + ": " + e);
             domain.crash(this, "internal error in the CPU: " + e, null);

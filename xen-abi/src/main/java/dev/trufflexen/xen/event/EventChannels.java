@@ -381,6 +381,23 @@ public final class EventChannels {
         setPending(domain, port);
     }
 
+    /**
+     * How {@code port} is bound, for a monitor: "unbound remote d1", "interdomain d0:3",
+     * "virq 0", "ipi", with its notified vCPU; null when the port is free or out of range.
+     */
+    public synchronized String describe(int port) {
+        if (!valid(port) || state[port] == State.FREE || state[port] == State.RESERVED) {
+            return null;
+        }
+        String binding = switch (state[port]) {
+            case UNBOUND -> "unbound, for d" + remoteDomain[port];
+            case INTERDOMAIN -> "interdomain d" + remoteDomain[port] + ":" + remotePort[port];
+            case VIRQ -> "virq " + virq[port];
+            default -> "ipi";
+        };
+        return binding + ", vcpu " + notifyVcpu[port];
+    }
+
     /** EVTCHNOP_status of {@code port} in this domain, written into {@code out}. */
     synchronized void status(long port, dev.trufflexen.xen.hypercall.GuestStruct out) {
         requireValid(port);

@@ -85,6 +85,13 @@ public final class VcpuTimers {
         sendTimerEvent();
     }
 
+    /** The timers' state for a monitor: single-shot armed or not, the period, events raised so far. */
+    public synchronized String describe() {
+        String shot = singleshot == null ? "idle" : "due in " + singleshot.getDelay(TimeUnit.NANOSECONDS) + " ns";
+        return "single-shot " + shot + "; periodic " + (periodNs == 0 ? "off" : "every " + periodNs + " ns")
+                + (blocked ? " (paused while blocked)" : "") + "; " + fired + " timer events";
+    }
+
     /** Sets the periodic timer's period (0 stops it), as Xen's vcpu_set_periodic_timer. */
     public synchronized void setPeriodic(long period) {
         cancelPeriodic();

@@ -1,0 +1,133 @@
+package dev.trufflexen.launcher.gdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.trufflexen.launcher.ExitStatus;
+import dev.trufflexen.launcher.InProcessTxl;
+
+/**
+ * A stock {@code gdb} in batch mode against {@code txl create --gdb}: the debugee guest waits
+ * before its first instruction, gdb loads its symbols, breaks on a function, reads and writes
+ * registers and memory, steps, sets a watchpoint that fires, finishes the function and lets the
+ * guest run to its poweroff. The guest's console shows the writes took effect.
+ */
+class GdbStubTest {
+    private static final Path GDB = Path.of("/usr/bin/gdb");
+    private static final Pattern PORT = Pattern.compile("gdb stub listening on port (\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void gdbBreaksStepsWatchesAndChangesTheGuest() throws Exception {
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        String gdb = runGdb(port, List.of(
+                "file " + InProcessTxl.elf("debugee"),
+                "target remote :" + port,
+                "info registers rip",
+                "break checkpoint",
+                "continue",
+                "info registers rdi",
+                "set $rdi = 100",
+                "print poke_target",
+                "set var poke_target = 99",
+                "print poke_target",
+                "print/x *(unsigned char *)checkpoint",
+                "stepi",
+                "info registers rip",
+                "info threads",
+                "print $xmm0.uint128",
+                "print $fs_base",
+                "watch watched_counter",
+                "continue",
+                "delete",
+                "finish",
+                "continue"));
+        assertEquals(ExitStatus.GUEST_POWEROFF, status.get(60, TimeUnit.SECONDS), txl.err());
+        assertTrue(gdb.contains("<_start>"), "stopped before the first instruction:\n" + gdb);
+        assertTrue(gdb.contains("Breakpoint 1, checkpoint (value=value@entry=41)"), gdb);
+        assertTrue(gdb.contains("rdi            0x29                41"), gdb);
+        assertTrue(gdb.contains("$1 = 7") && gdb.contains("$2 = 99"), gdb);
+        // The breakpoint left the guest's code alone: its first byte is mov's REX prefix, no int3.
+        assertTrue(gdb.contains("$3 = 0x48"), gdb);
+        assertTrue(gdb.contains("<checkpoint+7>"), "stepi moved one instruction:\n" + gdb);
+        assertTrue(gdb.contains("Thread 1") || gdb.contains("* 1"), gdb);
+        assertTrue(gdb.contains("Hardware watchpoint 2: watched_counter") && gdb.contains("Old value = 0")
+                && gdb.contains("New value = 1"), gdb);
+        assertTrue(gdb.contains("Value returned is $") && gdb.contains("= 301"), "finish returned 100 * 3 + 1:\n" + gdb);
+        assertTrue(gdb.contains("exited normally"), gdb);
+        List<String> console = Files.readAllLines(dir.resolve("debugee.log"));
+        assertTrue(console.contains("checkpoint returned 301"), console.toString());
+        assertTrue(console.contains("poke_target = 99"), console.toString());
+        assertTrue(console.contains("debugee: done"), console.toString());
+    }
+
+    @Test
+    void detachLeavesTheGuestRunningToItsEnd() throws Exception {
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port,
+                "break spin", "continue", "info breakpoints", "detach"));
+        assertTrue(gdb.contains("Breakpoint 1, spin"), gdb);
+        assertEquals(ExitStatus.GUEST_POWEROFF, status.get(60, TimeUnit.SECONDS), txl.err());
+        assertTrue(Files.readAllLines(dir.resolve("debugee.log")).contains("debugee: done"));
+    }
+
+    @Test
+    void killDestroysTheDomain() throws Exception {
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port, "kill"));
+        status.get(60, TimeUnit.SECONDS);
+        assertTrue(txl.err().contains("stopped: poweroff"), txl.err());
+        assertTrue(!Files.readString(dir.resolve("debugee.log")).contains("debugee: start"),
+                "killed before its first instruction");
+    }
+
+    /** {@code txl create --gdb 0} on the debugee, skipped without gdb. */
+    private static CompletableFuture<Integer> startStub(InProcessTxl txl) {
+        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
+        return txl.start("create", "--gdb", "0", InProcessTxl.config("debugee"));
+    }
+
+    static int port(InProcessTxl txl) throws InterruptedException {
+        String err = txl.awaitErr("gdb stub listening on port", 60);
+        Matcher m = PORT.matcher(err);
+        assertTrue(m.find(), "no stub announced:\n" + err);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private String runGdb(int port, List<String> commands) throws IOException, InterruptedException {
+        Path script = dir.resolve("gdb-" + port + ".cmds");
+        List<String> lines = new java.util.ArrayList<>(List.of("set pagination off", "set confirm off"));
+        lines.addAll(commands);
+        Files.write(script, lines);
+        Path output = dir.resolve("gdb-" + port + ".out");
+        Process gdb = new ProcessBuilder(GDB.toString(), "-nx", "-batch", "-x", script.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        if (!gdb.waitFor(90, TimeUnit.SECONDS)) {
+            gdb.destroyForcibly();
+            throw new AssertionError("gdb did not finish in 90 s:\n" + Files.readString(output));
+        }
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+}
