@@ -290,7 +290,18 @@ public final class X86Cpu {
 
     public void clearAttention() {
         attention = false;
-        stop = attention || exitReason != null || stepping; // a request racing with this one keeps its stop
+        recomputeStop();
+    }
+
+    /**
+     * Sets the stop flag from the requests in force. A request made from another thread between
+     * the read and the write is seen by the second read, so no request ever loses its stop.
+     */
+    private void recomputeStop() {
+        stop = attention || exitReason != null || stepping;
+        if (!stop && (attention || exitReason != null)) {
+            stop = true;
+        }
     }
 
     /** True when translated code must stop at its next back edge (exit or attention pending, or single-stepping). */
@@ -307,7 +318,7 @@ public final class X86Cpu {
         engine.run(this);
         Object reason = exitReason;
         exitReason = null;
-        stop = attention || exitReason != null || stepping;
+        recomputeStop();
         return reason;
     }
 

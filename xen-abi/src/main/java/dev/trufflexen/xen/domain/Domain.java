@@ -21,8 +21,8 @@ import dev.trufflexen.xen.time.DomainTimeStampCounter;
  *
  * <p>Life cycle, as in Xen: built, running, then shut down by the guest (SCHEDOP_shutdown with a
  * reason), crashed by the hypervisor (an unhandled fault), or destroyed by the toolstack. Once
- * shut down, the vCPU leaves guest code at its next exit point, the stop listeners (dom0
- * backends' last drain) run, and {@link #run} returns the reason; {@link #release} then gives
+ * shut down, the vCPU leaves guest code at its next exit point, the scheduler stops running it,
+ * the stop listeners (dom0 backends' last drain) run, and {@link #run} returns the reason; {@link #release} then gives
  * every frame back.
  */
 public final class Domain {
@@ -32,7 +32,7 @@ public final class Domain {
 
     /** The services a domain gets from the hypervisor when it is built (never the hypervisor itself). */
     public record Services(HypervisorConsole console, GuestFrames frames, DomainRegistry registry,
-            Runnable onRelease) {
+            DomainScheduler scheduler, Runnable onRelease) {
     }
 
     private final int domid;
@@ -210,20 +210,11 @@ public final class Domain {
     }
 
     /**
-     * Runs the domain's vCPU 0 on the calling thread until the domain shuts down, crashes or is
-     * destroyed, and returns why.
+     * Hands the domain's vCPUs to the host's scheduler and waits until the domain shuts down,
+     * crashes or is destroyed and every vCPU has left guest code; returns why it stopped.
      */
     public ShutdownReason run() {
-        X86Cpu cpu = vcpu0.cpu();
-        while (shutdownReason == null) {
-            try {
-                cpu.run();
-            } catch (RuntimeException | StackOverflowError e) {
-                // A host bug reached by this guest: it costs this domain, never the host.
-                console().log("internal error running domain " + domid + ": " + e);
-                crash(vcpu0, "internal error in the CPU: " + e, null);
-            }
-        }
+        services.scheduler().runUntilStopped(this);
         consoleIoWriter.flush();
         runStopListeners();
         return shutdownReason;

@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 /**
  * A vCPU's runstate, as Xen's {@code struct vcpu_runstate_info}: the current state (running,
  * runnable, blocked, offline), the system time it was entered, and the nanoseconds spent in each
- * state so far. A vCPU runs on its own host thread, so it is running except while blocked in
- * SCHEDOP_block or SCHEDOP_poll; time in the current state is added when it is read.
+ * state so far: running on a worker thread, runnable (waiting for one), blocked in SCHEDOP_block
+ * or SCHEDOP_poll. Time in the current state is added when it is read.
  */
 public final class Runstate {
     public static final int RUNNING = 0;

@@ -10,9 +10,12 @@ import dev.trufflexen.x86.cpu.X86Cpu;
  * The architecture-neutral state of one virtual CPU (Xen's {@code struct vcpu}): its domain, its
  * id, the CPU that runs its guest code, the PV kernel/user flag, and blocking.
  *
- * <p>Blocking parks the vCPU's thread ({@link LockSupport#park}) until {@link #wake} unparks it:
- * no polling, and a wake that comes before the park is not lost (the permit stays). The wake
- * condition is re-checked after every return from park, since park may return spuriously.
+ * <p>A vCPU under the host's scheduler ({@link #schedule}) runs on whichever worker thread picks
+ * it and blocks by being descheduled; {@link #wake} tells the scheduler. A vCPU that runs on a
+ * thread of its own instead blocks by parking that thread ({@link LockSupport#park}) until
+ * {@link #wake} unparks it: no polling, and a wake that comes before the park is not lost (the
+ * permit stays). The wake condition is re-checked after every return from park, since park may
+ * return spuriously.
  */
 public final class Vcpu {
     private final Domain domain;
@@ -23,6 +26,16 @@ public final class Vcpu {
     private volatile long wakeChecks;
     private volatile VcpuInfoArea vcpuInfo;
     private final Runstate runstate;
+    private volatile Scheduled scheduled;
+
+    /**
+     * The scheduler's handle on a vCPU it runs on a host worker thread: whoever makes an event
+     * pending for the vCPU wakes it through {@link #wake}.
+     */
+    public interface Scheduled {
+        /** Something the blocked vCPU may be waiting for happened: make it runnable if its wake condition holds. */
+        void wake();
+    }
 
     /**
      * Where this vCPU's {@code struct vcpu_info} lives: in shared_info until the guest moves it
@@ -148,7 +161,38 @@ public final class Vcpu {
         }
     }
 
-    private boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
+    /**
+     * Puts the vCPU under a scheduler (once, when its domain is first run); from then on it
+     * blocks by being descheduled, not by parking a thread.
+     */
+    public void schedule(Scheduled handle) {
+        if (scheduled != null) {
+            throw new IllegalStateException("vCPU " + id + " is already scheduled");
+        }
+        scheduled = handle;
+    }
+
+    /** The scheduler's handle, or null while no scheduler runs this vCPU. */
+    public Scheduled scheduled() {
+        return scheduled;
+    }
+
+    /**
+     * Runs guest code until the CPU is asked to leave it (slice end, block, yield, shutdown) and
+     * returns why. A host bug reached by this guest costs its domain (a crash), never the host.
+     */
+    public Object runGuest() {
+        try {
+            return cpu.run();
+        } catch (RuntimeException | StackOverflowError e) {
+            domain.console().log("internal error running domain " + domain.id() + ": " + e);
+            domain.crash(this, "internal error in the CPU: " + e, null);
+            return e;
+        }
+    }
+
+    /** Counts one check of a blocked vCPU's wake condition; true when the domain is dying or the condition holds. */
+    public boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
         wakeChecks++;
         return domain.isDying() || wakeCondition.getAsBoolean();
     }
@@ -161,6 +205,10 @@ public final class Vcpu {
         }
         if (cpu != null) {
             cpu.requestAttention();
+        }
+        Scheduled handle = scheduled;
+        if (handle != null) {
+            handle.wake();
         }
     }
 

@@ -14,11 +14,13 @@
  * ({@link dev.trufflexen.xen.domain.Domain.Services}): the console log, the one host path into
  * guest frames, a registry to look up other domains, and a callback for its release.
  *
- * <h2>Blocking</h2>
- * A {@link dev.trufflexen.xen.domain.Vcpu} blocks by parking its thread
- * ({@code LockSupport.park}) and is woken by {@code unpark}: whoever marks an event pending, or
- * shuts the domain down, wakes it. The wake condition is checked before parking and after every
- * return from park, so a wake that races with the block is never lost and a blocked vCPU costs no
- * CPU at all.
+ * <h2>Running and blocking</h2>
+ * A domain runs on the host's scheduler (a {@link dev.trufflexen.xen.domain.DomainScheduler}
+ * service): {@code Domain.run} hands its vCPUs over and waits for them to stop. A scheduled
+ * {@link dev.trufflexen.xen.domain.Vcpu} blocks by being descheduled and is woken through
+ * {@code Vcpu.wake}: whoever marks an event pending, or shuts the domain down, wakes it. A vCPU
+ * on a thread of its own blocks by parking that thread ({@code LockSupport.park}) and is woken
+ * by {@code unpark}. Either way the wake condition is checked before sleeping and on every wake,
+ * so a wake that races with the block is never lost and a blocked vCPU costs no CPU at all.
  */
 package dev.trufflexen.xen.domain;

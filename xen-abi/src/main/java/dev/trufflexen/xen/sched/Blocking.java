@@ -13,10 +13,12 @@ import dev.trufflexen.xen.hypercall.XenError;
 import dev.trufflexen.xen.mm.GuestFrames;
 
 /**
- * SCHEDOP_block and SCHEDOP_poll. The vCPU's thread parks ({@link Vcpu#block}); whoever marks an
- * event pending (a send, a dom0 service, the timer thread) unparks it, so a blocked vCPU uses no
- * host CPU and nothing polls. While blocked, the periodic timer is stopped and the runstate is
- * "blocked" (its guest copy rewritten on both transitions).
+ * SCHEDOP_block and SCHEDOP_poll. A vCPU under the {@link HostScheduler} is descheduled: the
+ * hypercall returns, the vCPU leaves guest code and its worker runs another, and whoever marks an
+ * event pending (a send, a dom0 service, the timer thread) makes it runnable again; the upcall
+ * is delivered when it next runs. A vCPU on a thread of its own parks that thread instead
+ * ({@link Vcpu#block}). Either way a blocked vCPU uses no host CPU and nothing polls. While
+ * blocked, the periodic timer is stopped and the runstate is "blocked".
  *
  * <ul>
  * <li>block, as Xen's vcpu_block_enable_events: clear the vcpu_info upcall mask, then sleep until
@@ -72,8 +74,12 @@ final class Blocking {
     private static void sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
         Domain domain = vcpu.domain();
         VcpuTimers timers = domain.part(VcpuTimers.PART);
-        RunstateArea area = domain.part(RunstateArea.PART);
         timers.vcpuBlocked();
+        if (vcpu.scheduled() instanceof SchedUnit unit) {
+            unit.host.block(unit, wake, timeout);
+            return;
+        }
+        RunstateArea area = domain.part(RunstateArea.PART);
         try {
             if (timeout == 0) {
                 vcpu.block(wake);

@@ -1,0 +1,145 @@
+package dev.trufflexen.xen.sched;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Borrowed Virtual Time (Duda and Cheriton, SOSP 1999), the scheduler of the first Xen.
+ *
+ * <ul>
+ * <li>Each vCPU has an actual virtual time (AVT) that advances by the CPU it uses scaled by
+ * 256 / weight, so a domain of weight 512 advances half as fast and gets twice the CPU.
+ * <li>The vCPU with the smallest effective virtual time (EVT) runs. EVT is AVT, less the
+ * domain's warp while the vCPU is warped.
+ * <li>A vCPU that wakes from a block is brought up to the scheduler's virtual time (the least
+ * AVT of the vCPUs that want CPU), so sleeping earns nothing; if its domain has a warp, it runs
+ * warped (a latency-sensitive domain borrows from its future) for at most the warp limit, and
+ * may warp again only after the unwarp time.
+ * <li>A running vCPU keeps its worker until a queued vCPU's EVT is below its own by more than
+ * the context-switch allowance ({@value #CONTEXT_SWITCH_ALLOWANCE_NS} ns of real time, scaled
+ * by its weight), checked at each tick and when a vCPU wakes.
+ * </ul>
+ */
+final class BvtScheduler implements SchedPolicy {
+    /** BVT's C: how far a running vCPU may get ahead before it gives way. */
+    static final long CONTEXT_SWITCH_ALLOWANCE_NS = 5_000_000L;
+
+    private final List<SchedUnit> queue = new ArrayList<>();
+    private final List<SchedUnit> all = new ArrayList<>();
+
+    @Override
+    public void added(SchedUnit unit) {
+        unit.actualVirtualTime = schedulerVirtualTime();
+        all.add(unit);
+    }
+
+    @Override
+    public void removed(SchedUnit unit) {
+        queue.remove(unit);
+        all.remove(unit);
+    }
+
+    @Override
+    public void enqueue(SchedUnit unit) {
+        queue.add(unit);
+    }
+
+    @Override
+    public SchedUnit pickNext() {
+        SchedUnit best = null;
+        for (SchedUnit unit : queue) {
+            if (best == null || effectiveVirtualTime(unit) < effectiveVirtualTime(best)) {
+                best = unit;
+            }
+        }
+        if (best != null) {
+            queue.remove(best);
+        }
+        return best;
+    }
+
+    @Override
+    public boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
+    @Override
+    public void woken(SchedUnit unit, long now) {
+        unit.actualVirtualTime = Math.max(unit.actualVirtualTime, schedulerVirtualTime());
+        BvtParams params = unit.domain.bvt();
+        if (params.warpNs() > 0 && now - unit.unwarpedAt >= params.unwarpNs()) {
+            unit.warping = true;
+            unit.warpedRunNs = 0;
+        }
+    }
+
+    @Override
+    public void yielded(SchedUnit unit) {
+        for (SchedUnit other : queue) {
+            unit.actualVirtualTime = Math.max(unit.actualVirtualTime, other.actualVirtualTime + 1);
+        }
+    }
+
+    @Override
+    public void burn(SchedUnit unit, long ns, long now) {
+        BvtParams params = unit.domain.bvt();
+        unit.actualVirtualTime += ns * CreditParams.DEFAULT_WEIGHT / params.weight();
+        if (unit.warping) {
+            unit.warpedRunNs += ns;
+            if (params.warpNs() == 0 || (params.warpLimitNs() > 0 && unit.warpedRunNs >= params.warpLimitNs())) {
+                unit.warping = false;
+                unit.unwarpedAt = now;
+            }
+        }
+    }
+
+    @Override
+    public void descheduled(SchedUnit unit) {
+    }
+
+    @Override
+    public boolean overCap(SchedUnit unit) {
+        return false;
+    }
+
+    @Override
+    public List<SchedUnit> tick(long now, List<SchedUnit> units) {
+        return List.of();
+    }
+
+    @Override
+    public boolean shouldPreempt(SchedUnit running, boolean sliceEnded) {
+        for (SchedUnit queued : queue) {
+            if (outranks(queued, running)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean outranks(SchedUnit woken, SchedUnit running) {
+        long allowance = CONTEXT_SWITCH_ALLOWANCE_NS * CreditParams.DEFAULT_WEIGHT / running.domain.bvt().weight();
+        return effectiveVirtualTime(woken) + allowance < effectiveVirtualTime(running);
+    }
+
+    @Override
+    public long timesliceNs() {
+        return CONTEXT_SWITCH_ALLOWANCE_NS;
+    }
+
+    private static long effectiveVirtualTime(SchedUnit unit) {
+        return unit.actualVirtualTime - (unit.warping ? unit.domain.bvt().warpNs() : 0);
+    }
+
+    /** The least AVT of the vCPUs that want CPU (0 when none does). */
+    private long schedulerVirtualTime() {
+        long least = Long.MAX_VALUE;
+        for (SchedUnit unit : all) {
+            if (unit.state().wantsCpu()) {
+                least = Math.min(least, unit.actualVirtualTime);
+            }
+        }
+        return least == Long.MAX_VALUE ? 0 : least;
+    }
+}
