@@ -61,7 +61,7 @@ def main():
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    process = subprocess.Popen([txl, "create", "-c", config] + extra, stdin=slave, stdout=slave, stderr=slave,
+    process = subprocess.Popen([txl, "create", "-F", "-c", config] + extra, stdin=slave, stdout=slave, stderr=slave,
                                preexec_fn=controlling_terminal, close_fds=True)
     output = b""
     deadline = time.monotonic() + TIMEOUT

@@ -34,14 +34,26 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "create",
         sortOptions = false,
-        customSynopsis = "txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
-        description = {"Builds a PV domain from an xl configuration file and runs it until it stops.",
-            "Without -c, the guest console is written to NAME.log in the current directory.",
-            "The exit status says how the guest stopped (see 'txl help')."})
+        customSynopsis = {"txl create [-cp] CONFIG [KEY=VALUE...]",
+            "       txl create -F [-cv] [--trace] [--audit-mmu] [--interpreter-only]",
+            "                     CONFIG [KEY=VALUE...]"},
+        description = {"Builds a PV domain from an xl configuration file in the TruffleXen host (started if none "
+                + "runs) and returns, as xl create does; its console goes to the state directory's "
+                + "console/guest-NAME.log.",
+            "With -F, txl runs the domain itself in the foreground until it stops, writes the console to NAME.log "
+                + "in the current directory, and exits with a status that says how the guest stopped "
+                + "(see 'txl help')."})
 public final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--console"},
             description = "Connect the guest console to this terminal; Ctrl-] detaches (the domain keeps running).")
     boolean console;
+
+    @Option(names = {"-p", "--paused"}, description = "Leave the domain paused after creating it ('txl unpause').")
+    boolean paused;
+
+    @Option(names = {"-F", "--foreground"},
+            description = "Run the domain in this process until it stops; the exit status says how it stopped.")
+    boolean foreground;
 
     @Option(names = "--trace",
             description = "Keep the last instructions each vCPU executed and show them in crash reports.")
@@ -128,6 +140,12 @@ public final class CreateCommand implements Callable<Integer> {
                     + e.getReason() + ")");
         }
         DomainConfig config = DomainConfigReader.read(configPath, configFile, overrides, context.workingDirectory());
+        if (!foreground) {
+            return createInHost(config);
+        }
+        if (paused) {
+            throw new TxlException(ExitStatus.USAGE, "-p needs the host: it cannot be used with -F");
+        }
         if (!interpreterOnly && !context.graalJitActive().getAsBoolean()) {
             throw new TxlException(ExitStatus.SOFTWARE, TruffleRuntimeCheck.missingCompilerMessage());
         }
@@ -163,6 +181,36 @@ public final class CreateCommand implements Callable<Integer> {
         }
         context.err().println("txl: domain " + config.name() + " stopped: " + stop.xlName());
         return exitStatus(stop);
+    }
+
+    /**
+     * xl create: the host builds the domain (reading the same files, so its checks are these
+     * checks again) and txl returns; with -c it attaches to the console.
+     */
+    private int createInHost(DomainConfig config) {
+        if (trace || auditMmu || verbose || interpreterOnly) {
+            throw new TxlException(ExitStatus.USAGE, "--trace, --audit-mmu, -v and --interpreter-only need -F "
+                    + "(the host runs domains with its own options; see 'txl host start')");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = dev.trufflexen.launcher.host.HostClient.args();
+        args.put("config", configFile);
+        args.put("cwd", context.workingDirectory().toString());
+        args.put("paused", paused);
+        com.fasterxml.jackson.databind.node.ArrayNode given = args.putArray("overrides");
+        overrides.forEach(given::add);
+        try (HostConnection host = HostConnection.open(context)) {
+            com.fasterxml.jackson.databind.JsonNode created = host.request("create", args);
+            for (com.fasterxml.jackson.databind.JsonNode warning : created.path("warnings")) {
+                context.err().println("txl: warning: " + Printable.line(warning.asText()));
+            }
+            context.err().println("txl: domain " + config.name() + " created (id " + created.path("id").asInt()
+                    + (paused ? ", paused" : "") + "); its console output goes to "
+                    + Printable.path(created.path("console_log").asText()));
+            if (console) {
+                return ConsoleAttachment.attach(context, host, config.name());
+            }
+        }
+        return 0;
     }
 
     /**

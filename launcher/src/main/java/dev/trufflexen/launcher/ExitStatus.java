@@ -14,6 +14,8 @@ public final class ExitStatus {
 
     /** The guest powered off (SCHEDOP_shutdown, SHUTDOWN_poweroff); also success for help and version. */
     public static final int GUEST_POWEROFF = 0;
+    /** A toolstack command failed (no such domain, bad argument, no host), as xl's EXIT_FAILURE. */
+    public static final int COMMAND_FAILED = 1;
     /** The guest asked to reboot. */
     public static final int GUEST_REBOOT = 2;
     /** The guest crashed. */

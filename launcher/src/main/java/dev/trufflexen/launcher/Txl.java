@@ -44,13 +44,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "txl",
         mixinStandardHelpOptions = true,
         versionProvider = Txl.Version.class,
-        subcommands = {CreateCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class, SelftestCommand.class,
+        subcommands = {CreateCommand.class, HostCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class,
+            SelftestCommand.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = "Runs Xen PV domains on TruffleXen, a Xen-compatible hypervisor on GraalVM Truffle.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            ExitStatus.GUEST_POWEROFF + ":success; for create: the guest powered off",
+            ExitStatus.GUEST_POWEROFF + ":success; for create -F: the guest powered off",
+            ExitStatus.COMMAND_FAILED + ":a domain command failed (no such domain, bad argument, no host)",
             ExitStatus.GUEST_REBOOT + ":the guest rebooted",
             ExitStatus.GUEST_CRASH + ":the guest crashed",
             ExitStatus.GUEST_SUSPEND + ":the guest suspended itself",
@@ -65,9 +67,13 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEnvironment:%n",
         footer = {"  TXL_DEBUG=1      errors also print their stack trace",
             "  TXL_JAVA_OPTS    extra JVM options (read by bin/txl)"})
-public final class Txl implements Callable<Integer> {
+public final class Txl extends XlCommands implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    private Txl(TxlContext context) {
+        super(context);
+    }
 
     public static void main(String[] args) {
         System.exit(run(TxlContext.system(), args));
@@ -75,7 +81,8 @@ public final class Txl implements Callable<Integer> {
 
     /** Runs txl and returns its exit status; nothing here calls System.exit. */
     public static int run(TxlContext context, String... args) {
-        CommandLine commandLine = new CommandLine(new Txl(), new Factory(context));
+        Factory factory = new Factory(context);
+        CommandLine commandLine = new CommandLine(new Txl(context), factory);
         // No @argument files: "@/dev/zero" would be read without bound; an argument is what it says.
         commandLine.setExpandAtFiles(false);
         commandLine.setOut(new PrintWriter(context.out(), true));
@@ -174,14 +181,17 @@ public final class Txl implements Callable<Integer> {
                 .toArray(String[]::new);
     }
 
-    /** Gives picocli's commands the context; CreateCommand needs it. */
+    /** Gives picocli's commands the context: those with a (TxlContext) constructor get it. */
     private record Factory(TxlContext context) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            if (type == CreateCommand.class) {
-                return type.cast(new CreateCommand(context));
+            try {
+                java.lang.reflect.Constructor<K> withContext = type.getDeclaredConstructor(TxlContext.class);
+                withContext.setAccessible(true);
+                return withContext.newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
             }
-            return CommandLine.defaultFactory().create(type);
         }
     }
 

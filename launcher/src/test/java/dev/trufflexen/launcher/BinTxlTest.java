@@ -93,7 +93,7 @@ class BinTxlTest {
         assumeBuilt();
         Files.writeString(dir.resolve("bad.cfg"), "name = \"hello\"\nkernel = \"hello.elf\"\nmemory = \"lots\"\n");
         Files.write(dir.resolve("hello.elf"), new byte[] {0x7f, 'E', 'L', 'F'});
-        Result result = run(SCRIPT, dir, Map.of(), "create", "bad.cfg");
+        Result result = run(SCRIPT, dir, Map.of(), "create", "-F", "bad.cfg");
         assertEquals("txl: error: bad.cfg:3: memory = \"lots\": expected an integer number of MiB\n", result.err());
         assertEquals(ExitStatus.BAD_CONFIG, result.status());
         assertEquals("", result.out());

@@ -99,10 +99,11 @@ final class FrontDoorFuzzer implements AutoCloseable {
      */
     void check(String description, Path config, List<Path> inputs, String... overrides) {
         cases++;
-        String[] args = new String[overrides.length + 2];
+        String[] args = new String[overrides.length + 3];
         args[0] = "create";
-        args[1] = config.toString();
-        System.arraycopy(overrides, 0, args, 2, overrides.length);
+        args[1] = "-F";
+        args[2] = config.toString();
+        System.arraycopy(overrides, 0, args, 3, overrides.length);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
         int status;

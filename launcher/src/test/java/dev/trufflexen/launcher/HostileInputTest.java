@@ -55,9 +55,10 @@ class HostileInputTest {
                         built.incrementAndGet();
                         return GuestStop.POWEROFF;
                     });
-            String[] command = new String[args.length + 1];
+            String[] command = new String[args.length + 2];
             command[0] = "create";
-            System.arraycopy(args, 0, command, 1, args.length);
+            command[1] = "-F";
+            System.arraycopy(args, 0, command, 2, args.length);
             int status = Txl.run(context, command);
             String stderr = err.toString(StandardCharsets.UTF_8);
             assertEquals(expectedStatus, status, stderr);
@@ -198,7 +199,7 @@ class HostileInputTest {
                     (config, options, console) -> {
                         throw new TxlException(ExitStatus.BAD_CONFIG, "hello.elf: not an ELF file");
                     });
-            int status = Txl.run(context, "create", cfg.toString(), "name=" + name);
+            int status = Txl.run(context, "create", "-F", cfg.toString(), "name=" + name);
             String stderr = err.toString(StandardCharsets.UTF_8);
             assertEquals(ExitStatus.BAD_CONFIG, status, stderr);
             assertOneCleanLine(stderr);

@@ -37,7 +37,7 @@ class KernelAndRamdiskConfigTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), dir, Map.of(), false,
                 TruffleRuntimeCheck::isOptimizing, CreateCommand::runOnXenCore);
-        return Txl.run(context, "create", cfg.toString());
+        return Txl.run(context, "create", "-F", cfg.toString());
     }
 
     @Test

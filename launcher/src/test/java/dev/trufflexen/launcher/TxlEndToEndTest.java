@@ -48,7 +48,7 @@ class TxlEndToEndTest {
 
     @Test
     void helloBootsAndPowersOff() throws IOException {
-        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", config("hello")), err.toString());
+        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "-F", config("hello")), err.toString());
         List<String> console = Files.readAllLines(workingDirectory.resolve("hello.log"));
         assertEquals(expected("hello"), console);
         assertTrue(err.toString().contains("txl: domain hello stopped: poweroff"), err.toString());
@@ -56,7 +56,7 @@ class TxlEndToEndTest {
 
     @Test
     void attachedConsoleShowsTheGuestAndOverridesReachIt() throws IOException {
-        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "-c", config("hello"), "cmdline=\"quiet mode\""),
+        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "-F", "-c", config("hello"), "cmdline=\"quiet mode\""),
                 err.toString());
         List<String> console = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals("Hello from TruffleXen!", console.get(0));
@@ -67,19 +67,19 @@ class TxlEndToEndTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "SHUTDOWN reason {0} -> exit status {1}")
     @org.junit.jupiter.params.provider.CsvSource({"0, 0", "1, 2", "2, 4", "3, 3", "4, 5", "5, 6", "77, 3"})
     void everyShutdownReasonBecomesItsExitStatus(int reason, int exitStatus) throws IOException {
-        assertEquals(exitStatus, txl("create", config("shutdown"), "cmdline=\"reason=" + reason + "\""), err.toString());
+        assertEquals(exitStatus, txl("create", "-F", config("shutdown"), "cmdline=\"reason=" + reason + "\""), err.toString());
         assertEquals(List.of("shutdown: reason " + reason), Files.readAllLines(workingDirectory.resolve("shutdown.log")));
     }
 
     @Test
     void rebootReasonBecomesExitStatus2() {
-        assertEquals(ExitStatus.GUEST_REBOOT, txl("create", config("xentest")), err.toString());
+        assertEquals(ExitStatus.GUEST_REBOOT, txl("create", "-F", config("xentest")), err.toString());
     }
 
     /** The PV MMU suite under --audit-mmu: the invariant checker runs at its yields and after release, and finds nothing. */
     @Test
     void pvMmuSuiteKeepsTheInvariantsUnderAuditMmu() throws IOException {
-        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "--audit-mmu", config("pvmmu"), "cmdline=\"domid=1\""),
+        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "-F", "--audit-mmu", config("pvmmu"), "cmdline=\"domid=1\""),
                 err.toString());
         String errors = err.toString(StandardCharsets.UTF_8);
         assertTrue(!errors.contains("invariant broken"), errors);
@@ -89,7 +89,7 @@ class TxlEndToEndTest {
 
     @Test
     void crashedGuestExitsWith3AndAReport() {
-        assertEquals(ExitStatus.GUEST_CRASH, txl("create", "--trace", config("crash")));
+        assertEquals(ExitStatus.GUEST_CRASH, txl("create", "-F", "--trace", config("crash")));
         String report = err.toString(StandardCharsets.UTF_8);
         assertTrue(report.contains("Domain 1 (crash) crashed on vCPU 0: unhandled #PF"), report);
         assertTrue(report.contains("code at RIP:"), report);
@@ -101,7 +101,7 @@ class TxlEndToEndTest {
         Path cfg = workingDirectory.resolve("bad.cfg");
         Files.writeString(workingDirectory.resolve("notelf.bin"), "this is not a kernel");
         Files.writeString(cfg, "name = \"bad\"\nkernel = \"notelf.bin\"\nmemory = 32\n");
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", cfg.toString()));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", cfg.toString()));
         assertTrue(err.toString().contains("notelf.bin: not an ELF file"), err.toString());
     }
 
@@ -111,7 +111,7 @@ class TxlEndToEndTest {
         Files.write(workingDirectory.resolve("half.elf"), java.util.Arrays.copyOf(hello, 100));
         Path cfg = workingDirectory.resolve("half.cfg");
         Files.writeString(cfg, "name = \"half\"\nkernel = \"half.elf\"\n");
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", cfg.toString()));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", cfg.toString()));
         assertTrue(err.toString().contains("half.elf: truncated ELF"), err.toString());
     }
 }

@@ -85,7 +85,8 @@ class TxlTest {
         return Stream.of(
             new UsageCase("no command", List.of(), "txl: error: no command given (see 'txl help')"),
             new UsageCase("unknown command", List.of("start", "x.cfg"),
-                "txl: error: unknown command 'start'; the commands are create, bench, selftest, help (see 'txl help')"),
+                "txl: error: unknown command 'start'; the commands are destroy, domid, domname, list, pause, reboot, "
+                + "shutdown, unpause, create, host, bench, selftest, help (see 'txl help')"),
             new UsageCase("unknown top-level option", List.of("--frob"),
                 "txl: error: unknown option '--frob' (see 'txl help')"),
             new UsageCase("create without CONFIG", List.of("create"),
@@ -108,7 +109,7 @@ class TxlTest {
 
     @Test
     void badConfigExits65NamingFileLineAndToken() {
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "bad.cfg"));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", "bad.cfg"));
         assertEquals("txl: error: bad.cfg:4: memory = \"lots\": expected an integer number of MiB"
                 + System.lineSeparator(), err());
         assertTrue(ranConfigs.isEmpty());
@@ -116,13 +117,13 @@ class TxlTest {
 
     @Test
     void missingConfigFileExits65() {
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "nope.cfg"));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", "nope.cfg"));
         assertEquals("txl: error: nope.cfg: no such file" + System.lineSeparator(), err());
     }
 
     @Test
     void badOverrideExits65() {
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "hello.cfg", "vcpus=many"));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", "hello.cfg", "vcpus=many"));
         assertEquals("txl: error: command line: vcpus=many: expected an integer number of vCPUs"
                 + System.lineSeparator(), err());
     }
@@ -130,7 +131,7 @@ class TxlTest {
     @Test
     void configurationIsCheckedBeforeTheJit() {
         graalJitActive = false;
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "bad.cfg"));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", "bad.cfg"));
     }
 
     @Test
@@ -138,7 +139,7 @@ class TxlTest {
         runner = (config, options, console) -> {
             throw new TxlException(ExitStatus.BAD_CONFIG, "hello.elf: not an ELF image with Xen notes");
         };
-        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "hello.cfg"));
+        assertEquals(ExitStatus.BAD_CONFIG, txl("create", "-F", "hello.cfg"));
         assertTrue(err().endsWith("txl: error: hello.elf: not an ELF image with Xen notes" + System.lineSeparator()));
     }
 
@@ -147,7 +148,7 @@ class TxlTest {
     @Test
     void refusesToRunWithoutTheJit() {
         graalJitActive = false;
-        assertEquals(ExitStatus.SOFTWARE, txl("create", "hello.cfg"));
+        assertEquals(ExitStatus.SOFTWARE, txl("create", "-F", "hello.cfg"));
         assertTrue(err().startsWith("txl: error: the Graal JIT is not active"), err());
         assertEquals(1, err().lines().count());
         assertTrue(ranConfigs.isEmpty());
@@ -156,7 +157,7 @@ class TxlTest {
     @Test
     void interpreterOnlyRunsWithoutTheJit() {
         graalJitActive = false;
-        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "--interpreter-only", "--trace", "hello.cfg"));
+        assertEquals(ExitStatus.GUEST_POWEROFF, txl("create", "-F", "--interpreter-only", "--trace", "hello.cfg"));
         CreateCommand.RunOptions options = ranOptions.getFirst();
         assertEquals(List.of(true, true, false), List.of(options.interpreterOnly(), options.trace(), options.verbose()));
     }
@@ -180,7 +181,7 @@ class TxlTest {
     @MethodSource("stopCases")
     void exitStatusSaysHowTheGuestStopped(StopCase c) {
         runner = (config, options, console) -> c.stop();
-        assertEquals(c.status(), txl("create", "hello.cfg"));
+        assertEquals(c.status(), txl("create", "-F", "hello.cfg"));
         assertTrue(err().endsWith("txl: domain hello stopped: " + c.stop().xlName() + System.lineSeparator()), err());
     }
 
@@ -200,7 +201,7 @@ class TxlTest {
             write(logged.log(), "Hello from the guest\n");
             return GuestStop.POWEROFF;
         };
-        assertEquals(0, txl("create", "hello.cfg", "name=web", "memory=64"));
+        assertEquals(0, txl("create", "-F", "hello.cfg", "name=web", "memory=64"));
         assertEquals("Hello from the guest\n", Files.readString(dir.resolve("web.log")));
         assertEquals("", out());
         assertTrue(err().startsWith("txl: starting domain web; its console output goes to " + dir.resolve("web.log")), err());
@@ -210,7 +211,7 @@ class TxlTest {
     @Test
     void consoleLogThatCannotBeWrittenExits74() throws IOException {
         Files.createDirectories(dir.resolve("hello.log"));
-        assertEquals(ExitStatus.IO_ERROR, txl("create", "hello.cfg"));
+        assertEquals(ExitStatus.IO_ERROR, txl("create", "-F", "hello.cfg"));
         assertTrue(err().startsWith("txl: error: cannot write the console log " + dir.resolve("hello.log")), err());
     }
 
@@ -225,7 +226,7 @@ class TxlTest {
             write(attached.out(), "after detach\n");
             return GuestStop.CRASH;
         };
-        assertEquals(ExitStatus.GUEST_CRASH, txl("create", "-c", "hello.cfg"));
+        assertEquals(ExitStatus.GUEST_CRASH, txl("create", "-F", "-c", "hello.cfg"));
         assertEquals(List.of("ls\n"), guestRead);
         assertEquals("login: ", out());
         assertEquals("after detach\n", Files.readString(dir.resolve("hello.log")));
@@ -240,7 +241,7 @@ class TxlTest {
             write(attached.out(), readAll(attached.in()).toUpperCase());
             return GuestStop.POWEROFF;
         };
-        assertEquals(0, txl("create", "--console", "hello.cfg"));
+        assertEquals(0, txl("create", "-F", "--console", "hello.cfg"));
         assertEquals("ABC", out());
         assertFalse(Files.exists(dir.resolve("hello.log")));
     }
@@ -248,7 +249,7 @@ class TxlTest {
     @Test
     void warningsArePrinted() throws IOException {
         Files.writeString(dir.resolve("hello.cfg"), "vfb = [ 'vnc=1' ]\n", java.nio.file.StandardOpenOption.APPEND);
-        assertEquals(0, txl("create", "hello.cfg"));
+        assertEquals(0, txl("create", "-F", "hello.cfg"));
         assertTrue(err().startsWith("txl: warning: hello.cfg:3: vfb: ignored: TruffleXen domains have no framebuffer"),
                 err());
     }
@@ -260,7 +261,7 @@ class TxlTest {
         runner = (config, options, console) -> {
             throw new IllegalStateException("boom");
         };
-        assertEquals(ExitStatus.SOFTWARE, txl("create", "hello.cfg"));
+        assertEquals(ExitStatus.SOFTWARE, txl("create", "-F", "hello.cfg"));
         assertTrue(err().endsWith("txl: error: internal error: java.lang.IllegalStateException: boom "
                 + "(TXL_DEBUG=1 shows where)" + System.lineSeparator()), err());
         assertFalse(err().contains("\tat "));
@@ -272,7 +273,7 @@ class TxlTest {
         runner = (config, options, console) -> {
             throw new IllegalStateException("boom");
         };
-        assertEquals(ExitStatus.SOFTWARE, txl("create", "hello.cfg"));
+        assertEquals(ExitStatus.SOFTWARE, txl("create", "-F", "hello.cfg"));
         assertTrue(err().contains("txl: error: internal error: java.lang.IllegalStateException: boom" + System.lineSeparator()));
         assertTrue(err().contains("\tat "), err());
     }
@@ -302,7 +303,9 @@ class TxlTest {
     @Test
     void helpCreateListsOptionsAndKeys() {
         assertEquals(0, txl("help", "create"));
-        for (String expected : List.of("Usage: txl create [-cv] [--trace] [--interpreter-only] CONFIG [KEY=VALUE...]",
+        for (String expected : List.of("Usage: txl create [-cp] CONFIG [KEY=VALUE...]",
+                "       txl create -F [-cv] [--trace] [--audit-mmu] [--interpreter-only]\n"
+                + "                     CONFIG [KEY=VALUE...]",
                 "Ctrl-]", "Configuration keys", "  on_watchdog ")) {
             assertTrue(out().contains(expected), expected + " missing from:\n" + out());
         }
@@ -310,7 +313,7 @@ class TxlTest {
 
     @Test
     void dashDashHelpWorksToo() {
-        assertEquals(0, txl("create", "--help"));
+        assertEquals(0, txl("create", "-F", "--help"));
         assertTrue(out().startsWith("Usage: txl create"));
     }
 

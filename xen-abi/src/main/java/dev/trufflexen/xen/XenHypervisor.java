@@ -132,6 +132,7 @@ public final class XenHypervisor implements AutoCloseable {
     private final PageTables pageTables;
     private final HypercallDispatcher hypercalls;
     private final X86Engine engine;
+    private final X86CodeCache codeCache;
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
     /** The timer thread: vCPU timers expire here, raising VIRQ_TIMER (see {@link VcpuTimers}). */
     private final ScheduledThreadPoolExecutor timers = timerThread();
@@ -144,7 +145,7 @@ public final class XenHypervisor implements AutoCloseable {
         this.console = new HypervisorConsole(options.log());
         this.engine = X86Engine.create(options.interpreterOnly(), options.trace(), engineOptions, engineLog);
         this.memory = new MachineMemory(options.machineMemoryMiB() << 8);
-        X86CodeCache codeCache = engine.codeCache(memory);
+        this.codeCache = engine.codeCache(memory);
         this.framePool = new FramePool(memory, codeCache::invalidateFrame);
         this.m2p = new MachToPhys(framePool);
         this.guestFrames = new GuestFrames(framePool, m2p, codeCache);
@@ -280,11 +281,28 @@ public final class XenHypervisor implements AutoCloseable {
     }
 
     /**
-     * The scheduler: per-domain parameters ({@code setCredit}, {@code setBvt}), what each vCPU
-     * was given, preemption and wake-up delays.
+     * The scheduler: what each vCPU was given, preemption and wake-up delays. A domain's
+     * parameters are its {@link Domain#schedulingParameters}, read at each accounting.
      */
     public HostScheduler scheduler() {
         return scheduler;
+    }
+
+    /** The live domains, in id order. */
+    public List<Domain> domains() {
+        return domains.values().stream().sorted(java.util.Comparator.comparingInt(Domain::id)).toList();
+    }
+
+    /**
+     * What the host holds beyond the frame pool, for the invariant checker after domains are
+     * released: timers armed, translated code regions (references to compiled guest code), live
+     * domains. All zero once every domain is released.
+     */
+    public record HeldResources(int liveDomains, int pendingTimers, int codeRegions) {
+    }
+
+    public HeldResources heldResources() {
+        return new HeldResources(domains.size(), timers.getQueue().size(), codeCache.liveRegions());
     }
 
     /** The hypercall table. */

@@ -63,6 +63,11 @@ public final class X86CodeCache implements X86CodeFrames {
         return regionsBuilt;
     }
 
+    /** Translated regions held now (each a reference to compiled or interpreted code). */
+    public synchronized int liveRegions() {
+        return regions.size();
+    }
+
     public synchronized long regionsInvalidated() {
         return regionsInvalidated;
     }

@@ -55,6 +55,8 @@ public final class Domain {
     private final X86CpuidPolicy cpuidPolicy;
     private final DomainTimeStampCounter timeStampCounter = new DomainTimeStampCounter();
     private volatile long vmAssists;
+    private int controllerPauseCount;
+    private volatile SchedulingParameters schedulingParameters = SchedulingParameters.DEFAULT;
 
     public Domain(int domid, DomainSpec spec, Frames frames, int storePort, int consolePort, X86CpuidPolicy cpuidPolicy,
             Services services) {
@@ -248,6 +250,7 @@ public final class Domain {
             cpu.requestExit(reason);
         }
         vcpu0.wake();
+        vcpu0.domainDying();
     }
 
     private static byte[] uuidBytes(java.util.UUID uuid) {
@@ -305,6 +308,73 @@ public final class Domain {
      */
     public void destroy() {
         shutdown(shutdownReason == null ? ShutdownReason.POWEROFF : shutdownReason);
+    }
+
+    /** The vCPUs, in id order. */
+    public List<Vcpu> vcpus() {
+        return List.of(vcpu0);
+    }
+
+    /**
+     * Pauses every vCPU (Xen's domain_pause): counted, each pause needs its {@link #unpause}.
+     * Waits, at most a second, until no vCPU runs guest code; a vCPU parks at its next exit
+     * from guest code. Not from the domain's own vCPU thread.
+     */
+    public void pause() {
+        for (Vcpu vcpu : vcpus()) {
+            vcpu.pause();
+        }
+        for (Vcpu vcpu : vcpus()) {
+            vcpu.awaitOffCpu(1000);
+        }
+    }
+
+    /** Undoes one {@link #pause}; when none holds any more the vCPUs run again. */
+    public void unpause() {
+        for (Vcpu vcpu : vcpus()) {
+            vcpu.unpause();
+        }
+    }
+
+    /**
+     * The toolstack's pause (xl pause, XEN_DOMCTL_pausedomain): counted apart from the
+     * hypervisor's own pauses, at most 255 deep. 0, or -EOVERFLOW beyond 255.
+     */
+    public int pauseByController() {
+        synchronized (this) {
+            if (controllerPauseCount == 255) {
+                return -dev.trufflexen.xen.abi.XenErrno.EOVERFLOW;
+            }
+            controllerPauseCount++;
+        }
+        pause();
+        return 0;
+    }
+
+    /** xl unpause (XEN_DOMCTL_unpausedomain): 0, or -EINVAL when the toolstack holds no pause. */
+    public int unpauseByController() {
+        synchronized (this) {
+            if (controllerPauseCount == 0) {
+                return -dev.trufflexen.xen.abi.XenErrno.EINVAL;
+            }
+            controllerPauseCount--;
+        }
+        unpause();
+        return 0;
+    }
+
+    /** True while the toolstack holds at least one pause. */
+    public synchronized boolean isPausedByController() {
+        return controllerPauseCount > 0;
+    }
+
+    /** The scheduler's parameters for this domain (xl sched-credit, sched-bvt). */
+    public SchedulingParameters schedulingParameters() {
+        return schedulingParameters;
+    }
+
+    public void setSchedulingParameters(SchedulingParameters parameters) {
+        this.schedulingParameters = Objects.requireNonNull(parameters);
     }
 
     /** Gives every frame back to the host pool; the domain must not run afterwards. */

@@ -23,6 +23,10 @@ public final class Vcpu {
     private X86Cpu cpu;
     private volatile boolean kernelMode = true;
     private volatile Thread blockedThread;
+    private final Object pauseLock = new Object();
+    private int pauseCount;
+    private boolean onCpu;
+    private volatile java.util.BitSet hardAffinity;
     private volatile long wakeChecks;
     private volatile VcpuInfoArea vcpuInfo;
     private final Runstate runstate;
@@ -210,6 +214,126 @@ public final class Vcpu {
         if (handle != null) {
             handle.wake();
         }
+    }
+
+    /**
+     * Pauses this vCPU (Xen's vcpu_pause): counted, so each pause needs its own
+     * {@link #unpause}. Guest code is asked to exit and the vCPU parks at its next exit from
+     * guest code ({@link #parkWhilePaused}); a blocked vCPU stays blocked. Returns without
+     * waiting; {@link #awaitOffCpu} waits.
+     */
+    public void pause() {
+        synchronized (pauseLock) {
+            pauseCount++;
+        }
+        X86Cpu c = cpu;
+        if (c != null) {
+            c.requestExit(PAUSED);
+        }
+    }
+
+    /** Undoes one {@link #pause}; at zero the parked vCPU runs again (Xen's vcpu_unpause). */
+    public void unpause() {
+        synchronized (pauseLock) {
+            if (pauseCount == 0) {
+                throw new IllegalStateException("vCPU " + id + " of domain " + domain.id() + " is not paused");
+            }
+            if (--pauseCount == 0) {
+                pauseLock.notifyAll();
+            }
+        }
+        wake();
+    }
+
+    /** True while at least one pause of this vCPU or of its domain holds. */
+    public boolean isPaused() {
+        synchronized (pauseLock) {
+            return pauseCount > 0;
+        }
+    }
+
+    /** What the vCPU's thread hands {@code requestExit} to leave guest code for a pause. */
+    public static final Object PAUSED = "paused";
+
+    /**
+     * Called by the thread that runs this vCPU between runs of guest code: parks while the vCPU
+     * is paused and its domain is not dying. Its runstate is offline meanwhile, as Xen makes a
+     * runnable vCPU that is put to sleep.
+     */
+    public void parkWhilePaused() {
+        synchronized (pauseLock) {
+            boolean parked = false;
+            while (pauseCount > 0 && !domain.isDying()) {
+                if (!parked) {
+                    runstate.change(Runstate.OFFLINE);
+                    parked = true;
+                    pauseLock.notifyAll();
+                }
+                try {
+                    pauseLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (parked) {
+                runstate.change(Runstate.RUNNING);
+            }
+        }
+    }
+
+    /** Lets a vCPU parked by a pause see that its domain is dying. */
+    void domainDying() {
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    /** Marks whether the calling thread is running this vCPU's guest code (around {@code cpu.run()}). */
+    public void setOnCpu(boolean running) {
+        synchronized (pauseLock) {
+            onCpu = running;
+            if (!running) {
+                pauseLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until the vCPU is not in guest code (parked, blocked, stopped or never started), as
+     * Xen's vcpu_sleep_sync; at most {@code timeoutMillis}. True when it is off the CPU.
+     */
+    public boolean awaitOffCpu(long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        synchronized (pauseLock) {
+            while (onCpu && blockedThread == null && !domain.isDying()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    pauseLock.wait(Math.min(left, 5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The physical CPUs this vCPU may run on (xl vcpu-pin), or empty for any: what the
+     * scheduler honours when it places the vCPU. A copy.
+     */
+    public java.util.BitSet hardAffinity() {
+        java.util.BitSet pcpus = hardAffinity;
+        return pcpus == null ? new java.util.BitSet() : (java.util.BitSet) pcpus.clone();
+    }
+
+    /** Pins this vCPU to {@code pcpus} (empty: any physical CPU). */
+    public void setHardAffinity(java.util.BitSet pcpus) {
+        this.hardAffinity = pcpus.isEmpty() ? null : (java.util.BitSet) pcpus.clone();
     }
 
     /** How many times a blocked vCPU has checked its wake condition (a polling blocker checks it again and again). */

@@ -42,7 +42,7 @@ public final class DomainMemory {
     private final FramePool pool;
     private final MachToPhys m2p;
     private final FrameRelease release;
-    private final long maxPages;
+    private volatile long maxPages;
     private final long[] sharedFrames;
     private byte[] memoryMap = new byte[0];
 
@@ -72,6 +72,17 @@ public final class DomainMemory {
     /** Xen's {@code d->max_pages}. */
     public long maxPages() {
         return maxPages;
+    }
+
+    /**
+     * XEN_DOMCTL_max_mem: the toolstack sets the domain's limit. Pages it holds above the new
+     * limit stay; only further allocations are refused, as in Xen.
+     */
+    public void setMaxPages(long pages) {
+        if (pages < 0) {
+            throw new IllegalArgumentException("max_pages must not be negative, not " + pages);
+        }
+        this.maxPages = pages;
     }
 
     /** Xen's {@code max_page}: one past the highest machine frame. */

@@ -3,21 +3,24 @@ package dev.trufflexen.xen.sched;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.trufflexen.xen.domain.SchedulingParameters;
+
 /**
  * Borrowed Virtual Time (Duda and Cheriton, SOSP 1999), the scheduler of the first Xen.
  *
  * <ul>
- * <li>Each vCPU has an actual virtual time (AVT) that advances by the CPU it uses scaled by
- * 256 / weight, so a domain of weight 512 advances half as fast and gets twice the CPU.
+ * <li>Each vCPU has an actual virtual time (AVT) that advances by the CPU it uses scaled by its
+ * domain's MCU advance over the default 10, so a domain with mcuadv 5 advances half as fast and
+ * gets twice the CPU.
  * <li>The vCPU with the smallest effective virtual time (EVT) runs. EVT is AVT, less the
- * domain's warp while the vCPU is warped.
+ * domain's warp while the vCPU is warped (its warp value, when warp-back is on).
  * <li>A vCPU that wakes from a block is brought up to the scheduler's virtual time (the least
  * AVT of the vCPUs that want CPU), so sleeping earns nothing; if its domain has a warp, it runs
  * warped (a latency-sensitive domain borrows from its future) for at most the warp limit, and
  * may warp again only after the unwarp time.
  * <li>A running vCPU keeps its worker until a queued vCPU's EVT is below its own by more than
  * the context-switch allowance ({@value #CONTEXT_SWITCH_ALLOWANCE_NS} ns of real time, scaled
- * by its weight), checked at each tick and when a vCPU wakes.
+ * by its MCU advance), checked at each tick and when a vCPU wakes.
  * </ul>
  */
 final class BvtScheduler implements SchedPolicy {
@@ -45,10 +48,10 @@ final class BvtScheduler implements SchedPolicy {
     }
 
     @Override
-    public SchedUnit pickNext() {
+    public SchedUnit pickNext(int pcpu) {
         SchedUnit best = null;
         for (SchedUnit unit : queue) {
-            if (best == null || effectiveVirtualTime(unit) < effectiveVirtualTime(best)) {
+            if ((best == null || effectiveVirtualTime(unit) < effectiveVirtualTime(best)) && unit.mayRunOn(pcpu)) {
                 best = unit;
             }
         }
@@ -66,8 +69,8 @@ final class BvtScheduler implements SchedPolicy {
     @Override
     public void woken(SchedUnit unit, long now) {
         unit.actualVirtualTime = Math.max(unit.actualVirtualTime, schedulerVirtualTime());
-        BvtParams params = unit.domain.bvt();
-        if (params.warpNs() > 0 && now - unit.unwarpedAt >= params.unwarpNs()) {
+        SchedulingParameters params = unit.params();
+        if (warp(params) > 0 && now - unit.unwarpedAt >= params.unwarpNs()) {
             unit.warping = true;
             unit.warpedRunNs = 0;
         }
@@ -82,11 +85,11 @@ final class BvtScheduler implements SchedPolicy {
 
     @Override
     public void burn(SchedUnit unit, long ns, long now) {
-        BvtParams params = unit.domain.bvt();
-        unit.actualVirtualTime += ns * CreditParams.DEFAULT_WEIGHT / params.weight();
+        SchedulingParameters params = unit.params();
+        unit.actualVirtualTime += ns * params.mcuAdvance() / SchedulingParameters.DEFAULT_MCU_ADVANCE;
         if (unit.warping) {
             unit.warpedRunNs += ns;
-            if (params.warpNs() == 0 || (params.warpLimitNs() > 0 && unit.warpedRunNs >= params.warpLimitNs())) {
+            if (warp(params) == 0 || (params.warpLimitNs() > 0 && unit.warpedRunNs >= params.warpLimitNs())) {
                 unit.warping = false;
                 unit.unwarpedAt = now;
             }
@@ -119,7 +122,7 @@ final class BvtScheduler implements SchedPolicy {
 
     @Override
     public boolean outranks(SchedUnit woken, SchedUnit running) {
-        long allowance = CONTEXT_SWITCH_ALLOWANCE_NS * CreditParams.DEFAULT_WEIGHT / running.domain.bvt().weight();
+        long allowance = CONTEXT_SWITCH_ALLOWANCE_NS * running.params().mcuAdvance() / SchedulingParameters.DEFAULT_MCU_ADVANCE;
         return effectiveVirtualTime(woken) + allowance < effectiveVirtualTime(running);
     }
 
@@ -129,7 +132,12 @@ final class BvtScheduler implements SchedPolicy {
     }
 
     private static long effectiveVirtualTime(SchedUnit unit) {
-        return unit.actualVirtualTime - (unit.warping ? unit.domain.bvt().warpNs() : 0);
+        return unit.actualVirtualTime - (unit.warping ? warp(unit.params()) : 0);
+    }
+
+    /** The domain's warp in virtual nanoseconds, 0 unless warping is on. */
+    private static long warp(SchedulingParameters params) {
+        return params.warpBack() ? params.warpValue() : 0;
     }
 
     /** The least AVT of the vCPUs that want CPU (0 when none does). */

@@ -52,26 +52,27 @@ final class CreditScheduler implements SchedPolicy {
     }
 
     @Override
-    public SchedUnit pickNext() {
-        SchedUnit best = null;
-        for (SchedUnit unit : queue) {
-            if (best == null || unit.priority > best.priority) {
-                best = unit;
-            }
-        }
-        if (best != null && best.yieldRequested && queue.size() > 1) {
+    public SchedUnit pickNext(int pcpu) {
+        SchedUnit best = best(null, pcpu);
+        if (best != null && best.yieldRequested) {
             best.yieldRequested = false;
-            SchedUnit other = null;
-            for (SchedUnit unit : queue) {
-                if (unit != best && (other == null || unit.priority > other.priority)) {
-                    other = unit;
-                }
-            }
-            best = other;
+            SchedUnit other = best(best, pcpu);
+            best = other == null ? best : other;
         }
         if (best != null) {
             queue.remove(best);
             best.yieldRequested = false;
+        }
+        return best;
+    }
+
+    /** The first queued vCPU of the highest priority that may run on {@code pcpu}, other than {@code except}. */
+    private SchedUnit best(SchedUnit except, int pcpu) {
+        SchedUnit best = null;
+        for (SchedUnit unit : queue) {
+            if (unit != except && (best == null || unit.priority > best.priority) && unit.mayRunOn(pcpu)) {
+                best = unit;
+            }
         }
         return best;
     }
@@ -112,7 +113,7 @@ final class CreditScheduler implements SchedPolicy {
 
     @Override
     public boolean overCap(SchedUnit unit) {
-        int cap = unit.domain.credit().cap();
+        int cap = unit.params().cap();
         return cap > 0 && unit.domain.burntThisPeriod * 100 >= (long) cap * TIMESLICE_NS;
     }
 
@@ -135,13 +136,13 @@ final class CreditScheduler implements SchedPolicy {
         long totalWeight = 0;
         for (SchedUnit unit : all) {
             if (unit.state().wantsCpu()) {
-                totalWeight += unit.domain.credit().weight();
+                totalWeight += unit.params().weight();
             }
         }
         List<SchedUnit> unparked = new ArrayList<>();
         for (SchedUnit unit : all) {
             if (unit.state().wantsCpu() && totalWeight > 0) {
-                long share = (long) ((double) burntThisPeriod * unit.domain.credit().weight() / totalWeight);
+                long share = (long) ((double) burntThisPeriod * unit.params().weight() / totalWeight);
                 unit.credit = Math.min(CREDIT_BOUND_NS, unit.credit + share);
                 if (unit.credit >= 0 && unit.priority == SchedUnit.PRI_OVER) {
                     unit.priority = SchedUnit.PRI_UNDER;

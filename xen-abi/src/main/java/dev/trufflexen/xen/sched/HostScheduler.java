@@ -84,7 +84,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         try {
             if (!sched.started) {
                 sched.started = true;
-                for (Vcpu vcpu : List.of(domain.vcpu0())) {
+                for (Vcpu vcpu : domain.vcpus()) {
                     SchedUnit unit = new SchedUnit(this, vcpu, sched);
                     vcpu.schedule(unit);
                     sched.units.add(unit);
@@ -112,6 +112,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             }
             switchedIn(unit);
             unit.vcpu.runGuest();
+            unit.vcpu.setOnCpu(false);
             switchedOut(pcpu, unit, System.nanoTime());
         }
     }
@@ -121,7 +122,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         lock.lock();
         try {
             SchedUnit unit;
-            while ((unit = policy.pickNext()) == null) {
+            while ((unit = pickRunnable(pcpu)) == null) {
                 if (closed) {
                     return null;
                 }
@@ -151,6 +152,16 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
     }
 
+    /** The policy's pick for {@code pcpu}; vCPUs paused while queued leave the queue here. */
+    private SchedUnit pickRunnable(Pcpu pcpu) {
+        SchedUnit unit;
+        while ((unit = policy.pickNext(pcpu.id)) != null && unit.vcpu.isPaused()) {
+            unit.setState(UnitState.PAUSED);
+            unit.vcpu.runstate().change(Runstate.OFFLINE);
+        }
+        return unit;
+    }
+
     /**
      * On the worker, before guest code runs: what Xen's context switch does for the incoming
      * vCPU, and its pending events delivered on the way into guest code.
@@ -166,6 +177,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             domain.part(VcpuTimers.PART).vcpuRunning();
         }
         domain.part(RunstateArea.PART).update(unit.vcpu);
+        unit.vcpu.setOnCpu(true);
         unit.vcpu.cpu().requestAttention();
     }
 
@@ -194,6 +206,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 } else {
                     unit.vcpu.runstate().change(Runstate.BLOCKED);
                 }
+            } else if (unit.vcpu.isPaused()) {
+                unit.setState(UnitState.PAUSED);
+                unit.vcpu.runstate().change(Runstate.OFFLINE);
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
@@ -225,6 +240,11 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             stop(unit);
             return;
         }
+        if (unit.vcpu.isPaused()) {
+            unit.setState(UnitState.PAUSED);
+            unit.vcpu.runstate().change(Runstate.OFFLINE);
+            return;
+        }
         unit.setState(UnitState.RUNNABLE);
         policy.enqueue(unit);
         tickle(unit);
@@ -233,7 +253,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's tickle). */
     private void tickle(SchedUnit unit) {
         if (idleWorkers > 0) {
-            work.signal();
+            work.signalAll();
             return;
         }
         Pcpu victim = null;
@@ -261,6 +281,10 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
         policy.removed(unit);
         units.remove(unit);
+        if (units.isEmpty() && tick != null) {
+            tick.cancel(false);
+            tick = null;
+        }
         stopped.signalAll();
     }
 
@@ -277,16 +301,23 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         makeRunnable(unit);
     }
 
-    /** Called for every event that may concern the vCPU; only a blocked one whose condition now holds wakes. */
+    /**
+     * Called for every event that may concern the vCPU, and when it is unpaused: a blocked one
+     * whose condition now holds, or a paused one no longer paused, becomes runnable.
+     */
     void wake(SchedUnit unit) {
         VarHandle.fullFence();
-        if (unit.state() != UnitState.BLOCKED) {
+        UnitState state = unit.state();
+        if (state != UnitState.BLOCKED && state != UnitState.PAUSED) {
             return;
         }
         lock.lock();
         try {
             if (unit.state() == UnitState.BLOCKED && unit.vcpu.wakeConditionHolds(unit.blockCondition)) {
                 unblock(unit, System.nanoTime());
+            } else if (unit.state() == UnitState.PAUSED && (!unit.vcpu.isPaused() || unit.vcpu.domain().isDying())) {
+                unit.vcpu.runstate().change(Runstate.RUNNABLE);
+                makeRunnable(unit);
             }
         } finally {
             lock.unlock();
@@ -392,37 +423,6 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     }
 
     // ---- Parameters and figures ----
-
-    /** The domain's credit parameters ({@code xl sched-credit -d}). */
-    public CreditParams credit(Domain domain) {
-        requireKind(SchedulerKind.CREDIT);
-        return domain.part(SchedDomain.PART).credit();
-    }
-
-    /** Changes the domain's weight and cap, taking effect at once ({@code xl sched-credit -d -w -c}). */
-    public void setCredit(Domain domain, CreditParams params) {
-        requireKind(SchedulerKind.CREDIT);
-        domain.part(SchedDomain.PART).setCredit(params);
-    }
-
-    /** The domain's BVT parameters. */
-    public BvtParams bvt(Domain domain) {
-        requireKind(SchedulerKind.BVT);
-        return domain.part(SchedDomain.PART).bvt();
-    }
-
-    /** Changes the domain's BVT weight and warp, taking effect at once. */
-    public void setBvt(Domain domain, BvtParams params) {
-        requireKind(SchedulerKind.BVT);
-        domain.part(SchedDomain.PART).setBvt(params);
-    }
-
-    private void requireKind(SchedulerKind kind) {
-        if (config.kind() != kind) {
-            throw new IllegalArgumentException("the host runs the " + config.kind().name().toLowerCase()
-                    + " scheduler, not " + kind.name().toLowerCase());
-        }
-    }
 
     /** What the scheduler has given {@code vcpu} so far. */
     public UnitStats stats(Vcpu vcpu) {

@@ -6,35 +6,18 @@ import java.util.List;
 import dev.trufflexen.xen.domain.DomainPart;
 
 /**
- * A domain's scheduling state (Xen's {@code csched_dom}): its parameters for each scheduler,
- * which may change while it runs, and its vCPUs' units once it has been handed to the
- * scheduler. Everything but the parameters is guarded by the scheduler's lock.
+ * A domain's scheduling state (Xen's {@code csched_dom}): its vCPUs' units once it has been
+ * handed to the scheduler, and what it used in the current accounting period. Guarded by the
+ * scheduler's lock. Its parameters are the domain's own ({@code Domain.schedulingParameters}),
+ * which the toolstack may change while it runs.
  */
 final class SchedDomain {
     static final DomainPart<SchedDomain> PART = DomainPart.declare("scheduling", SchedDomain.class);
 
-    private volatile CreditParams credit = CreditParams.DEFAULTS;
-    private volatile BvtParams bvt = BvtParams.DEFAULTS;
     final List<SchedUnit> units = new ArrayList<>();
     /** CPU time the domain used in the current accounting period (for its cap). */
     long burntThisPeriod;
     boolean started;
-
-    CreditParams credit() {
-        return credit;
-    }
-
-    void setCredit(CreditParams params) {
-        credit = params;
-    }
-
-    BvtParams bvt() {
-        return bvt;
-    }
-
-    void setBvt(BvtParams params) {
-        bvt = params;
-    }
 
     /** Units not yet stopped. */
     int live() {

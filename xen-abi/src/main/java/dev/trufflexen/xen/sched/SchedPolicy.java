@@ -17,8 +17,8 @@ interface SchedPolicy {
     /** Puts a runnable vCPU in the run queue. */
     void enqueue(SchedUnit unit);
 
-    /** Takes the vCPU that should run next out of the run queue, or null when it is empty. */
-    SchedUnit pickNext();
+    /** Takes the vCPU that should run next on worker {@code pcpu} out of the run queue, or null when none may. */
+    SchedUnit pickNext(int pcpu);
 
     boolean hasQueued();
 

@@ -1,8 +1,10 @@
 package dev.trufflexen.xen.sched;
 
+import java.util.BitSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.BooleanSupplier;
 
+import dev.trufflexen.xen.domain.SchedulingParameters;
 import dev.trufflexen.xen.domain.Vcpu;
 
 /**
@@ -52,6 +54,17 @@ final class SchedUnit implements Vcpu.Scheduled {
         this.host = host;
         this.vcpu = vcpu;
         this.domain = domain;
+    }
+
+    /** The domain's parameters in force now. */
+    SchedulingParameters params() {
+        return vcpu.domain().schedulingParameters();
+    }
+
+    /** Whether the vCPU's hard affinity (xl vcpu-pin) lets it run on worker {@code pcpu}. */
+    boolean mayRunOn(int pcpu) {
+        BitSet affinity = vcpu.hardAffinity();
+        return affinity.isEmpty() || affinity.get(pcpu);
     }
 
     UnitState state() {

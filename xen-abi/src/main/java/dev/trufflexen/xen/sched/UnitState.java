@@ -10,6 +10,8 @@ enum UnitState {
     PARKED,
     /** Waiting for an event (SCHEDOP_block or SCHEDOP_poll): holds no worker. */
     BLOCKED,
+    /** Paused (Vcpu.pause, xl pause): out of the run queue until unpaused. */
+    PAUSED,
     /** Its domain has stopped: never runs again. */
     STOPPED;
 

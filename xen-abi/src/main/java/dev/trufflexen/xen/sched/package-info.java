@@ -32,8 +32,12 @@
  * and caps per domain, 30 ms slices, 10 ms ticks, accounting every 30 ms, BOOST for woken vCPUs,
  * UNDER before OVER, work-conserving. {@code BvtScheduler} is Borrowed Virtual Time, the first
  * Xen's scheduler: virtual time scaled by weight, warp for latency-sensitive domains, a
- * context-switch allowance. Parameters change while domains run ({@code setCredit},
- * {@code setBvt}); the scheduler's own accounting ({@code stats}) says what each vCPU got.
+ * context-switch allowance. A domain's parameters are its {@code Domain.schedulingParameters}
+ * (weight and cap; MCU advance and warp), which the toolstack changes while it runs; the
+ * scheduler reads them at each accounting and wake-up. Its own accounting ({@code stats})
+ * says what each vCPU got. A paused vCPU ({@code Vcpu.pause}) leaves guest code at its next
+ * exit and is out of the run queue until unpaused; hard affinity ({@code xl vcpu-pin}) limits
+ * the workers that may pick it.
  *
  * <p>Unlike Xen, there is one run queue for all workers (no per-pCPU queues to balance, no
  * affinity), and slice ends are seen at tick granularity.

@@ -1,7 +1,6 @@
 package dev.trufflexen.xen.sched;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
@@ -13,9 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.trufflexen.xen.GuestImages;
 import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.SchedulingParameters;
 import dev.trufflexen.xen.domain.ShutdownReason;
 
-/** Borrowed Virtual Time on one worker, through the sched guest: weights share the CPU; credit parameters are refused. */
+/** Borrowed Virtual Time on one worker, through the sched guest: MCU advance 5 against 10 gets twice the CPU. */
 class BvtSchedulerGuestTest {
     @RegisterExtension
     final TestHypervisor hypervisor = new TestHypervisor(256, new SchedulerConfig(1, SchedulerKind.BVT));
@@ -25,8 +25,8 @@ class BvtSchedulerGuestTest {
         HostScheduler scheduler = hypervisor.get().scheduler();
         Domain light = GuestImages.createGuest(hypervisor.get(), "sched", "mode=spin");
         Domain heavy = GuestImages.createGuest(hypervisor.get(), "sched", "mode=spin");
-        scheduler.setBvt(heavy, new BvtParams(512, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> scheduler.setCredit(light, CreditParams.DEFAULTS));
+        heavy.setSchedulingParameters(heavy.schedulingParameters().withBvt(SchedulingParameters.DEFAULT_MCU_ADVANCE / 2, false, 0,
+                0, 0));
         CompletableFuture<ShutdownReason> first = CompletableFuture.supplyAsync(light::run);
         CompletableFuture<ShutdownReason> second = CompletableFuture.supplyAsync(heavy::run);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -43,6 +43,6 @@ class BvtSchedulerGuestTest {
         assertEquals(ShutdownReason.POWEROFF, first.get(60, TimeUnit.SECONDS));
         assertEquals(ShutdownReason.POWEROFF, second.get(60, TimeUnit.SECONDS));
         double ratio = (double) heavyUsed / lightUsed;
-        assertTrue(ratio > 1.7 && ratio < 2.3, "BVT weight 512 against 256 got " + ratio + " times the CPU");
+        assertTrue(ratio > 1.7 && ratio < 2.3, "BVT mcuadv 5 against 10 got " + ratio + " times the CPU");
     }
 }

@@ -18,6 +18,7 @@ import dev.trufflexen.xen.KtestResults;
 import dev.trufflexen.xen.TestHypervisor;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.SchedulingParameters;
 import dev.trufflexen.xen.domain.ShutdownReason;
 
 /**
@@ -103,8 +104,7 @@ class SchedulerGuestTest {
         Domain heavy = start("mode=spin");
         awaitSpinning(light);
         awaitSpinning(heavy);
-        scheduler().setCredit(heavy, new CreditParams(512, 0));
-        assertEquals(new CreditParams(512, 0), scheduler().credit(heavy));
+        heavy.setSchedulingParameters(heavy.schedulingParameters().withCredit(512, 0));
         Thread.sleep(1000);
         long[] used = cpuOver(6000, light, heavy);
         double ratio = (double) used[1] / used[0];
@@ -116,7 +116,7 @@ class SchedulerGuestTest {
     void aCapLimitsADomainEvenWithTheCpuIdle() throws Exception {
         Domain capped = start("mode=spin");
         awaitSpinning(capped);
-        scheduler().setCredit(capped, new CreditParams(CreditParams.DEFAULT_WEIGHT, 25));
+        capped.setSchedulingParameters(capped.schedulingParameters().withCredit(SchedulingParameters.DEFAULT_WEIGHT, 25));
         Thread.sleep(500);
         long wall = System.nanoTime();
         long used = cpuOver(3000, capped)[0];
@@ -137,6 +137,22 @@ class SchedulerGuestTest {
         assertEvenShares(used, "both spinners progress on the one worker");
         assertEquals(sleeperBefore, cpuTime(sleeper), "a blocked vCPU uses no CPU");
         assertEquals(1, scheduler().stats(sleeper.vcpu0()).runs(), "the sleeper never ran again");
+    }
+
+    @Test
+    void aPausedVcpuLeavesTheRunQueueUntilUnpaused() throws Exception {
+        Domain paused = start("mode=spin");
+        Domain other = start("mode=spin");
+        awaitSpinning(paused);
+        awaitSpinning(other);
+        paused.pause();
+        Thread.sleep(200);
+        long[] used = cpuOver(1500, paused, other);
+        assertEquals(0, used[0], "a paused vCPU gets no CPU");
+        assertTrue(used[1] > 0, "the other domain has the worker");
+        paused.unpause();
+        long resumedFrom = cpuTime(paused);
+        await(() -> cpuTime(paused) > resumedFrom, "the unpaused vCPU runs again");
     }
 
     @Test
