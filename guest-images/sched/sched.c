@@ -64,6 +64,9 @@ static void work(void)
 {
     unsigned long rounds = option("rounds", 100);
     uint64_t sum = 0;
+    if (sdk_events_init() != 0) {
+        sdk_panic("sched: no vcpu_info for the clock\n");
+    }
     uint64_t start = sdk_system_time();
     for (unsigned long r = 0; r < rounds; r++) {
         sum += work_round(sum + r);
@@ -79,18 +82,6 @@ static void sleep_forever(void)
     printf("sched: sleeping\n");
     for (;;) {
         HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
-    }
-}
-
-static void sort(uint64_t *v, unsigned long n)
-{
-    for (unsigned long i = 1; i < n; i++) {
-        uint64_t key = v[i];
-        unsigned long j = i;
-        for (; j > 0 && v[j - 1] > key; j--) {
-            v[j] = v[j - 1];
-        }
-        v[j] = key;
     }
 }
 
@@ -120,7 +111,7 @@ static void wake(void)
         lateness[i] = now < deadline ? 0 : now - deadline;
     }
     kt_check(!early, "no wake-up before its deadline", "set_timer_op fires at or after the deadline", "");
-    sort(lateness, count);
+    sdk_sort_u64(lateness, count);
     printf("# wakeups=%#lx\n", count);
     printf("# wake_lateness_median_ns=%#lx\n", (unsigned long)lateness[count / 2]);
     printf("# wake_lateness_max_ns=%#lx\n", (unsigned long)lateness[count - 1]);

@@ -40,12 +40,13 @@ import dev.trufflexen.xen.sched.SchedulerKind;
  * pCPU: how late the guest saw each wake-up.
  * </ul>
  *
- * Run: {@code java <graal flags> -cp perf/target/classes:perf/target/lib/* dev.trufflexen.perf.SchedulerFigures [runs]}.
+ * Run: {@code java <graal flags> -cp perf/target/classes:perf/target/lib/* dev.trufflexen.perf.SchedulerFigures [runs [scenarios]]}
+ * (scenarios: a comma-separated subset of fairness,isolation,scale,wake).
  */
 public final class SchedulerFigures {
     private static final long GUEST_MEMORY_MIB = 8;
     private static final int SCALE_DOMAINS = 128;
-    private static final int SCALE_TOTAL_ROUNDS = 128 * 40;
+    private static final int SCALE_TOTAL_ROUNDS = 128 * 4;
 
     private SchedulerFigures() {
     }
@@ -57,16 +58,25 @@ public final class SchedulerFigures {
         List<Double> cpuSlowdowns = new ArrayList<>();
         List<Double> scaleCpu = new ArrayList<>();
         List<Double> scaleWall = new ArrayList<>();
+        String only = args.length > 1 ? args[1] : "fairness,isolation,scale,wake";
         for (int run = 1; run <= runs; run++) {
             System.out.printf("# run %d of %d, load average %s%n", run, runs, loadAverage());
-            ratios.add(fairness());
-            double[] isolation = isolation();
-            slowdowns.add(isolation[0]);
-            cpuSlowdowns.add(isolation[1]);
-            double[] scale = scale();
-            scaleCpu.add(scale[0]);
-            scaleWall.add(scale[1]);
-            wakeUp();
+            if (only.contains("fairness")) {
+                ratios.add(fairness());
+            }
+            if (only.contains("isolation")) {
+                double[] isolation = isolation();
+                slowdowns.add(isolation[0]);
+                cpuSlowdowns.add(isolation[1]);
+            }
+            if (only.contains("scale")) {
+                double[] scale = scale();
+                scaleCpu.add(scale[0]);
+                scaleWall.add(scale[1]);
+            }
+            if (only.contains("wake")) {
+                wakeUp();
+            }
         }
         System.out.printf("fairness: weight 512 / weight 256 CPU, median %.3f (goal 2 +- 5%%), runs %s%n", median(ratios), ratios);
         System.out.printf("isolation: victim wall-time slowdown beside a hog on 2 pCPUs, median %.3f, runs %s;"
@@ -126,12 +136,12 @@ public final class SchedulerFigures {
     private static double[] isolation() throws Exception {
         try (XenHypervisor xen = host(2, 64)) {
             HostScheduler scheduler = xen.scheduler();
-            timed(xen, () -> domain(xen, "mode=work rounds=100"));
-            long[] alone = timed(xen, () -> domain(xen, "mode=work rounds=400"));
+            timed(xen, () -> domain(xen, "mode=work rounds=300"));
+            long[] alone = timed(xen, () -> domain(xen, "mode=work rounds=150"));
             Domain hog = domain(xen, "mode=spin");
             CompletableFuture<ShutdownReason> hogRun = start(hog);
             Thread.sleep(1000);
-            long[] beside = timed(xen, () -> domain(xen, "mode=work rounds=400"));
+            long[] beside = timed(xen, () -> domain(xen, "mode=work rounds=150"));
             hog.destroy();
             hogRun.get(60, TimeUnit.SECONDS);
             double wall = (double) beside[0] / alone[0];
@@ -149,14 +159,15 @@ public final class SchedulerFigures {
         long start = System.nanoTime();
         ShutdownReason reason = start(domain).get(600, TimeUnit.SECONDS);
         long wall = System.nanoTime() - start;
-        require(reason == ShutdownReason.POWEROFF, "victim stopped with " + reason);
+        require(reason == ShutdownReason.POWEROFF, "victim stopped with " + reason + "\n"
+                + String.join("\n", xen.console().lines()));
         return new long[] {wall, cpu(xen.scheduler(), domain)};
     }
 
     /** {CPU-time throughput ratio, wall throughput ratio} of 128 domains against one. */
     private static double[] scale() throws Exception {
         try (XenHypervisor xen = host(1, SCALE_DOMAINS * GUEST_MEMORY_MIB + 64)) {
-            timed(xen, () -> domain(xen, "mode=work rounds=100"));
+            timed(xen, () -> domain(xen, "mode=work rounds=300"));
             double[] one = throughput(xen, 1, SCALE_TOTAL_ROUNDS);
             double[] many = throughput(xen, SCALE_DOMAINS, SCALE_TOTAL_ROUNDS / SCALE_DOMAINS);
             System.out.printf("scale: one domain %.0f rounds per CPU-second, %.0f per wall second; %d domains %.0f and %.0f%n",
@@ -212,6 +223,9 @@ public final class SchedulerFigures {
     }
 
     private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];

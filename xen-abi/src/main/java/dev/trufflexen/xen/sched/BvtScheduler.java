@@ -23,11 +23,10 @@ import dev.trufflexen.xen.domain.SchedulingParameters;
  * by its MCU advance), checked at each tick and when a vCPU wakes.
  * </ul>
  */
-final class BvtScheduler implements SchedPolicy {
+final class BvtScheduler extends RunQueue {
     /** BVT's C: how far a running vCPU may get ahead before it gives way. */
     static final long CONTEXT_SWITCH_ALLOWANCE_NS = 5_000_000L;
 
-    private final List<SchedUnit> queue = new ArrayList<>();
     private final List<SchedUnit> all = new ArrayList<>();
 
     @Override
@@ -38,13 +37,8 @@ final class BvtScheduler implements SchedPolicy {
 
     @Override
     public void removed(SchedUnit unit) {
-        queue.remove(unit);
+        super.removed(unit);
         all.remove(unit);
-    }
-
-    @Override
-    public void enqueue(SchedUnit unit) {
-        queue.add(unit);
     }
 
     @Override
@@ -59,11 +53,6 @@ final class BvtScheduler implements SchedPolicy {
             queue.remove(best);
         }
         return best;
-    }
-
-    @Override
-    public boolean hasQueued() {
-        return !queue.isEmpty();
     }
 
     @Override

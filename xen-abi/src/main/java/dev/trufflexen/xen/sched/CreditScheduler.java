@@ -1,6 +1,5 @@
 package dev.trufflexen.xen.sched;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,13 +24,12 @@ import java.util.List;
  * <li>Yield: the yielding vCPU goes behind one other queued vCPU, of any priority.
  * </ul>
  */
-final class CreditScheduler implements SchedPolicy {
+final class CreditScheduler extends RunQueue {
     static final long TIMESLICE_NS = 30_000_000L;
     static final int TICKS_PER_ACCT = 3;
     /** How far credit may build up or run down: three slices. */
     static final long CREDIT_BOUND_NS = 3 * TIMESLICE_NS;
 
-    private final ArrayDeque<SchedUnit> queue = new ArrayDeque<>();
     private long burntThisPeriod;
     private int ticks;
 
@@ -39,16 +37,6 @@ final class CreditScheduler implements SchedPolicy {
     public void added(SchedUnit unit) {
         unit.credit = 0;
         unit.priority = SchedUnit.PRI_UNDER;
-    }
-
-    @Override
-    public void removed(SchedUnit unit) {
-        queue.remove(unit);
-    }
-
-    @Override
-    public void enqueue(SchedUnit unit) {
-        queue.addLast(unit);
     }
 
     @Override
@@ -75,11 +63,6 @@ final class CreditScheduler implements SchedPolicy {
             }
         }
         return best;
-    }
-
-    @Override
-    public boolean hasQueued() {
-        return !queue.isEmpty();
     }
 
     @Override

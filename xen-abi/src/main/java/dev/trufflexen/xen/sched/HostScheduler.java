@@ -327,7 +327,8 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /**
      * SCHEDOP_block/poll on the running vCPU (its worker's thread): it leaves guest code after the
      * hypercall and is descheduled until {@code condition} holds, the domain dies, or the domain's
-     * system time reaches {@code deadline} (0: no deadline).
+     * system time reaches {@code deadline} (0: no deadline). Its runstate is blocked from now, as
+     * Xen's vcpu_block marks it before the scheduler runs.
      */
     void block(SchedUnit unit, BooleanSupplier condition, long deadline) {
         Domain domain = unit.vcpu.domain();
@@ -338,6 +339,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             long delay = Math.max(0, deadline - domain.systemTime());
             unit.pollTimeout = timers.schedule(unit::wake, delay, TimeUnit.NANOSECONDS);
         }
+        unit.vcpu.runstate().change(Runstate.BLOCKED);
         unit.vcpu.cpu().requestExit(DESCHEDULED);
     }
 

@@ -77,6 +77,15 @@ class SchedulerGuestTest {
         await(() -> GuestImages.consoleIoLines(xen(), domain.id()).contains("sched: spinning"), domain.name() + " spins");
     }
 
+    /** Two CPU-bound domains, both spinning. */
+    private Domain[] twoSpinners() throws InterruptedException {
+        Domain first = start("mode=spin");
+        Domain second = start("mode=spin");
+        awaitSpinning(first);
+        awaitSpinning(second);
+        return new Domain[] {first, second};
+    }
+
     /** CPU time each domain gets over {@code millis} of wall time, by the scheduler's accounting. */
     private long[] cpuOver(long millis, Domain... domains) throws InterruptedException {
         long[] before = new long[domains.length];
@@ -100,10 +109,9 @@ class SchedulerGuestTest {
 
     @Test
     void weights256And512ShareOneCpuOneToTwo() throws Exception {
-        Domain light = start("mode=spin");
-        Domain heavy = start("mode=spin");
-        awaitSpinning(light);
-        awaitSpinning(heavy);
+        Domain[] spinners = twoSpinners();
+        Domain light = spinners[0];
+        Domain heavy = spinners[1];
         heavy.setSchedulingParameters(heavy.schedulingParameters().withCredit(512, 0));
         Thread.sleep(1000);
         long[] used = cpuOver(6000, light, heavy);
@@ -141,10 +149,9 @@ class SchedulerGuestTest {
 
     @Test
     void aPausedVcpuLeavesTheRunQueueUntilUnpaused() throws Exception {
-        Domain paused = start("mode=spin");
-        Domain other = start("mode=spin");
-        awaitSpinning(paused);
-        awaitSpinning(other);
+        Domain[] spinners = twoSpinners();
+        Domain paused = spinners[0];
+        Domain other = spinners[1];
         paused.pause();
         Thread.sleep(200);
         long[] used = cpuOver(1500, paused, other);
@@ -157,10 +164,9 @@ class SchedulerGuestTest {
 
     @Test
     void aGuestSpinningInCompiledCodeIsPreemptedWithinABoundedDelay() throws Exception {
-        Domain first = start("mode=spin");
-        Domain second = start("mode=spin");
-        awaitSpinning(first);
-        awaitSpinning(second);
+        Domain[] spinners = twoSpinners();
+        Domain first = spinners[0];
+        Domain second = spinners[1];
         long preemptedBefore = scheduler().stats(first.vcpu0()).preemptions();
         long[] used = cpuOver(3000, first, second);
         assertTrue(scheduler().stats(first.vcpu0()).preemptions() - preemptedBefore >= 10,
