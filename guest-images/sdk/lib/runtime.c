@@ -102,3 +102,15 @@ unsigned long sdk_cmdline_ulong(const char *cmdline, const char *key, unsigned l
     value = sdk_parse_ulong(word_after(cmdline, prefix, key_length + 1));
     return value > 0 ? value : fallback;
 }
+
+void sdk_sort_u64(uint64_t *values, unsigned long n)
+{
+    for (unsigned long i = 1; i < n; i++) {
+        uint64_t key = values[i];
+        unsigned long j = i;
+        for (; j > 0 && values[j - 1] > key; j--) {
+            values[j] = values[j - 1];
+        }
+        values[j] = key;
+    }
+}

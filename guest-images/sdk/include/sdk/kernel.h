@@ -66,6 +66,9 @@ const char *sdk_cmdline_option(const char *name);
 /* The decimal number at the start of digits (0 when none; digits may be NULL). */
 unsigned long sdk_parse_ulong(const char *digits);
 
+/* Sorts n values in place, smallest first (insertion sort: for the few hundred samples a guest measures). */
+void sdk_sort_u64(uint64_t *values, unsigned long n);
+
 /* Reverse P2M by search; returns -1UL when mfn is not one of ours. */
 unsigned long p2m_find_pfn(unsigned long mfn);
 

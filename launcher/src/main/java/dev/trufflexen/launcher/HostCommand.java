@@ -13,6 +13,7 @@ import dev.trufflexen.launcher.host.HostClient;
 import dev.trufflexen.launcher.host.HostPaths;
 import dev.trufflexen.launcher.host.HostServer;
 import dev.trufflexen.x86.TruffleRuntimeCheck;
+import dev.trufflexen.xen.sched.SchedulerKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,6 +46,10 @@ final class HostCommand implements Callable<Integer> {
         @Option(names = "--interpreter-only", description = "Run guest code without the Graal JIT (much slower).")
         boolean interpreterOnly;
 
+        @Option(names = "--sched", paramLabel = "credit|bvt",
+                description = "The vCPU scheduler: credit (default) or bvt (Borrowed Virtual Time).")
+        String scheduler;
+
         List<String> asArguments() {
             List<String> args = new ArrayList<>();
             if (pcpus != null) {
@@ -55,6 +60,9 @@ final class HostCommand implements Callable<Integer> {
             }
             if (interpreterOnly) {
                 args.add("--interpreter-only");
+            }
+            if (scheduler != null) {
+                args.addAll(List.of("--sched", scheduler));
             }
             return args;
         }
@@ -68,7 +76,13 @@ final class HostCommand implements Callable<Integer> {
             if (memory < 16 || memory > (1L << 20)) {
                 throw new TxlException(ExitStatus.USAGE, "--memory " + memory + ": must be 16 to 1048576 MiB");
             }
-            return new Host.Settings(paths, cpus, memory, interpreterOnly);
+            SchedulerKind kind;
+            try {
+                kind = scheduler == null ? SchedulerKind.CREDIT : SchedulerKind.named(scheduler);
+            } catch (IllegalArgumentException e) {
+                throw new TxlException(ExitStatus.USAGE, "--sched: " + e.getMessage());
+            }
+            return new Host.Settings(paths, cpus, memory, interpreterOnly, kind);
         }
     }
 

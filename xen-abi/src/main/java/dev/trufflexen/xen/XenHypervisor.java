@@ -71,10 +71,12 @@ import dev.trufflexen.xen.pv.VmAssistHypercall;
 import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.DomainWatchdogs;
 import dev.trufflexen.xen.sched.GuestClock;
+import dev.trufflexen.xen.sched.HostScheduler;
 import dev.trufflexen.xen.sched.RunstateArea;
 import dev.trufflexen.xen.sched.VcpuTimeArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
 import dev.trufflexen.xen.sched.ShortWaits;
+import dev.trufflexen.xen.sched.SchedulerConfig;
 import dev.trufflexen.xen.sched.SetTimerOpHypercall;
 import dev.trufflexen.xen.sched.VcpuOpHypercall;
 import dev.trufflexen.xen.sched.VcpuTimers;
@@ -111,9 +113,15 @@ public final class XenHypervisor implements AutoCloseable {
      * @param trace keep the last executed instructions of each vCPU for crash reports
      * @param log where hypervisor console lines go as they are written (may be null)
      * @param machineMemoryMiB size of host machine memory shared by all domains
+     * @param scheduling the worker threads vCPUs run on and the scheduler that shares them
      */
-    public record Options(boolean interpreterOnly, boolean trace, PrintStream log, long machineMemoryMiB) {
+    public record Options(boolean interpreterOnly, boolean trace, PrintStream log, long machineMemoryMiB,
+            SchedulerConfig scheduling) {
         public static final long DEFAULT_MACHINE_MEMORY_MIB = 2048;
+
+        public Options(boolean interpreterOnly, boolean trace, PrintStream log, long machineMemoryMiB) {
+            this(interpreterOnly, trace, log, machineMemoryMiB, SchedulerConfig.defaults());
+        }
 
         public Options(boolean interpreterOnly, boolean trace, PrintStream log) {
             this(interpreterOnly, trace, log, DEFAULT_MACHINE_MEMORY_MIB);
@@ -133,6 +141,8 @@ public final class XenHypervisor implements AutoCloseable {
     private final Map<Integer, Domain> domains = new ConcurrentHashMap<>();
     /** The timer thread: vCPU timers expire here, raising VIRQ_TIMER (see {@link VcpuTimers}). */
     private final ScheduledThreadPoolExecutor timers = timerThread();
+    /** The worker threads every domain's vCPUs are multiplexed onto, and their scheduler. */
+    private final HostScheduler scheduler;
     private int nextDomid = 1;
 
     private XenHypervisor(Options options, Map<String, String> engineOptions, OutputStream engineLog) {
@@ -152,11 +162,14 @@ public final class XenHypervisor implements AutoCloseable {
         this.pageTables = new PageTables(guestFrames, m2p);
         framePool.frameTable().attach(pageTables, new DomainTlbs());
         this.hypercalls = new HypercallDispatcher(standardHypercalls(console), console);
+        this.scheduler = new HostScheduler(options.scheduling(), timers);
         hypercalls.afterEveryHypercall(XenHypervisor::leaveGuestWhenDying);
         hypercalls.afterEveryHypercall(context -> PvMmu.of(context.domain()).flushIfRequested(context.cpu()));
         hypercalls.afterEveryHypercall(PvEntry::deliverEventsAfterHypercall);
-        console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s", XEN_MAJOR, XEN_MINOR,
-                XEN_EXTRAVERSION, options.machineMemoryMiB(), dev.trufflexen.x86.TruffleRuntimeCheck.runtimeName()));
+        console.log(String.format("TruffleXen %d.%d%s: %d MiB machine memory, CPU on %s, %d pCPUs, %s scheduler",
+                XEN_MAJOR, XEN_MINOR, XEN_EXTRAVERSION, options.machineMemoryMiB(),
+                dev.trufflexen.x86.TruffleRuntimeCheck.runtimeName(), options.scheduling().pcpus(),
+                options.scheduling().kind().name().toLowerCase()));
     }
 
     /** The table with every hypercall TruffleXen implements, each handler beside its subsystem. */
@@ -291,6 +304,14 @@ public final class XenHypervisor implements AutoCloseable {
         return new FrameAudit(pageTables).released(domid, guestFrames);
     }
 
+    /**
+     * The scheduler: what each vCPU was given, preemption and wake-up delays. A domain's
+     * parameters are its {@link Domain#schedulingParameters}, read at each accounting.
+     */
+    public HostScheduler scheduler() {
+        return scheduler;
+    }
+
     /** The live domains, in id order. */
     public List<Domain> domains() {
         return domains.values().stream().sorted(java.util.Comparator.comparingInt(Domain::id)).toList();
@@ -359,7 +380,8 @@ public final class XenHypervisor implements AutoCloseable {
         Domain domain;
         try {
             Domain.Frames frames = new Domain.Frames(boot.p2m(), boot.sharedInfoMfn(), boot.consoleMfn(), boot.xenstoreMfn());
-            Domain.Services services = new Domain.Services(console, guestFrames, this::domain, () -> domains.remove(domid));
+            Domain.Services services = new Domain.Services(console, guestFrames, this::domain, scheduler,
+                    () -> domains.remove(domid));
             domain = new Domain(domid, spec, frames, storePort, consolePort, XenCpuidLeaves.forPvDomain(memory.size()),
                     services);
             domain.attach(BOOT, boot);
@@ -376,6 +398,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.attach(VcpuTimeArea.PART, new VcpuTimeArea());
             domain.attach(ShortWaits.PART, new ShortWaits());
             domain.attach(DomainWatchdogs.PART, new DomainWatchdogs(domain, timers));
+            scheduler.attach(domain);
             GuestClock.publish(domain);
             PvMmu mmu = new PvMmu(domain, pageTables);
             domain.attach(PvMmu.PART, mmu);
@@ -457,6 +480,7 @@ public final class XenHypervisor implements AutoCloseable {
             domain.destroy();
             domain.release();
         }
+        scheduler.close();
         timers.shutdownNow();
         engine.close();
         memory.close();

@@ -23,6 +23,8 @@ import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.sched.SchedulerConfig;
+import dev.trufflexen.xen.sched.SchedulerKind;
 
 /**
  * The long-lived TruffleXen host: one hypervisor (one Truffle engine, one code cache, one
@@ -36,12 +38,19 @@ public final class Host implements AutoCloseable {
      * @param pcpus physical CPUs the scheduler may use (worker threads)
      * @param machineMemoryMiB machine memory shared by all domains
      * @param interpreterOnly run guest code without the Graal JIT
+     * @param scheduler the vCPU scheduler (credit, or BVT)
      */
-    public record Settings(HostPaths paths, int pcpus, long machineMemoryMiB, boolean interpreterOnly) {
+    public record Settings(HostPaths paths, int pcpus, long machineMemoryMiB, boolean interpreterOnly,
+            SchedulerKind scheduler) {
         public Settings {
             if (pcpus < 1) {
                 throw new IllegalArgumentException("pcpus must be at least 1, not " + pcpus);
             }
+        }
+
+        /** With the credit scheduler. */
+        public Settings(HostPaths paths, int pcpus, long machineMemoryMiB, boolean interpreterOnly) {
+            this(paths, pcpus, machineMemoryMiB, interpreterOnly, SchedulerKind.CREDIT);
         }
     }
 
@@ -61,7 +70,7 @@ public final class Host implements AutoCloseable {
         this.settings = settings;
         this.hypervisorLog = hypervisorLog;
         this.xen = XenHypervisor.create(new XenHypervisor.Options(settings.interpreterOnly(), false, hypervisorLog,
-                settings.machineMemoryMiB()));
+                settings.machineMemoryMiB(), new SchedulerConfig(settings.pcpus(), settings.scheduler())));
         xen.console().log("host: " + settings.pcpus() + " physical CPUs for the scheduler, state in "
                 + settings.paths().stateDirectory());
         DomainRequests.registerAll(commands);

@@ -21,8 +21,8 @@ import dev.trufflexen.xen.time.DomainTimeStampCounter;
  *
  * <p>Life cycle, as in Xen: built, running, then shut down by the guest (SCHEDOP_shutdown with a
  * reason), crashed by the hypervisor (an unhandled fault), or destroyed by the toolstack. Once
- * shut down, the vCPU leaves guest code at its next exit point, the stop listeners (dom0
- * backends' last drain) run, and {@link #run} returns the reason; {@link #release} then gives
+ * shut down, the vCPU leaves guest code at its next exit point, the scheduler stops running it,
+ * the stop listeners (dom0 backends' last drain) run, and {@link #run} returns the reason; {@link #release} then gives
  * every frame back.
  */
 public final class Domain {
@@ -41,7 +41,7 @@ public final class Domain {
 
     /** The services a domain gets from the hypervisor when it is built (never the hypervisor itself). */
     public record Services(HypervisorConsole console, GuestFrames frames, DomainRegistry registry,
-            Runnable onRelease) {
+            DomainScheduler scheduler, Runnable onRelease) {
     }
 
     private final int domid;
@@ -51,8 +51,6 @@ public final class Domain {
     private final Object[] parts = new Object[DomainPart.MAX];
     private final Vcpu[] vcpus;
     private final List<Vcpu> vcpuList;
-    /** The host threads of vCPUs other than 0 (vCPU 0 runs on the thread that calls {@link #run}). */
-    private final List<Thread> vcpuThreads = new CopyOnWriteArrayList<>();
     private final int storePort;
     private final int consolePort;
     private final GuestConsoleWriter consoleIoWriter;
@@ -254,47 +252,14 @@ public final class Domain {
     }
 
     /**
-     * Runs the domain until it shuts down, crashes or is destroyed, and returns why: vCPU 0 on
-     * the calling thread, each other vCPU on a host thread of its own once the guest brings it
-     * up ({@link #startVcpu}). Returns after every vCPU has left guest code.
+     * Hands the domain's vCPUs to the host's scheduler and waits until the domain shuts down,
+     * crashes or is destroyed and every vCPU has left guest code; returns why it stopped.
      */
     public ShutdownReason run() {
-        vcpus[0].runUntilStopped();
-        for (Thread thread : vcpuThreads) {
-            joinUninterruptibly(thread);
-        }
+        services.scheduler().runUntilStopped(this);
         consoleIoWriter.flush();
         runStopListeners();
         return shutdownReason;
-    }
-
-    /**
-     * Gives a vCPU other than 0 its host thread the first time it comes up (later ups wake the
-     * same thread). The thread runs {@link Vcpu#runUntilStopped} and ends when the domain dies.
-     */
-    synchronized void startVcpu(Vcpu vcpu) {
-        if (vcpu.id() == 0 || vcpu.hasThread() || isDying()) {
-            return;
-        }
-        Thread thread = Thread.ofPlatform().name("d" + domid + "v" + vcpu.id()).daemon().unstarted(vcpu::runUntilStopped);
-        vcpu.setThread(thread);
-        vcpuThreads.add(thread);
-        thread.start();
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Runs the stop listeners, once. */

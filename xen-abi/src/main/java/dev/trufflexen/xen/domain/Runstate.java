@@ -5,10 +5,9 @@ import java.util.function.LongSupplier;
 /**
  * A vCPU's runstate, as Xen's {@code struct vcpu_runstate_info}: the current state (running,
  * runnable, blocked, offline), the system time it was entered, and the nanoseconds spent in each
- * state so far. A vCPU runs on its own host thread, so it is running except while blocked in
- * SCHEDOP_block or SCHEDOP_poll, runnable between being brought up and running, and offline
- * while down (secondary vCPUs start offline); time in the current state is added when it is
- * read.
+ * state so far: running on a worker thread, runnable (waiting for one, or brought up and not yet
+ * run), blocked in SCHEDOP_block or SCHEDOP_poll, offline while down or paused (secondary vCPUs
+ * start offline). Time in the current state is added when it is read.
  */
 public final class Runstate {
     public static final int RUNNING = 0;

@@ -15,12 +15,14 @@ import dev.trufflexen.xen.abi.SharedInfo;
  * <p>vCPU 0 starts initialised and up; the others start offline until the guest gives them a
  * context (VCPUOP_initialise) and brings them up (VCPUOP_up). {@link #runGuest} is the one step
  * a scheduler calls: it runs the vCPU's guest code on the calling thread until the CPU leaves it.
- * Today each online vCPU has a host thread of its own that loops over that step
- * ({@link #runUntilStopped}), parked while the vCPU is down.
+ * A vCPU that is down is not runnable: the scheduler leaves it off its run queue until it is up.
  *
- * <p>Blocking parks the vCPU's thread ({@link LockSupport#park}) until {@link #wake} unparks it:
- * no polling, and a wake that comes before the park is not lost (the permit stays). The wake
- * condition is re-checked after every return from park, since park may return spuriously.
+ * <p>A vCPU under the host's scheduler ({@link #schedule}) runs on whichever worker thread picks
+ * it and blocks by being descheduled; {@link #wake} tells the scheduler. A vCPU that runs on a
+ * thread of its own instead blocks by parking that thread ({@link LockSupport#park}) until
+ * {@link #wake} unparks it: no polling, and a wake that comes before the park is not lost (the
+ * permit stays). The wake condition is re-checked after every return from park, since park may
+ * return spuriously.
  */
 public final class Vcpu {
     private final Domain domain;
@@ -39,8 +41,16 @@ public final class Vcpu {
     private volatile boolean down;
     /** The host thread running this vCPU's guest code, null while none does. */
     private volatile Thread runningThread;
-    /** The host thread given to this vCPU, null for vCPU 0 (it runs on {@link Domain#run}'s caller). */
-    private volatile Thread ownThread;
+    private volatile Scheduled scheduled;
+
+    /**
+     * The scheduler's handle on a vCPU it runs on a host worker thread: whoever makes an event
+     * pending for the vCPU wakes it through {@link #wake}.
+     */
+    public interface Scheduled {
+        /** Something the blocked vCPU may be waiting for happened: make it runnable if its wake condition holds. */
+        void wake();
+    }
 
     /**
      * Where this vCPU's {@code struct vcpu_info} lives: in shared_info until the guest moves it
@@ -179,7 +189,24 @@ public final class Vcpu {
         }
     }
 
-    private boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
+    /**
+     * Puts the vCPU under a scheduler (once, when its domain is first run); from then on it
+     * blocks by being descheduled, not by parking a thread.
+     */
+    public void schedule(Scheduled handle) {
+        if (scheduled != null) {
+            throw new IllegalStateException("vCPU " + id + " is already scheduled");
+        }
+        scheduled = handle;
+    }
+
+    /** The scheduler's handle, or null while no scheduler runs this vCPU. */
+    public Scheduled scheduled() {
+        return scheduled;
+    }
+
+    /** Counts one check of a blocked vCPU's wake condition; true when the domain is dying or the condition holds. */
+    public boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
         wakeChecks++;
         // A debugger stopping the vCPU (an exit request) ends the block too, as a spurious wake-up.
         return domain.isDying() || cpu != null && cpu.exitRequested() || wakeCondition.getAsBoolean();
@@ -193,6 +220,10 @@ public final class Vcpu {
         }
         if (cpu != null) {
             cpu.requestAttention();
+        }
+        Scheduled handle = scheduled;
+        if (handle != null) {
+            handle.wake();
         }
     }
 
@@ -213,7 +244,7 @@ public final class Vcpu {
 
     /**
      * Brings the vCPU up (VCPUOP_up, or an initialise with VGCF_online); true when it was down.
-     * Its host thread starts, or is woken, through {@link Domain#startVcpu}.
+     * The scheduler then makes it runnable ({@link #wake}).
      */
     public boolean up() {
         synchronized (this) {
@@ -223,7 +254,6 @@ public final class Vcpu {
             down = false;
             runstate.change(Runstate.RUNNABLE);
         }
-        domain.startVcpu(this);
         wake();
         return true;
     }
@@ -251,11 +281,12 @@ public final class Vcpu {
 
     /**
      * Runs this vCPU's guest code on the calling thread until its CPU leaves guest code (the
-     * domain is dying, the vCPU went down, or an exit was requested): the step a scheduler calls.
-     * Blocking hypercalls (SCHEDOP_block, SCHEDOP_poll) park the calling thread inside this step.
-     * A host exception costs the domain (a crash with a report), never the host.
+     * domain is dying, the vCPU went down, its slice ended, it blocked or yielded, or an exit was
+     * requested) and returns why: the step a scheduler calls. A debugger stop is handed to the
+     * attached debugger first. A host exception costs the domain (a crash with a report), never
+     * the host.
      */
-    public void runGuest() {
+    public Object runGuest() {
         Thread self = Thread.currentThread();
         runningThread = self;
         runstate.change(Runstate.RUNNING);
@@ -265,60 +296,14 @@ public final class Vcpu {
             if (exit instanceof dev.trufflexen.x86.cpu.X86DebugStop stop && attached != null && !domain.isDying()) {
                 attached.stopped(this, stop);
             }
+            return exit;
         } catch (RuntimeException | StackOverflowError e) {
             domain.console().log("internal error running d" + domain.id() + "v" + id + ": " + e);
             domain.crash(this, "internal error in the CPU: " + e, null);
+            return e;
         } finally {
             runningThread = null;
         }
-    }
-
-    /**
-     * The loop of a vCPU's own host thread: runs guest code while the vCPU is up and parks while
-     * it is down, until the domain is dying.
-     */
-    public void runUntilStopped() {
-        while (!domain.isDying()) {
-            if (down) {
-                runstate.change(Runstate.OFFLINE);
-                waitWhileDown();
-                continue;
-            }
-            parkWhilePaused();
-            if (domain.isDying()) {
-                break;
-            }
-            setOnCpu(true);
-            try {
-                runGuest();
-            } finally {
-                setOnCpu(false);
-            }
-        }
-    }
-
-    private void waitWhileDown() {
-        Thread self = Thread.currentThread();
-        blockedThread = self;
-        try {
-            while (down && !domain.isDying()) {
-                LockSupport.park(this);
-                if (self.isInterrupted()) {
-                    return;
-                }
-            }
-        } finally {
-            blockedThread = null;
-        }
-    }
-
-    /** Whether the vCPU has been given a host thread of its own ({@link Domain#startVcpu}). */
-    boolean hasThread() {
-        return ownThread != null;
-    }
-
-    void setThread(Thread thread) {
-        ownThread = thread;
     }
 
     /** True while a host thread is inside {@link #runGuest} for this vCPU. */

@@ -237,9 +237,13 @@ public final class PvEntry implements X86Platform {
         deliverPendingEvents(c);
     }
 
-    /** Pending work after every hypercall: the event upcall, if one is due. */
+    /**
+     * Pending work after every hypercall: the event upcall, if one is due. Not when the vCPU is
+     * leaving guest code (descheduled by SCHEDOP_block, preempted, stopping): whether it blocks is
+     * decided on its pending events, so they are delivered when it next runs.
+     */
     public static void deliverEventsAfterHypercall(HypercallContext context) {
-        if (context.cpu().platform() instanceof PvEntry entry && !entry.domain.isDying()) {
+        if (context.cpu().platform() instanceof PvEntry entry && !entry.domain.isDying() && !context.cpu().exitRequested()) {
             entry.deliverPendingEvents(context.cpu());
         }
     }

@@ -13,11 +13,12 @@ import dev.trufflexen.xen.hypercall.XenError;
 import dev.trufflexen.xen.mm.GuestFrames;
 
 /**
- * SCHEDOP_block and SCHEDOP_poll. The vCPU's thread parks ({@link Vcpu#block}); whoever marks an
- * event pending (a send, a dom0 service, the timer thread) unparks it, so a blocked vCPU uses no
- * host CPU and nothing polls. A vCPU whose last wait was short spins briefly first
- * ({@link ShortWaits}). While blocked, the periodic timer is stopped and the runstate is
- * "blocked" (its guest copy rewritten on both transitions).
+ * SCHEDOP_block and SCHEDOP_poll. A vCPU under the {@link HostScheduler} is descheduled: the
+ * hypercall returns, the vCPU leaves guest code and its worker runs another, and whoever marks an
+ * event pending (a send, a dom0 service, the timer thread) makes it runnable again; the upcall
+ * is delivered when it next runs. A vCPU on a thread of its own parks that thread instead
+ * ({@link Vcpu#block}). Either way a blocked vCPU uses no host CPU and nothing polls. While
+ * blocked, the periodic timer is stopped and the runstate is "blocked".
  *
  * <ul>
  * <li>block, as Xen's vcpu_block_enable_events: clear the vcpu_info upcall mask, then sleep until
@@ -58,6 +59,7 @@ final class Blocking {
         EventChannels channels = domain.part(EventChannels.PART);
         long first = n == 1 ? littleEndian32(raw, 0) : 0;
         channels.beginPoll(vcpu, first > 0 ? (int) first : -1);
+        boolean descheduled = false;
         try {
             boolean upcallWasPending = upcallPending(vcpu);
             if (deliverable(vcpu)) {
@@ -72,9 +74,12 @@ final class Blocking {
                     return;
                 }
             }
-            sleep(vcpu, () -> channels.pollWoken(vcpu) || !upcallWasPending && upcallPending(vcpu), timeout);
+            descheduled = sleep(vcpu, () -> channels.pollWoken(vcpu) || !upcallWasPending && upcallPending(vcpu), timeout);
         } finally {
-            channels.endPoll(vcpu);
+            // A descheduled vCPU keeps polling until it runs again; the scheduler ends its poll then.
+            if (!descheduled) {
+                channels.endPoll(vcpu);
+            }
         }
     }
 
@@ -82,16 +87,21 @@ final class Blocking {
         return (raw[at] & 0xFFL) | (raw[at + 1] & 0xFFL) << 8 | (raw[at + 2] & 0xFFL) << 16 | (raw[at + 3] & 0xFFL) << 24;
     }
 
-    private static void sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
+    /** Sleeps until {@code wake} holds or {@code timeout} passes; true when the vCPU was descheduled to do so (it sleeps after the hypercall returns). */
+    private static boolean sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
         Domain domain = vcpu.domain();
         ShortWaits shortWaits = domain.part(ShortWaits.PART);
         if (shortWaits.spinFirst(domain, wake)) {
-            return;
+            return false;
         }
         VcpuTimers timers = VcpuTimers.of(vcpu);
         RunstateArea area = RunstateArea.of(vcpu);
         long parked = System.nanoTime();
         timers.vcpuBlocked();
+        if (vcpu.scheduled() instanceof SchedUnit unit) {
+            unit.host.block(unit, wake, timeout);
+            return true;
+        }
         try {
             if (timeout == 0) {
                 vcpu.block(wake);
@@ -103,6 +113,7 @@ final class Blocking {
             timers.vcpuRunning();
             area.update(vcpu);
         }
+        return false;
     }
 
     private static boolean upcallPending(Vcpu vcpu) {

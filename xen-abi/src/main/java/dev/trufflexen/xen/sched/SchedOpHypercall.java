@@ -18,11 +18,11 @@ import dev.trufflexen.xen.log.RateLimitedLog;
  * code, following Xen's {@code do_sched_op}.
  *
  * <ul>
- * <li>yield returns at once: dom0 backends run on their own threads, so a guest spinning on yield
- * until its console ring drains makes progress without giving its host thread away (a host
- * {@code Thread.yield} per guest yield costs milliseconds on a loaded machine).
- * <li>block enables event delivery and parks the vCPU until an event is pending; poll parks it
- * until one of a set of ports is pending or a timeout passes (see {@link Blocking}).
+ * <li>yield gives the vCPU's worker to another vCPU when one is waiting for it, and otherwise
+ * returns at once: dom0 backends run on their own threads, so a guest spinning on yield until its
+ * console ring drains loses nothing when it is alone.
+ * <li>block enables event delivery and deschedules the vCPU until an event is pending; poll until
+ * one of a set of ports is pending or a timeout passes (see {@link Blocking}).
  * <li>shutdown records the reason; a code set earlier with SCHEDOP_shutdown_code wins, as in Xen.
  * The vCPU leaves guest code at its next exit point.
  * <li>watchdog: two per domain, expiring into SHUTDOWN_watchdog (see {@link DomainWatchdogs}).
@@ -62,6 +62,9 @@ public final class SchedOpHypercall implements Hypercall {
         switch (context.intArg(0)) {
             case SchedOp.SCHEDOP_yield:
                 domain.yielded();
+                if (context.vcpu().scheduled() instanceof SchedUnit unit) {
+                    unit.host.yield(unit);
+                }
                 return 0;
             case SchedOp.SCHEDOP_block:
                 Blocking.block(context.vcpu());

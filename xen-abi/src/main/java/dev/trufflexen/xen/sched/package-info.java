@@ -1,17 +1,50 @@
 /**
- * The scheduler's side of a vCPU: blocking, polling, timers, runstate and the clocks a guest
- * reads from shared memory ({@code sched_op}, {@code vcpu_op}, {@code set_timer_op}).
+ * The scheduler: which vCPU runs on which host thread, and the scheduler's side of a vCPU
+ * (blocking, polling, yielding, timers, runstate and the clocks a guest reads from shared
+ * memory: {@code sched_op}, {@code vcpu_op}, {@code set_timer_op}).
  *
- * <h2>One host thread per vCPU, and one timer thread</h2>
- * Each vCPU runs on its own host thread, so "scheduling" is sleeping and waking. SCHEDOP_block
- * clears the upcall mask and parks the thread until an upcall is pending; SCHEDOP_poll parks it
- * until Xen would wake it (its one port, or any port for a poll of several, newly pending; or
- * the upcall flag newly set) or its absolute timeout passes ({@code Blocking}). A vCPU whose
- * last wait was short spins briefly before it parks, on hosts with the cores for it
- * ({@code ShortWaits}). Nothing
- * polls: whoever makes an event pending (another vCPU's send, a dom0 service's thread, the
- * timer thread) unparks the vCPU, and a running vCPU is asked for attention instead, so compiled
- * guest code leaves its region at the next exit or back edge and takes the upcall there.
+ * <h2>vCPUs multiplexed onto worker threads</h2>
+ * As Xen multiplexes vCPUs onto physical CPUs, {@code HostScheduler} multiplexes every domain's
+ * vCPUs onto a fixed pool of host worker threads, the host's pCPUs (one per host core unless
+ * configured). {@code Domain.run} hands the domain's vCPUs over and waits for them to stop. A
+ * worker takes the vCPU its policy picks, runs guest code until the vCPU is asked to leave it,
+ * charges the CPU it used and picks again.
+ *
+ * <p>Leaving guest code is the CPU's exit request: the flag that compiled regions poll at every
+ * exit and loop back edge, so a vCPU spinning in compiled code leaves it within a few
+ * microseconds of being asked (the delay from request to the worker having it back is measured:
+ * {@code preemptionDelays}). A tick every 10 ms on the timer thread charges running vCPUs,
+ * accounts and preempts; it stops when no vCPU wants CPU, so an idle host does nothing.
+ *
+ * <p>SCHEDOP_block and SCHEDOP_poll deschedule the vCPU: the hypercall returns, the vCPU leaves
+ * guest code, and its worker runs another; a blocked vCPU holds no thread and costs no CPU.
+ * Whoever makes an event pending (another vCPU's send, a dom0 service's thread, the timer
+ * thread) calls {@code Vcpu.wake}, which checks the blocked vCPU's wake condition and, when it
+ * holds, queues the vCPU and wakes an idle worker or preempts a vCPU the woken one outranks; the
+ * upcall is delivered when it next runs. A running vCPU is asked for attention instead, so
+ * compiled guest code takes the upcall at its next exit or back edge. The wake condition is
+ * checked when the vCPU is descheduled and on each wake, under the scheduler's lock, so a wake
+ * racing with a block is never lost. SCHEDOP_poll wakes as Xen's pollers do (its one port, or
+ * any port for a poll of several, newly pending; or the upcall flag newly set) or at its
+ * absolute timeout ({@code Blocking}); a vCPU whose last wait was short spins briefly before
+ * it is descheduled, on hosts with the cores for it ({@code ShortWaits}). SCHEDOP_yield gives the worker to a waiting vCPU, and
+ * returns at once when none waits.
+ *
+ * <h2>Two schedulers</h2>
+ * The policy is chosen per host. {@code CreditScheduler} (the default) is Xen's credit1: weights
+ * and caps per domain, 30 ms slices, 10 ms ticks, accounting every 30 ms, BOOST for woken vCPUs,
+ * UNDER before OVER, work-conserving. {@code BvtScheduler} is Borrowed Virtual Time, the first
+ * Xen's scheduler: virtual time scaled by weight, warp for latency-sensitive domains, a
+ * context-switch allowance. A domain's parameters are its {@code Domain.schedulingParameters}
+ * (weight and cap; MCU advance and warp), which the toolstack changes while it runs; the
+ * scheduler reads them at each accounting and wake-up. Its own accounting ({@code stats})
+ * says what each vCPU got. A paused vCPU ({@code Vcpu.pause}) leaves guest code at its next
+ * exit and is out of the run queue until unpaused, and so is a vCPU that is down (VCPUOP_down, or
+ * a secondary vCPU not yet brought up); hard affinity ({@code xl vcpu-pin}) limits
+ * the workers that may pick it.
+ *
+ * <p>Unlike Xen, there is one run queue for all workers (no per-pCPU queues to balance, no
+ * affinity), and slice ends are seen at tick granularity.
  *
  * <h2>Timers</h2>
  * {@code VcpuTimers} keeps Xen's two timers per vCPU on the hypervisor's single timer thread:
@@ -36,7 +69,8 @@
  *
  * <h2>Runstate</h2>
  * {@code Vcpu.runstate()} accounts running and blocked time; VCPUOP_get_runstate_info copies it
- * out, and a registered runstate area is rewritten on every block and wake, as Xen's
- * update_runstate_area does at each context switch.
+ * out, and a registered runstate area is rewritten whenever a worker switches the vCPU in, as
+ * Xen's update_runstate_area does at each context switch. A vCPU is running on a worker,
+ * runnable in the run queue (or held back by its cap), or blocked.
  */
 package dev.trufflexen.xen.sched;

@@ -1,0 +1,241 @@
+package dev.trufflexen.perf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.sched.HostScheduler;
+import dev.trufflexen.xen.sched.SchedulerConfig;
+import dev.trufflexen.xen.sched.SchedulerKind;
+
+/**
+ * The scheduler's figures, through real domains of the {@code sched} guest on their own host
+ * (not JMH: each figure is a scenario of several domains, repeated and summarised by medians).
+ * CPU shares are the scheduler's own accounting (worker-thread CPU time), so they hold on a
+ * machine shared with other work; wall-clock figures are printed beside them with the load
+ * average.
+ *
+ * <ul>
+ * <li>fairness: two CPU-bound domains, weights 256 and 512, on one pCPU: the heavy one's CPU
+ * over the light one's (goal: within 5% of 2).
+ * <li>preemption: how much CPU guest code spins on after a preemption request, and the wall
+ * time until the worker has it back (median, p99).
+ * <li>isolation: a victim's fixed workload alone, then beside a CPU hog, on two pCPUs (its fair
+ * share is one pCPU, as alone): the victim's slowdown.
+ * <li>scale: the same total work done by one domain and by 128 domains at once on one pCPU:
+ * aggregate throughput (rounds per CPU-second given, and per wall second).
+ * <li>wake-up: a domain waking from SCHEDOP_block on a 2 ms timer while a hog holds the one
+ * pCPU: how late the guest saw each wake-up.
+ * </ul>
+ *
+ * Run: {@code java <graal flags> -cp perf/target/classes:perf/target/lib/* dev.trufflexen.perf.SchedulerFigures [runs [scenarios]]}
+ * (scenarios: a comma-separated subset of fairness,isolation,scale,wake).
+ */
+public final class SchedulerFigures {
+    private static final long GUEST_MEMORY_MIB = 8;
+    private static final int SCALE_DOMAINS = 128;
+    private static final int SCALE_TOTAL_ROUNDS = 128 * 4;
+
+    private SchedulerFigures() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        List<Double> ratios = new ArrayList<>();
+        List<Double> slowdowns = new ArrayList<>();
+        List<Double> cpuSlowdowns = new ArrayList<>();
+        List<Double> scaleCpu = new ArrayList<>();
+        List<Double> scaleWall = new ArrayList<>();
+        String only = args.length > 1 ? args[1] : "fairness,isolation,scale,wake";
+        for (int run = 1; run <= runs; run++) {
+            System.out.printf("# run %d of %d, load average %s%n", run, runs, loadAverage());
+            if (only.contains("fairness")) {
+                ratios.add(fairness());
+            }
+            if (only.contains("isolation")) {
+                double[] isolation = isolation();
+                slowdowns.add(isolation[0]);
+                cpuSlowdowns.add(isolation[1]);
+            }
+            if (only.contains("scale")) {
+                double[] scale = scale();
+                scaleCpu.add(scale[0]);
+                scaleWall.add(scale[1]);
+            }
+            if (only.contains("wake")) {
+                wakeUp();
+            }
+        }
+        System.out.printf("fairness: weight 512 / weight 256 CPU, median %.3f (goal 2 +- 5%%), runs %s%n", median(ratios), ratios);
+        System.out.printf("isolation: victim wall-time slowdown beside a hog on 2 pCPUs, median %.3f, runs %s;"
+                + " CPU-time slowdown median %.3f%n", median(slowdowns), slowdowns, median(cpuSlowdowns));
+        System.out.printf("scale: %d domains against one, aggregate throughput per CPU-second given, median %.3f,"
+                + " runs %s; per wall second median %.3f, runs %s%n", SCALE_DOMAINS, median(scaleCpu), scaleCpu,
+                median(scaleWall), scaleWall);
+    }
+
+    private static XenHypervisor host(int pcpus, long machineMiB) {
+        return XenHypervisor.create(new XenHypervisor.Options(false, false, null, machineMiB,
+                new SchedulerConfig(pcpus, SchedulerKind.CREDIT)));
+    }
+
+    private static Domain domain(XenHypervisor xen, String cmdline) {
+        return xen.createDomain(new DomainSpec("sched", GuestImageFiles.kernel("sched"), Optional.empty(),
+                GUEST_MEMORY_MIB, 1, cmdline + " sink=hv", ShutdownAction.DESTROY, ShutdownAction.DESTROY,
+                ShutdownAction.DESTROY));
+    }
+
+    private static CompletableFuture<ShutdownReason> start(Domain domain) {
+        return CompletableFuture.supplyAsync(domain::run);
+    }
+
+    private static long cpu(HostScheduler scheduler, Domain domain) {
+        return scheduler.stats(domain.vcpu0()).cpuTimeNs();
+    }
+
+    private static double fairness() throws Exception {
+        try (XenHypervisor xen = host(1, 64)) {
+            HostScheduler scheduler = xen.scheduler();
+            Domain light = domain(xen, "mode=spin");
+            Domain heavy = domain(xen, "mode=spin");
+            heavy.setSchedulingParameters(heavy.schedulingParameters().withCredit(512, 0));
+            CompletableFuture<ShutdownReason> a = start(light);
+            CompletableFuture<ShutdownReason> b = start(heavy);
+            Thread.sleep(3000);
+            long lightBefore = cpu(scheduler, light);
+            long heavyBefore = cpu(scheduler, heavy);
+            Thread.sleep(6000);
+            long lightUsed = cpu(scheduler, light) - lightBefore;
+            long heavyUsed = cpu(scheduler, heavy) - heavyBefore;
+            light.destroy();
+            heavy.destroy();
+            a.get(60, TimeUnit.SECONDS);
+            b.get(60, TimeUnit.SECONDS);
+            double ratio = (double) heavyUsed / lightUsed;
+            System.out.printf("fairness: %d ms against %d ms of CPU in 6 s: ratio %.3f%n", heavyUsed / 1_000_000,
+                    lightUsed / 1_000_000, ratio);
+            System.out.printf("preemption: guest code ran on %s (CPU ns) after a request; the worker was back after %s (wall ns)%n",
+                    scheduler.preemptionCpuDelays(), scheduler.preemptionDelays());
+            return ratio;
+        }
+    }
+
+    /** {wall slowdown, CPU-time slowdown} of the victim's workload beside a hog. */
+    private static double[] isolation() throws Exception {
+        try (XenHypervisor xen = host(2, 64)) {
+            HostScheduler scheduler = xen.scheduler();
+            timed(xen, () -> domain(xen, "mode=work rounds=300"));
+            long[] alone = timed(xen, () -> domain(xen, "mode=work rounds=150"));
+            Domain hog = domain(xen, "mode=spin");
+            CompletableFuture<ShutdownReason> hogRun = start(hog);
+            Thread.sleep(1000);
+            long[] beside = timed(xen, () -> domain(xen, "mode=work rounds=150"));
+            hog.destroy();
+            hogRun.get(60, TimeUnit.SECONDS);
+            double wall = (double) beside[0] / alone[0];
+            double cpu = (double) beside[1] / alone[1];
+            System.out.printf("isolation: victim alone %d ms wall / %d ms CPU, beside a hog %d ms / %d ms; hog got %d ms%n",
+                    alone[0] / 1_000_000, alone[1] / 1_000_000, beside[0] / 1_000_000, beside[1] / 1_000_000,
+                    cpu(scheduler, hog) / 1_000_000);
+            return new double[] {wall, cpu};
+        }
+    }
+
+    /** Runs a domain to completion: {wall ns, CPU ns given}. */
+    private static long[] timed(XenHypervisor xen, Supplier<Domain> create) throws Exception {
+        Domain domain = create.get();
+        long start = System.nanoTime();
+        ShutdownReason reason = start(domain).get(600, TimeUnit.SECONDS);
+        long wall = System.nanoTime() - start;
+        require(reason == ShutdownReason.POWEROFF, "victim stopped with " + reason + "\n"
+                + String.join("\n", xen.console().lines()));
+        return new long[] {wall, cpu(xen.scheduler(), domain)};
+    }
+
+    /** {CPU-time throughput ratio, wall throughput ratio} of 128 domains against one. */
+    private static double[] scale() throws Exception {
+        try (XenHypervisor xen = host(1, SCALE_DOMAINS * GUEST_MEMORY_MIB + 64)) {
+            timed(xen, () -> domain(xen, "mode=work rounds=300"));
+            double[] one = throughput(xen, 1, SCALE_TOTAL_ROUNDS);
+            double[] many = throughput(xen, SCALE_DOMAINS, SCALE_TOTAL_ROUNDS / SCALE_DOMAINS);
+            System.out.printf("scale: one domain %.0f rounds per CPU-second, %.0f per wall second; %d domains %.0f and %.0f%n",
+                    one[0], one[1], SCALE_DOMAINS, many[0], many[1]);
+            return new double[] {many[0] / one[0], many[1] / one[1]};
+        }
+    }
+
+    /** {rounds per CPU-second given, rounds per wall second} of {@code domains} domains at once. */
+    private static double[] throughput(XenHypervisor xen, int domains, int roundsEach) throws Exception {
+        List<Domain> created = new ArrayList<>();
+        for (int i = 0; i < domains; i++) {
+            created.add(domain(xen, "mode=work rounds=" + roundsEach));
+        }
+        long start = System.nanoTime();
+        List<CompletableFuture<ShutdownReason>> runs = new ArrayList<>();
+        for (Domain domain : created) {
+            runs.add(CompletableFuture.supplyAsync(domain::run, runnable -> Thread.ofVirtual().start(runnable)));
+        }
+        for (CompletableFuture<ShutdownReason> run : runs) {
+            require(run.get(1200, TimeUnit.SECONDS) == ShutdownReason.POWEROFF, "a worker domain did not power off");
+        }
+        long wall = System.nanoTime() - start;
+        long cpu = 0;
+        for (Domain domain : created) {
+            cpu += cpu(xen.scheduler(), domain);
+        }
+        double rounds = (double) domains * roundsEach;
+        return new double[] {rounds / (cpu / 1e9), rounds / (wall / 1e9)};
+    }
+
+    private static void wakeUp() throws Exception {
+        try (XenHypervisor xen = host(1, 64)) {
+            Domain hog = domain(xen, "mode=spin");
+            CompletableFuture<ShutdownReason> hogRun = start(hog);
+            Thread.sleep(1000);
+            Domain waker = domain(xen, "mode=wake count=100 period=2000");
+            require(start(waker).get(600, TimeUnit.SECONDS) == ShutdownReason.POWEROFF, "the waker did not power off");
+            hog.destroy();
+            hogRun.get(60, TimeUnit.SECONDS);
+            String prefix = "(d" + waker.id() + ") # wake_lateness_";
+            List<String> lateness = xen.console().lines().stream().filter(l -> l.startsWith(prefix))
+                    .map(l -> l.substring(prefix.length())).toList();
+            System.out.printf("wake-up: guest-seen lateness %s; scheduler: woken to running %s, %d of 100 took the hog's"
+                    + " pCPU at once%n", lateness, xen.scheduler().wakeLatencies(), xen.scheduler().wakePreemptions());
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,512 @@
+package dev.trufflexen.xen.sched;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainScheduler;
+import dev.trufflexen.xen.domain.Runstate;
+import dev.trufflexen.xen.domain.Vcpu;
+
+/**
+ * The scheduler core (Xen's {@code common/sched/core.c}): a fixed pool of worker threads, the
+ * host's physical CPUs, onto which every domain's vCPUs are multiplexed. A worker takes the vCPU
+ * the policy ({@link CreditScheduler} or {@link BvtScheduler}) picks, runs its guest code until
+ * the vCPU is asked to leave it (slice end, a better vCPU, block, yield, shutdown), charges the
+ * CPU it used, and picks again. A blocked vCPU holds no worker; the event that wakes it makes it
+ * runnable and, when a worker is idle, wakes that worker.
+ *
+ * <p>A vCPU is charged the CPU time its worker thread actually used (not wall time), so on a
+ * host shared with other work the shares still follow the weights.
+ *
+ * <p>One lock guards the run queue, every vCPU's state and the workers' bookkeeping. A tick every
+ * {@value #TICK_NS} ns on the hypervisor's timer thread charges the running vCPUs, lets the
+ * policy account, and preempts; it runs only while some vCPU wants CPU, so an idle host costs
+ * nothing.
+ */
+public final class HostScheduler implements DomainScheduler, AutoCloseable {
+    /** Xen credit1's tick: 10 ms. */
+    static final long TICK_NS = 10_000_000L;
+    /** The reason a preempted vCPU's CPU is given for leaving guest code. */
+    private static final String PREEMPTED = "preempted";
+    private static final String DESCHEDULED = "descheduled";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition stopped = lock.newCondition();
+    private final SchedulerConfig config;
+    private final SchedPolicy policy;
+    private final Pcpu[] pcpus;
+    private final ScheduledExecutorService timers;
+    private final List<SchedUnit> units = new ArrayList<>();
+    private final LatencySamples preemptionDelays = new LatencySamples();
+    private final LatencySamples preemptionCpuDelays = new LatencySamples();
+    private final LatencySamples wakeLatencies = new LatencySamples();
+    private ScheduledFuture<?> tick;
+    private int idleWorkers;
+    private long wakePreemptions;
+    private boolean closed;
+
+    public HostScheduler(SchedulerConfig config, ScheduledExecutorService timers) {
+        this.config = config;
+        this.timers = timers;
+        this.policy = config.kind() == SchedulerKind.BVT ? new BvtScheduler() : new CreditScheduler();
+        this.pcpus = new Pcpu[config.pcpus()];
+        for (int i = 0; i < pcpus.length; i++) {
+            Pcpu pcpu = new Pcpu(i);
+            pcpus[i] = pcpu;
+            pcpu.thread = new Thread(null, () -> workerLoop(pcpu), "xen-pcpu-" + i, 16L << 20);
+            pcpu.thread.setDaemon(true);
+            pcpu.thread.start();
+        }
+    }
+
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    /** Gives a new domain its scheduling state (default parameters); once, while it is built. */
+    public void attach(Domain domain) {
+        domain.attach(SchedDomain.PART, new SchedDomain());
+    }
+
+    @Override
+    public void runUntilStopped(Domain domain) {
+        SchedDomain sched = domain.part(SchedDomain.PART);
+        lock.lock();
+        try {
+            if (!sched.started) {
+                sched.started = true;
+                for (Vcpu vcpu : domain.vcpus()) {
+                    SchedUnit unit = new SchedUnit(this, vcpu, sched);
+                    vcpu.schedule(unit);
+                    sched.units.add(unit);
+                    units.add(unit);
+                    policy.added(unit);
+                    vcpu.runstate().change(Runstate.RUNNABLE);
+                    makeRunnable(unit);
+                }
+            }
+            while (sched.live() > 0) {
+                stopped.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A vCPU that is paused or down (VCPUOP_down, or a secondary vCPU not yet up) is off the run queue. */
+    private static boolean offCpu(Vcpu vcpu) {
+        return vcpu.isPaused() || vcpu.isDown();
+    }
+
+    // ---- The workers ----
+
+    private void workerLoop(Pcpu pcpu) {
+        while (true) {
+            SchedUnit unit = next(pcpu);
+            if (unit == null) {
+                return;
+            }
+            switchedIn(unit);
+            unit.vcpu.runGuest();
+            unit.vcpu.setOnCpu(false);
+            switchedOut(pcpu, unit, System.nanoTime());
+        }
+    }
+
+    /** Waits for a vCPU to run and puts it on {@code pcpu}; null once the scheduler is closed. */
+    private SchedUnit next(Pcpu pcpu) {
+        lock.lock();
+        try {
+            SchedUnit unit;
+            while ((unit = pickRunnable(pcpu)) == null) {
+                if (closed) {
+                    return null;
+                }
+                pcpu.idle = true;
+                idleWorkers++;
+                work.awaitUninterruptibly();
+                idleWorkers--;
+                pcpu.idle = false;
+            }
+            long now = System.nanoTime();
+            unit.setState(UnitState.RUNNING);
+            unit.pcpu = pcpu;
+            unit.runs++;
+            pcpu.current = unit;
+            pcpu.lastBurn = pcpu.cpuClock();
+            pcpu.sliceEnd = now + policy.timesliceNs();
+            pcpu.preemptAt = 0;
+            if (unit.wokenAt != 0) {
+                wakeLatencies.add(now - unit.wokenAt);
+                unit.wokenAt = 0;
+            }
+            unit.vcpu.runstate().change(Runstate.RUNNING);
+            startTick();
+            return unit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The policy's pick for {@code pcpu}; vCPUs paused while queued leave the queue here. */
+    private SchedUnit pickRunnable(Pcpu pcpu) {
+        SchedUnit unit;
+        while ((unit = policy.pickNext(pcpu.id)) != null && offCpu(unit.vcpu)) {
+            unit.setState(UnitState.PAUSED);
+            unit.vcpu.runstate().change(Runstate.OFFLINE);
+        }
+        return unit;
+    }
+
+    /**
+     * On the worker, before guest code runs: what Xen's context switch does for the incoming
+     * vCPU, and its pending events delivered on the way into guest code.
+     */
+    private static void switchedIn(SchedUnit unit) {
+        Domain domain = unit.vcpu.domain();
+        if (unit.resumesFromBlock) {
+            unit.resumesFromBlock = false;
+            if (unit.pollTimeout != null) {
+                unit.pollTimeout.cancel(false);
+                unit.pollTimeout = null;
+            }
+            VcpuTimers.of(unit.vcpu).vcpuRunning();
+            domain.part(dev.trufflexen.xen.event.EventChannels.PART).endPoll(unit.vcpu);
+        }
+        RunstateArea.of(unit.vcpu).update(unit.vcpu);
+        unit.vcpu.setOnCpu(true);
+        unit.vcpu.cpu().requestAttention();
+    }
+
+    /** The vCPU left guest code: charge it, then block, park, stop or requeue it. */
+    private void switchedOut(Pcpu pcpu, SchedUnit unit, long now) {
+        lock.lock();
+        try {
+            charge(pcpu, unit, now);
+            if (pcpu.preemptAt != 0) {
+                preemptionDelays.add(now - pcpu.preemptAt);
+                preemptionCpuDelays.add(Math.max(0, pcpu.lastBurn - pcpu.preemptCpuAt));
+                unit.preemptions++;
+                pcpu.preemptAt = 0;
+            }
+            pcpu.current = null;
+            unit.pcpu = null;
+            policy.descheduled(unit);
+            if (unit.vcpu.domain().isDying()) {
+                stop(unit);
+            } else if (unit.blockCondition != null) {
+                unit.setState(UnitState.BLOCKED);
+                VarHandle.fullFence();
+                unit.blocks++;
+                if (unit.vcpu.wakeConditionHolds(unit.blockCondition)) {
+                    unblock(unit, now);
+                } else {
+                    unit.vcpu.runstate().change(Runstate.BLOCKED);
+                }
+            } else if (offCpu(unit.vcpu)) {
+                unit.setState(UnitState.PAUSED);
+                unit.vcpu.runstate().change(Runstate.OFFLINE);
+            } else if (policy.overCap(unit)) {
+                unit.setState(UnitState.PARKED);
+                unit.vcpu.runstate().change(Runstate.RUNNABLE);
+            } else {
+                if (unit.yieldRequested) {
+                    policy.yielded(unit);
+                }
+                unit.vcpu.runstate().change(Runstate.RUNNABLE);
+                makeRunnable(unit);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Charges the vCPU the CPU its worker thread used since the last charge (thread CPU time, not wall time). */
+    private void charge(Pcpu pcpu, SchedUnit unit, long now) {
+        long cpu = pcpu.cpuClock();
+        long ran = Math.max(0, cpu - pcpu.lastBurn);
+        pcpu.lastBurn = cpu;
+        unit.cpuTimeNs += ran;
+        policy.burn(unit, ran, now);
+    }
+
+    // ---- Runnable, blocked, stopped ----
+
+    private void makeRunnable(SchedUnit unit) {
+        if (unit.vcpu.domain().isDying()) {
+            stop(unit);
+            return;
+        }
+        if (offCpu(unit.vcpu)) {
+            unit.setState(UnitState.PAUSED);
+            unit.vcpu.runstate().change(Runstate.OFFLINE);
+            return;
+        }
+        unit.setState(UnitState.RUNNABLE);
+        policy.enqueue(unit);
+        tickle(unit);
+    }
+
+    /** A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's tickle). */
+    private void tickle(SchedUnit unit) {
+        if (idleWorkers > 0) {
+            work.signalAll();
+            return;
+        }
+        Pcpu victim = null;
+        for (Pcpu pcpu : pcpus) {
+            SchedUnit running = pcpu.current;
+            if (running != null && pcpu.preemptAt == 0 && policy.outranks(unit, running)
+                    && (victim == null || policy.outranks(victim.current, running))) {
+                victim = pcpu;
+            }
+        }
+        if (victim != null) {
+            wakePreemptions++;
+            preempt(victim, System.nanoTime());
+        }
+    }
+
+    private void stop(SchedUnit unit) {
+        if (unit.state() == UnitState.STOPPED) {
+            return;
+        }
+        unit.setState(UnitState.STOPPED);
+        if (unit.pollTimeout != null) {
+            unit.pollTimeout.cancel(false);
+            unit.pollTimeout = null;
+        }
+        policy.removed(unit);
+        units.remove(unit);
+        if (units.isEmpty() && tick != null) {
+            tick.cancel(false);
+            tick = null;
+        }
+        stopped.signalAll();
+    }
+
+    private void unblock(SchedUnit unit, long now) {
+        unit.blockCondition = null;
+        unit.resumesFromBlock = true;
+        unit.wokenAt = now;
+        if (unit.vcpu.domain().isDying()) {
+            stop(unit);
+            return;
+        }
+        policy.woken(unit, now);
+        unit.vcpu.runstate().change(Runstate.RUNNABLE);
+        makeRunnable(unit);
+    }
+
+    /**
+     * Called for every event that may concern the vCPU, and when it is unpaused: a blocked one
+     * whose condition now holds, or a paused one no longer paused, becomes runnable.
+     */
+    void wake(SchedUnit unit) {
+        VarHandle.fullFence();
+        UnitState state = unit.state();
+        if (state != UnitState.BLOCKED && state != UnitState.PAUSED) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (unit.state() == UnitState.BLOCKED && unit.vcpu.wakeConditionHolds(unit.blockCondition)) {
+                unblock(unit, System.nanoTime());
+            } else if (unit.state() == UnitState.PAUSED && (!offCpu(unit.vcpu) || unit.vcpu.domain().isDying())) {
+                unit.vcpu.runstate().change(Runstate.RUNNABLE);
+                makeRunnable(unit);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * SCHEDOP_block/poll on the running vCPU (its worker's thread): it leaves guest code after the
+     * hypercall and is descheduled until {@code condition} holds, the domain dies, or the domain's
+     * system time reaches {@code deadline} (0: no deadline). Its runstate is blocked from now, as
+     * Xen's vcpu_block marks it before the scheduler runs.
+     */
+    void block(SchedUnit unit, BooleanSupplier condition, long deadline) {
+        Domain domain = unit.vcpu.domain();
+        if (deadline == 0) {
+            unit.blockCondition = condition;
+        } else {
+            unit.blockCondition = () -> condition.getAsBoolean() || domain.systemTime() >= deadline;
+            long delay = Math.max(0, deadline - domain.systemTime());
+            unit.pollTimeout = timers.schedule(unit::wake, delay, TimeUnit.NANOSECONDS);
+        }
+        unit.vcpu.runstate().change(Runstate.BLOCKED);
+        unit.vcpu.cpu().requestExit(DESCHEDULED);
+    }
+
+    /** SCHEDOP_yield on the running vCPU: it gives its worker away if another vCPU is waiting. */
+    void yield(SchedUnit unit) {
+        lock.lock();
+        try {
+            unit.yields++;
+            if (policy.hasQueued()) {
+                unit.yieldRequested = true;
+                unit.vcpu.cpu().requestExit(DESCHEDULED);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- Time ----
+
+    private void preempt(Pcpu pcpu, long now) {
+        if (pcpu.preemptAt == 0) {
+            pcpu.preemptAt = now;
+            pcpu.preemptCpuAt = pcpu.cpuClock();
+            pcpu.current.vcpu.cpu().requestExit(PREEMPTED);
+        }
+    }
+
+    private void startTick() {
+        if (tick == null && !closed) {
+            tick = timers.scheduleWithFixedDelay(this::tick, TICK_NS, TICK_NS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Every 10 ms while any vCPU wants CPU: charge the running, account, preempt. */
+    private void tick() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            boolean anyRunning = false;
+            for (Pcpu pcpu : pcpus) {
+                if (pcpu.current != null) {
+                    charge(pcpu, pcpu.current, now);
+                    anyRunning = true;
+                }
+            }
+            for (SchedUnit unit : policy.tick(now, units)) {
+                if (unit.state() == UnitState.PARKED) {
+                    makeRunnable(unit);
+                }
+            }
+            for (Pcpu pcpu : pcpus) {
+                SchedUnit running = pcpu.current;
+                if (running == null) {
+                    continue;
+                }
+                if (pcpu.preemptAt != 0) {
+                    running.vcpu.cpu().requestExit(PREEMPTED);
+                    continue;
+                }
+                boolean sliceEnded = now >= pcpu.sliceEnd;
+                if (policy.shouldPreempt(running, sliceEnded)) {
+                    preempt(pcpu, now);
+                } else if (sliceEnded) {
+                    pcpu.sliceEnd = now + policy.timesliceNs();
+                }
+            }
+            if (!anyRunning && !policy.hasQueued() && !anyParked()) {
+                tick.cancel(false);
+                tick = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean anyParked() {
+        for (SchedUnit unit : units) {
+            if (unit.state() == UnitState.PARKED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- Parameters and figures ----
+
+    /** What the scheduler has given {@code vcpu} so far. */
+    public UnitStats stats(Vcpu vcpu) {
+        lock.lock();
+        try {
+            if (!(vcpu.scheduled() instanceof SchedUnit unit)) {
+                return UnitStats.NEVER_RUN;
+            }
+            long cpuTime = unit.cpuTimeNs;
+            if (unit.pcpu != null) {
+                cpuTime += Math.max(0, unit.pcpu.cpuClock() - unit.pcpu.lastBurn);
+            }
+            return new UnitStats(cpuTime, unit.runs, unit.preemptions, unit.yields, unit.blocks);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How long (wall time) running guest code took to leave its worker once asked to give way. */
+    public Percentiles preemptionDelays() {
+        return preemptionDelays.summary();
+    }
+
+    /**
+     * How much CPU the worker spent in guest code after being asked to give way: the bound on
+     * what a vCPU runs past its slice, whatever else the host is doing.
+     */
+    public Percentiles preemptionCpuDelays() {
+        return preemptionCpuDelays.summary();
+    }
+
+    /** How many times a woken vCPU took a worker from a running vCPU it outranked (credit's BOOST). */
+    public long wakePreemptions() {
+        lock.lock();
+        try {
+            return wakePreemptions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How long a woken vCPU waited for a worker. */
+    public Percentiles wakeLatencies() {
+        return wakeLatencies.summary();
+    }
+
+    /** Workers with no vCPU to run. */
+    public int idleWorkers() {
+        lock.lock();
+        try {
+            return idleWorkers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            if (tick != null) {
+                tick.cancel(false);
+                tick = null;
+            }
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Pcpu pcpu : pcpus) {
+            try {
+                pcpu.thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

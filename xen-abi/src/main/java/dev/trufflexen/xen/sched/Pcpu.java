@@ -1,0 +1,35 @@
+package dev.trufflexen.xen.sched;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * One host worker thread, the scheduler's physical CPU: the vCPU it runs and that run's timing.
+ * Guarded by the scheduler's lock.
+ */
+final class Pcpu {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    final int id;
+    Thread thread;
+    SchedUnit current;
+    /** The worker thread's CPU time when the current vCPU was last charged for the CPU it used. */
+    long lastBurn;
+    /** When the current time slice ends. */
+    long sliceEnd;
+    /** When the current vCPU was asked to leave guest code for another (0: not asked). */
+    long preemptAt;
+    /** The worker thread's CPU time at that request. */
+    long preemptCpuAt;
+    boolean idle;
+
+    Pcpu(int id) {
+        this.id = id;
+    }
+
+    /** The CPU time the worker thread has used (wall time where the JVM cannot measure it). */
+    long cpuClock() {
+        long cpu = THREADS.getThreadCpuTime(thread.threadId());
+        return cpu < 0 ? System.nanoTime() : cpu;
+    }
+}
