@@ -116,7 +116,7 @@ final class DomainInfoRequests {
         info.put("xen_minor", XenHypervisor.XEN_MINOR);
         info.put("xen_extra", XenHypervisor.XEN_EXTRAVERSION);
         info.put("xen_caps", "xen-3.0-x86_64");
-        info.put("xen_scheduler", "thread-per-vcpu");
+        info.put("xen_scheduler", xen.scheduler().config().kind().name().toLowerCase(java.util.Locale.ROOT));
         info.put("nr_domains", host.domains().size());
         info.put("host_uptime_ns", host.uptimeNanos());
         info.put("state_directory", host.settings().paths().stateDirectory().toString());

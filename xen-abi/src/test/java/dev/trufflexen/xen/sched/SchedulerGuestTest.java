@@ -129,7 +129,10 @@ class SchedulerGuestTest {
         long wall = System.nanoTime();
         long used = cpuOver(3000, capped)[0];
         double share = (double) used / (System.nanoTime() - wall);
-        assertTrue(share > 0.01 && share < 0.35, "cap 25% gave " + share + " of the pCPU");
+        // The cap's budget (25% of a 30 ms period: 7.5 ms) is checked at the 10 ms tick, so a
+        // capped vCPU may run up to a whole tick per period (a third of the pCPU) before it is
+        // parked, plus a tick of timer jitter: above that the cap is not holding.
+        assertTrue(share > 0.01 && share < 0.42, "cap 25% gave " + share + " of the pCPU");
     }
 
     @Test
