@@ -29,14 +29,7 @@ static void stamp(unsigned long selector)
 
 static void report(const char *name, unsigned int n)
 {
-    for (unsigned int i = 1; i < n; i++) {
-        uint64_t v = samples[i];
-        unsigned int j = i;
-        for (; j > 0 && samples[j - 1] > v; j--) {
-            samples[j] = samples[j - 1];
-        }
-        samples[j] = v;
-    }
+    sdk_sort_u64(samples, n);
     printf("# %s_median_ns=%#lx\n# %s_p90_ns=%#lx\n# %s_max_ns=%#lx\n", name, samples[n / 2], name, samples[n * 9 / 10], name,
            samples[n - 1]);
 }

@@ -76,14 +76,7 @@ static void report(const char *side, unsigned long rounds)
 {
     unsigned long n = rounds < MAX_TIMED ? rounds : MAX_TIMED;
     uint64_t total = 0;
-    for (unsigned long i = 1; i < n; i++) {
-        uint64_t v = round_ns[i];
-        unsigned long j = i;
-        for (; j > 0 && round_ns[j - 1] > v; j--) {
-            round_ns[j] = round_ns[j - 1];
-        }
-        round_ns[j] = v;
-    }
+    sdk_sort_u64(round_ns, n);
     for (unsigned long i = 0; i < n; i++) {
         total += round_ns[i];
     }
