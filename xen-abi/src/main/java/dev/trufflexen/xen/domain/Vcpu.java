@@ -323,8 +323,8 @@ public final class Vcpu {
 
     /**
      * Pauses this vCPU (Xen's vcpu_pause): counted, so each pause needs its own
-     * {@link #unpause}. Guest code is asked to exit and the vCPU parks at its next exit from
-     * guest code ({@link #parkWhilePaused}); a blocked vCPU stays blocked. Returns without
+     * {@link #unpause}. Guest code is asked to exit, and the scheduler keeps the vCPU off its
+     * run queue until every pause is undone; a blocked vCPU stays blocked. Returns without
      * waiting; {@link #awaitOffCpu} waits.
      */
     public void pause() {
@@ -337,15 +337,13 @@ public final class Vcpu {
         }
     }
 
-    /** Undoes one {@link #pause}; at zero the parked vCPU runs again (Xen's vcpu_unpause). */
+    /** Undoes one {@link #pause}; at zero the scheduler may run the vCPU again (Xen's vcpu_unpause). */
     public void unpause() {
         synchronized (pauseLock) {
             if (pauseCount == 0) {
                 throw new IllegalStateException("vCPU " + id + " of domain " + domain.id() + " is not paused");
             }
-            if (--pauseCount == 0) {
-                pauseLock.notifyAll();
-            }
+            pauseCount--;
         }
         wake();
     }
@@ -360,34 +358,7 @@ public final class Vcpu {
     /** What the vCPU's thread hands {@code requestExit} to leave guest code for a pause. */
     public static final Object PAUSED = "paused";
 
-    /**
-     * Called by the thread that runs this vCPU between runs of guest code: parks while the vCPU
-     * is paused and its domain is not dying. Its runstate is offline meanwhile, as Xen makes a
-     * runnable vCPU that is put to sleep.
-     */
-    public void parkWhilePaused() {
-        synchronized (pauseLock) {
-            boolean parked = false;
-            while (pauseCount > 0 && !domain.isDying()) {
-                if (!parked) {
-                    runstate.change(Runstate.OFFLINE);
-                    parked = true;
-                    pauseLock.notifyAll();
-                }
-                try {
-                    pauseLock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (parked) {
-                runstate.change(Runstate.RUNNING);
-            }
-        }
-    }
-
-    /** Lets a vCPU parked by a pause see that its domain is dying. */
+    /** Lets a caller waiting in {@link #awaitOffCpu} see that the domain is dying. */
     void domainDying() {
         synchronized (pauseLock) {
             pauseLock.notifyAll();
