@@ -5,6 +5,7 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.runtime.X86CodeCache;
+import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86JumpCache;
 
 /**
@@ -29,6 +30,8 @@ public final class X86Cpu {
     private final X86Mmu mmu;
     private final X86CodeCache codeCache;
     private final X86JumpCache jumpCache = new X86JumpCache();
+    /** The exit translated code throws for a fault or stop that carries data of its own (see {@link X86ExitException}). */
+    private final X86ExitException exit = X86ExitException.perCpu();
 
     private final long[] registers = new long[X86Reg.COUNT];
     private long rip;
@@ -79,7 +82,7 @@ public final class X86Cpu {
         this.memory = memory;
         this.platform = platform;
         this.codeCache = engine.codeCache(memory);
-        this.mmu = new X86Mmu(memory, codeCache);
+        this.mmu = new X86Mmu(memory, codeCache, exit);
         this.traceRing = engine.isTracing() ? new long[TRACE_LENGTH] : null;
     }
 
@@ -123,6 +126,11 @@ public final class X86Cpu {
     /** The translated code this CPU runs (shared by all CPUs of the engine on the same memory). */
     public X86CodeCache codeCache() {
         return codeCache;
+    }
+
+    /** This CPU's preallocated region exit: translated code fills it and throws it, so exits allocate nothing. */
+    public X86ExitException exit() {
+        return exit;
     }
 
     /** The dispatcher's successor cache for this CPU (RIP to region, validated on every hit). */

@@ -58,6 +58,8 @@ public final class X86Mmu {
 
     private final MachineMemory memory;
     private final X86CodeFrames codeFrames;
+    /** The CPU's preallocated exit, filled and thrown for a page fault. */
+    private final X86ExitException exit;
     private long cr3;
     private int codeEpoch;
     private boolean largePagesCached;
@@ -81,9 +83,10 @@ public final class X86Mmu {
     private final long[] fetchTags = new long[TLB_SIZE];
     private final long[] fetchFrames = new long[TLB_SIZE];
 
-    public X86Mmu(MachineMemory memory, X86CodeFrames codeFrames) {
+    public X86Mmu(MachineMemory memory, X86CodeFrames codeFrames, X86ExitException exit) {
         this.memory = memory;
         this.codeFrames = codeFrames;
+        this.exit = exit;
         this.codeEpoch = codeFrames.epoch();
         flush();
     }
@@ -270,7 +273,7 @@ public final class X86Mmu {
     public long translate(long linearAddress, int access) {
         long machine = walk(linearAddress, access, true);
         if (isFault(machine)) {
-            throw X86ExitException.fault(faultFor(machine, linearAddress));
+            throw machine == NON_CANONICAL ? X86ExitException.generalProtection() : exit.pageFault(linearAddress, (int) (machine & 0x1F));
         }
         fill(linearAddress, machine, access);
         return machine;
@@ -439,7 +442,7 @@ public final class X86Mmu {
     /** The canonical check covers the whole operand and comes before paging (#GP(0), not #PF). */
     private static void checkLastByteCanonical(long linearAddress, int size) {
         if (X86PageTable.isCanonical(linearAddress) && !X86PageTable.isCanonical(linearAddress + size - 1)) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+            throw X86ExitException.generalProtection();
         }
     }
 

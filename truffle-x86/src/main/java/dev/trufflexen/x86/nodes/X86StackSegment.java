@@ -1,6 +1,5 @@
 package dev.trufflexen.x86.nodes;
 
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
@@ -15,7 +14,7 @@ public final class X86StackSegment {
     /** Returns {@code linear}, or throws #SS(0) when any byte of the access is non-canonical. */
     public static long check(long linear, int size) {
         if (X86Likelihood.unlikely(!isCanonical(linear) || !isCanonical(linear + size - 1))) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.SS, 0));
+            throw X86ExitException.stackFault();
         }
         return linear;
     }

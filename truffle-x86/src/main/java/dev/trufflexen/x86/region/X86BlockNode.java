@@ -12,7 +12,6 @@ import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86CountBranch;
 import dev.trufflexen.x86.runtime.X86Counters;
-import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
  * A basic block of a region: straight-line instruction nodes and how control leaves the block.
@@ -76,7 +75,7 @@ final class X86BlockNode extends Node {
         }
         for (X86InstructionNode instruction : instructions) {
             if (!codeValid.isValid()) {
-                throw X86ExitException.resume(instruction.rip());
+                throw cpu.exit().resume(instruction.rip());
             }
             frame.setLongStatic(X86FrameLayout.CURRENT_RIP, instruction.rip());
             if (tracing) {

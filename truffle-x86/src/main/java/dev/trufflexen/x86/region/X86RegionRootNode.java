@@ -107,7 +107,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private static void countExit(int kind) {
         X86Counters.add(switch (kind) {
             case X86ExitException.FAULT -> X86Counters.Event.EXIT_FAULT;
-            case X86ExitException.SYSCALL -> X86Counters.Event.EXIT_SYSCALL;
             case X86ExitException.RESUME -> X86Counters.Event.EXIT_RESUME;
             default -> X86Counters.Event.EXIT_PLATFORM;
         }, 1);
@@ -269,16 +268,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     @TruffleBoundary(transferToInterpreterOnException = false)
     private static void callPlatform(X86Cpu cpu, X86ExitException exit) {
+        X86Fault fault = exit.guestFault();
         cpu.notePlatformEntry();
-        switch (exit.kind()) {
-            case X86ExitException.SYSCALL -> cpu.platform().syscall(cpu);
-            default -> {
-                X86Fault fault = exit.guestFault();
-                if (fault.vector() == X86Fault.PF && !fault.isSoftwareInterrupt()) {
-                    cpu.setCr2(fault.faultAddress());
-                }
-                cpu.platform().fault(cpu, fault);
-            }
+        if (fault.vector() == X86Fault.PF && !fault.isSoftwareInterrupt()) {
+            cpu.setCr2(fault.faultAddress());
         }
+        cpu.platform().fault(cpu, fault);
     }
 }

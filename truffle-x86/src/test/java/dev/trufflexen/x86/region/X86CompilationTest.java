@@ -1,10 +1,14 @@
 package dev.trufflexen.x86.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.x86.cpu.X86Reg;
+import dev.trufflexen.x86.testing.X86CompilationCensus;
 import dev.trufflexen.x86.testing.X86CompilationCheck;
 
 /** A hot guest loop must be compiled by Graal, without compilation failures, bailouts or performance warnings. */
@@ -29,5 +33,23 @@ class X86CompilationTest {
                 + "f2480f2cc0" + "f4", m -> {
                 }, m -> assertEquals(65535L * 65536 / 2, m.reg(X86Reg.RAX)));
         trace.lines().filter(l -> l.contains("opt done")).forEach(System.out::println);
+    }
+
+    /**
+     * Exits allocate nothing: no compilation of a hot region with page-fault, #GP, #SS and trap
+     * sites (memory operands, PUSH/POP, HLT) calls an allocation stub; every exit object is
+     * preallocated.
+     */
+    @Test
+    void hotRegionCompilationsAllocateNothing() throws Exception {
+        // mov esi,DATA; mov edx,DATA+0x1000; mov edi,3; mov r8d,2000
+        // outer: xor eax,eax
+        // inner: mov ecx,[rsi+rax]; imul ecx,edi; add [rdx+rax],ecx; push rcx; pop rcx; add rax,4; cmp rax,0x200; jne inner
+        //        dec r8d; jne outer; hlt
+        Map<String, Integer> allocations = X86CompilationCensus.allocationsPerCompilation("be00006000ba00106000bf0300000041b8d007000031c0"
+                + "8b0c060fafcf010c0251594883c004483d0002000075e9" + "41ffc875e2f4");
+        System.out.println("allocation stubs per compilation: " + allocations);
+        assertFalse(allocations.isEmpty(), "no compilation of x86@400000 was dumped");
+        allocations.forEach((compilation, count) -> assertEquals(0, count, compilation + " allocates on its exit paths"));
     }
 }

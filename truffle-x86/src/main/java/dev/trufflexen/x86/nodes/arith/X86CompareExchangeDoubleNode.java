@@ -9,7 +9,6 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86SplitLock;
@@ -54,7 +53,7 @@ public final class X86CompareExchangeDoubleNode extends X86InstructionNode {
         boolean equal;
         if (wide) {
             if ((linear & 15) != 0) {
-                throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+                throw X86ExitException.generalProtection();
             }
             equal = exchange16(frame, cpu, address.checkStackSegment(linear, 16));
         } else {

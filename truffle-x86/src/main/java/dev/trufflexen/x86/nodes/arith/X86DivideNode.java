@@ -35,7 +35,7 @@ public final class X86DivideNode extends X86InstructionNode {
     }
 
     private static X86ExitException divideError() {
-        return X86ExitException.fault(X86Fault.of(X86Fault.DE));
+        return X86ExitException.fault(X86Fault.DE);
     }
 
     @Override

@@ -9,7 +9,6 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
@@ -25,7 +24,7 @@ public final class X86CpuidNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         if (faults(cpu)) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+            throw X86ExitException.generalProtection();
         }
         int[] r = query(cpu, (int) getRegister(frame, RAX), (int) getRegister(frame, RCX));
         setRegister(frame, RAX, r[0] & 0xFFFF_FFFFL);

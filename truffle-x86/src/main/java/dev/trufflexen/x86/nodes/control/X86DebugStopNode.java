@@ -5,7 +5,6 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86DebugStop;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
-import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
  * A debugger's stop before the instruction at its RIP (see
@@ -23,7 +22,7 @@ public final class X86DebugStopNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         if (!cpu.consumeDebugSkip(rip())) {
             cpu.requestExit(X86DebugStop.breakpoint(rip()));
-            throw X86ExitException.resume(rip());
+            throw cpu.exit().resume(rip());
         }
     }
 }

@@ -32,7 +32,7 @@ public final class X86DeviceAvailableNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         if (!noTaskSwitch.isValid() && cpu.taskSwitched()) {
-            throw X86ExitException.fault(X86Fault.of(X86Fault.NM));
+            throw X86ExitException.fault(X86Fault.NM);
         }
         instruction.execute(frame, cpu);
     }

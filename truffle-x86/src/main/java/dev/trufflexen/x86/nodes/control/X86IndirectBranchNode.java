@@ -3,7 +3,6 @@ package dev.trufflexen.x86.nodes.control;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86PageTable;
@@ -38,11 +37,11 @@ public final class X86IndirectBranchNode extends X86InstructionNode {
             long slot = X86StackSegment.check(getRegister(frame, X86Reg.RSP) - 8, 8);
             X86GuestMemory.readForWrite(cpu, slot, 8);
             if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
-                throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+                throw X86ExitException.generalProtection();
             }
             X86PushNode.push(frame, cpu, nextRip(), 8);
         } else if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+            throw X86ExitException.generalProtection();
         }
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, destination);
     }

@@ -5,7 +5,6 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
-import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
  * An instruction whose whole effect is an exception: UD2 and invalid encodings (#UD),
@@ -24,6 +23,6 @@ public final class X86RaiseFaultNode extends X86InstructionNode {
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        throw trap ? X86ExitException.trap(fault, nextRip()) : X86ExitException.fault(fault);
+        throw trap ? cpu.exit().trap(fault, nextRip()) : cpu.exit().raise(fault);
     }
 }

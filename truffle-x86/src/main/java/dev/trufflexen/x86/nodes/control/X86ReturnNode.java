@@ -5,7 +5,6 @@ import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.mmu.X86PageTable;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86Likelihood;
@@ -27,7 +26,7 @@ public final class X86ReturnNode extends X86InstructionNode {
         long rsp = getRegister(frame, RSP);
         long destination = X86MemorySite.STACK.read(frame, cpu, rsp, 8);
         if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+            throw X86ExitException.generalProtection();
         }
         setRegister(frame, RSP, rsp + 8 + releaseBytes);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, destination);

@@ -7,7 +7,6 @@ import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86Likelihood;
-import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
  * POPF at CPL 3: IF and IOPL keep their values; the status flags, DF, TF, AC, ID and NT load.
@@ -29,7 +28,7 @@ public final class X86PopFlagsNode extends X86InstructionNode {
         X86FlagState.setMaterialized(frame, X86Rflags.normalize(flags));
         if (X86Likelihood.unlikely((value & mask & X86Rflags.TF) != 0)) {
             cpu.trapFlagLoaded();
-            throw X86ExitException.resume(nextRip()); // single-stepping starts: the dispatcher takes over
+            throw cpu.exit().resume(nextRip()); // single-stepping starts: the dispatcher takes over
         }
     }
 }

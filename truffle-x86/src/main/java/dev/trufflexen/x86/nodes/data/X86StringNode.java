@@ -16,7 +16,6 @@ import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86RegisterOperandNode;
 import dev.trufflexen.x86.nodes.X86Sizes;
-import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
  * MOVS, CMPS, STOS, LODS, SCAS with optional REP/REPE/REPNE. Each element updates RSI/RDI/RCX
@@ -72,7 +71,7 @@ public final class X86StringNode extends X86InstructionNode {
                 return;
             }
             if ((++iterations & 0xFFFF) == 0 && count != 0 && cpu.stopRequested()) {
-                throw X86ExitException.resume(rip);
+                throw cpu.exit().resume(rip);
             }
         }
     }

@@ -21,7 +21,7 @@ final class X86MmxRegisters {
     /** #MF when an unmasked x87 exception is pending. */
     static void checkPending(X86FpuState fpu) {
         if ((fpu.statusWord() & 0x80) != 0) {
-            throw X86ExitException.fault(X86Fault.of(X86Fault.MF));
+            throw X86ExitException.fault(X86Fault.MF);
         }
     }
 

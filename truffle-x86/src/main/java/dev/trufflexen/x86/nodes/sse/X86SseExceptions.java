@@ -10,6 +10,6 @@ final class X86SseExceptions {
 
     /** #XM: an unmasked SIMD floating-point exception. */
     static X86ExitException simdFault() {
-        return X86ExitException.fault(X86Fault.of(X86Fault.XM));
+        return X86ExitException.fault(X86Fault.XM);
     }
 }

@@ -1,7 +1,6 @@
 package dev.trufflexen.x86.nodes.sse;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.runtime.X86ExitException;
@@ -12,7 +11,7 @@ public final class X86SseMemory {
     }
 
     public static X86ExitException generalProtection() {
-        return X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+        return X86ExitException.generalProtection();
     }
 
     /** #GP(0) unless {@code linear} is 16-byte aligned (FXSAVE, FXRSTOR, the non-temporal stores). */

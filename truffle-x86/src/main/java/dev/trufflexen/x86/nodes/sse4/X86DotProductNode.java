@@ -38,7 +38,7 @@ public final class X86DotProductNode extends X86XmmSourceNode {
         long s0 = sourceQword(frame, cpu, linear, 0);
         long s1 = sourceQword(frame, cpu, linear, 1);
         if (!compute(cpu.fpu(), isDouble, destination, control, s0, s1)) {
-            throw X86ExitException.fault(X86Fault.of(X86Fault.XM));
+            throw X86ExitException.fault(X86Fault.XM);
         }
     }
 

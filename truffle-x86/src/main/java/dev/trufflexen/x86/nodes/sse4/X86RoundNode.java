@@ -82,11 +82,11 @@ public final class X86RoundNode extends X86XmmSourceNode {
             if ((flags & X86SoftFloat.INVALID) != 0 && (mxcsr & 0x80) == 0) {
                 // An unmasked pre-computation exception: precision is not evaluated.
                 fpu.setMxcsr(mxcsr | X86SoftFloat.INVALID);
-                throw X86ExitException.fault(X86Fault.of(X86Fault.XM));
+                throw X86ExitException.fault(X86Fault.XM);
             }
             fpu.setMxcsr(mxcsr | flags);
             if ((flags & ~(mxcsr >> 7) & 0x3F) != 0) {
-                throw X86ExitException.fault(X86Fault.of(X86Fault.XM));
+                throw X86ExitException.fault(X86Fault.XM);
             }
         }
         xmm[destination * 2] = r0;

@@ -3,7 +3,6 @@ package dev.trufflexen.x86.nodes.sse4;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
@@ -51,7 +50,7 @@ public abstract class X86XmmSourceNode extends X86InstructionNode {
         }
         long linear = address.executeUnchecked(frame, cpu);
         if (alignedOnly && (linear & 15) != 0) {
-            throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+            throw X86ExitException.generalProtection();
         }
         return address.checkStackSegment(linear, 1); // #SS only after the alignment #GP
     }

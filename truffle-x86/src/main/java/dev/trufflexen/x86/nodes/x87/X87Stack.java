@@ -59,7 +59,7 @@ public final class X87Stack {
     /** A waiting instruction with an unmasked exception pending raises #MF before it does anything. */
     public static void checkPending(X86FpuState fpu) {
         if ((fpu.statusWord() & ES) != 0) {
-            throw X86ExitException.fault(X86Fault.of(X86Fault.MF));
+            throw X86ExitException.fault(X86Fault.MF);
         }
     }
 
