@@ -52,6 +52,8 @@ public final class SelftestCommand implements Callable<Integer> {
                 ExitStatus.UNAVAILABLE + ":not on Linux x86-64, or the native helper is not built"})
     static final class Cpu implements Callable<Integer> {
         static final int MISMATCHES = 1;
+        /** A deadline that never comes (a year): the compiled mode runs all its sequences. */
+        private static final long NO_DEADLINE_NANOS = java.util.concurrent.TimeUnit.DAYS.toNanos(365);
 
         @Spec
         CommandSpec spec;
@@ -65,6 +67,10 @@ public final class SelftestCommand implements Callable<Integer> {
         @Option(names = "--show", paramLabel = "K", description = "Failures printed in full (default ${DEFAULT-VALUE}).")
         int show = 20;
 
+        @Option(names = "--compiled", description = "Compiled mode: runs N instruction sequences, each compiled by Graal before it runs"
+                + " and repeated with a fault injected after each of its instructions, so compiled exit paths are compared too.")
+        boolean compiled;
+
         @Override
         public Integer call() throws IOException {
             if (cases < 0 || show < 0) {
@@ -75,8 +81,9 @@ public final class SelftestCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             CpuSelftestSummary summary;
-            try (CpuDifferentialTester tester = new CpuDifferentialTester()) {
-                summary = tester.run(cases, seed, show, null);
+            try (CpuDifferentialTester tester = new CpuDifferentialTester(compiled)) {
+                summary = compiled ? tester.runFaultInjected(cases, seed, show, System.nanoTime() + NO_DEADLINE_NANOS, null)
+                        : tester.run(cases, seed, show, null);
             } catch (IOException e) {
                 throw new TxlException(ExitStatus.UNAVAILABLE, "cannot run the native CPU oracle: " + e.getMessage(), e);
             }

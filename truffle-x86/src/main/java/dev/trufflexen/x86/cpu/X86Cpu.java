@@ -1,9 +1,11 @@
 package dev.trufflexen.x86.cpu;
 
+import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.runtime.X86CodeCache;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86JumpCache;
@@ -36,6 +38,20 @@ public final class X86Cpu {
     private final long[] registers = new long[X86Reg.COUNT];
     private long rip;
     private long rflags = X86Rflags.RESERVED_ONE;
+    /**
+     * The lazy flag state a region's fault exit left, unevaluated (QEMU's CC_OP): operation
+     * ({@link X86FlagState}; NONE when {@link #rflags} holds every bit), result, sources, and for
+     * a rotate the state that defines SF, ZF, AF and PF. Translated code never computes RFLAGS
+     * on a fault path; whoever reads RFLAGS next ({@link #rflags()}) does.
+     */
+    private long lazyOp;
+    private long lazyResult;
+    private long lazySource1;
+    private long lazySource2;
+    private long lazyPreviousOp;
+    private long lazyPreviousResult;
+    private long lazyPreviousSource1;
+    private long lazyPreviousSource2;
     private final int[] segments = new int[X86Segment.COUNT];
     private long fsBase;
     private long gsBase;
@@ -154,13 +170,41 @@ public final class X86Cpu {
         this.rip = rip;
     }
 
-    /** RFLAGS with bit 1 set (flags are always materialized outside translated code). */
+    /** RFLAGS with bit 1 set (computed here from the lazy state a fault exit left, if any). */
     public long rflags() {
-        return rflags;
+        if (CompilerDirectives.injectBranchProbability(CompilerDirectives.FASTPATH_PROBABILITY, lazyOp == X86FlagState.NONE)) {
+            return rflags;
+        }
+        return lazyRflags();
+    }
+
+    @TruffleBoundary
+    private long lazyRflags() {
+        return X86Rflags.normalize(X86FlagState.materialize(rflags, lazyOp, lazyResult, lazySource1, lazySource2, lazyPreviousOp,
+                lazyPreviousResult, lazyPreviousSource1, lazyPreviousSource2));
+    }
+
+    /**
+     * RFLAGS as a region's fault exit leaves it: the bits outside the status flags in
+     * {@code flags}, the status flags as a lazy state (see {@link X86FlagState}) to be derived
+     * when read. Like {@link #restoreRflags}, without the single-step bookkeeping.
+     */
+    public void keepLazyRflags(long flags, long op, long result, long source1, long source2, long previousOp, long previousResult,
+            long previousSource1, long previousSource2) {
+        this.rflags = X86Rflags.normalize(flags);
+        this.lazyOp = op;
+        this.lazyResult = result;
+        this.lazySource1 = source1;
+        this.lazySource2 = source2;
+        this.lazyPreviousOp = previousOp;
+        this.lazyPreviousResult = previousResult;
+        this.lazyPreviousSource1 = previousSource1;
+        this.lazyPreviousSource2 = previousSource2;
     }
 
     public void setRflags(long rflags) {
-        long old = this.rflags;
+        long old = rflags();
+        this.lazyOp = X86FlagState.NONE;
         this.rflags = X86Rflags.normalize(rflags);
         if (((old ^ this.rflags) & X86Rflags.TF) != 0) {
             updateStepping();
@@ -242,6 +286,7 @@ public final class X86Cpu {
      * {@link #trapFlagLoaded} itself, so region exits pay nothing for debugging.
      */
     public void restoreRflags(long rflags) {
+        this.lazyOp = X86FlagState.NONE;
         this.rflags = X86Rflags.normalize(rflags);
     }
 

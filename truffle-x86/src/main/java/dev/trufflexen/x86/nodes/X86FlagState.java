@@ -7,8 +7,11 @@ import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_RESULT;
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_SRC1;
 import static dev.trufflexen.x86.nodes.X86FrameLayout.FLAG_SRC2;
 
+import com.oracle.truffle.api.Truffle;
+import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
+import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Rflags;
 
 /**
@@ -55,6 +58,16 @@ public final class X86FlagState {
      */
     public static final int ADC = 8;
     public static final int SBB = 9;
+    /**
+     * Two- and three-operand IMUL: the truncated product as the result and both factors,
+     * sign-extended, as the sources. CF = OF = the product does not fit the operand size, derived
+     * only when read; AF is clear. Nothing is computed for flags nobody reads, and a fault path
+     * after the multiply keeps only the factors (values the guest's registers hold anyway) alive.
+     */
+    public static final int SIGNED_PRODUCT = 10;
+
+    /** Frame slots enough for a lazy state read back from the CPU ({@link #materialize(long, long, long, long, long, long, long, long, long)}). */
+    private static final FrameDescriptor KEPT_STATE = X86FrameLayout.createDescriptor(FLAG_PREVIOUS + 4);
 
     private X86FlagState() {
     }
@@ -82,6 +95,44 @@ public final class X86FlagState {
     public static void setStatus(VirtualFrame frame, long status) {
         frame.setLongStatic(FLAG_OP, NONE);
         frame.setLongStatic(FLAG_RESULT, status & X86Rflags.STATUS);
+    }
+
+    /**
+     * Hands the frame's flags to the CPU unevaluated, at a fault exit: RFLAGS is computed only if
+     * someone reads it ({@link X86Cpu#rflags()}), never on the compiled fault path. A rotate's
+     * previous state goes along only when the operation is a rotate.
+     */
+    public static void keepLazy(VirtualFrame frame, X86Cpu cpu) {
+        long op = frame.getLongStatic(FLAG_OP);
+        long flags = frame.getLongStatic(FLAGS);
+        long result = frame.getLongStatic(FLAG_RESULT);
+        long src1 = frame.getLongStatic(FLAG_SRC1);
+        long src2 = frame.getLongStatic(FLAG_SRC2);
+        if (op == NONE) {
+            // Eager status bits (or materialized flags) live in the result slot.
+            cpu.keepLazyRflags((flags & ~X86Rflags.STATUS) | (result & X86Rflags.STATUS), NONE, 0, 0, 0, NONE, 0, 0, 0);
+        } else if (op >> 2 == ROTATE) {
+            cpu.keepLazyRflags(flags, op, result, src1, src2, frame.getLongStatic(FLAG_PREVIOUS), frame.getLongStatic(FLAG_PREVIOUS + 1),
+                    frame.getLongStatic(FLAG_PREVIOUS + 2), frame.getLongStatic(FLAG_PREVIOUS + 3));
+        } else {
+            cpu.keepLazyRflags(flags, op, result, src1, src2, NONE, 0, 0, 0);
+        }
+    }
+
+    /** The RFLAGS value of a lazy state kept outside a frame ({@link #keepLazy}); called off the compiled path. */
+    public static long materialize(long flags, long op, long result, long src1, long src2, long previousOp, long previousResult,
+            long previousSrc1, long previousSrc2) {
+        VirtualFrame frame = Truffle.getRuntime().createVirtualFrame(new Object[0], KEPT_STATE);
+        frame.setLongStatic(FLAGS, flags);
+        frame.setLongStatic(FLAG_OP, op);
+        frame.setLongStatic(FLAG_RESULT, result);
+        frame.setLongStatic(FLAG_SRC1, src1);
+        frame.setLongStatic(FLAG_SRC2, src2);
+        frame.setLongStatic(FLAG_PREVIOUS, previousOp);
+        frame.setLongStatic(FLAG_PREVIOUS + 1, previousResult);
+        frame.setLongStatic(FLAG_PREVIOUS + 2, previousSrc1);
+        frame.setLongStatic(FLAG_PREVIOUS + 3, previousSrc2);
+        return materialize(frame);
     }
 
     /** The whole RFLAGS value. */
@@ -164,6 +215,8 @@ public final class X86FlagState {
                 long src2 = frame.getLongStatic(state + 3);
                 return Long.compareUnsigned(src1, src2) < 0 || src1 == src2 && frame.getLongStatic(state + 1) != 0;
             }
+            case SIGNED_PRODUCT:
+                return signedProductOverflows(frame, state, op);
             default:
                 return (frame.getLongStatic(state + 1) & X86Rflags.CF) != 0;
         }
@@ -217,9 +270,20 @@ public final class X86FlagState {
                 return src1 == signBit;
             case RESULT:
                 return (src1 & X86Rflags.OF) != 0;
+            case SIGNED_PRODUCT:
+                return signedProductOverflows(frame, state, op);
             default:
                 return false;
         }
+    }
+
+    /** Whether the signed product of the two sources of a {@link #SIGNED_PRODUCT} state lost bits when truncated. */
+    private static boolean signedProductOverflows(VirtualFrame frame, int state, int op) {
+        long a = frame.getLongStatic(state + 2);
+        long b = frame.getLongStatic(state + 3);
+        long product = a * b;
+        int size = 1 << (op & 3);
+        return size == 8 ? Math.multiplyHigh(a, b) != (product >> 63) : product != X86Sizes.signExtend(product, size);
     }
 
     /**

@@ -83,7 +83,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         copyIn(frame, cpu);
         try {
             runBlocks(frame, cpu, 0);
-            copyOut(frame, cpu);
+            copyOut(frame, cpu, false);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
                 X86Counters.add(X86Counters.Event.EXIT_BRANCH, 1);
@@ -95,7 +95,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             if (exit.kind() == X86ExitException.PLATFORM_TOOK_OVER) {
                 return Boolean.TRUE;
             }
-            copyOut(frame, cpu);
+            copyOut(frame, cpu, true);
             cpu.setRip(exit.atCurrentInstruction() ? frame.getLongStatic(X86FrameLayout.CURRENT_RIP) : exit.resumeRip());
             if (exit.kind() != X86ExitException.RESUME) {
                 callPlatform(cpu, exit);
@@ -154,12 +154,21 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    /**
+     * Writes registers and flags back. An early exit ({@code early}: a fault, a trap, a stop)
+     * leaves the flags lazy in the CPU, so no fault path computes RFLAGS; a normal exit, where
+     * the last flag operation is usually a constant, materializes them.
+     */
     @ExplodeLoop
-    private void copyOut(VirtualFrame frame, X86Cpu cpu) {
+    private void copyOut(VirtualFrame frame, X86Cpu cpu, boolean early) {
         for (int reg : registers) {
             cpu.setReg(reg, frame.getLongStatic(reg));
         }
-        cpu.restoreRflags(X86FlagState.materialize(frame));
+        if (early) {
+            X86FlagState.keepLazy(frame, cpu);
+        } else {
+            cpu.restoreRflags(X86FlagState.materialize(frame));
+        }
         if (xmmRegisters != null) {
             X86XmmFrame.copyOut(frame, cpu, xmmRegisters, xmmSlot);
         }

@@ -118,6 +118,11 @@ public final class CpuCaseGenerator {
         return single();
     }
 
+    /** A sequence ({@link CpuCaseMix}) of 2-6 instructions; rarely a single instruction when none can lead one. */
+    CpuCase nextSequence() {
+        return sequence();
+    }
+
     private CpuCase single() {
         while (true) {
             CpuCase c = attempt();

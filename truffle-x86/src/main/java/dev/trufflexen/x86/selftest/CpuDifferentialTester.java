@@ -3,6 +3,7 @@ package dev.trufflexen.x86.selftest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 import dev.trufflexen.x86.cpu.X86Engine;
@@ -30,15 +31,36 @@ public final class CpuDifferentialTester implements AutoCloseable {
     private final X86Engine engine;
     private final TruffleXenCpuRunner truffleXen;
 
+    /**
+     * Engine options of the compiled mode: every region is compiled before its first run, in the
+     * foreground, and a failed compilation is an error rather than a silent fallback to the
+     * interpreter.
+     */
+    private static final long TIMEOUT_MILLIS = 5_000;
+    private static final long COMPILED_TIMEOUT_MILLIS = 300_000;
+    private static final Map<String, String> COMPILE_IMMEDIATELY = Map.of(
+            "engine.CompileImmediately", "true",
+            "engine.BackgroundCompilation", "false",
+            "engine.CompilationFailureAction", "Throw");
+
     /** Starts the native oracle and an interpreter-only engine (each case's code runs once). */
     public CpuDifferentialTester() throws IOException {
+        this(false);
+    }
+
+    /**
+     * Starts the native oracle and an engine that interprets each case ({@code compiled} false) or
+     * compiles each case's region before it runs ({@code compiled} true; needs the Graal compiler).
+     */
+    public CpuDifferentialTester(boolean compiled) throws IOException {
         this.oracle = new NativeCpuOracle();
-        this.engine = X86Engine.create(true, false);
+        this.engine = compiled ? X86Engine.create(false, false, COMPILE_IMMEDIATELY) : X86Engine.create(true, false);
         int[] selectors = new int[X86Segment.COUNT];
         for (int s = 0; s < X86Segment.COUNT; s++) {
             selectors[s] = oracle.selector(s);
         }
-        this.truffleXen = new TruffleXenCpuRunner(engine, oracle.fsBase(), selectors);
+        // A compiled case first waits for its compilation (the compiler's own warm-up makes the first ones slow).
+        this.truffleXen = new TruffleXenCpuRunner(engine, oracle.fsBase(), selectors, compiled ? COMPILED_TIMEOUT_MILLIS : TIMEOUT_MILLIS);
     }
 
     /**
@@ -49,30 +71,56 @@ public final class CpuDifferentialTester implements AutoCloseable {
         CpuCaseGenerator generator = new CpuCaseGenerator(seed, oracle.fsBase());
         CpuSelftestSummary summary = new CpuSelftestSummary(keep);
         for (int n = 0; n < cases; n++) {
-            CpuCase c = generator.next();
-            CpuOutcome host;
-            try {
-                host = oracle.run(c);
-            } catch (IOException e) {
-                summary.skip(); // the case broke the runner; the next case restarts it
-                continue;
+            runCase(generator.next(), summary);
+            if (progress != null) {
+                progress.accept(n + 1);
             }
-            if (host.timedOut()) {
-                summary.skip();
-                continue;
-            }
-            CpuOutcome ours = truffleXen.run(c);
-            List<String> differences = compare(c, host, ours);
-            if (differences.isEmpty()) {
-                summary.pass(c.form());
-            } else {
-                summary.fail(new CpuMismatch(c, disassemble(c), host, ours, differences));
+        }
+        return summary;
+    }
+
+    /**
+     * The compiled-mode slice: up to {@code sequences} instruction sequences generated from
+     * {@code seed}, each run once per position with a fault injected there
+     * ({@link CpuFaultInjection}), stopping early at {@code deadlineNanos} ({@link System#nanoTime});
+     * {@code progress} sees the number of sequences done. Meant for a tester built with
+     * {@code compiled} true, so that every case runs as a compiled region and leaves it through
+     * a compiled exit path.
+     */
+    public CpuSelftestSummary runFaultInjected(int sequences, long seed, int keep, long deadlineNanos, IntConsumer progress)
+            throws IOException {
+        CpuCaseGenerator generator = new CpuCaseGenerator(seed, oracle.fsBase());
+        CpuSelftestSummary summary = new CpuSelftestSummary(keep);
+        for (int n = 0; n < sequences && System.nanoTime() - deadlineNanos < 0; n++) {
+            for (CpuCase c : CpuFaultInjection.atEachPosition(generator.nextSequence())) {
+                runCase(c, summary);
             }
             if (progress != null) {
                 progress.accept(n + 1);
             }
         }
         return summary;
+    }
+
+    private void runCase(CpuCase c, CpuSelftestSummary summary) throws IOException {
+        CpuOutcome host;
+        try {
+            host = oracle.run(c);
+        } catch (IOException e) {
+            summary.skip(); // the case broke the runner; the next case restarts it
+            return;
+        }
+        if (host.timedOut()) {
+            summary.skip();
+            return;
+        }
+        CpuOutcome ours = truffleXen.run(c);
+        List<String> differences = compare(c, host, ours);
+        if (differences.isEmpty()) {
+            summary.pass(c.form());
+        } else {
+            summary.fail(new CpuMismatch(c, disassemble(c), host, ours, differences));
+        }
     }
 
     static String disassemble(CpuCase c) {

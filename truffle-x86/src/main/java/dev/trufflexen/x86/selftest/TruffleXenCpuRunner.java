@@ -24,7 +24,8 @@ import dev.trufflexen.x86.mmu.X86PageTable;
  * syscalls (never generated) stop it too, and a watchdog stops runaway loops.
  */
 final class TruffleXenCpuRunner implements AutoCloseable {
-    private static final long TIMEOUT_MILLIS = 5_000;
+    /** How long a case may run before the watchdog stops it. */
+    private final long timeoutMillis;
     private static final Object TIMEOUT = "timeout";
 
     private final MachineMemory memory = new MachineMemory(32);
@@ -38,7 +39,9 @@ final class TruffleXenCpuRunner implements AutoCloseable {
         return thread;
     });
 
-    TruffleXenCpuRunner(X86Engine engine, long fsBase, int[] selectors) {
+    /** {@code timeoutMillis} bounds each case, including (with a compiling engine) its region's compilation. */
+    TruffleXenCpuRunner(X86Engine engine, long fsBase, int[] selectors, long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
         SelftestPageTables pages = new SelftestPageTables(memory, 1);
         codeFrame = pages.mapNew(SelftestLayout.CODE, SelftestPageTables.USER_RO);
         dataFrame = pages.mapNew(SelftestLayout.DATA, SelftestPageTables.USER_RW | X86PageTable.NO_EXECUTE);
@@ -66,7 +69,7 @@ final class TruffleXenCpuRunner implements AutoCloseable {
         cpu.fpu().loadFxsave(c.fpu(), 0);
         cpu.setRflags((c.rflags() & SelftestLayout.COMPARED_FLAGS) | X86Rflags.IF);
         platform.fault = null;
-        ScheduledFuture<?> timer = watchdog.schedule(() -> cpu.requestExit(TIMEOUT), TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = watchdog.schedule(() -> cpu.requestExit(TIMEOUT), timeoutMillis, TimeUnit.MILLISECONDS);
         Object reason = cpu.run();
         timer.cancel(false);
         long[] registers = new long[X86Reg.COUNT];

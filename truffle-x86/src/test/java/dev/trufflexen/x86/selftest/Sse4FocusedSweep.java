@@ -43,7 +43,7 @@ class Sse4FocusedSweep {
             for (int s = 0; s < X86Segment.COUNT; s++) {
                 selectors[s] = oracle.selector(s);
             }
-            try (TruffleXenCpuRunner ours = new TruffleXenCpuRunner(engine, oracle.fsBase(), selectors)) {
+            try (TruffleXenCpuRunner ours = new TruffleXenCpuRunner(engine, oracle.fsBase(), selectors, 5_000)) {
                 for (int n = 0; n < cases; n++) {
                     CpuCase c = makeCase(random, opcodes[random.nextInt(opcodes.length)], n, mmx);
                     CpuOutcome host = oracle.run(c);

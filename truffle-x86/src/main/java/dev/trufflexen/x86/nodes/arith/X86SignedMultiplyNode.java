@@ -3,13 +3,15 @@ package dev.trufflexen.x86.nodes.arith;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 import dev.trufflexen.x86.nodes.X86Sizes;
 
-/** Two- and three-operand IMUL: destination = truncate(left * right); CF = OF = truncation lost bits. */
+/**
+ * Two- and three-operand IMUL: destination = truncate(left * right); CF = OF = truncation lost bits,
+ * derived lazily from the factors ({@link X86FlagState#SIGNED_PRODUCT}).
+ */
 public final class X86SignedMultiplyNode extends X86InstructionNode {
     private final int size;
     @Child private X86OperandNode destination;
@@ -28,11 +30,8 @@ public final class X86SignedMultiplyNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long a = X86Sizes.signExtend(left.read(frame, cpu), size);
         long b = X86Sizes.signExtend(right.read(frame, cpu), size);
-        long product = a * b;
-        boolean overflow = size == 8 ? Math.multiplyHigh(a, b) != (product >> 63) : product != X86Sizes.signExtend(product, size);
-        long result = product & X86Sizes.mask(size);
+        long result = (a * b) & X86Sizes.mask(size);
         destination.write(frame, cpu, result);
-        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.RESULT, size), result,
-                overflow ? X86Rflags.CF | X86Rflags.OF : 0, 0);
+        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SIGNED_PRODUCT, size), result, a, b);
     }
 }
