@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -24,22 +25,25 @@ public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFram
         return 0; // MXCSR only
     }
 
+    /** Where MXCSR is (see {@link X86XmmFrame}). */
+    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
+
     @Override
     public void keepXmmInFrame(int firstSlot) {
+        xmmSlot = firstSlot;
     }
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long linear = address.execute(frame, cpu);
-        X86FpuState fpu = cpu.fpu();
         if (load) {
             long value = X86GuestMemory.read(cpu, linear, 4);
             if ((value & ~(long) X86FpuState.MXCSR_WRITABLE) != 0) {
                 throw X86SseMemory.generalProtection();
             }
-            fpu.setMxcsr((int) value);
+            X86XmmFrame.setMxcsr(frame, cpu, xmmSlot, (int) value);
         } else {
-            X86GuestMemory.write(cpu, linear, 4, fpu.mxcsr());
+            X86GuestMemory.write(cpu, linear, 4, X86XmmFrame.mxcsr(frame, cpu, xmmSlot));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -11,7 +12,7 @@ import dev.trufflexen.x86.nodes.X86OperandNode;
  * ways, MOVMSKPS, MOVMSKPD, PMOVMSKB, PEXTRW and PINSRW. The general operand is an ordinary
  * {@link X86OperandNode}, so 32-bit register writes zero-extend as usual.
  */
-public final class X86SseGeneralRegisterNode extends X86InstructionNode {
+public final class X86SseGeneralRegisterNode extends X86InstructionNode implements X86XmmFrame.User {
     public static final int MOVE_TO_XMM = 0;
     public static final int MOVE_FROM_XMM = 1;
     public static final int MASK_PS = 2;
@@ -33,32 +34,57 @@ public final class X86SseGeneralRegisterNode extends X86InstructionNode {
         this.immediate = immediate & 0xFF;
     }
 
+    /** Where the XMM registers are (see {@link X86XmmFrame}). */
+    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
+
+    @Override
+    public int xmmRegisterMask() {
+        return 1 << xmm;
+    }
+
+    @Override
+    public void keepXmmInFrame(int firstSlot) {
+        xmmSlot = firstSlot;
+    }
+
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long[] x = cpu.fpu().xmmArray();
         int r = xmm * 2;
         switch (kind) {
             case MOVE_TO_XMM -> {
                 long value = operand.read(frame, cpu);
-                x[r] = value;
-                x[r + 1] = 0;
+                X86XmmFrame.set(frame, cpu, xmmSlot, r, value);
+                X86XmmFrame.set(frame, cpu, xmmSlot, r + 1, 0);
             }
-            case MOVE_FROM_XMM -> operand.write(frame, cpu, x[r]);
-            case MASK_PS -> operand.write(frame, cpu, (x[r] >>> 31 & 1) | (x[r] >>> 62 & 2) | (x[r + 1] >>> 29 & 4) | (x[r + 1] >>> 60 & 8));
-            case MASK_PD -> operand.write(frame, cpu, (x[r] >>> 63) | (x[r + 1] >>> 62 & 2));
-            case MASK_BYTES -> operand.write(frame, cpu, byteSigns(x[r]) | byteSigns(x[r + 1]) << 8);
+            case MOVE_FROM_XMM -> operand.write(frame, cpu, low(frame, cpu));
+            case MASK_PS -> {
+                long lo = low(frame, cpu);
+                long hi = high(frame, cpu);
+                operand.write(frame, cpu, (lo >>> 31 & 1) | (lo >>> 62 & 2) | (hi >>> 29 & 4) | (hi >>> 60 & 8));
+            }
+            case MASK_PD -> operand.write(frame, cpu, (low(frame, cpu) >>> 63) | (high(frame, cpu) >>> 62 & 2));
+            case MASK_BYTES -> operand.write(frame, cpu, byteSigns(low(frame, cpu)) | byteSigns(high(frame, cpu)) << 8);
             case EXTRACT_WORD -> {
                 int word = immediate & 7;
-                operand.write(frame, cpu, (x[r + (word >> 2)] >>> (16 * (word & 3))) & 0xFFFF);
+                operand.write(frame, cpu, (X86XmmFrame.get(frame, cpu, xmmSlot, r + (word >> 2)) >>> (16 * (word & 3))) & 0xFFFF);
             }
             default -> {
                 long value = operand.read(frame, cpu) & 0xFFFF;
                 int word = immediate & 7;
                 int half = r + (word >> 2);
                 int shift = 16 * (word & 3);
-                x[half] = (x[half] & ~(0xFFFFL << shift)) | (value << shift);
+                long old = X86XmmFrame.get(frame, cpu, xmmSlot, half);
+                X86XmmFrame.set(frame, cpu, xmmSlot, half, (old & ~(0xFFFFL << shift)) | (value << shift));
             }
         }
+    }
+
+    private long low(VirtualFrame frame, X86Cpu cpu) {
+        return X86XmmFrame.get(frame, cpu, xmmSlot, xmm * 2);
+    }
+
+    private long high(VirtualFrame frame, X86Cpu cpu) {
+        return X86XmmFrame.get(frame, cpu, xmmSlot, xmm * 2 + 1);
     }
 
     private static long byteSigns(long value) {

@@ -52,6 +52,21 @@ public abstract class X86SseNode extends X86InstructionNode {
         X86XmmFrame.set(frame, cpu, xmmSlot, index, value);
     }
 
+    /** MXCSR, wherever it is. */
+    protected final int mxcsr(VirtualFrame frame, X86Cpu cpu) {
+        return X86XmmFrame.mxcsr(frame, cpu, xmmSlot);
+    }
+
+    /** See {@link X86XmmFrame#mxcsrToHeap}. */
+    protected final void mxcsrToHeap(VirtualFrame frame, X86Cpu cpu) {
+        X86XmmFrame.mxcsrToHeap(frame, cpu, xmmSlot);
+    }
+
+    /** See {@link X86XmmFrame#mxcsrFromHeap}. */
+    protected final void mxcsrFromHeap(VirtualFrame frame, X86Cpu cpu) {
+        X86XmmFrame.mxcsrFromHeap(frame, cpu, xmmSlot);
+    }
+
     /** The low quadword of the source (see {@link #sourceLow(X86Cpu, long[], long)}), registers wherever they are. */
     protected final long sourceLow(VirtualFrame frame, X86Cpu cpu, long linear) {
         if (address == null) {

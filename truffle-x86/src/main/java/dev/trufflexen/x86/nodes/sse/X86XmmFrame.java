@@ -4,20 +4,24 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
 import dev.trufflexen.x86.nodes.control.X86SyscallNode;
 
 /**
- * XMM registers in frame slots. A region whose every XMM-touching instruction can address the
- * registers either way ({@link User}) keeps the XMM registers it touches in 32 static frame slots
- * after its memory-site caches (register r's low quadword at {@code first + 2r}, its high one
- * at {@code first + 2r + 1}), copied in from {@link dev.trufflexen.x86.cpu.X86FpuState} at entry and out
- * at every exit, exactly as general registers are. In compiled code they are then SSA values
- * that live in host registers: no heap load or store per SSE operation, and no reload after
- * each slow-path call (which Graal must assume changed the heap). A region holding any other
- * XMM or FPU instruction, a SYSCALL (the platform may read or change XMM state) or traced
- * instructions keeps them on the heap, where each access goes to the array.
+ * XMM registers and MXCSR in frame slots. A region whose every XMM-touching instruction can
+ * address the registers either way ({@link User}) keeps the XMM registers it touches in 32 static
+ * frame slots after its memory-site caches (register r's low quadword at {@code first + 2r}, its
+ * high one at {@code first + 2r + 1}) and MXCSR in one more ({@code first + }{@link #MXCSR}),
+ * copied in from {@link dev.trufflexen.x86.cpu.X86FpuState} at entry and out at every exit,
+ * exactly as general registers are. In compiled code they are then SSA values that live in host
+ * registers: no heap load or store per SSE operation, no reload after each slow-path call
+ * (which Graal must assume changed the heap), and MXCSR's test for the hardfloat path folds
+ * into one test per region entry while nothing in the loop writes MXCSR. A slow path that reads
+ * or commits MXCSR on the heap brackets itself with {@link #mxcsrToHeap} and {@link #mxcsrFromHeap}.
+ * A region holding any other XMM or FPU instruction, a SYSCALL (the platform may read or change
+ * XMM state) or traced instructions keeps them on the heap, where each access goes to the array.
  */
 public final class X86XmmFrame {
     private X86XmmFrame() {
@@ -32,8 +36,13 @@ public final class X86XmmFrame {
         void keepXmmInFrame(int firstSlot);
     }
 
-    /** Frame slots the XMM registers take. */
-    public static final int SLOTS = 32;
+    /**
+     * Frame slots the XMM registers and MXCSR take: 33, rounded up to whole memory sites, since
+     * {@link dev.trufflexen.x86.nodes.X86MemorySite#clearAll} steps through the frame's end by sites.
+     */
+    public static final int SLOTS = 36;
+    /** MXCSR's slot, from the first. */
+    public static final int MXCSR = 32;
     /** The first slot of a region that keeps them on the heap. */
     public static final int ON_HEAP = -1;
 
@@ -50,6 +59,37 @@ public final class X86XmmFrame {
             frame.setLongStatic(firstSlot + index, value);
         } else {
             cpu.fpu().xmmArray()[index] = value;
+        }
+    }
+
+    /** MXCSR, in the frame from {@code firstSlot} or on the heap. */
+    public static int mxcsr(VirtualFrame frame, X86Cpu cpu, int firstSlot) {
+        if (firstSlot != ON_HEAP) {
+            return (int) frame.getLongStatic(firstSlot + MXCSR);
+        }
+        return cpu.fpu().mxcsr();
+    }
+
+    /** Sets MXCSR (the caller has checked its reserved bits). */
+    public static void setMxcsr(VirtualFrame frame, X86Cpu cpu, int firstSlot, int value) {
+        if (firstSlot != ON_HEAP) {
+            frame.setLongStatic(firstSlot + MXCSR, value & X86FpuState.MXCSR_WRITABLE);
+        } else {
+            cpu.fpu().setMxcsr(value);
+        }
+    }
+
+    /** Before a slow path that works on the heap's MXCSR: the frame's value there. */
+    public static void mxcsrToHeap(VirtualFrame frame, X86Cpu cpu, int firstSlot) {
+        if (firstSlot != ON_HEAP) {
+            cpu.fpu().setMxcsr((int) frame.getLongStatic(firstSlot + MXCSR));
+        }
+    }
+
+    /** After it, also when it raised #XM: the heap's value (with the flags it committed) back in the frame. */
+    public static void mxcsrFromHeap(VirtualFrame frame, X86Cpu cpu, int firstSlot) {
+        if (firstSlot != ON_HEAP) {
+            frame.setLongStatic(firstSlot + MXCSR, cpu.fpu().mxcsr());
         }
     }
 
@@ -101,6 +141,7 @@ public final class X86XmmFrame {
 
     @ExplodeLoop
     public static void copyIn(VirtualFrame frame, X86Cpu cpu, int[] registers, int firstSlot) {
+        frame.setLongStatic(firstSlot + MXCSR, cpu.fpu().mxcsr());
         long[] xmm = cpu.fpu().xmmArray();
         for (int reg : registers) {
             frame.setLongStatic(firstSlot + 2 * reg, xmm[2 * reg]);
@@ -110,6 +151,7 @@ public final class X86XmmFrame {
 
     @ExplodeLoop
     public static void copyOut(VirtualFrame frame, X86Cpu cpu, int[] registers, int firstSlot) {
+        cpu.fpu().setMxcsr((int) frame.getLongStatic(firstSlot + MXCSR));
         long[] xmm = cpu.fpu().xmmArray();
         for (int reg : registers) {
             xmm[2 * reg] = frame.getLongStatic(firstSlot + 2 * reg);
