@@ -67,13 +67,8 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
             CompilerDirectives.transferToInterpreterAndInvalidate();
             exactPathSeen = true;
         }
-        long[] result;
-        mxcsrToHeap(frame, cpu);
-        try {
-            result = exact(fpu, d0, d1, s0, s1);
-        } finally {
-            mxcsrFromHeap(frame, cpu);
-        }
+        long[] result = exact(fpu, d0, d1, s0, s1);
+        reloadMxcsr(frame, cpu);
         setXmm(frame, cpu, d, result[0]);
         setXmm(frame, cpu, d + 1, result[1]);
     }

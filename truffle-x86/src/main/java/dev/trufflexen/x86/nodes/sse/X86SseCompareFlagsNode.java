@@ -50,12 +50,8 @@ public final class X86SseCompareFlagsNode extends X86SseNode implements X86XmmFr
             double db = f.toDouble(b);
             status = da < db ? X86Rflags.CF : da == db ? X86Rflags.ZF : 0;
         } else {
-            mxcsrToHeap(frame, cpu);
-            try {
-                status = special(cpu.fpu(), f, a, b);
-            } finally {
-                mxcsrFromHeap(frame, cpu);
-            }
+            status = special(cpu.fpu(), f, a, b);
+            reloadMxcsr(frame, cpu);
         }
         X86FlagState.setMaterialized(frame, (X86FlagState.materialize(frame) & ~X86Rflags.STATUS) | status);
     }

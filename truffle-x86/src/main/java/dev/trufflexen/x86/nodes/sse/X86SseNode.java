@@ -57,14 +57,9 @@ public abstract class X86SseNode extends X86InstructionNode {
         return X86XmmFrame.mxcsr(frame, cpu, xmmSlot);
     }
 
-    /** See {@link X86XmmFrame#mxcsrToHeap}. */
-    protected final void mxcsrToHeap(VirtualFrame frame, X86Cpu cpu) {
-        X86XmmFrame.mxcsrToHeap(frame, cpu, xmmSlot);
-    }
-
-    /** See {@link X86XmmFrame#mxcsrFromHeap}. */
-    protected final void mxcsrFromHeap(VirtualFrame frame, X86Cpu cpu) {
-        X86XmmFrame.mxcsrFromHeap(frame, cpu, xmmSlot);
+    /** See {@link X86XmmFrame#reloadMxcsr}. */
+    protected final void reloadMxcsr(VirtualFrame frame, X86Cpu cpu) {
+        X86XmmFrame.reloadMxcsr(frame, cpu, xmmSlot);
     }
 
     /** The low quadword of the source (see {@link #sourceLow(X86Cpu, long[], long)}), registers wherever they are. */

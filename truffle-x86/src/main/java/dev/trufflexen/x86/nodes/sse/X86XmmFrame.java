@@ -13,15 +13,21 @@ import dev.trufflexen.x86.nodes.control.X86SyscallNode;
  * XMM registers and MXCSR in frame slots. A region whose every XMM-touching instruction can
  * address the registers either way ({@link User}) keeps the XMM registers it touches in 32 static
  * frame slots after its memory-site caches (register r's low quadword at {@code first + 2r}, its
- * high one at {@code first + 2r + 1}) and MXCSR in one more ({@code first + }{@link #MXCSR}),
- * copied in from {@link dev.trufflexen.x86.cpu.X86FpuState} at entry and out at every exit,
- * exactly as general registers are. In compiled code they are then SSA values that live in host
- * registers: no heap load or store per SSE operation, no reload after each slow-path call
- * (which Graal must assume changed the heap), and MXCSR's test for the hardfloat path folds
- * into one test per region entry while nothing in the loop writes MXCSR. A slow path that reads
- * or commits MXCSR on the heap brackets itself with {@link #mxcsrToHeap} and {@link #mxcsrFromHeap}.
- * A region holding any other XMM or FPU instruction, a SYSCALL (the platform may read or change
- * XMM state) or traced instructions keeps them on the heap, where each access goes to the array.
+ * high one at {@code first + 2r + 1}), copied in from {@link X86FpuState}
+ * at entry and out at every exit, exactly as general registers are. In compiled code they are
+ * then SSA values that live in host registers: no heap load or store per SSE operation, and no
+ * reload after each slow-path call (which Graal must assume changed the heap).
+ *
+ * <p>MXCSR stays authoritative on the heap, with a copy in one more slot ({@code first + }{@link
+ * #MXCSR}) read at entry: every instruction that changes it (LDMXCSR, and the slow paths that
+ * commit flags) writes the heap and refreshes the copy ({@link #reloadMxcsr}), so an exit, even
+ * one a slow path throws (#XM), has nothing to write back. The hardfloat test of each operation
+ * reads the copy, an SSA value, so in a loop that does not write MXCSR it is one test per region
+ * entry rather than one heap load per operation.
+ *
+ * <p>A region holding any other XMM or FPU instruction, a SYSCALL (the platform may read or
+ * change XMM state) or traced instructions keeps them on the heap, where each access goes to the
+ * array.
  */
 public final class X86XmmFrame {
     private X86XmmFrame() {
@@ -70,24 +76,14 @@ public final class X86XmmFrame {
         return cpu.fpu().mxcsr();
     }
 
-    /** Sets MXCSR (the caller has checked its reserved bits). */
+    /** Sets MXCSR (the caller has checked its reserved bits): on the heap, and its copy in the frame. */
     public static void setMxcsr(VirtualFrame frame, X86Cpu cpu, int firstSlot, int value) {
-        if (firstSlot != ON_HEAP) {
-            frame.setLongStatic(firstSlot + MXCSR, value & X86FpuState.MXCSR_WRITABLE);
-        } else {
-            cpu.fpu().setMxcsr(value);
-        }
+        cpu.fpu().setMxcsr(value);
+        reloadMxcsr(frame, cpu, firstSlot);
     }
 
-    /** Before a slow path that works on the heap's MXCSR: the frame's value there. */
-    public static void mxcsrToHeap(VirtualFrame frame, X86Cpu cpu, int firstSlot) {
-        if (firstSlot != ON_HEAP) {
-            cpu.fpu().setMxcsr((int) frame.getLongStatic(firstSlot + MXCSR));
-        }
-    }
-
-    /** After it, also when it raised #XM: the heap's value (with the flags it committed) back in the frame. */
-    public static void mxcsrFromHeap(VirtualFrame frame, X86Cpu cpu, int firstSlot) {
+    /** After a slow path that committed flags to MXCSR on the heap: the frame's copy again. */
+    public static void reloadMxcsr(VirtualFrame frame, X86Cpu cpu, int firstSlot) {
         if (firstSlot != ON_HEAP) {
             frame.setLongStatic(firstSlot + MXCSR, cpu.fpu().mxcsr());
         }
@@ -151,7 +147,6 @@ public final class X86XmmFrame {
 
     @ExplodeLoop
     public static void copyOut(VirtualFrame frame, X86Cpu cpu, int[] registers, int firstSlot) {
-        cpu.fpu().setMxcsr((int) frame.getLongStatic(firstSlot + MXCSR));
         long[] xmm = cpu.fpu().xmmArray();
         for (int reg : registers) {
             xmm[2 * reg] = frame.getLongStatic(firstSlot + 2 * reg);
