@@ -1,16 +1,14 @@
 package dev.trufflexen.x86.nodes.sse;
 
-import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 
 /** LDMXCSR (#GP(0) when a reserved bit is set) and STMXCSR. */
-public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFrame.User {
+public final class X86MxcsrNode extends X86XmmFrameNode implements X86XmmFrame.User {
     private final boolean load;
     @Child private X86AddressNode address;
 
@@ -25,14 +23,6 @@ public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFram
         return 0; // MXCSR only
     }
 
-    /** Where MXCSR is (see {@link X86XmmFrame}). */
-    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
-
-    @Override
-    public void keepXmmInFrame(int firstSlot) {
-        xmmSlot = firstSlot;
-    }
-
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long linear = address.execute(frame, cpu);
@@ -43,7 +33,7 @@ public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFram
             }
             X86XmmFrame.setMxcsr(frame, cpu, xmmSlot, (int) value);
         } else {
-            X86GuestMemory.write(cpu, linear, 4, X86XmmFrame.mxcsr(frame, cpu, xmmSlot));
+            X86GuestMemory.write(cpu, linear, 4, mxcsr(frame, cpu));
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.trufflexen.x86.nodes.sse;
 
-import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 
 /**
@@ -12,7 +10,7 @@ import dev.trufflexen.x86.nodes.X86OperandNode;
  * ways, MOVMSKPS, MOVMSKPD, PMOVMSKB, PEXTRW and PINSRW. The general operand is an ordinary
  * {@link X86OperandNode}, so 32-bit register writes zero-extend as usual.
  */
-public final class X86SseGeneralRegisterNode extends X86InstructionNode implements X86XmmFrame.User {
+public final class X86SseGeneralRegisterNode extends X86XmmFrameNode implements X86XmmFrame.User {
     public static final int MOVE_TO_XMM = 0;
     public static final int MOVE_FROM_XMM = 1;
     public static final int MASK_PS = 2;
@@ -34,17 +32,9 @@ public final class X86SseGeneralRegisterNode extends X86InstructionNode implemen
         this.immediate = immediate & 0xFF;
     }
 
-    /** Where the XMM registers are (see {@link X86XmmFrame}). */
-    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
-
     @Override
     public int xmmRegisterMask() {
         return 1 << xmm;
-    }
-
-    @Override
-    public void keepXmmInFrame(int firstSlot) {
-        xmmSlot = firstSlot;
     }
 
     @Override
@@ -53,8 +43,8 @@ public final class X86SseGeneralRegisterNode extends X86InstructionNode implemen
         switch (kind) {
             case MOVE_TO_XMM -> {
                 long value = operand.read(frame, cpu);
-                X86XmmFrame.set(frame, cpu, xmmSlot, r, value);
-                X86XmmFrame.set(frame, cpu, xmmSlot, r + 1, 0);
+                setXmm(frame, cpu, r, value);
+                setXmm(frame, cpu, r + 1, 0);
             }
             case MOVE_FROM_XMM -> operand.write(frame, cpu, low(frame, cpu));
             case MASK_PS -> {
@@ -66,25 +56,25 @@ public final class X86SseGeneralRegisterNode extends X86InstructionNode implemen
             case MASK_BYTES -> operand.write(frame, cpu, byteSigns(low(frame, cpu)) | byteSigns(high(frame, cpu)) << 8);
             case EXTRACT_WORD -> {
                 int word = immediate & 7;
-                operand.write(frame, cpu, (X86XmmFrame.get(frame, cpu, xmmSlot, r + (word >> 2)) >>> (16 * (word & 3))) & 0xFFFF);
+                operand.write(frame, cpu, (xmm(frame, cpu, r + (word >> 2)) >>> (16 * (word & 3))) & 0xFFFF);
             }
             default -> {
                 long value = operand.read(frame, cpu) & 0xFFFF;
                 int word = immediate & 7;
                 int half = r + (word >> 2);
                 int shift = 16 * (word & 3);
-                long old = X86XmmFrame.get(frame, cpu, xmmSlot, half);
-                X86XmmFrame.set(frame, cpu, xmmSlot, half, (old & ~(0xFFFFL << shift)) | (value << shift));
+                long old = xmm(frame, cpu, half);
+                setXmm(frame, cpu, half, (old & ~(0xFFFFL << shift)) | (value << shift));
             }
         }
     }
 
     private long low(VirtualFrame frame, X86Cpu cpu) {
-        return X86XmmFrame.get(frame, cpu, xmmSlot, xmm * 2);
+        return xmm(frame, cpu, xmm * 2);
     }
 
     private long high(VirtualFrame frame, X86Cpu cpu) {
-        return X86XmmFrame.get(frame, cpu, xmmSlot, xmm * 2 + 1);
+        return xmm(frame, cpu, xmm * 2 + 1);
     }
 
     private static long byteSigns(long value) {

@@ -1,17 +1,15 @@
 package dev.trufflexen.x86.nodes.sse;
 
-import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86FpuState;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 
 /** CVTSI2SS and CVTSI2SD: a signed 32- or 64-bit integer (register or memory) to the low element of an XMM register. */
-public final class X86SseIntegerToFloatNode extends X86InstructionNode implements X86XmmFrame.User {
+public final class X86SseIntegerToFloatNode extends X86XmmFrameNode implements X86XmmFrame.User {
     private final boolean single;
     private final int destination;
     @Child private X86OperandNode source;
@@ -23,17 +21,9 @@ public final class X86SseIntegerToFloatNode extends X86InstructionNode implement
         this.source = source;
     }
 
-    /** Where the XMM registers and MXCSR are (see {@link X86XmmFrame}). */
-    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
-
     @Override
     public int xmmRegisterMask() {
         return 1 << destination;
-    }
-
-    @Override
-    public void keepXmmInFrame(int firstSlot) {
-        xmmSlot = firstSlot;
     }
 
     @Override
@@ -47,11 +37,11 @@ public final class X86SseIntegerToFloatNode extends X86InstructionNode implement
             result = X86SseConversions.fromInteger(f, value, 0, null); // exact: no flag, no rounding
         } else {
             result = rounded(cpu.fpu(), f, value);
-            X86XmmFrame.reloadMxcsr(frame, cpu, xmmSlot);
+            reloadMxcsr(frame, cpu);
         }
         int d = destination * 2;
-        long old = X86XmmFrame.get(frame, cpu, xmmSlot, d);
-        X86XmmFrame.set(frame, cpu, xmmSlot, d, single ? (old & 0xFFFF_FFFF_0000_0000L) | result : result);
+        long old = xmm(frame, cpu, d);
+        setXmm(frame, cpu, d, single ? (old & 0xFFFF_FFFF_0000_0000L) | result : result);
     }
 
     /** A value the format cannot hold exactly, rounded by MXCSR with PE committed (or #XM raised). */
