@@ -6,10 +6,9 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 
 /** LDMXCSR (#GP(0) when a reserved bit is set) and STMXCSR. */
-public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFrame.User {
+public final class X86MxcsrNode extends X86XmmFrameNode implements X86XmmFrame.User {
     private final boolean load;
     @Child private X86AddressNode address;
 
@@ -25,21 +24,16 @@ public final class X86MxcsrNode extends X86InstructionNode implements X86XmmFram
     }
 
     @Override
-    public void keepXmmInFrame(int firstSlot) {
-    }
-
-    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long linear = address.execute(frame, cpu);
-        X86FpuState fpu = cpu.fpu();
         if (load) {
             long value = X86GuestMemory.read(cpu, linear, 4);
             if ((value & ~(long) X86FpuState.MXCSR_WRITABLE) != 0) {
                 throw X86SseMemory.generalProtection();
             }
-            fpu.setMxcsr((int) value);
+            X86XmmFrame.setMxcsr(frame, cpu, xmmSlot, (int) value);
         } else {
-            X86GuestMemory.write(cpu, linear, 4, fpu.mxcsr());
+            X86GuestMemory.write(cpu, linear, 4, mxcsr(frame, cpu));
         }
     }
 }

@@ -58,7 +58,7 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
         int d = destination * 2;
         long d0 = xmm(frame, cpu, d);
         long d1 = xmm(frame, cpu, d + 1);
-        int mxcsr = fpu.mxcsr();
+        int mxcsr = mxcsr(frame, cpu);
         if (X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr)) && hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
             return;
         }
@@ -68,6 +68,7 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
             exactPathSeen = true;
         }
         long[] result = exact(fpu, d0, d1, s0, s1);
+        reloadMxcsr(frame, cpu);
         setXmm(frame, cpu, d, result[0]);
         setXmm(frame, cpu, d + 1, result[1]);
     }

@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.nodes.sse;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -7,6 +8,7 @@ import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 import dev.trufflexen.x86.nodes.X86FlagState;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 
 /**
  * COMISS, COMISD, UCOMISS, UCOMISD: compare the low elements into ZF, PF, CF (unordered 111,
@@ -33,7 +35,6 @@ public final class X86SseCompareFlagsNode extends X86SseNode implements X86XmmFr
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        X86FpuState fpu = cpu.fpu();
         long linear = sourceAddress(frame, cpu);
         long b = sourceLow(frame, cpu, linear);
         long a = xmm(frame, cpu, destination * 2);
@@ -42,6 +43,22 @@ public final class X86SseCompareFlagsNode extends X86SseNode implements X86XmmFr
             a &= 0xFFFF_FFFFL;
             b &= 0xFFFF_FFFFL;
         }
+        long status;
+        if (X86Likelihood.likely(f.isNormalOrZero(a) && f.isNormalOrZero(b))) {
+            // No flag can change: MXCSR is neither read nor written.
+            double da = f.toDouble(a);
+            double db = f.toDouble(b);
+            status = da < db ? X86Rflags.CF : da == db ? X86Rflags.ZF : 0;
+        } else {
+            status = special(cpu.fpu(), f, a, b);
+            reloadMxcsr(frame, cpu);
+        }
+        X86FlagState.setMaterialized(frame, (X86FlagState.materialize(frame) & ~X86Rflags.STATUS) | status);
+    }
+
+    /** NaN or denormal operands: the flags from MXCSR on the heap, committed (or #XM raised). */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    private long special(X86FpuState fpu, X86FloatFormat f, long a, long b) {
         int mxcsr = fpu.mxcsr();
         long status;
         if (f.isNaN(a) || f.isNaN(b)) {
@@ -55,6 +72,6 @@ public final class X86SseCompareFlagsNode extends X86SseNode implements X86XmmFr
             status = da < db ? X86Rflags.CF : da == db ? X86Rflags.ZF : 0;
         }
         X86SseFloat.commit(fpu);
-        X86FlagState.setMaterialized(frame, (X86FlagState.materialize(frame) & ~X86Rflags.STATUS) | status);
+        return status;
     }
 }

@@ -10,7 +10,7 @@ import dev.trufflexen.x86.nodes.X86AddressNode;
  * Conversions from an XMM register or memory to an XMM register: CVTSS2SD, CVTSD2SS, CVTPS2PD,
  * CVTPD2PS, CVTDQ2PS, CVT(T)PS2DQ, CVTDQ2PD and CVT(T)PD2DQ.
  */
-public final class X86SseConvertNode extends X86SseNode {
+public final class X86SseConvertNode extends X86SseNode implements X86XmmFrame.User {
     public static final int SS_TO_SD = 0;
     public static final int SD_TO_SS = 1;
     public static final int PS_TO_PD = 2;
@@ -43,24 +43,37 @@ public final class X86SseConvertNode extends X86SseNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return xmmRegisterMask(destination);
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        X86FpuState fpu = cpu.fpu();
-        long[] x = fpu.xmmArray();
         long linear = sourceAddress(frame, cpu);
-        long s0 = sourceLow(cpu, x, linear);
-        long s1 = memorySize == 16 ? sourceHigh(cpu, x, linear) : 0;
+        long s0 = sourceLow(frame, cpu, linear);
+        long s1 = memorySize == 16 ? sourceHigh(frame, cpu, linear) : 0;
         int d = destination * 2;
+        long d0 = xmm(frame, cpu, d);
+        long d1 = xmm(frame, cpu, d + 1);
+        long[] result = convert(cpu.fpu(), s0, s1, d0, d1);
+        reloadMxcsr(frame, cpu);
+        setXmm(frame, cpu, d, result[0]);
+        setXmm(frame, cpu, d + 1, result[1]);
+    }
+
+    /** The destination's new quadwords, with MXCSR's flags committed (or #XM raised). */
+    private long[] convert(X86FpuState fpu, long s0, long s1, long d0, long d1) {
         int m = fpu.mxcsr();
         long r0;
         long r1;
         switch (kind) {
             case SS_TO_SD -> {
                 r0 = X86SseConversions.convertFormat(S, D, s0 & 0xFFFF_FFFFL, m, fpu);
-                r1 = x[d + 1];
+                r1 = d1;
             }
             case SD_TO_SS -> {
-                r0 = (x[d] & 0xFFFF_FFFF_0000_0000L) | X86SseConversions.convertFormat(D, S, s0, m, fpu);
-                r1 = x[d + 1];
+                r0 = (d0 & 0xFFFF_FFFF_0000_0000L) | X86SseConversions.convertFormat(D, S, s0, m, fpu);
+                r1 = d1;
             }
             case PS_TO_PD -> {
                 r0 = X86SseConversions.convertFormat(S, D, s0 & 0xFFFF_FFFFL, m, fpu);
@@ -89,8 +102,7 @@ public final class X86SseConvertNode extends X86SseNode {
             }
         }
         X86SseFloat.commit(fpu);
-        x[d] = r0;
-        x[d + 1] = r1;
+        return new long[] {r0, r1};
     }
 
     private static long fromIntegers(X86FloatFormat f, long pair, int m, X86FpuState fpu) {

@@ -3,7 +3,6 @@ package dev.trufflexen.x86.nodes.sse;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
 
 /**
@@ -11,7 +10,7 @@ import dev.trufflexen.x86.nodes.X86OperandNode;
  * ways, MOVMSKPS, MOVMSKPD, PMOVMSKB, PEXTRW and PINSRW. The general operand is an ordinary
  * {@link X86OperandNode}, so 32-bit register writes zero-extend as usual.
  */
-public final class X86SseGeneralRegisterNode extends X86InstructionNode {
+public final class X86SseGeneralRegisterNode extends X86XmmFrameNode implements X86XmmFrame.User {
     public static final int MOVE_TO_XMM = 0;
     public static final int MOVE_FROM_XMM = 1;
     public static final int MASK_PS = 2;
@@ -34,31 +33,48 @@ public final class X86SseGeneralRegisterNode extends X86InstructionNode {
     }
 
     @Override
+    public int xmmRegisterMask() {
+        return 1 << xmm;
+    }
+
+    @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long[] x = cpu.fpu().xmmArray();
         int r = xmm * 2;
         switch (kind) {
             case MOVE_TO_XMM -> {
                 long value = operand.read(frame, cpu);
-                x[r] = value;
-                x[r + 1] = 0;
+                setXmm(frame, cpu, r, value);
+                setXmm(frame, cpu, r + 1, 0);
             }
-            case MOVE_FROM_XMM -> operand.write(frame, cpu, x[r]);
-            case MASK_PS -> operand.write(frame, cpu, (x[r] >>> 31 & 1) | (x[r] >>> 62 & 2) | (x[r + 1] >>> 29 & 4) | (x[r + 1] >>> 60 & 8));
-            case MASK_PD -> operand.write(frame, cpu, (x[r] >>> 63) | (x[r + 1] >>> 62 & 2));
-            case MASK_BYTES -> operand.write(frame, cpu, byteSigns(x[r]) | byteSigns(x[r + 1]) << 8);
+            case MOVE_FROM_XMM -> operand.write(frame, cpu, low(frame, cpu));
+            case MASK_PS -> {
+                long lo = low(frame, cpu);
+                long hi = high(frame, cpu);
+                operand.write(frame, cpu, (lo >>> 31 & 1) | (lo >>> 62 & 2) | (hi >>> 29 & 4) | (hi >>> 60 & 8));
+            }
+            case MASK_PD -> operand.write(frame, cpu, (low(frame, cpu) >>> 63) | (high(frame, cpu) >>> 62 & 2));
+            case MASK_BYTES -> operand.write(frame, cpu, byteSigns(low(frame, cpu)) | byteSigns(high(frame, cpu)) << 8);
             case EXTRACT_WORD -> {
                 int word = immediate & 7;
-                operand.write(frame, cpu, (x[r + (word >> 2)] >>> (16 * (word & 3))) & 0xFFFF);
+                operand.write(frame, cpu, (xmm(frame, cpu, r + (word >> 2)) >>> (16 * (word & 3))) & 0xFFFF);
             }
             default -> {
                 long value = operand.read(frame, cpu) & 0xFFFF;
                 int word = immediate & 7;
                 int half = r + (word >> 2);
                 int shift = 16 * (word & 3);
-                x[half] = (x[half] & ~(0xFFFFL << shift)) | (value << shift);
+                long old = xmm(frame, cpu, half);
+                setXmm(frame, cpu, half, (old & ~(0xFFFFL << shift)) | (value << shift));
             }
         }
+    }
+
+    private long low(VirtualFrame frame, X86Cpu cpu) {
+        return xmm(frame, cpu, xmm * 2);
+    }
+
+    private long high(VirtualFrame frame, X86Cpu cpu) {
+        return xmm(frame, cpu, xmm * 2 + 1);
     }
 
     private static long byteSigns(long value) {

@@ -1,12 +1,10 @@
 package dev.trufflexen.x86.nodes.sse;
 
-import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 
 /**
  * An SSE instruction whose source is an XMM register or memory (ModRM.rm). The source is read as
@@ -16,7 +14,7 @@ import dev.trufflexen.x86.nodes.X86InstructionNode;
  * before any page is touched; a 16-byte operand crossing a page has both pages checked first, so a
  * fault leaves everything unchanged.
  */
-public abstract class X86SseNode extends X86InstructionNode {
+public abstract class X86SseNode extends X86XmmFrameNode {
     /** The source register of the register form; meaningless for memory forms. */
     protected final int source;
     protected final int memorySize;
@@ -31,25 +29,9 @@ public abstract class X86SseNode extends X86InstructionNode {
         this.aligned = aligned;
     }
 
-    /** Set once by the region builder: the XMM registers are in frame slots (see {@link X86XmmFrame}). */
-    @CompilationFinal protected int xmmSlot = X86XmmFrame.ON_HEAP;
-
     /** For {@link X86XmmFrame.User}s: the destination register and a register source. */
     protected final int xmmRegisterMask(int destination) {
         return (1 << destination) | (address == null ? 1 << source : 0);
-    }
-
-    public final void keepXmmInFrame(int firstSlot) {
-        xmmSlot = firstSlot;
-    }
-
-    /** Quadword {@code index} (register * 2 + half) of the XMM registers, wherever they are. */
-    protected final long xmm(VirtualFrame frame, X86Cpu cpu, int index) {
-        return X86XmmFrame.get(frame, cpu, xmmSlot, index);
-    }
-
-    protected final void setXmm(VirtualFrame frame, X86Cpu cpu, int index, long value) {
-        X86XmmFrame.set(frame, cpu, xmmSlot, index, value);
     }
 
     /** The low quadword of the source (see {@link #sourceLow(X86Cpu, long[], long)}), registers wherever they are. */

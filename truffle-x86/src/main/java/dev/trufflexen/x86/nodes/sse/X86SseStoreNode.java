@@ -1,19 +1,17 @@
 package dev.trufflexen.x86.nodes.sse;
 
-import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
-import dev.trufflexen.x86.nodes.X86InstructionNode;
 
 /**
  * Stores (part of) an XMM register to memory: 16 bytes (MOVAPS, MOVUPS, MOVDQA, MOVDQU, MOVNTPS,
  * MOVNTDQ...), the low or high quadword (MOVLPS, MOVHPS, MOVSD, MOVQ) or the low doubleword
  * (MOVSS). Non-temporal hints are plain stores.
  */
-public final class X86SseStoreNode extends X86InstructionNode implements X86XmmFrame.User {
+public final class X86SseStoreNode extends X86XmmFrameNode implements X86XmmFrame.User {
     public static final int FULL = 0;
     public static final int LOW64 = 1;
     public static final int HIGH64 = 2;
@@ -23,9 +21,6 @@ public final class X86SseStoreNode extends X86InstructionNode implements X86XmmF
     private final int source;
     private final boolean aligned;
     @Child private X86AddressNode address;
-    /** Set once by the region builder: the XMM registers are in frame slots (see {@link X86XmmFrame}). */
-    @CompilationFinal private int xmmSlot = X86XmmFrame.ON_HEAP;
-
     public X86SseStoreNode(long rip, int length, int kind, int source, X86AddressNode address, boolean aligned) {
         super(rip, length);
         this.kind = kind;
@@ -37,11 +32,6 @@ public final class X86SseStoreNode extends X86InstructionNode implements X86XmmF
     @Override
     public int xmmRegisterMask() {
         return 1 << source;
-    }
-
-    @Override
-    public void keepXmmInFrame(int firstSlot) {
-        xmmSlot = firstSlot;
     }
 
     @Override
@@ -58,9 +48,5 @@ public final class X86SseStoreNode extends X86InstructionNode implements X86XmmF
             case HIGH64 -> X86GuestMemory.write(cpu, linear, 8, xmm(frame, cpu, low + 1));
             default -> X86GuestMemory.write(cpu, linear, 4, xmm(frame, cpu, low));
         }
-    }
-
-    private long xmm(VirtualFrame frame, X86Cpu cpu, int index) {
-        return X86XmmFrame.get(frame, cpu, xmmSlot, index);
     }
 }

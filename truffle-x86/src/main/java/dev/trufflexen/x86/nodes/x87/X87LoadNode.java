@@ -3,6 +3,7 @@ package dev.trufflexen.x86.nodes.x87;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
 
@@ -36,6 +37,10 @@ public final class X87LoadNode extends X87Node {
             }
         }
         record(frame, cpu);
-        X87Operations.load(cpu.fpu(), kind, raw, high, index);
+        X86FpuState fpu = cpu.fpu();
+        if (kind == X87Operations.ST ? X87Inline.loadRegister(fpu, index) : kind == X87Operations.M64 && X87Inline.loadDouble(fpu, raw)) {
+            return;
+        }
+        X87Operations.load(fpu, kind, raw, high, index);
     }
 }

@@ -51,7 +51,11 @@ public final class X87RegisterNode extends X87Node {
         X87Stack.checkPending(fpu);
         record(frame, cpu);
         switch (operation) {
-            case FXCH -> X87RegisterOperations.exchange(fpu, index);
+            case FXCH -> {
+                if (!X87Inline.exchange(fpu, index)) {
+                    X87RegisterOperations.exchange(fpu, index);
+                }
+            }
             case FCHS -> X87RegisterOperations.unary(fpu, X87RegisterOperations.FCHS);
             case FABS -> X87RegisterOperations.unary(fpu, X87RegisterOperations.FABS);
             case FSQRT -> X87RegisterOperations.unary(fpu, X87RegisterOperations.FSQRT);

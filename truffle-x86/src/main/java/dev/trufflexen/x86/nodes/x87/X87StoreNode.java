@@ -6,6 +6,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.nodes.X86AddressNode;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 
 /** FST/FSTP m32/m64/m80, FIST/FISTP m16/m32/m64, FISTTP, FBSTP; and FST/FSTP ST(i) (no address). */
 public final class X87StoreNode extends X87Node {
@@ -33,10 +34,21 @@ public final class X87StoreNode extends X87Node {
         X87Stack.checkPending(fpu);
         if (address == null) {
             record(frame, cpu);
-            X87Operations.storeRegister(fpu, index, pop, quietAlias);
+            if (quietAlias || !X87Inline.storeRegister(fpu, index, pop)) {
+                X87Operations.storeRegister(fpu, index, pop, quietAlias);
+            }
             return;
         }
         long ea = address.execute(frame, cpu);
+        if (kind == X87Operations.M64) {
+            long exact = X87Inline.exactDouble(fpu);
+            if (X86Likelihood.likely(exact != X87Inline.NOT_EXACT)) {
+                X86GuestMemory.write(cpu, ea, 8, exact);
+                record(frame, cpu);
+                X87Inline.commitStore(fpu, pop);
+                return;
+            }
+        }
         long value = X87Operations.storeValue(fpu, kind);
         if (fpu.x87Arithmetic().storeAllowed) {
             switch (kind) {

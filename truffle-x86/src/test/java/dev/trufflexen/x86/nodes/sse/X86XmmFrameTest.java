@@ -36,8 +36,10 @@ class X86XmmFrameTest {
     void aRegionOfSupportedInstructionsKeepsTheRegistersItTouchesInTheFrame() {
         X86SseArithmeticNode add = addsd(3, 9);
         X86SseMoveNode move = movapd(1, 3);
-        int[] registers = X86XmmFrame.placeInFrame(List.of(checked(add), new X86NopNode(0x1008, 1), checked(move)), false, FIRST_SLOT);
-        assertArrayEquals(new int[] {1, 3, 9}, registers);
+        X86SseGeneralRegisterNode toGpr = new X86SseGeneralRegisterNode(0x100c, 5, X86SseGeneralRegisterNode.MOVE_FROM_XMM, 12, null, 0);
+        int[] registers = X86XmmFrame.placeInFrame(List.of(checked(add), new X86NopNode(0x1008, 1), checked(move), checked(toGpr)), false,
+                FIRST_SLOT);
+        assertArrayEquals(new int[] {1, 3, 9, 12}, registers);
         assertEquals(FIRST_SLOT, add.xmmSlot);
         assertEquals(FIRST_SLOT, move.xmmSlot);
     }
@@ -45,8 +47,8 @@ class X86XmmFrameTest {
     @Test
     void anyOtherFpuInstructionOrASyscallKeepsThemOnTheHeap() {
         X86SseArithmeticNode add = addsd(0, 1);
-        X86InstructionNode toXmm = new X86SseGeneralRegisterNode(0x1004, 5, X86SseGeneralRegisterNode.MOVE_TO_XMM, 2, null, 0);
-        assertNull(X86XmmFrame.placeInFrame(List.of(checked(add), checked(toXmm)), false, FIRST_SLOT));
+        X86InstructionNode emms = new X86EmmsNode(0x1004, 2);
+        assertNull(X86XmmFrame.placeInFrame(List.of(checked(add), checked(emms)), false, FIRST_SLOT));
         assertEquals(X86XmmFrame.ON_HEAP, add.xmmSlot);
         assertNull(X86XmmFrame.placeInFrame(List.of(checked(add), new X86SyscallNode(0x1004, 2)), false, FIRST_SLOT));
         assertNull(X86XmmFrame.placeInFrame(List.of(checked(add)), true, FIRST_SLOT), "traced regions");
