@@ -20,9 +20,10 @@ public final class X86GuestMemory {
 
     public static long read(X86Cpu cpu, long linearAddress, int size) {
         X86Mmu mmu = cpu.mmu();
-        int index = X86Mmu.tlbIndex(linearAddress);
-        if (X86Likelihood.likely(mmu.readTags[index] == lastBytePage(linearAddress, size))) {
-            return load(mmu.readAddends[index] + linearAddress, size);
+        long[] tlb = mmu.tlb;
+        int entry = X86Mmu.entryOffset(linearAddress);
+        if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == lastBytePage(linearAddress, size))) {
+            return load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
         }
         return mmu.readSlow(linearAddress, size);
     }
@@ -33,9 +34,10 @@ public final class X86GuestMemory {
      */
     public static long readForWrite(X86Cpu cpu, long linearAddress, int size) {
         X86Mmu mmu = cpu.mmu();
-        int index = X86Mmu.tlbIndex(linearAddress);
-        if (X86Likelihood.likely(mmu.writeTags[index] == lastBytePage(linearAddress, size))) {
-            return load(mmu.writeAddends[index] + linearAddress, size);
+        long[] tlb = mmu.tlb;
+        int entry = X86Mmu.entryOffset(linearAddress);
+        if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, size))) {
+            return load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
         }
         return mmu.readForWriteSlow(linearAddress, size);
     }
@@ -44,7 +46,7 @@ public final class X86GuestMemory {
      * The page of the access's last byte, for the one-compare hit test (QEMU's softmmu fast path):
      * the TLB entry is chosen by the page of the first byte, and an entry only ever holds a page
      * with its own index, so a match means both ends are on that page. Pages next to each other
-     * have different indices, and an empty entry ({@code -1}) is not page-aligned, so an access that
+     * have different indices, and an empty comparator ({@link X86Mmu#EMPTY}) is not page-aligned, so an access that
      * crosses a page, wraps around, or reaches a non-canonical address never matches.
      */
     public static long lastBytePage(long linearAddress, int size) {
@@ -63,12 +65,31 @@ public final class X86GuestMemory {
 
     public static void write(X86Cpu cpu, long linearAddress, int size, long value) {
         X86Mmu mmu = cpu.mmu();
-        int index = X86Mmu.tlbIndex(linearAddress);
-        if (X86Likelihood.likely(mmu.writeTags[index] == lastBytePage(linearAddress, size))) {
-            store(mmu.writeAddends[index] + linearAddress, size, value);
+        long[] tlb = mmu.tlb;
+        int entry = X86Mmu.entryOffset(linearAddress);
+        if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, size))) {
+            store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
             return;
         }
         mmu.writeSlow(linearAddress, size, value);
+    }
+
+    /**
+     * A 16-byte write (SSE stores): one compare covers the whole operand, as for the smaller
+     * sizes; a miss or a page crossing is one call to the slow path, which checks both pages
+     * before writing either.
+     */
+    public static void write16(X86Cpu cpu, long linearAddress, long low, long high) {
+        X86Mmu mmu = cpu.mmu();
+        long[] tlb = mmu.tlb;
+        int entry = X86Mmu.entryOffset(linearAddress);
+        if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, 16))) {
+            long host = tlb[entry + X86Mmu.ADDEND] + linearAddress;
+            UNSAFE.putLong(host, low);
+            UNSAFE.putLong(host + 8, high);
+            return;
+        }
+        mmu.write16Slow(linearAddress, low, high);
     }
 
     /** A store at a host address the TLB vouched for (writable, no translated code). */

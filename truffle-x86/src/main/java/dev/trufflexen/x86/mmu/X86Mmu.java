@@ -7,6 +7,7 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import dev.trufflexen.x86.cpu.X86Breakpoints;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /**
@@ -22,13 +23,31 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * hostile table never reaches a host bounds check. A successful walk sets Accessed bits, and
  * Dirty on the leaf for writes, with compare-and-swap like the hardware's locked update.
  *
- * <p><b>The TLB is three direct-mapped arrays</b> (read, write, fetch) of {@link #TLB_SIZE}
- * entries indexed by linear page number. A read/write entry holds the page-aligned linear address
- * as tag and, as value, the addend that turns a linear address into a host address (so the fast
- * path in {@link X86GuestMemory} is: index, compare tag, add, Unsafe load). Tags of empty entries
- * are -1, which no page-aligned address equals; non-canonical addresses are never installed, so
- * the fast path needs no canonical check. Entries are 4 KiB even when the walk found a large page;
- * {@link #invalidatePage} then flushes everything, which is rare and always correct.
+ * <p><b>The TLB is one direct-mapped array of interleaved entries</b> ({@link #tlb}, {@link
+ * #TLB_SIZE} entries indexed by linear page number), laid out as QEMU's softmmu lays out its
+ * entries: per entry a read, a write and a fetch comparator (the page-aligned linear address the
+ * entry allows that access for, or {@link #EMPTY}) and one addend that turns a linear address into
+ * a host address. A hit therefore touches one entry of {@link #ENTRY_LONGS} adjacent longs: index,
+ * compare, add, Unsafe access ({@link X86GuestMemory}). All comparators of an entry name the same
+ * page, so they share the addend; a fill for another page or another frame empties the other
+ * comparators first. Non-canonical addresses are never installed, so the fast path needs no
+ * canonical check. Entries are 4 KiB even when the walk found a large page; {@link
+ * #invalidatePage} then flushes everything, which is rare and always correct.
+ *
+ * <p><b>Behind it</b>, on the slow path only: a victim TLB of {@link #VICTIMS} entries, which
+ * catches the pages two hot addresses with the same index keep evicting from each other (an
+ * entry a fill displaces moves there, and a hit there swaps it back), and a page-walk cache of
+ * {@link #WALK_CACHE_SIZE} entries that remembers, per 2 MiB of linear space, the L1 table the
+ * walk reached and the permissions of the three levels above it, so a miss on a page next to a
+ * recently walked one reads one table entry instead of four. Both are TLB state: everything that
+ * flushes or invalidates TLB entries empties them too (a paging-structure cache is dropped by
+ * INVLPG as the hardware's is), and the walk cache only holds entries whose Accessed bits an
+ * updating walk has already set.
+ *
+ * <p><b>Flushing costs what was filled.</b> PV guests load CR3 at every switch between kernel
+ * and user mode, so a flush must not cost the whole array: the indices of the first {@link
+ * #FILL_LOG_SIZE} fills since the last flush are logged, and a flush empties just those entries
+ * unless more were filled.
  *
  * <p><b>Self-modifying code.</b> A write entry is never installed for a frame that holds bytes of
  * translated code ({@link X86CodeFrames#holdsCode}). Writes to such frames therefore always take
@@ -46,20 +65,41 @@ public final class X86Mmu {
     public static final int ACCESS_WRITE = 1;
     public static final int ACCESS_FETCH = 2;
 
-    public static final int TLB_BITS = 10;
+    public static final int TLB_BITS = 12;
     public static final int TLB_SIZE = 1 << TLB_BITS;
     public static final int TLB_MASK = TLB_SIZE - 1;
     public static final long PAGE_MASK = ~0xFFFL;
+
+    /** Longs per TLB entry, and the offsets of the entry's fields. */
+    public static final int ENTRY_LONGS = 4;
+    public static final int READ = 0;
+    public static final int WRITE = 1;
+    public static final int FETCH = 2;
+    public static final int ADDEND = 3;
+    /** A comparator that matches no access: not page-aligned, so no page address equals it. */
+    public static final long EMPTY = -1L;
+
+    /** Entries of the victim TLB. */
+    static final int VICTIMS = 8;
+    /** Entries of the page-walk cache, one per 2 MiB of linear space (direct-mapped). */
+    static final int WALK_CACHE_SIZE = 64;
+    /** Fills since the last flush that a flush empties one by one rather than the whole array. */
+    static final int FILL_LOG_SIZE = 128;
 
     /** Negative walk results: the low bits are the #PF error code. */
     static final long FAULT = Long.MIN_VALUE;
     /** Walk result for a non-canonical address (#GP(0) rather than #PF). */
     static final long NON_CANONICAL = FAULT | (1L << 32);
+    /** Page-walk cache bits beside the L1 table's address: the upper levels' permissions. */
+    private static final long WALK_USER = 1L << 0;
+    private static final long WALK_WRITABLE = 1L << 1;
+    private static final long WALK_NO_EXECUTE = 1L << 2;
 
     private final MachineMemory memory;
     private final X86CodeFrames codeFrames;
     /** The CPU's preallocated exit, filled and thrown for a page fault. */
     private final X86ExitException exit;
+    private final long hostBase;
     private long cr3;
     private int codeEpoch;
     private boolean largePagesCached;
@@ -69,25 +109,33 @@ public final class X86Mmu {
     private static final java.util.concurrent.atomic.AtomicLong FLUSH_CLOCK = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastFullFlush;
 
-    /** Read TLB: tag = page-aligned linear address, addend: host address = addend + linear. */
-    public final long[] readTags = new long[TLB_SIZE];
-    public final long[] readAddends = new long[TLB_SIZE];
-    /** Write TLB, same layout; never holds frames with translated code. */
-    public final long[] writeTags = new long[TLB_SIZE];
-    public final long[] writeAddends = new long[TLB_SIZE];
+    /**
+     * The TLB: {@link #TLB_SIZE} entries of {@link #ENTRY_LONGS} longs ({@link #READ}, {@link
+     * #WRITE}, {@link #FETCH} comparators and the {@link #ADDEND}: host address = addend + linear).
+     * A write comparator never names a frame with translated code.
+     */
+    public final long[] tlb = new long[TLB_SIZE * ENTRY_LONGS];
+    /** The victim TLB, entries laid out as in {@link #tlb}, replaced round-robin. */
+    private final long[] victims = new long[VICTIMS * ENTRY_LONGS];
+    private int nextVictim;
+    /** Page-walk cache: linear address >>> 21 as tag, and the L1 table's machine address with WALK_* bits. */
+    private final long[] walkTags = new long[WALK_CACHE_SIZE];
+    private final long[] walkTables = new long[WALK_CACHE_SIZE];
+    /** Entry offsets filled since the last flush (the first {@link #FILL_LOG_SIZE}), and how many fills there were. */
+    private final int[] fillLog = new int[FILL_LOG_SIZE];
+    private int fills;
     private X86Breakpoints watched;
     private X86Breakpoints debuggerWatched;
     private int debuggerWatchHits;
     private int watchHits;
-    /** Fetch TLB: tag = page-aligned linear address, value = machine address of the page. */
-    private final long[] fetchTags = new long[TLB_SIZE];
-    private final long[] fetchFrames = new long[TLB_SIZE];
 
     public X86Mmu(MachineMemory memory, X86CodeFrames codeFrames, X86ExitException exit) {
         this.memory = memory;
         this.codeFrames = codeFrames;
         this.exit = exit;
         this.codeEpoch = codeFrames.epoch();
+        this.hostBase = memory.hostAddress(0);
+        Arrays.fill(tlb, EMPTY);
         flush();
     }
 
@@ -107,10 +155,23 @@ public final class X86Mmu {
     public void flush() {
         lastFullFlush = FLUSH_CLOCK.incrementAndGet();
         translationGeneration++;
-        Arrays.fill(readTags, -1L);
-        Arrays.fill(writeTags, -1L);
-        Arrays.fill(fetchTags, -1L);
+        if (fills <= FILL_LOG_SIZE) {
+            for (int i = 0; i < fills; i++) {
+                clearEntry(tlb, fillLog[i]);
+            }
+        } else {
+            Arrays.fill(tlb, EMPTY);
+        }
+        fills = 0;
+        Arrays.fill(victims, EMPTY);
+        Arrays.fill(walkTags, EMPTY);
         largePagesCached = false;
+    }
+
+    private static void clearEntry(long[] entries, int entry) {
+        entries[entry + READ] = EMPTY;
+        entries[entry + WRITE] = EMPTY;
+        entries[entry + FETCH] = EMPTY;
     }
 
     /** The value of a clock that advances at every full TLB flush of any CPU (CR3 load or flush). */
@@ -134,16 +195,21 @@ public final class X86Mmu {
         }
         translationGeneration++;
         long page = linearAddress & PAGE_MASK;
-        int index = tlbIndex(linearAddress);
-        if (readTags[index] == page) {
-            readTags[index] = -1L;
+        int entry = entryOffset(linearAddress);
+        if (holdsPage(tlb, entry, page)) {
+            clearEntry(tlb, entry);
         }
-        if (writeTags[index] == page) {
-            writeTags[index] = -1L;
+        for (int victim = 0; victim < victims.length; victim += ENTRY_LONGS) {
+            if (holdsPage(victims, victim, page)) {
+                clearEntry(victims, victim);
+            }
         }
-        if (fetchTags[index] == page) {
-            fetchTags[index] = -1L;
-        }
+        Arrays.fill(walkTags, EMPTY);
+    }
+
+    /** True when some comparator of the entry at {@code entry} names {@code page}. */
+    private static boolean holdsPage(long[] entries, int entry, long page) {
+        return entries[entry + READ] == page || entries[entry + WRITE] == page || entries[entry + FETCH] == page;
     }
 
     /**
@@ -165,12 +231,48 @@ public final class X86Mmu {
         int epoch = codeFrames.epoch();
         if (epoch != codeEpoch) {
             codeEpoch = epoch;
-            Arrays.fill(writeTags, -1L);
+            for (int entry = 0; entry < tlb.length; entry += ENTRY_LONGS) {
+                tlb[entry + WRITE] = EMPTY;
+            }
+            for (int victim = 0; victim < victims.length; victim += ENTRY_LONGS) {
+                victims[victim + WRITE] = EMPTY;
+            }
         }
     }
 
+    /** The TLB index of a linear address's page. */
     public static int tlbIndex(long linearAddress) {
         return (int) (linearAddress >>> 12) & TLB_MASK;
+    }
+
+    /** The offset in {@link #tlb} of the entry for a linear address's page. */
+    public static int entryOffset(long linearAddress) {
+        return tlbIndex(linearAddress) * ENTRY_LONGS;
+    }
+
+    /**
+     * Calls {@code visitor} with every page the TLB and its victim TLB allow reads or writes of:
+     * for audits of what a guest could reach without a walk.
+     */
+    public void forEachTranslation(TranslationVisitor visitor) {
+        visitEntries(tlb, visitor);
+        visitEntries(victims, visitor);
+    }
+
+    private void visitEntries(long[] entries, TranslationVisitor visitor) {
+        for (int entry = 0; entry < entries.length; entry += ENTRY_LONGS) {
+            long page = entries[entry + READ] != EMPTY ? entries[entry + READ] : entries[entry + WRITE];
+            if (page != EMPTY) {
+                long machine = entries[entry + ADDEND] + page - hostBase;
+                visitor.visit(page, machine, entries[entry + WRITE] == page);
+            }
+        }
+    }
+
+    /** Receives one readable or writable TLB translation. */
+    @FunctionalInterface
+    public interface TranslationVisitor {
+        void visit(long linearPage, long machineAddress, boolean writable);
     }
 
     /** True when a {@link #walk} result is a fault code rather than a machine address. */
@@ -206,7 +308,19 @@ public final class X86Mmu {
         boolean writable = true;
         boolean noExecute = false;
         long table = cr3;
-        for (int level = 4; level >= 1; level--) {
+        int startLevel = 4;
+        int walkSlot = (int) (linearAddress >>> 21) & (WALK_CACHE_SIZE - 1);
+        long walkTag = linearAddress >>> 21;
+        if (update && walkTags[walkSlot] == walkTag) {
+            long cached = walkTables[walkSlot];
+            table = cached & X86PageTable.ADDRESS_MASK;
+            user = (cached & WALK_USER) != 0;
+            writable = (cached & WALK_WRITABLE) != 0;
+            noExecute = (cached & WALK_NO_EXECUTE) != 0;
+            startLevel = 1;
+            count(X86Counters.Event.WALK_CACHE_HITS);
+        }
+        for (int level = startLevel; level >= 1; level--) {
             int shift = 12 + 9 * (level - 1);
             long entryAddress = table + ((linearAddress >>> shift) & 511) * 8;
             if (!memory.contains(entryAddress, 8)) {
@@ -229,6 +343,10 @@ public final class X86Mmu {
                     setBits(entryAddress, entry, X86PageTable.ACCESSED);
                 }
                 table = entry & X86PageTable.ADDRESS_MASK;
+                if (update && level == 2) {
+                    walkTags[walkSlot] = walkTag;
+                    walkTables[walkSlot] = table | (user ? WALK_USER : 0) | (writable ? WALK_WRITABLE : 0) | (noExecute ? WALK_NO_EXECUTE : 0);
+                }
                 continue;
             }
             if (!user || (write && !writable) || (fetch && noExecute)) {
@@ -269,8 +387,20 @@ public final class X86Mmu {
         return isFault(result) ? -1 : result;
     }
 
-    /** Translates (filling the TLB) or throws the guest fault. */
+    /**
+     * Translates (from the TLB or its victim TLB, else by a walk that fills the TLB) or throws the
+     * guest fault.
+     */
     public long translate(long linearAddress, int access) {
+        int entry = entryOffset(linearAddress);
+        if (tlb[entry + comparator(access)] == (linearAddress & PAGE_MASK)) {
+            return tlb[entry + ADDEND] + linearAddress - hostBase;
+        }
+        long victim = fromVictim(linearAddress, access);
+        if (victim >= 0) {
+            return victim;
+        }
+        count(X86Counters.Event.PAGE_WALKS);
         long machine = walk(linearAddress, access, true);
         if (isFault(machine)) {
             throw machine == NON_CANONICAL ? X86ExitException.generalProtection() : exit.pageFault(linearAddress, (int) (machine & 0x1F));
@@ -279,19 +409,45 @@ public final class X86Mmu {
         return machine;
     }
 
-    /** Translates an instruction fetch, returning the machine address or a fault code; fills the fetch TLB. */
+    /** Translates an instruction fetch, returning the machine address or a fault code; fills the fetch comparator. */
     public long translateFetch(long linearAddress) {
-        int index = tlbIndex(linearAddress);
-        long page = linearAddress & PAGE_MASK;
-        if (fetchTags[index] == page) {
-            return fetchFrames[index] | (linearAddress & ~PAGE_MASK);
+        int entry = entryOffset(linearAddress);
+        if (tlb[entry + FETCH] == (linearAddress & PAGE_MASK)) {
+            return tlb[entry + ADDEND] + linearAddress - hostBase;
         }
+        long victim = fromVictim(linearAddress, ACCESS_FETCH);
+        if (victim >= 0) {
+            return victim;
+        }
+        count(X86Counters.Event.PAGE_WALKS);
         long machine = walk(linearAddress, ACCESS_FETCH, true);
         if (!isFault(machine)) {
-            fetchTags[index] = page;
-            fetchFrames[index] = machine & PAGE_MASK;
+            install(linearAddress, machine, FETCH, false);
         }
         return machine;
+    }
+
+    /**
+     * The machine address of an access the victim TLB allows, after swapping that entry back into
+     * the TLB; -1 when it holds none.
+     */
+    private long fromVictim(long linearAddress, int access) {
+        long page = linearAddress & PAGE_MASK;
+        int comparator = comparator(access);
+        for (int victim = 0; victim < victims.length; victim += ENTRY_LONGS) {
+            if (victims[victim + comparator] == page) {
+                int entry = entryOffset(linearAddress);
+                for (int field = 0; field < ENTRY_LONGS; field++) {
+                    long displaced = tlb[entry + field];
+                    tlb[entry + field] = victims[victim + field];
+                    victims[victim + field] = displaced;
+                }
+                logFill(entry);
+                count(X86Counters.Event.VICTIM_TLB_HITS);
+                return tlb[entry + ADDEND] + linearAddress - hostBase;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -339,20 +495,54 @@ public final class X86Mmu {
         if (watched != null || debuggerWatched != null) {
             return;
         }
-        long page = linearAddress & PAGE_MASK;
-        int index = tlbIndex(linearAddress);
-        long addend = memory.hostAddress(machine & PAGE_MASK) - page;
         if (access == ACCESS_READ) {
-            readTags[index] = page;
-            readAddends[index] = addend;
+            install(linearAddress, machine, READ, false);
         } else if (access == ACCESS_WRITE) {
-            readTags[index] = page;
-            readAddends[index] = addend;
-            if (!codeFrames.holdsCode(machine >>> MachineMemory.PAGE_SHIFT)) {
-                writeTags[index] = page;
-                writeAddends[index] = addend;
-            }
+            install(linearAddress, machine, READ, !codeFrames.holdsCode(machine >>> MachineMemory.PAGE_SHIFT));
         }
+    }
+
+    /**
+     * Sets the {@code comparator} of the entry for {@code linearAddress} (and its write comparator
+     * when {@code writable}). The entry's other comparators stay only if they name the same page
+     * through the same frame; an entry holding another page moves to the victim TLB.
+     */
+    private void install(long linearAddress, long machine, int comparator, boolean writable) {
+        long page = linearAddress & PAGE_MASK;
+        int entry = entryOffset(linearAddress);
+        long addend = memory.hostAddress(machine & PAGE_MASK) - page;
+        boolean samePage = holdsPage(tlb, entry, page);
+        if (!samePage || tlb[entry + ADDEND] != addend) {
+            if (!samePage && (tlb[entry + READ] != EMPTY || tlb[entry + WRITE] != EMPTY || tlb[entry + FETCH] != EMPTY)) {
+                System.arraycopy(tlb, entry, victims, nextVictim, ENTRY_LONGS);
+                nextVictim = (nextVictim + ENTRY_LONGS) % victims.length;
+            }
+            clearEntry(tlb, entry);
+            tlb[entry + ADDEND] = addend;
+        }
+        tlb[entry + comparator] = page;
+        if (writable) {
+            tlb[entry + WRITE] = page;
+        }
+        logFill(entry);
+    }
+
+    /** The entry field that allows {@code access} ({@link #ACCESS_READ}, {@link #ACCESS_WRITE}, {@link #ACCESS_FETCH}). */
+    private static int comparator(int access) {
+        return access == ACCESS_READ ? READ : access == ACCESS_WRITE ? WRITE : FETCH;
+    }
+
+    private static void count(X86Counters.Event event) {
+        if (X86Counters.ENABLED) {
+            X86Counters.add(event, 1);
+        }
+    }
+
+    private void logFill(int entry) {
+        if (fills < FILL_LOG_SIZE) {
+            fillLog[fills] = entry;
+        }
+        fills++;
     }
 
     private static boolean crossesPage(long linearAddress, int size) {
@@ -362,6 +552,7 @@ public final class X86Mmu {
     /** Slow path of every guest read: TLB miss, page crossing or fault. Returns the zero-extended value. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readSlow(long linearAddress, int size) {
+        count(X86Counters.Event.TLB_MISSES);
         noteAccess(linearAddress, size, false);
         if (!crossesPage(linearAddress, size)) {
             long machine = translate(linearAddress, ACCESS_READ);
@@ -400,6 +591,7 @@ public final class X86Mmu {
     /** Slow path of every guest write: TLB miss, page crossing, code frame or fault. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public void writeSlow(long linearAddress, int size, long value) {
+        count(X86Counters.Event.TLB_MISSES);
         noteAccess(linearAddress, size, true);
         if (!crossesPage(linearAddress, size)) {
             long machine = translate(linearAddress, ACCESS_WRITE);
@@ -418,6 +610,23 @@ public final class X86Mmu {
         }
         noteCodeWrite(first, firstBytes);
         noteCodeWrite(second, size - firstBytes);
+    }
+
+    /**
+     * Slow path of a 16-byte write (SSE stores): when the operand crosses a page, both pages are
+     * checked for writing before any byte is written; then the two halves go through {@link
+     * #writeSlow}.
+     */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    public void write16Slow(long linearAddress, long low, long high) {
+        if (crossesPage(linearAddress, 16)) {
+            noteAccess(linearAddress, 16, true);
+            checkLastByteCanonical(linearAddress, 16);
+            translate(linearAddress, ACCESS_WRITE);
+            translate((linearAddress | 0xFFF) + 1, ACCESS_WRITE);
+        }
+        writeSlow(linearAddress, 8, low);
+        writeSlow(linearAddress + 8, 8, high);
     }
 
     /**
@@ -472,7 +681,7 @@ public final class X86Mmu {
 
     /** Host-side copy out of guest-virtual memory; false if any page would fault. */
     public boolean copyFromGuest(long linearAddress, byte[] dst, int offset, int length) {
-        long hit = tlbHit(linearAddress, length, readTags, readAddends);
+        long hit = tlbHit(linearAddress, length, READ);
         if (hit >= 0) {
             memory.copyOut(hit, dst, offset, length);
             return true;
@@ -492,7 +701,7 @@ public final class X86Mmu {
 
     /** Host-side copy into guest-virtual memory; false (nothing written) if any page would fault. */
     public boolean copyToGuest(long linearAddress, byte[] src, int offset, int length) {
-        long hit = tlbHit(linearAddress, length, writeTags, writeAddends);
+        long hit = tlbHit(linearAddress, length, WRITE);
         if (hit >= 0) {
             memory.copyIn(hit, src, offset, length);
             return true;
@@ -517,15 +726,15 @@ public final class X86Mmu {
      * argument) then skip the page walk. A write entry never maps a frame holding translated
      * code, and its accessed and dirty bits were set when it was filled.
      */
-    private long tlbHit(long linearAddress, int length, long[] tags, long[] addends) {
+    private long tlbHit(long linearAddress, int length, int comparator) {
         if (length <= 0 || (linearAddress & 0xFFF) + length > 0x1000) {
             return -1;
         }
-        int index = tlbIndex(linearAddress);
-        if (tags[index] != (linearAddress & PAGE_MASK)) {
+        int entry = entryOffset(linearAddress);
+        if (tlb[entry + comparator] != (linearAddress & PAGE_MASK)) {
             return -1;
         }
-        return addends[index] + linearAddress - memory.hostAddress(0);
+        return tlb[entry + ADDEND] + linearAddress - hostBase;
     }
 
     private static int chunk(long linearAddress, int remaining) {

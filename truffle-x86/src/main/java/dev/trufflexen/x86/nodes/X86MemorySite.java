@@ -18,7 +18,7 @@ import dev.trufflexen.x86.mmu.X86Mmu;
  * the compiled loop: a loop that keeps touching one page pays one compare and one host access
  * per guest access. Everywhere else the TLB is cheaper: a cache is two loop-carried values per
  * site and a miss path that refills it, which in a region with many sites costs more registers,
- * spills and code than the TLB's index and load. The TLB's arrays stay in registers across guest
+ * spills and code than the TLB's index and load. The TLB array stays in a register across guest
  * stores (Graal keeps off-heap accesses apart from Java arrays), and its hit test is a single
  * compare ({@link X86GuestMemory#lastBytePage}).
  *
@@ -82,9 +82,10 @@ public final class X86MemorySite {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
-                int index = X86Mmu.tlbIndex(linearAddress);
-                if (X86Likelihood.likely(mmu.readTags[index] == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                    return X86GuestMemory.load(mmu.readAddends[index] + linearAddress, size);
+                long[] tlb = mmu.tlb;
+                int entry = X86Mmu.entryOffset(linearAddress);
+                if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
                 X86StackSegment.check(linearAddress, size);
                 return mmu.readSlow(linearAddress, size);
@@ -96,8 +97,7 @@ public final class X86MemorySite {
         }
         checkStackSegment(linearAddress, size);
         long value = X86GuestMemory.read(cpu, linearAddress, size);
-        X86Mmu mmu = cpu.mmu();
-        remember(frame, readTag, mmu.readTags, mmu.readAddends, linearAddress);
+        remember(frame, readTag, cpu.mmu().tlb, X86Mmu.READ, linearAddress);
         return value;
     }
 
@@ -106,9 +106,10 @@ public final class X86MemorySite {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
-                int index = X86Mmu.tlbIndex(linearAddress);
-                if (X86Likelihood.likely(mmu.writeTags[index] == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                    return X86GuestMemory.load(mmu.writeAddends[index] + linearAddress, size);
+                long[] tlb = mmu.tlb;
+                int entry = X86Mmu.entryOffset(linearAddress);
+                if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
                 X86StackSegment.check(linearAddress, size);
                 return mmu.readForWriteSlow(linearAddress, size);
@@ -120,8 +121,7 @@ public final class X86MemorySite {
         }
         checkStackSegment(linearAddress, size);
         long value = X86GuestMemory.readForWrite(cpu, linearAddress, size);
-        X86Mmu mmu = cpu.mmu();
-        remember(frame, writeTag, mmu.writeTags, mmu.writeAddends, linearAddress);
+        remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
         return value;
     }
 
@@ -129,9 +129,10 @@ public final class X86MemorySite {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
-                int index = X86Mmu.tlbIndex(linearAddress);
-                if (X86Likelihood.likely(mmu.writeTags[index] == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                    X86GuestMemory.store(mmu.writeAddends[index] + linearAddress, size, value);
+                long[] tlb = mmu.tlb;
+                int entry = X86Mmu.entryOffset(linearAddress);
+                if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    X86GuestMemory.store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
                     return;
                 }
                 X86StackSegment.check(linearAddress, size);
@@ -147,8 +148,7 @@ public final class X86MemorySite {
         }
         checkStackSegment(linearAddress, size);
         X86GuestMemory.write(cpu, linearAddress, size, value);
-        X86Mmu mmu = cpu.mmu();
-        remember(frame, writeTag, mmu.writeTags, mmu.writeAddends, linearAddress);
+        remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
     }
 
     private void checkStackSegment(long linearAddress, int size) {
@@ -162,12 +162,12 @@ public final class X86MemorySite {
     }
 
     /** Copies the TLB's entry for the page just accessed into the cache, if the TLB holds one. */
-    private static void remember(VirtualFrame frame, int tagSlot, long[] tags, long[] addends, long linearAddress) {
+    private static void remember(VirtualFrame frame, int tagSlot, long[] tlb, int comparator, long linearAddress) {
         long page = linearAddress & X86Mmu.PAGE_MASK;
-        int index = X86Mmu.tlbIndex(linearAddress);
-        if (tags[index] == page) {
+        int entry = X86Mmu.entryOffset(linearAddress);
+        if (tlb[entry + comparator] == page) {
             frame.setLongStatic(tagSlot, page);
-            frame.setLongStatic(tagSlot + 1, addends[index]);
+            frame.setLongStatic(tagSlot + 1, tlb[entry + X86Mmu.ADDEND]);
         }
     }
 }

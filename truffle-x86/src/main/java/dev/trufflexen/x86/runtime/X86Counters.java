@@ -40,7 +40,15 @@ public final class X86Counters {
         /** Back edges inside regions. */
         BACK_EDGES,
         /** RETs and table jumps that found their target among the region's blocks. */
-        IN_REGION_DYNAMIC
+        IN_REGION_DYNAMIC,
+        /** Guest data accesses that missed the TLB inline and took the MMU's slow path. */
+        TLB_MISSES,
+        /** Translations the victim TLB supplied on a miss. */
+        VICTIM_TLB_HITS,
+        /** Page walks of data accesses and fetches (after the victim TLB missed too). */
+        PAGE_WALKS,
+        /** Page walks that started from the page-walk cache's L1 table. */
+        WALK_CACHE_HITS
     }
 
     private static final LongAdder[] COUNTS = new LongAdder[Event.values().length];

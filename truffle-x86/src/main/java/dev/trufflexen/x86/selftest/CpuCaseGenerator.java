@@ -114,6 +114,8 @@ public final class CpuCaseGenerator {
             return randomBytes(single());
         } else if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT + CpuCaseMix.SEQUENCE_PERCENT) {
             return sequence();
+        } else if (kind < CpuCaseMix.RANDOM_BYTES_PERCENT + CpuCaseMix.SEQUENCE_PERCENT + CpuCaseMix.MEMORY_SEQUENCE_PERCENT) {
+            return CpuMemorySequences.of(random, single());
         }
         return single();
     }

@@ -29,6 +29,8 @@ final class CpuCaseMix {
     static final String SEQUENCE_FORM = "SEQ";
     static final int SEQUENCE_PERCENT = 8;
     static final int RANDOM_BYTES_PERCENT = 4;
+    /** Cases of {@link CpuMemorySequences}. */
+    static final int MEMORY_SEQUENCE_PERCENT = 4;
     private static final int[] PREFIXES = {0x66, 0x67, 0xF0, 0xF2, 0xF3, 0x2E, 0x3E, 0x26, 0x36, 0x65, 0x40, 0x41, 0x48, 0x4C, 0x0F};
 
     private CpuCaseMix() {

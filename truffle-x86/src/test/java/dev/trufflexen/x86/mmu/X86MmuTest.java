@@ -178,4 +178,114 @@ class X86MmuTest {
             m.cpu.setReg(RAX, 0);
         }
     }
+
+    /** A page whose TLB index equals {@code page}'s. */
+    private static long sameIndex(long page) {
+        return page + (long) X86Mmu.TLB_SIZE * 4096;
+    }
+
+    private static long readThroughTlb(X86Mmu mmu, long linear) {
+        return mmu.readSlow(linear, 8);
+    }
+
+    @Test
+    void anEvictedEntryIsServedFromTheVictimTlbUntilInvalidated() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            X86Mmu mmu = m.cpu.mmu();
+            long page = X86TestMachine.DATA;
+            long rival = sameIndex(page);
+            long rivalFrame = m.pages.mapNew(rival, X86PageTableBuilder.USER_RW);
+            m.memory.write64(rivalFrame << 12, 333);
+            long oldFrame = m.cpu.translate(page, false) >>> 12;
+            m.memory.write64(oldFrame << 12, 111);
+            long newFrame = m.pages.allocateFrame();
+            m.memory.write64(newFrame << 12, 222);
+            assertEquals(111, readThroughTlb(mmu, page));
+            assertEquals(333, readThroughTlb(mmu, rival), "evicts the page into the victim TLB");
+            assertEquals(rival, mmu.tlb[X86Mmu.entryOffset(page) + X86Mmu.READ]);
+            m.pages.map(page, newFrame, X86PageTableBuilder.USER_RW);
+            assertEquals(111, readThroughTlb(mmu, page), "from the victim TLB, stale as a hardware TLB entry");
+            assertEquals(page, mmu.tlb[X86Mmu.entryOffset(page) + X86Mmu.READ], "swapped back in");
+            assertEquals(333, readThroughTlb(mmu, rival), "and the rival swapped out, not lost");
+            m.cpu.invalidatePage(page);
+            assertEquals(222, readThroughTlb(mmu, page), "INVLPG reaches the victim TLB");
+            m.pages.map(page, oldFrame, X86PageTableBuilder.USER_RW);
+            readThroughTlb(mmu, rival);
+            m.cpu.flushTlb();
+            assertEquals(111, readThroughTlb(mmu, page), "a flush empties the victim TLB");
+        }
+    }
+
+    @Test
+    void thePageWalkCacheIsDroppedByInvlpgAndFlushes() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            X86Mmu mmu = m.cpu.mmu();
+            long page = X86TestMachine.DATA;
+            long neighbour = page + 0x1000;
+            m.memory.write64((m.cpu.translate(neighbour, false) & X86Mmu.PAGE_MASK), 111);
+            readThroughTlb(mmu, page); // walks, and caches the L1 table of this 2 MiB
+
+            long oldL2 = m.pages.readEntry(page, 2);
+            // A second L1 table for the same 2 MiB, mapping the neighbour to another frame.
+            long newL1 = m.pages.allocateFrame();
+            long otherFrame = m.pages.allocateFrame();
+            m.memory.write64(otherFrame << 12, 222);
+            m.memory.write64((newL1 << 12) + ((neighbour >>> 12) & 511) * 8, (otherFrame << 12) | X86PageTableBuilder.USER_RW);
+            m.pages.writeEntry(page, 2, (newL1 << 12) | X86PageTableBuilder.USER_RW | X86PageTable.ACCESSED);
+            assertEquals(111, readThroughTlb(mmu, neighbour), "a miss reuses the cached L1 table, as a paging-structure cache does");
+            m.cpu.invalidatePage(neighbour);
+            assertEquals(222, readThroughTlb(mmu, neighbour), "INVLPG drops the page-walk cache");
+            m.pages.writeEntry(page, 2, oldL2);
+            m.cpu.setCr3(m.cpu.cr3());
+            assertEquals(111, readThroughTlb(mmu, neighbour), "a CR3 load drops it too");
+            assertEquals(-1, m.cpu.translate(0x0000_7000_0000_0000L, false), "a probe of an unmapped address still faults");
+        }
+    }
+
+    @Test
+    void aFlushEmptiesEveryFilledEntryHoweverManyWereFilled() {
+        for (int pages : new int[] {3, 200}) {
+            try (X86TestMachine m = new X86TestMachine()) {
+                X86Mmu mmu = m.cpu.mmu();
+                long base = 0x0100_0000L;
+                long[] frames = new long[pages];
+                for (int i = 0; i < pages; i++) {
+                    frames[i] = m.pages.mapNew(base + i * 4096L, X86PageTableBuilder.USER_RW);
+                    m.memory.write64(frames[i] << 12, i);
+                    assertEquals(i, readThroughTlb(mmu, base + i * 4096L));
+                }
+                long spare = m.pages.allocateFrame();
+                m.memory.write64(spare << 12, -1);
+                for (int i = 0; i < pages; i++) {
+                    m.pages.map(base + i * 4096L, spare, X86PageTableBuilder.USER_RW);
+                }
+                m.cpu.flushTlb();
+                for (int i = 0; i < pages; i++) {
+                    assertEquals(-1, readThroughTlb(mmu, base + i * 4096L), pages + " pages filled, page " + i);
+                }
+                int comparators = 0;
+                for (int entry = 0; entry < mmu.tlb.length; entry += X86Mmu.ENTRY_LONGS) {
+                    comparators += mmu.tlb[entry + X86Mmu.READ] != X86Mmu.EMPTY ? 1 : 0;
+                }
+                assertEquals(pages, comparators);
+            }
+        }
+    }
+
+    @Test
+    void aReadRefillThroughAnotherFrameDropsTheWriteComparator() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            X86Mmu mmu = m.cpu.mmu();
+            long page = X86TestMachine.DATA;
+            int entry = X86Mmu.entryOffset(page);
+            mmu.writeSlow(page, 8, 5);
+            assertEquals(page, mmu.tlb[entry + X86Mmu.WRITE]);
+            long readOnly = m.pages.allocateFrame();
+            m.pages.map(page, readOnly, X86PageTableBuilder.USER_RO);
+            mmu.tlb[entry + X86Mmu.READ] = X86Mmu.EMPTY; // as if only the write comparator had survived
+            assertEquals(0, readThroughTlb(mmu, page));
+            assertEquals(page, mmu.tlb[entry + X86Mmu.READ]);
+            assertEquals(X86Mmu.EMPTY, mmu.tlb[entry + X86Mmu.WRITE], "the old frame's write permission must not carry over");
+        }
+    }
 }

@@ -173,23 +173,17 @@ public final class FrameAudit {
     }
 
     private void auditTlb(int domid, X86Mmu tlb, List<String> violations) {
-        long hostBase = memory.hostAddress(0);
-        for (int i = 0; i < X86Mmu.TLB_SIZE; i++) {
-            if (tlb.writeTags[i] != -1L) {
-                long mfn = (tlb.writeAddends[i] + tlb.writeTags[i] - hostBase) >>> MachineMemory.PAGE_SHIFT;
-                if (table.ownerOf(mfn) != domid || table.isProtected(mfn)) {
-                    violations.add(String.format("TLB translates %#x writable to frame %#x (%s, owner %d)", tlb.writeTags[i], mfn,
-                            FrameTable.typeName(table.type(mfn)), table.ownerOf(mfn)));
-                }
+        tlb.forEachTranslation((page, machine, writable) -> {
+            long mfn = machine >>> MachineMemory.PAGE_SHIFT;
+            if (writable && (table.ownerOf(mfn) != domid || table.isProtected(mfn))) {
+                violations.add(String.format("TLB translates %#x writable to frame %#x (%s, owner %d)", page, mfn,
+                        FrameTable.typeName(table.type(mfn)), table.ownerOf(mfn)));
             }
-            if (tlb.readTags[i] != -1L) {
-                long mfn = (tlb.readAddends[i] + tlb.readTags[i] - hostBase) >>> MachineMemory.PAGE_SHIFT;
-                int owner = table.ownerOf(mfn);
-                if (owner != domid && owner != FramePool.OWNER_XEN) {
-                    violations.add(String.format("TLB translates %#x to frame %#x of owner %d", tlb.readTags[i], mfn, owner));
-                }
+            int owner = table.ownerOf(mfn);
+            if (owner != domid && owner != FramePool.OWNER_XEN) {
+                violations.add(String.format("TLB translates %#x to frame %#x of owner %d", page, mfn, owner));
             }
-        }
+        });
     }
 
     /** After release: violations if {@code domid} still owns frames or any frame was reclaimed as a leak. */

@@ -49,11 +49,6 @@ public final class X86SseMemory {
 
     /** Writes 16 bytes; when they cross a page, both pages are checked for writing first. */
     public static void write16(X86Cpu cpu, long linear, long low, long high) {
-        if ((linear & 0xFFF) > 0xFF0) {
-            X86GuestMemory.readForWrite(cpu, linear, 1);
-            X86GuestMemory.readForWrite(cpu, (linear | 0xFFF) + 1, 1);
-        }
-        X86GuestMemory.write(cpu, linear, 8, low);
-        X86GuestMemory.write(cpu, linear + 8, 8, high);
+        X86GuestMemory.write16(cpu, linear, low, high);
     }
 }
