@@ -21,6 +21,7 @@ import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
 import dev.trufflexen.x86.nodes.control.X86DebugStopNode;
 import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
+import dev.trufflexen.x86.nodes.control.X86IndirectBranchNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
 import dev.trufflexen.x86.nodes.control.X86ReturnNode;
 import dev.trufflexen.x86.runtime.X86Language;
@@ -114,6 +115,8 @@ public final class X86RegionBuilder {
         boolean exitOnly;
         /** The block ends with RET. */
         boolean endsWithReturn;
+        /** The block ends with a CALL (direct or indirect) whose return address is this, else 0. */
+        long callReturnRip;
         /** For a jump through a table: the blocks of the table's entries. */
         int[] tableTargets = NO_RETURN_TARGETS;
 
@@ -210,8 +213,10 @@ public final class X86RegionBuilder {
             PendingBlock block = blocks.get(i);
             int target = block.kind == X86BlockNode.DYNAMIC || block.exitOnly ? X86BlockNode.EXIT : indexOf(block.targetRip);
             int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
+            int returnIndex = chainedReturnIndex(block, target);
             nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
-                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets);
+                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets,
+                    block.endsWithReturn, returnIndex == X86BlockNode.EXIT ? null : new X86ChainedCall(block.callReturnRip), returnIndex);
         }
         int mask = operands.touchedMask();
         int[] registers = new int[Integer.bitCount(mask)];
@@ -281,8 +286,14 @@ public final class X86RegionBuilder {
             X86Translation translation = translate(insn);
             noteTightLoop(insn, translation);
             block.nodes.add(translation.node());
-            if (translation.node() instanceof X86CallPushNode && returnSites.size() < MAX_RETURN_TARGETS && indexOf(insn.nextRip()) != X86BlockNode.EXIT) {
-                returnSites.add(insn.nextRip());
+            if (translation.node() instanceof X86CallPushNode || translation.node() instanceof X86IndirectBranchNode branch && branch.isCall()) {
+                // The return address becomes a block of its own: where a RET inside the region,
+                // or a chained call's host return, continues.
+                block.callReturnRip = insn.nextRip();
+                if (indexOf(insn.nextRip()) != X86BlockNode.EXIT && translation.node() instanceof X86CallPushNode
+                        && returnSites.size() < MAX_RETURN_TARGETS) {
+                    returnSites.add(insn.nextRip());
+                }
             }
             if (translation.node() instanceof X86ReturnNode) {
                 block.endsWithReturn = true;
@@ -329,6 +340,20 @@ public final class X86RegionBuilder {
         if (branch && translation.target() <= insn.rip() && insn.nextRip() - translation.target() <= TIGHT_LOOP_BYTES) {
             tightLoops.add(new long[] {translation.target(), insn.nextRip()});
         }
+    }
+
+    /**
+     * For a block ending with a CALL that leaves the region (a direct call whose target is past
+     * the caps, or an indirect call): the block of its return address, where the caller continues
+     * after a chained call; {@link X86BlockNode#EXIT} when the call is not chained (calls inside
+     * the region, regions that stay in the interpreter, a return address outside the region).
+     */
+    private int chainedReturnIndex(PendingBlock block, int target) {
+        boolean leaves = block.kind == X86BlockNode.DYNAMIC || target == X86BlockNode.EXIT;
+        if (volatileCode || block.callReturnRip == 0 || block.exitOnly || !leaves) {
+            return X86BlockNode.EXIT;
+        }
+        return indexOf(block.callReturnRip);
     }
 
     /**

@@ -40,7 +40,11 @@ public final class X86Counters {
         /** Back edges inside regions. */
         BACK_EDGES,
         /** RETs and table jumps that found their target among the region's blocks. */
-        IN_REGION_DYNAMIC
+        IN_REGION_DYNAMIC,
+        /** Calls of a region from another region's CALL (a chained call), not from the dispatcher. */
+        CHAINED_CALLS,
+        /** Chained calls that ended with the callee's RET to the call's return address (a host return). */
+        HOST_RETURNS
     }
 
     private static final LongAdder[] COUNTS = new LongAdder[Event.values().length];

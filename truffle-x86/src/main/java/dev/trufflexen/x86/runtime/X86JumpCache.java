@@ -26,9 +26,14 @@ public final class X86JumpCache {
     private static final int BITS = 12;
     private static final int MASK = (1 << BITS) - 1;
 
+    /** How deeply regions of this vCPU are nested as host calls now (see {@link #enterChainedCall}). */
+    public static final int MAX_CHAIN_DEPTH = 64;
+
     private final X86Region[] regions = new X86Region[1 << BITS];
     private final int[] generations = new int[1 << BITS];
     private int codeEpoch = -1;
+    private int chainDepth;
+    private long chainedCalls;
 
     private static int index(long rip) {
         return (int) (rip ^ (rip >>> BITS)) & MASK;
@@ -36,7 +41,16 @@ public final class X86JumpCache {
 
     /** The call target for {@code cpu}'s RIP if cached and still valid; otherwise null. */
     CallTarget lookup(X86Cpu cpu) {
-        long rip = cpu.rip();
+        return lookup(cpu, cpu.rip());
+    }
+
+    /**
+     * The call target of the region starting at {@code rip} if cached for {@code cpu} and still
+     * valid (the same three checks as the dispatcher's); otherwise null. A region calling another
+     * one directly (a chained call) asks this first, so a callee whose code was rewritten, or
+     * whose pages map elsewhere now, is never entered from a caller's inline cache.
+     */
+    public CallTarget lookup(X86Cpu cpu, long rip) {
         int index = index(rip);
         X86Region region = regions[index];
         if (region != null && region.entryRip == rip && generations[index] == cpu.mmu().translationGeneration()
@@ -54,5 +68,34 @@ public final class X86JumpCache {
         if (epochSynchronized != codeEpoch) {
             codeEpoch = epochSynchronized;
         }
+    }
+
+    /**
+     * Before a region calls another one as a nested host call: false (and nothing changes) when
+     * {@link #MAX_CHAIN_DEPTH} calls are nested already, so the call goes through the dispatcher
+     * and the host stack stays bounded.
+     */
+    public boolean enterChainedCall() {
+        if (chainDepth >= MAX_CHAIN_DEPTH) {
+            return false;
+        }
+        chainDepth++;
+        chainedCalls++;
+        return true;
+    }
+
+    /** Calls between regions of this vCPU that bypassed the dispatcher, since it was created. */
+    public long chainedCalls() {
+        return chainedCalls;
+    }
+
+    /** After a nested region call returned (or threw). */
+    public void leaveChainedCall() {
+        chainDepth--;
+    }
+
+    /** The dispatcher's level: no region is running (after a host exception unwound the nesting). */
+    void resetChain() {
+        chainDepth = 0;
     }
 }
