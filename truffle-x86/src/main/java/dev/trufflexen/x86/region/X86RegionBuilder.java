@@ -61,6 +61,17 @@ import dev.trufflexen.x86.runtime.X86Language;
  * RET. Such a continuation counts as a back edge (safepoint, stop check, OSR). Which return
  * address a RET finds is data, not a guess: a mismatch just exits as before.
  *
+ * <p><b>Calls between regions.</b> A CALL that leaves the region (an indirect one, or a direct
+ * one whose target is past the caps) keeps its return address as a block of the region and
+ * runs the callee's region as a nested host call ({@link X86ChainedCall}), passing that return
+ * address along. A RET in the callee that pops exactly that address returns from the host call,
+ * and the caller continues at its return block without the dispatcher. Any other way out of the
+ * callee (a RET elsewhere, as after a longjmp or a stack switch, a fault, a syscall, a jump, a
+ * stop request) leaves the callee's final state in the CPU, and its callers unwind without
+ * writing theirs back. Jumps and fall-throughs out of a region are tail transfers: they go back
+ * to the dispatcher, so the host stack grows only with nested guest calls, and at most
+ * {@link dev.trufflexen.x86.runtime.X86JumpCache#MAX_CHAIN_DEPTH} of those.
+ *
  * <p><b>Leaving a region.</b> Guest faults, syscalls, HLT and forced stops are
  * {@link dev.trufflexen.x86.runtime.X86ExitException}s caught by the region root, which writes
  * the frame back (nodes check before they write, so the state is the one before the faulting

@@ -9,7 +9,9 @@ import dev.trufflexen.x86.cpu.X86Cpu;
  * that starts there, consulted inline (in compiled code, no boundary) before the
  * {@link X86CodeCache} lookup. Every region exit, including RET and indirect branches, lands in
  * the dispatcher, so one table keyed by the target RIP serves them all; returns to call sites
- * hit as soon as the call site's continuation has been translated once.
+ * hit as soon as the call site's continuation has been translated once. Regions calling each
+ * other directly (chained calls, see {@link dev.trufflexen.x86.region.X86RegionBuilder}) find
+ * their callee here too, with the same checks, and this vCPU's nesting depth is kept here.
  *
  * <p>An entry stays usable only while three things hold, each checked on every hit:
  * <ul>
