@@ -226,6 +226,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     }
                 }
                 if (block.chain != null && callChained(frame, cpu, block, nextRip)) {
+                    if (block.returnIndex <= index) {
+                        Boolean result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
+                        if (result != null) {
+                            return result;
+                        }
+                    }
                     index = block.returnIndex;
                     continue dispatch;
                 }
@@ -234,6 +240,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             if (block.kind == X86BlockNode.JUMP || block.takesBranch(frame)) {
                 if (block.targetIndex == X86BlockNode.EXIT) {
                     if (block.chain != null && callChained(frame, cpu, block, block.targetRip)) {
+                        if (block.returnIndex <= index) {
+                            Boolean result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
+                            if (result != null) {
+                                return result;
+                            }
+                        }
                         index = block.returnIndex;
                         continue;
                     }
@@ -282,6 +294,25 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             throw exit;
         }
         return result == RETURNED_TO_CALLER;
+    }
+
+    /**
+     * After a chained call returned to a block not after the call's own: a back edge like any
+     * other (the loop may have no other), so it polls and counts towards OSR. Null to go on at
+     * the return block; otherwise {@link #runBlocks}'s result.
+     */
+    private Boolean backEdgeAfterReturn(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long expectedReturn) {
+        if (backEdgeStops(cpu)) {
+            frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
+            return Boolean.FALSE;
+        }
+        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+            Object result = BytecodeOSRNode.tryOSR(this, block.returnIndex, new OsrState(cpu, expectedReturn), null, frame);
+            if (result != null) {
+                return finishAfterOsr(result);
+            }
+        }
+        return null;
     }
 
     /**

@@ -57,6 +57,18 @@ class X86ChainedCallTest {
     }
 
     @Test
+    void aLoopWhoseOnlyBackEdgeIsAChainedReturnStillPollsAndCompletes() {
+        // jmp next; call: rax = f; call rax (f(i) = 2i); next: sum += rax; i++; i <= 20000: jbe call
+        // (the jbe goes forward in block order; the return to next is the loop's back edge)
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31c031d231c9eb0b488d051200000089cfffd04801c2ffc181f9204e000076e8f4488d043fc3");
+            assertEquals("halt", m.run());
+            assertEquals(20000L * 20001, m.reg(RDX));
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 19000, "chained: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
+
+    @Test
     void recursionDeeperThanTheNestingCapFallsBackToTheDispatcher() {
         // sum(n) = n == 0 ? 0 : n + sum(n - 1), recursing through call rbx, 1500 deep
         try (X86TestMachine m = new X86TestMachine()) {
