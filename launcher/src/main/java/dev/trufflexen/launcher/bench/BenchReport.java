@@ -76,10 +76,11 @@ final class BenchReport {
 
     /** The counters table: totals, then events per million guest instructions. */
     private void printCounters(PrintWriter out) {
-        String header = "%-10s %16s %10s %10s %10s %10s %10s %10s %8s %8s %8s%n";
-        String format = "%-10s %16d %10.2f %10.2f %10.2f %10.2f %10.2f %10.0f %8d %8d %8d%n";
-        out.printf("%ncounters (guest runs; region calls, exits and back edges per million guest instructions):%n");
-        out.printf(header, "workload", "guest insns", "regions", "exit:br", "exit:fault", "exit:sysc", "exit:other", "back edge",
+        String header = "%-10s %16s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s%n";
+        String format = "%-10s %16d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.0f %8d %8d %8d%n";
+        out.printf("%ncounters (guest runs; region calls from the dispatcher and chained from other regions, exits and back edges"
+                + " per million guest instructions):%n");
+        out.printf(header, "workload", "guest insns", "regions", "chained", "exit:br", "exit:fault", "exit:sysc", "exit:other", "back edge",
                 "compiles", "deopts", "invals");
         for (WorkloadResult r : results) {
             GuestCounters c = counters.get(r.name());
@@ -88,6 +89,7 @@ final class BenchReport {
             }
             X86Counters.Snapshot e = c.events();
             out.printf(format, r.name(), e.get(X86Counters.Event.INSTRUCTIONS), c.perMillionInstructions(e.get(X86Counters.Event.REGION_CALLS)),
+                    c.perMillionInstructions(e.get(X86Counters.Event.CHAINED_CALLS)),
                     c.perMillionInstructions(e.get(X86Counters.Event.EXIT_BRANCH)), c.perMillionInstructions(e.get(X86Counters.Event.EXIT_FAULT)),
                     c.perMillionInstructions(e.get(X86Counters.Event.EXIT_SYSCALL)),
                     c.perMillionInstructions(e.get(X86Counters.Event.EXIT_RESUME) + e.get(X86Counters.Event.EXIT_PLATFORM)),

@@ -41,14 +41,26 @@ final class X86BlockNode extends Node {
      * be (return addresses of direct calls, the table's entries), tried in order before exiting.
      */
     @CompilationFinal(dimensions = 1) final int[] dynamicTargets;
+    /** The block ends with RET: it ends a chained call when it pops the address the region was called for. */
+    final boolean returns;
+    /**
+     * For a block ending with a CALL that leaves the region (a direct one past the caps, or an
+     * indirect one): the call run as a host call of the callee's region, or null.
+     */
+    @Child X86ChainedCall chain;
+    /** With {@link #chain}: the block of the call's return address, where the caller continues. */
+    final int returnIndex;
     /** How often the Jcc of a CONDITIONAL block was taken, for Graal's block layout. */
     private final X86BranchProfile branch = new X86BranchProfile();
     /** For a DYNAMIC block: how often each candidate matched, tried in order; see {@link X86BranchProfile}. */
     @CompilationFinal(dimensions = 1) private final X86BranchProfile[] dynamicMatches;
 
     X86BlockNode(long startRip, X86InstructionNode[] instructions, int kind, int conditionCode, int targetIndex, long targetRip,
-            int fallthroughIndex, long fallthroughRip, int[] dynamicTargets) {
+            int fallthroughIndex, long fallthroughRip, int[] dynamicTargets, boolean returns, X86ChainedCall chain, int returnIndex) {
         this.dynamicTargets = dynamicTargets;
+        this.returns = returns;
+        this.chain = chain;
+        this.returnIndex = returnIndex;
         this.dynamicMatches = new X86BranchProfile[dynamicTargets.length];
         for (int k = 0; k < dynamicMatches.length; k++) {
             dynamicMatches[k] = new X86BranchProfile();

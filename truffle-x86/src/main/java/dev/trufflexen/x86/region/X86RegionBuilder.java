@@ -21,6 +21,7 @@ import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
 import dev.trufflexen.x86.nodes.control.X86CallPushNode;
 import dev.trufflexen.x86.nodes.control.X86DebugStopNode;
 import dev.trufflexen.x86.nodes.control.X86DeviceAvailableNode;
+import dev.trufflexen.x86.nodes.control.X86IndirectBranchNode;
 import dev.trufflexen.x86.nodes.control.X86RaiseFaultNode;
 import dev.trufflexen.x86.nodes.control.X86ReturnNode;
 import dev.trufflexen.x86.runtime.X86Language;
@@ -59,6 +60,17 @@ import dev.trufflexen.x86.runtime.X86Language;
  * after it) thus stays in one compilation unit instead of paying a dispatcher round trip per
  * RET. Such a continuation counts as a back edge (safepoint, stop check, OSR). Which return
  * address a RET finds is data, not a guess: a mismatch just exits as before.
+ *
+ * <p><b>Calls between regions.</b> A CALL that leaves the region (an indirect one, or a direct
+ * one whose target is past the caps) keeps its return address as a block of the region and
+ * runs the callee's region as a nested host call ({@link X86ChainedCall}), passing that return
+ * address along. A RET in the callee that pops exactly that address returns from the host call,
+ * and the caller continues at its return block without the dispatcher. Any other way out of the
+ * callee (a RET elsewhere, as after a longjmp or a stack switch, a fault, a syscall, a jump, a
+ * stop request) leaves the callee's final state in the CPU, and its callers unwind without
+ * writing theirs back. Jumps and fall-throughs out of a region are tail transfers: they go back
+ * to the dispatcher, so the host stack grows only with nested guest calls, and at most
+ * {@link dev.trufflexen.x86.runtime.X86JumpCache#MAX_CHAIN_DEPTH} of those.
  *
  * <p><b>Leaving a region.</b> Guest faults, syscalls, HLT and forced stops are
  * {@link dev.trufflexen.x86.runtime.X86ExitException}s caught by the region root, which writes
@@ -114,6 +126,8 @@ public final class X86RegionBuilder {
         boolean exitOnly;
         /** The block ends with RET. */
         boolean endsWithReturn;
+        /** The block ends with a CALL (direct or indirect) whose return address is this, else 0. */
+        long callReturnRip;
         /** For a jump through a table: the blocks of the table's entries. */
         int[] tableTargets = NO_RETURN_TARGETS;
 
@@ -210,8 +224,10 @@ public final class X86RegionBuilder {
             PendingBlock block = blocks.get(i);
             int target = block.kind == X86BlockNode.DYNAMIC || block.exitOnly ? X86BlockNode.EXIT : indexOf(block.targetRip);
             int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
+            int returnIndex = chainedReturnIndex(block, target);
             nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
-                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets);
+                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets,
+                    block.endsWithReturn, returnIndex == X86BlockNode.EXIT ? null : new X86ChainedCall(block.callReturnRip), returnIndex);
         }
         int mask = operands.touchedMask();
         int[] registers = new int[Integer.bitCount(mask)];
@@ -281,8 +297,14 @@ public final class X86RegionBuilder {
             X86Translation translation = translate(insn);
             noteTightLoop(insn, translation);
             block.nodes.add(translation.node());
-            if (translation.node() instanceof X86CallPushNode && returnSites.size() < MAX_RETURN_TARGETS && indexOf(insn.nextRip()) != X86BlockNode.EXIT) {
-                returnSites.add(insn.nextRip());
+            if (translation.node() instanceof X86CallPushNode || translation.node() instanceof X86IndirectBranchNode branch && branch.isCall()) {
+                // The return address becomes a block of its own: where a RET inside the region,
+                // or a chained call's host return, continues.
+                block.callReturnRip = insn.nextRip();
+                if (indexOf(insn.nextRip()) != X86BlockNode.EXIT && translation.node() instanceof X86CallPushNode
+                        && returnSites.size() < MAX_RETURN_TARGETS) {
+                    returnSites.add(insn.nextRip());
+                }
             }
             if (translation.node() instanceof X86ReturnNode) {
                 block.endsWithReturn = true;
@@ -329,6 +351,20 @@ public final class X86RegionBuilder {
         if (branch && translation.target() <= insn.rip() && insn.nextRip() - translation.target() <= TIGHT_LOOP_BYTES) {
             tightLoops.add(new long[] {translation.target(), insn.nextRip()});
         }
+    }
+
+    /**
+     * For a block ending with a CALL that leaves the region (a direct call whose target is past
+     * the caps, or an indirect call): the block of its return address, where the caller continues
+     * after a chained call; {@link X86BlockNode#EXIT} when the call is not chained (calls inside
+     * the region, regions that stay in the interpreter, a return address outside the region).
+     */
+    private int chainedReturnIndex(PendingBlock block, int target) {
+        boolean leaves = block.kind == X86BlockNode.DYNAMIC || target == X86BlockNode.EXIT;
+        if (volatileCode || block.callReturnRip == 0 || block.exitOnly || !leaves) {
+            return X86BlockNode.EXIT;
+        }
+        return indexOf(block.callReturnRip);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.trufflexen.x86.region;
 
 import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerAsserts;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
@@ -48,6 +49,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean tracing;
     private final long entryRip;
     @CompilationFinal private Object osrMetadata;
+    /** The result of a region that returned to the chained call that entered it (otherwise {@code TRUE}). */
+    static final Boolean RETURNED_TO_CALLER = Boolean.FALSE;
+    /** The expected return address of a region the dispatcher called: no RET pops it (not canonical). */
+    static final long NOT_CALLED = 0x8000_0000_0000_0000L;
+    /** A callee of a chained call left other than by returning: the CPU's state is final, unwind without writing back. */
+    private static final X86ExitException CALLEE_LEFT = X86ExitException.platformTookOver();
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
 
@@ -76,20 +83,23 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     @Override
     public Object execute(VirtualFrame frame) {
-        X86Cpu cpu = (X86Cpu) frame.getArguments()[0];
+        Object[] arguments = frame.getArguments();
+        X86Cpu cpu = (X86Cpu) arguments[0];
+        long expectedReturn = arguments.length > 1 ? (Long) arguments[1] : NOT_CALLED;
         if (X86Counters.ENABLED) {
-            X86Counters.add(X86Counters.Event.REGION_CALLS, 1);
+            X86Counters.add(arguments.length > 1 ? X86Counters.Event.CHAINED_CALLS : X86Counters.Event.REGION_CALLS, 1);
         }
         copyIn(frame, cpu);
         try {
-            runBlocks(frame, cpu, 0);
+            boolean returned = runBlocks(frame, cpu, 0, expectedReturn);
             copyOut(frame, cpu, false);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
-                X86Counters.add(X86Counters.Event.EXIT_BRANCH, 1);
+                X86Counters.add(returned ? X86Counters.Event.HOST_RETURNS : X86Counters.Event.EXIT_BRANCH, 1);
             }
+            return returned ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
-            if (X86Counters.ENABLED) {
+            if (X86Counters.ENABLED && exit != CALLEE_LEFT) {
                 countExit(exit.kind());
             }
             if (exit.kind() == X86ExitException.PLATFORM_TOOK_OVER) {
@@ -117,15 +127,23 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return compilable;
     }
 
+    /** What an OSR compilation needs besides the frame (the OSR frame's arguments hold the parent frame, not the CPU). */
+    private record OsrState(X86Cpu cpu, long expectedReturn) {
+    }
+
     @Override
     public Object executeOSR(VirtualFrame osrFrame, int target, Object interpreterState) {
-        X86Cpu cpu = (X86Cpu) interpreterState; // the OSR frame's arguments hold the parent frame, not the CPU
+        OsrState state = (OsrState) interpreterState;
         try {
-            runBlocks(osrFrame, cpu, target);
-            return Boolean.TRUE;
+            return runBlocks(osrFrame, state.cpu(), target, state.expectedReturn()) ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
             return exit;
         }
+    }
+
+    /** False once the region's code was rewritten: callers' inline caches drop it. */
+    boolean codeValid() {
+        return codeValid.isValid();
     }
 
     @Override
@@ -178,10 +196,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * Dispatch among the blocks. {@code index} is a constant in every exploded copy of the loop
      * body, so each block's successor choice compiles to direct control flow; every successor
      * assignment is followed by its own {@code continue} so that each loop end carries a
-     * constant. {@code start} is 0, or the constant target block of an OSR compilation.
+     * constant. {@code start} is 0, or the constant target block of an OSR compilation. True when
+     * a RET popped {@code expectedReturn}, the return address of the chained call that entered the
+     * region ({@link #NOT_CALLED} when the dispatcher called it): the region returns to its caller.
      */
     @ExplodeLoop(kind = ExplodeLoop.LoopExplosionKind.MERGE_EXPLODE)
-    private void runBlocks(VirtualFrame frame, X86Cpu cpu, int start) {
+    private boolean runBlocks(VirtualFrame frame, X86Cpu cpu, int start, long expectedReturn) {
         int index = start;
         dispatch: while (true) {
             CompilerAsserts.partialEvaluationConstant(index);
@@ -191,6 +211,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 // RET to the return address of one of this region's direct calls, or a jump
                 // through a table to one of its entries: stay inside.
                 long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
+                if (block.returns && nextRip == expectedReturn) {
+                    return true; // the end of the chained call that entered this region: a host return
+                }
                 for (int k = 0; k < block.dynamicTargets.length; k++) {
                     int candidate = block.dynamicTargets[k];
                     if (block.dynamicTargetMatches(k, nextRip, blocks[candidate].startRip)) {
@@ -198,36 +221,54 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
                         }
                         if (backEdgeStops(cpu)) {
-                            return;
+                            return false;
                         }
                         if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                            Object result = BytecodeOSRNode.tryOSR(this, candidate, cpu, null, frame);
+                            Object result = BytecodeOSRNode.tryOSR(this, candidate, new OsrState(cpu, expectedReturn), null, frame);
                             if (result != null) {
-                                finishAfterOsr(result);
-                                return;
+                                return finishAfterOsr(result);
                             }
                         }
                         index = candidate;
                         continue dispatch;
                     }
                 }
-                return;
+                if (block.chain != null && callChained(frame, cpu, block, nextRip)) {
+                    if (block.returnIndex <= index) {
+                        Boolean result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
+                        if (result != null) {
+                            return result;
+                        }
+                    }
+                    index = block.returnIndex;
+                    continue dispatch;
+                }
+                return false;
             }
             if (block.kind == X86BlockNode.JUMP || block.takesBranch(frame)) {
                 if (block.targetIndex == X86BlockNode.EXIT) {
+                    if (block.chain != null && callChained(frame, cpu, block, block.targetRip)) {
+                        if (block.returnIndex <= index) {
+                            Boolean result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
+                            if (result != null) {
+                                return result;
+                            }
+                        }
+                        index = block.returnIndex;
+                        continue;
+                    }
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
-                    return;
+                    return false;
                 }
                 if (block.targetIndex <= index) {
                     if (backEdgeStops(cpu)) {
                         frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
-                        return;
+                        return false;
                     }
                     if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                        Object result = BytecodeOSRNode.tryOSR(this, block.targetIndex, cpu, null, frame);
+                        Object result = BytecodeOSRNode.tryOSR(this, block.targetIndex, new OsrState(cpu, expectedReturn), null, frame);
                         if (result != null) {
-                            finishAfterOsr(result);
-                            return;
+                            return finishAfterOsr(result);
                         }
                     }
                 }
@@ -236,18 +277,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
             if (block.fallthroughIndex == X86BlockNode.EXIT) {
                 frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
-                return;
+                return false;
             }
             if (block.fallthroughIndex <= index) {
                 if (backEdgeStops(cpu)) {
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
-                    return;
+                    return false;
                 }
                 if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                    Object result = BytecodeOSRNode.tryOSR(this, block.fallthroughIndex, cpu, null, frame);
+                    Object result = BytecodeOSRNode.tryOSR(this, block.fallthroughIndex, new OsrState(cpu, expectedReturn), null, frame);
                     if (result != null) {
-                        finishAfterOsr(result);
-                        return;
+                        return finishAfterOsr(result);
                     }
                 }
             }
@@ -257,10 +297,51 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /** After an OSR run finished the region: the frame holds its final state; rethrow its exit, if any. */
-    private static void finishAfterOsr(Object result) {
+    private static boolean finishAfterOsr(Object result) {
         if (result instanceof X86ExitException exit) {
             throw exit;
         }
+        return result == RETURNED_TO_CALLER;
+    }
+
+    /**
+     * After a chained call returned to a block not after the call's own: a back edge like any
+     * other (the loop may have no other), so it polls and counts towards OSR. Null to go on at
+     * the return block; otherwise {@link #runBlocks}'s result.
+     */
+    private Boolean backEdgeAfterReturn(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long expectedReturn) {
+        if (backEdgeStops(cpu)) {
+            frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
+            return Boolean.FALSE;
+        }
+        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+            Object result = BytecodeOSRNode.tryOSR(this, block.returnIndex, new OsrState(cpu, expectedReturn), null, frame);
+            if (result != null) {
+                return finishAfterOsr(result);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A CALL leaving the region, run as a chained call ({@link X86ChainedCall}): true when the
+     * callee returned to the call's return address, the frame reloaded from the CPU; false when
+     * the call cannot be chained now (nothing changed: the region exits to the dispatcher at
+     * {@code target}). When the callee left otherwise, or the CPU must stop now, the CPU holds
+     * the final state and {@link #CALLEE_LEFT} unwinds this region without writing it back.
+     */
+    private boolean callChained(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long target) {
+        CallTarget callee = X86ChainedCall.enter(cpu, target);
+        if (callee == null) {
+            return false;
+        }
+        copyOut(frame, cpu, false);
+        cpu.setRip(target);
+        if (!block.chain.call(cpu, callee) || X86Likelihood.unlikely(cpu.stopRequested())) {
+            throw CALLEE_LEFT;
+        }
+        copyIn(frame, cpu);
+        return true;
     }
 
     /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag. True means leave the region. */

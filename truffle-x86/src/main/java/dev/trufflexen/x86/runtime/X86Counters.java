@@ -48,7 +48,11 @@ public final class X86Counters {
         /** Page walks of data accesses and fetches (after the victim TLB missed too). */
         PAGE_WALKS,
         /** Page walks that started from the page-walk cache's L1 table. */
-        WALK_CACHE_HITS
+        WALK_CACHE_HITS,
+        /** Calls of a region from another region's CALL (a chained call), not from the dispatcher. */
+        CHAINED_CALLS,
+        /** Chained calls that ended with the callee's RET to the call's return address (a host return). */
+        HOST_RETURNS
     }
 
     private static final LongAdder[] COUNTS = new LongAdder[Event.values().length];

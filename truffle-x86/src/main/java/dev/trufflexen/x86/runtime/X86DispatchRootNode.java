@@ -42,7 +42,9 @@ final class X86DispatchRootNode extends RootNode {
         if (arguments.length != 1) {
             throw new IllegalArgumentException("the dispatcher takes one X86Cpu");
         }
-        frame.setObject(CPU_SLOT, unwrap(arguments[0]));
+        X86Cpu cpu = unwrap(arguments[0]);
+        cpu.jumpCache().resetChain();
+        frame.setObject(CPU_SLOT, cpu);
         loop.execute(frame);
         return Boolean.TRUE;
     }

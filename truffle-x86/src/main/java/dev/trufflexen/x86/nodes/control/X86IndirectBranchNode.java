@@ -28,6 +28,11 @@ public final class X86IndirectBranchNode extends X86InstructionNode {
         this.target = target;
     }
 
+    /** CALL r/m64 (otherwise JMP r/m64). */
+    public boolean isCall() {
+        return call;
+    }
+
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long destination = target.read(frame, cpu);

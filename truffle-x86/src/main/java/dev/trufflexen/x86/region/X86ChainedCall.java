@@ -1,0 +1,131 @@
+package dev.trufflexen.x86.region;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.RootCallTarget;
+import com.oracle.truffle.api.nodes.DirectCallNode;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.IndirectCallNode;
+import com.oracle.truffle.api.nodes.Node;
+
+import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.runtime.X86JumpCache;
+
+/**
+ * A guest CALL that leaves its region, run as a host call of the callee's region (region
+ * chaining). The callee region receives this call's return address; a RET in it that pops
+ * exactly that address ends the host call, and the caller continues at its return block
+ * without a trip through the dispatcher. See {@link X86RegionRootNode} for the protocol.
+ *
+ * <p><b>Which callee.</b> The callee is whatever the vCPU's {@link X86JumpCache} holds for the
+ * target RIP, with the dispatcher's checks (the callee's code assumption, the MMU's translation
+ * generation, the code epoch): a call never enters code that was rewritten or that its pages no
+ * longer map. A target the jump cache does not know yet, a stop request, or nesting at
+ * {@link X86JumpCache#MAX_CHAIN_DEPTH} leaves the region as before, through the dispatcher,
+ * which translates the callee and fills the jump cache for next time.
+ *
+ * <p><b>Inline cache.</b> Up to {@link #CACHE_ENTRIES} callees get a {@link DirectCallNode} each
+ * (a direct call has one target; an indirect call through a function pointer or a vtable a few),
+ * so Truffle can inline them into the caller's compilation; further callees share one
+ * {@link IndirectCallNode}. A new callee first evicts the entries whose region was invalidated
+ * since, so code rewriting does not fill the cache with dead regions.
+ */
+final class X86ChainedCall extends Node {
+    static final int CACHE_ENTRIES = 4;
+    private static final DirectCallNode[] EMPTY = new DirectCallNode[0];
+
+    /** The call's return address, boxed once: the callee's second argument. */
+    private final Long returnAddress;
+    @Children private DirectCallNode[] callees = EMPTY;
+    @Child private IndirectCallNode others;
+
+    X86ChainedCall(long returnRip) {
+        this.returnAddress = returnRip;
+    }
+
+    /**
+     * The region to call for {@code targetRip}, with the nesting entered; null (nothing changed)
+     * when the call must go through the dispatcher instead: a stop is requested, the jump cache
+     * has no valid region there, or the nesting is at its cap.
+     */
+    static CallTarget enter(X86Cpu cpu, long targetRip) {
+        if (cpu.stopRequested()) {
+            return null;
+        }
+        CallTarget callee = cpu.jumpCache().lookup(cpu, targetRip);
+        if (callee == null || !cpu.jumpCache().enterChainedCall()) {
+            return null;
+        }
+        return callee;
+    }
+
+    /**
+     * Runs {@code callee}, found by {@link #enter}, with the CPU holding the caller's state and
+     * the target RIP. True when the callee came back to this call's return address (the CPU
+     * holds the state there); false when it left otherwise, its state final in the CPU.
+     */
+    boolean call(X86Cpu cpu, CallTarget callee) {
+        X86JumpCache cache = cpu.jumpCache();
+        try {
+            return dispatch(callee, cpu) == X86RegionRootNode.RETURNED_TO_CALLER;
+        } finally {
+            cache.leaveChainedCall();
+        }
+    }
+
+    @ExplodeLoop
+    private Object dispatch(CallTarget callee, X86Cpu cpu) {
+        DirectCallNode[] cached = callees;
+        for (DirectCallNode direct : cached) {
+            if (direct.getCallTarget() == callee) {
+                return direct.call(cpu, returnAddress);
+            }
+        }
+        if (cached.length < CACHE_ENTRIES || others == null) {
+            CompilerDirectives.transferToInterpreterAndInvalidate();
+            DirectCallNode added = cache(callee);
+            if (added != null) {
+                return added.call(cpu, returnAddress);
+            }
+        }
+        return others.call(callee, cpu, returnAddress);
+    }
+
+    /** Adds {@code callee} to the inline cache if there is room (after evicting dead regions); otherwise prepares the shared indirect call. */
+    private DirectCallNode cache(CallTarget callee) {
+        synchronized (getLock()) {
+            java.util.List<DirectCallNode> live = new java.util.ArrayList<>();
+            for (DirectCallNode direct : callees) {
+                if (direct.getCallTarget() == callee) {
+                    return direct;
+                }
+                if (regionValid(direct.getCallTarget())) {
+                    live.add(direct);
+                }
+            }
+            if (live.size() < CACHE_ENTRIES) {
+                DirectCallNode added = insert(DirectCallNode.create(callee));
+                live.add(added);
+                callees = live.toArray(EMPTY);
+                notifyInserted(added);
+                return added;
+            }
+            if (live.size() != callees.length) {
+                callees = live.toArray(EMPTY);
+            }
+            if (others == null) {
+                others = insert(IndirectCallNode.create());
+            }
+            return null;
+        }
+    }
+
+    private static boolean regionValid(CallTarget target) {
+        return !(target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region) || region.codeValid();
+    }
+
+    /** The entries now, for tests. */
+    int cachedCallees() {
+        return callees.length;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.trufflexen.x86.region;
+
+import static dev.trufflexen.x86.cpu.X86Reg.R8;
+import static dev.trufflexen.x86.cpu.X86Reg.RAX;
+import static dev.trufflexen.x86.cpu.X86Reg.RCX;
+import static dev.trufflexen.x86.cpu.X86Reg.RDX;
+import static dev.trufflexen.x86.cpu.X86Reg.RSP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.runtime.X86JumpCache;
+import dev.trufflexen.x86.testing.X86TestMachine;
+
+/**
+ * Region chaining: CALLs that leave their region run as host calls of the callee's region, and
+ * a RET to the call's return address returns from that host call. Every other way of leaving a
+ * callee (a pop and a jump, a RET elsewhere, a fault, rewritten code, deep nesting) must leave
+ * the guest state exact.
+ */
+class X86ChainedCallTest {
+    @Test
+    void indirectCallsThroughAFunctionPointerAreChained() {
+        // loop: rax = i odd ? f2 : f1; call rax; sum += rax; f1(i) = i + 1, f2(i) = 2i + 5
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31d231c9488d0523000000488d3521000000f7c101000000480f45c689cfffd04801c2ffc181f9e803000072d7f4"
+                    + "488d4701c3488d443f05c3");
+            assertEquals("halt", m.run());
+            long expected = 0;
+            for (int i = 0; i < 1000; i++) {
+                expected += (i & 1) != 0 ? 2L * i + 5 : i + 1;
+            }
+            assertEquals(expected, m.reg(RDX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 900, "calls after the first few bypass the dispatcher: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
+
+    @Test
+    void aCalleeThatLeavesWithoutReturningToItsCallerGoesBackThroughTheDispatcher() {
+        // f(i): i % 8 == 0: pop the return address and jump back with 100; i % 8 == 4: overwrite
+        // the return address with alt (which adds 1000) and RET there; otherwise return i + 1.
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31d231c9488d051900000089cfffd04801c2ffc181f9e803000072e8f4b8e8030000ebebf7c107000000741483f904741a"
+                    + "89c883e00783f8047410488d4701c3b8640000004883c408ebc4488d35cbffffff48893424c3");
+            assertEquals("halt", m.run());
+            long expected = 0;
+            for (int i = 0; i < 1000; i++) {
+                expected += i % 8 == 0 ? 100 : i % 8 == 4 ? 1000 : i + 1;
+            }
+            assertEquals(expected, m.reg(RDX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 500);
+        }
+    }
+
+    @Test
+    void aLoopWhoseOnlyBackEdgeIsAChainedReturnStillPollsAndCompletes() {
+        // jmp next; call: rax = f; call rax (f(i) = 2i); next: sum += rax; i++; i <= 20000: jbe call
+        // (the jbe goes forward in block order; the return to next is the loop's back edge)
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31c031d231c9eb0b488d051200000089cfffd04801c2ffc181f9204e000076e8f4488d043fc3");
+            assertEquals("halt", m.run());
+            assertEquals(20000L * 20001, m.reg(RDX));
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 19000, "chained: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
+
+    @Test
+    void recursionDeeperThanTheNestingCapFallsBackToTheDispatcher() {
+        // sum(n) = n == 0 ? 0 : n + sum(n - 1), recursing through call rbx, 1500 deep
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("488d1d08000000bfdc050000ffd3f44885ff740b5748ffcfffd35f4801f8c331c0c3");
+            assertEquals("halt", m.run());
+            assertEquals(1500L * 1501 / 2, m.reg(RAX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            assertTrue(1500 > X86JumpCache.MAX_CHAIN_DEPTH);
+        }
+    }
+
+    @Test
+    void aDirectCallPastTheRegionCapsIsChained() {
+        // loop: 46 blocks of jmp; call f; sum += f(i) = i + 3; 300 times
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("eb00".repeat(46) + "e80e0000004801c2ffc181f92c0100007292f4488d4103c3");
+            m.cpu.setReg(RCX, 0);
+            m.cpu.setReg(RDX, 0);
+            assertEquals("halt", m.run());
+            assertEquals(300L * 299 / 2 + 3 * 300, m.reg(RDX));
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 250, "chained: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
+
+    @Test
+    void aFaultInsideAChainedCalleeLeavesTheStateExact() {
+        // loop: call f; sum += f(i) = i + 1; f loads from an unmapped address on its 500th call
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31d231c9488d0510000000ffd04801c2ffc181f9e803000072eaf489ce488d410181f9f4010000750e41b834120000"
+                    + "488b04f500001000c3");
+            Object reason = m.run();
+            assertTrue(reason instanceof X86Fault fault && fault.vector() == X86Fault.PF, "stopped at " + reason);
+            assertEquals(X86TestMachine.CODE + 0x2f, m.cpu.rip(), "at the faulting load");
+            assertEquals(0x100000L + 500 * 8, m.cpu.cr2());
+            assertEquals(500, m.reg(RCX));
+            assertEquals(501, m.reg(RAX), "written by the callee before the fault");
+            assertEquals(0x1234, m.reg(R8));
+            assertEquals(500L * 501 / 2, m.reg(RDX), "the caller's sum, written back before the call");
+            assertEquals(X86TestMachine.STACK_TOP - 8, m.reg(RSP));
+            assertEquals(X86TestMachine.CODE + 0xd, m.read64(X86TestMachine.STACK_TOP - 8), "the return address");
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 400);
+        }
+    }
+
+    @Test
+    void rewritingACalleeReachesItsCallersInlineCaches() {
+        // loop: call DATA (mov eax, 1; ret); sum += rax; after 500 calls the caller patches the
+        // callee's immediate to 2
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.load(X86TestMachine.DATA, "b801000000c3");
+            m.code("31d231c9b800006000ffd04801c2ffc181f9f40100007508c60425010060000281f9e803000072dcf4");
+            assertEquals("halt", m.run());
+            assertEquals(500 * 1 + 500 * 2, m.reg(RDX));
+            assertTrue(m.cpu.codeCache().regionsInvalidated() >= 1);
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 900, "the new callee is chained too: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
+}
