@@ -29,6 +29,7 @@ public final class DebuggedDomain {
     public static DebuggedDomain attach(XenHypervisor xen, Domain domain) {
         HypercallCounts counts = new HypercallCounts(domain.id());
         xen.afterEveryHypercall(counts);
+        xen.timeEveryHypercall();
         return new DebuggedDomain(xen, domain, DomainDebugger.attach(domain), counts);
     }
 

@@ -52,6 +52,7 @@ public final class DomainDebugger implements Domain.Debugger {
     private final Map<Long, Breakpoint> breakpoints = new TreeMap<>();
     private final Watchpoint[] watchSlots = new Watchpoint[4];
     private final List<Consumer<X86DebugStop>> listeners = new CopyOnWriteArrayList<>();
+    private final GuestProfiler profiler;
     private int nextId = 1;
     private boolean stopped;
     private boolean resumeRequested;
@@ -63,6 +64,7 @@ public final class DomainDebugger implements Domain.Debugger {
     private DomainDebugger(Domain domain) {
         this.domain = domain;
         this.cpu = domain.vcpu0().cpu();
+        this.profiler = new GuestProfiler(domain);
     }
 
     /** Attaches a debugger to {@code domain} (once; before or while it runs). */
@@ -82,6 +84,11 @@ public final class DomainDebugger implements Domain.Debugger {
         return cpu;
     }
 
+    /** The domain's sampling profiler (its samples come through {@link #stopped}). */
+    public GuestProfiler profiler() {
+        return profiler;
+    }
+
     /** Called with every stop, on the vCPU's thread, before it waits. */
     public void onStop(Consumer<X86DebugStop> listener) {
         listeners.add(listener);
@@ -99,6 +106,10 @@ public final class DomainDebugger implements Domain.Debugger {
 
     @Override
     public void stopped(Vcpu vcpu, X86DebugStop stop) {
+        if (stop.kind() == X86DebugStop.Kind.SAMPLE) {
+            profiler.record(vcpu.cpu().rip()); // not a stop: the vCPU runs on
+            return;
+        }
         cpu.setDebuggerStepping(false);
         if (stop.kind() == X86DebugStop.Kind.BREAKPOINT) {
             synchronized (this) {
@@ -232,13 +243,19 @@ public final class DomainDebugger implements Domain.Debugger {
 
     /**
      * Runs {@code inspection} with the vCPU stopped: at once when it is, else by pausing it and
-     * resuming it afterwards. Throws {@link DebugException} when the domain is gone.
+     * resuming it afterwards. A domain the toolstack paused (xl pause) is not running guest code
+     * and will not reach a debugger stop: it is inspected as it is, under a pause of the
+     * inspection's own so that an unpause meanwhile cannot set it running. Throws
+     * {@link DebugException} when the domain is gone.
      */
     public <T> T whileStopped(Supplier<T> inspection) {
         if (domain.isDying()) {
             throw new DebugException("domain " + domain.id() + " (" + domain.name() + ") is gone");
         }
         boolean wasStopped = isStopped();
+        if (!wasStopped && domain.isPausedByController()) {
+            return whilePaused(inspection);
+        }
         if (!wasStopped && pause() == null) {
             throw new DebugException("domain " + domain.id() + " did not stop"
                     + (domain.isDying() ? ": it is gone" : " within " + PAUSE_TIMEOUT_MS + " ms"));
@@ -249,6 +266,21 @@ public final class DomainDebugger implements Domain.Debugger {
             if (!wasStopped) {
                 resume();
             }
+        }
+    }
+
+    private <T> T whilePaused(Supplier<T> inspection) {
+        domain.pause();
+        try {
+            for (Vcpu vcpu : domain.vcpus()) {
+                if (!vcpu.awaitOffCpu(PAUSE_TIMEOUT_MS)) {
+                    throw new DebugException("domain " + domain.id() + " is paused, but vCPU " + vcpu.id()
+                            + " did not leave guest code within " + PAUSE_TIMEOUT_MS + " ms");
+                }
+            }
+            return inspection.get();
+        } finally {
+            domain.unpause();
         }
     }
 
@@ -381,14 +413,19 @@ public final class DomainDebugger implements Domain.Debugger {
     private void loadWatchpoints() {
         long[] addresses = new long[4];
         int dr7 = 0;
+        int readOnly = 0;
         for (int slot = 0; slot < 4; slot++) {
             Watchpoint w = watchSlots[slot];
             if (w == null) {
                 continue;
             }
             addresses[slot] = w.address();
-            // READ is caught as ACCESS (x86 has no read-only data breakpoint); the stop reports it.
+            // x86 has no read-only data breakpoint (R/W 11 is read or write), but the debugger's watch
+            // is the CPU's emulation, which tells reads from writes: READ is R/W 11 ignoring writes.
             int rw = w.access() == Access.WRITE ? 1 : 3;
+            if (w.access() == Access.READ) {
+                readOnly |= 1 << slot;
+            }
             int len = switch (w.length()) {
                 case 1 -> 0;
                 case 2 -> 1;
@@ -397,7 +434,7 @@ public final class DomainDebugger implements Domain.Debugger {
             };
             dr7 |= 1 << (2 * slot) | rw << (16 + 4 * slot) | len << (18 + 4 * slot);
         }
-        cpu.setDebuggerWatchpoints(addresses, dr7);
+        cpu.setDebuggerWatchpoints(addresses, dr7, readOnly);
         watchChanged = false;
     }
 }

@@ -80,6 +80,22 @@ class GdbStubTest {
     }
 
     @Test
+    void aReadWatchpointIgnoresWrites() throws Exception {
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        // checkpoint() reads watched_counter, then writes it; kernel_main reads it later to print it.
+        // Armed after the read, a read watchpoint passes over the write and stops at that print.
+        String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port,
+                "break checkpoint", "continue", "stepi", "delete", "rwatch watched_counter", "continue", "bt 1",
+                "delete", "continue"));
+        assertEquals(ExitStatus.GUEST_POWEROFF, status.get(60, TimeUnit.SECONDS), txl.err());
+        assertTrue(gdb.contains("Hardware read watchpoint 2: watched_counter") && gdb.contains("Value = 1"), gdb);
+        assertTrue(gdb.contains("#0  ") && gdb.contains(" kernel_main ") && !gdb.contains("#0  checkpoint"),
+                "the write in checkpoint() did not stop; the read in kernel_main did:\n" + gdb);
+    }
+
+    @Test
     void detachLeavesTheGuestRunningToItsEnd() throws Exception {
         InProcessTxl txl = new InProcessTxl(dir);
         CompletableFuture<Integer> status = startStub(txl);
