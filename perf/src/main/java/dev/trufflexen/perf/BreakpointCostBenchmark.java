@@ -37,11 +37,11 @@ import dev.trufflexen.x86.runtime.X86CodeCache;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 8, time = 1)
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BreakpointCostBenchmark {
-    static final int ROUNDS = 200_000;
+    static final int ROUNDS = 2_000;
     private static final Pattern CODE_SIZE = Pattern.compile("opt done\\s+.*?\\bx86@([0-9a-f]+)\\b.*\\|CodeSize\\s+(\\d+)");
 
     @Param({"none", "unarmed", "armed"})

@@ -79,8 +79,11 @@ final class MonitorCommands {
             case domains -> out().printf("%-4s %-20s %s%n%-4d %-20s %s%n", "id", "name", "state",
                     target.domain().id(), target.domain().name(), state());
             case vcpus -> stopped(() -> {
-                out().printf("vcpu 0: rip %s  %s%n", target.address(debugger().cpu().rip()),
-                        target.domain().vcpu0().inKernelMode() ? "kernel mode" : "user mode");
+                for (var vcpu : target.domain().vcpus()) {
+                    out().printf("%svcpu %d: rip %s  %s%s%n", vcpu.id() == debugger().selectedVcpu() ? "* " : "  ", vcpu.id(),
+                            target.address(vcpu.cpu().rip()), vcpu.inKernelMode() ? "kernel mode" : "user mode",
+                            vcpu.isDown() ? " (down)" : "");
+                }
                 return null;
             });
             case registers -> stopped(() -> {
@@ -252,6 +255,13 @@ final class MonitorCommands {
             MemoryFormat.disassemble(out(), debugger().cpu(), at, count == null ? 10 : Math.min(count, 1000), target);
             return null;
         });
+    }
+
+    @Command(name = "cpu", description = "Choose the vCPU whose registers the commands show, set and step (QEMU's cpu).")
+    void cpu(@Parameters(paramLabel = "N") int vcpu) {
+        if (!debugger().select(vcpu)) {
+            throw new DebugException("'" + vcpu + "': the domain has vCPUs 0-" + (target.domain().vcpus().size() - 1));
+        }
     }
 
     @Command(name = "stop", aliases = "pause", description = "Stop the domain's vCPUs (xl: pause).")
