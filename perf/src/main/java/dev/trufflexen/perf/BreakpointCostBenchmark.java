@@ -26,7 +26,7 @@ import dev.trufflexen.x86.runtime.X86CodeCache;
 
 /**
  * What breakpoints cost guest code: nanoseconds per round of the debugee's hot loop
- * ({@code spin}, run in batches with {@code bench=N}) with no debugger ({@code none}), with a
+ * ({@code spin}, run in batches of calls of 64 rounds with {@code bench=N}) with no debugger ({@code none}), with a
  * debugger attached but no breakpoint ({@code unarmed}), and with a breakpoint on
  * {@code page_neighbour}, a function in spin's page that never runs ({@code armed}). Unarmed
  * must not change the compiled code; armed drops and retranslates the regions of that one page,
@@ -41,7 +41,7 @@ import dev.trufflexen.x86.runtime.X86CodeCache;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BreakpointCostBenchmark {
-    static final int ROUNDS = 2_000;
+    static final int ROUNDS = 64_000;
     private static final Pattern CODE_SIZE = Pattern.compile("opt done\\s+.*?\\bx86@([0-9a-f]+)\\b.*\\|CodeSize\\s+(\\d+)");
 
     @Param({"none", "unarmed", "armed"})

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
+import dev.trufflexen.launcher.debug.CompilationTrace;
 import dev.trufflexen.launcher.debug.DebugException;
 import dev.trufflexen.launcher.debug.DebuggedDomain;
 import dev.trufflexen.launcher.debug.DomainDebugger;
@@ -183,10 +184,19 @@ final class MonitorCommands {
         List<X86CodeCache.RegionInfo> regions = cache.regions();
         out().printf("%d live regions; %d built, %d invalidated (self-modifying code, breakpoints), %d interpreted-only%n",
                 regions.size(), cache.regionsBuilt(), cache.regionsInvalidated(), cache.interpretedRegionsBuilt());
+        CompilationTrace trace = target.compilations();
         for (X86CodeCache.RegionInfo r : regions) {
-            out().printf("%s  %5d bytes on %d page%s, machine %012x%n", target.address(r.entryRip()), r.bytes(), r.pages(),
-                    r.pages() == 1 ? "" : "s", r.entryMachine());
+            out().printf("%s  %5d bytes on %d page%s, machine %012x%s%n", target.address(r.entryRip()), r.bytes(), r.pages(),
+                    r.pages() == 1 ? "" : "s", r.entryMachine(), trace == null ? "" : "; " + describe(trace.region(r.entryRip())));
         }
+    }
+
+    /** What the JIT did with a region: compiled (how often, how long, how much code) or interpreted, and its code lost. */
+    private static String describe(CompilationTrace.RegionStats s) {
+        String compiled = s.compilations() == 0 ? "interpreted"
+                : String.format("compiled %dx in %d ms, %d bytes of code", s.compilations(), s.millis(), s.codeBytes());
+        return compiled + (s.deoptimizations() + s.invalidations() + s.failures() == 0 ? ""
+                : String.format(", %d deopt, %d invalidated, %d failed", s.deoptimizations(), s.invalidations(), s.failures()));
     }
 
     private void printFrames() {
