@@ -20,8 +20,8 @@ import dev.trufflexen.x86.runtime.X86CodeCache;
  * {@code bench=N} in batches of calls of 64 rounds): with no debugger ({@code none}), with a
  * debugger attached but no breakpoint ({@code unarmed}), and with a breakpoint on
  * {@code page_neighbour}, a function in spin's page that never runs ({@code armed}). Not JMH:
- * each run waits until spin's loop is compiled (on a loaded machine that takes tens of
- * seconds), arms the breakpoint then (armed drops the regions of that one page; the run waits for
+ * each run compiles on the guest's thread at fixed thresholds and waits until spin's loop is
+ * compiled, arms the breakpoint then (armed drops the regions of that one page; the run waits for
  * the loop to be compiled again), and measures the guest thread's CPU time per round over a
  * fixed number of batches, which holds on a machine shared with other work. The modes run
  * alternately, {@code runs} times each; per mode it prints every run, the median, the
@@ -35,6 +35,17 @@ public final class BreakpointCost {
     private static final long COMPILE_WAIT_NANOS = 300_000_000_000L;
     private static final Pattern DONE = Pattern.compile("opt done\\s+.*?\\bx86@([0-9a-f]+)\\b.*\\|CodeSize\\s+(\\d+)");
 
+    /**
+     * Compilations on the guest's thread, at fixed call counts: each run compiles the same code at
+     * the same point, however loaded the machine is (in the background they may never finish).
+     */
+    private static final Map<String, String> ENGINE_OPTIONS = Map.of(
+            "engine.BackgroundCompilation", "false",
+            "engine.FirstTierCompilationThreshold", "50",
+            "engine.LastTierCompilationThreshold", "100",
+            "engine.CompilationFailureAction", "Throw",
+            "engine.TraceCompilation", "true");
+
     /** One run's figures. */
     record Run(double cpuNanosPerRound, long loopCodeBytes, String note) {
     }
@@ -42,7 +53,7 @@ public final class BreakpointCost {
     /** The debugee's batch domain, with its domain reachable for the debugger. */
     static final class Debugee extends GuestBatchDomain {
         Debugee() {
-            super("debugee", "bench=" + ROUNDS);
+            super("debugee", "bench=" + ROUNDS, ENGINE_OPTIONS);
         }
 
         DomainDebugger attachDebugger() {
