@@ -9,7 +9,9 @@
  * checkpoint(). spin() is a hot loop timed with RDTSC (its round count comes
  * from the command line, spin=N); page_neighbour() shares its page and is
  * never called, so a breakpoint there tests what an armed breakpoint costs
- * the rest of its page.
+ * the rest of its page. With bench=N the guest only runs N rounds of spin()
+ * (in calls of 64) in batches forever, each ended by SCHEDOP_yield with N as
+ * its argument (the batch protocol of the perf/ benchmarks).
  */
 #include <sdk/kernel.h>
 
@@ -49,6 +51,14 @@ void kernel_main(start_info_t *si)
 {
     unsigned long rounds = sdk_cmdline_ulong((const char *)si->cmd_line, "spin", 1000);
     unsigned long repeats = sdk_cmdline_ulong((const char *)si->cmd_line, "repeats", 1);
+    unsigned long bench = sdk_cmdline_ulong((const char *)si->cmd_line, "bench", 0);
+
+    while (bench != 0) {
+        for (unsigned long done = 0; done < bench; done += 64) {
+            poke_target += spin(64);
+        }
+        HYPERVISOR_sched_op(SCHEDOP_yield, (void *)bench);
+    }
 
     printf("debugee: start\n");
     printf("checkpoint returned %lu\n", checkpoint(41));

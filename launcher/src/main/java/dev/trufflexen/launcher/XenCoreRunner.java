@@ -3,12 +3,14 @@ package dev.trufflexen.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.Map;
 
 import dev.trufflexen.dom0.console.ConsoleBackend;
 import dev.trufflexen.launcher.CreateCommand.ConsoleRoute;
 import dev.trufflexen.launcher.CreateCommand.GuestStop;
 import dev.trufflexen.launcher.CreateCommand.RunOptions;
 import dev.trufflexen.launcher.config.DomainConfig;
+import dev.trufflexen.launcher.debug.CompilationTrace;
 import dev.trufflexen.launcher.debug.DebugException;
 import dev.trufflexen.launcher.debug.DebugRequest;
 import dev.trufflexen.launcher.debug.DebuggedDomain;
@@ -33,12 +35,17 @@ final class XenCoreRunner {
         PrintStream log = options.log();
         XenHypervisor.Options xenOptions = new XenHypervisor.Options(options.interpreterOnly(), options.trace(),
                 options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
-        try (XenHypervisor xen = startHypervisor(xenOptions)) {
+        // A debugged domain's engine traces its compilations, for the monitor's info regions.
+        CompilationTrace compilations = options.debug() == null ? null : new CompilationTrace();
+        try (XenHypervisor xen = startHypervisor(xenOptions, compilations)) {
             Domain domain = build(xen, config);
             if (options.auditMmu()) {
                 domain.onYield(() -> reportAudit(log, "at a yield", xen.auditMmu(domain)));
             }
             DebuggedDomain debugged = options.debug() == null ? null : startDebugging(xen, domain, options.debug(), log);
+            if (debugged != null) {
+                debugged.setCompilations(compilations);
+            }
             options.domainBuilt().run();
             ShutdownReason reason;
             switch (console) {
@@ -121,9 +128,10 @@ final class XenCoreRunner {
      * A hypervisor, or a clean error when the host refuses its machine memory after all: the
      * address space (a process limit such as {@code ulimit -v}) or its frame table in the heap.
      */
-    private static XenHypervisor startHypervisor(XenHypervisor.Options xenOptions) {
+    private static XenHypervisor startHypervisor(XenHypervisor.Options xenOptions, CompilationTrace compilations) {
         try {
-            return XenHypervisor.create(xenOptions);
+            return compilations == null ? XenHypervisor.create(xenOptions)
+                    : XenHypervisor.create(xenOptions, Map.of("engine.TraceCompilation", "true"), compilations);
         } catch (OutOfMemoryError e) {
             throw new TxlException(ExitStatus.BAD_CONFIG, "cannot set up " + xenOptions.machineMemoryMiB()
                     + " MiB of machine memory on this host now (" + e.getMessage() + "); lower memory", e);

@@ -64,9 +64,14 @@ public class GuestBatchDomain implements AutoCloseable {
 
     /** Builds the domain from {@code guest}'s image with {@code cmdline}; its first {@link #runBatch} boots it. */
     public GuestBatchDomain(String guest, String cmdline) {
+        this(guest, cmdline, GuestMachine.ENGINE_OPTIONS);
+    }
+
+    /** As {@link #GuestBatchDomain(String, String)}, with these engine options (they must trace compilations). */
+    protected GuestBatchDomain(String guest, String cmdline, java.util.Map<String, String> engineOptions) {
         this.guest = guest;
         this.xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB),
-                GuestMachine.ENGINE_OPTIONS, engineLog);
+                engineOptions, engineLog);
         try {
             this.domain = xen.createDomain(new DomainSpec(guest, GuestImageFiles.kernel(guest), Optional.empty(),
                     GUEST_MEMORY_MIB, 1, cmdline, ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));

@@ -339,6 +339,11 @@ public final class XenHypervisor implements AutoCloseable {
         hypercalls.afterEveryHypercall(work);
     }
 
+    /** Makes every hypercall note when it began, for work after it that times it ({@code HypercallContext.startNanos}). */
+    public void timeEveryHypercall() {
+        hypercalls.timeEveryHypercall();
+    }
+
     /**
      * A domain's share of machine memory, for the toolstack: tot_pages, max_pages
      * ({@link DomainMemory#setMaxPages}, xl's mem-max) and the balloon target

@@ -17,6 +17,7 @@ public final class DebuggedDomain {
     private final HypercallCounts hypercalls;
     private volatile ElfSymbols symbols = ElfSymbols.none();
     private volatile OutputStream consoleView;
+    private volatile CompilationTrace compilations;
 
     private DebuggedDomain(XenHypervisor xen, Domain domain, DomainDebugger debugger, HypercallCounts hypercalls) {
         this.xen = xen;
@@ -29,6 +30,7 @@ public final class DebuggedDomain {
     public static DebuggedDomain attach(XenHypervisor xen, Domain domain) {
         HypercallCounts counts = new HypercallCounts(domain.id());
         xen.afterEveryHypercall(counts);
+        xen.timeEveryHypercall();
         return new DebuggedDomain(xen, domain, DomainDebugger.attach(domain), counts);
     }
 
@@ -54,6 +56,15 @@ public final class DebuggedDomain {
 
     public void setSymbols(ElfSymbols loaded) {
         this.symbols = loaded;
+    }
+
+    /** The engine's compilation trace for this domain, or null when its engine does not trace compilations. */
+    public CompilationTrace compilations() {
+        return compilations;
+    }
+
+    public void setCompilations(CompilationTrace trace) {
+        this.compilations = trace;
     }
 
     /**

@@ -21,15 +21,18 @@ import dev.trufflexen.xen.domain.Vcpu;
  * stops ({@link X86DebugStops}), put into the translated code of their page only, and
  * watchpoints are the CPU's debugger watch, not the guest's debug registers.
  *
- * <p>Threads: the vCPU reports a stop on its own thread ({@link #stopped}) and waits there,
- * inside this object's monitor, until a debugger thread resumes it; everything that changes the
- * CPU (stepping, watchpoints) is applied on the vCPU's thread before it runs on. A debugger
- * thread reads and writes registers and memory only while the vCPU is stopped
- * ({@link #whileStopped}): the stop and the resume are synchronized, so each side sees the
- * other's writes.
+ * <p>All-stop, over every vCPU: the vCPU that meets a stop (breakpoint, step, watchpoint,
+ * pause) reports it on its own thread ({@link #stopped}), and the debugger then holds every vCPU
+ * with a pause of its own (Xen's vcpu_pause, counted apart from the toolstack's): each leaves
+ * guest code and the scheduler keeps it off its run queue, no thread waits for the debugger.
+ * Continuing undoes the holds; stepping undoes one vCPU's hold with the CPU's debugger
+ * single-step set, so that vCPU runs one instruction while the others stay stopped. What changes
+ * a CPU (stepping, watchpoints, a breakpoint to run past) is set while its vCPU is held and off
+ * the CPU, before the scheduler runs it again. A debugger thread reads and writes registers and
+ * memory only while the domain is stopped ({@link #whileStopped}).
  */
 public final class DomainDebugger implements Domain.Debugger {
-    /** How long a pause waits for the vCPU to leave guest code. */
+    /** How long a pause waits for the vCPUs to leave guest code. */
     private static final long PAUSE_TIMEOUT_MS = 5_000;
 
     /** What stops at an instruction: gdb's software (Z0) and hardware (Z1) breakpoints, the monitor's tbreak. */
@@ -47,28 +50,38 @@ public final class DomainDebugger implements Domain.Debugger {
     }
 
     private final Domain domain;
-    private final X86Cpu cpu;
     private final X86DebugStops stops = new X86DebugStops();
     private final Map<Long, Breakpoint> breakpoints = new TreeMap<>();
     private final Watchpoint[] watchSlots = new Watchpoint[4];
     private final List<Consumer<X86DebugStop>> listeners = new CopyOnWriteArrayList<>();
+    private final GuestProfiler profiler;
     private int nextId = 1;
+    /** The vCPUs this debugger holds paused, by id. */
+    private final boolean[] held;
+    /** A vCPU has met a stop and is holding the others: later stops join it unreported. */
+    private boolean stopping;
+    /** The stop is reported and every vCPU is held. */
     private boolean stopped;
-    private boolean resumeRequested;
-    private boolean stepRequested;
     private boolean watchChanged;
     private X86DebugStop lastStop;
+    /** The vCPU that reported the last stop. */
+    private int stopVcpu;
+    /** The vCPU whose registers {@link #cpu()} shows: the one that stopped, or the one chosen. */
+    private int selected;
     private long stopCount;
 
     private DomainDebugger(Domain domain) {
         this.domain = domain;
-        this.cpu = domain.vcpu0().cpu();
+        this.held = new boolean[domain.vcpus().size()];
+        this.profiler = new GuestProfiler(domain);
     }
 
     /** Attaches a debugger to {@code domain} (once; before or while it runs). */
     public static DomainDebugger attach(Domain domain) {
         DomainDebugger debugger = new DomainDebugger(domain);
-        debugger.cpu.attachDebugStops(debugger.stops);
+        for (Vcpu vcpu : domain.vcpus()) {
+            vcpu.cpu().attachDebugStops(debugger.stops);
+        }
         domain.attachDebugger(debugger);
         return debugger;
     }
@@ -77,12 +90,36 @@ public final class DomainDebugger implements Domain.Debugger {
         return domain;
     }
 
-    /** The CPU of vCPU 0 (read and write it only while stopped). */
-    public X86Cpu cpu() {
-        return cpu;
+    /** The CPU of the selected vCPU (read and write it only while stopped). */
+    public synchronized X86Cpu cpu() {
+        return domain.vcpus().get(selected).cpu();
     }
 
-    /** Called with every stop, on the vCPU's thread, before it waits. */
+    /** The vCPU whose registers {@link #cpu()} shows. */
+    public synchronized int selectedVcpu() {
+        return selected;
+    }
+
+    /** Shows vCPU {@code id}'s registers through {@link #cpu()}; false when the domain has no such vCPU. */
+    public synchronized boolean select(int id) {
+        if (id < 0 || id >= held.length) {
+            return false;
+        }
+        selected = id;
+        return true;
+    }
+
+    /** The vCPU that reported the last stop. */
+    public synchronized int stopVcpu() {
+        return stopVcpu;
+    }
+
+    /** The domain's sampling profiler (its samples come through {@link #stopped}). */
+    public GuestProfiler profiler() {
+        return profiler;
+    }
+
+    /** Called with every reported stop, on the reporting vCPU's thread, once every vCPU is held. */
     public void onStop(Consumer<X86DebugStop> listener) {
         listeners.add(listener);
     }
@@ -94,51 +131,73 @@ public final class DomainDebugger implements Domain.Debugger {
 
     /** Makes the domain stop before its first instruction (call before it runs). */
     public void pauseBeforeStart() {
-        cpu.requestExit(X86DebugStop.pause());
+        domain.vcpu0().cpu().requestExit(X86DebugStop.pause());
     }
 
     @Override
     public void stopped(Vcpu vcpu, X86DebugStop stop) {
-        cpu.setDebuggerStepping(false);
-        if (stop.kind() == X86DebugStop.Kind.BREAKPOINT) {
-            synchronized (this) {
+        if (stop.kind() == X86DebugStop.Kind.SAMPLE) {
+            profiler.record(vcpu.cpu().rip()); // not a stop: the vCPU runs on
+            return;
+        }
+        vcpu.cpu().setDebuggerStepping(false);
+        synchronized (this) {
+            if (stop.kind() == X86DebugStop.Kind.BREAKPOINT) {
                 Breakpoint hit = breakpoints.get(stop.address());
                 if (hit != null && hit.kind() == BreakKind.TEMPORARY) {
                     removeBreakpoint(hit);
                 }
             }
+            if (stopping || domain.isDying()) {
+                // Another vCPU's stop is being reported: this one is held with the rest. A breakpoint
+                // it met is met again when it resumes (it is not run past), so no hit is lost.
+                hold(vcpu);
+                return;
+            }
+            stopping = true;
+            for (Vcpu each : domain.vcpus()) {
+                hold(each);
+            }
+        }
+        // Outside the lock: a vCPU meeting a stop meanwhile must get in to join this one.
+        for (Vcpu other : domain.vcpus()) {
+            if (other != vcpu) {
+                other.awaitOffCpu(PAUSE_TIMEOUT_MS);
+            }
         }
         synchronized (this) {
             stopped = true;
             lastStop = stop;
+            stopVcpu = vcpu.id();
+            selected = vcpu.id();
             stopCount++;
             notifyAll();
         }
         for (Consumer<X86DebugStop> listener : listeners) {
             listener.accept(stop);
         }
-        synchronized (this) {
-            while (!resumeRequested && !domain.isDying()) {
-                try {
-                    wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+    }
+
+    private void hold(Vcpu vcpu) {
+        if (!held[vcpu.id()]) {
+            held[vcpu.id()] = true;
+            vcpu.pause();
+        }
+    }
+
+    private void release(Vcpu vcpu) {
+        if (held[vcpu.id()]) {
+            held[vcpu.id()] = false;
+            vcpu.unpause();
+        }
+    }
+
+    /** Waits (briefly) until the held vCPUs are out of guest code, so their state is theirs no more. */
+    private void awaitHeldOffCpu() {
+        for (Vcpu vcpu : domain.vcpus()) {
+            if (held[vcpu.id()]) {
+                vcpu.awaitOffCpu(PAUSE_TIMEOUT_MS);
             }
-            resumeRequested = false;
-            stopped = false;
-            // The vCPU's own thread applies what the debugger changed while it was stopped.
-            if (watchChanged) {
-                loadWatchpoints();
-            }
-            if (stepRequested) {
-                cpu.setDebuggerStepping(true);
-                stepRequested = false;
-            } else if (breakpoints.containsKey(cpu.rip())) {
-                cpu.skipDebugStopOnce(cpu.rip()); // continuing from a breakpoint runs its instruction
-            }
-            notifyAll();
         }
     }
 
@@ -159,8 +218,9 @@ public final class DomainDebugger implements Domain.Debugger {
             }
         }
         long before = stopCount();
-        cpu.requestExit(X86DebugStop.pause());
-        domain.vcpu0().wake();
+        Vcpu reporter = domain.vcpus().stream().filter(v -> !v.isDown()).findFirst().orElse(domain.vcpu0());
+        reporter.cpu().requestExit(X86DebugStop.pause());
+        reporter.wake();
         return awaitStopAfter(before, PAUSE_TIMEOUT_MS);
     }
 
@@ -168,7 +228,7 @@ public final class DomainDebugger implements Domain.Debugger {
         return stopCount;
     }
 
-    /** Waits until the vCPU has made its first stop (one asked for by {@link #pauseBeforeStart}). */
+    /** Waits until the domain has made its first stop (one asked for by {@link #pauseBeforeStart}). */
     public X86DebugStop awaitFirstStop() {
         return awaitStopAfter(0, PAUSE_TIMEOUT_MS);
     }
@@ -191,18 +251,16 @@ public final class DomainDebugger implements Domain.Debugger {
         return lastStop;
     }
 
-    /** Resumes a stopped domain; false when it was not stopped. */
+    /** Resumes every vCPU of a stopped domain; false when it was not stopped. */
     public synchronized boolean resume() {
         if (!stopped) {
             return false;
         }
-        resumeRequested = true;
-        stopped = false;
-        notifyAll();
+        runOn(-1);
         return true;
     }
 
-    /** Runs one instruction and stops; returns the stop (a step, or a watchpoint it hit), or null. */
+    /** Runs the selected vCPU for one instruction, the others staying stopped; returns the stop (a step, or a watchpoint it hit), or null. */
     public X86DebugStop step() {
         long before;
         synchronized (this) {
@@ -210,38 +268,70 @@ public final class DomainDebugger implements Domain.Debugger {
                 return null;
             }
             before = stopCount;
-            stepRequested = true;
-            resumeRequested = true;
-            stopped = false;
-            notifyAll();
+            runOn(selected);
         }
         return awaitStopAfter(before, PAUSE_TIMEOUT_MS);
     }
 
-    /** Resumes without waiting for the next stop; returns the count to pass to {@link #awaitStopAfter}. */
+    /**
+     * Resumes without waiting for the next stop (every vCPU, or the selected one for one
+     * instruction when {@code step}); returns the count to pass to {@link #awaitStopAfter}.
+     */
     public synchronized long resumeAsync(boolean step) {
         long before = stopCount;
         if (stopped) {
-            stepRequested = step;
-            resumeRequested = true;
-            stopped = false;
-            notifyAll();
+            runOn(step ? selected : -1);
         }
         return before;
     }
 
+    /** Releases every held vCPU, or only {@code stepping} (for one instruction) when it is not -1. */
+    private void runOn(int stepping) {
+        awaitHeldOffCpu();
+        stopped = false;
+        stopping = false;
+        if (watchChanged) {
+            loadWatchpoints();
+        }
+        // Continuing from a breakpoint runs its instruction (for the vCPU that reported it).
+        X86Cpu reporter = domain.vcpus().get(stopVcpu).cpu();
+        if ((stepping == -1 || stepping == stopVcpu) && breakpoints.containsKey(reporter.rip())) {
+            reporter.skipDebugStopOnce(reporter.rip());
+        }
+        for (Vcpu vcpu : domain.vcpus()) {
+            if (stepping == -1) {
+                release(vcpu);
+            } else if (vcpu.id() == stepping) {
+                vcpu.cpu().setDebuggerStepping(true);
+                release(vcpu);
+            }
+        }
+        notifyAll();
+    }
+
     /**
      * Runs {@code inspection} with the vCPU stopped: at once when it is, else by pausing it and
-     * resuming it afterwards. Throws {@link DebugException} when the domain is gone.
+     * resuming it afterwards. A domain the toolstack paused (xl pause) is not running guest code
+     * and will not reach a debugger stop: it is inspected as it is, under a pause of the
+     * inspection's own so that an unpause meanwhile cannot set it running. Throws
+     * {@link DebugException} when the domain is gone.
      */
     public <T> T whileStopped(Supplier<T> inspection) {
         if (domain.isDying()) {
             throw new DebugException("domain " + domain.id() + " (" + domain.name() + ") is gone");
         }
         boolean wasStopped = isStopped();
+        if (!wasStopped && domain.isPausedByController()) {
+            return whilePaused(inspection);
+        }
         if (!wasStopped && pause() == null) {
             throw new DebugException("domain " + domain.id() + " did not stop"
                     + (domain.isDying() ? ": it is gone" : " within " + PAUSE_TIMEOUT_MS + " ms"));
+        }
+        if (wasStopped) {
+            synchronized (this) {
+                awaitHeldOffCpu();
+            }
         }
         try {
             return inspection.get();
@@ -249,6 +339,21 @@ public final class DomainDebugger implements Domain.Debugger {
             if (!wasStopped) {
                 resume();
             }
+        }
+    }
+
+    private <T> T whilePaused(Supplier<T> inspection) {
+        domain.pause();
+        try {
+            for (Vcpu vcpu : domain.vcpus()) {
+                if (!vcpu.awaitOffCpu(PAUSE_TIMEOUT_MS)) {
+                    throw new DebugException("domain " + domain.id() + " is paused, but vCPU " + vcpu.id()
+                            + " did not leave guest code within " + PAUSE_TIMEOUT_MS + " ms");
+                }
+            }
+            return inspection.get();
+        } finally {
+            domain.unpause();
         }
     }
 
@@ -283,9 +388,16 @@ public final class DomainDebugger implements Domain.Debugger {
 
     /** Drops the translations of the page holding {@code address}: it is retranslated with its stops as they are now. */
     private void retranslate(long address) {
-        long machine = cpu.mmu().probe(address, X86Mmu.ACCESS_READ);
-        if (machine >= 0) {
-            cpu.codeCache().invalidateFrame(machine >>> 12);
+        X86Cpu current = cpu();
+        long machine = current.mmu().probe(address, X86Mmu.ACCESS_READ);
+        if (machine < 0) {
+            return;
+        }
+        java.util.Set<Object> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Vcpu vcpu : domain.vcpus()) {
+            if (done.add(vcpu.cpu().codeCache())) {
+                vcpu.cpu().codeCache().invalidateFrame(machine >>> 12);
+            }
         }
     }
 
@@ -371,7 +483,7 @@ public final class DomainDebugger implements Domain.Debugger {
         return hit;
     }
 
-    /** Watchpoints load on the vCPU's thread: now if it is stopped here, else when it next stops. */
+    /** Watchpoints load into the CPUs while their vCPUs are held: now if the domain is stopped, else when it next runs on. */
     private void applyIfStopped() {
         if (stopped) {
             loadWatchpoints();
@@ -381,14 +493,19 @@ public final class DomainDebugger implements Domain.Debugger {
     private void loadWatchpoints() {
         long[] addresses = new long[4];
         int dr7 = 0;
+        int readOnly = 0;
         for (int slot = 0; slot < 4; slot++) {
             Watchpoint w = watchSlots[slot];
             if (w == null) {
                 continue;
             }
             addresses[slot] = w.address();
-            // READ is caught as ACCESS (x86 has no read-only data breakpoint); the stop reports it.
+            // x86 has no read-only data breakpoint (R/W 11 is read or write), but the debugger's watch
+            // is the CPU's emulation, which tells reads from writes: READ is R/W 11 ignoring writes.
             int rw = w.access() == Access.WRITE ? 1 : 3;
+            if (w.access() == Access.READ) {
+                readOnly |= 1 << slot;
+            }
             int len = switch (w.length()) {
                 case 1 -> 0;
                 case 2 -> 1;
@@ -397,7 +514,10 @@ public final class DomainDebugger implements Domain.Debugger {
             };
             dr7 |= 1 << (2 * slot) | rw << (16 + 4 * slot) | len << (18 + 4 * slot);
         }
-        cpu.setDebuggerWatchpoints(addresses, dr7);
+        awaitHeldOffCpu();
+        for (Vcpu vcpu : domain.vcpus()) {
+            vcpu.cpu().setDebuggerWatchpoints(addresses, dr7, readOnly);
+        }
         watchChanged = false;
     }
 }

@@ -116,6 +116,16 @@ public final class ElfSymbols {
 
     /** {@code function+0xoff} for an address inside a symbol (or just after one without a size), else empty. */
     public String describe(long address) {
+        Symbol best = covering(address);
+        if (best == null) {
+            return "";
+        }
+        long offset = address - best.address();
+        return offset == 0 ? best.name() : best.name() + "+0x" + Long.toHexString(offset);
+    }
+
+    /** The symbol {@link #describe} names for {@code address}, or null. */
+    public Symbol covering(long address) {
         Symbol best = null;
         for (Symbol s : byAddress) {
             if (Long.compareUnsigned(s.address(), address) > 0) {
@@ -125,10 +135,6 @@ public final class ElfSymbols {
                 best = s;
             }
         }
-        if (best == null) {
-            return "";
-        }
-        long offset = address - best.address();
-        return offset == 0 ? best.name() : best.name() + "+0x" + Long.toHexString(offset);
+        return best;
     }
 }

@@ -13,21 +13,32 @@
  * Watchpoints are the CPU's debugger watch, beside (not in) the guest's DR0-DR7: while one is
  * armed the CPU runs one instruction at a time, as it does for the guest's own data breakpoints.
  *
- * <p><b>Stopping and resuming.</b> A stop (breakpoint, step, watchpoint hit, pause) ends
- * {@link dev.trufflexen.x86.cpu.X86Cpu#run} with an {@link dev.trufflexen.x86.cpu.X86DebugStop};
- * the domain's run loop hands it to {@link DomainDebugger#stopped}, where the vCPU's thread waits
- * until a debugger thread resumes it. A pause is an exit request from another thread (a blocked
- * vCPU wakes for it). Continuing from a breakpoint lets its instruction run once; a step is the
- * CPU's debugger single-step, which reports after one instruction without a trap to the guest.
+ * <p><b>Stopping and resuming, all-stop.</b> A stop (breakpoint, step, watchpoint hit, pause)
+ * ends {@link dev.trufflexen.x86.cpu.X86Cpu#run} with an
+ * {@link dev.trufflexen.x86.cpu.X86DebugStop}; the domain's run loop hands it to
+ * {@link DomainDebugger#stopped}, which holds every vCPU of the domain with a pause of the
+ * debugger's own (Xen's counted vcpu_pause, apart from the toolstack's), waits until the others
+ * are out of guest code and reports the stop. No thread waits for the debugger: held vCPUs are
+ * simply not scheduled. A second vCPU meeting a stop meanwhile is held unreported; a breakpoint
+ * it met is met again when it resumes. Continuing releases every hold (the reporting vCPU runs
+ * past its breakpoint once); stepping releases one vCPU with the CPU's debugger single-step,
+ * which reports after one instruction without a trap to the guest, while the others stay held.
+ * A pause is an exit request from another thread (a blocked vCPU wakes for it). A domain the
+ * toolstack paused is inspected under a pause of the inspection's own, without a stop.
  *
- * <p><b>Threads.</b> A debugger thread reads and changes registers and memory only while the vCPU
- * waits in {@link DomainDebugger#stopped} ({@link DomainDebugger#whileStopped} pauses a running
- * domain for the time of one inspection); the stop and the resume synchronize on the debugger, so
- * each side sees the other's writes, and what changes the CPU's modes (stepping, watchpoints) is
- * applied on the vCPU's own thread before it runs on.
+ * <p><b>Threads.</b> A debugger thread reads and changes registers and memory only while the
+ * domain is stopped ({@link DomainDebugger#whileStopped} pauses a running domain for the time of
+ * one inspection); what changes a CPU's modes (stepping, watchpoints, the breakpoint to run past)
+ * is set while its vCPU is held and out of guest code, and the scheduler's hand-over publishes it
+ * to the thread that runs the vCPU next.
  *
- * <p>{@link DebuggedDomain} bundles a domain with its debugger, its hypercall counts (fed by the
- * dispatcher's after-every-hypercall hook, so the core does not change for them) and the symbols
+ * <p><b>Profiling.</b> {@link GuestProfiler} asks each vCPU in guest code, from a timer thread, to
+ * leave it at its next region exit or back edge with a sample stop, which never displaces another
+ * exit request; {@link DomainDebugger#stopped} notes the RIP and the vCPU runs on at once.
+ *
+ * <p>{@link DebuggedDomain} bundles a domain with its debugger, its hypercall counts and times (fed
+ * by the dispatcher's after-every-hypercall hook, the dispatcher noting each call's start once
+ * asked to) and the symbols
  * loaded with {@code sym} ({@link ElfSymbols}).
  */
 package dev.trufflexen.launcher.debug;

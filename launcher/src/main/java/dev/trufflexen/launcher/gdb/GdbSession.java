@@ -25,8 +25,6 @@ final class GdbSession {
         }
     }
 
-    /** The thread id of vCPU {@code n} is {@code n + 1} (gdb reserves 0 and -1). */
-    private static final String THREAD = "1";
     private static final int MAX_MEMORY = 0x1000;
 
     private final DomainDebugger debugger;
@@ -85,7 +83,8 @@ final class GdbSession {
             case 'c' -> resume(args, false);
             case 's' -> resume(args, true);
             case 'v' -> verbose(packet);
-            case 'H', 'T' -> Reply.of(args.isEmpty() || threadKnown(args.substring(command == 'H' ? 1 : 0)) ? "OK" : "E01");
+            case 'H' -> Reply.of(args.isEmpty() || selectThread(args.substring(1)) ? "OK" : "E01");
+            case 'T' -> Reply.of(vcpuOf(args) >= 0 ? "OK" : "E01");
             case 'Z', 'z' -> breakpoint(command == 'Z', args);
             case 'q' -> query(args);
             case 'Q' -> {
@@ -109,8 +108,29 @@ final class GdbSession {
         };
     }
 
-    private static boolean threadKnown(String id) {
-        return id.equals("0") || id.equals("-1") || id.equals(THREAD) || id.equals("p1." + THREAD);
+    /**
+     * The vCPU of a thread id: vCPU {@code n} is thread {@code n + 1} (gdb reserves 0 for any
+     * thread and -1 for all), with or without the {@code p1.} process prefix; -1 when the domain
+     * has no such vCPU or it was never brought up.
+     */
+    private int vcpuOf(String thread) {
+        String id = thread.startsWith("p1.") ? thread.substring(3) : thread;
+        long number = GdbHex.parseNumber(id);
+        var vcpus = debugger.domain().vcpus();
+        return number >= 1 && number <= vcpus.size() && vcpus.get((int) number - 1).isInitialised() ? (int) number - 1 : -1;
+    }
+
+    private static String threadId(int vcpu) {
+        return Integer.toHexString(vcpu + 1);
+    }
+
+    /** Hg/Hc: the thread the next register, memory or step packets are for; any (0) or all (-1) keep the current one. */
+    private boolean selectThread(String thread) {
+        if (thread.equals("0") || thread.equals("-1") || thread.equals("p1.0") || thread.equals("p1.-1")) {
+            return true;
+        }
+        int vcpu = vcpuOf(thread);
+        return vcpu >= 0 && debugger.select(vcpu);
     }
 
     private Reply readMemory(String args) {
@@ -147,35 +167,41 @@ final class GdbSession {
         }
         if (step) {
             X86DebugStop stop = debugger.step();
+            if (stop == null && !debugger.domain().isDying()) {
+                stop = debugger.pause(); // the vCPU blocked rather than ran an instruction: it stops where it is
+            }
             return Reply.of(stop == null ? exitReply() : stopReply(stop));
         }
         debugger.resumeAsync(false);
         return new Reply(null, true, false);
     }
 
-    /** vCont: one vCPU, so the action for thread 1 (or the default action) decides. */
+    /**
+     * vCont: a step for one thread steps that vCPU alone, the others staying stopped (also when
+     * the packet lets them continue, as gdb's {@code s:N;c} does: stopped is what a debugger
+     * stepping one thread expects of the others); else a continue resumes every vCPU.
+     */
     private Reply verbose(String packet) {
         if (packet.equals("vCont?")) {
             return Reply.of("vCont;c;C;s;S");
         }
         if (packet.startsWith("vCont;")) {
-            String chosen = null;
+            boolean any = false;
             for (String action : packet.substring("vCont;".length()).split(";")) {
                 int colon = action.indexOf(':');
                 String thread = colon < 0 ? null : action.substring(colon + 1);
-                if (thread == null || threadKnown(thread)) {
-                    chosen = colon < 0 ? action : action.substring(0, colon);
-                    break;
+                if (thread != null && !thread.equals("-1") && !thread.equals("p1.-1") && vcpuOf(thread) < 0) {
+                    return Reply.of("E01");
+                }
+                any = true;
+                if (action.charAt(0) == 's' || action.charAt(0) == 'S') {
+                    if (thread != null && !thread.equals("-1") && !thread.equals("p1.-1")) {
+                        debugger.select(vcpuOf(thread));
+                    }
+                    return resume("", true);
                 }
             }
-            if (chosen == null) {
-                return Reply.of("E01");
-            }
-            return switch (chosen.charAt(0)) {
-                case 's', 'S' -> resume("", true);
-                case 'c', 'C' -> resume("", false);
-                default -> Reply.of("");
-            };
+            return any ? resume("", false) : Reply.of("E01");
         }
         if (packet.equals("vMustReplyEmpty")) {
             return Reply.of("");
@@ -231,15 +257,27 @@ final class GdbSession {
             return Reply.of((end < xml.length() ? "m" : "l") + xml.substring(offset, end));
         }
         return switch (args) {
-            case "fThreadInfo" -> Reply.of("m" + THREAD);
+            case "fThreadInfo" -> Reply.of("m" + threadList());
             case "sThreadInfo" -> Reply.of("l");
-            case "C" -> Reply.of("QC" + THREAD);
+            case "C" -> Reply.of("QC" + threadId(debugger.selectedVcpu()));
             case "Attached" -> Reply.of("1");
             case "Symbol::" -> Reply.of("OK");
-            default -> args.startsWith("ThreadExtraInfo,")
-                    ? Reply.of(GdbHex.text("vCPU 0 of " + debugger.domain().name()))
+            default -> args.startsWith("ThreadExtraInfo,") && vcpuOf(args.substring("ThreadExtraInfo,".length())) >= 0
+                    ? Reply.of(GdbHex.text("vCPU " + vcpuOf(args.substring("ThreadExtraInfo,".length())) + " of "
+                            + debugger.domain().name()))
                     : Reply.of("");
         };
+    }
+
+    /** The threads: one per vCPU that has been brought up (vCPU 0 always). */
+    private String threadList() {
+        StringBuilder list = new StringBuilder();
+        for (var vcpu : debugger.domain().vcpus()) {
+            if (vcpu.id() == 0 || vcpu.isInitialised()) {
+                list.append(list.isEmpty() ? "" : ",").append(threadId(vcpu.id()));
+            }
+        }
+        return list.toString();
     }
 
     /** The stop reply for {@code stop}: SIGTRAP with the reason gdb asked for in qSupported. */
@@ -267,7 +305,7 @@ final class GdbSession {
         };
         String signal = stop.kind() == X86DebugStop.Kind.PAUSE && interruptPending ? "02" : "05";
         interruptPending = false;
-        lastStopReply = "T" + signal + "thread:" + THREAD + ";" + reason;
+        lastStopReply = "T" + signal + "thread:" + threadId(debugger.stopVcpu()) + ";" + reason;
         return lastStopReply;
     }
 

@@ -10,7 +10,9 @@
  * and SSE, through the CPU's FXSAVE image). Memory is guest-virtual, through the guest's page
  * tables with its permissions. Z0/Z1 are the debugger's instruction stops and Z2-Z4 its watchpoints
  * (see {@code debug/}); stop replies say swbreak, hwbreak or watch/rwatch/awatch. One thread per
- * vCPU: TruffleXen domains have one vCPU today, thread 1. Every malformed packet gets an error or an
- * empty reply; none ends the stub.
+ * vCPU that has been brought up (vCPU N is thread N+1): Hg picks the vCPU whose registers and
+ * address space the next packets use, a stop names the vCPU that met it, and a step (s, or a
+ * vCont step for one thread) runs that vCPU alone while the others stay stopped. Every malformed
+ * packet gets an error or an empty reply; none ends the stub.
  */
 package dev.trufflexen.launcher.gdb;

@@ -170,7 +170,7 @@ public final class Monitor {
                 }
                 yield line.append("now at ").append(at).toString();
             }
-            case STEP -> "";
+            case STEP, SAMPLE -> "";
             case PAUSE -> "stopped at " + at;
         };
     }

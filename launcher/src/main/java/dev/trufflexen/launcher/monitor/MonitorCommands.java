@@ -4,12 +4,15 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
+import dev.trufflexen.launcher.debug.CompilationTrace;
 import dev.trufflexen.launcher.debug.DebugException;
 import dev.trufflexen.launcher.debug.DebuggedDomain;
 import dev.trufflexen.launcher.debug.DomainDebugger;
 import dev.trufflexen.launcher.debug.DomainDebugger.Access;
 import dev.trufflexen.launcher.debug.DomainDebugger.BreakKind;
 import dev.trufflexen.launcher.debug.ElfSymbols;
+import dev.trufflexen.launcher.debug.GuestProfiler;
+import dev.trufflexen.launcher.debug.HypercallCounts;
 import dev.trufflexen.launcher.gdb.GdbStub;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86DebugStop;
@@ -77,8 +80,11 @@ final class MonitorCommands {
             case domains -> out().printf("%-4s %-20s %s%n%-4d %-20s %s%n", "id", "name", "state",
                     target.domain().id(), target.domain().name(), state());
             case vcpus -> stopped(() -> {
-                out().printf("vcpu 0: rip %s  %s%n", target.address(debugger().cpu().rip()),
-                        target.domain().vcpu0().inKernelMode() ? "kernel mode" : "user mode");
+                for (var vcpu : target.domain().vcpus()) {
+                    out().printf("%svcpu %d: rip %s  %s%s%n", vcpu.id() == debugger().selectedVcpu() ? "* " : "  ", vcpu.id(),
+                            target.address(vcpu.cpu().rip()), vcpu.inKernelMode() ? "kernel mode" : "user mode",
+                            vcpu.isDown() ? " (down)" : "");
+                }
                 return null;
             });
             case registers -> stopped(() -> {
@@ -108,9 +114,10 @@ final class MonitorCommands {
                 }
             }
             case hypercalls -> {
-                Map<String, Long> counts = target.hypercalls().snapshot();
-                out().printf("%-28s %12s%n", "hypercall (sub-op)", "count");
-                counts.forEach((name, count) -> out().printf("%-28s %12d%n", name, count));
+                Map<String, HypercallCounts.Tally> counts = target.hypercalls().snapshot();
+                out().printf("%-28s %12s %12s %10s%n", "hypercall (sub-op)", "count", "total us", "mean ns");
+                counts.forEach((name, t) -> out().printf("%-28s %12d %12d %10d%n", name, t.count(), t.nanos() / 1000,
+                        t.meanNanos()));
             }
             case regions -> printRegions();
             case frames -> printFrames();
@@ -177,10 +184,19 @@ final class MonitorCommands {
         List<X86CodeCache.RegionInfo> regions = cache.regions();
         out().printf("%d live regions; %d built, %d invalidated (self-modifying code, breakpoints), %d interpreted-only%n",
                 regions.size(), cache.regionsBuilt(), cache.regionsInvalidated(), cache.interpretedRegionsBuilt());
+        CompilationTrace trace = target.compilations();
         for (X86CodeCache.RegionInfo r : regions) {
-            out().printf("%s  %5d bytes on %d page%s, machine %012x%n", target.address(r.entryRip()), r.bytes(), r.pages(),
-                    r.pages() == 1 ? "" : "s", r.entryMachine());
+            out().printf("%s  %5d bytes on %d page%s, machine %012x%s%n", target.address(r.entryRip()), r.bytes(), r.pages(),
+                    r.pages() == 1 ? "" : "s", r.entryMachine(), trace == null ? "" : "; " + describe(trace.region(r.entryRip())));
         }
+    }
+
+    /** What the JIT did with a region: compiled (how often, how long, how much code) or interpreted, and its code lost. */
+    private static String describe(CompilationTrace.RegionStats s) {
+        String compiled = s.compilations() == 0 ? "interpreted"
+                : String.format("compiled %dx in %d ms, %d bytes of code", s.compilations(), s.millis(), s.codeBytes());
+        return compiled + (s.deoptimizations() + s.invalidations() + s.failures() == 0 ? ""
+                : String.format(", %d deopt, %d invalidated, %d failed", s.deoptimizations(), s.invalidations(), s.failures()));
     }
 
     private void printFrames() {
@@ -251,8 +267,19 @@ final class MonitorCommands {
         });
     }
 
+    @Command(name = "cpu", description = "Choose the vCPU whose registers the commands show, set and step (QEMU's cpu).")
+    void cpu(@Parameters(paramLabel = "N") int vcpu) {
+        if (!debugger().select(vcpu)) {
+            throw new DebugException("'" + vcpu + "': the domain has vCPUs 0-" + (target.domain().vcpus().size() - 1));
+        }
+    }
+
     @Command(name = "stop", aliases = "pause", description = "Stop the domain's vCPUs (xl: pause).")
     void stop() {
+        if (target.domain().isPausedByController() && !debugger().isStopped()) {
+            throw new DebugException("domain " + target.domain().id() + " is paused by the toolstack: inspect it as it is, "
+                    + "or 'xl unpause' it before stopping it here");
+        }
         X86DebugStop stop = debugger().pause();
         if (stop == null) {
             throw new DebugException("domain " + target.domain().id() + " did not stop" + (target.domain().isDying() ? ": it is gone" : ""));
@@ -387,6 +414,37 @@ final class MonitorCommands {
         out().printf("%s = %d%n", target.address(value), value);
     }
 
+    @Command(name = "profile", description = "Sample where guest time goes: profile start [PERIOD_US] | stop | report [N].")
+    void profile(@Parameters(paramLabel = "start|stop|report", index = "0", completionCandidates = ProfileActions.class) String action,
+            @Parameters(paramLabel = "N", index = "1", arity = "0..1") Long number) {
+        GuestProfiler profiler = debugger().profiler();
+        switch (action) {
+            case "start" -> {
+                requireAlive();
+                long period = number == null ? GuestProfiler.DEFAULT_PERIOD_MICROS : number;
+                profiler.start(period);
+                out().println("profiling domain " + target.domain().name() + " every " + period + " us");
+            }
+            case "stop" -> {
+                if (!profiler.stop()) {
+                    throw new DebugException("the profiler is not running");
+                }
+                out().println("profiler stopped");
+            }
+            case "report" -> printProfile(profiler.report(target.symbols(), number == null ? 20 : (int) Math.min(number, 10_000)));
+            default -> throw new DebugException("'" + action + "': expected start, stop or report");
+        }
+    }
+
+    private void printProfile(GuestProfiler.Report report) {
+        out().printf("%d samples in %.2f s (every %d us); %d ticks with a vCPU out of guest code%n", report.samples(),
+                report.seconds(), report.periodMicros(), report.offCpuTicks());
+        out().printf("%9s %7s  %s%n", "samples", "%", "function");
+        for (GuestProfiler.Entry e : report.entries()) {
+            out().printf("%9d %6.1f%%  %s%n", e.samples(), e.percent(), e.where());
+        }
+    }
+
     @Command(name = "sym", description = "Load a kernel's ELF symbols: addresses then print as function+offset.")
     void sym(@Parameters(paramLabel = "FILE") String file) {
         ElfSymbols symbols = ElfSymbols.read(monitor.resolve(file));
@@ -442,6 +500,14 @@ final class MonitorCommands {
         @Override
         public java.util.Iterator<String> iterator() {
             return java.util.Arrays.stream(InfoTopic.values()).map(Enum::name).iterator();
+        }
+    }
+
+    /** Completion candidates for profile. */
+    static final class ProfileActions implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("start", "stop", "report").iterator();
         }
     }
 

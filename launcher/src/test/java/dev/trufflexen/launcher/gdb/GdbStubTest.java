@@ -80,6 +80,55 @@ class GdbStubTest {
     }
 
     @Test
+    void aReadWatchpointIgnoresWrites() throws Exception {
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        // checkpoint() reads watched_counter, then writes it; kernel_main reads it later to print it.
+        // Armed after the read, a read watchpoint passes over the write and stops at that print.
+        String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port,
+                "break checkpoint", "continue", "stepi", "delete", "rwatch watched_counter", "continue", "bt 1",
+                "delete", "continue"));
+        assertEquals(ExitStatus.GUEST_POWEROFF, status.get(60, TimeUnit.SECONDS), txl.err());
+        assertTrue(gdb.contains("Hardware read watchpoint 2: watched_counter") && gdb.contains("Value = 1"), gdb);
+        assertTrue(gdb.contains("#0  ") && gdb.contains(" kernel_main ") && !gdb.contains("#0  checkpoint"),
+                "the write in checkpoint() did not stop; the read in kernel_main did:\n" + gdb);
+    }
+
+    @Test
+    void oneVcpuStepsWhileTheOthersStayStopped() throws Exception {
+        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
+        InProcessTxl txl = new InProcessTxl(dir);
+        // The smp guest brings up vCPUs 1-3, then with "hold" every vCPU spins for ever.
+        CompletableFuture<Integer> status = txl.start("create", "--gdb", "0", InProcessTxl.config("smp"), "cmdline=\"hold\"");
+        int port = port(txl);
+        String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("smp"), "target remote :" + port,
+                "break smp_secondary_main", "continue", "delete", "info threads",
+                "echo vcpu0-before\\n", "thread apply 1 print/x $pc",
+                "echo stepped-before\\n", "print/x $pc", "stepi", "stepi", "stepi",
+                "echo stepped-after\\n", "print/x $pc",
+                "echo vcpu0-after\\n", "thread apply 1 print/x $pc",
+                "echo current\\n", "print $_thread", "kill"));
+        status.get(60, TimeUnit.SECONDS);
+        assertTrue(Pattern.compile("Thread [234]\\b[^\\n]*hit Breakpoint 1, smp_secondary_main").matcher(gdb).find(),
+                "a secondary vCPU stopped at the breakpoint:\n" + gdb);
+        for (int thread = 1; thread <= 4; thread++) {
+            assertTrue(gdb.contains("vCPU " + (thread - 1) + " of smp"), "thread " + thread + " listed:\n" + gdb);
+        }
+        String stepped = valueAfter(gdb, "stepped-before");
+        assertTrue(!stepped.equals(valueAfter(gdb, "stepped-after")), "the stopped vCPU stepped:\n" + gdb);
+        assertEquals(valueAfter(gdb, "vcpu0-before"), valueAfter(gdb, "vcpu0-after"), "vCPU 0 stayed where it was:\n" + gdb);
+        assertTrue(!valueAfter(gdb, "current").equals("1"), "the stepping thread is a secondary vCPU's:\n" + gdb);
+    }
+
+    /** The value gdb printed ({@code $N = VALUE}) first after the line {@code marker}. */
+    private static String valueAfter(String gdb, String marker) {
+        Matcher m = Pattern.compile(Pattern.quote(marker) + "\\n(?:.*\\n)*?\\$\\d+ = (\\S+)").matcher(gdb);
+        assertTrue(m.find(), "no value after " + marker + ":\n" + gdb);
+        return m.group(1);
+    }
+
+    @Test
     void detachLeavesTheGuestRunningToItsEnd() throws Exception {
         InProcessTxl txl = new InProcessTxl(dir);
         CompletableFuture<Integer> status = startStub(txl);

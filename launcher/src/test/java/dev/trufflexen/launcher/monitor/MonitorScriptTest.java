@@ -144,6 +144,9 @@ class MonitorScriptTest {
         contains(out, "info timers", "vcpu 0: single-shot", "periodic");
         contains(out, "info hypercalls", "console_io", "event_channel_op");
         contains(out, "info regions", "live regions", "invalidated", " bytes on ");
+        assertTrue(out.get("info regions").lines().filter(line -> line.contains(" bytes on "))
+                .allMatch(line -> line.contains("; interpreted") || line.matches(".*; compiled \\d+x in \\d+ ms, \\d+ bytes of code.*")),
+                "every region says what the JIT did with it:\n" + out.get("info regions"));
         contains(out, "info frames", "frames (32 MiB)", "pfn      0-");
         contains(out, "dmesg", "d1");
         contains(out, "stop", "stopped at");

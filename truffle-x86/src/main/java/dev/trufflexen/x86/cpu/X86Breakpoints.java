@@ -9,7 +9,8 @@ package dev.trufflexen.x86.cpu;
  * unless RFLAGS.RF is set (LEN is ignored, as the SDM allows for LEN other than 00).
  * <li>R/W 01: a data breakpoint on writes; R/W 11 on reads and writes. A trap after the
  * instruction whose access overlaps the LEN-byte range (1, 2, 8 or 4 bytes for LEN 00, 01, 10,
- * 11), aligned down to LEN.
+ * 11), aligned down to LEN. A debugger's copy may make an R/W 11 breakpoint ignore writes
+ * ({@link #catchReadsOnly}).
  * <li>R/W 10 (I/O) is the platform's: only its emulated IN/OUT can hit one.
  * </ul>
  * A breakpoint counts when its L or G enable bit is set. {@link #armed()} is false while none
@@ -29,12 +30,14 @@ public final class X86Breakpoints {
     private final int[] type = new int[4];
     private int enabled;
     private int dataEnabled;
+    private int readsOnly;
 
     /** Loads DR0-DR3 and DR7 (only the breakpoints' fields count). */
     void load(long dr0, long dr1, long dr2, long dr3, int dr7) {
         long[] address = {dr0, dr1, dr2, dr3};
         enabled = 0;
         dataEnabled = 0;
+        readsOnly = 0;
         for (int i = 0; i < 4; i++) {
             type[i] = dr7 >>> (16 + 4 * i) & 3;
             int len = dr7 >>> (18 + 4 * i) & 3;
@@ -52,6 +55,15 @@ public final class X86Breakpoints {
                 }
             }
         }
+    }
+
+    /**
+     * Makes the read-or-write breakpoints among {@code slots} (a bit per breakpoint) ignore
+     * writes: not something DR7 can say, but a debugger's read watchpoint, emulated (call after
+     * {@link #load}).
+     */
+    void catchReadsOnly(int slots) {
+        readsOnly = slots & 0xF;
     }
 
     /** True while any instruction or data breakpoint is enabled. */
@@ -79,7 +91,7 @@ public final class X86Breakpoints {
     public int dataHits(long address, int size, boolean write) {
         int hits = 0;
         for (int i = 0; i < 4; i++) {
-            if ((dataEnabled & 1 << i) != 0 && (write || type[i] != WRITE)
+            if ((dataEnabled & 1 << i) != 0 && (write ? (readsOnly & 1 << i) == 0 : type[i] != WRITE)
                     && Long.compareUnsigned(address, start[i] + width[i] - 1) <= 0
                     && Long.compareUnsigned(address + size - 1, start[i]) >= 0) {
                 hits |= DR6_B0 << i;

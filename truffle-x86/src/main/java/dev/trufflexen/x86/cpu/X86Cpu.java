@@ -272,10 +272,13 @@ public final class X86Cpu {
     /**
      * Loads the debugger's data watchpoints, in DR0-DR3/DR7 form; the guest's debug registers
      * are untouched. While one is armed, the CPU runs one instruction at a time and {@link #run}
-     * returns {@link X86DebugStop#watch} after an instruction that hit one.
+     * returns {@link X86DebugStop#watch} after an instruction that hit one. The slots set in
+     * {@code readOnlySlots} (R/W 11 in DR7) catch reads only: a debugger's read watchpoint,
+     * which the CPU's own debug registers cannot express.
      */
-    public void setDebuggerWatchpoints(long[] addresses, int dr7) {
+    public void setDebuggerWatchpoints(long[] addresses, int dr7, int readOnlySlots) {
         debuggerWatchpoints.load(addresses[0], addresses[1], addresses[2], addresses[3], dr7);
+        debuggerWatchpoints.catchReadsOnly(readOnlySlots);
         mmu.watchForDebugger(debuggerWatchpoints.watchesData() ? debuggerWatchpoints : null);
         updateStepping();
     }
@@ -401,6 +404,16 @@ public final class X86Cpu {
     public void requestExit(Object reason) {
         exitReason = reason == null ? "exit" : reason;
         stop = true;
+    }
+
+    /**
+     * Thread-safe: as {@link #requestExit}, unless an exit is already requested (that reason
+     * stays). For requests that must never displace another, such as a profiler's samples.
+     */
+    public void requestExitIfNone(Object reason) {
+        if (EXIT_REASON.compareAndSet(this, null, reason)) {
+            stop = true;
+        }
     }
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */

@@ -46,6 +46,7 @@ public final class HypercallContext {
     private long continuations;
     private HypercallDispatcher dispatcher;
     private boolean inMulticall;
+    private long startNanos;
 
     public HypercallContext(Vcpu vcpu) {
         this.vcpu = vcpu;
@@ -67,6 +68,16 @@ public final class HypercallContext {
         }
         work = 0;
         continuation = false;
+    }
+
+    /** Notes when the hypercall began ({@link System#nanoTime}), for a dispatcher that times hypercalls. */
+    void noteStart(long nanos) {
+        startNanos = nanos;
+    }
+
+    /** When this hypercall began, by {@link System#nanoTime}; 0 unless the dispatcher times hypercalls. */
+    public long startNanos() {
+        return startNanos;
     }
 
     /** Finishes the hypercall: the result in RAX, or the continuation in RIP and the argument registers. */
