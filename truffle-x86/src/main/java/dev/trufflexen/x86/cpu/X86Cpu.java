@@ -81,6 +81,7 @@ public final class X86Cpu {
         this.codeCache = engine.codeCache(memory);
         this.mmu = new X86Mmu(memory, codeCache);
         this.traceRing = engine.isTracing() ? new long[TRACE_LENGTH] : null;
+        codeCache.attach(this);
     }
 
     public X86Engine engine() {

@@ -400,6 +400,7 @@ public final class X86Mmu {
         noteAccess(linearAddress, size, true);
         if (!crossesPage(linearAddress, size)) {
             long machine = translate(linearAddress, ACCESS_WRITE);
+            beforeCodeWrite(machine, size);
             writeMachine(machine, size, value);
             noteCodeWrite(machine, size);
             return;
@@ -409,6 +410,8 @@ public final class X86Mmu {
         long secondAddress = (linearAddress | 0xFFF) + 1;
         long second = translate(secondAddress, ACCESS_WRITE);
         int firstBytes = (int) (secondAddress - linearAddress);
+        beforeCodeWrite(first, firstBytes);
+        beforeCodeWrite(second, size - firstBytes);
         for (int i = 0; i < size; i++) {
             long machine = i < firstBytes ? first + i : second + (i - firstBytes);
             memory.write8(machine, (byte) (value >>> (8 * i)));
@@ -432,6 +435,7 @@ public final class X86Mmu {
             return 0;
         }
         long machine = translate(linearAddress, ACCESS_WRITE);
+        beforeCodeWrite(machine, size);
         noteCodeWrite(machine, size);
         return memory.hostAddress(machine);
     }
@@ -440,6 +444,12 @@ public final class X86Mmu {
     private static void checkLastByteCanonical(long linearAddress, int size) {
         if (X86PageTable.isCanonical(linearAddress) && !X86PageTable.isCanonical(linearAddress + size - 1)) {
             throw X86ExitException.fault(X86Fault.withErrorCode(X86Fault.GP, 0));
+        }
+    }
+
+    private void beforeCodeWrite(long machine, int length) {
+        if (codeFrames.holdsCode(machine >>> MachineMemory.PAGE_SHIFT)) {
+            codeFrames.beforeGuestWrite(machine, length);
         }
     }
 
