@@ -66,6 +66,12 @@ public final class X86CodeCache implements X86CodeFrames {
      * are built small and never compiled (see {@link X86RegionBuilder}).
      */
     public static final int REWRITE_LIMIT = 16;
+    /**
+     * System property that turns sharing off (every region private, as keyed by machine address
+     * alone): for measuring what sharing saves.
+     */
+    public static final String PRIVATE_CODE_PROPERTY = "trufflexen.privateCode";
+    private static final boolean SHARING = !Boolean.getBoolean(PRIVATE_CODE_PROPERTY);
     /** Shared code that no region uses, kept for the next domain running the same kernel. */
     public static final int MAX_UNUSED_SHARED = 8192;
 
@@ -195,7 +201,7 @@ public final class X86CodeCache implements X86CodeFrames {
                     discard(region);
                 }
                 boolean volatileCode = rewritesByFrame.getOrDefault(machine >>> MachineMemory.PAGE_SHIFT, 0) >= REWRITE_LIMIT;
-                boolean shareable = !volatileCode && cpu.debugStops() == null;
+                boolean shareable = SHARING && !volatileCode && cpu.debugStops() == null;
                 region = shareable ? reuseShared(mmu, rip, machine) : null;
                 if (region != null) {
                     register(key, region);

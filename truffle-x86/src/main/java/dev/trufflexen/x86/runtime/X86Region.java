@@ -5,7 +5,6 @@ import java.util.List;
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
 
-import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
 
 /**
@@ -55,16 +54,6 @@ final class X86Region {
         if (shared == null) {
             codeValid.invalidate();
         }
-    }
-
-    /** Whether the region uses machine frame {@code mfn}. */
-    boolean usesFrame(long mfn) {
-        for (long[] page : pages) {
-            if (page[1] >>> MachineMemory.PAGE_SHIFT == mfn) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** True while every linear code page still translates (for fetch) to the machine page it was built from. */
