@@ -33,7 +33,9 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * <p><b>Self-modifying code.</b> A write entry is never installed for a frame that holds bytes of
  * translated code ({@link X86CodeFrames#holdsCode}). Writes to such frames therefore always take
  * {@link #writeSlow}, which tells the code cache; the cache invalidates the regions whose bytes
- * the write overlaps. When a frame starts holding code the cache's epoch changes, and each CPU
+ * the write overlaps. Before a store from translated code writes such a frame, the cache may
+ * have the instruction run again ({@link X86CodeFrames#beforeGuestWrite}): code shared with
+ * other domains is left before it is written. When a frame starts holding code the cache's epoch changes, and each CPU
  * flushes its write TLB before it next enters translated code ({@link #syncCodeEpoch}).
  *
  * <p><b>Faults</b> are returned from {@link #walk} as negative codes (never thrown there), and
