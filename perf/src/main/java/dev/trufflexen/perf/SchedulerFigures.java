@@ -48,7 +48,7 @@ public final class SchedulerFigures {
     private static final int SCALE_DOMAINS = 128;
     private static final int SCALE_TOTAL_ROUNDS = 128 * 40;
     private static final int SCALE_WARMUP_ROUNDS = 300;
-    private static final int SCALE_WARMUPS = 8;
+    private static final int SCALE_WARMUPS = 6;
 
     private SchedulerFigures() {
     }
@@ -168,21 +168,16 @@ public final class SchedulerFigures {
 
     /**
      * {CPU-time throughput ratio, wall throughput ratio} of 128 domains against one, once the
-     * workload runs compiled: single domains of {@value #SCALE_WARMUP_ROUNDS} rounds warm the host
-     * until their rate stops improving by a fifth (the compiler may lag far behind on a loaded
-     * machine), then one domain does all the rounds, then 128 domains share them, twice: the
+     * workload runs compiled: {@value #SCALE_WARMUPS} single domains of {@value #SCALE_WARMUP_ROUNDS}
+     * rounds warm the host (the compiler may lag far behind on a loaded machine), then one domain
+     * does all the rounds, then 128 domains share them, twice: the
      * second time is measured.
      */
     private static double[] scale() throws Exception {
         try (XenHypervisor xen = host(1, SCALE_DOMAINS * GUEST_MEMORY_MIB + 64)) {
-            double warm = 0;
             for (int i = 0; i < SCALE_WARMUPS; i++) {
                 double rate = throughput(xen, 1, SCALE_WARMUP_ROUNDS)[0];
                 System.out.printf("scale: warm-up domain %d: %.0f rounds per CPU-second%n", i + 1, rate);
-                if (rate < warm * 1.2) {
-                    break;
-                }
-                warm = Math.max(warm, rate);
             }
             double[] one = throughput(xen, 1, SCALE_TOTAL_ROUNDS);
             // Preempted vCPUs resume at RIPs inside the loop: regions of their own, compiled once
@@ -220,6 +215,7 @@ public final class SchedulerFigures {
         long cpu = 0;
         for (Domain domain : created) {
             cpu += cpu(xen.scheduler(), domain);
+            domain.release();
         }
         double rounds = (double) domains * roundsEach;
         return new double[] {rounds / (cpu / 1e9), rounds / (wall / 1e9)};
