@@ -267,6 +267,11 @@ public final class XenHypervisor implements AutoCloseable {
         return memory;
     }
 
+    /** The translated code of every domain on this host (shared between domains running the same kernel). */
+    public X86CodeCache codeCache() {
+        return codeCache;
+    }
+
     /** The one path for host writes into guest frames. */
     public GuestFrames guestFrames() {
         return guestFrames;

@@ -61,6 +61,7 @@ public final class Host implements AutoCloseable {
     private final PrintStream hypervisorLog;
     private final HostCommands commands = new HostCommands();
     private final Map<Integer, HostedDomain> domains = new ConcurrentHashMap<>();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closing;
@@ -152,6 +153,7 @@ public final class Host implements AutoCloseable {
                 throw new HostError("domain '" + name + "' already exists (id " + other.id() + ")");
             }
         }
+        long cpuAtStart = THREADS.getCurrentThreadCpuTime();
         Domain domain;
         try {
             domain = xen.createDomain(spec(config));
@@ -179,6 +181,7 @@ public final class Host implements AutoCloseable {
             domain.pauseByController();
         }
         hosted.start(this::stopped);
+        hosted.noteCreateCpu(THREADS.getCurrentThreadCpuTime() - cpuAtStart);
         return hosted;
     }
 

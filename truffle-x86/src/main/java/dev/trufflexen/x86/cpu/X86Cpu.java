@@ -100,6 +100,7 @@ public final class X86Cpu {
         this.codeCache = engine.codeCache(memory);
         this.mmu = new X86Mmu(memory, codeCache, exit);
         this.traceRing = engine.isTracing() ? new long[TRACE_LENGTH] : null;
+        codeCache.attach(this);
     }
 
     public X86Engine engine() {

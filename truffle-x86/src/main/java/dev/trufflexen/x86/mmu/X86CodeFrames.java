@@ -11,6 +11,14 @@ public interface X86CodeFrames {
     /** A guest write touched {@code [machineAddress, machineAddress + length)} in a code frame. */
     void codeWritten(long machineAddress, int length);
 
+    /**
+     * A guest store from translated code is about to write {@code [machineAddress, machineAddress
+     * + length)} in a code frame. May throw {@link dev.trufflexen.x86.runtime.X86ExitException}
+     * to run the storing instruction again (nothing of it written yet), as a page fault would.
+     */
+    default void beforeGuestWrite(long machineAddress, int length) {
+    }
+
     /** Changes whenever a frame starts holding code, so CPUs know to flush their write TLBs. */
     int epoch();
 }

@@ -52,7 +52,9 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * <p><b>Self-modifying code.</b> A write entry is never installed for a frame that holds bytes of
  * translated code ({@link X86CodeFrames#holdsCode}). Writes to such frames therefore always take
  * {@link #writeSlow}, which tells the code cache; the cache invalidates the regions whose bytes
- * the write overlaps. When a frame starts holding code the cache's epoch changes, and each CPU
+ * the write overlaps. Before a store from translated code writes such a frame, the cache may
+ * have the instruction run again ({@link X86CodeFrames#beforeGuestWrite}): code shared with
+ * other domains is left before it is written. When a frame starts holding code the cache's epoch changes, and each CPU
  * flushes its write TLB before it next enters translated code ({@link #syncCodeEpoch}).
  *
  * <p><b>Faults</b> are returned from {@link #walk} as negative codes (never thrown there), and
@@ -595,6 +597,7 @@ public final class X86Mmu {
         noteAccess(linearAddress, size, true);
         if (!crossesPage(linearAddress, size)) {
             long machine = translate(linearAddress, ACCESS_WRITE);
+            beforeCodeWrite(machine, size);
             writeMachine(machine, size, value);
             noteCodeWrite(machine, size);
             return;
@@ -604,6 +607,8 @@ public final class X86Mmu {
         long secondAddress = (linearAddress | 0xFFF) + 1;
         long second = translate(secondAddress, ACCESS_WRITE);
         int firstBytes = (int) (secondAddress - linearAddress);
+        beforeCodeWrite(first, firstBytes);
+        beforeCodeWrite(second, size - firstBytes);
         for (int i = 0; i < size; i++) {
             long machine = i < firstBytes ? first + i : second + (i - firstBytes);
             memory.write8(machine, (byte) (value >>> (8 * i)));
@@ -644,6 +649,7 @@ public final class X86Mmu {
             return 0;
         }
         long machine = translate(linearAddress, ACCESS_WRITE);
+        beforeCodeWrite(machine, size);
         noteCodeWrite(machine, size);
         return memory.hostAddress(machine);
     }
@@ -652,6 +658,12 @@ public final class X86Mmu {
     private static void checkLastByteCanonical(long linearAddress, int size) {
         if (X86PageTable.isCanonical(linearAddress) && !X86PageTable.isCanonical(linearAddress + size - 1)) {
             throw X86ExitException.generalProtection();
+        }
+    }
+
+    private void beforeCodeWrite(long machine, int length) {
+        if (codeFrames.holdsCode(machine >>> MachineMemory.PAGE_SHIFT)) {
+            codeFrames.beforeGuestWrite(machine, length);
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.trufflexen.x86.runtime;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CallTarget;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
@@ -17,6 +21,35 @@ import dev.trufflexen.x86.region.X86RegionBuilder;
  * byte), so two address spaces mapping the same code share a region while the same RIP in two
  * address spaces with different code does not collide.
  *
+ * <h2>Code shared across copies of the same bytes</h2>
+ * <p>Each domain loads its kernel into frames of its own, so the same kernel sits at as many
+ * machine addresses as there are domains. A region is therefore backed by {@link X86SharedCode}
+ * found by content: the entry RIP, the linear code pages and the bytes read on each. Before
+ * translating, the cache looks for shared code with this entry RIP whose pages are fetchable in
+ * the CPU's address space and hold the same bytes there; a match costs a byte comparison instead
+ * of a translation and a compilation. What the translation depends on is exactly what is
+ * compared: nothing in a region's nodes names a machine address or a CPU (the CPU is the call's
+ * argument, memory goes through its MMU), and data the builder reads besides code (a jump table's
+ * entries) only orders guesses that are checked at run time. A CPU with debugger stops, code on
+ * frames being rewritten ({@link #REWRITE_LIMIT}) and code on a frame its guest has written
+ * ({@linkplain #isPrivate private frames}) get private regions, as before sharing.
+ *
+ * <p><b>Isolation.</b> Each copy keeps its own validity: its {@link X86Region} (per machine
+ * copy) is discarded when that copy's bytes are written or its pages map elsewhere, and the
+ * shared code's assumption, baked into the compiled code, is never invalidated by a write. A
+ * guest store into bytes of shared code ({@link #beforeGuestWrite}) first discards the writer's
+ * regions over those bytes, marks the frame private, and makes the storing instruction run again
+ * ({@link X86ExitException#retry()}, before anything was written, as after a page fault): the
+ * writer leaves the shared code and continues in private regions, where a write invalidates
+ * what it overlaps as usual. Any other write over a copy of shared code (the host's, during a
+ * hypercall or from another thread; another vCPU's store) discards that copy's regions there
+ * too, and every CPU is asked to leave its region at its next back edge or hypercall return
+ * ({@link X86Cpu#requestAttention}): the compiled code those CPUs may be running does not
+ * deoptimize, so this is how the written copy stops running it. Every other copy keeps running
+ * the compiled code, which stays valid. Shared code no region uses stays for the next domain that runs the same kernel
+ * (a warm start), at most {@link #MAX_UNUSED_SHARED} of it, least recently used first out.
+ *
+ * <h2>Code frames</h2>
  * <p>Also the MMU's {@link X86CodeFrames}: a bitmap says which machine frames hold translated
  * bytes (read lock-free by the write-TLB fill), and guest writes into those frames invalidate
  * exactly the regions whose byte ranges they overlap. A frame whose regions are all gone stops
@@ -33,19 +66,61 @@ public final class X86CodeCache implements X86CodeFrames {
      * are built small and never compiled (see {@link X86RegionBuilder}).
      */
     public static final int REWRITE_LIMIT = 16;
+    /**
+     * System property that turns sharing off (every region private, as keyed by machine address
+     * alone): for measuring what sharing saves.
+     */
+    public static final String PRIVATE_CODE_PROPERTY = "trufflexen.privateCode";
+    private static final boolean SHARING = !Boolean.getBoolean(PRIVATE_CODE_PROPERTY);
+    /** Shared code that no region uses, kept for the next domain running the same kernel. */
+    public static final int MAX_UNUSED_SHARED = 8192;
 
+    private final MachineMemory memory;
     private final long[] codeFrameBits;
     private final Map<Key, X86Region> regions = new HashMap<>();
     private final Map<Long, List<X86Region>> regionsByFrame = new HashMap<>();
     /** Per machine frame: guest writes that invalidated translated code there. */
     private final Map<Long, Integer> rewritesByFrame = new HashMap<>();
+    /** Shared code by entry RIP (a few versions each at most: one per kernel build seen). */
+    private final Map<Long, List<X86SharedCode>> sharedByEntry = new HashMap<>();
+    private final byte[] scratch = new byte[MachineMemory.PAGE_SIZE];
+    private int sharedHeld;
+    private int unusedShared;
+    private long useClock;
+    private long sharedBuilt;
+    private long sharedReused;
+    private long framesUnshared;
+    /** Every CPU on this memory, told to leave shared code whose copy it may be running was written. */
+    private final List<WeakReference<X86Cpu>> cpus = new ArrayList<>();
     private volatile int epoch;
     private long regionsBuilt;
     private long regionsInvalidated;
     private long interpretedRegionsBuilt;
 
     public X86CodeCache(MachineMemory memory) {
+        this.memory = memory;
         this.codeFrameBits = new long[(int) ((memory.frameCount() + 63) >>> 6)];
+    }
+
+    /** Called by each new CPU on this memory. */
+    public synchronized void attach(X86Cpu cpu) {
+        cpus.removeIf(ref -> ref.get() == null);
+        cpus.add(new WeakReference<>(cpu));
+    }
+
+    /**
+     * After a copy of shared code was written: the shared code still runs wherever it ran, so
+     * every CPU leaves its region at the next back edge or after its hypercall (an attention
+     * request), and its next lookup finds the copy's regions gone. This happens once per frame:
+     * from then on the frame's code is private.
+     */
+    private void leaveSharedCode() {
+        for (WeakReference<X86Cpu> ref : cpus) {
+            X86Cpu cpu = ref.get();
+            if (cpu != null) {
+                cpu.requestAttention();
+            }
+        }
     }
 
     @Override
@@ -90,6 +165,14 @@ public final class X86CodeCache implements X86CodeFrames {
         return regionsInvalidated;
     }
 
+    /** How regions have shared code: what exists, what is in use, how often a translation was saved. */
+    public record SharingStats(int sharedCode, int unusedSharedCode, long sharedBuilt, long sharedReused, long framesUnshared) {
+    }
+
+    public synchronized SharingStats sharingStats() {
+        return new SharingStats(sharedHeld, unusedShared, sharedBuilt, sharedReused, framesUnshared);
+    }
+
     /** Regions built small and interpreter-only because their page kept being rewritten. */
     public synchronized long interpretedRegionsBuilt() {
         return interpretedRegionsBuilt;
@@ -118,12 +201,27 @@ public final class X86CodeCache implements X86CodeFrames {
                     discard(region);
                 }
                 boolean volatileCode = rewritesByFrame.getOrDefault(machine >>> MachineMemory.PAGE_SHIFT, 0) >= REWRITE_LIMIT;
+                boolean shareable = SHARING && !volatileCode && cpu.debugStops() == null;
+                region = shareable ? reuseShared(mmu, rip, machine) : null;
+                if (region != null) {
+                    register(key, region);
+                    mmu.syncCodeEpoch();
+                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
+                    return region;
+                }
                 X86RegionBuilder.Result result = X86RegionBuilder.build(language, cpu, rip, volatileCode);
                 if (result.entryFault() == null) {
+                    regionsBuilt++;
                     if (volatileCode) {
                         interpretedRegionsBuilt++;
                     }
-                    region = new X86Region(rip, machine, result.root().getCallTarget(), result.pageRanges(), result.codeValid());
+                    List<long[]> pages = result.pageRanges();
+                    CallTarget callTarget = result.root().getCallTarget();
+                    if (shareable && !anyPrivate(pages)) {
+                        region = new X86Region(rip, machine, pages, share(rip, pages, callTarget, result.codeValid()));
+                    } else {
+                        region = new X86Region(rip, machine, callTarget, pages, result.codeValid());
+                    }
                     register(key, region);
                     mmu.syncCodeEpoch();
                     cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
@@ -141,9 +239,79 @@ public final class X86CodeCache implements X86CodeFrames {
         return null;
     }
 
+    /** A region of this copy running shared code translated from the same bytes, or null. */
+    private X86Region reuseShared(X86Mmu mmu, long rip, long machine) {
+        List<X86SharedCode> candidates = sharedByEntry.get(rip);
+        if (candidates == null) {
+            return null;
+        }
+        for (X86SharedCode code : candidates) {
+            List<long[]> pages = code.matchIn(mmu, memory, scratch);
+            if (pages != null && !anyPrivate(pages)) {
+                sharedReused++;
+                return new X86Region(rip, machine, pages, code);
+            }
+        }
+        return null;
+    }
+
+    private X86SharedCode share(long rip, List<long[]> pages, CallTarget callTarget, Assumption codeValid) {
+        if (unusedShared > MAX_UNUSED_SHARED) {
+            dropUnusedShared(MAX_UNUSED_SHARED / 2);
+        }
+        X86SharedCode code = X86SharedCode.of(memory, rip, pages, callTarget, codeValid);
+        sharedByEntry.computeIfAbsent(rip, k -> new ArrayList<>(1)).add(code);
+        sharedHeld++;
+        sharedBuilt++;
+        unusedShared++; // until register() counts its first user
+        return code;
+    }
+
+    /** Drops the least recently used shared code that no region uses, keeping {@code keep}. */
+    private void dropUnusedShared(int keep) {
+        List<X86SharedCode> unused = new ArrayList<>();
+        for (List<X86SharedCode> versions : sharedByEntry.values()) {
+            for (X86SharedCode code : versions) {
+                if (code.users == 0) {
+                    unused.add(code);
+                }
+            }
+        }
+        unused.sort(java.util.Comparator.comparingLong(code -> code.lastUse));
+        for (X86SharedCode code : unused.subList(0, Math.max(0, unused.size() - keep))) {
+            List<X86SharedCode> versions = sharedByEntry.get(code.entryRip);
+            versions.remove(code);
+            if (versions.isEmpty()) {
+                sharedByEntry.remove(code.entryRip);
+            }
+            code.codeValid.invalidate(); // nothing runs it: its compiled code can go
+            sharedHeld--;
+            unusedShared--;
+        }
+    }
+
+    /** A frame this host's guest wrote while it held shared code: its regions are private from then on. */
+    private boolean isPrivate(long mfn) {
+        return rewritesByFrame.containsKey(mfn);
+    }
+
+    private boolean anyPrivate(List<long[]> pages) {
+        for (long[] page : pages) {
+            if (isPrivate(page[1] >>> MachineMemory.PAGE_SHIFT)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void register(Key key, X86Region region) {
         regions.put(key, region);
-        regionsBuilt++;
+        if (region.shared != null) {
+            if (region.shared.users++ == 0) {
+                unusedShared--;
+            }
+            region.shared.lastUse = ++useClock;
+        }
         boolean newCodeFrame = false;
         for (long[] page : region.pages) {
             long mfn = page[1] >>> MachineMemory.PAGE_SHIFT;
@@ -159,8 +327,11 @@ public final class X86CodeCache implements X86CodeFrames {
     }
 
     private void discard(X86Region region) {
-        region.codeValid.invalidate();
-        regions.remove(new Key(region.entryRip, region.entryMachine), region);
+        region.discard();
+        if (regions.remove(new Key(region.entryRip, region.entryMachine), region) && region.shared != null
+                && --region.shared.users == 0) {
+            unusedShared++;
+        }
         for (long[] page : region.pages) {
             long mfn = page[1] >>> MachineMemory.PAGE_SHIFT;
             List<X86Region> list = regionsByFrame.get(mfn);
@@ -174,6 +345,39 @@ public final class X86CodeCache implements X86CodeFrames {
         }
     }
 
+    /**
+     * A guest store from translated code is about to write {@code [machineAddress, +length)}: when
+     * that overlaps shared code of this copy, the copy's regions there are discarded, the frame
+     * turns private, and the store's instruction runs again, so the writer runs the bytes it
+     * writes in code of its own while every other copy keeps the shared code.
+     */
+    @Override
+    public void beforeGuestWrite(long machineAddress, int length) {
+        synchronized (this) {
+            long mfn = machineAddress >>> MachineMemory.PAGE_SHIFT;
+            List<X86Region> list = regionsByFrame.get(mfn);
+            if (list == null) {
+                return;
+            }
+            boolean sharedHit = false;
+            for (X86Region region : new ArrayList<>(list)) {
+                if (region.shared != null && region.overlaps(machineAddress, length)) {
+                    discard(region);
+                    regionsInvalidated++;
+                    sharedHit = true;
+                }
+            }
+            if (!sharedHit) {
+                return;
+            }
+            if (rewritesByFrame.merge(mfn, 1, Integer::sum) == 1) {
+                framesUnshared++;
+            }
+            leaveSharedCode(); // the writer's other vCPUs
+        }
+        throw X86ExitException.retry();
+    }
+
     @Override
     public synchronized void codeWritten(long machineAddress, int length) {
         List<X86Region> list = regionsByFrame.get(machineAddress >>> MachineMemory.PAGE_SHIFT);
@@ -181,15 +385,20 @@ public final class X86CodeCache implements X86CodeFrames {
             return;
         }
         boolean rewritten = false;
+        boolean sharedHit = false;
         for (X86Region region : new ArrayList<>(list)) {
             if (region.overlaps(machineAddress, length)) {
                 discard(region);
                 regionsInvalidated++;
                 rewritten = true;
+                sharedHit |= region.shared != null;
             }
         }
-        if (rewritten) {
-            rewritesByFrame.merge(machineAddress >>> MachineMemory.PAGE_SHIFT, 1, Integer::sum);
+        if (rewritten && rewritesByFrame.merge(machineAddress >>> MachineMemory.PAGE_SHIFT, 1, Integer::sum) == 1 && sharedHit) {
+            framesUnshared++;
+        }
+        if (sharedHit) {
+            leaveSharedCode();
         }
     }
 
@@ -197,9 +406,14 @@ public final class X86CodeCache implements X86CodeFrames {
     public synchronized void invalidateFrame(long mfn) {
         List<X86Region> list = regionsByFrame.get(mfn);
         if (list != null) {
+            boolean sharedHit = false;
             for (X86Region region : new ArrayList<>(list)) {
                 discard(region);
                 regionsInvalidated++;
+                sharedHit |= region.shared != null;
+            }
+            if (sharedHit) {
+                leaveSharedCode();
             }
         }
     }

@@ -130,6 +130,14 @@ public final class X86ExitException extends ControlFlowException {
         return this;
     }
 
+    /**
+     * Stop the region before the current instruction and run it again through the dispatcher
+     * (nothing of it has been written): its code is about to change under it.
+     */
+    public static X86ExitException retry() {
+        return new X86ExitException(RESUME, null, true, 0);
+    }
+
     public int kind() {
         return kind;
     }

@@ -8,9 +8,12 @@ import com.oracle.truffle.api.CallTarget;
 import dev.trufflexen.x86.mmu.X86Mmu;
 
 /**
- * A translated region in the code cache: its call target, the code pages it was built from
- * ({linear page, machine page, first offset, last offset}) and the assumption that its bytes are
- * unchanged.
+ * A translated region in the code cache, for one machine copy of its bytes: its call target, the
+ * code pages it was built from ({linear page, machine page, first offset, last offset}) and what
+ * keeps it valid. A private region owns its call target and its assumption, which a write to its
+ * bytes invalidates. A region running {@link X86SharedCode} shares both with every other copy of
+ * the same bytes; a write to this copy only discards this region ({@link #discard}), so the
+ * compiled code keeps running for the other copies.
  */
 final class X86Region {
     final long entryRip;
@@ -18,17 +21,39 @@ final class X86Region {
     final CallTarget callTarget;
     final List<long[]> pages;
     final Assumption codeValid;
+    /** The code this region runs when it is shared with other copies of its bytes; null when private. */
+    final X86SharedCode shared;
+    private volatile boolean discarded;
 
     X86Region(long entryRip, long entryMachine, CallTarget callTarget, List<long[]> pages, Assumption codeValid) {
+        this(entryRip, entryMachine, callTarget, pages, codeValid, null);
+    }
+
+    /** A region of this copy running {@code shared}. */
+    X86Region(long entryRip, long entryMachine, List<long[]> pages, X86SharedCode shared) {
+        this(entryRip, entryMachine, shared.callTarget, pages, shared.codeValid, shared);
+    }
+
+    private X86Region(long entryRip, long entryMachine, CallTarget callTarget, List<long[]> pages, Assumption codeValid,
+            X86SharedCode shared) {
         this.entryRip = entryRip;
         this.entryMachine = entryMachine;
         this.callTarget = callTarget;
         this.pages = pages;
         this.codeValid = codeValid;
+        this.shared = shared;
     }
 
     boolean isValid() {
-        return codeValid.isValid();
+        return !discarded && codeValid.isValid();
+    }
+
+    /** This copy stops using the region: a private region's code is invalidated, shared code lives on. */
+    void discard() {
+        discarded = true;
+        if (shared == null) {
+            codeValid.invalidate();
+        }
     }
 
     /** True while every linear code page still translates (for fetch) to the machine page it was built from. */
