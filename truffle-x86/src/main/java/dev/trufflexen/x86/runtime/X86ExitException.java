@@ -39,6 +39,7 @@ public final class X86ExitException extends ControlFlowException {
     private static final X86ExitException GENERAL_PROTECTION = constant(FAULT, X86Fault.GP, true);
     private static final X86ExitException STACK_FAULT = constant(FAULT, X86Fault.SS, true);
     private static final X86ExitException PLATFORM = constant(PLATFORM_TOOK_OVER, 0, false);
+    private static final X86ExitException RETRY = constant(RESUME, 0, false);
 
     static {
         for (int vector = 0; vector < VECTORS; vector++) {
@@ -135,7 +136,7 @@ public final class X86ExitException extends ControlFlowException {
      * (nothing of it has been written): its code is about to change under it.
      */
     public static X86ExitException retry() {
-        return new X86ExitException(RESUME, null, true, 0);
+        return RETRY;
     }
 
     public int kind() {
