@@ -57,13 +57,14 @@ public final class X86Engine implements AutoCloseable {
             builder.option("engine.WarnInterpreterOnly", "false");
         }
         boolean disableCompilation = interpreterOnly && TruffleRuntimeCheck.isOptimizing();
+        boolean compilationPolicy = !interpreterOnly && TruffleRuntimeCheck.isOptimizing();
         if (disableCompilation) {
             builder.option("engine.Compilation", "false");
-        } else if (TruffleRuntimeCheck.isOptimizing()) {
-            builder.options(COMPILATION_POLICY);
+        } else if (compilationPolicy) {
+            builder.options(COMPILATION_POLICY); // engine.MultiTier is an experimental option
         }
         Map<String, String> diagnostics = diagnosticOptions();
-        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty() || !diagnostics.isEmpty());
+        builder.allowExperimentalOptions(disableCompilation || compilationPolicy || !engineOptions.isEmpty() || !diagnostics.isEmpty());
         builder.options(engineOptions);
         builder.options(diagnostics);
         this.engine = builder.build();
