@@ -26,19 +26,10 @@ import dev.trufflexen.x86.runtime.X86Language;
  * <p>{@link X86Cpu#run()} hands the CPU to the language's dispatcher (evaluated once per engine)
  * as a host object; the dispatcher looks regions up in the {@link X86CodeCache} of the CPU's
  * machine memory and calls them.
- *
- * <p><b>Compilation policy.</b> A region's hot loop is first compiled by on-stack replacement;
- * Truffle's default two tiers would then compile the region's call target twice more (a quick
- * first tier, then the optimizing one), each as expensive as the last here because the Graal
- * compiler itself dominates the cost. {@link #COMPILATION_POLICY} turns the first tier off, so
- * a region is compiled once as a call target, at the optimizing tier, besides its OSR code.
- * Callers' engine options and {@value #OPTIONS_PROPERTY} override it.
  */
 public final class X86Engine implements AutoCloseable {
     /** System property with extra engine options for diagnostics: see {@link #diagnosticOptions()}. */
     public static final String OPTIONS_PROPERTY = "trufflexen.engineOptions";
-    /** The engine options every engine starts from: one optimizing tier (see the class comment). */
-    public static final Map<String, String> COMPILATION_POLICY = Map.of("engine.MultiTier", "false");
 
     private final Engine engine;
     private final Context context;
@@ -57,14 +48,11 @@ public final class X86Engine implements AutoCloseable {
             builder.option("engine.WarnInterpreterOnly", "false");
         }
         boolean disableCompilation = interpreterOnly && TruffleRuntimeCheck.isOptimizing();
-        boolean compilationPolicy = !interpreterOnly && TruffleRuntimeCheck.isOptimizing();
         if (disableCompilation) {
             builder.option("engine.Compilation", "false");
-        } else if (compilationPolicy) {
-            builder.options(COMPILATION_POLICY); // engine.MultiTier is an experimental option
         }
         Map<String, String> diagnostics = diagnosticOptions();
-        builder.allowExperimentalOptions(disableCompilation || compilationPolicy || !engineOptions.isEmpty() || !diagnostics.isEmpty());
+        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty() || !diagnostics.isEmpty());
         builder.options(engineOptions);
         builder.options(diagnostics);
         this.engine = builder.build();

@@ -23,7 +23,6 @@ public final class X86CompilationCheck {
             "engine.BackgroundCompilation", "false",
             "engine.FirstTierCompilationThreshold", "50",
             "engine.LastTierCompilationThreshold", "100",
-            "engine.SingleTierCompilationThreshold", "100",
             "engine.CompilationFailureAction", "Throw",
             "engine.TraceCompilation", "true",
             "compiler.TracePerformanceWarnings", "all");
