@@ -1,5 +1,25 @@
 # Finds a JDK >= 25 for TruffleXen's scripts. Source this file, then call find_jdk;
-# on success it sets TXL_JAVA_HOME, otherwise it prints where it looked and returns 1.
+# on success it sets TXL_JAVA_HOME and TXL_COMPILER, otherwise it prints where it looked and
+# returns 1.
+#
+# TXL_COMPILER says how the Graal compiler will run: "libgraal" for a GraalVM JDK, whose
+# compiler is a native library compiled ahead of time (warm from the first compilation), or
+# "jargraal" for any other JDK, which runs the Graal jars of the build (launcher/target/
+# graal-compiler) and must warm them up itself. JAVA_HOME wins when set; otherwise a GraalVM
+# JDK >= 25 found in the usual places is preferred to a newer stock JDK.
+
+# True when the JDK at $1 carries libgraal (a GraalVM JDK).
+txl_jdk_has_libgraal() {
+    [ -f "$1/lib/libjvmcicompiler.so" ] || [ -f "$1/lib/libjvmcicompiler.dylib" ]
+}
+
+txl_set_compiler() {
+    if txl_jdk_has_libgraal "$TXL_JAVA_HOME"; then
+        TXL_COMPILER=libgraal
+    else
+        TXL_COMPILER=jargraal
+    fi
+}
 
 txl_java_feature_version() {
     # Prints the feature version (e.g. 25) of the java binary $1, or nothing.
@@ -8,13 +28,14 @@ txl_java_feature_version() {
 }
 
 find_jdk() {
-    local minimum=25 looked="" candidate version best="" best_version=0
+    local minimum=25 looked="" candidate version best="" best_version=0 graal="" graal_version=0
     if [ -n "${JAVA_HOME:-}" ]; then
         if [ -x "$JAVA_HOME/bin/java" ]; then
             version=$(txl_java_feature_version "$JAVA_HOME/bin/java")
             looked="$looked\n  JAVA_HOME=$JAVA_HOME: Java ${version:-unknown}"
             if [ -n "$version" ] && [ "$version" -ge "$minimum" ]; then
                 TXL_JAVA_HOME=$JAVA_HOME
+                txl_set_compiler
                 return 0
             fi
         else
@@ -31,9 +52,15 @@ find_jdk() {
             best=$candidate
             best_version=$version
         fi
+        if [ -n "$version" ] && [ "$version" -ge "$minimum" ] && [ "$version" -gt "$graal_version" ] \
+            && txl_jdk_has_libgraal "$candidate"; then
+            graal=$candidate
+            graal_version=$version
+        fi
     done
-    if [ -n "$best" ]; then
-        TXL_JAVA_HOME=$best
+    if [ -n "$graal" ] || [ -n "$best" ]; then
+        TXL_JAVA_HOME=${graal:-$best}
+        txl_set_compiler
         return 0
     fi
     if command -v java >/dev/null 2>&1; then
@@ -42,6 +69,7 @@ find_jdk() {
         looked="$looked\n  java on PATH ($candidate): Java ${version:-unknown}"
         if [ -n "$version" ] && [ "$version" -ge "$minimum" ]; then
             TXL_JAVA_HOME=$candidate
+            txl_set_compiler
             return 0
         fi
     fi

@@ -31,6 +31,13 @@ uint64_t run(unsigned iterations);
 void bench_write(const char *s, size_t n);
 /* Returns once everything written has reached the host (console drained). */
 void bench_flush(void);
+/*
+ * The platform's monotonic clock in nanoseconds (host: CLOCK_MONOTONIC; guest:
+ * Xen's pvclock, system time from the TSC), or 0 when it has none. The
+ * driver stamps each round marker with it, so round times are the
+ * workload's own and not when the host happened to read the marker.
+ */
+uint64_t bench_clock_ns(void);
 
 /* ---- provided by driver.c ---- */
 

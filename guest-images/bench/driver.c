@@ -3,16 +3,20 @@
  *
  * It reads "rounds=R iters=N" from the command line (guest: start_info's
  * cmd_line; host: argv), calls bench_setup() once and then run(N) R times.
- * Around each round it prints a marker line and flushes the console, so the
- * host can timestamp every marker as it arrives:
+ * Around each round it prints a marker line and flushes the console:
  *
  *   @@bench <name> start rounds=<R> iters=<N>
  *   @@bench <name> round <k> begin
- *   @@bench <name> round <k> end iters=<N> checksum=<16 hex digits>
+ *   @@bench <name> round <k> end iters=<N> checksum=<16 hex digits> t0=<ns> t1=<ns>
  *   @@bench <name> done
  *
- * Rounds are numbered from 1. The output is formatted here rather than with
- * printf so both platforms print exactly the same bytes.
+ * t0 and t1 are the platform's monotonic clock (bench_clock_ns) just before
+ * and just after run(N), so the host times a round by the workload's own
+ * clock, not by when a marker reached it through a console ring or a pipe
+ * on a busy host. A platform without a clock leaves them out and the host
+ * times the markers' arrival instead. Rounds are numbered from 1. The output
+ * is formatted here rather than with printf so both platforms print the same
+ * bytes apart from the stamps.
  */
 #include "bench.h"
 
@@ -121,7 +125,9 @@ int bench_main(const char *cmdline)
         put_string(&line, " begin");
         emit(&line);
 
+        uint64_t begin = bench_clock_ns();
         uint64_t checksum = run(iterations);
+        uint64_t end = bench_clock_ns();
 
         start_marker(&line);
         put_string(&line, "round ");
@@ -130,6 +136,12 @@ int bench_main(const char *cmdline)
         put_decimal(&line, iterations);
         put_string(&line, " checksum=");
         put_hex64(&line, checksum);
+        if (begin != 0) {
+            put_string(&line, " t0=");
+            put_decimal(&line, begin);
+            put_string(&line, " t1=");
+            put_decimal(&line, end);
+        }
         emit(&line);
     }
 

@@ -43,7 +43,14 @@ final class BenchRecords {
                 finite(result.guestOverNative()), spreadSum(guest, nativeRate), finite(result.qemuOverNative()),
                 spreadSum(qemu, nativeRate), result.guest().ok() ? finite(result.guest().warmupSeconds()) : null,
                 compilation == null ? null : compilation.compilations(),
-                compilation == null ? null : compilation.compileSeconds(), result.checksumsMatch());
+                compilation == null ? null : compilation.compileSeconds(), result.checksumsMatch(), roundClock(result));
+    }
+
+    /** "platform" when every platform that ran timed its rounds by the driver's clock, else "arrival". */
+    static String roundClock(WorkloadResult result) {
+        boolean platform = java.util.stream.Stream.of(result.guest(), result.nativeRun(), result.qemu())
+                .filter(java.util.Objects::nonNull).allMatch(run -> "platform".equals(run.roundClock()));
+        return platform ? "platform" : "arrival";
     }
 
     private static PerfRecord.Rate rate(BenchRun run) {

@@ -68,6 +68,7 @@ final class BenchReport {
         out.printf("geomean guest/native: %s   qemu/native: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
                 factor(geomean(WorkloadResult::guestOverNative)), factor(geomean(WorkloadResult::qemuOverNative)),
                 rounds, quick ? ", quick: one iteration per round, timings not meaningful" : "");
+        out.printf("compiler: %s; rounds timed by %s%n", dev.trufflexen.launcher.perfhistory.HostFacts.compiler(), clocks());
         if (countedEvents) {
             printCounters(out);
         }
@@ -106,6 +107,7 @@ final class BenchReport {
         root.put("rounds", rounds);
         root.put("quick", quick);
         root.put("host_cpus", Runtime.getRuntime().availableProcessors());
+        root.put("compiler", dev.trufflexen.launcher.perfhistory.HostFacts.compiler());
         ArrayNode workloads = root.putArray("workloads");
         for (WorkloadResult r : results) {
             ObjectNode w = workloads.addObject();
@@ -143,6 +145,13 @@ final class BenchReport {
         out.flush();
     }
 
+    /** Which clock timed the rounds: the drivers' own everywhere, or arrival of the markers somewhere. */
+    private String clocks() {
+        boolean platform = results.stream().allMatch(r -> "platform".equals(BenchRecords.roundClock(r)));
+        return platform ? "the benchmark driver's own clock (guest: pvclock; native, qemu: CLOCK_MONOTONIC)"
+                : "the arrival of their markers on the host";
+    }
+
     private static void putRun(ObjectNode parent, String key, BenchRun run) {
         if (run == null) {
             parent.putNull(key);
@@ -150,6 +159,7 @@ final class BenchReport {
         }
         ObjectNode node = parent.putObject(key);
         node.put("ok", run.ok());
+        node.put("clock", run.roundClock());
         putNumber(node, "rate", run.ok() ? run.steadyRate() : Double.NaN);
         putNumber(node, "warmup_seconds", run.ok() ? run.warmupSeconds() : Double.NaN);
         putNumber(node, "spread", run.ok() ? run.steadySpread() : Double.NaN);

@@ -82,6 +82,11 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure)
         return rounds.stream().allMatch(r -> r.checksum().equals(first)) ? first : null;
     }
 
+    /** "platform" when every round was timed by the driver's own clock, "arrival" otherwise (see {@link BenchRound}). */
+    public String roundClock() {
+        return !rounds.isEmpty() && rounds.stream().allMatch(BenchRound::platformClock) ? "platform" : "arrival";
+    }
+
     /** Checks the rounds against what was asked for; returns this run or a failed one. */
     BenchRun expectRounds(int expected, boolean done, String tail) {
         if (failure != null) {

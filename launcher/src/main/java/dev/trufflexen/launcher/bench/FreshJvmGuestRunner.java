@@ -86,10 +86,12 @@ final class FreshJvmGuestRunner {
         JsonNode seconds = guest.get("round_seconds");
         JsonNode begins = guest.get("round_begin_seconds");
         String checksum = guest.get("checksum").isNull() ? "mismatch" : guest.get("checksum").asText();
+        boolean platformClock = "platform".equals(guest.path("clock").asText());
         List<BenchRound> rounds = new ArrayList<>();
         for (int i = 0; i < seconds.size(); i++) {
             long begin = Math.round(begins.get(i).asDouble() * 1e9);
-            rounds.add(new BenchRound(i + 1, begin, begin + Math.round(seconds.get(i).asDouble() * 1e9), iterations, checksum));
+            rounds.add(new BenchRound(i + 1, begin, begin + Math.round(seconds.get(i).asDouble() * 1e9), iterations, checksum,
+                    platformClock));
         }
         if (counters != null && workload.has("guest_compilation")) {
             JsonNode compilation = workload.get("guest_compilation");

@@ -14,20 +14,25 @@ import java.util.regex.Pattern;
 
 /**
  * Receives a benchmark's console output (a guest's PV console or a host process's stdout),
- * splits it into lines and timestamps each marker line with {@link System#nanoTime()} the moment
- * its newline arrives. The guest and host drivers flush after every marker, so arrival time is
- * the time the workload reached it.
+ * splits it into lines and turns the round markers into {@link BenchRound}s.
  *
  * <p>The markers are written by guest-images/bench/driver.c:
  * <pre>
  * &#64;&#64;bench NAME round K begin
- * &#64;&#64;bench NAME round K end iters=N checksum=HEX
+ * &#64;&#64;bench NAME round K end iters=N checksum=HEX t0=NS t1=NS
  * </pre>
- * Other lines are kept (the last few) for error messages.
+ * {@code t0} and {@code t1} are the driver's own clock just before and after the round's work
+ * (the guest's pvclock, the host process's {@code CLOCK_MONOTONIC}); a round that carries them is
+ * timed by them, so neither the console's way to the host nor a busy host reading it late adds to
+ * the round. A round without them (a driver without a clock) is timed by {@link System#nanoTime()}
+ * when each marker's newline arrives; the drivers flush after every marker, so that is close to
+ * when the workload reached it on a quiet host. Other lines are kept (the last few) for error
+ * messages.
  */
 public final class MarkerRecorder extends OutputStream {
     private static final Pattern BEGIN = Pattern.compile("@@bench (\\S+) round (\\d+) begin");
-    private static final Pattern END = Pattern.compile("@@bench (\\S+) round (\\d+) end iters=(\\d+) checksum=([0-9a-f]+)");
+    private static final Pattern END = Pattern.compile(
+            "@@bench (\\S+) round (\\d+) end iters=(\\d+) checksum=([0-9a-f]+)(?: t0=(\\d{1,19}) t1=(\\d{1,19}))?");
     private static final int KEPT_LINES = 20;
 
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -86,9 +91,14 @@ public final class MarkerRecorder extends OutputStream {
         Matcher end = END.matcher(text);
         if (end.matches()) {
             int number = Integer.parseInt(end.group(2));
+            long iterations = Long.parseLong(end.group(3));
             Long started = beginNanos.get(number);
-            if (started != null) {
-                rounds.add(new BenchRound(number, started, now, Long.parseLong(end.group(3)), end.group(4)));
+            if (end.group(5) != null) {
+                rounds.add(new BenchRound(number, Long.parseUnsignedLong(end.group(5)), Long.parseUnsignedLong(end.group(6)),
+                        iterations, end.group(4), true));
+                listener.roundEnded(number);
+            } else if (started != null) {
+                rounds.add(new BenchRound(number, started, now, iterations, end.group(4)));
                 listener.roundEnded(number);
             }
             return;

@@ -64,7 +64,38 @@ public final class HostFacts {
                 .map(m -> m.getDescriptor().rawVersion().orElse(builtAgainstGraal()))
                 .orElse("absent");
         return new PerfRecord.RuntimeVersions(System.getProperty("java.version"),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"), graal, truffleRuntime);
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"), graal, truffleRuntime,
+                compiler());
+    }
+
+    /**
+     * How this JVM runs the Graal compiler: {@code libgraal} (compiled ahead of time into a GraalVM
+     * JDK, warm from the start) or {@code jargraal} (the Graal jars, which the JVM itself must first
+     * warm up); {@code none} without JVMCI. {@code +aot-cache} follows when the JVM runs with a JDK
+     * AOT cache (its class-data sharing active and {@code -XX:AOTCache} given).
+     */
+    public static String compiler() {
+        com.sun.management.HotSpotDiagnosticMXBean vm =
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String compiler;
+        if (!"true".equals(vmOption(vm, "EnableJVMCI"))) {
+            compiler = "none";
+        } else if ("true".equals(vmOption(vm, "UseJVMCINativeLibrary"))) {
+            compiler = "libgraal";
+        } else {
+            compiler = "jargraal";
+        }
+        String aotCache = vmOption(vm, "AOTCache");
+        boolean sharing = System.getProperty("java.vm.info", "").contains("sharing");
+        return compiler + (aotCache != null && !aotCache.isEmpty() && sharing ? "+aot-cache" : "");
+    }
+
+    private static String vmOption(com.sun.management.HotSpotDiagnosticMXBean vm, String name) {
+        try {
+            return vm.getVMOption(name).getValue();
+        } catch (IllegalArgumentException e) {
+            return null; // not an option of this JVM
+        }
     }
 
     private static String builtAgainstGraal() {

@@ -117,8 +117,9 @@ public final class PerfHistory {
         if (schema == null || !schema.isInt()) {
             throw new InvalidRecordException("no schema version; not a TruffleXen benchmark record");
         }
-        if (schema.intValue() != PerfRecord.SCHEMA) {
-            throw new InvalidRecordException("schema version " + schema.intValue() + ", this reader knows " + PerfRecord.SCHEMA);
+        if (schema.intValue() < PerfRecord.OLDEST_READABLE_SCHEMA || schema.intValue() > PerfRecord.SCHEMA) {
+            throw new InvalidRecordException("schema version " + schema.intValue() + ", this reader knows "
+                    + PerfRecord.OLDEST_READABLE_SCHEMA + " to " + PerfRecord.SCHEMA);
         }
         PerfRecord run;
         try {

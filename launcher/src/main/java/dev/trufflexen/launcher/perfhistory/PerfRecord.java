@@ -6,7 +6,7 @@ import java.util.List;
  * One benchmark run as the history keeps it: one JSON line of {@code perf/history/<machine>.jsonl}.
  * Values that were not measured (no qemu, a failed platform) are null.
  *
- * @param schema {@link #SCHEMA}; a line with another value is not read
+ * @param schema {@link #SCHEMA} when written; lines of {@link #OLDEST_READABLE_SCHEMA} up to it are read
  * @param id unique name of the run (date and commit), the dashboard's anchor for it
  * @param date when the run started, ISO-8601 UTC
  * @param source what ran it: {@code txl bench} or {@code bin/perf}
@@ -16,8 +16,14 @@ import java.util.List;
  */
 public record PerfRecord(int schema, String id, String date, String source, GitState git, Machine machine,
         RuntimeVersions runtime, HostLoad load, int rounds, List<WorkloadFigures> workloads, List<JmhFigures> jmh) {
-    /** The schema version this code writes and reads. */
-    public static final int SCHEMA = 1;
+    /**
+     * The schema version this code writes. 2 added {@link RuntimeVersions#compiler()} and
+     * {@link WorkloadFigures#roundClock()} (null in version 1 lines, whose rounds were all timed by
+     * arrival).
+     */
+    public static final int SCHEMA = 2;
+    /** The oldest schema version this code reads. */
+    public static final int OLDEST_READABLE_SCHEMA = 1;
 
     public PerfRecord {
         workloads = workloads == null ? List.of() : List.copyOf(workloads);
@@ -46,8 +52,14 @@ public record PerfRecord(int schema, String id, String date, String source, GitS
     public record Machine(String key, String cpuModel, int cores, long memoryBytes, String os) {
     }
 
-    /** The JVM and compiler that ran the guests. */
-    public record RuntimeVersions(String jdk, String vm, String graal, String truffleRuntime) {
+    /**
+     * The JVM and compiler that ran the guests.
+     *
+     * @param compiler how the Graal compiler ran: {@code libgraal} (a GraalVM JDK's native
+     *     compiler) or {@code jargraal} (the Graal jars on a JDK), with {@code +aot-cache} when a
+     *     JDK AOT cache was in use; null in records before schema 2
+     */
+    public record RuntimeVersions(String jdk, String vm, String graal, String truffleRuntime, String compiler) {
     }
 
     /**
@@ -74,10 +86,13 @@ public record PerfRecord(int schema, String id, String date, String source, GitS
      * @param warmupSeconds the guest's warm-up: start of round 1 to the first round at 90% of steady state
      * @param compilations Truffle compilations that finished during the guest run
      * @param compileSeconds their total compile time
+     * @param roundClock {@code platform} when every platform's rounds were timed by the benchmark
+     *     driver's own clock, {@code arrival} when some were timed by their markers' arrival on the
+     *     host; null in records before schema 2 (arrival)
      */
     public record WorkloadFigures(String name, long iterationsPerRound, Rate guest, Rate nativeRun, Rate qemu,
             Double guestOverNative, Double guestOverNativeSpread, Double qemuOverNative, Double qemuOverNativeSpread,
-            Double warmupSeconds, Long compilations, Double compileSeconds, boolean checksumsMatch) {
+            Double warmupSeconds, Long compilations, Double compileSeconds, boolean checksumsMatch, String roundClock) {
     }
 
     /**

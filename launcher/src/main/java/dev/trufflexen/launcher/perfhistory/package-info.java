@@ -6,13 +6,17 @@
  * {@link PerfHistory} keeps one JSON-lines file per machine under {@code perf/history/}, named by
  * the machine's key ({@link HostFacts#machine()}: CPU model, cores, memory). Each line is one
  * {@link PerfRecord}: when, which commit and whether the tree was dirty ({@link GitFacts}), the
- * machine, the JVM and Graal versions, the host's load average before and after (a loaded host
+ * machine, the JVM and Graal versions and how the compiler ran (libgraal or jargraal, with or
+ * without a JDK AOT cache), the host's load average before and after (a loaded host
  * runs slower and noisier, and the record says so), and the figures: per workload the guest,
  * native and qemu steady-state rates with their spread over rounds, the slowdown ratios, the
- * guest's warm-up and its compile count and time; per JMH benchmark score, error and unit.
+ * guest's warm-up and its compile count and time, and whether the rounds were timed by the
+ * benchmark driver's own clock or by their markers' arrival; per JMH benchmark score, error and unit.
  * Appending is one write of one line; the files are plain text that merges and diffs line by
- * line. Every line carries {@link PerfRecord#SCHEMA}; reading validates it and skips, with a
- * warning naming file and line, whatever is corrupt, foreign or of another version.
+ * line. Every line carries its schema version ({@link PerfRecord#SCHEMA} when written); reading
+ * takes every version from {@link PerfRecord#OLDEST_READABLE_SCHEMA} on (fields added later are
+ * null in older lines) and skips, with a warning naming file and line, whatever is corrupt,
+ * foreign or of a version it does not know.
  *
  * <h2>Regressions</h2>
  * Runs on different machines are never compared: a {@link Metric} (a workload's guest/native

@@ -60,6 +60,7 @@ class BenchCommandTest {
         JsonNode qemuGeomean = root.get("geomean_qemu_over_native");
         assertTrue(qemuGeomean.isNull() || qemuGeomean.isNumber(), root.toString());
         assertTrue(root.get("all_checksums_match").asBoolean(), root.toString());
+        assertTrue(root.get("compiler").asText().matches("(jargraal|libgraal)(\\+aot-cache)?"), root.toString());
 
         JsonNode workloads = root.get("workloads");
         List<String> names = new ArrayList<>();
@@ -75,6 +76,8 @@ class BenchCommandTest {
                 assertTrue(run.get("warmup_seconds").asDouble() >= 0, w.toString());
                 assertEquals(2, run.get("round_seconds").size(), w.toString());
                 assertTrue(run.get("checksum").asText().matches("[0-9a-f]{16}"), w.toString());
+                // The guest's rounds are timed by its pvclock, the native ones by CLOCK_MONOTONIC.
+                assertEquals("platform", run.get("clock").asText(), w.toString());
             }
             assertEquals(w.get("native").get("checksum"), w.get("guest").get("checksum"), w.toString());
             assertTrue(w.get("guest_over_native").asDouble() > 0, w.toString());
@@ -104,6 +107,7 @@ class BenchCommandTest {
         assertTrue(table.lines().anyMatch(line -> line.startsWith("sieve ") && line.endsWith("match")), table);
         assertTrue(table.contains("geomean guest/native: "), table);
         assertTrue(table.contains("qemu/native: n/a"), table);
+        assertTrue(table.contains("compiler: jargraal") || table.contains("compiler: libgraal"), table);
         assertEquals("", err.toString(), "no progress off a terminal");
     }
 

@@ -49,7 +49,7 @@ class BenchRecordsTest {
         return BenchRecords.of(List.of(workload("sieve", sieveMs), workload("sha256", sha256Ms)), Map.of("sieve", compilation), 6,
                 START.plus(Duration.ofDays(day)), new BenchRecords.Environment(
                         new PerfRecord.GitState(commit, false, START.toString(), "subject"), MACHINE,
-                        new PerfRecord.RuntimeVersions("25", "vm", "25.0.1", "GraalVM CE"), new PerfRecord.HostLoad(1.0, 1.2)));
+                        new PerfRecord.RuntimeVersions("25", "vm", "25.0.1", "GraalVM CE", "jargraal"), new PerfRecord.HostLoad(1.0, 1.2)));
     }
 
     private static List<PerfRecord> history() {

@@ -68,6 +68,44 @@ class BenchRunTest {
     }
 
     @Test
+    void roundsCarryingTheDriversClockAreTimedByIt() {
+        MarkerRecorder recorder = new MarkerRecorder();
+        byte[] text = ("@@bench sieve round 1 begin\n@@bench sieve round 1 end iters=3 checksum=00000000000000aa"
+                + " t0=5000000000 t1=5250000000\n@@bench sieve round 2 begin\n"
+                + "@@bench sieve round 2 end iters=3 checksum=00000000000000aa t0=5300000000 t1=5400000000\n@@bench sieve done\n")
+                .getBytes(StandardCharsets.UTF_8);
+        recorder.write(text, 0, text.length); // one chunk: every marker "arrives" at the same instant
+        List<BenchRound> rounds = recorder.rounds();
+        assertEquals(2, rounds.size());
+        assertEquals(0.25, rounds.get(0).seconds(), 1e-9);
+        assertEquals(0.10, rounds.get(1).seconds(), 1e-9);
+        BenchRun run = new BenchRun("guest", rounds, null);
+        assertEquals("platform", run.roundClock());
+        assertEquals(0.3, run.warmupSeconds(), 1e-9, "round 2 starts 0.3 s after round 1 by the driver's clock");
+    }
+
+    @Test
+    void roundsWithoutTheDriversClockAreTimedByArrival() {
+        MarkerRecorder recorder = new MarkerRecorder();
+        byte[] text = "@@bench sieve round 1 begin\n@@bench sieve round 1 end iters=3 checksum=00000000000000aa\n"
+                .getBytes(StandardCharsets.UTF_8);
+        recorder.write(text, 0, text.length);
+        BenchRound round = recorder.rounds().getFirst();
+        assertFalse(round.platformClock());
+        assertEquals(0.0, round.seconds(), 1e-9, "both markers arrived in one chunk");
+        assertEquals("arrival", new BenchRun("native", recorder.rounds(), null).roundClock());
+    }
+
+    @Test
+    void anEndMarkerWithAnOversizedStampIsNoRound() {
+        MarkerRecorder recorder = new MarkerRecorder();
+        byte[] text = ("@@bench sieve round 1 end iters=3 checksum=00000000000000aa t0=99999999999999999999 t1=1\n")
+                .getBytes(StandardCharsets.UTF_8);
+        recorder.write(text, 0, text.length);
+        assertEquals(List.of(), recorder.rounds());
+    }
+
+    @Test
     void missingRoundsMakeAFailedRunWithTheLastOutput() {
         BenchRun run = new BenchRun("guest", rounds(10), null).expectRounds(3, false, "last words");
         assertFalse(run.ok());

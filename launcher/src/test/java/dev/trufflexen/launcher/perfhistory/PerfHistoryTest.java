@@ -55,7 +55,7 @@ class PerfHistoryTest {
                 "{ this is not json",
                 "[1, 2, 3]",
                 "{\"name\": \"another tool's record\"}",
-                goodLine.replace("\"schema\":1", "\"schema\":99"),
+                goodLine.replace("\"schema\":" + PerfRecord.SCHEMA, "\"schema\":99"),
                 goodLine.replace("\"machine\":{", "\"machinery\":{"),
                 "",
                 goodLine.replace("\"rounds\":10", "\"rounds\":\"ten\""),
@@ -66,13 +66,31 @@ class PerfHistoryTest {
 
         assertEquals(List.of(good, alsoGood), read);
         List<String> expected = List.of(file + ":2: skipped: not JSON", file + ":3: skipped: not a JSON object",
-                file + ":4: skipped: no schema version", file + ":5: skipped: schema version 99, this reader knows 1",
+                file + ":4: skipped: no schema version", file + ":5: skipped: schema version 99, this reader knows 1 to 2",
                 file + ":6: skipped: required field machine is missing", file + ":8: skipped: malformed record",
                 file + ":10: skipped: not JSON");
         assertEquals(expected.size(), warnings.size(), warnings.toString());
         for (int i = 0; i < expected.size(); i++) {
             assertTrue(warnings.get(i).startsWith(expected.get(i)), warnings.get(i) + " should start with " + expected.get(i));
         }
+    }
+
+    @Test
+    void linesOfTheFirstSchemaAreStillReadWithTheLaterFieldsNull() throws IOException {
+        PerfRecord run = SyntheticHistory.benchRun(SyntheticHistory.FAST, 0, "abc123", 5, 10);
+        String line = PerfHistory.toJson(run).replace("\"schema\":" + PerfRecord.SCHEMA, "\"schema\":1")
+                .replace(",\"compiler\":\"jargraal\"", "").replace(",\"roundClock\":\"platform\"", "");
+        assertTrue(!line.contains("compiler") && !line.contains("roundClock"), line);
+        Files.writeString(directory.resolve("fast-cpu-8c-32g.jsonl"), line + "\n", StandardCharsets.UTF_8);
+
+        List<PerfRecord> read = new PerfHistory(directory).readAll(warnings::add);
+
+        assertEquals(List.of(), warnings);
+        assertEquals(1, read.size());
+        assertEquals(1, read.getFirst().schema());
+        assertEquals(null, read.getFirst().runtime().compiler());
+        assertEquals(null, read.getFirst().workloads().getFirst().roundClock());
+        assertEquals(run.workloads().getFirst().guest(), read.getFirst().workloads().getFirst().guest());
     }
 
     @Test

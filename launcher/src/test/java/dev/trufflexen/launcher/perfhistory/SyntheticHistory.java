@@ -23,7 +23,7 @@ public final class SyntheticHistory {
         Instant date = EPOCH.plus(Duration.ofDays(day)).plus(Duration.ofMinutes(machine.cores()));
         return new PerfRecord(PerfRecord.SCHEMA, date.toString().replace(":", "") + "-" + commit, date.toString(), "txl bench",
                 new PerfRecord.GitState(commit, false, date.minusSeconds(600).toString(), "commit " + commit), machine,
-                new PerfRecord.RuntimeVersions("25.0.1", "OpenJDK 64-Bit Server VM", "25.0.1", "GraalVM CE"),
+                new PerfRecord.RuntimeVersions("25.0.1", "OpenJDK 64-Bit Server VM", "25.0.1", "GraalVM CE", "jargraal"),
                 new PerfRecord.HostLoad(0.5, 1.5), 10, List.of(workload("sieve", sieve), workload("sha256", sha256)), List.of());
     }
 
@@ -32,7 +32,7 @@ public final class SyntheticHistory {
         Instant date = EPOCH.plus(Duration.ofDays(day)).plusSeconds(3600);
         return new PerfRecord(PerfRecord.SCHEMA, date.toString().replace(":", "") + "-" + commit + "-jmh", date.toString(), "bin/perf",
                 new PerfRecord.GitState(commit, true, date.toString(), "commit " + commit), machine,
-                new PerfRecord.RuntimeVersions("25.0.1", "OpenJDK 64-Bit Server VM", "25.0.1", "GraalVM CE"),
+                new PerfRecord.RuntimeVersions("25.0.1", "OpenJDK 64-Bit Server VM", "25.0.1", "GraalVM CE", "jargraal"),
                 new PerfRecord.HostLoad(0.2, 0.4), 0, List.of(),
                 List.of(new PerfRecord.JmhFigures("dev.trufflexen.perf.TlbHitBenchmark.hit", "thrpt", opsPerUs, opsPerUs * 0.01, "ops/us"),
                         new PerfRecord.JmhFigures("dev.trufflexen.perf.NullHypercallBenchmark.hypercall", "avgt", nsPerOp, null, "ns/op")));
@@ -42,7 +42,7 @@ public final class SyntheticHistory {
         double nativeRate = 1000;
         return new PerfRecord.WorkloadFigures(name, 100, new PerfRecord.Rate(nativeRate / slowdown, 0.01),
                 new PerfRecord.Rate(nativeRate, 0.01), new PerfRecord.Rate(nativeRate / 2, 0.01), slowdown, 0.02, 2.0, 0.02,
-                1.5 + slowdown / 10, 40L + (long) slowdown, 2.5, true);
+                1.5 + slowdown / 10, 40L + (long) slowdown, 2.5, true, "platform");
     }
 
     /** Five runs on each machine and two JMH runs on the fast one: what a dashboard draws. */
