@@ -41,6 +41,24 @@ static void report(const char *name, unsigned int n)
            samples[n - 1]);
 }
 
+/*
+ * Sleeps in SCHEDOP_block until an upcall after `before` has been taken. The
+ * check is made with events masked and the block unmasks them as it sleeps,
+ * as Linux's safe halt does: an upcall taken between an unmasked check and the
+ * block would leave the vCPU blocked with nothing left to wake it.
+ */
+static void block_until_upcall(unsigned long before)
+{
+    for (;;) {
+        sdk_events_disable();
+        if (sdk_upcalls != before) {
+            sdk_events_enable();
+            return;
+        }
+        sdk_block();
+    }
+}
+
 static void timer_bench(const char *name, int spin, uint64_t period)
 {
     long port = sdk_bind_virq(VIRQ_TIMER, 0);
@@ -49,10 +67,11 @@ static void timer_bench(const char *name, int spin, uint64_t period)
     for (unsigned int i = 0; i < SAMPLES; i++, deadline += period) {
         unsigned long before = sdk_upcalls;
         HYPERVISOR_set_timer_op(deadline);
-        while (sdk_upcalls == before) {
-            if (!spin) {
-                sdk_block();
+        if (spin) {
+            while (sdk_upcalls == before) {
             }
+        } else {
+            block_until_upcall(before);
         }
         samples[i] = handler_time - deadline;
         sdk_evtchn_close(port);
@@ -88,9 +107,7 @@ static void tick_bench(void)
             deadline = now + TICK_PERIOD_NS;
         }
         HYPERVISOR_set_timer_op(deadline);
-        while (sdk_upcalls == before) {
-            sdk_block();
-        }
+        block_until_upcall(before);
     }
     sdk_evtchn_close(port);
 }

@@ -60,14 +60,14 @@ class IdleTickCostTest {
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             Future<ShutdownReason> run = runner.submit(domain::run);
-            awaitTicks(domain, WARM_TICKS, run);
+            awaitTicks(xen, domain, WARM_TICKS, run);
             // The window opens once the compiler has nothing queued and has been quiet for a while.
             assertTrue(compilations.awaitQuiet(TimeUnit.SECONDS.toNanos(3), TimeUnit.SECONDS.toNanos(SETTLE_SECONDS)),
                     "the compiler settled while the guest ticked");
             long start = timers.timerEvents();
             Sample before = Sample.take(xen, domain);
             long compiledBefore = compilations.finished();
-            awaitTicks(domain, start + WINDOW_TICKS, run);
+            awaitTicks(xen, domain, start + WINDOW_TICKS, run);
             Sample after = Sample.take(xen, domain);
             long compiled = compilations.finished() - compiledBefore;
             assertTrue(!run.isDone(), "the guest was still ticking: " + GuestImages.transcript(xen, domain));
@@ -96,7 +96,7 @@ class IdleTickCostTest {
         }
     }
 
-    private static void awaitTicks(Domain domain, long ticks, Future<?> run) throws InterruptedException {
+    private static void awaitTicks(XenHypervisor xen, Domain domain, long ticks, Future<?> run) throws InterruptedException {
         VcpuTimers timers = VcpuTimers.of(domain.vcpu0());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
         while (timers.timerEvents() < ticks && !run.isDone() && System.nanoTime() < deadline) {
@@ -105,7 +105,8 @@ class IdleTickCostTest {
         assertTrue(timers.timerEvents() >= ticks, "the guest ticked " + timers.timerEvents() + " times, not " + ticks + "; "
                 + timers.describe() + "; upcall pending " + domain.frames().read8(domain.vcpu0().vcpuInfoMfn(),
                         domain.vcpu0().vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) + ", runstate "
-                + domain.vcpu0().runstate().snapshot().state());
+                + domain.vcpu0().runstate().snapshot().state() + "\n"
+                + String.join("\n", xen.console().lines()));
     }
 
     /**
