@@ -10,6 +10,11 @@
  *           running vCPU notices an event raised by another thread.
  *   upcall  EVTCHNOP_send on an IPI port to the first C line of the handler.
  *   idle    one 2 s block on a single-shot timer (the host measures its CPU).
+ *   tick    an idle kernel's tick: 250 Hz kept with the single-shot timer as
+ *           Linux's tick is (the next deadline armed in the handler's wake,
+ *           one period after the last), SCHEDOP_block between ticks, for
+ *           TICKS ticks, a minute (the host measures what idle ticks cost
+ *           once their code is compiled, and destroys the domain).
  *   sleep   "bench: sleeping" and then SCHEDOP_block with no timer and no
  *           port bound, forever: a domain that stays idle until it is
  *           destroyed (the host counts what an idle domain costs).
@@ -17,6 +22,8 @@
 #include "events.h"
 
 #define SAMPLES 200
+#define TICKS 15000
+#define TICK_PERIOD_NS 4000000UL
 
 static uint64_t samples[SAMPLES];
 static volatile uint64_t handler_time;
@@ -34,6 +41,24 @@ static void report(const char *name, unsigned int n)
            samples[n - 1]);
 }
 
+/*
+ * Sleeps in SCHEDOP_block until an upcall after `before` has been taken. The
+ * check is made with events masked and the block unmasks them as it sleeps,
+ * as Linux's safe halt does: an upcall taken between an unmasked check and the
+ * block would leave the vCPU blocked with nothing left to wake it.
+ */
+static void block_until_upcall(unsigned long before)
+{
+    for (;;) {
+        sdk_events_disable();
+        if (sdk_upcalls != before) {
+            sdk_events_enable();
+            return;
+        }
+        sdk_block();
+    }
+}
+
 static void timer_bench(const char *name, int spin, uint64_t period)
 {
     long port = sdk_bind_virq(VIRQ_TIMER, 0);
@@ -42,10 +67,11 @@ static void timer_bench(const char *name, int spin, uint64_t period)
     for (unsigned int i = 0; i < SAMPLES; i++, deadline += period) {
         unsigned long before = sdk_upcalls;
         HYPERVISOR_set_timer_op(deadline);
-        while (sdk_upcalls == before) {
-            if (!spin) {
-                sdk_block();
+        if (spin) {
+            while (sdk_upcalls == before) {
             }
+        } else {
+            block_until_upcall(before);
         }
         samples[i] = handler_time - deadline;
         sdk_evtchn_close(port);
@@ -67,6 +93,25 @@ static void upcall_bench(void)
     report("upcall", SAMPLES);
 }
 
+static void tick_bench(void)
+{
+    long port = sdk_bind_virq(VIRQ_TIMER, 0);
+    uint64_t deadline = sdk_system_time();
+
+    for (unsigned int i = 0; i < TICKS; i++) {
+        unsigned long before = sdk_upcalls;
+        deadline += TICK_PERIOD_NS;
+        uint64_t now = sdk_system_time();
+        if (deadline <= now) {
+            /* Late ticks are not made up: the next one is a period from now, as a tickless kernel does. */
+            deadline = now + TICK_PERIOD_NS;
+        }
+        HYPERVISOR_set_timer_op(deadline);
+        block_until_upcall(before);
+    }
+    sdk_evtchn_close(port);
+}
+
 void run_bench(const char *which)
 {
     if (sdk_events_init() != 0) {
@@ -84,6 +129,8 @@ void run_bench(const char *which)
         timer_bench("spin_lateness", 1, 1000000);
     } else if (strncmp(which, "upcall", 6) == 0) {
         upcall_bench();
+    } else if (strncmp(which, "tick", 4) == 0) {
+        tick_bench();
     } else if (strncmp(which, "idle", 4) == 0) {
         long port = sdk_bind_virq(VIRQ_TIMER, 0);
         unsigned long before = sdk_upcalls;

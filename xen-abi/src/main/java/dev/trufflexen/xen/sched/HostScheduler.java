@@ -28,8 +28,11 @@ import dev.trufflexen.xen.domain.Vcpu;
  *
  * <p>One lock guards the run queue, every vCPU's state and the workers' bookkeeping. A tick every
  * {@value #TICK_NS} ns on the hypervisor's timer thread charges the running vCPUs, lets the
- * policy account, and preempts; it runs only while some vCPU wants CPU, so an idle host costs
- * nothing.
+ * policy account, and preempts; it runs only while there is something for it to do: vCPUs
+ * waiting for a worker, a capped or parked vCPU. A vCPU that runs alone, or wakes for a moment
+ * and blocks again (an idle kernel's tick), is charged when it leaves its worker and never
+ * starts the tick, so an idle host costs nothing and a ticking idle guest no more than its
+ * own wake-ups.
  */
 public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** Xen credit1's tick: 10 ms. */
@@ -52,6 +55,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     private ScheduledFuture<?> tick;
     private int idleWorkers;
     private long wakePreemptions;
+    private long ticks;
     private boolean closed;
 
     public HostScheduler(SchedulerConfig config, ScheduledExecutorService timers) {
@@ -150,7 +154,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 unit.wokenAt = 0;
             }
             unit.vcpu.runstate().change(Runstate.RUNNING);
-            startTick();
+            if (policy.hasQueued() || unit.params().cap() > 0) {
+                startTick();
+            }
             return unit;
         } finally {
             lock.unlock();
@@ -218,6 +224,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
+                startTick();
             } else {
                 if (unit.yieldRequested) {
                     policy.yielded(unit);
@@ -258,10 +265,21 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
 
     /** A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's tickle). */
     private void tickle(SchedUnit unit) {
+        if (!unit.vcpu.hardAffinity().isEmpty()) {
+            // An idle worker may not be one it can run on: it may wait for a running vCPU's slice to end.
+            startTick();
+        }
         if (idleWorkers > 0) {
-            work.signalAll();
+            // One idle worker is enough for a vCPU any worker may run; with hard affinity the idle
+            // ones that may not run it would go back to sleep, so every one of them looks.
+            if (unit.vcpu.hardAffinity().isEmpty()) {
+                work.signal();
+            } else {
+                work.signalAll();
+            }
             return;
         }
+        startTick();
         Pcpu victim = null;
         for (Pcpu pcpu : pcpus) {
             SchedUnit running = pcpu.current;
@@ -383,6 +401,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     private void tick() {
         lock.lock();
         try {
+            ticks++;
             long now = System.nanoTime();
             boolean anyRunning = false;
             for (Pcpu pcpu : pcpus) {
@@ -467,6 +486,16 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         lock.lock();
         try {
             return wakePreemptions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many times the scheduler's tick has run. */
+    public long ticks() {
+        lock.lock();
+        try {
+            return ticks;
         } finally {
             lock.unlock();
         }
