@@ -94,4 +94,14 @@ txl_aot_build() {
     fi
     touch "$work/ready"
     mv "$work" "$dir"
+    txl_aot_prune "$(dirname "$dir")"
+}
+
+# Every build gets a cache of its own (about 175 MB); keep the three newest (other checkouts
+# may use them) and remove the rest.
+txl_aot_prune() {
+    local parent=$1 old
+    ls -1dt "$parent"/*/ 2>/dev/null | tail -n +4 | while read -r old; do
+        rm -rf "$old"
+    done
 }

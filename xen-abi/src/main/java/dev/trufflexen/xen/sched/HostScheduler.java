@@ -28,11 +28,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  *
  * <p>One lock guards the run queue, every vCPU's state and the workers' bookkeeping. A tick every
  * {@value #TICK_NS} ns on the hypervisor's timer thread charges the running vCPUs, lets the
- * policy account, and preempts; it runs only while there is something for it to do: vCPUs
- * waiting for a worker, a capped or parked vCPU. A vCPU that runs alone, or wakes for a moment
- * and blocks again (an idle kernel's tick), is charged when it leaves its worker and never
- * starts the tick, so an idle host costs nothing and a ticking idle guest no more than its
- * own wake-ups.
+ * policy account, and preempts; it runs only while some vCPU wants CPU, so an idle host costs
+ * nothing.
  */
 public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** Xen credit1's tick: 10 ms. */
@@ -154,9 +151,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 unit.wokenAt = 0;
             }
             unit.vcpu.runstate().change(Runstate.RUNNING);
-            if (policy.hasQueued() || unit.params().cap() > 0) {
-                startTick();
-            }
+            startTick();
             return unit;
         } finally {
             lock.unlock();
@@ -224,7 +219,6 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
-                startTick();
             } else {
                 if (unit.yieldRequested) {
                     policy.yielded(unit);
@@ -265,21 +259,10 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
 
     /** A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's tickle). */
     private void tickle(SchedUnit unit) {
-        if (!unit.vcpu.hardAffinity().isEmpty()) {
-            // An idle worker may not be one it can run on: it may wait for a running vCPU's slice to end.
-            startTick();
-        }
         if (idleWorkers > 0) {
-            // One idle worker is enough for a vCPU any worker may run; with hard affinity the idle
-            // ones that may not run it would go back to sleep, so every one of them looks.
-            if (unit.vcpu.hardAffinity().isEmpty()) {
-                work.signal();
-            } else {
-                work.signalAll();
-            }
+            work.signalAll();
             return;
         }
-        startTick();
         Pcpu victim = null;
         for (Pcpu pcpu : pcpus) {
             SchedUnit running = pcpu.current;

@@ -14,9 +14,7 @@
  * exit and loop back edge, so a vCPU spinning in compiled code leaves it within a few
  * microseconds of being asked (the delay from request to the worker having it back is measured:
  * {@code preemptionDelays}). A tick every 10 ms on the timer thread charges running vCPUs,
- * accounts and preempts; it runs only while vCPUs wait for a worker or a capped vCPU runs, so
- * an idle host does nothing, and a guest that wakes for its own tick and blocks again (an idle
- * kernel) costs one wake-up per tick and no scheduler work besides.
+ * accounts and preempts; it stops when no vCPU wants CPU, so an idle host does nothing.
  *
  * <p>SCHEDOP_block and SCHEDOP_poll deschedule the vCPU: the hypercall returns, the vCPU leaves
  * guest code, and its worker runs another; a blocked vCPU holds no thread and costs no CPU.
