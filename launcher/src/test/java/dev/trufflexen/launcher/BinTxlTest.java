@@ -70,7 +70,10 @@ class BinTxlTest {
         assertTrue(counters.get("instructions").asLong() > 1_000_000, counters.toString());
         assertTrue(counters.get("back_edges").asLong() > 1000, counters.toString());
         assertTrue(counters.get("region_calls").asLong() >= counters.get("exit_branch").asLong(), counters.toString());
-        assertTrue(counters.get("exit_platform").asLong() + counters.get("exit_resume").asLong() > 0, counters.toString());
+        long exits = counters.get("exit_branch").asLong() + counters.get("exit_fault").asLong()
+                + counters.get("exit_resume").asLong() + counters.get("exit_platform").asLong();
+        assertTrue(exits > 0 && exits <= counters.get("region_calls").asLong() + counters.get("chained_calls").asLong(),
+                counters.toString());
         assertTrue(counters.has("compilations") && counters.has("deoptimizations"), counters.toString());
     }
 
