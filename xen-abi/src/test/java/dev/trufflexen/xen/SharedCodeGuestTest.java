@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,8 +24,16 @@ import dev.trufflexen.xen.domain.ShutdownReason;
 class SharedCodeGuestTest {
     private static final long RUN_LIMIT_S = 300;
 
+    /** Sharing is opt-in (see X86CodeCache): on for the hypervisor this test creates, off after it. */
+    private final String sharingOn = System.setProperty(X86CodeCache.SHARED_CODE_PROPERTY, "true");
+
     @RegisterExtension
     final TestHypervisor hypervisor = new TestHypervisor(256);
+
+    @AfterEach
+    void sharingOff() {
+        System.clearProperty(X86CodeCache.SHARED_CODE_PROPERTY);
+    }
 
     private XenHypervisor xen() {
         return hypervisor.get();

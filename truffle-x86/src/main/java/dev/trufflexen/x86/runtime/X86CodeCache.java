@@ -67,14 +67,16 @@ public final class X86CodeCache implements X86CodeFrames {
      */
     public static final int REWRITE_LIMIT = 16;
     /**
-     * System property that turns sharing off (every region private, as keyed by machine address
-     * alone): for measuring what sharing saves.
+     * System property that turns sharing on for code caches created while it is set. Off by
+     * default (every region private, keyed by machine address alone): with sharing, a vCPU
+     * spinning in shared compiled code was seen to escape preemption now and then (two spinners
+     * of one kernel on one worker, SchedulerGuestTest), which is not understood yet.
      */
-    public static final String PRIVATE_CODE_PROPERTY = "trufflexen.privateCode";
-    private static final boolean SHARING = !Boolean.getBoolean(PRIVATE_CODE_PROPERTY);
+    public static final String SHARED_CODE_PROPERTY = "trufflexen.sharedCode";
     /** Shared code that no region uses, kept for the next domain running the same kernel. */
     public static final int MAX_UNUSED_SHARED = 8192;
 
+    private final boolean sharing = Boolean.getBoolean(SHARED_CODE_PROPERTY);
     private final MachineMemory memory;
     private final long[] codeFrameBits;
     private final Map<Key, X86Region> regions = new HashMap<>();
@@ -201,7 +203,7 @@ public final class X86CodeCache implements X86CodeFrames {
                     discard(region);
                 }
                 boolean volatileCode = rewritesByFrame.getOrDefault(machine >>> MachineMemory.PAGE_SHIFT, 0) >= REWRITE_LIMIT;
-                boolean shareable = SHARING && !volatileCode && cpu.debugStops() == null;
+                boolean shareable = sharing && !volatileCode && cpu.debugStops() == null;
                 region = shareable ? reuseShared(mmu, rip, machine) : null;
                 if (region != null) {
                     register(key, region);
