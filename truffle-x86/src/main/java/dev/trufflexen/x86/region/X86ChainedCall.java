@@ -1,5 +1,8 @@
 package dev.trufflexen.x86.region;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.RootCallTarget;
@@ -94,7 +97,7 @@ final class X86ChainedCall extends Node {
     /** Adds {@code callee} to the inline cache if there is room (after evicting dead regions); otherwise prepares the shared indirect call. */
     private DirectCallNode cache(CallTarget callee) {
         synchronized (getLock()) {
-            java.util.List<DirectCallNode> live = new java.util.ArrayList<>();
+            List<DirectCallNode> live = new ArrayList<>();
             for (DirectCallNode direct : callees) {
                 if (direct.getCallTarget() == callee) {
                     return direct;

@@ -126,8 +126,8 @@ final class CreditScheduler extends RunQueue {
         for (SchedUnit unit : all) {
             if (unit.state().wantsCpu() && totalWeight > 0) {
                 long share = (long) ((double) burntThisPeriod * unit.params().weight() / totalWeight);
-                // Bounded both ways, as csched_acct bounds them: a vCPU that ran alone with no tick
-                // accounting it comes back at most one slice in debt.
+                // Bounded both ways, as csched_acct bounds them: a vCPU that overran its share comes
+                // back at most one slice in debt.
                 unit.credit = Math.max(-TIMESLICE_NS, Math.min(CREDIT_BOUND_NS, unit.credit + share));
                 if (unit.credit >= 0 && unit.priority == SchedUnit.PRI_OVER) {
                     unit.priority = SchedUnit.PRI_UNDER;
