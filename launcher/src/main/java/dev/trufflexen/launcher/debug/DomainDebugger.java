@@ -79,8 +79,15 @@ public final class DomainDebugger implements Domain.Debugger {
     /** Attaches a debugger to {@code domain} (once; before or while it runs). */
     public static DomainDebugger attach(Domain domain) {
         DomainDebugger debugger = new DomainDebugger(domain);
+        debugger.stops.countExecutions();
         for (Vcpu vcpu : domain.vcpus()) {
             vcpu.cpu().attachDebugStops(debugger.stops);
+        }
+        // Regions built from now on count their executions (info regions); those built before are
+        // dropped, to be built again with the count. Other domains' regions are left alone.
+        long[] p2m = domain.memory().p2m();
+        for (long mfn : p2m) {
+            domain.vcpu0().cpu().codeCache().invalidateFrame(mfn);
         }
         domain.attachDebugger(debugger);
         return debugger;

@@ -186,8 +186,9 @@ final class MonitorCommands {
                 regions.size(), cache.regionsBuilt(), cache.regionsInvalidated(), cache.interpretedRegionsBuilt());
         CompilationTrace trace = target.compilations();
         for (X86CodeCache.RegionInfo r : regions) {
-            out().printf("%s  %5d bytes on %d page%s, machine %012x%s%n", target.address(r.entryRip()), r.bytes(), r.pages(),
-                    r.pages() == 1 ? "" : "s", r.entryMachine(), trace == null ? "" : "; " + describe(trace.region(r.entryRip())));
+            out().printf("%s  %5d bytes on %d page%s, machine %012x%s%s%n", target.address(r.entryRip()), r.bytes(), r.pages(),
+                    r.pages() == 1 ? "" : "s", r.entryMachine(), r.executions() < 0 ? "" : "; executed " + r.executions() + "x",
+                    trace == null ? "" : "; " + describe(trace.region(r.entryRip())));
         }
     }
 

@@ -29,12 +29,18 @@ class MonitorScriptTest {
 
     /** Runs txl with {@code -e} for each command; returns each command's output, in order. */
     private Map<String, String> script(InProcessTxl txl, int expectedStatus, String... commands) {
+        return script(txl, expectedStatus, List.of(), commands);
+    }
+
+    /** As {@link #script(InProcessTxl, int, String...)}, with {@code key=value} arguments after the configuration. */
+    private Map<String, String> script(InProcessTxl txl, int expectedStatus, List<String> settings, String... commands) {
         List<String> args = new ArrayList<>(List.of("create", "-S"));
         for (String command : commands) {
             args.add("-e");
             args.add(command);
         }
         args.add(InProcessTxl.config("debugee"));
+        args.addAll(settings);
         assertEquals(expectedStatus, txl.run(args.toArray(String[]::new)), txl.err() + txl.out());
         Map<String, String> outputs = new LinkedHashMap<>();
         String current = null;
@@ -156,6 +162,32 @@ class MonitorScriptTest {
         List<String> console = Files.readAllLines(dir.resolve("debugee.log"));
         assertTrue(console.contains("checkpoint returned 301"), "set rdi 100 reached the guest: " + console);
         assertTrue(console.contains("watched_counter = 1"), console.toString());
+    }
+
+    /**
+     * {@code info regions} counts each region's executions: with {@code repeats=5} the guest
+     * prints 8 lines before it reads {@code watched_counter} after its spins, and each line is one
+     * call of {@code console_write}, whose region is entered by that call only. A read watchpoint
+     * stops the guest there (its first hit is the increment in {@code checkpoint}).
+     */
+    @Test
+    void infoRegionsCountsExecutions() {
+        InProcessTxl txl = new InProcessTxl(dir);
+        Map<String, String> out = script(txl, ExitStatus.GUEST_POWEROFF, List.of("cmdline=\"spin=10 repeats=5\""),
+                "sym " + InProcessTxl.elf("debugee"),
+                "watch watched_counter 8 r",
+                "cont",
+                "cont ",
+                "info regions",
+                "cont  ");
+        contains(out, "cont", "watchpoint 1 (watched_counter) hit, now at", "<checkpoint+0x");
+        contains(out, "cont ", "watchpoint 1 (watched_counter) hit, now at", "<kernel_main+0x");
+        contains(out, "info regions", "live regions");
+        String consoleWrite = out.get("info regions").lines().filter(line -> line.contains("<console_write> ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no region at console_write:\n" + out.get("info regions")));
+        assertTrue(consoleWrite.contains("; executed 8x;"), consoleWrite);
+        assertTrue(out.get("info regions").lines().filter(line -> line.contains(" bytes on "))
+                .allMatch(line -> line.matches(".*; executed [1-9]\\d*x; .*")), "every region counts:\n" + out.get("info regions"));
     }
 
     @Test

@@ -87,6 +87,19 @@ public final class X86Breakpoints {
         return hits;
     }
 
+    /**
+     * True when an enabled data breakpoint covers a byte of the 4 KiB page at {@code page} (a
+     * range is aligned to its length of at most 8 bytes, so it lies in one page).
+     */
+    public boolean touchesPage(long page) {
+        for (int i = 0; i < 4; i++) {
+            if ((dataEnabled & 1 << i) != 0 && (start[i] & ~0xFFFL) == page) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The DR6 B bits of the enabled data breakpoints an access of {@code size} bytes at {@code address} hits. */
     public int dataHits(long address, int size, boolean write) {
         int hits = 0;

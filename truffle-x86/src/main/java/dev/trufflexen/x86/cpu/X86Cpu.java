@@ -70,6 +70,8 @@ public final class X86Cpu {
     private boolean debuggerStepping;
     /** The debugger's watchpoints, invisible to the guest (its own are {@link #breakpoints}). */
     private final X86Breakpoints debuggerWatchpoints = new X86Breakpoints();
+    /** The next instruction runs alone: in translated code, it was about to touch a debugger watchpoint. */
+    private boolean debuggerWatchStep;
     /** Calls into the platform for a fault or a syscall (the single-step path tells retired instructions apart by it). */
     private long platformEntries;
 
@@ -272,15 +274,34 @@ public final class X86Cpu {
 
     /**
      * Loads the debugger's data watchpoints, in DR0-DR3/DR7 form; the guest's debug registers
-     * are untouched. While one is armed, the CPU runs one instruction at a time and {@link #run}
-     * returns {@link X86DebugStop#watch} after an instruction that hit one. The slots set in
+     * are untouched. Only the pages they touch leave the fast path ({@link X86Mmu#watchForDebugger}):
+     * an instruction about to touch one runs again alone, and {@link #run} returns
+     * {@link X86DebugStop#watch} after it when it hit one. The slots set in
      * {@code readOnlySlots} (R/W 11 in DR7) catch reads only: a debugger's read watchpoint,
      * which the CPU's own debug registers cannot express.
      */
     public void setDebuggerWatchpoints(long[] addresses, int dr7, int readOnlySlots) {
         debuggerWatchpoints.load(addresses[0], addresses[1], addresses[2], addresses[3], dr7);
         debuggerWatchpoints.catchReadsOnly(readOnlySlots);
-        mmu.watchForDebugger(debuggerWatchpoints.watchesData() ? debuggerWatchpoints : null);
+        mmu.watchForDebugger(debuggerWatchpoints.watchesData() ? debuggerWatchpoints : null, this::debuggerWatchHitAhead);
+        debuggerWatchStep = false;
+        updateStepping();
+    }
+
+    /** The MMU met a debugger watchpoint in translated code: run that instruction again alone, then stop after it. */
+    private void debuggerWatchHitAhead() {
+        debuggerWatchStep = true;
+        updateStepping();
+    }
+
+    /** True while the instruction at RIP must run alone because it touches a debugger watchpoint. */
+    public boolean debuggerWatchStep() {
+        return debuggerWatchStep;
+    }
+
+    /** The instruction that touched a debugger watchpoint has run alone: back to translated code. */
+    public void endDebuggerWatchStep() {
+        debuggerWatchStep = false;
         updateStepping();
     }
 
@@ -312,7 +333,7 @@ public final class X86Cpu {
     }
 
     private boolean steppingWanted() {
-        return breakpoints.armed() || (rflags & X86Rflags.TF) != 0 || debuggerStepping || debuggerWatchpoints.armed();
+        return breakpoints.armed() || (rflags & X86Rflags.TF) != 0 || debuggerStepping || debuggerWatchStep;
     }
 
     @TruffleBoundary

@@ -15,6 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class X86DebugStops {
     private final Set<Long> addresses = ConcurrentHashMap.newKeySet();
+    private volatile boolean countingExecutions;
+
+    /**
+     * Regions built from now on for these CPUs count how often they are entered (one add at each
+     * region entry, for a monitor's {@code info regions}); without it they have no code for it.
+     */
+    public void countExecutions() {
+        countingExecutions = true;
+    }
+
+    /** True when the builder gives regions an execution count. */
+    public boolean countsExecutions() {
+        return countingExecutions;
+    }
 
     /** True when the builder must put a stop before the instruction at {@code rip}. */
     public boolean stopsAt(long rip) {

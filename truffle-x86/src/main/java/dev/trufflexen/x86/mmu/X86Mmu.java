@@ -129,6 +129,8 @@ public final class X86Mmu {
     private X86Breakpoints watched;
     private X86Breakpoints debuggerWatched;
     private int debuggerWatchHits;
+    private Runnable debuggerWatchHitAhead;
+    private boolean preciseWatch;
     private int watchHits;
 
     public X86Mmu(MachineMemory memory, X86CodeFrames codeFrames, X86ExitException exit) {
@@ -463,11 +465,28 @@ public final class X86Mmu {
         flush();
     }
 
-    /** Watches a debugger's data watchpoints (null: none), beside the guest's own and in the same way. */
-    public void watchForDebugger(X86Breakpoints breakpoints) {
+    /**
+     * Watches a debugger's data watchpoints (null: none), page by page: the TLB never holds a read
+     * or write entry for a page a watchpoint touches, so accesses to those pages take a slow path
+     * below while every other page keeps its TLB entries and translated code its fast path. An
+     * access that hits a watchpoint outside {@link #setPreciseWatch precise} mode is not made: it
+     * calls {@code hitAhead} and leaves the region with {@link X86ExitException#retry()}, before
+     * anything of the instruction is written (as a page fault would), so that the CPU runs that
+     * instruction again alone, in precise mode, and stops after it.
+     */
+    public void watchForDebugger(X86Breakpoints breakpoints, Runnable hitAhead) {
         debuggerWatched = breakpoints;
+        debuggerWatchHitAhead = hitAhead;
         debuggerWatchHits = 0;
         flush();
+    }
+
+    /**
+     * With {@code on}, debugger watchpoint hits are recorded for {@link #takeDebuggerWatchHits}
+     * and the access made: the CPU runs one instruction alone and looks at them after it.
+     */
+    public void setPreciseWatch(boolean on) {
+        preciseWatch = on;
     }
 
     /** The B bits of the debugger's watchpoints hit since the last call, cleared. */
@@ -489,12 +508,17 @@ public final class X86Mmu {
             watchHits |= watched.dataHits(linearAddress, size, write);
         }
         if (debuggerWatched != null) {
-            debuggerWatchHits |= debuggerWatched.dataHits(linearAddress, size, write);
+            int hits = debuggerWatched.dataHits(linearAddress, size, write);
+            if (hits != 0 && !preciseWatch) {
+                debuggerWatchHitAhead.run();
+                throw X86ExitException.retry();
+            }
+            debuggerWatchHits |= hits;
         }
     }
 
     private void fill(long linearAddress, long machine, int access) {
-        if (watched != null || debuggerWatched != null) {
+        if (watched != null || debuggerWatched != null && debuggerWatched.touchesPage(linearAddress & PAGE_MASK)) {
             return;
         }
         if (access == ACCESS_READ) {

@@ -243,7 +243,8 @@ public final class X86RegionBuilder {
         int frameSlots = operands.frameSlotCount();
         int[] xmmRegisters = X86XmmFrame.placeInFrame(instructions, cpu.engine().isTracing(), frameSlots);
         X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, xmmRegisters,
-                xmmRegisters == null ? frameSlots : frameSlots + X86XmmFrame.SLOTS, codeValid, cpu.engine().isTracing(), !volatileCode);
+                xmmRegisters == null ? frameSlots : frameSlots + X86XmmFrame.SLOTS, codeValid, cpu.engine().isTracing(), !volatileCode,
+                cpu.debugStops() != null && cpu.debugStops().countsExecutions());
         return new Result(root, reader.pages(), codeValid, null);
     }
 

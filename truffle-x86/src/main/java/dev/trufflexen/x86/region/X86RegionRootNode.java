@@ -57,11 +57,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private static final X86ExitException CALLEE_LEFT = X86ExitException.platformTookOver();
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
+    /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
+    private final boolean countingExecutions;
+    private long executions;
 
     X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int[] xmmRegisters, int frameSlots,
-            Assumption codeValid, boolean tracing, boolean compilable) {
+            Assumption codeValid, boolean tracing, boolean compilable, boolean countingExecutions) {
         super(language, X86FrameLayout.createDescriptor(frameSlots));
         this.compilable = compilable;
+        this.countingExecutions = countingExecutions;
         this.entryRip = entryRip;
         this.blocks = blocks;
         this.registers = registers;
@@ -81,11 +85,19 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return getName();
     }
 
+    /** How often the region was entered (from the dispatcher or a chained call), or -1 when it does not count. */
+    public long executions() {
+        return countingExecutions ? executions : -1;
+    }
+
     @Override
     public Object execute(VirtualFrame frame) {
         Object[] arguments = frame.getArguments();
         X86Cpu cpu = (X86Cpu) arguments[0];
         long expectedReturn = arguments.length > 1 ? (Long) arguments[1] : NOT_CALLED;
+        if (countingExecutions) {
+            executions++; // racy across vCPUs sharing the region, exact for one
+        }
         if (X86Counters.ENABLED) {
             X86Counters.add(arguments.length > 1 ? X86Counters.Event.CHAINED_CALLS : X86Counters.Event.REGION_CALLS, 1);
         }

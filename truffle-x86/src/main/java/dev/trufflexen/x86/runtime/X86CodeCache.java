@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.RootCallTarget;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
@@ -15,6 +16,7 @@ import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.mmu.X86CodeFrames;
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.region.X86RegionBuilder;
+import dev.trufflexen.x86.region.X86RegionRootNode;
 
 /**
  * Translated regions of one machine memory, keyed by (entry RIP, machine address of the entry
@@ -136,8 +138,11 @@ public final class X86CodeCache implements X86CodeFrames {
         return epoch;
     }
 
-    /** A translated region as a monitor shows it: entry, machine address, translated bytes and pages. */
-    public record RegionInfo(long entryRip, long entryMachine, long bytes, int pages) {
+    /**
+     * A translated region as a monitor shows it: entry, machine address, translated bytes and
+     * pages, and how often it was entered (-1 unless it was built for a CPU under a debugger).
+     */
+    public record RegionInfo(long entryRip, long entryMachine, long bytes, int pages, long executions) {
     }
 
     /** The live regions, by entry RIP. */
@@ -148,7 +153,9 @@ public final class X86CodeCache implements X86CodeFrames {
             for (long[] page : region.pages) {
                 bytes += page[3] - page[2] + 1;
             }
-            all.add(new RegionInfo(region.entryRip, region.entryMachine, bytes, region.pages.size()));
+            long executions = region.callTarget instanceof RootCallTarget target
+                    && target.getRootNode() instanceof X86RegionRootNode root ? root.executions() : -1;
+            all.add(new RegionInfo(region.entryRip, region.entryMachine, bytes, region.pages.size(), executions));
         }
         all.sort(java.util.Comparator.comparingLong(RegionInfo::entryRip));
         return all;

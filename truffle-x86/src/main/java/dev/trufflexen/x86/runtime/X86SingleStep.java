@@ -24,9 +24,11 @@ import dev.trufflexen.x86.region.X86RegionBuilder;
  * (DR6.BS) or its accesses hit a data breakpoint (DR6.Bn, from the MMU's watch): #DB with RIP
  * after the instruction.
  * </ol>
- * A debugger's stepping and watchpoints ({@link X86Cpu#setDebuggerStepping},
- * {@link X86Cpu#setDebuggerWatchpoints}) take this path too, invisibly to the guest: the step
- * or the hit ends {@link X86Cpu#run} with an {@link X86DebugStop}.
+ * A debugger's stepping ({@link X86Cpu#setDebuggerStepping}) takes this path too, invisibly to
+ * the guest, and so does each instruction that translated code was about to run with an access
+ * to a debugger watchpoint ({@link X86Cpu#setDebuggerWatchpoints}; only the watched pages leave
+ * the TLB, every other access stays on the fast path): the step or the hit ends
+ * {@link X86Cpu#run} with an {@link X86DebugStop}.
  */
 final class X86SingleStep {
     private X86SingleStep() {
@@ -34,6 +36,16 @@ final class X86SingleStep {
 
     @TruffleBoundary
     static void step(X86Language language, X86Cpu cpu) {
+        if (cpu.debuggerWatchStep() && !cpu.debuggerStepping()) {
+            // Translated code was about to touch a debugger watchpoint: the instruction (past its
+            // own debugger stop, if it has one) runs again alone and stops after it if it hit.
+            long rip = cpu.rip();
+            cpu.skipDebugStopOnce(rip);
+            stepInstruction(language, cpu);
+            cpu.consumeDebugSkip(rip);
+            cpu.endDebuggerWatchStep();
+            return;
+        }
         if (!cpu.debuggerStepping()) {
             stepInstruction(language, cpu);
             return;
@@ -69,7 +81,12 @@ final class X86SingleStep {
         long entries = cpu.platformEntries();
         cpu.mmu().takeWatchHits();
         cpu.mmu().takeDebuggerWatchHits();
-        result.root().getCallTarget().call(cpu);
+        cpu.mmu().setPreciseWatch(true);
+        try {
+            result.root().getCallTarget().call(cpu);
+        } finally {
+            cpu.mmu().setPreciseWatch(false);
+        }
         int dataHits = cpu.mmu().takeWatchHits();
         int debuggerHits = cpu.mmu().takeDebuggerWatchHits();
         if (debuggerHits != 0) {
