@@ -18,15 +18,18 @@ import dev.trufflexen.x86.runtime.X86CodeCache;
 /**
  * What breakpoints cost guest code, through the debugee's hot loop ({@code spin}, run with
  * {@code bench=N} in batches of calls of 64 rounds): with no debugger ({@code none}), with a
- * debugger attached but no breakpoint ({@code unarmed}), and with a breakpoint on
- * {@code page_neighbour}, a function in spin's page that never runs ({@code armed}). Not JMH:
- * each run compiles on the guest's thread at fixed thresholds and waits until spin's loop is
- * compiled, arms the breakpoint then (armed drops the regions of that one page; the run waits for
- * the loop to be compiled again), and measures the guest thread's CPU time per round over a
- * fixed number of batches, which holds on a machine shared with other work. The modes run
- * alternately, {@code runs} times each; per mode it prints every run, the median, the
- * machine-code bytes of spin's loop region (from the engine's compilation trace) and, armed, how
- * many live regions the breakpoint dropped.
+ * debugger attached but no breakpoint ({@code unarmed}), with a breakpoint on {@code strstr}, a
+ * function in another page that never runs ({@code elsewhere}), and with a breakpoint on
+ * {@code page_neighbour}, a function in spin's page that never runs ({@code samepage}). Not JMH:
+ * each run compiles on the guest's thread at fixed thresholds and waits until the bench loop is
+ * compiled (spin's calls are translated into the region of their caller in the same page, so
+ * every compiled region of that page counts), arms the breakpoint then (samepage drops the
+ * regions of that one page; the run then waits for the loop to be compiled again, and reports
+ * what that took), and measures the guest thread's CPU time per round over a fixed number of
+ * batches, which holds on a machine shared with other work. The modes run alternately,
+ * {@code runs} times each; per mode it prints every run, the median, the machine-code bytes of
+ * the loop's region (from the engine's compilation trace) and how many live regions the
+ * breakpoint dropped.
  *
  * <p>Usage: {@code BreakpointCost [runs [batches]]} (default 3 runs of 40 batches).
  */
@@ -65,17 +68,18 @@ public final class BreakpointCost {
         }
     }
 
-    private final long spin;
-    private final long spinEnd;
+    private final long spinPage;
     private final long neighbour;
+    private final long elsewhere;
 
     private BreakpointCost() {
         ElfSymbols symbols = ElfSymbols.read(GuestImageFiles.kernel("debugee"));
-        spin = symbols.named("spin").orElseThrow().address();
+        long spin = symbols.named("spin").orElseThrow().address();
+        spinPage = spin >>> 12;
         neighbour = symbols.named("page_neighbour").orElseThrow().address();
-        spinEnd = neighbour;
-        if ((neighbour ^ spin) >>> 12 != 0) {
-            throw new IllegalStateException("page_neighbour is not in spin's page");
+        elsewhere = symbols.named("strstr").orElseThrow().address();
+        if (neighbour >>> 12 != spinPage || elsewhere >>> 12 == spinPage) {
+            throw new IllegalStateException("page_neighbour must share spin's page, strstr must not");
         }
     }
 
@@ -86,7 +90,7 @@ public final class BreakpointCost {
         Map<String, List<Run>> results = new LinkedHashMap<>();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         for (int run = 0; run < runs; run++) {
-            for (String mode : List.of("none", "unarmed", "armed")) {
+            for (String mode : List.of("none", "unarmed", "elsewhere", "samepage")) {
                 Run r = cost.run(mode, batches);
                 System.out.printf("run %d %-8s %8.3f ns/round (guest-thread CPU), loop code %d bytes %s%n", run + 1, mode,
                         r.cpuNanosPerRound(), r.loopCodeBytes(), r.note());
@@ -107,14 +111,25 @@ public final class BreakpointCost {
             String note = "";
             if (!mode.equals("none")) {
                 DomainDebugger debugger = debugee.attachDebugger();
-                if (mode.equals("armed")) {
+                // Attaching drops the domain's regions once (they are rebuilt counting executions).
+                loopBytes = awaitLoopCompiled(debugee, compilations(debugee));
+                if (!mode.equals("unarmed")) {
                     X86CodeCache cache = debugee.codeCache();
                     int live = cache.regions().size();
                     long before = cache.regionsInvalidated();
                     int compiled = compilations(debugee);
-                    debugger.insertBreakpoint(neighbour, DomainDebugger.BreakKind.SOFTWARE);
-                    note = String.format("(the breakpoint dropped %d of %d live regions)", cache.regionsInvalidated() - before, live);
-                    loopBytes = awaitLoopCompiled(debugee, compiled);
+                    debugger.insertBreakpoint(mode.equals("samepage") ? neighbour : elsewhere, DomainDebugger.BreakKind.SOFTWARE);
+                    long dropped = cache.regionsInvalidated() - before;
+                    note = String.format("(the breakpoint dropped %d of %d live regions", dropped, live);
+                    if (dropped > 0) {
+                        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                        long cpu = threads.getCurrentThreadCpuTime();
+                        long wall = System.nanoTime();
+                        loopBytes = awaitLoopCompiled(debugee, compiled);
+                        note += String.format("; the loop ran compiled again after %.0f ms CPU, %.0f ms wall",
+                                (threads.getCurrentThreadCpuTime() - cpu) / 1e6, (System.nanoTime() - wall) / 1e6);
+                    }
+                    note += ")";
                 }
             }
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -127,19 +142,19 @@ public final class BreakpointCost {
         }
     }
 
-    /** The number of compilations of spin's regions so far. */
+    /** The number of compilations of regions in spin's page so far. */
     private int compilations(Debugee debugee) {
         int count = 0;
         Matcher m = DONE.matcher(debugee.compilationLog().text());
         while (m.find()) {
-            if (inSpin(Long.parseUnsignedLong(m.group(1), 16))) {
+            if (inSpinsPage(Long.parseUnsignedLong(m.group(1), 16))) {
                 count++;
             }
         }
         return count;
     }
 
-    /** Runs batches until spin's regions have more than {@code known} compilations; the code bytes of the last. */
+    /** Runs batches until the regions of spin's page have more than {@code known} compilations; the code bytes of the last. */
     private long awaitLoopCompiled(Debugee debugee, int known) {
         long deadline = System.nanoTime() + COMPILE_WAIT_NANOS;
         while (System.nanoTime() < deadline) {
@@ -148,7 +163,7 @@ public final class BreakpointCost {
             int count = 0;
             Matcher m = DONE.matcher(debugee.compilationLog().text());
             while (m.find()) {
-                if (inSpin(Long.parseUnsignedLong(m.group(1), 16))) {
+                if (inSpinsPage(Long.parseUnsignedLong(m.group(1), 16))) {
                     count++;
                     bytes = Long.parseLong(m.group(2));
                 }
@@ -157,10 +172,10 @@ public final class BreakpointCost {
                 return bytes;
             }
         }
-        throw new IllegalStateException("spin's loop was not compiled within " + COMPILE_WAIT_NANOS / 1_000_000_000L + " s");
+        throw new IllegalStateException("the loop in spin's page was not compiled within " + COMPILE_WAIT_NANOS / 1_000_000_000L + " s");
     }
 
-    private boolean inSpin(long entry) {
-        return Long.compareUnsigned(entry, spin) >= 0 && Long.compareUnsigned(entry, spinEnd) < 0;
+    private boolean inSpinsPage(long entry) {
+        return entry >>> 12 == spinPage;
     }
 }

@@ -95,6 +95,39 @@ class GdbStubTest {
                 "the write in checkpoint() did not stop; the read in kernel_main did:\n" + gdb);
     }
 
+    /**
+     * gdb's {@code hbreak} (Z1) stops with a hwbreak reason; an access watchpoint ({@code awatch},
+     * Z4) stops after checkpoint()'s read of watched_counter, after its write, and after
+     * kernel_main's read to print it, each right after its instruction.
+     */
+    @Test
+    void aHardwareBreakpointAndAnAccessWatchpoint() throws Exception {
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("debugee"), "target remote :" + port,
+                "set debug remote 1", "hbreak checkpoint", "continue", "set debug remote 0", "delete",
+                "awatch watched_counter", "continue", "bt 1", "continue", "bt 1", "continue", "bt 1", "delete", "continue"));
+        assertEquals(ExitStatus.GUEST_POWEROFF, status.get(60, TimeUnit.SECONDS), txl.err());
+        assertTrue(gdb.contains("Hardware assisted breakpoint 1 at"), gdb);
+        assertTrue(Pattern.compile("Packet received: T05[^\\n]*hwbreak:").matcher(gdb).find(), "a hwbreak stop reply:\n" + gdb);
+        assertTrue(gdb.contains("Breakpoint 1, checkpoint (value=value@entry=41)"), gdb);
+        Matcher hits = Pattern.compile("Hardware access \\(read/write\\) watchpoint 2: watched_counter\\n\\n(Value = \\d+|Old value = 0\\nNew value = 1)")
+                .matcher(gdb);
+        List<String> seen = new java.util.ArrayList<>();
+        while (hits.find()) {
+            seen.add(hits.group(1));
+        }
+        assertEquals(List.of("Value = 0", "Old value = 0\nNew value = 1", "Value = 1"), seen, gdb);
+        Matcher frames = Pattern.compile("#0  (?:0x[0-9a-f]+ in )?(\\w+) ").matcher(gdb);
+        List<String> where = new java.util.ArrayList<>();
+        while (frames.find()) {
+            where.add(frames.group(1));
+        }
+        assertEquals(List.of("checkpoint", "checkpoint", "kernel_main"), where, gdb);
+        assertTrue(gdb.contains("exited normally"), gdb);
+    }
+
     @Test
     void oneVcpuStepsWhileTheOthersStayStopped() throws Exception {
         assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
