@@ -10,8 +10,11 @@
  * the stop; every other page keeps its compiled code, and with no breakpoint at all the builder's
  * one check at translation time is the whole cost (nothing is checked in compiled code). A page
  * the guest rewrites is retranslated the same way, so its breakpoints survive self-modifying code.
- * Watchpoints are the CPU's debugger watch, beside (not in) the guest's DR0-DR7: while one is
- * armed the CPU runs one instruction at a time, as it does for the guest's own data breakpoints.
+ * Watchpoints are the CPU's debugger watch, beside (not in) the guest's DR0-DR7, page by page:
+ * only a watched page leaves the TLB, and an instruction about to touch the watched bytes runs
+ * again alone and stops after it, while the rest of the guest keeps running compiled. A debugged
+ * domain's regions count their executions ({@code info regions}); attaching drops the domain's
+ * regions once so that they are built again with the count.
  *
  * <p><b>Stopping and resuming, all-stop.</b> A stop (breakpoint, step, watchpoint hit, pause)
  * ends {@link dev.trufflexen.x86.cpu.X86Cpu#run} with an
