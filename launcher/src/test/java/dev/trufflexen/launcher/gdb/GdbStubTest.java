@@ -155,6 +155,26 @@ class GdbStubTest {
         assertTrue(!valueAfter(gdb, "current").equals("1"), "the stepping thread is a secondary vCPU's:\n" + gdb);
     }
 
+    /**
+     * Through four vCPUs: a watchpoint on vCPU 2's per-CPU {@code cs} field fires on the vCPU
+     * that writes it (the stub's thread 3), after the write, as smp_secondary_main starts there.
+     */
+    @Test
+    void aWatchpointFiresOnTheVcpuThatWrites() throws Exception {
+        assumeTrue(Files.isExecutable(GDB), "gdb is not installed (Debian package gdb; .ci/run installs it)");
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = txl.start("create", "--gdb", "0", InProcessTxl.config("smp"), "cmdline=\"hold\"");
+        int port = port(txl);
+        String gdb = runGdb(port, List.of("file " + InProcessTxl.elf("smp"), "target remote :" + port,
+                "watch percpu[2].cs", "continue", "print/x percpu[2].cs", "kill"));
+        status.get(60, TimeUnit.SECONDS);
+        // gdb numbers threads as it meets them; the stub's thread 3 is vCPU 2.
+        assertTrue(gdb.contains("[Switching to Thread 3]"), gdb);
+        assertTrue(Pattern.compile("hit Hardware watchpoint 1: percpu\\[2\\]\\.cs\\n\\nOld value = 0\\nNew value = 57395\\n"
+                + "smp_secondary_main \\(id=2\\)").matcher(gdb).find(), "vCPU 2 stopped after writing its cs (0xe033):\n" + gdb);
+        assertTrue(gdb.contains("$1 = 0xe033"), gdb);
+    }
+
     /** The value gdb printed ({@code $N = VALUE}) first after the line {@code marker}. */
     private static String valueAfter(String gdb, String marker) {
         Matcher m = Pattern.compile(Pattern.quote(marker) + "\\n(?:.*\\n)*?\\$\\d+ = (\\S+)").matcher(gdb);
