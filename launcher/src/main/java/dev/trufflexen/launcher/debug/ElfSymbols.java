@@ -27,19 +27,30 @@ public final class ElfSymbols {
     private static final int SHT_SYMTAB = 2;
     private static final int STT_OBJECT = 1;
     private static final int STT_FUNC = 2;
+    private static final int STT_NOTYPE = 0;
+    /** Section indexes from here up are reserved (ABS, COMMON, ...); 0 is undefined. */
+    private static final int SHN_LORESERVE = 0xFF00;
 
     private final List<Symbol> byAddress;
     private final Map<String, Symbol> byName = new HashMap<>();
 
-    private ElfSymbols(List<Symbol> symbols) {
-        this.byAddress = symbols.stream().sorted(Comparator.comparingLong(Symbol::address)).toList();
-        for (Symbol s : symbols) {
+    /**
+     * Functions and objects name addresses and are found by name; labels without a type (an
+     * assembly entry point, a patchable immediate) are found by name only, so that linker-script
+     * markers never stand in for the function at their address.
+     */
+    private ElfSymbols(List<Symbol> typed, List<Symbol> labels) {
+        this.byAddress = typed.stream().sorted(Comparator.comparingLong(Symbol::address)).toList();
+        for (Symbol s : typed) {
+            byName.putIfAbsent(s.name(), s);
+        }
+        for (Symbol s : labels) {
             byName.putIfAbsent(s.name(), s);
         }
     }
 
     public static ElfSymbols none() {
-        return new ElfSymbols(List.of());
+        return new ElfSymbols(List.of(), List.of());
     }
 
     /** Reads the symbols of {@code file}; throws {@link DebugException} naming what is wrong. */
@@ -54,13 +65,16 @@ public final class ElfSymbols {
             throw new DebugException(file + ": cannot read (" + e.getMessage() + ")");
         }
         try {
-            return new ElfSymbols(parse(bytes));
+            List<Symbol> labels = new ArrayList<>();
+            List<Symbol> typed = parse(bytes, labels);
+            return new ElfSymbols(typed, labels);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new DebugException(file + ": not a well-formed 64-bit ELF file");
         }
     }
 
-    private static List<Symbol> parse(byte[] bytes) {
+    /** The functions and objects of the symbol tables; defined labels without a type go to {@code labels}. */
+    private static List<Symbol> parse(byte[] bytes, List<Symbol> labels) {
         ByteBuffer elf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 64 || elf.getInt(0) != 0x464C457F || bytes[4] != 2 || bytes[5] != 1) {
             throw new IllegalArgumentException("not ELF64 little-endian");
@@ -84,7 +98,9 @@ public final class ElfSymbols {
                 int at = Math.toIntExact(offset + entry);
                 int type = bytes[at + 4] & 0xF;
                 long value = elf.getLong(at + 8);
-                if ((type == STT_FUNC || type == STT_OBJECT) && value != 0) {
+                int section = Short.toUnsignedInt(elf.getShort(at + 6));
+                boolean label = type == STT_NOTYPE && section != 0 && section < SHN_LORESERVE;
+                if ((type == STT_FUNC || type == STT_OBJECT || label) && value != 0) {
                     int nameAt = elf.getInt(at);
                     if (nameAt < 0 || nameAt >= strSize) {
                         continue;
@@ -94,7 +110,10 @@ public final class ElfSymbols {
                         end++;
                     }
                     String name = new String(bytes, strOffset + nameAt, end - strOffset - nameAt, StandardCharsets.UTF_8);
-                    symbols.add(new Symbol(name, value, elf.getLong(at + 16)));
+                    if (name.isEmpty()) {
+                        continue;
+                    }
+                    (label ? labels : symbols).add(new Symbol(name, value, elf.getLong(at + 16)));
                 }
             }
         }

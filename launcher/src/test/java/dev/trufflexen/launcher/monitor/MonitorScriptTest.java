@@ -34,12 +34,16 @@ class MonitorScriptTest {
 
     /** As {@link #script(InProcessTxl, int, String...)}, with {@code key=value} arguments after the configuration. */
     private Map<String, String> script(InProcessTxl txl, int expectedStatus, List<String> settings, String... commands) {
+        return script(txl, expectedStatus, InProcessTxl.config("debugee"), settings, commands);
+    }
+
+    private Map<String, String> script(InProcessTxl txl, int expectedStatus, String config, List<String> settings, String... commands) {
         List<String> args = new ArrayList<>(List.of("create", "-S"));
         for (String command : commands) {
             args.add("-e");
             args.add(command);
         }
-        args.add(InProcessTxl.config("debugee"));
+        args.add(config);
         args.addAll(settings);
         assertEquals(expectedStatus, txl.run(args.toArray(String[]::new)), txl.err() + txl.out());
         Map<String, String> outputs = new LinkedHashMap<>();
@@ -188,6 +192,48 @@ class MonitorScriptTest {
         assertTrue(consoleWrite.contains("; executed 8x;"), consoleWrite);
         assertTrue(out.get("info regions").lines().filter(line -> line.contains(" bytes on "))
                 .allMatch(line -> line.matches(".*; executed [1-9]\\d*x; .*")), "every region counts:\n" + out.get("info regions"));
+    }
+
+    /**
+     * The sharedcode guest stores into its own code (the immediate of {@code patchable_value}, an
+     * assembly label) every 4096 calls. A write watchpoint on that code stops after each store; a
+     * breakpoint put into the rewritten page then stops at the next call, the guest's bytes show
+     * no trace of it, and the guest sees each value it stored (its own checks pass).
+     */
+    @Test
+    void breakpointsStayInCodeTheGuestRewrites() throws IOException {
+        Path config = dir.resolve("sharedcode.cfg");
+        Files.writeString(config, String.join("\n", "name = \"sharedcode\"", "type = \"pv\"",
+                "kernel = \"" + InProcessTxl.elf("sharedcode") + "\"", "memory = 32", "vcpus = 1",
+                "cmdline = \"rewrite=1 calls=8192\"", "on_poweroff = \"destroy\"", "on_crash = \"destroy\"", ""));
+        InProcessTxl txl = new InProcessTxl(dir);
+        Map<String, String> out = script(txl, ExitStatus.GUEST_POWEROFF, config.toString(), List.of(),
+                "sym " + InProcessTxl.elf("sharedcode"),
+                "watch patchable_value 8",
+                "cont",
+                "x/1xw patchable_imm",
+                "break patchable_value",
+                "cont ",
+                "x/5xb patchable_value",
+                "delete",
+                "watch patchable_value 8 ",
+                "cont  ",
+                "break patchable_value ",
+                "cont   ",
+                "x/5xb patchable_value ",
+                "delete ",
+                "cont    ",
+                "dmesg");
+        contains(out, "watch patchable_value 8", "watchpoint 1 at 0x", "len 8 w");
+        contains(out, "cont", "watchpoint 1 (0x", ") hit, now at", "<kernel_main+0x");
+        contains(out, "x/1xw patchable_imm", "0x00005eee");
+        contains(out, "cont ", "breakpoint at 0x");
+        contains(out, "x/5xb patchable_value", "0xb8 0xee 0x5e 0x00 0x00");
+        contains(out, "cont  ", "watchpoint 3 (0x", ") hit, now at");
+        contains(out, "cont   ", "breakpoint at 0x");
+        contains(out, "x/5xb patchable_value ", "0xb8 0xef 0x5e 0x00 0x00");
+        contains(out, "cont    ", "domain sharedcode stopped: poweroff");
+        contains(out, "dmesg", "4 passed, 0 failed");
     }
 
     @Test
