@@ -58,6 +58,76 @@ class HostMonitorTest {
         assertTrue(txl.out().contains("error: domain 'nosuch' does not exist"), txl.out());
     }
 
+    /** The rest of the commands as host requests: each output is checked between its echoed command and the next. */
+    @Test
+    void everyCommandThroughTheHost() {
+        String elf = HostTxl.GUESTS.resolve("build/debugee/debugee.elf").toString();
+        List<String> commands = List.of("sym " + elf, "help", "help watch", "stop", "info vcpus", "info registers -a",
+                "set rax 0x1234", "print rax + 1", "print spin + 4", "x/2i rip", "xp/4xb 0x1000", "disas spin 2",
+                "break page_neighbour", "tbreak strstr", "watch watched_counter 8 rw", "info breakpoints", "delete 1",
+                "stepi", "step 2", "next", "info mem", "info tlb", "info events", "info timers", "info regions",
+                "info frames", "dmesg", "cont", "pause", "unpause", "delete", "info breakpoints ", "gdb 0", "destroy");
+        List<String> args = new java.util.ArrayList<>(List.of("monitor", "debugee"));
+        for (String command : commands) {
+            args.add("-e");
+            args.add(command);
+        }
+        assertEquals(0, txl.run(args.toArray(String[]::new)), txl.err() + txl.out());
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String current = null;
+        StringBuilder text = new StringBuilder();
+        for (String line : (txl.out() + "(txl) end\n").lines().toList()) {
+            if (line.startsWith("(txl) ")) {
+                if (current != null) {
+                    out.put(current, text.toString());
+                }
+                current = line.substring("(txl) ".length());
+                text.setLength(0);
+            } else {
+                text.append(line).append('\n');
+            }
+        }
+        String[][] expected = {
+            {"help", "info", "xp", "watch", "gdb"},
+            {"help watch", "ADDR"},
+            {"stop", "stopped at 0x", "<spin"},
+            {"info vcpus", "vcpu 0", "<spin"},
+            {"info registers -a", "RIP=0x", "MXCSR=", "XMM15="},
+            {"print rax + 1", "= 4661"},
+            {"print spin + 4", "<spin+0x4>"},
+            {"x/2i rip", "<spin+0x"},
+            {"xp/4xb 0x1000", "0000000000001000: 0x"},
+            {"disas spin 2", "<spin>:"},
+            {"break page_neighbour", "breakpoint 1 at 0x", "<page_neighbour>"},
+            {"tbreak strstr", "temporary breakpoint 2", "<strstr>"},
+            {"watch watched_counter 8 rw", "watchpoint 3 at", "<watched_counter> len 8 rw"},
+            {"info breakpoints", "1   breakpoint", "2   tbreak", "watchpoint"},
+            {"stepi", "<spin+0x"},
+            {"step 2", "<spin+0x"},
+            {"next", "<spin+0x"},
+            {"info mem", "ffffffff80000000-", "urwx"},
+            {"info tlb", "ffffffff80000000: machine"},
+            {"info events", "port", "upcall_mask"},
+            {"info timers", "vcpu 0:"},
+            {"info regions", "live regions", " bytes on "},
+            {"info frames", "frames (32 MiB)"},
+            {"dmesg", "d1"},
+            {"pause", "stopped at"},
+            {"gdb 0", "gdb stub listening on port"},
+            {"destroy", "domain debugee destroyed"},
+        };
+        for (String[] e : expected) {
+            String output = out.get(e[0]);
+            assertTrue(output != null, "no output for '" + e[0] + "' in " + out.keySet());
+            for (int i = 1; i < e.length; i++) {
+                assertTrue(output.contains(e[i]), "'" + e[0] + "' should print '" + e[i] + "', printed:\n" + output);
+            }
+        }
+        assertTrue(out.get("info breakpoints ").contains("no breakpoints or watchpoints"), out.get("info breakpoints "));
+        assertEquals(1, txl.run("monitor", "debugee", "-e", "info domains"));
+        assertTrue(txl.out().contains("does not exist"), "destroyed through the monitor:\n" + txl.out());
+    }
+
     @Test
     void theProfilerFindsTheHotFunction() throws InterruptedException {
         String elf = HostTxl.GUESTS.resolve("build/debugee/debugee.elf").toString();

@@ -111,8 +111,6 @@ public final class BreakpointCost {
             String note = "";
             if (!mode.equals("none")) {
                 DomainDebugger debugger = debugee.attachDebugger();
-                // Attaching drops the domain's regions once (they are rebuilt counting executions).
-                loopBytes = awaitLoopCompiled(debugee, compilations(debugee));
                 if (!mode.equals("unarmed")) {
                     X86CodeCache cache = debugee.codeCache();
                     int live = cache.regions().size();

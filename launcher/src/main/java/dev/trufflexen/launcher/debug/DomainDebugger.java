@@ -83,12 +83,8 @@ public final class DomainDebugger implements Domain.Debugger {
         for (Vcpu vcpu : domain.vcpus()) {
             vcpu.cpu().attachDebugStops(debugger.stops);
         }
-        // Regions built from now on count their executions (info regions); those built before are
-        // dropped, to be built again with the count. Other domains' regions are left alone.
-        long[] p2m = domain.memory().p2m();
-        for (long mfn : p2m) {
-            domain.vcpu0().cpu().codeCache().invalidateFrame(mfn);
-        }
+        // Regions built from now on count their executions (info regions); those built before keep
+        // their code, so attaching to a running domain costs it no retranslation.
         domain.attachDebugger(debugger);
         return debugger;
     }

@@ -13,8 +13,8 @@
  * Watchpoints are the CPU's debugger watch, beside (not in) the guest's DR0-DR7, page by page:
  * only a watched page leaves the TLB, and an instruction about to touch the watched bytes runs
  * again alone and stops after it, while the rest of the guest keeps running compiled. A debugged
- * domain's regions count their executions ({@code info regions}); attaching drops the domain's
- * regions once so that they are built again with the count.
+ * domain's regions count their executions ({@code info regions}): those built after the
+ * debugger attached, which for a domain started under one is all of them.
  *
  * <p><b>Stopping and resuming, all-stop.</b> A stop (breakpoint, step, watchpoint hit, pause)
  * ends {@link dev.trufflexen.x86.cpu.X86Cpu#run} with an
