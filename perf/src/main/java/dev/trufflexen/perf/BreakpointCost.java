@@ -71,6 +71,8 @@ public final class BreakpointCost {
     private final long spinPage;
     private final long neighbour;
     private final long elsewhere;
+    /** The entry of the loop's region, as its last compilation named it. */
+    private long loopEntry;
 
     private BreakpointCost() {
         ElfSymbols symbols = ElfSymbols.read(GuestImageFiles.kernel("debugee"));
@@ -118,8 +120,10 @@ public final class BreakpointCost {
                     int compiled = compilations(debugee);
                     debugger.insertBreakpoint(mode.equals("samepage") ? neighbour : elsewhere, DomainDebugger.BreakKind.SOFTWARE);
                     long dropped = cache.regionsInvalidated() - before;
-                    note = String.format("(the breakpoint dropped %d of %d live regions", dropped, live);
-                    if (dropped > 0) {
+                    boolean loopDropped = cache.regions().stream().noneMatch(r -> r.entryRip() == loopEntry);
+                    note = String.format("(the breakpoint dropped %d of %d live regions, %s", dropped, live,
+                            loopDropped ? "the loop's among them" : "not the loop's");
+                    if (loopDropped) {
                         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                         long cpu = threads.getCurrentThreadCpuTime();
                         long wall = System.nanoTime();
@@ -161,9 +165,11 @@ public final class BreakpointCost {
             int count = 0;
             Matcher m = DONE.matcher(debugee.compilationLog().text());
             while (m.find()) {
-                if (inSpinsPage(Long.parseUnsignedLong(m.group(1), 16))) {
+                long entry = Long.parseUnsignedLong(m.group(1), 16);
+                if (inSpinsPage(entry)) {
                     count++;
                     bytes = Long.parseLong(m.group(2));
+                    loopEntry = entry;
                 }
             }
             if (count > known) {
