@@ -19,8 +19,8 @@ import dev.trufflexen.launcher.InProcessTxl;
 
 /**
  * The monitor on a real terminal: {@code bin/txl create -m -S} inside a tmux session, driven by
- * {@code send-keys} and read back with {@code capture-pane}. Tab completes commands and info
- * topics, the line editor moves and inserts, history brings a line back, Ctrl-C clears the line
+ * {@code send-keys} and read back with {@code capture-pane}. Tab completes commands, info
+ * topics, register names and symbols, the line editor moves and inserts, history brings a line back, Ctrl-C clears the line
  * or interrupts a running command without ending the monitor, breakpoint notices and guest
  * output appear above the prompt, and {@code quit} ends txl.
  */
@@ -64,7 +64,13 @@ class MonitorTerminalTest {
         keys("C-c");
         await(screen -> lastLine(screen).equals("(txl)"), "Ctrl-C clears the line");
 
-        keys("break checkpoint", "Enter");
+        keys("set fs_b", "Tab");
+        await(screen -> lastLine(screen).startsWith("(txl) set fs_base"), "a register name completed");
+        keys("C-c");
+        await(screen -> lastLine(screen).equals("(txl)"), "Ctrl-C clears the line");
+        keys("break checkp", "Tab");
+        await(screen -> lastLine(screen).startsWith("(txl) break checkpoint"), "a symbol completed");
+        keys("Enter");
         keys("cont", "Enter");
         await(screen -> screen.contains("debugee: start") && screen.contains("breakpoint at 0x")
                 && lastLine(screen).equals("(txl)"), "guest output and the stop above the prompt");
