@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.trufflexen.dom0.xenstore.DomainEntries;
+import dev.trufflexen.dom0.xenstore.Xenstored;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.abi.Virq;
 import dev.trufflexen.xen.abi.VmAssist;
@@ -80,8 +82,12 @@ class DebianKernelTest {
     void linuxBootsWithItsConsoleBackendToTheBalloonDriver(String flavour) throws Exception {
         Path vmlinuz = kernel(flavour);
         String packageName = Files.readString(vmlinuz.resolveSibling("package")).strip();
-        try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, true, null, 1024))) {
+        try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, true, null, 1024));
+                Xenstored xenstored = Xenstored.start(xen.console())) {
             Domain domain = create(xen, flavour);
+            new DomainEntries(domain.id(), flavour, 512 * 1024, 512 * 1024, 1, domain.consoleMfn(), domain.consolePort(),
+                    domain.xenstoreMfn(), domain.xenstorePort()).writeTo(xenstored.toolstack());
+            xenstored.introduce(domain);
             ByteArrayOutputStream hvc = new ByteArrayOutputStream();
             ConsoleBackend backend = ConsoleBackend.attach(domain, hvc);
             ExecutorService runner = Executors.newSingleThreadExecutor();
@@ -89,12 +95,14 @@ class DebianKernelTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS);
             boolean usedFifo;
             int timerPort;
+            long xenstoreRequests;
             try {
                 while (!run.isDone() && System.nanoTime() < deadline && !reached(xen, UNTIL)) {
                     Thread.sleep(500);
                 }
                 usedFifo = domain.part(EventChannels.PART).usesFifo();
                 timerPort = domain.part(EventChannels.PART).virqPort(Virq.VIRQ_TIMER);
+                xenstoreRequests = xenstored.requestsFrom(domain.id());
                 domain.destroy();
                 run.get(30, TimeUnit.SECONDS);
             } finally {
@@ -129,8 +137,8 @@ class DebianKernelTest {
             for (String milestone : MILESTONES.subList(2, MILESTONES.size())) {
                 assertTrue(terminal.contains(milestone), "the backend drained \"" + milestone + "\" from hvc0\n" + terminal);
             }
-            System.out.printf("%s: VIRQ_TIMER port %d, %d timer events raised, %d bytes through hvc0%n", flavour, timerPort,
-                    VcpuTimers.of(domain.vcpu0()).timerEvents(), backend.bytesOut());
+            System.out.printf("%s: VIRQ_TIMER port %d, %d timer events raised, %d bytes through hvc0, %d xenstore requests%n",
+                    flavour, timerPort, VcpuTimers.of(domain.vcpu0()).timerEvents(), backend.bytesOut(), xenstoreRequests);
         }
     }
 }
