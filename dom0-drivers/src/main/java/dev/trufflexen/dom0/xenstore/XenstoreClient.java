@@ -13,7 +13,7 @@ import java.util.List;
 public final class XenstoreClient {
     private final Xenstored daemon;
     private final LocalConnection conn;
-    private int nextRequest = 1;
+    private final java.util.concurrent.atomic.AtomicInteger nextRequest = new java.util.concurrent.atomic.AtomicInteger(1);
 
     XenstoreClient(Xenstored daemon, LocalConnection conn) {
         this.daemon = daemon;
@@ -22,7 +22,7 @@ public final class XenstoreClient {
 
     /** Sends one request and returns its reply; XS_ERROR replies are returned too. */
     public XsMessage request(int type, int txId, byte[] payload) {
-        return daemon.handleLocal(conn, new XsMessage(type, nextRequest++, txId, payload));
+        return daemon.handleLocal(conn, new XsMessage(type, nextRequest.getAndIncrement(), txId, payload));
     }
 
     private XsMessage call(int type, int txId, String... args) throws XsError {

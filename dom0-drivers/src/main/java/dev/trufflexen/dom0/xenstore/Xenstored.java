@@ -30,6 +30,7 @@ public final class Xenstored implements AutoCloseable {
     private final RequestDispatcher dispatcher;
     private final EventChannelHandle evtchn = EventChannelHandle.open();
     private final Thread service;
+    private XenstoreClient toolstack;
 
     private Xenstored(HypervisorConsole log, Quota quota) {
         this.log = log;
@@ -56,9 +57,16 @@ public final class Xenstored implements AutoCloseable {
         return daemon;
     }
 
-    /** A privileged client for the toolstack (dom0's libxenstore). */
+    /**
+     * The toolstack's privileged client (dom0's libxenstore): one connection, shared by every
+     * caller in the host (each request runs under the daemon's lock), so its watch events queue
+     * in one place, at most the quota's number of them.
+     */
     public synchronized XenstoreClient toolstack() {
-        return client(0, true);
+        if (toolstack == null) {
+            toolstack = client(0, true);
+        }
+        return toolstack;
     }
 
     /** An unprivileged client acting as domain {@code domid}, with that domain's checks and quota. */
