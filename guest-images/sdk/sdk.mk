@@ -68,6 +68,8 @@ ASFLAGS += -DSDK_GUEST_VERSION='"$(GUEST_VERSION)"'
 endif
 
 SDK_SRCS := boot.S runtime.c console.c printf.c string.c ktest.c events.c event_entry.S usermode.S
+# Optional SDK parts a guest asks for before the include, e.g. SDK_LIBS := xenstore.c
+SDK_SRCS += $(SDK_LIBS)
 SDK_OBJS := $(patsubst %,$(OUT)/sdk/%.o,$(basename $(SDK_SRCS)))
 GUEST_OBJS := $(patsubst %,$(OUT)/%.o,$(basename $(SRCS)))
 ELF := $(OUT)/$(GUEST).elf

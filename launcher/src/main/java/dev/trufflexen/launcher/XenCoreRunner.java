@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.Map;
 
 import dev.trufflexen.dom0.console.ConsoleBackend;
+import dev.trufflexen.dom0.xenstore.Xenstored;
 import dev.trufflexen.launcher.CreateCommand.ConsoleRoute;
 import dev.trufflexen.launcher.CreateCommand.GuestStop;
 import dev.trufflexen.launcher.CreateCommand.RunOptions;
@@ -15,6 +16,7 @@ import dev.trufflexen.launcher.debug.DebugException;
 import dev.trufflexen.launcher.debug.DebugRequest;
 import dev.trufflexen.launcher.debug.DebuggedDomain;
 import dev.trufflexen.launcher.gdb.GdbStub;
+import dev.trufflexen.launcher.host.ToolstackStore;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.domain.DomainSpec;
@@ -23,9 +25,9 @@ import dev.trufflexen.xen.domain.ShutdownReason;
 import dev.trufflexen.xen.XenHypervisor;
 
 /**
- * The production {@link CreateCommand.DomainRunner}: starts a hypervisor sized for the domain,
- * builds the domain, connects its PV console to the console backend, runs it and reports how it
- * stopped. A crash report goes to stderr.
+ * The production {@link CreateCommand.DomainRunner}: starts a hypervisor sized for the domain and
+ * a xenstored, builds the domain, writes its xenstore entries and introduces it, connects its PV
+ * console to the console backend, runs it and reports how it stopped. A crash report goes to stderr.
  */
 final class XenCoreRunner {
     private XenCoreRunner() {
@@ -37,8 +39,10 @@ final class XenCoreRunner {
                 options.verbose() ? log : null, dev.trufflexen.launcher.config.HostLimits.machineMemoryMiB(config.memoryMiB()));
         // A debugged domain's engine traces its compilations, for the monitor's info regions.
         CompilationTrace compilations = options.debug() == null ? null : new CompilationTrace();
-        try (XenHypervisor xen = startHypervisor(xenOptions, compilations)) {
+        try (XenHypervisor xen = startHypervisor(xenOptions, compilations);
+                Xenstored xenstored = Xenstored.start(xen.console())) {
             Domain domain = build(xen, config);
+            ToolstackStore.introduce(xenstored, config, domain);
             if (options.auditMmu()) {
                 domain.onYield(() -> reportAudit(log, "at a yield", xen.auditMmu(domain)));
             }

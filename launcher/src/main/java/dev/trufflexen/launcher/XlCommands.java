@@ -188,6 +188,49 @@ abstract class XlCommands {
         return 0;
     }
 
+    @Command(name = "xenstore-read", description = "Print the value of a xenstore node (absolute path).")
+    int xenstoreRead(@Parameters(paramLabel = "PATH") String path) {
+        try (HostConnection host = HostConnection.existing(context)) {
+            ObjectNode args = HostClient.args();
+            args.put("path", path);
+            out().println(host.request("xenstore-read", args).path("value").asText());
+        }
+        return 0;
+    }
+
+    @Command(name = "xenstore-write", description = "Write a value to a xenstore node (absolute path).")
+    int xenstoreWrite(@Parameters(paramLabel = "PATH") String path, @Parameters(paramLabel = "VALUE") String value) {
+        try (HostConnection host = HostConnection.existing(context)) {
+            ObjectNode args = HostClient.args();
+            args.put("path", path);
+            args.put("value", value);
+            host.request("xenstore-write", args);
+        }
+        return 0;
+    }
+
+    @Command(name = "xenstore-rm", description = "Remove a xenstore node and everything below it.")
+    int xenstoreRm(@Parameters(paramLabel = "PATH") String path) {
+        try (HostConnection host = HostConnection.existing(context)) {
+            ObjectNode args = HostClient.args();
+            args.put("path", path);
+            host.request("xenstore-rm", args);
+        }
+        return 0;
+    }
+
+    @Command(name = "xenstore-ls", description = "List the xenstore tree below a path (default /), as xenstore-ls does.")
+    int xenstoreLs(@Parameters(paramLabel = "PATH", arity = "0..1") String path) {
+        try (HostConnection host = HostConnection.existing(context)) {
+            ObjectNode args = HostClient.args();
+            args.put("path", path == null ? "/" : path);
+            for (JsonNode line : host.request("xenstore-ls", args).path("lines")) {
+                out().println(line.asText());
+            }
+        }
+        return 0;
+    }
+
     @Command(name = "mem-set", description = "Set a domain's memory target (MiB, or with a suffix: k, m, g, t).")
     int memSet(@Parameters(paramLabel = "DOMAIN") String domain, @Parameters(paramLabel = "MEMORY") String memory) {
         return memory("mem-set", domain, memory);

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.trufflexen.dom0.xenstore.DomainEntries;
+import dev.trufflexen.dom0.xenstore.Xenstored;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.abi.Virq;
 import dev.trufflexen.xen.abi.VmAssist;
@@ -32,11 +34,13 @@ import dev.trufflexen.xen.sched.VcpuTimers;
 /**
  * Debian's current amd64 and cloud-amd64 Linux kernels (bzImages with xz and lz4 payloads),
  * fetched by {@code bin/fetch-debian-kernels} into a cache, run with the real console backend
- * attached, as {@code txl create} runs them: the builder accepts them as Xen's does, Linux prints
- * its banner through early printk ({@code keep_bootcon} keeps that console on console_io after
- * hvc0 registers), and boots through its FIFO event channels, the Xen clocksource and timer (from
- * here on also through the hvc ring the backend drains) to its balloon driver, where it waits for xenstore
- * (TruffleXen has no xenstore daemon). Skipped, with the reason, when the cache has no kernel.
+ * and xenstored attached, as {@code txl create} runs them: the builder accepts them as Xen's
+ * does, Linux prints its banner through early printk ({@code keep_bootcon} keeps that console on
+ * console_io after hvc0 registers), and boots through its FIFO event channels, the Xen
+ * clocksource and timer (from here on also through the hvc ring the backend drains), its balloon
+ * driver and xenbus (reading its xenstore nodes through the ring), the switch to the Xen
+ * clocksource, and its initcalls, to the panic for want of a root disk (TruffleXen has no
+ * blkback yet). Skipped, with the reason, when the cache has no kernel.
  *
  * <p>By hand, {@code -Ddebian.until=TEXT} runs until another console line and
  * {@code -Ddebian.seconds=N} changes the time limit (900 s); the log shows how far Linux got and
@@ -47,7 +51,8 @@ class DebianKernelTest {
     private static final long RUN_SECONDS = Long.getLong("debian.seconds", 900);
     /** The lines Linux prints on its way, in order; the last ends the run. */
     private static final List<String> MILESTONES = List.of("] Linux version 6.", "xen:events: Using FIFO-based ABI",
-            "clocksource: xen:", "installing Xen timer for CPU 0", "xen:balloon: Initialising balloon driver");
+            "clocksource: xen:", "installing Xen timer for CPU 0", "xen:balloon: Initialising balloon driver",
+            "clocksource: Switched to clocksource xen", "Kernel panic - not syncing: VFS: Unable to mount root fs");
     private static final String UNTIL = System.getProperty("debian.until", MILESTONES.getLast());
 
     static Path cache() {
@@ -77,24 +82,32 @@ class DebianKernelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"amd64", "cloud-amd64"})
-    void linuxBootsWithItsConsoleBackendToTheBalloonDriver(String flavour) throws Exception {
+    void linuxBootsWithConsoleAndXenstoreUntilItFindsNoRootDisk(String flavour) throws Exception {
         Path vmlinuz = kernel(flavour);
         String packageName = Files.readString(vmlinuz.resolveSibling("package")).strip();
-        try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, true, null, 1024))) {
+        try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, true, null, 1024));
+                Xenstored xenstored = Xenstored.start(xen.console())) {
             Domain domain = create(xen, flavour);
+            new DomainEntries(domain.id(), flavour, 512 * 1024, 512 * 1024, 1, domain.consoleMfn(), domain.consolePort(),
+                    domain.xenstoreMfn(), domain.xenstorePort()).writeTo(xenstored.toolstack());
+            xenstored.introduce(domain);
             ByteArrayOutputStream hvc = new ByteArrayOutputStream();
             ConsoleBackend backend = ConsoleBackend.attach(domain, hvc);
             ExecutorService runner = Executors.newSingleThreadExecutor();
             Future<ShutdownReason> run = runner.submit(domain::run);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS);
-            boolean usedFifo;
+            boolean usedFifo = false;
             int timerPort;
+            long xenstoreRequests = 0;
             try {
                 while (!run.isDone() && System.nanoTime() < deadline && !reached(xen, UNTIL)) {
+                    usedFifo |= domain.part(EventChannels.PART).usesFifo();
+                    xenstoreRequests = Math.max(xenstoreRequests, xenstored.requestsFrom(domain.id()));
                     Thread.sleep(500);
                 }
-                usedFifo = domain.part(EventChannels.PART).usesFifo();
                 timerPort = domain.part(EventChannels.PART).virqPort(Virq.VIRQ_TIMER);
+                usedFifo |= domain.part(EventChannels.PART).usesFifo();
+                xenstoreRequests = Math.max(xenstoreRequests, xenstored.requestsFrom(domain.id()));
                 domain.destroy();
                 run.get(30, TimeUnit.SECONDS);
             } finally {
@@ -122,6 +135,7 @@ class DebianKernelTest {
                 at = found;
             }
             assertTrue(usedFifo, "the domain had switched to the FIFO ABI");
+            assertTrue(xenstoreRequests > 0, "Linux used xenstore through its ring");
             // From its registration on, hvc0 carries the kernel log through the ring (the boot console
             // kept, Linux does not replay the earlier lines there), and the backend drained it to the end.
             assertFalse(backend.isBroken(), "the console backend kept serving the ring");
@@ -129,8 +143,8 @@ class DebianKernelTest {
             for (String milestone : MILESTONES.subList(2, MILESTONES.size())) {
                 assertTrue(terminal.contains(milestone), "the backend drained \"" + milestone + "\" from hvc0\n" + terminal);
             }
-            System.out.printf("%s: VIRQ_TIMER port %d, %d timer events raised, %d bytes through hvc0%n", flavour, timerPort,
-                    VcpuTimers.of(domain.vcpu0()).timerEvents(), backend.bytesOut());
+            System.out.printf("%s: VIRQ_TIMER port %d, %d timer events raised, %d bytes through hvc0, %d xenstore requests%n",
+                    flavour, timerPort, VcpuTimers.of(domain.vcpu0()).timerEvents(), backend.bytesOut(), xenstoreRequests);
         }
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.trufflexen.dom0.xenstore.XsError;
 import dev.trufflexen.launcher.config.ConfigException;
 import dev.trufflexen.launcher.config.DomainConfig;
 import dev.trufflexen.launcher.config.DomainConfigReader;
@@ -38,6 +39,7 @@ final class DomainRequests {
         DomainInfoRequests.register(commands);
         DomainTuningRequests.register(commands);
         MonitorRequests.register(commands);
+        XenstoreRequests.register(commands);
     }
 
     /** Reads the configuration as the host sees the files, and builds the domain. */
@@ -79,15 +81,24 @@ final class DomainRequests {
     }
 
     /**
-     * xl shutdown and reboot. With no xenstore to carry the request to the guest, the
-     * hypervisor shuts the domain down with that reason, as when the guest itself asks; then
-     * on_poweroff or on_reboot applies. With {@code wait}, replies once the domain has stopped.
+     * xl shutdown and reboot: writes {@code poweroff} or {@code reboot} to the domain's
+     * {@code control/shutdown}, as xl does. A guest that watches that node (a PV-aware kernel)
+     * shuts itself down; for one that does not, the hypervisor shuts the domain down with that
+     * reason, as when the guest itself asks. Then on_poweroff or on_reboot applies. With
+     * {@code wait}, replies once the domain has stopped, shutting it down after 30 s if it did not.
      */
     private static JsonNode stop(HostRequest request, ShutdownReason reason) throws HostError {
         HostedDomain hosted = running(request.domain());
-        hosted.domain().shutdown(reason);
+        boolean asked = askThroughXenstore(request.host(), hosted, reason);
+        if (!asked) {
+            hosted.domain().shutdown(reason);
+        }
         if (request.flag("wait")) {
             try {
+                if (asked && !hosted.awaitStopped(30_000)) {
+                    request.host().xen().console().log("domain " + hosted.id() + " ignored control/shutdown for 30 s");
+                    hosted.domain().shutdown(reason);
+                }
                 if (!hosted.awaitStopped(30_000)) {
                     throw new HostError("domain '" + hosted.name() + "' did not stop within 30 s");
                 }
@@ -96,7 +107,22 @@ final class DomainRequests {
                 throw new HostError("interrupted while waiting for domain '" + hosted.name() + "'");
             }
         }
-        return idAndName(hosted);
+        ObjectNode result = idAndName(hosted);
+        result.put("via", asked ? "xenstore" : "hypervisor");
+        return result;
+    }
+
+    /** Writes control/shutdown; true when the guest watches it (and so will act on it). */
+    private static boolean askThroughXenstore(Host host, HostedDomain hosted, ShutdownReason reason) {
+        String node = "/local/domain/" + hosted.id() + "/control/shutdown";
+        boolean listening = host.xenstored().domainWatches(hosted.id(), node);
+        try {
+            host.xenstored().toolstack().write(node, reason == ShutdownReason.REBOOT ? "reboot" : "poweroff");
+        } catch (XsError e) {
+            host.xen().console().log("domain " + hosted.id() + ": cannot write " + node + ": " + e.getMessage());
+            return false;
+        }
+        return listening;
     }
 
     private static JsonNode pause(HostRequest request) throws HostError {

@@ -146,8 +146,9 @@ final class DomainTuningRequests {
 
     /**
      * xl mem-set: the target must not pass the domain's static maximum; as libxl enforces, the
-     * domain's max_pages becomes the target plus 1 MiB. The guest is not told (no xenstore):
-     * it keeps what it has, and cannot allocate beyond the new limit.
+     * domain's max_pages becomes the target plus 1 MiB, and the target goes to the domain's
+     * {@code memory/target} in xenstore, where a balloon driver reads it; a guest without one
+     * keeps what it has, and cannot allocate beyond the new limit.
      */
     private static JsonNode memSet(HostRequest request) throws HostError {
         HostedDomain hosted = DomainRequests.running(request.domain());
@@ -159,6 +160,7 @@ final class DomainTuningRequests {
         }
         memory(hosted).setMaxPages((targetKiB + MAXMEM_SLACK_KIB) / 4);
         hosted.setTargetKiB(targetKiB);
+        writeMemoryNode(request, hosted, "target", targetKiB);
         return memoryResult(hosted);
     }
 
@@ -173,7 +175,18 @@ final class DomainTuningRequests {
         }
         memory(hosted).setMaxPages((maxKiB + MAXMEM_SLACK_KIB) / 4);
         hosted.setStaticMaxKiB(maxKiB);
+        writeMemoryNode(request, hosted, "static-max", maxKiB);
         return memoryResult(hosted);
+    }
+
+    /** memory/target or memory/static-max of the domain, in KiB, as libxl writes them. */
+    private static void writeMemoryNode(HostRequest request, HostedDomain hosted, String leaf, long kib) throws HostError {
+        try {
+            request.host().xenstored().toolstack().write("/local/domain/" + hosted.id() + "/memory/" + leaf,
+                    Long.toString(kib));
+        } catch (dev.trufflexen.dom0.xenstore.XsError e) {
+            throw new HostError("domain '" + hosted.name() + "': xenstore refused memory/" + leaf + ": " + e.getMessage());
+        }
     }
 
     private static long positiveKiB(HostRequest request, HostedDomain hosted) throws HostError {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.trufflexen.dom0.console.ConsoleBackend;
+import dev.trufflexen.dom0.xenstore.Xenstored;
 import dev.trufflexen.launcher.config.DomainConfig;
 import dev.trufflexen.launcher.config.LifecycleAction;
 import dev.trufflexen.launcher.config.Printable;
@@ -58,6 +59,7 @@ public final class Host implements AutoCloseable {
 
     private final Settings settings;
     private final XenHypervisor xen;
+    private final Xenstored xenstored;
     private final PrintStream hypervisorLog;
     private final HostCommands commands = new HostCommands();
     private final Map<Integer, HostedDomain> domains = new ConcurrentHashMap<>();
@@ -72,6 +74,7 @@ public final class Host implements AutoCloseable {
         this.hypervisorLog = hypervisorLog;
         this.xen = XenHypervisor.create(new XenHypervisor.Options(settings.interpreterOnly(), false, hypervisorLog,
                 settings.machineMemoryMiB(), new SchedulerConfig(settings.pcpus(), settings.scheduler())));
+        this.xenstored = Xenstored.start(xen.console());
         xen.console().log("host: " + settings.pcpus() + " physical CPUs for the scheduler, state in "
                 + settings.paths().stateDirectory());
         DomainRequests.registerAll(commands);
@@ -91,6 +94,11 @@ public final class Host implements AutoCloseable {
 
     public XenHypervisor xen() {
         return xen;
+    }
+
+    /** The host's xenstored, which holds every domain's nodes. */
+    public Xenstored xenstored() {
+        return xenstored;
     }
 
     /** The protocol's commands; other packages add theirs here. */
@@ -161,6 +169,12 @@ public final class Host implements AutoCloseable {
             throw new HostError(65, e.getMessage());
         } catch (RuntimeException e) {
             throw new HostError(65, "cannot build domain '" + name + "': " + e.getMessage());
+        }
+        try {
+            ToolstackStore.introduce(xenstored, config, domain);
+        } catch (RuntimeException e) {
+            domain.release();
+            throw new HostError(65, "domain '" + name + "': " + e.getMessage());
         }
         ConsoleFanout console;
         try {
@@ -320,6 +334,7 @@ public final class Host implements AutoCloseable {
                 xen.console().log("host: " + e.getMessage());
             }
         }
+        xenstored.close();
         xen.close();
         hypervisorLog.close();
     }
