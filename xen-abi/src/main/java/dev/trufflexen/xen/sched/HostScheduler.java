@@ -37,9 +37,14 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** The reason a preempted vCPU's CPU is given for leaving guest code. */
     private static final String PREEMPTED = "preempted";
     private static final String DESCHEDULED = "descheduled";
+    /**
+     * How long a vCPU woken by the vCPU running on a worker waits for that vCPU to leave guest
+     * code (and its worker to take the woken one on the same thread) before an idle worker is
+     * woken for it instead.
+     */
+    static final long HANDOFF_WINDOW_NS = 20_000L;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
     private final Condition stopped = lock.newCondition();
     private final SchedulerConfig config;
     private final SchedPolicy policy;
@@ -52,6 +57,8 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     private ScheduledFuture<?> tick;
     private int idleWorkers;
     private long wakePreemptions;
+    private long workerWakeups;
+    private long directSwitches;
     private long ticks;
     private boolean closed;
 
@@ -62,6 +69,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         this.pcpus = new Pcpu[config.pcpus()];
         for (int i = 0; i < pcpus.length; i++) {
             Pcpu pcpu = new Pcpu(i);
+            pcpu.wakeup = lock.newCondition();
             pcpus[i] = pcpu;
             pcpu.thread = new Thread(null, () -> workerLoop(pcpu), "xen-pcpu-" + i, 16L << 20);
             pcpu.thread.setDaemon(true);
@@ -132,12 +140,17 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 if (closed) {
                     return null;
                 }
+                handOffTheRest(pcpu, null);
                 pcpu.idle = true;
                 idleWorkers++;
-                work.awaitUninterruptibly();
-                idleWorkers--;
-                pcpu.idle = false;
+                pcpu.wakeup.awaitUninterruptibly();
+                if (pcpu.idle) {
+                    // Not woken by wakeIdleWorker (a spurious wake-up, or closing).
+                    pcpu.idle = false;
+                    idleWorkers--;
+                }
             }
+            handOffTheRest(pcpu, unit);
             long now = System.nanoTime();
             unit.setState(UnitState.RUNNING);
             unit.pcpu = pcpu;
@@ -257,10 +270,25 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         tickle(unit);
     }
 
-    /** A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's tickle). */
+    /**
+     * A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's
+     * tickle). Woken by the vCPU running on this very worker (an event it sent), it is left for
+     * this worker instead, as Xen switches vCPUs on one pCPU: a vCPU that blocks or yields right
+     * after waking its peer hands its worker over on the same thread, with no host thread woken.
+     */
     private void tickle(SchedUnit unit) {
         if (idleWorkers > 0) {
-            work.signalAll();
+            Pcpu waker = callingWorker();
+            if (waker != null && waker.current != null && waker.preemptAt == 0 && unit.mayRunOn(waker.id)) {
+                if (waker.handoffs.isEmpty()) {
+                    waker.handoffSince = System.nanoTime();
+                    // Checked again at the waker's next exit or back edge (attention), bounded by HANDOFF_WINDOW_NS.
+                    waker.current.vcpu.cpu().requestAttention();
+                }
+                waker.handoffs.add(unit);
+                return;
+            }
+            wakeIdleWorker(unit);
             return;
         }
         Pcpu victim = null;
@@ -274,6 +302,72 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         if (victim != null) {
             wakePreemptions++;
             preempt(victim, System.nanoTime());
+        }
+    }
+
+    /** The worker the calling thread is, or null when it is not one of the workers. */
+    private Pcpu callingWorker() {
+        Thread self = Thread.currentThread();
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.thread == self) {
+                return pcpu;
+            }
+        }
+        return null;
+    }
+
+    /** Wakes one idle worker that may run {@code unit}. */
+    private void wakeIdleWorker(SchedUnit unit) {
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.idle && unit.mayRunOn(pcpu.id)) {
+                pcpu.idle = false;
+                idleWorkers--;
+                workerWakeups++;
+                pcpu.wakeup.signal();
+                return;
+            }
+        }
+    }
+
+    /**
+     * {@code pcpu} took {@code picked} (or gives up waiting): the other vCPUs its last vCPU woke
+     * and left for it, still queued, get idle workers now.
+     */
+    private void handOffTheRest(Pcpu pcpu, SchedUnit picked) {
+        if (pcpu.handoffs.isEmpty()) {
+            return;
+        }
+        for (SchedUnit woken : pcpu.handoffs) {
+            if (woken == picked) {
+                directSwitches++;
+            } else if (woken.state() == UnitState.RUNNABLE && idleWorkers > 0) {
+                wakeIdleWorker(woken);
+            }
+        }
+        pcpu.handoffs.clear();
+        pcpu.handoffSince = 0;
+    }
+
+    /**
+     * At an exit or back edge of the vCPU running on the calling worker (its attention): vCPUs it
+     * woke and left for this worker get idle workers once they have waited
+     * {@value #HANDOFF_WINDOW_NS} ns; until then the vCPU is asked to look again.
+     */
+    void attention(SchedUnit unit) {
+        Pcpu pcpu = unit.pcpu;
+        long since = pcpu == null ? 0 : pcpu.handoffSince;
+        if (since == 0 || pcpu.thread != Thread.currentThread()) {
+            return;
+        }
+        if (System.nanoTime() - since < HANDOFF_WINDOW_NS) {
+            unit.vcpu.cpu().requestAttention();
+            return;
+        }
+        lock.lock();
+        try {
+            handOffTheRest(pcpu, null);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -400,6 +494,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             }
             for (Pcpu pcpu : pcpus) {
                 SchedUnit running = pcpu.current;
+                if (pcpu.handoffSince != 0 && now - pcpu.handoffSince >= HANDOFF_WINDOW_NS) {
+                    handOffTheRest(pcpu, null);
+                }
                 if (running == null) {
                     continue;
                 }
@@ -474,6 +571,29 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
     }
 
+    /** How many times an idle worker was woken to run a vCPU (a host thread wake-up each). */
+    public long workerWakeups() {
+        lock.lock();
+        try {
+            return workerWakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many vCPUs were taken, on the same thread, by the worker whose vCPU woke them and then
+     * left guest code (no host thread woken).
+     */
+    public long directSwitches() {
+        lock.lock();
+        try {
+            return directSwitches;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many times the scheduler's tick has run. */
     public long ticks() {
         lock.lock();
@@ -508,7 +628,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 tick.cancel(false);
                 tick = null;
             }
-            work.signalAll();
+            for (Pcpu pcpu : pcpus) {
+                pcpu.wakeup.signal();
+            }
         } finally {
             lock.unlock();
         }

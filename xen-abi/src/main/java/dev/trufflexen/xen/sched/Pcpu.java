@@ -2,6 +2,9 @@ package dev.trufflexen.xen.sched;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
 
 /**
  * One host worker thread, the scheduler's physical CPU: the vCPU it runs and that run's timing.
@@ -22,6 +25,15 @@ final class Pcpu {
     /** The worker thread's CPU time at that request. */
     long preemptCpuAt;
     boolean idle;
+    /** Signalled to wake this worker while it is idle. */
+    Condition wakeup;
+    /**
+     * vCPUs the current vCPU woke while an idle worker was free, left for this worker to take
+     * when its vCPU leaves guest code (or for idle workers once {@link #handoffSince} is old).
+     */
+    final List<SchedUnit> handoffs = new ArrayList<>(2);
+    /** When the oldest of {@link #handoffs} was woken (0: none); read by the worker without the lock. */
+    volatile long handoffSince;
 
     Pcpu(int id) {
         this.id = id;
