@@ -28,7 +28,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  *
  * <p>One lock guards the run queue, every vCPU's state and the workers' bookkeeping. A tick every
  * {@value #TICK_NS} ns on the hypervisor's timer thread charges the running vCPUs, lets the
- * policy account, and preempts; it runs only while some vCPU wants CPU, so an idle host costs
+ * policy account, and preempts; it runs only while a vCPU waits for a worker or is capped, so
+ * an idle host, and a vCPU that runs alone between blocks (an idle kernel's tick), cost it
  * nothing.
  */
 public final class HostScheduler implements DomainScheduler, AutoCloseable {
@@ -164,7 +165,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 unit.wokenAt = 0;
             }
             unit.vcpu.runstate().change(Runstate.RUNNING);
-            startTick();
+            if (policy.hasQueued() || capped(unit)) {
+                startTick();
+            }
             return unit;
         } finally {
             lock.unlock();
@@ -204,6 +207,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** The vCPU left guest code: charge it, then block, park, stop or requeue it. */
     private void switchedOut(Pcpu pcpu, SchedUnit unit, long now) {
         lock.lock();
+        pcpu.switchingOut = true;
         try {
             charge(pcpu, unit, now);
             if (pcpu.preemptAt != 0) {
@@ -232,6 +236,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
+                startTick();
             } else {
                 if (unit.yieldRequested) {
                     policy.yielded(unit);
@@ -240,6 +245,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 makeRunnable(unit);
             }
         } finally {
+            pcpu.switchingOut = false;
             lock.unlock();
         }
     }
@@ -279,11 +285,14 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     private void tickle(SchedUnit unit) {
         if (idleWorkers > 0) {
             Pcpu waker = callingWorker();
-            if (waker != null && waker.current != null && waker.preemptAt == 0 && unit.mayRunOn(waker.id)) {
+            if (waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
+                    && unit.mayRunOn(waker.id)) {
                 if (waker.handoffs.isEmpty()) {
                     waker.handoffSince = System.nanoTime();
-                    // Checked again at the waker's next exit or back edge (attention), bounded by HANDOFF_WINDOW_NS.
-                    waker.current.vcpu.cpu().requestAttention();
+                    if (waker.current != null) {
+                        // Checked again at the waker's next exit or back edge (attention), bounded by HANDOFF_WINDOW_NS.
+                        waker.current.vcpu.cpu().requestAttention();
+                    }
                 }
                 waker.handoffs.add(unit);
                 return;
@@ -303,6 +312,8 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             wakePreemptions++;
             preempt(victim, System.nanoTime());
         }
+        // It waits for a worker: the tick preempts at slice ends and accounts.
+        startTick();
     }
 
     /** The worker the calling thread is, or null when it is not one of the workers. */
@@ -327,6 +338,8 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 return;
             }
         }
+        // No idle worker may run it: it waits, and the tick sees to it.
+        startTick();
     }
 
     /**
@@ -474,17 +487,15 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
     }
 
-    /** Every 10 ms while any vCPU wants CPU: charge the running, account, preempt. */
+    /** Every 10 ms while a vCPU waits for a worker or runs or waits under a cap: charge the running, account, preempt. */
     private void tick() {
         lock.lock();
         try {
             ticks++;
             long now = System.nanoTime();
-            boolean anyRunning = false;
             for (Pcpu pcpu : pcpus) {
                 if (pcpu.current != null) {
                     charge(pcpu, pcpu.current, now);
-                    anyRunning = true;
                 }
             }
             for (SchedUnit unit : policy.tick(now, units)) {
@@ -511,9 +522,42 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                     pcpu.sliceEnd = now + policy.timesliceNs();
                 }
             }
-            if (!anyRunning && !policy.hasQueued() && !anyParked()) {
+            if (!tickNeeded()) {
                 tick.cancel(false);
                 tick = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the tick has work: a vCPU waits for a worker (slice ends, preemption, accounting),
+     * is parked by its cap, or runs under a cap. A vCPU running alone on its worker, or an idle
+     * host, needs none: the CPU it uses is charged when it leaves its worker.
+     */
+    private boolean tickNeeded() {
+        if (policy.hasQueued() || anyParked()) {
+            return true;
+        }
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.current != null && capped(pcpu.current)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean capped(SchedUnit unit) {
+        return unit.params().cap() > 0;
+    }
+
+    @Override
+    public void parametersChanged(Domain domain) {
+        lock.lock();
+        try {
+            if (domain.schedulingParameters().cap() > 0) {
+                startTick();
             }
         } finally {
             lock.unlock();

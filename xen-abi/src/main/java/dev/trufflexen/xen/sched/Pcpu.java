@@ -25,6 +25,8 @@ final class Pcpu {
     /** The worker thread's CPU time at that request. */
     long preemptCpuAt;
     boolean idle;
+    /** While its worker deschedules its vCPU: it picks again right after, so vCPUs made runnable meanwhile are left to it. */
+    boolean switchingOut;
     /** Signalled to wake this worker while it is idle. */
     Condition wakeup;
     /**
