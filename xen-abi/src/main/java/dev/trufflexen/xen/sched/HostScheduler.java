@@ -353,8 +353,13 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         for (SchedUnit woken : pcpu.handoffs) {
             if (woken == picked) {
                 directSwitches++;
-            } else if (woken.state() == UnitState.RUNNABLE && idleWorkers > 0) {
-                wakeIdleWorker(woken);
+            } else if (woken.state() == UnitState.RUNNABLE) {
+                if (idleWorkers > 0) {
+                    wakeIdleWorker(woken);
+                } else {
+                    // The idle workers were taken meanwhile: it waits, and the tick sees to it.
+                    startTick();
+                }
             }
         }
         pcpu.handoffs.clear();

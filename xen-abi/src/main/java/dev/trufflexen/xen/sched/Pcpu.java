@@ -43,7 +43,9 @@ final class Pcpu {
 
     /** The CPU time the worker thread has used (wall time where the JVM cannot measure it). */
     long cpuClock() {
-        long cpu = THREADS.getThreadCpuTime(thread.threadId());
+        // On the worker itself the current-thread clock skips the JVM's search of its thread list.
+        long cpu = Thread.currentThread() == thread ? THREADS.getCurrentThreadCpuTime()
+                : THREADS.getThreadCpuTime(thread.threadId());
         return cpu < 0 ? System.nanoTime() : cpu;
     }
 }
