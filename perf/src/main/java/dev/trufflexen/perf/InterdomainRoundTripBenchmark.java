@@ -2,6 +2,7 @@ package dev.trufflexen.perf;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,15 +28,15 @@ import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
 
 /**
- * Nanoseconds per event-channel round trip between two domains of one hypervisor, each vCPU on
- * its own thread: the events guest's ping-pong ({@code pingpong=a|b batch=N}). A sends on the
- * interdomain channel, B's vCPU wakes (or, spinning, notices at an instruction boundary), takes
- * the upcall, sends back, and A takes its upcall: two sends, two wake-ups, two upcalls and two
- * irets per operation. A runs on the benchmark thread in batches of {@link #ROUND_TRIPS} (it
- * yields after each with how many came back one for one); B answers forever on its own thread.
- * {@code wait=block} waits in SCHEDOP_block (the vCPU thread parks), {@code wait=spin} spins in
- * guest code. The goal is 2 µs or less; on two shared cores the blocking variant pays two thread
- * wake-ups per round trip.
+ * Nanoseconds per event-channel round trip between two domains of one hypervisor, both run by
+ * the host's scheduler: the events guest's ping-pong ({@code pingpong=a|b batch=N}). A sends on
+ * the interdomain channel, B's vCPU wakes (or, spinning, notices at an instruction boundary),
+ * takes the upcall, sends back, and A takes its upcall: two sends, two wake-ups, two upcalls and
+ * two irets per operation. Each benchmark invocation unpauses A for one batch of
+ * {@link #ROUND_TRIPS} (A yields after each with how many came back one for one, and is paused
+ * there); B answers forever. {@code wait=block} waits in SCHEDOP_block (the vCPU is descheduled,
+ * and a worker whose vCPU blocks right after its send switches to the woken peer on the same
+ * thread), {@code wait=spin} spins in guest code. The goal is 2 µs or less.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +48,6 @@ public class InterdomainRoundTripBenchmark {
     static final int ROUND_TRIPS = 2_000;
     private static final long MACHINE_MEMORY_MIB = 128;
     private static final long GUEST_MEMORY_MIB = 32;
-    private static final String BATCH_DONE = "batch done";
 
     @Param({"block", "spin"})
     public String wait;
@@ -57,7 +57,9 @@ public class InterdomainRoundTripBenchmark {
     private Domain leader;
     private Domain answerer;
     private Thread answererThread;
-    private long batchResult;
+    private Thread leaderThread;
+    private final Semaphore batchDone = new Semaphore(0);
+    private volatile long batchResult;
 
     @Setup(Level.Trial)
     public void bootDomains() throws InterruptedException {
@@ -67,18 +69,23 @@ public class InterdomainRoundTripBenchmark {
         // Domain ids count up from 1 in a fresh hypervisor: the leader is 1 and names the answerer, created next, as 2.
         leader = create("ping", "pingpong=a peer=2 batch=" + ROUND_TRIPS + waitOption);
         X86Cpu cpu = leader.vcpu0().cpu();
+        // At each batch's yield the leader is paused until the next invocation unpauses it.
         leader.onYield(() -> {
             batchResult = cpu.reg(X86Reg.RSI);
-            cpu.requestExit(BATCH_DONE);
+            leader.vcpu0().pause();
+            batchDone.release();
         });
+        leaderThread = new Thread(leader::run, "ping-domain");
+        leaderThread.setDaemon(true);
+        leaderThread.start();
         answererThread = new Thread(() -> {
             long port = awaitPort();
             answerer = create("pong", "pingpong=b peer=1 port=" + port + " batch=" + ROUND_TRIPS + waitOption);
             answerer.run();
-        }, "pong-vcpu");
+        }, "pong-domain");
         answererThread.setDaemon(true);
         answererThread.start();
-        roundTrips();
+        awaitBatch();
     }
 
     private Domain create(String name, String cmdline) {
@@ -109,14 +116,25 @@ public class InterdomainRoundTripBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
-    public long roundTrips() {
+    public long roundTrips() throws InterruptedException {
         batchResult = -1;
-        Object reason = leader.vcpu0().cpu().run();
-        if (reason != BATCH_DONE || batchResult != ROUND_TRIPS) {
-            throw new IllegalStateException("leader stopped with " + reason + " after " + batchResult + " of " + ROUND_TRIPS
+        leader.vcpu0().unpause();
+        return awaitBatch();
+    }
+
+    /** Waits for the leader's batch to end; its count of round trips that came back one for one. */
+    private long awaitBatch() throws InterruptedException {
+        if (!batchDone.tryAcquire(60, TimeUnit.SECONDS) || batchResult != ROUND_TRIPS) {
+            throw new IllegalStateException("the leader's batch ended with " + batchResult + " of " + ROUND_TRIPS
                     + " round trips\n" + String.join("\n", xen.console().lines()));
         }
         return batchResult;
+    }
+
+    /** How many idle workers the scheduler has woken, and how many vCPUs it switched to on the waker's own worker. */
+    String schedulerCounters() {
+        return xen.scheduler().workerWakeups() + " idle workers woken, " + xen.scheduler().directSwitches()
+                + " vCPUs switched to on the waker's worker";
     }
 
     @TearDown(Level.Trial)
@@ -125,6 +143,7 @@ public class InterdomainRoundTripBenchmark {
             CompilationLog log = new CompilationLog(engineLog.toString(java.nio.charset.StandardCharsets.UTF_8));
             System.out.println();
             System.out.println("# ping-pong domains: " + log.summary());
+            System.out.println("# scheduler: " + schedulerCounters());
             log.requireCompiledRegions("ping-pong domains");
         } finally {
             leader.destroy();
@@ -132,6 +151,7 @@ public class InterdomainRoundTripBenchmark {
                 answerer.destroy();
             }
             answererThread.join(TimeUnit.SECONDS.toMillis(10));
+            leaderThread.join(TimeUnit.SECONDS.toMillis(10));
             xen.close();
         }
     }

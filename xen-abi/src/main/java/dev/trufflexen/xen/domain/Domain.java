@@ -413,6 +413,7 @@ public final class Domain {
 
     public void setSchedulingParameters(SchedulingParameters parameters) {
         this.schedulingParameters = Objects.requireNonNull(parameters);
+        services.scheduler().parametersChanged(this);
     }
 
     /** Gives every frame back to the host pool; the domain must not run afterwards. */

@@ -10,4 +10,8 @@ public interface DomainScheduler {
      * down, crashed or been destroyed and none of its vCPUs is on a host CPU any more.
      */
     void runUntilStopped(Domain domain);
+
+    /** The domain's scheduling parameters changed (a new cap may need enforcing now). */
+    default void parametersChanged(Domain domain) {
+    }
 }

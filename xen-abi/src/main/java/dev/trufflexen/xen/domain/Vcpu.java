@@ -50,6 +50,10 @@ public final class Vcpu {
     public interface Scheduled {
         /** Something the blocked vCPU may be waiting for happened: make it runnable if its wake condition holds. */
         void wake();
+
+        /** The vCPU's guest code stopped at an exit or back edge for attention, on the thread running it. */
+        default void attention() {
+        }
     }
 
     /**
@@ -224,6 +228,14 @@ public final class Vcpu {
         Scheduled handle = scheduled;
         if (handle != null) {
             handle.wake();
+        }
+    }
+
+    /** On the thread running the vCPU, at an exit or back edge for attention: the scheduler's turn. */
+    public void schedulerAttention() {
+        Scheduled handle = scheduled;
+        if (handle != null) {
+            handle.attention();
         }
     }
 

@@ -234,6 +234,7 @@ public final class PvEntry implements X86Platform {
             c.requestExit(domain.shutdownReasonOrCrash());
             return;
         }
+        vcpu.schedulerAttention();
         deliverPendingEvents(c);
     }
 

@@ -90,6 +90,10 @@ final class Blocking {
     /** Sleeps until {@code wake} holds or {@code timeout} passes; true when the vCPU was descheduled to do so (it sleeps after the hypercall returns). */
     private static boolean sleep(Vcpu vcpu, BooleanSupplier wake, long timeout) {
         Domain domain = vcpu.domain();
+        if (wake.getAsBoolean()) {
+            // Already woken (Xen's vcpu_block checks after marking the vCPU blocked): back to guest code at once.
+            return false;
+        }
         ShortWaits shortWaits = domain.part(ShortWaits.PART);
         if (shortWaits.spinFirst(domain, wake)) {
             return false;

@@ -28,7 +28,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  *
  * <p>One lock guards the run queue, every vCPU's state and the workers' bookkeeping. A tick every
  * {@value #TICK_NS} ns on the hypervisor's timer thread charges the running vCPUs, lets the
- * policy account, and preempts; it runs only while some vCPU wants CPU, so an idle host costs
+ * policy account, and preempts; it runs only while a vCPU waits for a worker or is capped, so
+ * an idle host, and a vCPU that runs alone between blocks (an idle kernel's tick), cost it
  * nothing.
  */
 public final class HostScheduler implements DomainScheduler, AutoCloseable {
@@ -37,9 +38,14 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** The reason a preempted vCPU's CPU is given for leaving guest code. */
     private static final String PREEMPTED = "preempted";
     private static final String DESCHEDULED = "descheduled";
+    /**
+     * How long a vCPU woken by the vCPU running on a worker waits for that vCPU to leave guest
+     * code (and its worker to take the woken one on the same thread) before an idle worker is
+     * woken for it instead.
+     */
+    static final long HANDOFF_WINDOW_NS = 20_000L;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
     private final Condition stopped = lock.newCondition();
     private final SchedulerConfig config;
     private final SchedPolicy policy;
@@ -52,6 +58,8 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     private ScheduledFuture<?> tick;
     private int idleWorkers;
     private long wakePreemptions;
+    private long workerWakeups;
+    private long directSwitches;
     private long ticks;
     private boolean closed;
 
@@ -62,6 +70,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         this.pcpus = new Pcpu[config.pcpus()];
         for (int i = 0; i < pcpus.length; i++) {
             Pcpu pcpu = new Pcpu(i);
+            pcpu.wakeup = lock.newCondition();
             pcpus[i] = pcpu;
             pcpu.thread = new Thread(null, () -> workerLoop(pcpu), "xen-pcpu-" + i, 16L << 20);
             pcpu.thread.setDaemon(true);
@@ -132,12 +141,17 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 if (closed) {
                     return null;
                 }
+                handOffTheRest(pcpu, null);
                 pcpu.idle = true;
                 idleWorkers++;
-                work.awaitUninterruptibly();
-                idleWorkers--;
-                pcpu.idle = false;
+                pcpu.wakeup.awaitUninterruptibly();
+                if (pcpu.idle) {
+                    // Not woken by wakeIdleWorker (a spurious wake-up, or closing).
+                    pcpu.idle = false;
+                    idleWorkers--;
+                }
             }
+            handOffTheRest(pcpu, unit);
             long now = System.nanoTime();
             unit.setState(UnitState.RUNNING);
             unit.pcpu = pcpu;
@@ -151,7 +165,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 unit.wokenAt = 0;
             }
             unit.vcpu.runstate().change(Runstate.RUNNING);
-            startTick();
+            if (policy.hasQueued() || capped(unit)) {
+                startTick();
+            }
             return unit;
         } finally {
             lock.unlock();
@@ -191,6 +207,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     /** The vCPU left guest code: charge it, then block, park, stop or requeue it. */
     private void switchedOut(Pcpu pcpu, SchedUnit unit, long now) {
         lock.lock();
+        pcpu.switchingOut = true;
         try {
             charge(pcpu, unit, now);
             if (pcpu.preemptAt != 0) {
@@ -219,6 +236,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
+                startTick();
             } else {
                 if (unit.yieldRequested) {
                     policy.yielded(unit);
@@ -227,6 +245,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 makeRunnable(unit);
             }
         } finally {
+            pcpu.switchingOut = false;
             lock.unlock();
         }
     }
@@ -257,10 +276,28 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         tickle(unit);
     }
 
-    /** A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's tickle). */
+    /**
+     * A vCPU became runnable: wake an idle worker, or preempt a running vCPU it outranks (Xen's
+     * tickle). Woken by the vCPU running on this very worker (an event it sent), it is left for
+     * this worker instead, as Xen switches vCPUs on one pCPU: a vCPU that blocks or yields right
+     * after waking its peer hands its worker over on the same thread, with no host thread woken.
+     */
     private void tickle(SchedUnit unit) {
         if (idleWorkers > 0) {
-            work.signalAll();
+            Pcpu waker = callingWorker();
+            if (waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
+                    && unit.mayRunOn(waker.id)) {
+                if (waker.handoffs.isEmpty()) {
+                    waker.handoffSince = System.nanoTime();
+                    if (waker.current != null) {
+                        // Checked again at the waker's next exit or back edge (attention), bounded by HANDOFF_WINDOW_NS.
+                        waker.current.vcpu.cpu().requestAttention();
+                    }
+                }
+                waker.handoffs.add(unit);
+                return;
+            }
+            wakeIdleWorker(unit);
             return;
         }
         Pcpu victim = null;
@@ -274,6 +311,81 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         if (victim != null) {
             wakePreemptions++;
             preempt(victim, System.nanoTime());
+        }
+        // It waits for a worker: the tick preempts at slice ends and accounts.
+        startTick();
+    }
+
+    /** The worker the calling thread is, or null when it is not one of the workers. */
+    private Pcpu callingWorker() {
+        Thread self = Thread.currentThread();
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.thread == self) {
+                return pcpu;
+            }
+        }
+        return null;
+    }
+
+    /** Wakes one idle worker that may run {@code unit}. */
+    private void wakeIdleWorker(SchedUnit unit) {
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.idle && unit.mayRunOn(pcpu.id)) {
+                pcpu.idle = false;
+                idleWorkers--;
+                workerWakeups++;
+                pcpu.wakeup.signal();
+                return;
+            }
+        }
+        // No idle worker may run it: it waits, and the tick sees to it.
+        startTick();
+    }
+
+    /**
+     * {@code pcpu} took {@code picked} (or gives up waiting): the other vCPUs its last vCPU woke
+     * and left for it, still queued, get idle workers now.
+     */
+    private void handOffTheRest(Pcpu pcpu, SchedUnit picked) {
+        if (pcpu.handoffs.isEmpty()) {
+            return;
+        }
+        for (SchedUnit woken : pcpu.handoffs) {
+            if (woken == picked) {
+                directSwitches++;
+            } else if (woken.state() == UnitState.RUNNABLE) {
+                if (idleWorkers > 0) {
+                    wakeIdleWorker(woken);
+                } else {
+                    // The idle workers were taken meanwhile: it waits, and the tick sees to it.
+                    startTick();
+                }
+            }
+        }
+        pcpu.handoffs.clear();
+        pcpu.handoffSince = 0;
+    }
+
+    /**
+     * At an exit or back edge of the vCPU running on the calling worker (its attention): vCPUs it
+     * woke and left for this worker get idle workers once they have waited
+     * {@value #HANDOFF_WINDOW_NS} ns; until then the vCPU is asked to look again.
+     */
+    void attention(SchedUnit unit) {
+        Pcpu pcpu = unit.pcpu;
+        long since = pcpu == null ? 0 : pcpu.handoffSince;
+        if (since == 0 || pcpu.thread != Thread.currentThread()) {
+            return;
+        }
+        if (System.nanoTime() - since < HANDOFF_WINDOW_NS) {
+            unit.vcpu.cpu().requestAttention();
+            return;
+        }
+        lock.lock();
+        try {
+            handOffTheRest(pcpu, null);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -380,17 +492,15 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
     }
 
-    /** Every 10 ms while any vCPU wants CPU: charge the running, account, preempt. */
+    /** Every 10 ms while a vCPU waits for a worker or runs or waits under a cap: charge the running, account, preempt. */
     private void tick() {
         lock.lock();
         try {
             ticks++;
             long now = System.nanoTime();
-            boolean anyRunning = false;
             for (Pcpu pcpu : pcpus) {
                 if (pcpu.current != null) {
                     charge(pcpu, pcpu.current, now);
-                    anyRunning = true;
                 }
             }
             for (SchedUnit unit : policy.tick(now, units)) {
@@ -400,6 +510,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             }
             for (Pcpu pcpu : pcpus) {
                 SchedUnit running = pcpu.current;
+                if (pcpu.handoffSince != 0 && now - pcpu.handoffSince >= HANDOFF_WINDOW_NS) {
+                    handOffTheRest(pcpu, null);
+                }
                 if (running == null) {
                     continue;
                 }
@@ -414,9 +527,42 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                     pcpu.sliceEnd = now + policy.timesliceNs();
                 }
             }
-            if (!anyRunning && !policy.hasQueued() && !anyParked()) {
+            if (!tickNeeded()) {
                 tick.cancel(false);
                 tick = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the tick has work: a vCPU waits for a worker (slice ends, preemption, accounting),
+     * is parked by its cap, or runs under a cap. A vCPU running alone on its worker, or an idle
+     * host, needs none: the CPU it uses is charged when it leaves its worker.
+     */
+    private boolean tickNeeded() {
+        if (policy.hasQueued() || anyParked()) {
+            return true;
+        }
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.current != null && capped(pcpu.current)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean capped(SchedUnit unit) {
+        return unit.params().cap() > 0;
+    }
+
+    @Override
+    public void parametersChanged(Domain domain) {
+        lock.lock();
+        try {
+            if (domain.schedulingParameters().cap() > 0) {
+                startTick();
             }
         } finally {
             lock.unlock();
@@ -474,6 +620,29 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
     }
 
+    /** How many times an idle worker was woken to run a vCPU (a host thread wake-up each). */
+    public long workerWakeups() {
+        lock.lock();
+        try {
+            return workerWakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many vCPUs were taken, on the same thread, by the worker whose vCPU woke them and then
+     * left guest code (no host thread woken).
+     */
+    public long directSwitches() {
+        lock.lock();
+        try {
+            return directSwitches;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many times the scheduler's tick has run. */
     public long ticks() {
         lock.lock();
@@ -508,7 +677,9 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 tick.cancel(false);
                 tick = null;
             }
-            work.signalAll();
+            for (Pcpu pcpu : pcpus) {
+                pcpu.wakeup.signal();
+            }
         } finally {
             lock.unlock();
         }

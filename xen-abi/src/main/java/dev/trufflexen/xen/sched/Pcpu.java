@@ -2,6 +2,9 @@ package dev.trufflexen.xen.sched;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
 
 /**
  * One host worker thread, the scheduler's physical CPU: the vCPU it runs and that run's timing.
@@ -22,6 +25,17 @@ final class Pcpu {
     /** The worker thread's CPU time at that request. */
     long preemptCpuAt;
     boolean idle;
+    /** While its worker deschedules its vCPU: it picks again right after, so vCPUs made runnable meanwhile are left to it. */
+    boolean switchingOut;
+    /** Signalled to wake this worker while it is idle. */
+    Condition wakeup;
+    /**
+     * vCPUs the current vCPU woke while an idle worker was free, left for this worker to take
+     * when its vCPU leaves guest code (or for idle workers once {@link #handoffSince} is old).
+     */
+    final List<SchedUnit> handoffs = new ArrayList<>(2);
+    /** When the oldest of {@link #handoffs} was woken (0: none); read by the worker without the lock. */
+    volatile long handoffSince;
 
     Pcpu(int id) {
         this.id = id;
@@ -29,7 +43,9 @@ final class Pcpu {
 
     /** The CPU time the worker thread has used (wall time where the JVM cannot measure it). */
     long cpuClock() {
-        long cpu = THREADS.getThreadCpuTime(thread.threadId());
+        // On the worker itself the current-thread clock skips the JVM's search of its thread list.
+        long cpu = Thread.currentThread() == thread ? THREADS.getCurrentThreadCpuTime()
+                : THREADS.getThreadCpuTime(thread.threadId());
         return cpu < 0 ? System.nanoTime() : cpu;
     }
 }

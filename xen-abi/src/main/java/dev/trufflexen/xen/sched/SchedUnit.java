@@ -81,6 +81,11 @@ final class SchedUnit implements Vcpu.Scheduled {
     }
 
     @Override
+    public void attention() {
+        host.attention(this);
+    }
+
+    @Override
     public String toString() {
         return "d" + vcpu.domain().id() + "v" + vcpu.id();
     }

@@ -105,17 +105,26 @@ public final class VcpuTimers {
         return periodNs;
     }
 
-    /** The vCPU blocks: the periodic timer stops (Xen stops it when the vCPU is descheduled). */
+    /**
+     * The vCPU blocks: the periodic timer stops (Xen stops it when the vCPU is descheduled). Its
+     * pending expiry stays queued and raises nothing while the vCPU is blocked, so a vCPU that
+     * blocks and wakes within one period (an event ping-pong) costs the timer thread no
+     * cancel and no re-arm.
+     */
     synchronized void vcpuBlocked() {
         blocked = true;
-        cancelPeriodic();
     }
 
-    /** The vCPU runs again: an expired period raises VIRQ_TIMER now, and the timer is re-armed. */
+    /**
+     * The vCPU runs again: an expired period raises VIRQ_TIMER now, and the timer is re-armed.
+     * An expiry still queued for the current period already fires at the right time.
+     */
     synchronized void vcpuRunning() {
         blocked = false;
-        cancelPeriodic();
-        periodicWork();
+        if (periodic == null || periodic.isDone()) {
+            periodic = null;
+            periodicWork();
+        }
     }
 
     /** Xen's vcpu_periodic_timer_work. */

@@ -14,14 +14,20 @@
  * exit and loop back edge, so a vCPU spinning in compiled code leaves it within a few
  * microseconds of being asked (the delay from request to the worker having it back is measured:
  * {@code preemptionDelays}). A tick every 10 ms on the timer thread charges running vCPUs,
- * accounts and preempts; it stops when no vCPU wants CPU, so an idle host does nothing.
+ * accounts and preempts; it runs only while a vCPU waits for a worker, is parked by its cap or
+ * runs under one (a toolstack change of the cap starts it), so an idle host, and a vCPU that
+ * wakes, runs alone and blocks again, do nothing on the timer thread.
  *
  * <p>SCHEDOP_block and SCHEDOP_poll deschedule the vCPU: the hypercall returns, the vCPU leaves
  * guest code, and its worker runs another; a blocked vCPU holds no thread and costs no CPU.
  * Whoever makes an event pending (another vCPU's send, a dom0 service's thread, the timer
  * thread) calls {@code Vcpu.wake}, which checks the blocked vCPU's wake condition and, when it
  * holds, queues the vCPU and wakes an idle worker or preempts a vCPU the woken one outranks; the
- * upcall is delivered when it next runs. A running vCPU is asked for attention instead, so
+ * upcall is delivered when it next runs. A vCPU woken by the vCPU running on a worker while
+ * another worker idles is left for the waker's worker for up to 20 µs: when the waker blocks or
+ * yields right after its send, as a ping-pong partner does, its worker switches to the woken
+ * vCPU on the same thread, as Xen switches vCPUs on one pCPU, and no host thread is woken;
+ * otherwise the idle worker is woken then. A running vCPU is asked for attention instead, so
  * compiled guest code takes the upcall at its next exit or back edge. The wake condition is
  * checked when the vCPU is descheduled and on each wake, under the scheduler's lock, so a wake
  * racing with a block is never lost. SCHEDOP_poll wakes as Xen's pollers do (its one port, or

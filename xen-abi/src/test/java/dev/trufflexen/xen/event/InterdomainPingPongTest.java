@@ -83,9 +83,11 @@ class InterdomainPingPongTest {
         assertEquals(2L * ROUNDS, resultsA.value("pingpong_events"));
         assertEquals(2L * ROUNDS + 1, resultsB.value("pingpong_events"), "B also takes the hand-over");
         System.out.printf("interdomain ping-pong%s, %d round trips each way: led by A median %.2f us (min %.2f), "
-                + "led by B median %.2f us (min %.2f)%n", wait, ROUNDS,
+                + "led by B median %.2f us (min %.2f); per round trip %.2f idle workers woken, %.2f vCPUs switched to on"
+                + " the waker's own worker%n", wait, ROUNDS,
                 resultsA.value("a_round_trip_median_ns") / 1000.0, resultsA.value("a_round_trip_min_ns") / 1000.0,
-                resultsB.value("b_round_trip_median_ns") / 1000.0, resultsB.value("b_round_trip_min_ns") / 1000.0);
+                resultsB.value("b_round_trip_median_ns") / 1000.0, resultsB.value("b_round_trip_min_ns") / 1000.0,
+                xen.scheduler().workerWakeups() / (2.0 * ROUNDS), xen.scheduler().directSwitches() / (2.0 * ROUNDS));
     }
 
     /** How the domain stopped; on a time-out, fails with both consoles. */
