@@ -247,7 +247,8 @@ void timer_tests(void)
           "-EFAULT");
     kt_eq(HYPERVISOR_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0, "stop singleshot", "");
     kt_eq(HYPERVISOR_vcpu_op(VCPUOP_is_up, 0, NULL), 1, "is_up", "");
-    kt_eq(HYPERVISOR_vcpu_op(VCPUOP_send_nmi, 0, NULL), -XEN_ENOSYS, "send_nmi", "not offered: -ENOSYS");
+    kt_eq(HYPERVISOR_vcpu_op(VCPUOP_send_nmi, 0, (void *)0x1000), -XEN_EINVAL, "send_nmi with an argument",
+          "!guest_handle_is_null: -EINVAL");
     kt_eq(HYPERVISOR_vcpu_op(99, 0, NULL), -XEN_ENOSYS, "vcpu_op 99", "-ENOSYS");
 
     long timer = sdk_bind_virq(VIRQ_TIMER, 0);

@@ -57,6 +57,7 @@
         .text
         TRAP_ENTRY trap_de, 0, 0
         TRAP_ENTRY trap_db, 1, 0
+        TRAP_ENTRY trap_nmi, 2, 0
         TRAP_ENTRY trap_bp, 3, 0
         TRAP_ENTRY trap_of, 4, 0
         TRAP_ENTRY trap_ud, 6, 0

@@ -180,6 +180,7 @@ void kernel_main(start_info_t *si)
     mode_tests();
     user_mode_tests(si);
     callback_tests();
+    nmi_tests((unsigned long)nmi_entry);
     privops_tests();
     debug_tests();
     multicall_tests();

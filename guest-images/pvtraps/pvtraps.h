@@ -105,5 +105,6 @@ void feature_assist_tests(void);
 void hypercall_page_msr_tests(void);
 void cpuid_faulting_user_tests(void);
 void call_gate_tests(void);
+void nmi_tests(unsigned long callback_after);
 
 #endif

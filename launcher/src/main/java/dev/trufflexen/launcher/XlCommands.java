@@ -58,6 +58,18 @@ abstract class XlCommands {
         return simple("unpause", domain);
     }
 
+    @Command(name = "dump-core", description = "Write a domain's core (xl's ELF core format) to a file.")
+    int dumpCore(@Parameters(paramLabel = "DOMAIN") String domain, @Parameters(paramLabel = "FILE") String file) {
+        try (HostConnection host = HostConnection.existing(context)) {
+            ObjectNode args = HostClient.args();
+            args.put("domain", domain);
+            args.put("file", file);
+            args.put("cwd", context.workingDirectory().toString());
+            host.request("dump-core", args);
+        }
+        return 0;
+    }
+
     @Command(name = "shutdown", description = "Shut a domain down (then its on_poweroff action applies).")
     int shutdown(@Option(names = "-w", description = "Wait until the domain has stopped.") boolean wait,
             @Parameters(paramLabel = "DOMAIN") String domain) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,6 +151,44 @@ class HostDomainsTest {
                 row -> row[0].startsWith("phoenix-") && row[4].equals("---sc-")));
         await("a new phoenix", () -> txl.exists("phoenix") && txl.domain("phoenix").id() != firstId);
         destroyEveryDomain();
+        assertNothingHeld();
+    }
+
+    /** The core xl would write: Xen's sections and notes, one vCPU's context, and the domain's pages with its bytes. */
+    private static XenCoreFile assertXenCore(Path file, String textInGuest) throws IOException {
+        XenCoreFile core = XenCoreFile.read(file);
+        assertEquals(List.of("", ".shstrtab", ".note.Xen", ".xen_prstatus", ".xen_shared_info", ".xen_p2m", ".xen_pages"),
+                core.sectionNames());
+        ByteBuffer header = core.notes().get(XenCoreFile.NOTE_HEADER);
+        assertEquals(0xF00FEBEDL, header.getLong(0), "XC_CORE_MAGIC: a PV domain");
+        assertEquals(1, header.getLong(8), "one vCPU");
+        long pages = header.getLong(16);
+        assertEquals(4096, header.getLong(24));
+        assertEquals(1L, core.notes().get(XenCoreFile.NOTE_FORMAT_VERSION).getLong(0), "format 0.1");
+        assertEquals(pages * 16, core.sections().get(".xen_p2m")[1], "a {pfn, mfn} pair per page");
+        assertEquals(pages * 4096, core.sections().get(".xen_pages")[1]);
+        assertEquals(0, core.sections().get(".xen_pages")[0] % 4096, "pages are page-aligned in the file");
+        assertEquals(5168, core.sections().get(".xen_prstatus")[1], "one vcpu_guest_context");
+        long rip = core.section(".xen_prstatus").getLong(520 + 128);
+        assertTrue(Long.compareUnsigned(rip, 0xffffffff80000000L) >= 0, "RIP in the kernel: " + Long.toHexString(rip));
+        assertTrue(core.pagesContain(textInGuest), "the pages hold the guest's \"" + textInGuest + "\"");
+        return core;
+    }
+
+    @Test
+    void coredumpDestroyWritesTheCrashedDomainsCoreAndDumpCoreARunningOnes() throws Exception {
+        assertEquals(0, txl.run("create", config("crash"), "on_crash=\"coredump-destroy\""), txl.err());
+        await("crash is gone", () -> !txl.exists("crash"));
+        assertXenCore(state.resolve("dump").resolve("crash"), "crash: reading unmapped address 0x1000");
+
+        assertEquals(0, txl.run("create", config("ticker"), "name=\"alive\"", "cmdline=\"period_ms=2 every=10\""), txl.err());
+        await("alive ticks", () -> txl.consoleLog("alive").contains("ticker: tick 10"));
+        assertEquals(0, txl.run("dump-core", "alive", "alive.core"), txl.err());
+        assertXenCore(workingDirectory.resolve("alive.core"), "ticker: tick");
+        String before = txl.consoleLog("alive");
+        await("alive ticks on after the dump", () -> txl.consoleLog("alive").length() > before.length());
+        assertEquals(ExitStatus.COMMAND_FAILED, txl.run("dump-core", "nosuch", "x.core"));
+        destroyAndAudit("alive");
         assertNothingHeld();
     }
 

@@ -85,7 +85,7 @@ class TxlTest {
         return Stream.of(
             new UsageCase("no command", List.of(), "txl: error: no command given (see 'txl help')"),
             new UsageCase("unknown command", List.of("start", "x.cfg"),
-                "txl: error: unknown command 'start'; the commands are console, destroy, dmesg, domid, domname, info, list, "
+                "txl: error: unknown command 'start'; the commands are console, destroy, dmesg, domid, domname, dump-core, info, list, "
                 + "mem-max, mem-set, monitor, pause, reboot, sched-bvt, sched-credit, shutdown, top, unpause, uptime, "
                 + "vcpu-list, vcpu-pin, vcpu-set, xenstore-ls, xenstore-read, xenstore-rm, xenstore-write, create, host, "
                 + "bench, dashboard, selftest, help (see 'txl help')"),

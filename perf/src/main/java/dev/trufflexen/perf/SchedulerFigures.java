@@ -36,12 +36,16 @@ import dev.trufflexen.xen.sched.SchedulerKind;
  * share is one pCPU, as alone): the victim's slowdown.
  * <li>scale: the same total work done by one domain and by 128 domains at once on one pCPU:
  * aggregate throughput (rounds per CPU-second given, and per wall second).
+ * <li>steady scale: 128 spinning domains all running at once on one pCPU against one domain
+ * alone, boot excluded: the iterations the guests themselves counted (each guest's loop counter,
+ * read from its memory) over a window once all of them run, per CPU-second given and per wall
+ * second.
  * <li>wake-up: a domain waking from SCHEDOP_block on a 2 ms timer while a hog holds the one
  * pCPU: how late the guest saw each wake-up.
  * </ul>
  *
  * Run: {@code java <graal flags> -cp perf/target/classes:perf/target/lib/* dev.trufflexen.perf.SchedulerFigures [runs [scenarios]]}
- * (scenarios: a comma-separated subset of fairness,isolation,scale,wake).
+ * (scenarios: a comma-separated subset of fairness,isolation,scale,steady,wake).
  */
 public final class SchedulerFigures {
     private static final long GUEST_MEMORY_MIB = 8;
@@ -49,6 +53,9 @@ public final class SchedulerFigures {
     private static final int SCALE_TOTAL_ROUNDS = 128 * 40;
     private static final int SCALE_WARMUP_ROUNDS = 300;
     private static final int SCALE_WARMUPS = 6;
+    /** Time for domains to boot and their loop to run compiled before a steady-state window opens. */
+    private static final long STEADY_SETTLE_MS = 3000;
+    private static final long STEADY_WINDOW_MS = 6000;
 
     private SchedulerFigures() {
     }
@@ -60,7 +67,9 @@ public final class SchedulerFigures {
         List<Double> cpuSlowdowns = new ArrayList<>();
         List<Double> scaleCpu = new ArrayList<>();
         List<Double> scaleWall = new ArrayList<>();
-        String only = args.length > 1 ? args[1] : "fairness,isolation,scale,wake";
+        List<Double> steadyCpu = new ArrayList<>();
+        List<Double> steadyWall = new ArrayList<>();
+        String only = args.length > 1 ? args[1] : "fairness,isolation,scale,steady,wake";
         for (int run = 1; run <= runs; run++) {
             System.out.printf("# run %d of %d, load average %s%n", run, runs, loadAverage());
             if (only.contains("fairness")) {
@@ -76,6 +85,11 @@ public final class SchedulerFigures {
                 scaleCpu.add(scale[0]);
                 scaleWall.add(scale[1]);
             }
+            if (only.contains("steady")) {
+                double[] steady = steadyScale();
+                steadyCpu.add(steady[0]);
+                steadyWall.add(steady[1]);
+            }
             if (only.contains("wake")) {
                 wakeUp();
             }
@@ -86,6 +100,9 @@ public final class SchedulerFigures {
         System.out.printf("scale: %d domains against one, aggregate throughput per CPU-second given, median %.3f,"
                 + " runs %s; per wall second median %.3f, runs %s%n", SCALE_DOMAINS, median(scaleCpu), scaleCpu,
                 median(scaleWall), scaleWall);
+        System.out.printf("steady scale: %d running domains against one, guest-counted iterations per CPU-second given,"
+                + " median %.3f, runs %s; per wall second median %.3f, runs %s; load average %s%n", SCALE_DOMAINS,
+                median(steadyCpu), steadyCpu, median(steadyWall), steadyWall, loadAverage());
     }
 
     private static XenHypervisor host(int pcpus, long machineMiB) {
@@ -195,6 +212,83 @@ public final class SchedulerFigures {
                     built, reused);
             return new double[] {many[0] / one[0], many[1] / one[1]};
         }
+    }
+
+    /**
+     * {CPU-time throughput ratio, wall throughput ratio} of {@value #SCALE_DOMAINS} spinning
+     * domains against one, in steady state: the same host runs one domain (whose window is
+     * measured after a first domain warmed the code), then {@value #SCALE_DOMAINS} at once, then
+     * one again; the 128 are compared with the mean of the two single windows.
+     */
+    private static double[] steadyScale() throws Exception {
+        GuestCounter spins = GuestCounter.named(GuestImageFiles.kernel("sched"), "spins");
+        try (XenHypervisor xen = host(1, SCALE_DOMAINS * GUEST_MEMORY_MIB + 64)) {
+            steadyWindow(xen, spins, 1);
+            double[] before = steadyWindow(xen, spins, 1);
+            double[] many = steadyWindow(xen, spins, SCALE_DOMAINS);
+            double[] after = steadyWindow(xen, spins, 1);
+            System.out.printf("steady scale: one domain %.4g iterations per CPU-second, %.4g per wall second; %d domains"
+                    + " %.4g and %.4g; one domain again %.4g and %.4g (load average %s)%n", before[0], before[1],
+                    SCALE_DOMAINS, many[0], many[1], after[0], after[1], loadAverage());
+            // Against one domain on either side of the 128 (the code it runs may still improve meanwhile).
+            return new double[] {many[0] / ((before[0] + after[0]) / 2), many[1] / ((before[1] + after[1]) / 2)};
+        }
+    }
+
+    /**
+     * {iterations per CPU-second given, per wall second} of {@code count} spinning domains over
+     * {@value #STEADY_WINDOW_MS} ms, the window opening once every one of them is spinning: the
+     * guests' own loop counters, summed, boot and shutdown outside the window.
+     */
+    private static double[] steadyWindow(XenHypervisor xen, GuestCounter spins, int count) throws Exception {
+        List<Domain> domains = new ArrayList<>();
+        List<CompletableFuture<ShutdownReason>> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Domain domain = domain(xen, "mode=spin");
+            domains.add(domain);
+            runs.add(CompletableFuture.supplyAsync(domain::run, runnable -> Thread.ofVirtual().start(runnable)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        while (!allSpinning(xen, domains)) {
+            require(System.nanoTime() < deadline, "not every domain started spinning");
+            Thread.sleep(100);
+        }
+        Thread.sleep(STEADY_SETTLE_MS);
+        long[] spinsBefore = new long[count];
+        long[] cpuBefore = new long[count];
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            spinsBefore[i] = spins.read(domains.get(i).vcpu0().cpu());
+            cpuBefore[i] = cpu(xen.scheduler(), domains.get(i));
+        }
+        Thread.sleep(STEADY_WINDOW_MS);
+        long iterations = 0;
+        long cpu = 0;
+        for (int i = 0; i < count; i++) {
+            iterations += spins.read(domains.get(i).vcpu0().cpu()) - spinsBefore[i];
+            cpu += cpu(xen.scheduler(), domains.get(i)) - cpuBefore[i];
+        }
+        long wall = System.nanoTime() - start;
+        for (Domain domain : domains) {
+            domain.destroy();
+        }
+        for (CompletableFuture<ShutdownReason> run : runs) {
+            run.get(600, TimeUnit.SECONDS);
+        }
+        for (Domain domain : domains) {
+            domain.release();
+        }
+        return new double[] {iterations / (cpu / 1e9), iterations / (wall / 1e9)};
+    }
+
+    private static boolean allSpinning(XenHypervisor xen, List<Domain> domains) {
+        java.util.Set<String> lines = new java.util.HashSet<>(xen.console().lines());
+        for (Domain domain : domains) {
+            if (!lines.contains("(d" + domain.id() + ") sched: spinning")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {rounds per CPU-second given, rounds per wall second} of {@code domains} domains at once. */

@@ -110,7 +110,6 @@ class HypercallCoverageTest {
         physdev.put(PhysdevOp.PHYSDEVOP_set_iopl, HANDLED);
         physdev.put(PhysdevOp.PHYSDEVOP_set_iobitmap, HANDLED);
         Map<Integer, String> vcpu = new TreeMap<>(constants(VcpuOp.class, "VCPUOP_", HANDLED));
-        vcpu.put(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented");
         vcpu.put(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain");
         for (int cmd : new int[] {VcpuOp.VCPUOP_register_runstate_phys_area, VcpuOp.VCPUOP_register_vcpu_time_phys_area}) {
             vcpu.put(cmd, "-ENOSYS: not implemented");

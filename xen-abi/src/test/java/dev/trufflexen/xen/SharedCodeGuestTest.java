@@ -24,15 +24,19 @@ import dev.trufflexen.xen.domain.ShutdownReason;
 class SharedCodeGuestTest {
     private static final long RUN_LIMIT_S = 300;
 
-    /** Sharing is opt-in (see X86CodeCache): on for the hypervisor this test creates, off after it. */
-    private final String sharingOn = System.setProperty(X86CodeCache.SHARED_CODE_PROPERTY, "true");
+    /** Sharing is on by default but can be turned off (see X86CodeCache): on for the hypervisor this test creates whatever the JVM says. */
+    private final String sharingBefore = System.setProperty(X86CodeCache.SHARED_CODE_PROPERTY, "true");
 
     @RegisterExtension
     final TestHypervisor hypervisor = new TestHypervisor(256);
 
     @AfterEach
-    void sharingOff() {
-        System.clearProperty(X86CodeCache.SHARED_CODE_PROPERTY);
+    void sharingAsBefore() {
+        if (sharingBefore == null) {
+            System.clearProperty(X86CodeCache.SHARED_CODE_PROPERTY);
+        } else {
+            System.setProperty(X86CodeCache.SHARED_CODE_PROPERTY, sharingBefore);
+        }
     }
 
     private XenHypervisor xen() {

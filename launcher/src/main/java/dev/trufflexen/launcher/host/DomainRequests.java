@@ -36,6 +36,7 @@ final class DomainRequests {
         commands.register("pause", DomainRequests::pause);
         commands.register("unpause", DomainRequests::unpause);
         commands.register("console", DomainRequests::console);
+        commands.register("dump-core", DomainRequests::dumpCore);
         DomainInfoRequests.register(commands);
         DomainTuningRequests.register(commands);
         MonitorRequests.register(commands);
@@ -139,6 +140,17 @@ final class DomainRequests {
             throw new HostError("domain '" + hosted.name() + "' is not paused");
         }
         return idAndName(hosted);
+    }
+
+    /** xl dump-core DOMAIN FILE: the file as the client named it, resolved against the client's directory. */
+    private static JsonNode dumpCore(HostRequest request) throws HostError {
+        HostedDomain hosted = request.domain();
+        Path file = Path.of(request.text("cwd")).resolve(request.text("file"));
+        long pages = request.host().dumpCore(hosted, file);
+        ObjectNode reply = idAndName(hosted);
+        reply.put("file", file.toString());
+        reply.put("pages", pages);
+        return reply;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -24,6 +25,7 @@ import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.pv.PvCoreDump;
 import dev.trufflexen.xen.sched.SchedulerConfig;
 import dev.trufflexen.xen.sched.SchedulerKind;
 
@@ -223,6 +225,9 @@ public final class Host implements AutoCloseable {
             LifecycleAction action = hosted.actionFor(reason);
             xen.console().log("Domain " + hosted.id() + " (" + hosted.name() + ") stopped: "
                     + reason.name().toLowerCase(java.util.Locale.ROOT) + "; action: " + action.xlName());
+            if (action == LifecycleAction.COREDUMP_DESTROY || action == LifecycleAction.COREDUMP_RESTART) {
+                writeCoreAfterStop(hosted);
+            }
             switch (action) {
                 case DESTROY, COREDUMP_DESTROY -> release(hosted);
                 case RESTART, COREDUMP_RESTART -> {
@@ -234,6 +239,44 @@ public final class Host implements AutoCloseable {
                     hosted.rename(preservedName(hosted.config().name()));
                     hosted.preserve();
                     relaunch(hosted.config(), hosted.config().name());
+                }
+            }
+        }
+    }
+
+    /** xl's coredump-* actions: the core goes to dump/NAME in the state directory; a failure is logged and the action goes on. */
+    private void writeCoreAfterStop(HostedDomain hosted) {
+        Path file = settings.paths().coreFile(hosted.name());
+        xen.console().log("dumping core of domain " + hosted.id() + " (" + hosted.name() + ") to " + file);
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            PvCoreDump.write(hosted.domain(), file);
+        } catch (java.io.IOException | RuntimeException e) {
+            xen.console().log("core dump of domain " + hosted.id() + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * xl dump-core: writes the domain's core to {@code file} (absolute), pausing a running
+     * domain meanwhile; returns the number of pages written.
+     */
+    public long dumpCore(HostedDomain hosted, Path file) throws HostError {
+        synchronized (hosted) {
+            if (hosted.life() == HostedDomain.Life.RELEASED) {
+                throw new HostError("domain '" + hosted.name() + "' is gone");
+            }
+            Domain domain = hosted.domain();
+            boolean running = domain.shutdownReason() == null;
+            if (running && domain.pauseByController() != 0) {
+                throw new HostError("domain '" + hosted.name() + "' is paused 255 times already (Xen's limit)");
+            }
+            try {
+                return PvCoreDump.write(domain, file);
+            } catch (java.io.IOException e) {
+                throw new HostError("cannot write the core of domain '" + hosted.name() + "' to " + file + ": " + e.getMessage());
+            } finally {
+                if (running) {
+                    domain.unpauseByController();
                 }
             }
         }

@@ -54,6 +54,16 @@ public record HostPaths(Path stateDirectory) {
         return stateDirectory.resolve("console").resolve("guest-" + name + ".log");
     }
 
+    /** Where the coredump-* actions of xl.cfg write cores, as xl's XEN_DUMP_DIR. */
+    public Path dumpDirectory() {
+        return stateDirectory.resolve("dump");
+    }
+
+    /** The core file of domain {@code name} written by an on_crash coredump-* action: dump/NAME, as xl names it. */
+    public Path coreFile(String name) {
+        return dumpDirectory().resolve(name);
+    }
+
     /** Creates the directory and its console directory, private to the user. */
     public void create() throws IOException {
         for (Path dir : new Path[] {stateDirectory, stateDirectory.resolve("console")}) {

@@ -4,9 +4,9 @@ import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.FrameSlotKind;
 
 /**
- * Frame slots of a region root. All slots are static {@code long} slots: the sixteen general
- * registers (slot number = register number), the lazy-flag state (see {@link X86FlagState}),
- * bookkeeping for exits, then the translations cached by memory-access sites (see
+ * Frame slots of a region root. All slots are static slots, holding {@code long}s but for the
+ * CPU: the sixteen general registers (slot number = register number), the lazy-flag state (see
+ * {@link X86FlagState}), bookkeeping for exits, the CPU and the expected return address, then the translations cached by memory-access sites (see
  * {@link X86MemorySite}): the stack's at fixed slots, then four per operand site; last, in
  * regions that keep them in the frame, XMM0-15 (two slots each, see
  * {@link dev.trufflexen.x86.nodes.sse.X86XmmFrame}). Partial
@@ -27,8 +27,16 @@ public final class X86FrameLayout {
     public static final int NEXT_RIP = 22;
     /** The lazy flag state a rotate leaves SF, ZF, AF and PF to (see {@link X86FlagState#ROTATE}): four slots. */
     public static final int FLAG_PREVIOUS = 23;
+    /**
+     * The CPU running the region (an object in a static slot). A loop's OSR compilation reads
+     * it from here: the OSR code of a region is shared by every CPU that runs the region, so the
+     * CPU must come with the frame, never with the state of the OSR request that compiled it.
+     */
+    public static final int CPU = 27;
+    /** The return address of the chained call that entered the region (see the region root). */
+    public static final int EXPECTED_RETURN = 28;
     /** The memory-site cache of stack accesses (PUSH, POP, CALL, RET, LEAVE): four slots. */
-    public static final int STACK_SITE = 27;
+    public static final int STACK_SITE = 29;
     /** The first slot of operand memory-site caches. */
     public static final int FIRST_SITE = STACK_SITE + X86MemorySite.SLOTS;
 

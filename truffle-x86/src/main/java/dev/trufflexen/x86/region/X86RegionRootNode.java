@@ -101,6 +101,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (X86Counters.ENABLED) {
             X86Counters.add(arguments.length > 1 ? X86Counters.Event.CHAINED_CALLS : X86Counters.Event.REGION_CALLS, 1);
         }
+        frame.setObjectStatic(X86FrameLayout.CPU, cpu);
+        frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
         copyIn(frame, cpu);
         try {
             boolean returned = runBlocks(frame, cpu, 0, expectedReturn);
@@ -139,15 +141,20 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return compilable;
     }
 
-    /** What an OSR compilation needs besides the frame (the OSR frame's arguments hold the parent frame, not the CPU). */
-    private record OsrState(X86Cpu cpu, long expectedReturn) {
-    }
-
+    /**
+     * Continues a loop in its OSR compilation. The CPU and the expected return address come from
+     * the frame (the OSR frame's arguments hold the parent frame, not the CPU): Truffle keeps the
+     * OSR request's {@code interpreterState} of the first request as a constant of the
+     * compilation, and every CPU running this region enters the same compilation, so a CPU passed
+     * that way would be the one that first made the loop hot, whose stop requests the others
+     * would poll. No state is passed that way ({@code null}).
+     */
     @Override
     public Object executeOSR(VirtualFrame osrFrame, int target, Object interpreterState) {
-        OsrState state = (OsrState) interpreterState;
+        X86Cpu cpu = CompilerDirectives.castExact(osrFrame.getObjectStatic(X86FrameLayout.CPU), X86Cpu.class);
+        long expectedReturn = osrFrame.getLongStatic(X86FrameLayout.EXPECTED_RETURN);
         try {
-            return runBlocks(osrFrame, state.cpu(), target, state.expectedReturn()) ? RETURNED_TO_CALLER : Boolean.TRUE;
+            return runBlocks(osrFrame, cpu, target, expectedReturn) ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
             return exit;
         }
@@ -236,7 +243,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             return false;
                         }
                         if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                            Object result = BytecodeOSRNode.tryOSR(this, candidate, new OsrState(cpu, expectedReturn), null, frame);
+                            Object result = BytecodeOSRNode.tryOSR(this, candidate, null, null, frame);
                             if (result != null) {
                                 return finishAfterOsr(result);
                             }
@@ -278,7 +285,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         return false;
                     }
                     if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                        Object result = BytecodeOSRNode.tryOSR(this, block.targetIndex, new OsrState(cpu, expectedReturn), null, frame);
+                        Object result = BytecodeOSRNode.tryOSR(this, block.targetIndex, null, null, frame);
                         if (result != null) {
                             return finishAfterOsr(result);
                         }
@@ -297,7 +304,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     return false;
                 }
                 if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                    Object result = BytecodeOSRNode.tryOSR(this, block.fallthroughIndex, new OsrState(cpu, expectedReturn), null, frame);
+                    Object result = BytecodeOSRNode.tryOSR(this, block.fallthroughIndex, null, null, frame);
                     if (result != null) {
                         return finishAfterOsr(result);
                     }
@@ -327,7 +334,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             return Boolean.FALSE;
         }
         if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-            Object result = BytecodeOSRNode.tryOSR(this, block.returnIndex, new OsrState(cpu, expectedReturn), null, frame);
+            Object result = BytecodeOSRNode.tryOSR(this, block.returnIndex, null, null, frame);
             if (result != null) {
                 return finishAfterOsr(result);
             }

@@ -69,16 +69,14 @@ public final class X86CodeCache implements X86CodeFrames {
      */
     public static final int REWRITE_LIMIT = 16;
     /**
-     * System property that turns sharing on for code caches created while it is set. Off by
-     * default (every region private, keyed by machine address alone): with sharing, a vCPU
-     * spinning in shared compiled code was seen to escape preemption now and then (two spinners
-     * of one kernel on one worker, SchedulerGuestTest), which is not understood yet.
+     * System property read by each code cache when it is created: {@code false} turns sharing
+     * off (every region private, keyed by machine address alone). On by default.
      */
     public static final String SHARED_CODE_PROPERTY = "trufflexen.sharedCode";
     /** Shared code that no region uses, kept for the next domain running the same kernel. */
     public static final int MAX_UNUSED_SHARED = 8192;
 
-    private final boolean sharing = Boolean.getBoolean(SHARED_CODE_PROPERTY);
+    private final boolean sharing = Boolean.parseBoolean(System.getProperty(SHARED_CODE_PROPERTY, "true"));
     private final MachineMemory memory;
     private final long[] codeFrameBits;
     private final Map<Key, X86Region> regions = new HashMap<>();

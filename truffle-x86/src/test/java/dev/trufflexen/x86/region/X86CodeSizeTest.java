@@ -25,9 +25,12 @@ class X86CodeSizeTest {
      * Bytes of machine code per guest instruction allowed for every compilation of the region.
      * Measured: 502-642 (the three compilations of this region, with allocation-free exits, flags
      * left lazy on fault paths and IMUL's lazy carry/overflow; 536-661 before them, 557-664 before
-     * branch frequencies and the inline TLB). Tighten it as translated code gets denser.
+     * branch frequencies and the inline TLB). Those figures included an OSR compilation that
+     * had the CPU which first made the loop hot as a constant (wrong for every other CPU); with
+     * the CPU read from the frame, as in the call target's compilations, it measured 709.
+     * Tighten it as translated code gets denser.
      */
-    static final int BUDGET_BYTES_PER_INSTRUCTION = 660;
+    static final int BUDGET_BYTES_PER_INSTRUCTION = 720;
 
     // mov esi,DATA; mov edx,DATA+0x1000; mov edi,3; mov r8d,2000
     // outer: xor eax,eax

@@ -42,6 +42,10 @@ public final class Vcpu {
     /** The host thread running this vCPU's guest code, null while none does. */
     private volatile Thread runningThread;
     private volatile Scheduled scheduled;
+    /** Xen's {@code nmi_pending}: one bit, set by VCPUOP_send_nmi, cleared when the NMI is taken. */
+    private final java.util.concurrent.atomic.AtomicBoolean nmiPending = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Xen's {@code nmi_masked}: set while the guest's NMI handler runs, cleared by HYPERVISOR_iret. */
+    private volatile boolean nmiMasked;
 
     /**
      * The scheduler's handle on a vCPU it runs on a host worker thread: whoever makes an event
@@ -213,7 +217,37 @@ public final class Vcpu {
     public boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
         wakeChecks++;
         // A debugger stopping the vCPU (an exit request) ends the block too, as a spurious wake-up.
-        return domain.isDying() || cpu != null && cpu.exitRequested() || wakeCondition.getAsBoolean();
+        return domain.isDying() || cpu != null && cpu.exitRequested() || nmiPending.get() || wakeCondition.getAsBoolean();
+    }
+
+    /**
+     * VCPUOP_send_nmi: sets the NMI pending bit; true when it was clear, and then the vCPU is
+     * kicked (woken if blocked, its CPU asked to look for work), as Xen's vcpu_kick.
+     */
+    public boolean raiseNmi() {
+        if (nmiPending.getAndSet(true)) {
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    public boolean nmiPending() {
+        return nmiPending.get();
+    }
+
+    /** Takes the pending NMI when the vCPU may take one now (not masked): true when there was one. */
+    public boolean takeNmi() {
+        return !nmiMasked && nmiPending.getAndSet(false);
+    }
+
+    public boolean nmiMasked() {
+        return nmiMasked;
+    }
+
+    /** Set when the NMI handler is entered; HYPERVISOR_iret clears it. */
+    public void setNmiMasked(boolean masked) {
+        nmiMasked = masked;
     }
 
     /** Wakes the vCPU if it is blocked (thread-safe; a no-op otherwise), and asks its CPU to look for work. */

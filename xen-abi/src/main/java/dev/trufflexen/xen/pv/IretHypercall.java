@@ -89,6 +89,7 @@ public final class IretHypercall implements Hypercall {
         }
         domain.frames().write8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK,
                 (byte) ((frame.get(X86Pv.IRET_RFLAGS) & X86Rflags.IF) == 0 ? 1 : 0));
+        vcpu.setNmiMasked(false); // async_exception_cleanup: the NMI handler returned
         cpu.setReg(X86Reg.RAX, rax);
         returnFault(cpu, codeSelector, stackSelector, rip, domain, vcpu);
         return cpu.reg(X86Reg.RAX);

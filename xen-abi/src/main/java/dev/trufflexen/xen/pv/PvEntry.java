@@ -257,6 +257,9 @@ public final class PvEntry implements X86Platform {
      * faults into the guest's own #PF handler, or crashes a guest without one.
      */
     public void deliverPendingEvents(X86Cpu c) {
+        if (vcpu.nmiPending() && deliverNmi(c)) {
+            return;
+        }
         var frames = domain.frames();
         Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
         if (info == null) {
@@ -269,5 +272,20 @@ public final class PvEntry implements X86Platform {
             return;
         }
         bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));
+    }
+
+    /**
+     * Xen's process_nmi, checked before events: a pending NMI that is not masked is taken (the
+     * pending bit cleared) and, when the guest registered an NMI callback, bounced to it with
+     * NMIs masked until its HYPERVISOR_iret; without a callback it is dropped, as in Xen. True
+     * when a bounce frame was built.
+     */
+    private boolean deliverNmi(X86Cpu c) {
+        if (!vcpu.takeNmi() || pv.nmiCallback() == 0) {
+            return false;
+        }
+        vcpu.setNmiMasked(true);
+        bounce.nmi(c);
+        return true;
     }
 }

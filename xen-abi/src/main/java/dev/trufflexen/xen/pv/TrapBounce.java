@@ -76,6 +76,15 @@ final class TrapBounce {
                 cpu.reg(X86Reg.RSP), cpu.segment(X86Segment.SS));
     }
 
+    /**
+     * An NMI (entry.S's process_nmi): a bounce frame without error code to the NMI callback, the
+     * trap-table entry of vector 2, masking events as that entry says.
+     */
+    void nmi(X86Cpu cpu) {
+        deliver(cpu, null, NMI_VECTOR, pv.nmiCallback(), pv.trapMasksEvents(NMI_VECTOR), false, 0, cpu.rip(),
+                cpu.segment(X86Segment.CS), cpu.rflags(), cpu.reg(X86Reg.RSP), cpu.segment(X86Segment.SS));
+    }
+
     /** pv_inject_sw_interrupt: {@code int n} reached its gate; RIP is already past the instruction. */
     void softwareInterrupt(X86Cpu cpu, X86Fault fault, int vector) {
         deliver(cpu, fault, SOFTWARE_INTERRUPT | vector, pv.trapAddress(vector), pv.trapMasksEvents(vector), false, 0,
@@ -106,6 +115,7 @@ final class TrapBounce {
     static final int SYSCALL = 0x200;
     static final int SYSENTER = 0x201;
     static final int EVENT_UPCALL = 0x202;
+    static final int NMI_VECTOR = 2;
 
     /**
      * create_bounce_frame. From guest user mode the vCPU first switches to kernel mode

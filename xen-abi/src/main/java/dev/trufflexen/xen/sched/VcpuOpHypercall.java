@@ -82,7 +82,7 @@ public final class VcpuOpHypercall implements Hypercall {
                 Map.entry(VcpuOp.VCPUOP_set_singleshot_timer, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_stop_singleshot_timer, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_register_vcpu_info, HANDLED),
-                Map.entry(VcpuOp.VCPUOP_send_nmi, "-ENOSYS: NMIs to vCPUs are not implemented"),
+                Map.entry(VcpuOp.VCPUOP_send_nmi, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_get_physid, "-ENOSYS: for the hardware domain"),
                 Map.entry(VcpuOp.VCPUOP_register_vcpu_time_memory_area, HANDLED),
                 Map.entry(VcpuOp.VCPUOP_register_runstate_phys_area, "-ENOSYS: not implemented"),
@@ -116,6 +116,12 @@ public final class VcpuOpHypercall implements Hypercall {
                 return 0;
             case VcpuOp.VCPUOP_down:
                 return down(domain, vcpu, timers);
+            case VcpuOp.VCPUOP_send_nmi:
+                if (arg != 0) {
+                    throw new XenError(XenErrno.EINVAL, "VCPUOP_send_nmi takes no argument");
+                }
+                vcpu.raiseNmi();
+                return 0;
             case VcpuOp.VCPUOP_is_up:
                 return vcpu.isDown() ? 0 : 1;
             case VcpuOp.VCPUOP_get_runstate_info: {
