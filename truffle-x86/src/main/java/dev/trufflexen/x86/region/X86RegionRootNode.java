@@ -34,9 +34,17 @@ import dev.trufflexen.x86.runtime.X86Language;
  * continues, from the back edge's target block, in a compilation of this region specialized to
  * start there (the same {@code MERGE_EXPLODE} dispatch, with a constant start index). A hot loop
  * inside one region therefore never has to return to the dispatcher to pick up compiled code.
- * The OSR run finishes the whole region; a guest exit inside it travels back as the
- * {@link X86ExitException} it produced, rethrown once the interpreter frame holds the OSR frame's
- * final state.
+ * A guest exit inside it travels back as the {@link X86ExitException} it produced, rethrown once
+ * the interpreter frame holds the OSR frame's final state.
+ *
+ * <p><b>An OSR compilation holds only its loop.</b> It runs the blocks of the loop its target
+ * block is in (the blocks reachable from it that also reach it back, chained calls' returns and
+ * in-region RET and table targets included) and hands the first block outside the loop back to
+ * the interpreter, which continues there. A hot loop that the region builder put inside a large
+ * region (a direct call to a function whose loop makes chained calls joins its caller's
+ * region) is then compiled as the few blocks it spans, not as the whole region, which may be
+ * hundreds of instructions and take seconds to compile; the whole region still compiles on its
+ * own once its loop counts make it hot.
  */
 public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
@@ -49,6 +57,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean tracing;
     private final long entryRip;
     @CompilationFinal private Object osrMetadata;
+    /** Per OSR target block: the blocks of its loop, or null (see {@link #loopOf}). */
+    @CompilationFinal(dimensions = 2) private final boolean[][] loops;
+    /** {@link #runBlocks}'s result when the region leaves to the dispatcher (the next RIP is in the frame). */
+    private static final int LEFT = -1;
+    /** {@link #runBlocks}'s result when a RET popped the expected return address of the chained call that entered the region. */
+    private static final int RETURNED = -2;
     /** The result of a region that returned to the chained call that entered it (otherwise {@code TRUE}). */
     static final Boolean RETURNED_TO_CALLER = Boolean.FALSE;
     /** The expected return address of a region the dispatcher called: no RET pops it (not canonical). */
@@ -73,6 +87,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.xmmSlot = frameSlots - X86XmmFrame.SLOTS;
         this.codeValid = codeValid;
         this.tracing = tracing;
+        this.loops = new boolean[blocks.length][];
     }
 
     @Override
@@ -105,7 +120,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
         copyIn(frame, cpu);
         try {
-            boolean returned = runBlocks(frame, cpu, 0, expectedReturn);
+            boolean returned = runBlocks(frame, cpu, 0, expectedReturn, null) == RETURNED;
             copyOut(frame, cpu, false);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
@@ -154,7 +169,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         X86Cpu cpu = CompilerDirectives.castExact(osrFrame.getObjectStatic(X86FrameLayout.CPU), X86Cpu.class);
         long expectedReturn = osrFrame.getLongStatic(X86FrameLayout.EXPECTED_RETURN);
         try {
-            return runBlocks(osrFrame, cpu, target, expectedReturn) ? RETURNED_TO_CALLER : Boolean.TRUE;
+            int result = runBlocks(osrFrame, cpu, target, expectedReturn, loops[target]);
+            return result >= 0 ? Integer.valueOf(result) : result == RETURNED ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
             return exit;
         }
@@ -215,12 +231,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * Dispatch among the blocks. {@code index} is a constant in every exploded copy of the loop
      * body, so each block's successor choice compiles to direct control flow; every successor
      * assignment is followed by its own {@code continue} so that each loop end carries a
-     * constant. {@code start} is 0, or the constant target block of an OSR compilation. True when
-     * a RET popped {@code expectedReturn}, the return address of the chained call that entered the
-     * region ({@link #NOT_CALLED} when the dispatcher called it): the region returns to its caller.
+     * constant. {@code start} is 0, or the constant target block of an OSR compilation, which runs
+     * only the blocks of its {@code loop} and returns the index of the first block outside it for
+     * the interpreter to continue at. {@link #RETURNED} when a RET popped {@code expectedReturn},
+     * the return address of the chained call that entered the region ({@link #NOT_CALLED} when
+     * the dispatcher called it): the region returns to its caller. {@link #LEFT} when the region
+     * leaves to the dispatcher.
      */
     @ExplodeLoop(kind = ExplodeLoop.LoopExplosionKind.MERGE_EXPLODE)
-    private boolean runBlocks(VirtualFrame frame, X86Cpu cpu, int start, long expectedReturn) {
+    private int runBlocks(VirtualFrame frame, X86Cpu cpu, int start, long expectedReturn, boolean[] loop) {
         int index = start;
         dispatch: while (true) {
             CompilerAsserts.partialEvaluationConstant(index);
@@ -231,7 +250,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 // through a table to one of its entries: stay inside.
                 long nextRip = frame.getLongStatic(X86FrameLayout.NEXT_RIP);
                 if (block.returns && nextRip == expectedReturn) {
-                    return true; // the end of the chained call that entered this region: a host return
+                    return RETURNED; // the end of the chained call that entered this region: a host return
                 }
                 for (int k = 0; k < block.dynamicTargets.length; k++) {
                     int candidate = block.dynamicTargets[k];
@@ -240,13 +259,20 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
                         }
                         if (backEdgeStops(cpu)) {
-                            return false;
+                            return LEFT;
                         }
                         if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                            Object result = BytecodeOSRNode.tryOSR(this, candidate, null, null, frame);
-                            if (result != null) {
-                                return finishAfterOsr(result);
+                            int result = osr(frame, candidate);
+                            if (result != OSR_NOT_RUN) {
+                                if (result >= 0) {
+                                    index = result;
+                                    continue dispatch;
+                                }
+                                return result;
                             }
+                        }
+                        if (loop != null && !loop[candidate]) {
+                            return candidate;
                         }
                         index = candidate;
                         continue dispatch;
@@ -254,92 +280,148 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 }
                 if (block.chain != null && callChained(frame, cpu, block, nextRip)) {
                     if (block.returnIndex <= index) {
-                        Boolean result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
-                        if (result != null) {
+                        int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
+                        if (result >= 0 && CompilerDirectives.inInterpreter()) {
+                            index = result;
+                            continue dispatch;
+                        }
+                        if (result != OSR_NOT_RUN) {
                             return result;
                         }
+                    }
+                    if (loop != null && !loop[block.returnIndex]) {
+                        return block.returnIndex;
                     }
                     index = block.returnIndex;
                     continue dispatch;
                 }
-                return false;
+                return LEFT;
             }
             if (block.kind == X86BlockNode.JUMP || block.takesBranch(frame)) {
                 if (block.targetIndex == X86BlockNode.EXIT) {
                     if (block.chain != null && callChained(frame, cpu, block, block.targetRip)) {
                         if (block.returnIndex <= index) {
-                            Boolean result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
-                            if (result != null) {
+                            int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
+                            if (result >= 0 && CompilerDirectives.inInterpreter()) {
+                                index = result;
+                                continue;
+                            }
+                            if (result != OSR_NOT_RUN) {
                                 return result;
                             }
+                        }
+                        if (loop != null && !loop[block.returnIndex]) {
+                            return block.returnIndex;
                         }
                         index = block.returnIndex;
                         continue;
                     }
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
-                    return false;
+                    return LEFT;
                 }
                 if (block.targetIndex <= index) {
                     if (backEdgeStops(cpu)) {
                         frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
-                        return false;
+                        return LEFT;
                     }
                     if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                        Object result = BytecodeOSRNode.tryOSR(this, block.targetIndex, null, null, frame);
-                        if (result != null) {
-                            return finishAfterOsr(result);
+                        int result = osr(frame, block.targetIndex);
+                        if (result != OSR_NOT_RUN) {
+                            if (result >= 0) {
+                                index = result;
+                                continue;
+                            }
+                            return result;
                         }
                     }
+                }
+                if (loop != null && !loop[block.targetIndex]) {
+                    return block.targetIndex;
                 }
                 index = block.targetIndex;
                 continue;
             }
             if (block.fallthroughIndex == X86BlockNode.EXIT) {
                 frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
-                return false;
+                return LEFT;
             }
             if (block.fallthroughIndex <= index) {
                 if (backEdgeStops(cpu)) {
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
-                    return false;
+                    return LEFT;
                 }
                 if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-                    Object result = BytecodeOSRNode.tryOSR(this, block.fallthroughIndex, null, null, frame);
-                    if (result != null) {
-                        return finishAfterOsr(result);
+                    int result = osr(frame, block.fallthroughIndex);
+                    if (result != OSR_NOT_RUN) {
+                        if (result >= 0) {
+                            index = result;
+                            continue;
+                        }
+                        return result;
                     }
                 }
+            }
+            if (loop != null && !loop[block.fallthroughIndex]) {
+                return block.fallthroughIndex;
             }
             index = block.fallthroughIndex;
             continue;
         }
     }
 
-    /** After an OSR run finished the region: the frame holds its final state; rethrow its exit, if any. */
-    private static boolean finishAfterOsr(Object result) {
+    /** {@link #osr}'s result when no OSR compilation ran: the interpreter goes on. */
+    private static final int OSR_NOT_RUN = -3;
+
+    /**
+     * In the interpreter, at a back edge to {@code target} whose OSR poll fired: runs the loop's
+     * OSR compilation if there is one. {@link #OSR_NOT_RUN} when there is none yet; otherwise
+     * the frame holds the OSR run's final state and the result is {@link #runBlocks}'s: the block
+     * outside the loop to continue at, {@link #LEFT} or {@link #RETURNED} (an exit is rethrown).
+     */
+    private int osr(VirtualFrame frame, int target) {
+        loopOf(target);
+        Object result = BytecodeOSRNode.tryOSR(this, target, null, null, frame);
+        if (result == null) {
+            return OSR_NOT_RUN;
+        }
         if (result instanceof X86ExitException exit) {
             throw exit;
         }
-        return result == RETURNED_TO_CALLER;
+        if (result instanceof Integer resume) {
+            return resume;
+        }
+        return result == RETURNED_TO_CALLER ? RETURNED : LEFT;
+    }
+
+    /**
+     * The blocks of the loop {@code target} is in: those reachable from it that reach it back.
+     * Computed in the interpreter before the first OSR compilation at {@code target} starts, so
+     * that compilation sees it as a constant.
+     */
+    private boolean[] loopOf(int target) {
+        boolean[] loop = loops[target];
+        if (loop == null) {
+            loop = X86RegionLoops.loopOf(blocks, target);
+            loops[target] = loop;
+        }
+        return loop;
     }
 
     /**
      * After a chained call returned to a block not after the call's own: a back edge like any
-     * other (the loop may have no other), so it polls and counts towards OSR. Null to go on at
-     * the return block; otherwise {@link #runBlocks}'s result.
+     * other (the loop may have no other), so it polls and counts towards OSR. {@link #OSR_NOT_RUN}
+     * to go on at the return block; otherwise {@link #osr}'s result (in the interpreter only, a
+     * block index to continue at).
      */
-    private Boolean backEdgeAfterReturn(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long expectedReturn) {
+    private int backEdgeAfterReturn(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long expectedReturn) {
         if (backEdgeStops(cpu)) {
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
-            return Boolean.FALSE;
+            return LEFT;
         }
         if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
-            Object result = BytecodeOSRNode.tryOSR(this, block.returnIndex, null, null, frame);
-            if (result != null) {
-                return finishAfterOsr(result);
-            }
+            return osr(frame, block.returnIndex);
         }
-        return null;
+        return OSR_NOT_RUN;
     }
 
     /**

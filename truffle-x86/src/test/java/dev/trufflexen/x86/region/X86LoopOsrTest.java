@@ -1,0 +1,74 @@
+package dev.trufflexen.x86.region;
+
+import static dev.trufflexen.x86.cpu.X86Reg.R9;
+import static dev.trufflexen.x86.cpu.X86Reg.R10;
+import static dev.trufflexen.x86.cpu.X86Reg.RCX;
+import static dev.trufflexen.x86.cpu.X86Reg.RSP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trufflexen.x86.cpu.X86Engine;
+import dev.trufflexen.x86.testing.X86TestMachine;
+
+/**
+ * An OSR compilation holds only its loop: when the loop ends, the compiled code hands the next
+ * block back to the interpreter, which runs the rest of the region. Real guest loops with
+ * chained calls in them, compiled synchronously at a low OSR threshold, must give exact results
+ * after leaving the compiled loop, including when the region then returns to the chained call
+ * that entered it.
+ */
+class X86LoopOsrTest {
+    private static final Map<String, String> OSR_SOON = Map.of(
+            "engine.BackgroundCompilation", "false",
+            "engine.OSRCompilationThreshold", "300",
+            "engine.CompilationFailureAction", "Throw",
+            "engine.TraceCompilation", "true");
+
+    /** f(i) = i odd ? 2i + 5 : i + 1, summed for i below 3000. */
+    private static long sumOfCalls() {
+        long sum = 0;
+        for (int i = 0; i < 3000; i++) {
+            sum += (i & 1) != 0 ? 2L * i + 5 : i + 1;
+        }
+        return sum;
+    }
+
+    @Test
+    void theRegionGoesOnInTheInterpreterAfterItsCompiledLoop() {
+        // sum = 0; for i < 3000: sum += (i odd ? f2 : f1)(i) through call rax;
+        // then, after the loop: r9 = 3 * sum + i; hlt
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OSR_SOON, log), true)) {
+            m.code("31d231c9488d052d000000488d352b000000f7c101000000480f45c689cfffd04801c2ffc181f9b80b000072d7486bd203"
+                    + "4989d14901c9f4488d4701c3488d443f05c3");
+            assertEquals("halt", m.run());
+            assertEquals(3 * sumOfCalls() + 3000, m.reg(R9));
+            assertEquals(3000, m.reg(RCX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertTrue(trace.contains("<OSR@"), "the loop was OSR-compiled:\n" + trace);
+        }
+    }
+
+    @Test
+    void aCompiledLoopInAChainedCalleeEndsInARetToItsCaller() {
+        // 4 times: call rbx (g); r10 += rax. g: the loop above, then rax = sum + r11; ret
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OSR_SOON, log), true)) {
+            m.code("4531d24531db488d1d0f000000ffd34901c241ffc34183fb0472f2f431d231c9488d0527000000488d3525000000"
+                    + "f7c101000000480f45c689cfffd04801c2ffc181f9b80b000072d74a8d041ac3488d4701c3488d443f05c3");
+            assertEquals("halt", m.run());
+            assertEquals(4 * sumOfCalls() + 0 + 1 + 2 + 3, m.reg(R10));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 3 * 3000, "chained: " + m.cpu.jumpCache().chainedCalls());
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertTrue(trace.contains("<OSR@"), "the loop was OSR-compiled:\n" + trace);
+        }
+    }
+}
