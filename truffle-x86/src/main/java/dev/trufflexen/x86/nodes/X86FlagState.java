@@ -43,12 +43,6 @@ public final class X86FlagState {
     public static final int LOGIC = 3;
     public static final int INC = 4;
     public static final int DEC = 5;
-    /**
-     * SF, ZF and PF from the result; CF, OF and AF given as RFLAGS bits in the first source slot
-     * (multiplies, shifts: their carry and overflow are cheap by-products, the rest is derived
-     * only when read).
-     */
-    public static final int RESULT = 6;
     /** Rotates: CF and OF in the first source slot; SF, ZF, AF, PF from the state in FLAG_PREVIOUS. */
     public static final int ROTATE = 7;
     /**
@@ -263,8 +257,6 @@ public final class X86FlagState {
             case INC:
             case DEC:
                 return frame.getLongStatic(state + 3) != 0;
-            case RESULT:
-                return (frame.getLongStatic(state + 2) & X86Rflags.CF) != 0;
             case ADC: {
                 long result = frame.getLongStatic(state + 1);
                 long src1 = frame.getLongStatic(state + 2);
@@ -332,8 +324,6 @@ public final class X86FlagState {
             case INC:
             case DEC:
                 return ((result ^ src1 ^ 1) & 0x10) != 0;
-            case RESULT:
-                return (src1 & X86Rflags.AF) != 0;
             default:
                 return false;
         }
@@ -354,8 +344,6 @@ public final class X86FlagState {
                 return result == signBit;
             case DEC:
                 return src1 == signBit;
-            case RESULT:
-                return (src1 & X86Rflags.OF) != 0;
             case SIGNED_PRODUCT:
                 return signedProductOverflows(frame, state, op);
             case UNSIGNED_PRODUCT:
