@@ -18,8 +18,13 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
     /** The compile time in a TraceCompilation "opt done" line: {@code |Time  123( 100+23  )ms}. */
     private static final Pattern COMPILE_TIME = Pattern.compile("\\|Time\\s*(\\d+)\\s*\\(");
 
-    /** Collects the engine log of one run (it is written as whole lines) and counts its compilation events. */
+    /**
+     * Collects the engine log of one run (it is written as whole lines) and counts its compilation
+     * events. With {@code -Dtrufflexen.benchEngineLog=true} each line is also copied to stderr
+     * (with {@code -Dtrufflexen.traceRegionShapes=true}, bytes per guest instruction by region).
+     */
     static final class EngineLog extends OutputStream {
+        private static final boolean ECHO = Boolean.getBoolean("trufflexen.benchEngineLog");
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         private long compilations;
         private long deoptimizations;
@@ -37,6 +42,9 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
         }
 
         private void count(String line) {
+            if (ECHO) {
+                System.err.println(line);
+            }
             if (line.contains("opt done")) {
                 compilations++;
                 Matcher time = COMPILE_TIME.matcher(line);

@@ -2,6 +2,7 @@ package dev.trufflexen.x86.mmu;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.memory.MachineMemory;
+import dev.trufflexen.x86.nodes.X86FaultProfile;
 import dev.trufflexen.x86.nodes.X86Likelihood;
 import sun.misc.Unsafe;
 
@@ -19,13 +20,30 @@ public final class X86GuestMemory {
     }
 
     public static long read(X86Cpu cpu, long linearAddress, int size) {
+        return read(cpu, linearAddress, size, X86FaultProfile.ALWAYS);
+    }
+
+    /** A read whose slow path has no exception edge until {@code faults} has seen an exit. */
+    public static long read(X86Cpu cpu, long linearAddress, int size, X86FaultProfile faults) {
         X86Mmu mmu = cpu.mmu();
         long[] tlb = mmu.tlb;
         int entry = X86Mmu.entryOffset(linearAddress);
         if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == lastBytePage(linearAddress, size))) {
             return load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
         }
-        return mmu.readSlow(linearAddress, size);
+        return readSlow(mmu, linearAddress, size, faults);
+    }
+
+    /** The slow path of a read, quiet until {@code faults} has seen an exit ({@link X86FaultProfile}). */
+    public static long readSlow(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
+        if (faults.seen()) {
+            return mmu.readSlow(linearAddress, size);
+        }
+        long value = mmu.readSlowQuietly(linearAddress, size);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
+        return value;
     }
 
     /**
@@ -33,13 +51,30 @@ public final class X86GuestMemory {
      * otherwise checks write permission before reading.
      */
     public static long readForWrite(X86Cpu cpu, long linearAddress, int size) {
+        return readForWrite(cpu, linearAddress, size, X86FaultProfile.ALWAYS);
+    }
+
+    /** {@link #readForWrite(X86Cpu, long, int)} with a fault profile ({@link #read(X86Cpu, long, int, X86FaultProfile)}). */
+    public static long readForWrite(X86Cpu cpu, long linearAddress, int size, X86FaultProfile faults) {
         X86Mmu mmu = cpu.mmu();
         long[] tlb = mmu.tlb;
         int entry = X86Mmu.entryOffset(linearAddress);
         if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, size))) {
             return load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
         }
-        return mmu.readForWriteSlow(linearAddress, size);
+        return readForWriteSlow(mmu, linearAddress, size, faults);
+    }
+
+    /** The slow path of a read-modify-write's read, quiet until {@code faults} has seen an exit. */
+    public static long readForWriteSlow(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
+        if (faults.seen()) {
+            return mmu.readForWriteSlow(linearAddress, size);
+        }
+        long value = mmu.readForWriteSlowQuietly(linearAddress, size);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
+        return value;
     }
 
     /**
@@ -64,6 +99,11 @@ public final class X86GuestMemory {
     }
 
     public static void write(X86Cpu cpu, long linearAddress, int size, long value) {
+        write(cpu, linearAddress, size, value, X86FaultProfile.ALWAYS);
+    }
+
+    /** A write whose slow path has no exception edge until {@code faults} has seen an exit. */
+    public static void write(X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults) {
         X86Mmu mmu = cpu.mmu();
         long[] tlb = mmu.tlb;
         int entry = X86Mmu.entryOffset(linearAddress);
@@ -71,7 +111,19 @@ public final class X86GuestMemory {
             store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
             return;
         }
-        mmu.writeSlow(linearAddress, size, value);
+        writeSlow(mmu, linearAddress, size, value, faults);
+    }
+
+    /** The slow path of a write, quiet until {@code faults} has seen an exit. */
+    public static void writeSlow(X86Mmu mmu, long linearAddress, int size, long value, X86FaultProfile faults) {
+        if (faults.seen()) {
+            mmu.writeSlow(linearAddress, size, value);
+            return;
+        }
+        mmu.writeSlowQuietly(linearAddress, size, value);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
     }
 
     /**

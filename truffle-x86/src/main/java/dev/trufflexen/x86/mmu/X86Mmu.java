@@ -575,6 +575,60 @@ public final class X86Mmu {
         return (linearAddress & 0xFFF) > 0x1000 - size;
     }
 
+    /**
+     * The exit (a fault, or a write to code that must leave the region) that a quiet slow path
+     * caught, for its caller to throw; null otherwise. Only the vCPU's own thread touches it.
+     */
+    private X86ExitException pendingExit;
+
+    /** Whether the last quiet slow path left an exit pending ({@link #takePendingExit}). */
+    public boolean hasPendingExit() {
+        return pendingExit != null;
+    }
+
+    /** The pending exit, cleared. */
+    public X86ExitException takePendingExit() {
+        X86ExitException exit = pendingExit;
+        pendingExit = null;
+        return exit;
+    }
+
+    /**
+     * {@link #readSlow} for a site that has never faulted ({@code dev.trufflexen.x86.nodes.X86FaultProfile}):
+     * an exit is left pending instead of thrown (the value is then 0), so the compiled call has
+     * no exception edge. Any other exception deoptimizes the caller.
+     */
+    @TruffleBoundary(transferToInterpreterOnException = true)
+    public long readSlowQuietly(long linearAddress, int size) {
+        try {
+            return readSlow(linearAddress, size);
+        } catch (X86ExitException exit) {
+            pendingExit = exit;
+            return 0;
+        }
+    }
+
+    /** {@link #readForWriteSlow}, quietly (see {@link #readSlowQuietly}). */
+    @TruffleBoundary(transferToInterpreterOnException = true)
+    public long readForWriteSlowQuietly(long linearAddress, int size) {
+        try {
+            return readForWriteSlow(linearAddress, size);
+        } catch (X86ExitException exit) {
+            pendingExit = exit;
+            return 0;
+        }
+    }
+
+    /** {@link #writeSlow}, quietly (see {@link #readSlowQuietly}). */
+    @TruffleBoundary(transferToInterpreterOnException = true)
+    public void writeSlowQuietly(long linearAddress, int size, long value) {
+        try {
+            writeSlow(linearAddress, size, value);
+        } catch (X86ExitException exit) {
+            pendingExit = exit;
+        }
+    }
+
     /** Slow path of every guest read: TLB miss, page crossing or fault. Returns the zero-extended value. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readSlow(long linearAddress, int size) {

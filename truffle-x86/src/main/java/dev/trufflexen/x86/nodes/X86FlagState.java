@@ -24,9 +24,10 @@ import dev.trufflexen.x86.cpu.X86Rflags;
  * unit, partial evaluation folds e.g. {@code cmp rax, rbx; jl} into one signed compare of the
  * two sources, and every flag nobody reads disappears.
  *
- * <p>Multiplies and shifts record {@link #RESULT}: the result plus the CF/OF/AF bits they
- * compute anyway. Rotates record {@link #ROTATE}; ADC and SBB record {@link #ADC} and
- * {@link #SBB}. Instructions with other flag rules (bit tests, bit scans) compute the six
+ * <p>Multiplies, shifts and rotates keep their operands and derive CF and OF only when read
+ * ({@link #SIGNED_PRODUCT}, {@link #UNSIGNED_PRODUCT}, {@link #SHIFT_LEFT} and its siblings,
+ * {@link #ROTATE_LEFT}, {@link #ROTATE_RIGHT}); RCL and RCR record {@link #ROTATE} with the
+ * CF/OF they computed. ADC and SBB record {@link #ADC} and {@link #SBB}. Instructions with other flag rules (bit tests, bit scans) compute the six
  * status flags eagerly and store them with op {@link #NONE} ({@link #setStatus}:
  * the status bits then live in the result slot). The other RFLAGS bits (DF, IF, ...) live apart
  * in the {@code FLAGS} slot and only change with POPF and the flag-control instructions
@@ -42,12 +43,6 @@ public final class X86FlagState {
     public static final int LOGIC = 3;
     public static final int INC = 4;
     public static final int DEC = 5;
-    /**
-     * SF, ZF and PF from the result; CF, OF and AF given as RFLAGS bits in the first source slot
-     * (multiplies, shifts: their carry and overflow are cheap by-products, the rest is derived
-     * only when read).
-     */
-    public static final int RESULT = 6;
     /** Rotates: CF and OF in the first source slot; SF, ZF, AF, PF from the state in FLAG_PREVIOUS. */
     public static final int ROTATE = 7;
     /**
@@ -65,6 +60,29 @@ public final class X86FlagState {
      * after the multiply keeps only the factors (values the guest's registers hold anyway) alive.
      */
     public static final int SIGNED_PRODUCT = 10;
+    /**
+     * One-operand MUL: the truncated low half of the product as the result and both factors,
+     * zero-extended, as the sources. CF = OF = the high half is not zero, derived only when read.
+     */
+    public static final int UNSIGNED_PRODUCT = 11;
+    /**
+     * Shifts by a non-zero masked count: the result, the value shifted as the first source and
+     * the count as the second. CF is the last bit shifted out, OF follows each instruction's rule
+     * (SHL: CF != the result's sign; SHR: the original sign; SAR: clear; SHLD/SHRD: the sign
+     * changed); AF is clear. Nothing is computed until a consumer reads them, so a fault path
+     * after a shift keeps only values the guest's registers hold anyway.
+     */
+    public static final int SHIFT_LEFT = 12;
+    public static final int SHIFT_RIGHT = 13;
+    public static final int SHIFT_ARITHMETIC = 14;
+    public static final int SHIFT_LEFT_DOUBLE = 15;
+    public static final int SHIFT_RIGHT_DOUBLE = 16;
+    /**
+     * ROL and ROR: like {@link #ROTATE}, but CF and OF are derived from the rotated result (in
+     * the result slot) only when read: ROL's CF is the result's low bit, ROR's its sign bit.
+     */
+    public static final int ROTATE_LEFT = 17;
+    public static final int ROTATE_RIGHT = 18;
 
     /** Frame slots enough for a lazy state read back from the CPU ({@link #materialize(long, long, long, long, long, long, long, long, long)}). */
     private static final FrameDescriptor KEPT_STATE = X86FrameLayout.createDescriptor(FLAG_PREVIOUS + 4);
@@ -111,7 +129,7 @@ public final class X86FlagState {
         if (op == NONE) {
             // Eager status bits (or materialized flags) live in the result slot.
             cpu.keepLazyRflags((flags & ~X86Rflags.STATUS) | (result & X86Rflags.STATUS), NONE, 0, 0, 0, NONE, 0, 0, 0);
-        } else if (op >> 2 == ROTATE) {
+        } else if (isRotate((int) op)) {
             cpu.keepLazyRflags(flags, op, result, src1, src2, frame.getLongStatic(FLAG_PREVIOUS), frame.getLongStatic(FLAG_PREVIOUS + 1),
                     frame.getLongStatic(FLAG_PREVIOUS + 2), frame.getLongStatic(FLAG_PREVIOUS + 3));
         } else {
@@ -143,11 +161,30 @@ public final class X86FlagState {
     /** The status flags (CF, PF, AF, ZF, SF, OF); every other bit is zero. */
     public static long status(VirtualFrame frame) {
         int op = (int) frame.getLongStatic(FLAG_OP);
-        if (op >> 2 == ROTATE) {
-            long carryOverflow = frame.getLongStatic(FLAG_SRC1) & (X86Rflags.CF | X86Rflags.OF);
-            return carryOverflow | (statusOf(frame, FLAG_PREVIOUS) & ~(X86Rflags.CF | X86Rflags.OF));
+        if (isRotate(op)) {
+            return rotateCarryOverflow(frame, op) | (statusOf(frame, FLAG_PREVIOUS) & ~(X86Rflags.CF | X86Rflags.OF));
         }
         return statusOf(frame, FLAG_OP);
+    }
+
+    /** Whether {@code op} is a rotate's: SF, ZF, AF and PF then come from the state in FLAG_PREVIOUS. */
+    private static boolean isRotate(int op) {
+        int kind = op >> 2;
+        return kind == ROTATE || kind == ROTATE_LEFT || kind == ROTATE_RIGHT;
+    }
+
+    /** A rotate state's CF and OF, as RFLAGS bits. */
+    private static long rotateCarryOverflow(VirtualFrame frame, int op) {
+        int kind = op >> 2;
+        if (kind == ROTATE) {
+            return frame.getLongStatic(FLAG_SRC1) & (X86Rflags.CF | X86Rflags.OF);
+        }
+        long result = frame.getLongStatic(FLAG_RESULT);
+        long signBit = 1L << ((8 << (op & 3)) - 1);
+        boolean sign = (result & signBit) != 0;
+        boolean carry = kind == ROTATE_LEFT ? (result & 1) != 0 : sign;
+        boolean overflow = kind == ROTATE_LEFT ? sign != carry : sign != ((result & (signBit >>> 1)) != 0);
+        return (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0);
     }
 
     /** The status flags of the (non-rotate) lazy state whose operation is in slot {@code state}. */
@@ -165,26 +202,43 @@ public final class X86FlagState {
     }
 
     /**
-     * Records a rotate: CF and OF as given, SF, ZF, AF and PF left as they were. The state that
-     * defines those four moves to the {@code FLAG_PREVIOUS} slots, unless the current state is
-     * itself a rotate (whose previous state still defines them).
+     * Records RCL or RCR: CF and OF as given, SF, ZF, AF and PF left as they were
+     * ({@link #keepPreviousForRotate}).
      */
     public static void setRotate(VirtualFrame frame, int size, boolean carry, boolean overflow) {
+        keepPreviousForRotate(frame);
+        frame.setLongStatic(FLAG_OP, op(ROTATE, size));
+        frame.setLongStatic(FLAG_SRC1, (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0));
+    }
+
+    /**
+     * Records ROL ({@code left}) or ROR by a non-zero masked count: CF and OF are derived from
+     * {@code result} when read, SF, ZF, AF and PF left as they were.
+     */
+    public static void setRotateResult(VirtualFrame frame, int size, boolean left, long result) {
+        keepPreviousForRotate(frame);
+        frame.setLongStatic(FLAG_OP, op(left ? ROTATE_LEFT : ROTATE_RIGHT, size));
+        frame.setLongStatic(FLAG_RESULT, result);
+    }
+
+    /**
+     * The state that defines SF, ZF, AF and PF across a rotate moves to the {@code FLAG_PREVIOUS}
+     * slots, unless the current state is itself a rotate (whose previous state still defines them).
+     */
+    private static void keepPreviousForRotate(VirtualFrame frame) {
         int op = (int) frame.getLongStatic(FLAG_OP);
-        if (op >> 2 != ROTATE) {
+        if (!isRotate(op)) {
             frame.setLongStatic(FLAG_PREVIOUS, op);
             frame.setLongStatic(FLAG_PREVIOUS + 1, frame.getLongStatic(FLAG_RESULT));
             frame.setLongStatic(FLAG_PREVIOUS + 2, frame.getLongStatic(FLAG_SRC1));
             frame.setLongStatic(FLAG_PREVIOUS + 3, frame.getLongStatic(FLAG_SRC2));
         }
-        frame.setLongStatic(FLAG_OP, op(ROTATE, size));
-        frame.setLongStatic(FLAG_SRC1, (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0));
     }
 
     public static boolean carry(VirtualFrame frame) {
         int op = (int) frame.getLongStatic(FLAG_OP);
-        if (op >> 2 == ROTATE) {
-            return (frame.getLongStatic(FLAG_SRC1) & X86Rflags.CF) != 0;
+        if (isRotate(op)) {
+            return (rotateCarryOverflow(frame, op) & X86Rflags.CF) != 0;
         }
         return carry(frame, FLAG_OP, op);
     }
@@ -203,8 +257,6 @@ public final class X86FlagState {
             case INC:
             case DEC:
                 return frame.getLongStatic(state + 3) != 0;
-            case RESULT:
-                return (frame.getLongStatic(state + 2) & X86Rflags.CF) != 0;
             case ADC: {
                 long result = frame.getLongStatic(state + 1);
                 long src1 = frame.getLongStatic(state + 2);
@@ -217,9 +269,35 @@ public final class X86FlagState {
             }
             case SIGNED_PRODUCT:
                 return signedProductOverflows(frame, state, op);
+            case UNSIGNED_PRODUCT:
+                return unsignedProductOverflows(frame, state, op);
+            case SHIFT_LEFT:
+            case SHIFT_LEFT_DOUBLE:
+                return leftShiftCarry(frame, state, op);
+            case SHIFT_RIGHT:
+            case SHIFT_RIGHT_DOUBLE:
+                return rightShiftCarry(frame, state, op);
+            case SHIFT_ARITHMETIC: {
+                long signed = X86Sizes.signExtend(frame.getLongStatic(state + 2), 1 << (op & 3));
+                return ((signed >> Math.min(frame.getLongStatic(state + 3) - 1, 63)) & 1) != 0;
+            }
             default:
                 return (frame.getLongStatic(state + 1) & X86Rflags.CF) != 0;
         }
+    }
+
+    /** SHL, SHLD: the last bit shifted out of the first source (none past the operand width). */
+    private static boolean leftShiftCarry(VirtualFrame frame, int state, int op) {
+        int bits = 8 << (op & 3);
+        long count = frame.getLongStatic(state + 3);
+        return count <= bits && ((frame.getLongStatic(state + 2) >>> (bits - count)) & 1) != 0;
+    }
+
+    /** SHR, SHRD: the last bit shifted out of the first source (none past the operand width). */
+    private static boolean rightShiftCarry(VirtualFrame frame, int state, int op) {
+        int bits = 8 << (op & 3);
+        long count = frame.getLongStatic(state + 3);
+        return count <= bits && ((frame.getLongStatic(state + 2) >>> (count - 1)) & 1) != 0;
     }
 
     private static boolean zero(VirtualFrame frame, int state) {
@@ -246,8 +324,6 @@ public final class X86FlagState {
             case INC:
             case DEC:
                 return ((result ^ src1 ^ 1) & 0x10) != 0;
-            case RESULT:
-                return (src1 & X86Rflags.AF) != 0;
             default:
                 return false;
         }
@@ -268,13 +344,28 @@ public final class X86FlagState {
                 return result == signBit;
             case DEC:
                 return src1 == signBit;
-            case RESULT:
-                return (src1 & X86Rflags.OF) != 0;
             case SIGNED_PRODUCT:
                 return signedProductOverflows(frame, state, op);
+            case UNSIGNED_PRODUCT:
+                return unsignedProductOverflows(frame, state, op);
+            case SHIFT_LEFT:
+                return ((result & signBit) != 0) != leftShiftCarry(frame, state, op);
+            case SHIFT_RIGHT:
+                return (src1 & signBit) != 0;
+            case SHIFT_LEFT_DOUBLE:
+            case SHIFT_RIGHT_DOUBLE:
+                return ((src1 ^ result) & signBit) != 0;
             default:
                 return false;
         }
+    }
+
+    /** Whether the unsigned product of the two sources of an {@link #UNSIGNED_PRODUCT} state has a non-zero high half. */
+    private static boolean unsignedProductOverflows(VirtualFrame frame, int state, int op) {
+        long a = frame.getLongStatic(state + 2);
+        long b = frame.getLongStatic(state + 3);
+        int size = 1 << (op & 3);
+        return size == 8 ? Math.unsignedMultiplyHigh(a, b) != 0 : ((a * b) >>> X86Sizes.bits(size)) != 0;
     }
 
     /** Whether the signed product of the two sources of a {@link #SIGNED_PRODUCT} state lost bits when truncated. */
@@ -315,7 +406,7 @@ public final class X86FlagState {
         if (op == NONE) {
             return negate ^ materializedCondition(frame.getLongStatic(FLAG_RESULT), cc >> 1);
         }
-        if (op >> 2 == ROTATE) {
+        if (isRotate(op)) {
             return negate ^ materializedCondition(status(frame), cc >> 1);
         }
         int state = FLAG_OP;

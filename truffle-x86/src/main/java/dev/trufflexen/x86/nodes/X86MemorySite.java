@@ -79,6 +79,11 @@ public final class X86MemorySite {
     }
 
     public long read(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {
+        return read(frame, cpu, linearAddress, size, X86FaultProfile.ALWAYS);
+    }
+
+    /** A read; its miss path has no fault path compiled until {@code faults} has seen one ({@link X86FaultProfile}). */
+    public long read(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, X86FaultProfile faults) {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
@@ -87,22 +92,22 @@ public final class X86MemorySite {
                 if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linearAddress, size))) {
                     return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
-                X86StackSegment.check(linearAddress, size);
-                return mmu.readSlow(linearAddress, size);
+                X86StackSegment.check(linearAddress, size, faults);
+                return X86GuestMemory.readSlow(mmu, linearAddress, size, faults);
             }
-            return X86GuestMemory.read(cpu, linearAddress, size);
+            return X86GuestMemory.read(cpu, linearAddress, size, faults);
         }
         if (X86Likelihood.likely(frame.getLongStatic(readTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
-        checkStackSegment(linearAddress, size);
-        long value = X86GuestMemory.read(cpu, linearAddress, size);
+        checkStackSegment(linearAddress, size, faults);
+        long value = X86GuestMemory.read(cpu, linearAddress, size, faults);
         remember(frame, readTag, cpu.mmu().tlb, X86Mmu.READ, linearAddress);
         return value;
     }
 
     /** The read of a read-modify-write: served by the write cache (the page must be writable). */
-    public long readForWrite(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {
+    public long readForWrite(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, X86FaultProfile faults) {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
@@ -111,21 +116,26 @@ public final class X86MemorySite {
                 if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
                     return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
-                X86StackSegment.check(linearAddress, size);
-                return mmu.readForWriteSlow(linearAddress, size);
+                X86StackSegment.check(linearAddress, size, faults);
+                return X86GuestMemory.readForWriteSlow(mmu, linearAddress, size, faults);
             }
-            return X86GuestMemory.readForWrite(cpu, linearAddress, size);
+            return X86GuestMemory.readForWrite(cpu, linearAddress, size, faults);
         }
         if (X86Likelihood.likely(frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
-        checkStackSegment(linearAddress, size);
-        long value = X86GuestMemory.readForWrite(cpu, linearAddress, size);
+        checkStackSegment(linearAddress, size, faults);
+        long value = X86GuestMemory.readForWrite(cpu, linearAddress, size, faults);
         remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
         return value;
     }
 
     public void write(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value) {
+        write(frame, cpu, linearAddress, size, value, X86FaultProfile.ALWAYS);
+    }
+
+    /** A write; its miss path has no fault path compiled until {@code faults} has seen one. */
+    public void write(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults) {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
@@ -135,25 +145,25 @@ public final class X86MemorySite {
                     X86GuestMemory.store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
                     return;
                 }
-                X86StackSegment.check(linearAddress, size);
-                mmu.writeSlow(linearAddress, size, value);
+                X86StackSegment.check(linearAddress, size, faults);
+                X86GuestMemory.writeSlow(mmu, linearAddress, size, value, faults);
                 return;
             }
-            X86GuestMemory.write(cpu, linearAddress, size, value);
+            X86GuestMemory.write(cpu, linearAddress, size, value, faults);
             return;
         }
         if (X86Likelihood.likely(frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             X86GuestMemory.store(frame.getLongStatic(writeTag + 1) + linearAddress, size, value);
             return;
         }
-        checkStackSegment(linearAddress, size);
-        X86GuestMemory.write(cpu, linearAddress, size, value);
+        checkStackSegment(linearAddress, size, faults);
+        X86GuestMemory.write(cpu, linearAddress, size, value, faults);
         remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
     }
 
-    private void checkStackSegment(long linearAddress, int size) {
+    private void checkStackSegment(long linearAddress, int size, X86FaultProfile faults) {
         if (stackSegment) {
-            X86StackSegment.check(linearAddress, size);
+            X86StackSegment.check(linearAddress, size, faults);
         }
     }
 

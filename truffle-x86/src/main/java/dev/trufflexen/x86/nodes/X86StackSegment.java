@@ -19,6 +19,15 @@ public final class X86StackSegment {
         return linear;
     }
 
+    /** {@link #check(long, int)} for a site with a fault profile: the fault path deoptimizes until the site has faulted. */
+    public static long check(long linear, int size, X86FaultProfile faults) {
+        if (X86Likelihood.unlikely(!isCanonical(linear) || !isCanonical(linear + size - 1))) {
+            faults.enter();
+            throw X86ExitException.stackFault();
+        }
+        return linear;
+    }
+
     private static boolean isCanonical(long linear) {
         return (linear << 16 >> 16) == linear;
     }

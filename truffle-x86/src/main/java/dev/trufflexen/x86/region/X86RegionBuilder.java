@@ -99,6 +99,12 @@ public final class X86RegionBuilder {
     private static final long TABLE_TARGET_DISTANCE = 1 << 20;
     private static final int[] NO_RETURN_TARGETS = new int[0];
     /**
+     * With {@code -Dtrufflexen.traceRegionShapes=true} every region built is reported on stderr
+     * as {@code region x86@<rip> instructions N blocks B}: joined with the engine's compilation
+     * trace (its {@code CodeSize}), that gives machine-code bytes per guest instruction.
+     */
+    private static final boolean TRACE_SHAPES = Boolean.getBoolean("trufflexen.traceRegionShapes");
+    /**
      * A backward branch spanning at most this many bytes closes a tight loop, whose memory
      * operands get frame caches ({@link X86OperandFactory#setCacheSites}).
      */
@@ -242,6 +248,9 @@ public final class X86RegionBuilder {
         }
         int frameSlots = operands.frameSlotCount();
         int[] xmmRegisters = X86XmmFrame.placeInFrame(instructions, cpu.engine().isTracing(), frameSlots);
+        if (TRACE_SHAPES) {
+            System.err.printf("region x86@%x instructions %d blocks %d%n", entryRip, instructions.size(), blocks.size());
+        }
         X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, xmmRegisters,
                 xmmRegisters == null ? frameSlots : frameSlots + X86XmmFrame.SLOTS, codeValid, cpu.engine().isTracing(), !volatileCode,
                 cpu.debugStops() != null && cpu.debugStops().countsExecutions());

@@ -10,6 +10,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.nodes.X86FaultProfile;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -26,6 +27,10 @@ public final class X86DivideNode extends X86InstructionNode {
     private final boolean signed;
     private final int size;
     @Child private X86OperandNode source;
+    /** Whether this division ever raised #DE: until then the test deoptimizes instead of throwing. */
+    private final X86FaultProfile faults = new X86FaultProfile();
+    /** Whether this division ever needed a 128-bit dividend: until then that path deoptimizes. */
+    private final X86FaultProfile wideDividends = new X86FaultProfile();
 
     public X86DivideNode(long rip, int length, boolean signed, X86OperandNode source) {
         super(rip, length);
@@ -38,11 +43,16 @@ public final class X86DivideNode extends X86InstructionNode {
         return X86ExitException.fault(X86Fault.DE);
     }
 
+    private X86ExitException profiledDivideError() {
+        faults.enter();
+        return divideError();
+    }
+
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long divisor = source.read(frame, cpu);
         if (X86Likelihood.unlikely(divisor == 0)) {
-            throw divideError();
+            throw profiledDivideError();
         }
         long rax = getRegister(frame, RAX);
         long rdx = getRegister(frame, RDX);
@@ -61,13 +71,13 @@ public final class X86DivideNode extends X86InstructionNode {
             quotient = signedDividend / signedDivisor;
             remainder = signedDividend % signedDivisor;
             if (X86Likelihood.unlikely(quotient != X86Sizes.signExtend(quotient, size))) {
-                throw divideError();
+                throw profiledDivideError();
             }
         } else {
             quotient = Long.divideUnsigned(dividend, divisor);
             remainder = Long.remainderUnsigned(dividend, divisor);
             if (X86Likelihood.unlikely(Long.compareUnsigned(quotient, mask) > 0)) {
-                throw divideError();
+                throw profiledDivideError();
             }
         }
         quotient &= mask;
@@ -89,11 +99,12 @@ public final class X86DivideNode extends X86InstructionNode {
         if (signed) {
             if (rdx == (rax >> 63)) {
                 if (X86Likelihood.unlikely(rax == Long.MIN_VALUE && divisor == -1)) {
-                    throw divideError();
+                    throw profiledDivideError();
                 }
                 quotient = rax / divisor;
                 remainder = rax % divisor;
             } else {
+                wideDividends.enter();
                 long[] result = divide128(rdx, rax, divisor, true);
                 quotient = result[0];
                 remainder = result[1];
@@ -103,8 +114,9 @@ public final class X86DivideNode extends X86InstructionNode {
             remainder = Long.remainderUnsigned(rax, divisor);
         } else {
             if (X86Likelihood.unlikely(Long.compareUnsigned(rdx, divisor) >= 0)) {
-                throw divideError();
+                throw profiledDivideError();
             }
+            wideDividends.enter();
             long[] result = divide128(rdx, rax, divisor, false);
             quotient = result[0];
             remainder = result[1];

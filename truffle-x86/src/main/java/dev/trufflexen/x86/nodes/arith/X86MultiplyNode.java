@@ -6,7 +6,6 @@ import static dev.trufflexen.x86.cpu.X86Reg.RDX;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -33,16 +32,11 @@ public final class X86MultiplyNode extends X86InstructionNode {
         long b = source.read(frame, cpu);
         long rax = getRegister(frame, RAX);
         long a = rax & X86Sizes.mask(size);
-        boolean significant;
         if (size == 8) {
-            long low = a * b;
-            long high = signed ? Math.multiplyHigh(a, b) : Math.unsignedMultiplyHigh(a, b);
-            setRegister(frame, RAX, low);
-            setRegister(frame, RDX, high);
-            significant = signed ? high != (low >> 63) : high != 0;
+            setRegister(frame, RAX, a * b);
+            setRegister(frame, RDX, signed ? Math.multiplyHigh(a, b) : Math.unsignedMultiplyHigh(a, b));
         } else {
             long product = signed ? X86Sizes.signExtend(a, size) * X86Sizes.signExtend(b, size) : a * b;
-            int bits = X86Sizes.bits(size);
             if (size == 1) {
                 setRegister(frame, RAX, (rax & ~0xFFFFL) | (product & 0xFFFF));
             } else if (size == 2) {
@@ -52,10 +46,15 @@ public final class X86MultiplyNode extends X86InstructionNode {
                 setRegister(frame, RAX, product & 0xFFFF_FFFFL);
                 setRegister(frame, RDX, (product >>> 32) & 0xFFFF_FFFFL);
             }
-            significant = signed ? product != X86Sizes.signExtend(product, size) : (product >>> bits) != 0;
         }
-        // SF, ZF, AF and PF are undefined: they follow the low half of the product.
-        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.RESULT, size), (a * b) & X86Sizes.mask(size),
-                significant ? X86Rflags.CF | X86Rflags.OF : 0, 0);
+        // CF = OF = the upper half is significant, derived from the factors only when read; SF,
+        // ZF, AF and PF are undefined: they follow the low half of the product.
+        long low = (a * b) & X86Sizes.mask(size);
+        if (signed) {
+            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SIGNED_PRODUCT, size), low, X86Sizes.signExtend(a, size),
+                    X86Sizes.signExtend(b, size));
+        } else {
+            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.UNSIGNED_PRODUCT, size), low, a, b & X86Sizes.mask(size));
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.trufflexen.x86.nodes.arith;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -40,23 +39,17 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         int bits = X86Sizes.bits(size);
         long mask = X86Sizes.mask(size);
         long result;
-        boolean carry;
         if (n >= bits) { // only reachable for 16-bit operands; past 16 the result is undefined
             result = left ? (b << (n - bits)) & mask : (b >>> (n - bits)) & mask;
-            // A count of exactly 16 shifts the whole destination out: CF is its last bit.
-            carry = n == bits && (left ? (a & 1) != 0 : ((a >>> (bits - 1)) & 1) != 0);
         } else if (left) {
             result = ((a << n) | (b >>> (bits - n))) & mask;
-            carry = ((a >>> (bits - n)) & 1) != 0;
         } else {
             result = ((a >>> n) | (b << (bits - n))) & mask;
-            carry = ((a >>> (n - 1)) & 1) != 0;
         }
         destination.write(frame, cpu, result);
-        long sign = X86Sizes.signBit(size);
-        long flags = X86FlagState.withResultFlags(X86FlagState.status(frame), result, size);
-        flags = X86FlagState.withFlag(flags, X86Rflags.CF, carry);
-        flags = X86FlagState.withFlag(flags, X86Rflags.OF, ((a ^ result) & sign) != 0);
-        X86FlagState.setStatus(frame, flags);
+        // CF is the last bit shifted out of the destination (a count of exactly 16 shifts all of
+        // it out), OF whether the sign changed: both derived only when read.
+        X86FlagState.setLazy(frame, X86FlagState.op(left ? X86FlagState.SHIFT_LEFT_DOUBLE : X86FlagState.SHIFT_RIGHT_DOUBLE, size),
+                result, a, n);
     }
 }

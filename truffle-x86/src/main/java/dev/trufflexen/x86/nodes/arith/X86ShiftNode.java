@@ -3,7 +3,6 @@ package dev.trufflexen.x86.nodes.arith;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
-import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -12,8 +11,9 @@ import dev.trufflexen.x86.nodes.X86Sizes;
 /**
  * Group-2 shifts and rotates: ROL, ROR, RCL, RCR, SHL, SHR, SAL (= SHL), SAR, numbered by
  * ModRM.reg. The count (immediate, 1 or CL) is masked to 5 bits (6 for 64-bit operands); a
- * zero count changes nothing. Rotates change only CF and OF ({@link X86FlagState#ROTATE});
- * shifts also set SF, ZF, PF (lazily, as {@link X86FlagState#RESULT}) and clear AF.
+ * zero count changes nothing. Rotates change only CF and OF ({@link X86FlagState#ROTATE_LEFT},
+ * {@link X86FlagState#ROTATE}); shifts also set SF, ZF, PF and clear AF
+ * ({@link X86FlagState#SHIFT_LEFT}). ROL, ROR and the shifts leave their flags lazy.
  */
 public final class X86ShiftNode extends X86InstructionNode {
     public static final int ROL = 0;
@@ -50,74 +50,65 @@ public final class X86ShiftNode extends X86InstructionNode {
         long a = destination.readForWrite(frame, cpu);
         int bits = X86Sizes.bits(size);
         long mask = X86Sizes.mask(size);
-        long result;
-        boolean carry;
-        boolean overflow;
         switch (operation) {
             case ROL: {
                 int c = n % bits;
-                result = c == 0 ? a : ((a << c) | (a >>> (bits - c))) & mask;
-                carry = (result & 1) != 0;
-                overflow = msb(result) != carry;
-                break;
+                long result = c == 0 ? a : ((a << c) | (a >>> (bits - c))) & mask;
+                destination.write(frame, cpu, result);
+                X86FlagState.setRotateResult(frame, size, true, result);
+                return;
             }
             case ROR: {
                 int c = n % bits;
-                result = c == 0 ? a : ((a >>> c) | (a << (bits - c))) & mask;
-                carry = msb(result);
-                overflow = msb(result) != ((result & (X86Sizes.signBit(size) >>> 1)) != 0);
-                break;
+                long result = c == 0 ? a : ((a >>> c) | (a << (bits - c))) & mask;
+                destination.write(frame, cpu, result);
+                X86FlagState.setRotateResult(frame, size, false, result);
+                return;
             }
             case RCL: {
                 int c = size < 4 ? n % (bits + 1) : n;
-                result = a;
-                carry = X86FlagState.carry(frame);
+                long result = a;
+                boolean carry = X86FlagState.carry(frame);
                 for (int i = 0; i < c; i++) {
                     boolean out = msb(result);
                     result = ((result << 1) | (carry ? 1 : 0)) & mask;
                     carry = out;
                 }
-                overflow = msb(result) != carry;
-                break;
+                destination.write(frame, cpu, result);
+                X86FlagState.setRotate(frame, size, carry, msb(result) != carry);
+                return;
             }
             case RCR: {
                 int c = size < 4 ? n % (bits + 1) : n;
                 boolean carryIn = X86FlagState.carry(frame);
-                result = a;
-                carry = carryIn;
-                overflow = msb(a) != carryIn;
+                long result = a;
+                boolean carry = carryIn;
+                boolean overflow = msb(a) != carryIn;
                 for (int i = 0; i < c; i++) {
                     boolean out = (result & 1) != 0;
                     result = (result >>> 1) | (carry ? X86Sizes.signBit(size) : 0);
                     carry = out;
                 }
-                break;
+                destination.write(frame, cpu, result);
+                X86FlagState.setRotate(frame, size, carry, overflow);
+                return;
             }
             case SHR:
-                result = n < bits ? a >>> n : 0;
-                carry = n <= bits && ((a >>> (n - 1)) & 1) != 0;
-                overflow = msb(a);
-                break;
-            case SAR: {
-                long signed = X86Sizes.signExtend(a, size);
-                result = (signed >> Math.min(n, 63)) & mask;
-                carry = ((signed >> Math.min(n - 1, 63)) & 1) != 0;
-                overflow = false;
-                break;
-            }
+                shifted(frame, cpu, X86FlagState.SHIFT_RIGHT, n < bits ? a >>> n : 0, a, n);
+                return;
+            case SAR:
+                shifted(frame, cpu, X86FlagState.SHIFT_ARITHMETIC, (X86Sizes.signExtend(a, size) >> Math.min(n, 63)) & mask, a, n);
+                return;
             default: // SHL, SAL
-                result = n < bits ? (a << n) & mask : 0;
-                carry = n <= bits && ((a >>> (bits - n)) & 1) != 0;
-                overflow = msb(result) != carry;
-                break;
+                shifted(frame, cpu, X86FlagState.SHIFT_LEFT, n < bits ? (a << n) & mask : 0, a, n);
+                return;
         }
+    }
+
+    /** Writes a shift's result; its flags stay lazy, derived from the value shifted and the count ({@link X86FlagState#SHIFT_LEFT}). */
+    private void shifted(VirtualFrame frame, X86Cpu cpu, int kind, long result, long shifted, int n) {
         destination.write(frame, cpu, result);
-        if (operation >= SHL) {
-            long carryOverflow = (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0);
-            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.RESULT, size), result, carryOverflow, 0);
-            return;
-        }
-        X86FlagState.setRotate(frame, size, carry, overflow);
+        X86FlagState.setLazy(frame, X86FlagState.op(kind, size), result, shifted, n);
     }
 
     private boolean msb(long value) {

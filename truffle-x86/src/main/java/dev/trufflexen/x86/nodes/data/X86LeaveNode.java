@@ -6,6 +6,7 @@ import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.nodes.X86FaultProfile;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 
@@ -15,6 +16,7 @@ import dev.trufflexen.x86.nodes.X86MemorySite;
  */
 public final class X86LeaveNode extends X86InstructionNode {
     private final int size;
+    private final X86FaultProfile faults = new X86FaultProfile();
 
     public X86LeaveNode(long rip, int length, int size) {
         super(rip, length);
@@ -24,7 +26,7 @@ public final class X86LeaveNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rbp = getRegister(frame, RBP);
-        long value = X86MemorySite.STACK.read(frame, cpu, rbp, size);
+        long value = X86MemorySite.STACK.read(frame, cpu, rbp, size, faults);
         setRegister(frame, RSP, rbp + size);
         setRegister(frame, RBP, size == 8 ? value : (rbp & ~0xFFFFL) | (value & 0xFFFF));
     }

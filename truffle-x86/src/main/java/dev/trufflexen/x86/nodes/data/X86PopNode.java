@@ -5,6 +5,7 @@ import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.nodes.X86FaultProfile;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.nodes.X86OperandNode;
@@ -17,6 +18,7 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  */
 public final class X86PopNode extends X86InstructionNode {
     private final int size;
+    private final X86FaultProfile faults = new X86FaultProfile();
     @Child private X86OperandNode destination;
 
     public X86PopNode(long rip, int length, X86OperandNode destination, int size) {
@@ -28,7 +30,7 @@ public final class X86PopNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long rsp = getRegister(frame, RSP);
-        long value = X86MemorySite.STACK.read(frame, cpu, rsp, size);
+        long value = X86MemorySite.STACK.read(frame, cpu, rsp, size, faults);
         setRegister(frame, RSP, rsp + size);
         if (destination.isMemory()) {
             try {
