@@ -30,6 +30,13 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
     private final int predicate;
     /** A true double compare: all ones, which is also {@link X86SseFloat#SLOW}, so it travels as this stand-in. */
     private static final long COMPARE_TRUE = 1L;
+    /**
+     * Whether compiled code of this instruction needed more than {@link #hostExact} (see
+     * {@link #execute}). Until then its compiled code is the host instruction and one range test
+     * per result, and, with no other path merging back, the compiler drops the test of an operand
+     * that an earlier instruction's test already covers.
+     */
+    @CompilationFinal private boolean hostFallbackSeen;
     /** Whether compiled code of this instruction needed the exact path (see {@link #execute}). */
     @CompilationFinal private boolean exactPathSeen;
 
@@ -59,7 +66,18 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
         long d0 = xmm(frame, cpu, d);
         long d1 = xmm(frame, cpu, d + 1);
         int mxcsr = mxcsr(frame, cpu);
-        if (X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr)) && hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
+        boolean hardfloatState = X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr));
+        if (hasHostPath()) {
+            if (hardfloatState && hostExact(frame, cpu, d, d0, d1, s0, s1)) {
+                return;
+            }
+            if (CompilerDirectives.inCompiledCode() && !hostFallbackSeen) {
+                // Compiled code so far held only the host path: from now on it holds the others too.
+                CompilerDirectives.transferToInterpreterAndInvalidate();
+                hostFallbackSeen = true;
+            }
+        }
+        if (hardfloatState && hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
             return;
         }
         if (CompilerDirectives.inCompiledCode() && !exactPathSeen) {
@@ -108,9 +126,6 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
      * when an element needs the exact path.
      */
     private boolean hardfloat(VirtualFrame frame, X86Cpu cpu, int d, long d0, long d1, long s0, long s1) {
-        if ((form == ADD_SUBTRACT || form == ELEMENTWISE && X86SseFloat.hasHostOperation(operation)) && hostExact(frame, cpu, d, d0, d1, s0, s1)) {
-            return true;
-        }
         long r0;
         long r1;
         if (scalar) {
@@ -154,6 +169,11 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
         setXmm(frame, cpu, d, r0);
         setXmm(frame, cpu, d + 1, r1);
         return true;
+    }
+
+    /** Whether {@link #hostExact} covers this instruction: ADD, SUB, MUL, DIV, SQRT and ADDSUB, scalar or packed. */
+    private boolean hasHostPath() {
+        return form == ADD_SUBTRACT || form == ELEMENTWISE && X86SseFloat.hasHostOperation(operation);
     }
 
     /**

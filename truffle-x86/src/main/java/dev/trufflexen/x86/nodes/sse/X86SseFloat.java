@@ -182,12 +182,14 @@ public final class X86SseFloat {
     }
 
     /**
-     * Whether {@code bits} is finite and larger in magnitude than the smallest normal number: one
-     * unsigned compare on the magnitude. Zeros, denormals, the smallest normal itself, infinities
-     * and NaNs all fail.
+     * Whether {@code bits} is finite and at least twice the smallest normal number in magnitude:
+     * its biased exponent is 2 or more and not all ones, one unsigned compare of the exponent with
+     * small constants. Zeros, denormals, the smallest normal's binade (a result there may have been
+     * tiny before rounding), infinities and NaNs all fail.
      */
     static boolean isWellInsideRange(X86FloatFormat f, long bits) {
-        return Long.compareUnsigned((bits & f.magnitudeMask) - f.smallestNormal - 1, f.largestFinite - f.smallestNormal) < 0;
+        int exponent = (int) (bits >>> (f.precision - 1)) & f.exponentField;
+        return Integer.compareUnsigned(exponent - 2, f.exponentField - 2) < 0;
     }
 
     /**
