@@ -30,13 +30,6 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
     private final int predicate;
     /** A true double compare: all ones, which is also {@link X86SseFloat#SLOW}, so it travels as this stand-in. */
     private static final long COMPARE_TRUE = 1L;
-    /**
-     * Whether compiled code of this instruction needed more than {@link #hostExact} (see
-     * {@link #execute}). Until then its compiled code is the host instruction and one range test
-     * per result, and, with no other path merging back, the compiler drops the test of an operand
-     * that an earlier instruction's test already covers.
-     */
-    @CompilationFinal private boolean hostFallbackSeen;
     /** Whether compiled code of this instruction needed the exact path (see {@link #execute}). */
     @CompilationFinal private boolean exactPathSeen;
 
@@ -66,19 +59,10 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
         long d0 = xmm(frame, cpu, d);
         long d1 = xmm(frame, cpu, d + 1);
         int mxcsr = mxcsr(frame, cpu);
-        boolean hardfloatState = X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr));
-        if (hasHostPath()) {
-            if (hardfloatState && hostExact(frame, cpu, d, d0, d1, s0, s1)) {
+        if (X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr))) {
+            if (hasHostPath() && hostExact(frame, cpu, d, d0, d1, s0, s1) || hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
                 return;
             }
-            if (CompilerDirectives.inCompiledCode() && !hostFallbackSeen) {
-                // Compiled code so far held only the host path: from now on it holds the others too.
-                CompilerDirectives.transferToInterpreterAndInvalidate();
-                hostFallbackSeen = true;
-            }
-        }
-        if (hardfloatState && hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
-            return;
         }
         if (CompilerDirectives.inCompiledCode() && !exactPathSeen) {
             // Compiled code so far held only the hardfloat path: from now on it holds both.
