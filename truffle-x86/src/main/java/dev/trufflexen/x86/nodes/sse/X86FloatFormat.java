@@ -18,6 +18,8 @@ public final class X86FloatFormat {
     final long defaultNaN;
     final long magnitudeMask;
     final long largestFinite;
+    /** The largest biased exponent (all ones: infinities and NaNs). */
+    final int exponentField;
 
     private X86FloatFormat(int precision, int exponentBits) {
         this.precision = precision;
@@ -32,6 +34,7 @@ public final class X86FloatFormat {
         this.defaultNaN = signBit | exponentMask | quietBit;
         this.magnitudeMask = signBit - 1;
         this.largestFinite = exponentMask - 1;
+        this.exponentField = (1 << exponentBits) - 1;
     }
 
     boolean isNaN(long bits) {

@@ -59,8 +59,10 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
         long d0 = xmm(frame, cpu, d);
         long d1 = xmm(frame, cpu, d + 1);
         int mxcsr = mxcsr(frame, cpu);
-        if (X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr)) && hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
-            return;
+        if (X86Likelihood.likely(form == COMPARE || X86SseFloat.isHardfloatState(mxcsr))) {
+            if (hasHostPath() && hostExact(frame, cpu, d, d0, d1, s0, s1) || hardfloat(frame, cpu, d, d0, d1, s0, s1)) {
+                return;
+            }
         }
         if (CompilerDirectives.inCompiledCode() && !exactPathSeen) {
             // Compiled code so far held only the hardfloat path: from now on it holds both.
@@ -151,6 +153,67 @@ public final class X86SseArithmeticNode extends X86SseNode implements X86XmmFram
         setXmm(frame, cpu, d, r0);
         setXmm(frame, cpu, d + 1, r1);
         return true;
+    }
+
+    /** Whether {@link #hostExact} covers this instruction: ADD, SUB, MUL, DIV, SQRT and ADDSUB, scalar or packed. */
+    private boolean hasHostPath() {
+        return form == ADD_SUBTRACT || form == ELEMENTWISE && X86SseFloat.hasHostOperation(operation);
+    }
+
+    /**
+     * The host's own operation on every element, written to the destination when every result is
+     * exact by {@link X86SseFloat#isHostExact}; false, with nothing written, otherwise (zeros,
+     * tiny or huge values, NaNs: {@link #hardfloat}'s element-by-element path decides those).
+     */
+    private boolean hostExact(VirtualFrame frame, X86Cpu cpu, int d, long d0, long d1, long s0, long s1) {
+        X86FloatFormat f = single ? X86FloatFormat.SINGLE : X86FloatFormat.DOUBLE;
+        if (scalar) {
+            long a = single ? low(d0) : d0;
+            long b = single ? low(s0) : s0;
+            long r = X86SseFloat.hostOperation(operation, f, a, b);
+            if (!X86Likelihood.likely(X86SseFloat.isHostExact(operation, f, a, b, r))) {
+                return false;
+            }
+            setXmm(frame, cpu, d, single ? (d0 & 0xFFFF_FFFF_0000_0000L) | r : r);
+            return true;
+        }
+        if (single) {
+            long r0 = hostElement(f, low(d0), low(s0), 0);
+            long r1 = hostElement(f, high(d0), high(s0), 1);
+            long r2 = hostElement(f, low(d1), low(s1), 2);
+            long r3 = hostElement(f, high(d1), high(s1), 3);
+            if (!X86Likelihood.likely(isHostExact(f, low(d0), low(s0), r0, 0) && isHostExact(f, high(d0), high(s0), r1, 1)
+                    && isHostExact(f, low(d1), low(s1), r2, 2) && isHostExact(f, high(d1), high(s1), r3, 3))) {
+                return false;
+            }
+            setXmm(frame, cpu, d, pair(r0, r1));
+            setXmm(frame, cpu, d + 1, pair(r2, r3));
+            return true;
+        }
+        long r0 = hostElement(f, d0, s0, 0);
+        long r1 = hostElement(f, d1, s1, 1);
+        if (!X86Likelihood.likely(isHostExact(f, d0, s0, r0, 0) && isHostExact(f, d1, s1, r1, 1))) {
+            return false;
+        }
+        setXmm(frame, cpu, d, r0);
+        setXmm(frame, cpu, d + 1, r1);
+        return true;
+    }
+
+    /** The operation of element {@code index}: ADDSUBPS/PD subtract in the even elements and add in the odd ones. */
+    private int elementOperation(int index) {
+        if (form == ADD_SUBTRACT) {
+            return (index & 1) == 0 ? X86SseFloat.SUB : X86SseFloat.ADD;
+        }
+        return operation;
+    }
+
+    private long hostElement(X86FloatFormat f, long a, long b, int index) {
+        return X86SseFloat.hostOperation(elementOperation(index), f, a, b);
+    }
+
+    private boolean isHostExact(X86FloatFormat f, long a, long b, long result, int index) {
+        return X86SseFloat.isHostExact(elementOperation(index), f, a, b, result);
     }
 
     private long doubleResult(long element) {

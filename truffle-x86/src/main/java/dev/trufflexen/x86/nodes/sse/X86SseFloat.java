@@ -159,6 +159,53 @@ public final class X86SseFloat {
         return SLOW;
     }
 
+    /**
+     * The host's own ADD, SUB, MUL, DIV or SQRT (of {@code b}) on two operands of format {@code f},
+     * with no check at all: valid only when {@link #isHostExact} then holds.
+     */
+    static long hostOperation(int operation, X86FloatFormat f, long a, long b) {
+        double x = f.toDouble(a);
+        double y = f.toDouble(b);
+        double d = switch (operation) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            default -> Math.sqrt(y);
+        };
+        return f == X86FloatFormat.SINGLE ? Float.floatToRawIntBits((float) d) & 0xFFFF_FFFFL : Double.doubleToRawLongBits(d);
+    }
+
+    /** Whether {@link #hostOperation} covers {@code operation}: ADD, SUB, MUL, DIV and SQRT. */
+    static boolean hasHostOperation(int operation) {
+        return operation == ADD || operation == SUB || operation == MUL || operation == DIV || operation == SQRT;
+    }
+
+    /**
+     * Whether {@code bits} is finite and at least twice the smallest normal number in magnitude:
+     * its biased exponent is 2 or more and not all ones, one unsigned compare of the exponent with
+     * small constants. Zeros, denormals, the smallest normal's binade (a result there may have been
+     * tiny before rounding), infinities and NaNs all fail.
+     */
+    static boolean isWellInsideRange(X86FloatFormat f, long bits) {
+        int exponent = (int) (bits >>> (f.precision - 1)) & f.exponentField;
+        return Integer.compareUnsigned(exponent - 2, f.exponentField - 2) < 0;
+    }
+
+    /**
+     * Whether {@code result}, the {@link #hostOperation} of {@code a} and {@code b} (only
+     * {@code b} for SQRT), is the exact x86 result with no flag but PE to raise, while MXCSR is in
+     * the hardfloat state (round to nearest, PE set and masked). All three values are tested with
+     * {@link #isWellInsideRange}: then no operand is a NaN, an infinity, a zero or a denormal (no
+     * IE, ZE, DE, and DAZ changes nothing), and the rounded result is neither tiny nor too large
+     * (no UE, OE, and FTZ changes nothing). The test of an operand is the very test of the
+     * instruction that computed it, so in a chain of operations the compiler drops it as
+     * already known: each operation then costs the host instruction and one test of its result.
+     */
+    static boolean isHostExact(int operation, X86FloatFormat f, long a, long b, long result) {
+        return isWellInsideRange(f, result) && isWellInsideRange(f, b) && (operation == SQRT || isWellInsideRange(f, a));
+    }
+
     /** Whether {@link #hardfloat} applies under {@code mxcsr}. */
     static boolean isHardfloatState(int mxcsr) {
         return (mxcsr & HARDFLOAT_MASK) == HARDFLOAT_STATE;

@@ -3,6 +3,8 @@ package dev.trufflexen.x86.nodes.sse;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86FpuState;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
+import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.runtime.X86ExitException;
 
 /** 16-byte guest memory accesses of SSE instructions: alignment checks and all-or-nothing page checks. */
@@ -37,6 +39,22 @@ public final class X86SseMemory {
             X86GuestMemory.read(cpu, linear, 1);
             X86GuestMemory.read(cpu, (linear | 0xFFF) + 1, 1);
         }
+    }
+
+    /**
+     * The quadword at {@code offset} (0 or 8) of the 16-byte operand at {@code linear}, after
+     * {@link #probeRead16}: the TLB compare is the one for all 16 bytes at {@code linear} (the
+     * same entry, page and compare for both halves, so the compiler can keep one of them), and a
+     * miss or a page crossing reads the half on its own.
+     */
+    public static long read16Half(X86Cpu cpu, long linear, int offset) {
+        X86Mmu mmu = cpu.mmu();
+        long[] tlb = mmu.tlb;
+        int entry = X86Mmu.entryOffset(linear);
+        if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linear, 16))) {
+            return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linear + offset, 8);
+        }
+        return X86GuestMemory.read(cpu, linear + offset, 8);
     }
 
     /** Checks that {@code size} bytes at {@code linear} are writable (a fault reports the first inaccessible page). */

@@ -39,6 +39,9 @@ public abstract class X86SseNode extends X86XmmFrameNode {
         if (address == null) {
             return xmm(frame, cpu, source * 2);
         }
+        if (memorySize == 16) {
+            return X86SseMemory.read16Half(cpu, linear, 0);
+        }
         return X86GuestMemory.read(cpu, linear, memorySize >= 8 ? 8 : memorySize);
     }
 
@@ -46,7 +49,7 @@ public abstract class X86SseNode extends X86XmmFrameNode {
         if (address == null) {
             return xmm(frame, cpu, source * 2 + 1);
         }
-        return memorySize == 16 ? X86GuestMemory.read(cpu, linear + 8, 8) : 0;
+        return memorySize == 16 ? X86SseMemory.read16Half(cpu, linear, 8) : 0;
     }
 
     protected final boolean sourceIsMemory() {

@@ -139,4 +139,59 @@ class X86SseFloatTest {
         assertEquals(0, fpu.takeSimdExceptions(), what + ": no flag under the hardfloat state");
         return 1;
     }
+
+    /**
+     * The host path with no flag work ({@link X86SseFloat#isHostExact}) must give exactly what the
+     * exact path gives, with no flag but PE, under DAZ and FTZ too; and it must refuse every
+     * operand or result a flag or mode could care about.
+     */
+    @Test
+    void hostPathAgreesWithTheExactPath() {
+        double[] doubles = {0.0, -0.0, Double.MIN_VALUE, Double.MIN_NORMAL, -Double.MIN_NORMAL, Math.nextUp(Double.MIN_NORMAL),
+            Math.nextDown(Double.MIN_NORMAL), 1, -1, 1.0 / 3, 3, 0x1p-511, 0x1p-512, 0x1p512, 0x1p511, Math.sqrt(Double.MIN_NORMAL),
+            Double.MAX_VALUE, Math.nextDown(Double.MAX_VALUE), Math.sqrt(Double.MAX_VALUE), Double.POSITIVE_INFINITY, Double.NaN,
+            -2.5, 1e-300, 1e300, 0x1p-1022 * 3, 0x1.fffffffffffffp-1};
+        float[] floats = {0f, -0f, Float.MIN_VALUE, Float.MIN_NORMAL, Math.nextUp(Float.MIN_NORMAL), Math.nextDown(Float.MIN_NORMAL), 1f,
+            -1f, 1f / 3, 3f, 0x1p-63f, 0x1p-64f, 0x1p63f, 0x1p64f, Float.MAX_VALUE, Math.nextDown(Float.MAX_VALUE),
+            (float) Math.sqrt(Float.MAX_VALUE), Float.POSITIVE_INFINITY, Float.NaN, -2.5f, 1e-38f, 1e38f, 0x1.fffffep-1f};
+        java.util.Random random = new java.util.Random(20261202);
+        int hostCases = 0;
+        for (int op : new int[] {X86SseFloat.ADD, X86SseFloat.SUB, X86SseFloat.MUL, X86SseFloat.DIV, X86SseFloat.SQRT}) {
+            for (int i = 0; i < doubles.length + 400; i++) {
+                for (int j = 0; j < doubles.length + 400; j += i < doubles.length ? 1 : 37) {
+                    long a = i < doubles.length ? d(doubles[i]) : random.nextLong();
+                    long b = j < doubles.length ? d(doubles[j]) : random.nextLong();
+                    hostCases += checkHost(op, D, a, b);
+                }
+            }
+            for (int i = 0; i < floats.length + 400; i++) {
+                for (int j = 0; j < floats.length + 400; j += i < floats.length ? 1 : 37) {
+                    long a = i < floats.length ? f(floats[i]) : random.nextInt() & 0xFFFF_FFFFL;
+                    long b = j < floats.length ? f(floats[j]) : random.nextInt() & 0xFFFF_FFFFL;
+                    hostCases += checkHost(op, S, a, b);
+                }
+            }
+        }
+        assertTrue(hostCases > 10_000, "the host path was taken in " + hostCases + " cases");
+        long minNormal = d(Double.MIN_NORMAL);
+        assertFalse(X86SseFloat.isHostExact(X86SseFloat.MUL, D, minNormal, d(1), minNormal), "the smallest normal may have been tiny");
+        assertFalse(X86SseFloat.isHostExact(X86SseFloat.ADD, D, d(0), d(1), d(1)), "a zero operand");
+        assertFalse(X86SseFloat.isHostExact(X86SseFloat.ADD, D, d(Double.MIN_VALUE), d(1), d(1)), "a denormal operand (DE)");
+        assertFalse(X86SseFloat.isHostExact(X86SseFloat.MUL, D, d(Double.MAX_VALUE), d(2), d(Double.POSITIVE_INFINITY)), "overflow");
+    }
+
+    /** One case of {@link #hostPathAgreesWithTheExactPath}: 1 when the host path took it. */
+    private int checkHost(int op, X86FloatFormat format, long a, long b) {
+        long host = X86SseFloat.hostOperation(op, format, a, b);
+        if (!X86SseFloat.isHostExact(op, format, a, b, host)) {
+            return 0;
+        }
+        for (int mxcsr : new int[] {DEFAULT, DAZ, FTZ}) {
+            String rule = "op " + op + " of " + Long.toHexString(a) + ", " + Long.toHexString(b) + " under " + Integer.toHexString(mxcsr);
+            long exact = X86SseRounding.arithmetic(op, format, op == X86SseFloat.SQRT ? b : a, b, mxcsr, fpu);
+            assertEquals(Long.toHexString(exact), Long.toHexString(host), rule);
+            assertEquals(0, fpu.takeSimdExceptions() & ~X86SseFloat.PE, rule + " (flags)");
+        }
+        return 1;
+    }
 }
