@@ -3,8 +3,8 @@
  * the message header, and the shared ring page a domain talks to
  * xenstored through (start_info.store_mfn, start_info.store_evtchn).
  */
-#ifndef TRUFFLEXEN_XEN_XS_WIRE_H
-#define TRUFFLEXEN_XEN_XS_WIRE_H
+#ifndef TRUFFLEXEN_SDK_XEN_XS_WIRE_H
+#define TRUFFLEXEN_SDK_XEN_XS_WIRE_H
 
 #include <stdint.h>
 
@@ -29,6 +29,7 @@ enum xsd_sockmsg_type {
     XS_IS_DOMAIN_INTRODUCED = 17,
     XS_RESUME = 18,
     XS_SET_TARGET = 19,
+    /* 20 was XS_RESTRICT, which Xen removed */
     XS_RESET_WATCHES = 21,
     XS_DIRECTORY_PART = 22,
 };
@@ -42,6 +43,8 @@ struct xsd_sockmsg {
 
 #define XENSTORE_RING_SIZE 1024
 #define XENSTORE_PAYLOAD_MAX 4096
+#define XENSTORE_ABS_PATH_MAX 3072
+#define XENSTORE_REL_PATH_MAX 2048
 typedef uint32_t XENSTORE_RING_IDX;
 #define MASK_XENSTORE_IDX(idx) ((idx) & (XENSTORE_RING_SIZE - 1))
 
@@ -59,5 +62,11 @@ struct xenstore_domain_interface {
 #define XENSTORE_SERVER_FEATURE_ERROR 2
 #define XENSTORE_CONNECTED 0
 #define XENSTORE_RECONNECT 1
+
+/* xenstore_domain_interface.error */
+#define XENSTORE_ERROR_NONE 0
+#define XENSTORE_ERROR_COMM 1
+#define XENSTORE_ERROR_RINGIDX 2
+#define XENSTORE_ERROR_PROTO 3
 
 #endif

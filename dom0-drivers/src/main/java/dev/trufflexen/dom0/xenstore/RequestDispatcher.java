@@ -1,11 +1,12 @@
 package dev.trufflexen.dom0.xenstore;
 
-import static dev.trufflexen.dom0.xenstore.XsWire.*;
+import static dev.trufflexen.xen.abi.XsWire.*;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import dev.trufflexen.xen.abi.XsWire;
 
 /**
  * Answers one request of one connection: parses its payload, runs it on the committed store or

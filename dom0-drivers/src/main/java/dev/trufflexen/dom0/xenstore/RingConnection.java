@@ -1,6 +1,6 @@
 package dev.trufflexen.dom0.xenstore;
 
-import static dev.trufflexen.dom0.xenstore.XsWire.*;
+import static dev.trufflexen.xen.abi.XsWire.*;
 
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 
 import dev.trufflexen.xen.dom0.ForeignMemory;
 import dev.trufflexen.xen.log.HypervisorConsole;
+import dev.trufflexen.xen.abi.XsWire;
 
 /**
  * A domain's connection through its xenstore ring page ({@code struct xenstore_domain_interface}).
@@ -92,9 +93,9 @@ final class RingConnection extends Connection {
             int prod = page.read32(OFF_REQ_PROD);
             VarHandle.acquireFence();
             int available = prod - cons;
-            if (Integer.compareUnsigned(available, RING_SIZE) > 0) {
+            if (Integer.compareUnsigned(available, XENSTORE_RING_SIZE) > 0) {
                 fail(XENSTORE_ERROR_RINGIDX, String.format("req ring indices cons=%d prod=%d are more than %d apart",
-                        cons, prod, RING_SIZE));
+                        cons, prod, XENSTORE_RING_SIZE));
                 return;
             }
             if (available == 0) {
@@ -179,12 +180,12 @@ final class RingConnection extends Connection {
             int prod = page.read32(OFF_RSP_PROD);
             VarHandle.acquireFence();
             int used = prod - cons;
-            if (Integer.compareUnsigned(used, RING_SIZE) > 0) {
+            if (Integer.compareUnsigned(used, XENSTORE_RING_SIZE) > 0) {
                 fail(XENSTORE_ERROR_RINGIDX, String.format("rsp ring indices cons=%d prod=%d are more than %d apart",
-                        cons, prod, RING_SIZE));
+                        cons, prod, XENSTORE_RING_SIZE));
                 return;
             }
-            int space = RING_SIZE - used;
+            int space = XENSTORE_RING_SIZE - used;
             if (space == 0) {
                 break;
             }
@@ -241,15 +242,15 @@ final class RingConnection extends Connection {
     }
 
     private void copyOutOfRing(int from, byte[] into, int offset, int length) {
-        int start = from & (RING_SIZE - 1);
-        int first = Math.min(length, RING_SIZE - start);
+        int start = from & (XENSTORE_RING_SIZE - 1);
+        int first = Math.min(length, XENSTORE_RING_SIZE - start);
         page.copyOut(OFF_REQ + start, into, offset, first);
         page.copyOut(OFF_REQ, into, offset + first, length - first);
     }
 
     private void copyIntoRing(int at, byte[] bytes, int offset, int length) {
-        int start = at & (RING_SIZE - 1);
-        int first = Math.min(length, RING_SIZE - start);
+        int start = at & (XENSTORE_RING_SIZE - 1);
+        int first = Math.min(length, XENSTORE_RING_SIZE - start);
         page.copyIn(OFF_RSP + start, bytes, offset, first);
         page.copyIn(OFF_RSP, bytes, offset + first, length - first);
     }

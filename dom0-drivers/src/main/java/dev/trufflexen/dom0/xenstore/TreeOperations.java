@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import dev.trufflexen.xen.abi.XsWire;
 
 /**
  * The store's operations on a {@link NodeView} (the committed store or a transaction), with

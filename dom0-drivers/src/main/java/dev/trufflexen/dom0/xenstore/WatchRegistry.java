@@ -2,6 +2,7 @@ package dev.trufflexen.dom0.xenstore;
 
 import java.util.List;
 import java.util.function.Supplier;
+import dev.trufflexen.xen.abi.XsWire;
 
 /**
  * Delivers committed changes to every connection's matching watches as {@code WATCH_EVENT}

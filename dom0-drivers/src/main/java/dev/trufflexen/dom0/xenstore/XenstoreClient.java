@@ -3,6 +3,7 @@ package dev.trufflexen.dom0.xenstore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import dev.trufflexen.xen.abi.XsWire;
 
 /**
  * A client of xenstored in the host process, speaking the same messages a ring carries (what

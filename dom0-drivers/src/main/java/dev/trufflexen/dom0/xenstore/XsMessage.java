@@ -3,6 +3,7 @@ package dev.trufflexen.dom0.xenstore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import dev.trufflexen.xen.abi.XsWire;
 
 /** One xenstore message: the header's type, req_id and tx_id, and its payload. */
 public record XsMessage(int type, int reqId, int txId, byte[] payload) {

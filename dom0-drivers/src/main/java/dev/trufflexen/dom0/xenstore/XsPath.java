@@ -1,5 +1,7 @@
 package dev.trufflexen.dom0.xenstore;
 
+import dev.trufflexen.xen.abi.XsWire;
+
 /**
  * Xenstore paths: {@code /}-separated, of ASCII alphanumerics and {@code -/_@}, no doubled or
  * trailing slash, at most {@link XsWire#XENSTORE_ABS_PATH_MAX} bytes absolute. A path without a

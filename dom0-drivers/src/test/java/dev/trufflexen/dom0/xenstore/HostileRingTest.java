@@ -16,6 +16,7 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.dom0.ForeignMemory;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.abi.XsWire;
 
 /**
  * A guest's ring page written as a hostile guest could (this test writes the page of a domain
@@ -50,7 +51,7 @@ class HostileRingTest {
 
     private void push(byte[] bytes, int from, int length) {
         for (int i = 0; i < length; i++) {
-            page.copyIn(XsWire.OFF_REQ + ((prod + i) & (XsWire.RING_SIZE - 1)), bytes, from + i, 1);
+            page.copyIn(XsWire.OFF_REQ + ((prod + i) & (XsWire.XENSTORE_RING_SIZE - 1)), bytes, from + i, 1);
         }
         prod += length;
         page.write32(XsWire.OFF_REQ_PROD, prod);
@@ -66,7 +67,7 @@ class HostileRingTest {
         int rprod = page.read32(XsWire.OFF_RSP_PROD);
         byte[] out = new byte[rprod - cons];
         for (int i = 0; i < out.length; i++) {
-            page.copyOut(XsWire.OFF_RSP + ((cons + i) & (XsWire.RING_SIZE - 1)), out, i, 1);
+            page.copyOut(XsWire.OFF_RSP + ((cons + i) & (XsWire.XENSTORE_RING_SIZE - 1)), out, i, 1);
         }
         page.write32(XsWire.OFF_RSP_CONS, rprod);
         return out;
@@ -97,7 +98,7 @@ class HostileRingTest {
             if (round % 3 == 0) {
                 ByteBuffer.wrap(junk).order(ByteOrder.LITTLE_ENDIAN).putInt(0, random.nextInt(24));
             }
-            int room = XsWire.RING_SIZE - (prod - page.read32(XsWire.OFF_REQ_CONS));
+            int room = XsWire.XENSTORE_RING_SIZE - (prod - page.read32(XsWire.OFF_REQ_CONS));
             push(junk, 0, Math.min(room, junk.length));
             xenstored.serviceRing(domain.id());
             drainReplies();
@@ -141,7 +142,7 @@ class HostileRingTest {
             toolstack.write("/local/domain/" + domain.id() + "/data/n", Integer.toString(i));
         }
         int rsp = page.read32(XsWire.OFF_RSP_PROD) - page.read32(XsWire.OFF_RSP_CONS);
-        assertEquals(XsWire.RING_SIZE, rsp, "the rsp ring is full, the rest waits");
+        assertEquals(XsWire.XENSTORE_RING_SIZE, rsp, "the rsp ring is full, the rest waits");
         int consBefore = page.read32(XsWire.OFF_REQ_CONS);
         byte[] read = request(XsWire.XS_READ, 2, "name");
         for (int i = 0; i < 40; i++) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.xen.log.HypervisorConsole;
+import dev.trufflexen.xen.abi.XsWire;
 
 /** The store's operations, permissions and quota through the protocol, as the toolstack and as domains. */
 class XenstoredTreeTest {

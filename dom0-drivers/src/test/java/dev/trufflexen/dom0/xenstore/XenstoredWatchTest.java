@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.xen.log.HypervisorConsole;
+import dev.trufflexen.xen.abi.XsWire;
 
 /** Watches and transactions: first events, relative paths, removal, readability, commit and conflicts. */
 class XenstoredWatchTest {

@@ -19,7 +19,7 @@ public final class AbiCatalog {
     public static final List<Class<?>> ABI_CLASSES = List.of(Hypercalls.class, SchedOp.class, XenVersionOp.class,
             ConsoleIo.class, ConsoleInterface.class, XenElfNotes.class, XenFeatures.class, EventChannelOp.class,
             StartInfo.class, SharedInfo.class, X86Pv.class, Mmu.class, Virq.class, DomainIds.class, VmAssist.class,
-            CallbackOp.class, VcpuOp.class, VcpuGuestContext.class, MemoryOp.class, PhysdevOp.class);
+            CallbackOp.class, VcpuOp.class, VcpuGuestContext.class, MemoryOp.class, PhysdevOp.class, XsWire.class);
 
     /** Prefixes (or whole names) of fields spelled exactly as the C constant. */
     private static final List<String> C_PREFIXES = List.of("__HYPERVISOR_", "SCHEDOP_", "SHUTDOWN_", "XENVER_",
@@ -28,7 +28,7 @@ public final class AbiCatalog {
             "CALLBACKTYPE_", "CALLBACKOP_", "CALLBACKF_", "_CALLBACKF_", "VCPUOP_", "XENMEM_", "XENMEMF_",
             "XENMAPSPACE_", "PHYSDEVOP_", "SEGBASE_", "_VGCF_", "VGCF_", "XEN_LEGACY_MAX_VCPUS", "MAX_VIRT_CPUS",
             "XEN_PVCLOCK_", "EVTCHN_2L_NR_CHANNELS", "EVTCHN_FIFO_", "MAX_GUEST_CMDLINE", "XEN_EXTRAVERSION_LEN",
-            "XEN_CAPABILITIES_INFO_LEN", "XEN_CHANGESET_INFO_LEN");
+            "XEN_CAPABILITIES_INFO_LEN", "XEN_CHANGESET_INFO_LEN", "XS_", "XENSTORE_");
 
     /** Definitions of the SDK's C headers that have no Java twin, each with the reason. */
     public static final Map<String, String> C_ONLY = Map.of(

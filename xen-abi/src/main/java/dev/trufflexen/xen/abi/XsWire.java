@@ -1,4 +1,7 @@
-package dev.trufflexen.dom0.xenstore;
+package dev.trufflexen.xen.abi;
+
+import static dev.trufflexen.xen.abi.AbiType.U32;
+import static dev.trufflexen.xen.abi.AbiType.bytes;
 
 /**
  * The xenstore wire protocol's numbers (Xen's public {@code io/xs_wire.h}): message types, the
@@ -30,18 +33,23 @@ public final class XsWire {
     public static final int XS_IS_DOMAIN_INTRODUCED = 17;
     public static final int XS_RESUME = 18;
     public static final int XS_SET_TARGET = 19;
-    public static final int XS_RESTRICT = 20;
+    // 20 was XS_RESTRICT, which Xen removed
     public static final int XS_RESET_WATCHES = 21;
     public static final int XS_DIRECTORY_PART = 22;
 
     /** struct xsd_sockmsg: type, req_id, tx_id, len (little-endian uint32 each). */
     public static final int HEADER_SIZE = 16;
+    public static final AbiStruct SOCKMSG = new AbiStruct("struct xsd_sockmsg", HEADER_SIZE);
+    public static final AbiField SOCKMSG_TYPE = SOCKMSG.inOut(U32, "type", 0);
+    public static final AbiField SOCKMSG_REQ_ID = SOCKMSG.inOut(U32, "req_id", 4);
+    public static final AbiField SOCKMSG_TX_ID = SOCKMSG.inOut(U32, "tx_id", 8);
+    public static final AbiField SOCKMSG_LEN = SOCKMSG.inOut(U32, "len", 12);
     public static final int XENSTORE_PAYLOAD_MAX = 4096;
     public static final int XENSTORE_ABS_PATH_MAX = 3072;
     public static final int XENSTORE_REL_PATH_MAX = 2048;
 
     // struct xenstore_domain_interface
-    public static final int RING_SIZE = 1024;
+    public static final int XENSTORE_RING_SIZE = 1024;
     public static final int OFF_REQ = 0;
     public static final int OFF_RSP = 1024;
     public static final int OFF_REQ_CONS = 2048;
@@ -51,6 +59,17 @@ public final class XsWire {
     public static final int OFF_SERVER_FEATURES = 2064;
     public static final int OFF_CONNECTION = 2068;
     public static final int OFF_ERROR = 2072;
+    public static final int INTERFACE_SIZE = 2076;
+    public static final AbiStruct INTERFACE = new AbiStruct("struct xenstore_domain_interface", INTERFACE_SIZE);
+    public static final AbiField REQ = INTERFACE.out(bytes(XENSTORE_RING_SIZE), "req", OFF_REQ);
+    public static final AbiField RSP = INTERFACE.in(bytes(XENSTORE_RING_SIZE), "rsp", OFF_RSP);
+    public static final AbiField REQ_CONS = INTERFACE.in(U32, "req_cons", OFF_REQ_CONS);
+    public static final AbiField REQ_PROD = INTERFACE.out(U32, "req_prod", OFF_REQ_PROD);
+    public static final AbiField RSP_CONS = INTERFACE.out(U32, "rsp_cons", OFF_RSP_CONS);
+    public static final AbiField RSP_PROD = INTERFACE.in(U32, "rsp_prod", OFF_RSP_PROD);
+    public static final AbiField SERVER_FEATURES = INTERFACE.in(U32, "server_features", OFF_SERVER_FEATURES);
+    public static final AbiField CONNECTION = INTERFACE.inOut(U32, "connection", OFF_CONNECTION);
+    public static final AbiField ERROR = INTERFACE.in(U32, "error", OFF_ERROR);
 
     public static final int XENSTORE_SERVER_FEATURE_RECONNECTION = 1;
     public static final int XENSTORE_SERVER_FEATURE_ERROR = 2;
@@ -63,7 +82,7 @@ public final class XsWire {
 
     private static final String[] NAMES = {"CONTROL", "DIRECTORY", "READ", "GET_PERMS", "WATCH", "UNWATCH",
         "TRANSACTION_START", "TRANSACTION_END", "INTRODUCE", "RELEASE", "GET_DOMAIN_PATH", "WRITE", "MKDIR", "RM",
-        "SET_PERMS", "WATCH_EVENT", "ERROR", "IS_DOMAIN_INTRODUCED", "RESUME", "SET_TARGET", "RESTRICT",
+        "SET_PERMS", "WATCH_EVENT", "ERROR", "IS_DOMAIN_INTRODUCED", "RESUME", "SET_TARGET", "RESTRICT (removed)",
         "RESET_WATCHES", "DIRECTORY_PART"};
 
     /** The type's name for log lines, e.g. {@code READ}. */
