@@ -21,7 +21,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * of a host that has run another guest (the ticker) and for further hello domains (the same
  * kernel again, on an engine that has compiled it), and the CPU time the host's create took
  * (which, unlike the wall-clock latencies, does not grow with the machine's load). Each round is
- * a fresh host; the medians go to target/host-start-latency.txt and the test's output.
+ * a fresh host; the medians go to target/host-start-latency.txt and the test's output. The
+ * latencies are measurements, not assertions (wall-clock time on a shared machine); what is
+ * asserted is that each start reached guest code, then output, then power-off, and that the
+ * further hello domains ran the first one's compiled regions instead of building their own.
  */
 class HostStartLatencyTest {
     private static final Path GUESTS = Path.of("..", "guest-images").toAbsolutePath().normalize();
@@ -43,9 +46,13 @@ class HostStartLatencyTest {
                     HostClient client = HostClient.connect(host.paths()).orElseThrow()) {
                 start(host, client, "ticker", "warmup", "ticks=5 period_ms=1");
                 first.add(start(host, client, "hello", "hello0", null));
+                long reusedBefore = host.host().xen().codeCache().sharingStats().sharedReused();
                 for (int i = 1; i <= SAME_KERNEL; i++) {
                     again.add(start(host, client, "hello", "hello" + i, null));
                 }
+                long reused = host.host().xen().codeCache().sharingStats().sharedReused() - reusedBefore;
+                assertTrue(reused >= SAME_KERNEL, "the further hello domains reused " + reused
+                        + " regions of the first one's code");
             }
         }
         String report = String.format(Locale.ROOT, "domain start in a warm host, %d rounds (medians, ms; load average %s)%n"
@@ -57,8 +64,10 @@ class HostStartLatencyTest {
                 median(again, Start::toOutputNs), median(again, Start::toPoweroffNs), median(again, Start::createCpuNs));
         System.out.print(report);
         Files.writeString(Path.of("target", "host-start-latency.txt"), report);
-        assertTrue(median(again, Start::toPoweroffNs) <= median(first, Start::toPoweroffNs) * 1.5,
-                "a second domain with the same kernel is not slower than the first:\n" + report);
+        for (Start start : concat(first, again)) {
+            assertTrue(0 < start.toGuestNs() && start.toGuestNs() <= start.toOutputNs()
+                    && start.toOutputNs() <= start.toPoweroffNs(), "latencies out of order: " + start);
+        }
     }
 
     /** Creates a domain from the guest's config, preserved at poweroff, waits for it to stop, destroys it. */
@@ -86,6 +95,12 @@ class HostStartLatencyTest {
         destroy.put("domain", name);
         assertEquals(0, client.request("destroy", destroy).path("leaks").size());
         return start;
+    }
+
+    private static List<Start> concat(List<Start> a, List<Start> b) {
+        List<Start> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static double median(List<Start> starts, java.util.function.ToLongFunction<Start> field) {
