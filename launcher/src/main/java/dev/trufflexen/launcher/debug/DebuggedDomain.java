@@ -18,6 +18,20 @@ public final class DebuggedDomain {
     private volatile ElfSymbols symbols = ElfSymbols.none();
     private volatile OutputStream consoleView;
     private volatile CompilationTrace compilations;
+    private volatile Destroyer destroyer = (domain, resumeDebugger) -> {
+        domain.destroy();
+        resumeDebugger.run();
+    };
+
+    /**
+     * How {@code destroy} and {@code quit} end the domain: by default at once; a host destroys it
+     * as {@code txl destroy} does (no xl.cfg action applies, the reply comes once it is released).
+     * {@code resumeDebugger} lets a domain the debugger holds run on to its end.
+     */
+    @FunctionalInterface
+    public interface Destroyer {
+        void destroy(Domain domain, Runnable resumeDebugger) throws Exception;
+    }
 
     private DebuggedDomain(XenHypervisor xen, Domain domain, DomainDebugger debugger, HypercallCounts hypercalls) {
         this.xen = xen;
@@ -40,6 +54,21 @@ public final class DebuggedDomain {
 
     public Domain domain() {
         return domain;
+    }
+
+    public void setDestroyer(Destroyer how) {
+        this.destroyer = how;
+    }
+
+    /** Destroys the domain (xl destroy); a failure is a {@link DebugException} with its message. */
+    public void destroy() {
+        try {
+            destroyer.destroy(domain, debugger::resume);
+        } catch (DebugException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DebugException(e.getMessage());
+        }
     }
 
     public DomainDebugger debugger() {

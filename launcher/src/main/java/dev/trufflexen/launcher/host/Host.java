@@ -327,10 +327,17 @@ public final class Host implements AutoCloseable {
      * leaked).
      */
     public List<String> destroy(HostedDomain hosted) throws HostError {
+        return destroy(hosted, () -> {
+        });
+    }
+
+    /** As {@link #destroy(HostedDomain)}; {@code afterRequest} runs once the destroy is requested (a debugger lets go). */
+    public List<String> destroy(HostedDomain hosted, Runnable afterRequest) throws HostError {
         synchronized (this) {
             // Under the lock that applies actions: a domain stopping now is released, not restarted.
             hosted.requestDestroy();
         }
+        afterRequest.run();
         try {
             if (!hosted.awaitStopped(10_000)) {
                 throw new HostError("domain '" + hosted.name() + "' (id " + hosted.id()

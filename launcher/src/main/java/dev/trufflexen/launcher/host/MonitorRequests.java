@@ -40,7 +40,13 @@ final class MonitorRequests {
         if (domain.isDying()) {
             throw new HostError("domain " + domain.id() + " (" + domain.name() + ") is gone");
         }
-        DebuggedDomain debugged = DEBUGGED.computeIfAbsent(domain, d -> DebuggedDomain.attach(request.host().xen(), d));
+        HostedDomain hosted = request.domain();
+        Host host = request.host();
+        DebuggedDomain debugged = DEBUGGED.computeIfAbsent(domain, d -> {
+            DebuggedDomain attached = DebuggedDomain.attach(host.xen(), d);
+            attached.setDestroyer((target, resumeDebugger) -> host.destroy(hosted, resumeDebugger));
+            return attached;
+        });
         domain.onStop(() -> DEBUGGED.remove(domain));
         return debugged;
     }

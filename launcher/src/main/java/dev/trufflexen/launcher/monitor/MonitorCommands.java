@@ -462,8 +462,7 @@ final class MonitorCommands {
 
     @Command(name = "destroy", description = "Destroy the domain (xl destroy).")
     void destroy() {
-        target.domain().destroy();
-        debugger().resume();
+        target.destroy();
         out().println("domain " + target.domain().name() + " destroyed");
     }
 
@@ -478,8 +477,7 @@ final class MonitorCommands {
     void quit() {
         monitor.requestQuit();
         if (!target.domain().isDying()) {
-            target.domain().destroy();
-            debugger().resume();
+            target.destroy();
         }
     }
 
