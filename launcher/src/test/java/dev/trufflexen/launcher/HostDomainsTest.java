@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,8 +127,13 @@ class HostDomainsTest {
                 "on_reboot=\"restart\""), txl.err());
         int firstId = txl.domain("ticker").id();
         await("three boots", () -> txl.consoleLog("ticker").split("ticker: start", -1).length > 3);
-        HostedDomain now = txl.domain("ticker");
-        assertNotEquals(firstId, now.id(), "a restarted domain gets a new id, as in xl");
+        // It reboots on every boot: between one boot's release and the next one's build, no domain has its name.
+        AtomicReference<HostedDomain> now = new AtomicReference<>();
+        await("a restarted ticker", () -> {
+            now.set(txl.host().host().domains().stream().filter(d -> d.name().equals("ticker")).findFirst().orElse(null));
+            return now.get() != null;
+        });
+        assertNotEquals(firstId, now.get().id(), "a restarted domain gets a new id, as in xl");
         assertEquals(List.of(), txl.host().host().xen().auditReleased(firstId), "the first boot's frames went back");
         assertTrue(txl.run("dmesg") == 0 && txl.out().contains("stopped: reboot; action: restart"), txl.out());
         destroyEveryDomain();
