@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Txl.Version.class,
         subcommands = {CreateCommand.class, HostCommand.class, dev.trufflexen.launcher.bench.BenchCommand.class,
             dev.trufflexen.launcher.dashboard.DashboardCommand.class, dev.trufflexen.launcher.bench.RecordJmhCommand.class,
-            SelftestCommand.class,
+            SelftestCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = "Runs Xen PV domains on TruffleXen, a Xen-compatible hypervisor on GraalVM Truffle.",

@@ -88,7 +88,7 @@ class TxlTest {
                 "txl: error: unknown command 'start'; the commands are console, destroy, dmesg, domid, domname, dump-core, info, list, "
                 + "mem-max, mem-set, monitor, pause, reboot, sched-bvt, sched-credit, shutdown, top, unpause, uptime, "
                 + "vcpu-list, vcpu-pin, vcpu-set, xenstore-ls, xenstore-read, xenstore-rm, xenstore-write, create, host, "
-                + "bench, dashboard, selftest, help (see 'txl help')"),
+                + "bench, dashboard, selftest, completion, help (see 'txl help')"),
             new UsageCase("unknown top-level option", List.of("--frob"),
                 "txl: error: unknown option '--frob' (see 'txl help')"),
             new UsageCase("create without CONFIG", List.of("create"),

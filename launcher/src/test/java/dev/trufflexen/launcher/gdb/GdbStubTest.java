@@ -1,13 +1,23 @@
 package dev.trufflexen.launcher.gdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -204,6 +214,38 @@ class GdbStubTest {
         assertTrue(txl.err().contains("stopped: poweroff"), txl.err());
         assertTrue(!Files.readString(dir.resolve("debugee.log")).contains("debugee: start"),
                 "killed before its first instruction");
+    }
+
+    @Test
+    void withoutAHostTheStubListensOnLoopbackOnly() throws Exception {
+        InetAddress outside = nonLoopbackAddress();
+        assumeTrue(outside != null, "no non-loopback IPv4 address on this machine");
+        try (ServerSocket everywhere = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"));
+                Socket reached = new Socket()) {
+            reached.connect(new InetSocketAddress(outside, everywhere.getLocalPort()), 5000); // the address is reachable
+        }
+        InProcessTxl txl = new InProcessTxl(dir);
+        CompletableFuture<Integer> status = startStub(txl);
+        int port = port(txl);
+        try (Socket refused = new Socket()) {
+            assertThrows(ConnectException.class, () -> refused.connect(new InetSocketAddress(outside, port), 5000),
+                    "--gdb PORT accepted a connection on " + outside.getHostAddress());
+        }
+        runGdb(port, List.of("target remote :" + port, "kill"));
+        status.get(60, TimeUnit.SECONDS);
+    }
+
+    private static InetAddress nonLoopbackAddress() throws SocketException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address) {
+                        return address;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code txl create --gdb 0} on the debugee, skipped without gdb. */
