@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +196,25 @@ class HostDomainsTest {
         await("alive ticks on after the dump", () -> txl.consoleLog("alive").length() > before.length());
         assertEquals(ExitStatus.COMMAND_FAILED, txl.run("dump-core", "nosuch", "x.core"));
         destroyAndAudit("alive");
+        assertNothingHeld();
+    }
+
+    @Test
+    void coredumpRestartWritesTheCoreThenBuildsTheDomainAgain() throws Exception {
+        assertEquals(0, txl.run("create", config("ticker"), "name=\"phoenix\"", "cmdline=\"ticks=3 period_ms=1 reason=3\"",
+                "on_crash=\"coredump-restart\""), txl.err());
+        int firstId = txl.domain("phoenix").id();
+        Path core = state.resolve("dump").resolve("phoenix");
+        AtomicReference<HostedDomain> again = new AtomicReference<>();
+        await("a core and a new phoenix", () -> {
+            again.set(txl.host().host().domains().stream().filter(d -> d.name().equals("phoenix") && d.id() != firstId)
+                    .findFirst().orElse(null));
+            return again.get() != null && Files.exists(core);
+        });
+        assertTrue(txl.run("dmesg") == 0 && txl.out().contains("stopped: crash; action: coredump-restart"), txl.out());
+        assertTrue(txl.out().contains("dumping core of domain " + firstId + " (phoenix)"), txl.out());
+        destroyEveryDomain();
+        assertXenCore(core, "ticker: start");
         assertNothingHeld();
     }
 
