@@ -28,6 +28,7 @@
 #include <sdk/events.h>
 #include <sdk/ktest.h>
 #include <sdk/string.h>
+#include <xen/callback.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
@@ -56,7 +57,7 @@ struct percpu {
     evtchn_port_t timer_port, ipi_port;
 };
 
-enum phase { PHASE_WAIT, PHASE_ATOMICS, PHASE_TIMER, PHASE_IPI, PHASE_TLB, PHASE_SPIN, PHASE_DOWN };
+enum phase { PHASE_WAIT, PHASE_ATOMICS, PHASE_TIMER, PHASE_IPI, PHASE_TLB, PHASE_SPIN, PHASE_DOWN, PHASE_NMI };
 
 static struct percpu percpu[SMP_VCPUS];
 static char stacks[SMP_VCPUS][STACK_SIZE] __attribute__((aligned(16)));
@@ -74,6 +75,10 @@ static evtchn_port_t moved_port, moved_peer;
 extern char smp_secondary_entry[];
 extern char sdk_event_entry[];
 void smp_secondary_main(unsigned int id);
+/* NMIs vCPU 1's callback (smp_entry.S) has taken; armed once it is registered and about to block. */
+volatile unsigned long smp_nmi_hits;
+static volatile unsigned long nmi_armed;
+extern char smp_nmi_entry[];
 
 static struct percpu *this_cpu(void)
 {
@@ -244,6 +249,17 @@ void smp_secondary_main(unsigned int id)
             break;
         case PHASE_TLB:
             secondary_tlb_reads(me);
+            break;
+        case PHASE_NMI:
+            if (id == 1) {
+                callback_register_t reg = { .type = CALLBACKTYPE_nmi, .address = (unsigned long)smp_nmi_entry };
+                if (HYPERVISOR_callback_op(CALLBACKOP_register, &reg) == 0) {
+                    nmi_armed = 1;
+                    block_until(&smp_nmi_hits, 1);
+                }
+                callback_unregister_t unreg = { .type = CALLBACKTYPE_nmi };
+                HYPERVISOR_callback_op(CALLBACKOP_unregister, &unreg);
+            }
             break;
         case PHASE_SPIN:
             while (phase == PHASE_SPIN) {
@@ -457,6 +473,34 @@ static void ipis(void)
     kt_eq(percpu[1].moved_hits + percpu[3].moved_hits, 0, "moved port not on the others", "one notify vCPU");
 }
 
+/* An NMI sent to a blocked vCPU wakes it, as Xen's vcpu_kick does, and its handler runs. */
+static void nmis(void)
+{
+    kt_group("nmi");
+    unsigned long before[SMP_VCPUS];
+    for (unsigned int id = 1; id < SMP_VCPUS; id++) {
+        before[id] = percpu[id].phase_done;
+    }
+    __atomic_store_n(&phase, PHASE_NMI, __ATOMIC_SEQ_CST);
+    struct vcpu_runstate_info runstate = { 0 };
+    uint64_t deadline = sdk_system_time() + TIMEOUT_NS;
+    int blocked = 0;
+    while (!blocked && sdk_system_time() < deadline) {
+        blocked = nmi_armed && vcpu_op(VCPUOP_get_runstate_info, 1, &runstate) == 0
+                  && runstate.state == RUNSTATE_blocked;
+    }
+    kt_check(blocked, "vCPU 1 blocks with its NMI callback registered", "SCHEDOP_block", "never blocked");
+    kt_eq(smp_nmi_hits, 0, "no NMI before one is sent", "nmi_pending clear");
+    kt_eq(vcpu_op(VCPUOP_send_nmi, 1, NULL), 0, "send_nmi to the blocked vCPU 1", "VCPUOP_send_nmi: 0");
+    kt_check(wait_for(&percpu[1].phase_done, before[1] + 1), "the NMI woke vCPU 1", "vcpu_kick on nmi_pending",
+             "vCPU 1 still blocked");
+    kt_eq(smp_nmi_hits, 1, "its NMI callback ran once", "TRAP_nmi on the target vCPU");
+    for (unsigned int id = 2; id < SMP_VCPUS; id++) {
+        wait_for(&percpu[id].phase_done, before[id] + 1);
+    }
+    __atomic_store_n(&phase, PHASE_WAIT, __ATOMIC_SEQ_CST);
+}
+
 static unsigned long pte_of(const void *frame)
 {
     return mfn_of(frame) << 12 | PTE_PRESENT_RW | PTE_NX;
@@ -635,6 +679,7 @@ void kernel_main(start_info_t *si)
     smp_atomics_check(SMP_VCPUS, ATOMIC_ROUNDS);
     timers();
     ipis();
+    nmis();
     tlb();
     down_up();
     all_down();

@@ -12,4 +12,16 @@ smp_secondary_entry:
         call  smp_secondary_main
 1:      jmp   1b
 
+/*
+ * The NMI callback vCPU 1 registers: counts the NMI and returns with the
+ * iret hypercall (RCX and R11 come back from Xen's bounce frame).
+ */
+        .globl smp_nmi_entry
+smp_nmi_entry:
+        lock incq smp_nmi_hits(%rip)
+        pop   %rcx
+        pop   %r11
+        pushq $0
+        jmp   hypercall_page + __HYPERVISOR_iret * 32
+
         .section .note.GNU-stack, "", @progbits
