@@ -33,6 +33,9 @@
  * messages. Every request, from any connection, runs under the daemon's lock. The ring's indices
  * and headers are guest-controlled: inconsistent indices or an oversized header set the ring's
  * error word and stop serving it (nothing is thrown out of the daemon) until the guest asks for a
- * reconnect, which resets the ring and drops the connection's watches and transactions.
+ * reconnect, which resets the ring and drops the connection's watches and transactions. The wire
+ * format's numbers and the ring page's layout are part of the Java ABI ({@link
+ * dev.trufflexen.xen.abi.XsWire}), checked against the guest SDK's {@code xen/xs_wire.h} like
+ * every other public header.
  */
 package dev.trufflexen.dom0.xenstore;
