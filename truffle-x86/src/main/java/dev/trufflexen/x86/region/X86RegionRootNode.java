@@ -71,6 +71,16 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private static final X86ExitException CALLEE_LEFT = X86ExitException.platformTookOver();
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
+    /**
+     * Whether back edges count towards compiling the whole region (Truffle's loop counts), as
+     * well as towards the OSR compilation of their loop. Off by default: a region entered a few
+     * times whose loop runs millions of iterations (a function that a caller's region absorbed
+     * through a direct call) then compiles only its loop, through OSR, instead of also queueing
+     * the whole region, often hundreds of instructions, ahead of that loop. Regions still compile
+     * whole once entered often enough. {@code -Dtrufflexen.loopsCompileRegion=true} restores
+     * the loop counts.
+     */
+    private static final boolean LOOPS_COMPILE_REGION = Boolean.getBoolean("trufflexen.loopsCompileRegion");
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
@@ -432,7 +442,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * the final state and {@link #CALLEE_LEFT} unwinds this region without writing it back.
      */
     private boolean callChained(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long target) {
-        CallTarget callee = X86ChainedCall.enter(cpu, target);
+        CallTarget callee = X86ChainedCall.enter(getLanguage(X86Language.class), cpu, target);
         if (callee == null) {
             return false;
         }
@@ -451,7 +461,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
         }
         TruffleSafepoint.poll(this);
-        if (CompilerDirectives.inInterpreter()) {
+        if (LOOPS_COMPILE_REGION && CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
         }
         return X86Likelihood.unlikely(cpu.stopRequested());
