@@ -25,13 +25,13 @@ final class X86RegionLoops {
      * target's innermost one; set with {@code -Dtrufflexen.osrLoopInstructions=N} (0: always the
      * innermost loop; a large N: every enclosing loop, the plain rule's result for nests).
      */
-    static final int LOOP_INSTRUCTION_BUDGET = Integer.getInteger("trufflexen.osrLoopInstructions", 64);
+    static final int LOOP_INSTRUCTION_BUDGET = Integer.getInteger("trufflexen.osrLoopInstructions", 128);
     /**
      * What a block ending in a chained call adds to its loop's size, in guest instructions: the
      * call's inline cache may inline up to {@link X86ChainedCall#CACHE_ENTRIES} callees into
      * the compilation.
      */
-    static final int CHAINED_CALL_WEIGHT = 16;
+    static final int CHAINED_CALL_WEIGHT = 48;
 
     /** With {@code -Dtrufflexen.traceOsrLoops=true} each OSR target's loop is reported on stderr. */
     private static final boolean TRACE = Boolean.getBoolean("trufflexen.traceOsrLoops");

@@ -59,6 +59,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @CompilationFinal private Object osrMetadata;
     /** Per OSR target block: the blocks of its loop, or null (see {@link #loopOf}). */
     @CompilationFinal(dimensions = 2) private final boolean[][] loops;
+    /** Per OSR target block: its OSR compilation ran the last time it was tried (read and written in the interpreter only). */
+    private final boolean[] osrRan;
+    /** Per OSR target block: the last run of its OSR compilation reached its end in compiled code. */
+    private final boolean[] osrRanCompiled;
+    /** {@link #pollOsr}'s immediate re-entry; off with {@code -Dtrufflexen.osrReentry=false}. */
+    private static final boolean OSR_REENTRY = !"false".equals(System.getProperty("trufflexen.osrReentry"));
     /** {@link #runBlocks}'s result when the region leaves to the dispatcher (the next RIP is in the frame). */
     private static final int LEFT = -1;
     /** {@link #runBlocks}'s result when a RET popped the expected return address of the chained call that entered the region. */
@@ -98,6 +104,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.codeValid = codeValid;
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
+        this.osrRan = new boolean[blocks.length];
+        this.osrRanCompiled = new boolean[blocks.length];
     }
 
     @Override
@@ -180,6 +188,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         long expectedReturn = osrFrame.getLongStatic(X86FrameLayout.EXPECTED_RETURN);
         try {
             int result = runBlocks(osrFrame, cpu, target, expectedReturn, loops[target]);
+            // Immediate re-entry only for code that ran to its end compiled: one that
+            // deoptimized on the way would deoptimize on every re-entry.
+            osrRanCompiled[target] = CompilerDirectives.inCompiledCode();
             return result >= 0 ? Integer.valueOf(result) : result == RETURNED ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
             return exit;
@@ -271,7 +282,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (backEdgeStops(cpu)) {
                             return LEFT;
                         }
-                        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate)) {
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
@@ -334,7 +345,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                         return LEFT;
                     }
-                    if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                    if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex)) {
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
                             if (result >= 0) {
@@ -360,7 +371,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
                     return LEFT;
                 }
-                if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex)) {
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
                         if (result >= 0) {
@@ -379,6 +390,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    /**
+     * In the interpreter, at a back edge to {@code target}: whether to try its OSR compilation
+     * now. Truffle's poll fires on every 1024th back edge once the loop is hot; a loop whose OSR
+     * compilation last ran to its end without deoptimizing re-enters it at once instead, so a compiled inner loop that hands
+     * each pass of its outer loop back to the interpreter does not run up to 1023 iterations
+     * there before going back in.
+     */
+    private boolean pollOsr(int target) {
+        return (OSR_REENTRY && osrRan[target]) || BytecodeOSRNode.pollOSRBackEdge(this, 1);
+    }
+
     /** {@link #osr}'s result when no OSR compilation ran: the interpreter goes on. */
     private static final int OSR_NOT_RUN = -3;
 
@@ -392,8 +414,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         loopOf(target);
         Object result = BytecodeOSRNode.tryOSR(this, target, null, null, frame);
         if (result == null) {
+            osrRan[target] = false;
             return OSR_NOT_RUN;
         }
+        osrRan[target] = osrRanCompiled[target];
         if (result instanceof X86ExitException exit) {
             throw exit;
         }
@@ -428,7 +452,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
             return LEFT;
         }
-        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.returnIndex)) {
             return osr(frame, block.returnIndex);
         }
         return OSR_NOT_RUN;
