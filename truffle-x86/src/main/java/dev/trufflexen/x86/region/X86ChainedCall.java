@@ -25,9 +25,10 @@ import dev.trufflexen.x86.runtime.X86Language;
  * <p><b>Which callee.</b> The callee is whatever the vCPU's {@link X86JumpCache} holds for the
  * target RIP, with the dispatcher's checks (the callee's code assumption, the MMU's translation
  * generation, the code epoch): a call never enters code that was rewritten or that its pages no
- * longer map. A target the jump cache does not know yet, a stop request, or nesting at
- * {@link X86JumpCache#MAX_CHAIN_DEPTH} leaves the region as before, through the dispatcher,
- * which translates the callee and fills the jump cache for next time.
+ * longer map. A target the jump cache does not know yet is looked up or translated by the
+ * code cache on the spot, which fills the jump cache; a stop request, nesting at
+ * {@link X86JumpCache#MAX_CHAIN_DEPTH} or a callee whose entry cannot be fetched leaves the
+ * region as before, through the dispatcher.
  *
  * <p><b>Inline cache.</b> Up to {@link #CACHE_ENTRIES} callees get a {@link DirectCallNode} each
  * (a direct call has one target; an indirect call through a function pointer or a vtable a few),

@@ -171,6 +171,11 @@ final class X86RegionLoops {
         return dom;
     }
 
+    /** The region's size as {@link #LOOP_INSTRUCTION_BUDGET} counts it: all its blocks. */
+    static int size(X86BlockNode[] blocks) {
+        return instructions(blocks, all(blocks.length));
+    }
+
     private static int instructions(X86BlockNode[] blocks, BitSet loop) {
         int sum = 0;
         for (int i = loop.nextSetBit(0); i >= 0; i = loop.nextSetBit(i + 1)) {

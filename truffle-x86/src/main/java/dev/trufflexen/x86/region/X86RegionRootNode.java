@@ -37,14 +37,18 @@ import dev.trufflexen.x86.runtime.X86Language;
  * A guest exit inside it travels back as the {@link X86ExitException} it produced, rethrown once
  * the interpreter frame holds the OSR frame's final state.
  *
- * <p><b>An OSR compilation holds only its loop.</b> It runs the blocks of the loop its target
- * block is in (the blocks reachable from it that also reach it back, chained calls' returns and
- * in-region RET and table targets included) and hands the first block outside the loop back to
- * the interpreter, which continues there. A hot loop that the region builder put inside a large
- * region (a direct call to a function whose loop makes chained calls joins its caller's
- * region) is then compiled as the few blocks it spans, not as the whole region, which may be
- * hundreds of instructions and take seconds to compile; the whole region still compiles on its
- * own once its loop counts make it hot.
+ * <p><b>An OSR compilation holds only its loop.</b> It runs the blocks of a loop around its
+ * target block (chained calls' returns and in-region RET and table targets are edges too; which
+ * loop of a nest: {@link X86RegionLoops}) and hands the first block outside the loop back to
+ * the interpreter, which continues there and, at the loop's next back edge, goes straight back
+ * into the OSR compilation if it last ran to its end compiled. A hot loop that the region
+ * builder put inside a large region (a direct call to a function whose loop makes chained
+ * calls joins its caller's region) is then compiled as the few blocks it spans, not as the
+ * whole region, which may be hundreds of instructions and take seconds to compile. In a region
+ * bigger than an OSR compilation may be, back edges count only towards OSR, not towards
+ * compiling the whole region: it compiles whole when it is entered often, so a big region
+ * entered once per benchmark round whose loop runs millions of times compiles its loop and
+ * nothing else.
  */
 public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
@@ -79,14 +83,16 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean compilable;
     /**
      * Whether back edges count towards compiling the whole region (Truffle's loop counts), as
-     * well as towards the OSR compilation of their loop. Off by default: a region entered a few
-     * times whose loop runs millions of iterations (a function that a caller's region absorbed
-     * through a direct call) then compiles only its loop, through OSR, instead of also queueing
-     * the whole region, often hundreds of instructions, ahead of that loop. Regions still compile
-     * whole once entered often enough. {@code -Dtrufflexen.loopsCompileRegion=true} restores
-     * the loop counts.
+     * well as towards the OSR compilation of their loop: only in regions no bigger than one OSR
+     * compilation may be ({@link X86RegionLoops#LOOP_INSTRUCTION_BUDGET}). A big region entered
+     * a few times whose loop runs millions of iterations (a function that a caller's region
+     * absorbed through a direct call) then compiles only its loop, through OSR, instead of also
+     * queueing the whole region, often hundreds of instructions, ahead of that loop; it still
+     * compiles whole once entered often enough. {@code -Dtrufflexen.loopsCompileRegion=true}
+     * counts back edges in every region.
      */
-    private static final boolean LOOPS_COMPILE_REGION = Boolean.getBoolean("trufflexen.loopsCompileRegion");
+    private static final boolean LOOPS_COMPILE_ANY_REGION = Boolean.getBoolean("trufflexen.loopsCompileRegion");
+    private final boolean loopsCompileRegion;
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
@@ -105,6 +111,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
         this.osrRan = new boolean[blocks.length];
+        this.loopsCompileRegion = LOOPS_COMPILE_ANY_REGION || X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
         this.osrRanCompiled = new boolean[blocks.length];
     }
 
@@ -485,7 +492,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
         }
         TruffleSafepoint.poll(this);
-        if (LOOPS_COMPILE_REGION && CompilerDirectives.inInterpreter()) {
+        if (loopsCompileRegion && CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
         }
         return X86Likelihood.unlikely(cpu.stopRequested());
