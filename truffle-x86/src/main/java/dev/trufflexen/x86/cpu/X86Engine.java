@@ -30,6 +30,18 @@ import dev.trufflexen.x86.runtime.X86Language;
 public final class X86Engine implements AutoCloseable {
     /** System property with extra engine options for diagnostics: see {@link #diagnosticOptions()}. */
     public static final String OPTIONS_PROPERTY = "trufflexen.engineOptions";
+    /**
+     * The compilation queue's order: OSR compilations of hot loops first. Truffle's queue
+     * otherwise starts every first-tier compilation before any last-tier one, and OSR
+     * compilations are last-tier: a loop calling many small functions (each hot enough for a
+     * first-tier compilation of its own, each slow while the compiler itself is still cold)
+     * then ran in the interpreter until all of them had compiled. Off with
+     * {@code -Dtrufflexen.loopsFirst=false}; {@value #OPTIONS_PROPERTY} overrides either option.
+     */
+    private static final boolean LOOPS_FIRST = !"false".equals(System.getProperty("trufflexen.loopsFirst"));
+    private static final Map<String, String> LOOPS_FIRST_OPTIONS = Map.of(
+            "engine.TraversingQueueFirstTierPriority", "false",
+            "engine.TraversingQueueOSRBonus", "100");
 
     private final Engine engine;
     private final Context context;
@@ -52,7 +64,11 @@ public final class X86Engine implements AutoCloseable {
             builder.option("engine.Compilation", "false");
         }
         Map<String, String> diagnostics = diagnosticOptions();
-        builder.allowExperimentalOptions(disableCompilation || !engineOptions.isEmpty() || !diagnostics.isEmpty());
+        boolean loopsFirst = !interpreterOnly && LOOPS_FIRST;
+        if (loopsFirst) {
+            builder.options(LOOPS_FIRST_OPTIONS);
+        }
+        builder.allowExperimentalOptions(disableCompilation || loopsFirst || !engineOptions.isEmpty() || !diagnostics.isEmpty());
         builder.options(engineOptions);
         builder.options(diagnostics);
         this.engine = builder.build();

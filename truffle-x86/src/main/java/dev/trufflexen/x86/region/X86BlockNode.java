@@ -55,6 +55,11 @@ final class X86BlockNode extends Node {
     /** For a DYNAMIC block: how often each candidate matched, tried in order; see {@link X86BranchProfile}. */
     @CompilationFinal(dimensions = 1) private final X86BranchProfile[] dynamicMatches;
 
+    /** How many guest instructions the block holds (a measure of what compiling it costs). */
+    int instructionCount() {
+        return instructions.length;
+    }
+
     X86BlockNode(long startRip, X86InstructionNode[] instructions, int kind, int conditionCode, int targetIndex, long targetRip,
             int fallthroughIndex, long fallthroughRip, int[] dynamicTargets, boolean returns, X86ChainedCall chain, int returnIndex) {
         this.dynamicTargets = dynamicTargets;

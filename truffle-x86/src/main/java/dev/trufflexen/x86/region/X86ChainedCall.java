@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.RootCallTarget;
 import com.oracle.truffle.api.nodes.DirectCallNode;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
@@ -13,6 +14,7 @@ import com.oracle.truffle.api.nodes.Node;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.runtime.X86JumpCache;
+import dev.trufflexen.x86.runtime.X86Language;
 
 /**
  * A guest CALL that leaves its region, run as a host call of the callee's region (region
@@ -23,9 +25,10 @@ import dev.trufflexen.x86.runtime.X86JumpCache;
  * <p><b>Which callee.</b> The callee is whatever the vCPU's {@link X86JumpCache} holds for the
  * target RIP, with the dispatcher's checks (the callee's code assumption, the MMU's translation
  * generation, the code epoch): a call never enters code that was rewritten or that its pages no
- * longer map. A target the jump cache does not know yet, a stop request, or nesting at
- * {@link X86JumpCache#MAX_CHAIN_DEPTH} leaves the region as before, through the dispatcher,
- * which translates the callee and fills the jump cache for next time.
+ * longer map. A target the jump cache does not know yet is looked up or translated by the
+ * code cache on the spot, which fills the jump cache; a stop request, nesting at
+ * {@link X86JumpCache#MAX_CHAIN_DEPTH} or a callee whose entry cannot be fetched leaves the
+ * region as before, through the dispatcher.
  *
  * <p><b>Inline cache.</b> Up to {@link #CACHE_ENTRIES} callees get a {@link DirectCallNode} each
  * (a direct call has one target; an indirect call through a function pointer or a vtable a few),
@@ -35,6 +38,12 @@ import dev.trufflexen.x86.runtime.X86JumpCache;
  */
 final class X86ChainedCall extends Node {
     static final int CACHE_ENTRIES = 4;
+    /**
+     * Whether a call to a callee the jump cache does not know translates it in place (see
+     * {@link dev.trufflexen.x86.runtime.X86CodeCache#regionForCall}); with
+     * {@code -Dtrufflexen.chainUnknownCallees=false} such a call leaves through the dispatcher.
+     */
+    private static final boolean TRANSLATE_CALLEES = !"false".equals(System.getProperty("trufflexen.chainUnknownCallees"));
     private static final DirectCallNode[] EMPTY = new DirectCallNode[0];
 
     /** The call's return address, boxed once: the callee's second argument. */
@@ -51,15 +60,24 @@ final class X86ChainedCall extends Node {
      * when the call must go through the dispatcher instead: a stop is requested, the jump cache
      * has no valid region there, or the nesting is at its cap.
      */
-    static CallTarget enter(X86Cpu cpu, long targetRip) {
+    static CallTarget enter(X86Language language, X86Cpu cpu, long targetRip) {
         if (cpu.stopRequested()) {
             return null;
         }
         CallTarget callee = cpu.jumpCache().lookup(cpu, targetRip);
+        if (callee == null) {
+            callee = translate(language, cpu, targetRip);
+        }
         if (callee == null || !cpu.jumpCache().enterChainedCall()) {
             return null;
         }
         return callee;
+    }
+
+    /** A callee the jump cache does not know: found or translated by the code cache (null when its entry cannot be fetched). */
+    @TruffleBoundary
+    private static CallTarget translate(X86Language language, X86Cpu cpu, long targetRip) {
+        return TRANSLATE_CALLEES ? cpu.codeCache().regionForCall(language, cpu, targetRip) : null;
     }
 
     /**

@@ -37,14 +37,18 @@ import dev.trufflexen.x86.runtime.X86Language;
  * A guest exit inside it travels back as the {@link X86ExitException} it produced, rethrown once
  * the interpreter frame holds the OSR frame's final state.
  *
- * <p><b>An OSR compilation holds only its loop.</b> It runs the blocks of the loop its target
- * block is in (the blocks reachable from it that also reach it back, chained calls' returns and
- * in-region RET and table targets included) and hands the first block outside the loop back to
- * the interpreter, which continues there. A hot loop that the region builder put inside a large
- * region (a direct call to a function whose loop makes chained calls joins its caller's
- * region) is then compiled as the few blocks it spans, not as the whole region, which may be
- * hundreds of instructions and take seconds to compile; the whole region still compiles on its
- * own once its loop counts make it hot.
+ * <p><b>An OSR compilation holds only its loop.</b> It runs the blocks of a loop around its
+ * target block (chained calls' returns and in-region RET and table targets are edges too; which
+ * loop of a nest: {@link X86RegionLoops}) and hands the first block outside the loop back to
+ * the interpreter, which continues there and, at the loop's next back edge, goes straight back
+ * into the OSR compilation if it last ran to its end compiled. A hot loop that the region
+ * builder put inside a large region (a direct call to a function whose loop makes chained
+ * calls joins its caller's region) is then compiled as the few blocks it spans, not as the
+ * whole region, which may be hundreds of instructions and take seconds to compile. In a region
+ * bigger than an OSR compilation may be, back edges count only towards OSR, not towards
+ * compiling the whole region: it compiles whole when it is entered often, so a big region
+ * entered once per benchmark round whose loop runs millions of times compiles its loop and
+ * nothing else.
  */
 public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
@@ -59,6 +63,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @CompilationFinal private Object osrMetadata;
     /** Per OSR target block: the blocks of its loop, or null (see {@link #loopOf}). */
     @CompilationFinal(dimensions = 2) private final boolean[][] loops;
+    /** Per OSR target block: its OSR compilation ran the last time it was tried (read and written in the interpreter only). */
+    private final boolean[] osrRan;
+    /** Per OSR target block: the last run of its OSR compilation reached its end in compiled code. */
+    private final boolean[] osrRanCompiled;
+    /** {@link #pollOsr}'s immediate re-entry; off with {@code -Dtrufflexen.osrReentry=false}. */
+    private static final boolean OSR_REENTRY = !"false".equals(System.getProperty("trufflexen.osrReentry"));
     /** {@link #runBlocks}'s result when the region leaves to the dispatcher (the next RIP is in the frame). */
     private static final int LEFT = -1;
     /** {@link #runBlocks}'s result when a RET popped the expected return address of the chained call that entered the region. */
@@ -71,6 +81,18 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private static final X86ExitException CALLEE_LEFT = X86ExitException.platformTookOver();
     /** False for regions of code that keeps being rewritten: they stay in the interpreter. */
     private final boolean compilable;
+    /**
+     * Whether back edges count towards compiling the whole region (Truffle's loop counts), as
+     * well as towards the OSR compilation of their loop: only in regions no bigger than one OSR
+     * compilation may be ({@link X86RegionLoops#LOOP_INSTRUCTION_BUDGET}). A big region entered
+     * a few times whose loop runs millions of iterations (a function that a caller's region
+     * absorbed through a direct call) then compiles only its loop, through OSR, instead of also
+     * queueing the whole region, often hundreds of instructions, ahead of that loop; it still
+     * compiles whole once entered often enough. {@code -Dtrufflexen.loopsCompileRegion=true}
+     * counts back edges in every region.
+     */
+    private static final boolean LOOPS_COMPILE_ANY_REGION = Boolean.getBoolean("trufflexen.loopsCompileRegion");
+    private final boolean loopsCompileRegion;
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
@@ -88,6 +110,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.codeValid = codeValid;
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
+        this.osrRan = new boolean[blocks.length];
+        this.loopsCompileRegion = LOOPS_COMPILE_ANY_REGION || X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
+        this.osrRanCompiled = new boolean[blocks.length];
     }
 
     @Override
@@ -170,6 +195,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         long expectedReturn = osrFrame.getLongStatic(X86FrameLayout.EXPECTED_RETURN);
         try {
             int result = runBlocks(osrFrame, cpu, target, expectedReturn, loops[target]);
+            // Immediate re-entry only for code that ran to its end compiled: one that
+            // deoptimized on the way would deoptimize on every re-entry.
+            osrRanCompiled[target] = CompilerDirectives.inCompiledCode();
             return result >= 0 ? Integer.valueOf(result) : result == RETURNED ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
             return exit;
@@ -261,7 +289,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (backEdgeStops(cpu)) {
                             return LEFT;
                         }
-                        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate)) {
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
@@ -324,7 +352,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                         return LEFT;
                     }
-                    if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                    if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex)) {
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
                             if (result >= 0) {
@@ -350,7 +378,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
                     return LEFT;
                 }
-                if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+                if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex)) {
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
                         if (result >= 0) {
@@ -369,6 +397,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    /**
+     * In the interpreter, at a back edge to {@code target}: whether to try its OSR compilation
+     * now. Truffle's poll fires on every 1024th back edge once the loop is hot; a loop whose OSR
+     * compilation last ran to its end without deoptimizing re-enters it at once instead, so a compiled inner loop that hands
+     * each pass of its outer loop back to the interpreter does not run up to 1023 iterations
+     * there before going back in.
+     */
+    private boolean pollOsr(int target) {
+        return (OSR_REENTRY && osrRan[target]) || BytecodeOSRNode.pollOSRBackEdge(this, 1);
+    }
+
     /** {@link #osr}'s result when no OSR compilation ran: the interpreter goes on. */
     private static final int OSR_NOT_RUN = -3;
 
@@ -382,8 +421,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         loopOf(target);
         Object result = BytecodeOSRNode.tryOSR(this, target, null, null, frame);
         if (result == null) {
+            osrRan[target] = false;
             return OSR_NOT_RUN;
         }
+        osrRan[target] = osrRanCompiled[target];
         if (result instanceof X86ExitException exit) {
             throw exit;
         }
@@ -418,7 +459,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
             return LEFT;
         }
-        if (CompilerDirectives.inInterpreter() && compilable && BytecodeOSRNode.pollOSRBackEdge(this, 1)) {
+        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.returnIndex)) {
             return osr(frame, block.returnIndex);
         }
         return OSR_NOT_RUN;
@@ -432,7 +473,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * the final state and {@link #CALLEE_LEFT} unwinds this region without writing it back.
      */
     private boolean callChained(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long target) {
-        CallTarget callee = X86ChainedCall.enter(cpu, target);
+        CallTarget callee = X86ChainedCall.enter(getLanguage(X86Language.class), cpu, target);
         if (callee == null) {
             return false;
         }
@@ -451,7 +492,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
         }
         TruffleSafepoint.poll(this);
-        if (CompilerDirectives.inInterpreter()) {
+        if (loopsCompileRegion && CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
         }
         return X86Likelihood.unlikely(cpu.stopRequested());

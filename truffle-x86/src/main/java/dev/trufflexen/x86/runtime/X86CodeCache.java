@@ -191,8 +191,35 @@ public final class X86CodeCache implements X86CodeFrames {
      * platform.
      */
     X86Region regionFor(X86Language language, X86Cpu cpu) {
+        Object found = find(language, cpu, cpu.rip());
+        if (found instanceof X86Region region) {
+            return region;
+        }
+        X86Fault fault = (X86Fault) found;
+        if (fault.vector() == X86Fault.PF) {
+            cpu.setCr2(fault.faultAddress());
+        }
+        cpu.platform().fault(cpu, fault);
+        return null;
+    }
+
+    /**
+     * The call target of the region starting at {@code rip}, building it if needed and
+     * remembering it in the CPU's {@link X86JumpCache}, for a chained call whose callee the jump
+     * cache did not know: the caller then calls it at once instead of leaving its region for the
+     * dispatcher. Otherwise the callee's return would land in the dispatcher and start a second
+     * region at the return address, inside the caller's code, and a loop that calls the callee
+     * would be translated and compiled twice (once in each region). Null when the entry cannot
+     * be fetched: the caller leaves through the dispatcher, which delivers the fault. Nothing
+     * else changes in the CPU.
+     */
+    public CallTarget regionForCall(X86Language language, X86Cpu cpu, long rip) {
+        return find(language, cpu, rip) instanceof X86Region region ? region.callTarget : null;
+    }
+
+    /** The region at {@code rip} (built if needed, remembered in the jump cache), or the entry's fetch fault. */
+    private Object find(X86Language language, X86Cpu cpu, long rip) {
         X86Mmu mmu = cpu.mmu();
-        long rip = cpu.rip();
         X86Fault fault;
         synchronized (this) {
             mmu.syncCodeEpoch();
@@ -239,11 +266,7 @@ public final class X86CodeCache implements X86CodeFrames {
                 fault = X86Mmu.faultFor(machine, rip);
             }
         }
-        if (fault.vector() == X86Fault.PF) {
-            cpu.setCr2(fault.faultAddress());
-        }
-        cpu.platform().fault(cpu, fault);
-        return null;
+        return fault;
     }
 
     /** A region of this copy running shared code translated from the same bytes, or null. */

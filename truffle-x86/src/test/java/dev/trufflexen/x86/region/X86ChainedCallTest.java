@@ -39,6 +39,20 @@ class X86ChainedCallTest {
     }
 
     @Test
+    void theFirstCallToACalleeNotTranslatedYetIsChainedToo() {
+        // The loop above: its two callees are translated when first called, from inside the
+        // caller's region, so no call returns through the dispatcher and no region starts at
+        // the call's return address.
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31d231c9488d0523000000488d3521000000f7c101000000480f45c689cfffd04801c2ffc181f9e803000072d7f4"
+                    + "488d4701c3488d443f05c3");
+            assertEquals("halt", m.run());
+            assertEquals(1000, m.cpu.jumpCache().chainedCalls(), "every call bypasses the dispatcher");
+            assertEquals(3, m.cpu.codeCache().regionsBuilt(), "the caller's region and one per callee");
+        }
+    }
+
+    @Test
     void aCalleeThatLeavesWithoutReturningToItsCallerGoesBackThroughTheDispatcher() {
         // f(i): i % 8 == 0: pop the return address and jump back with 100; i % 8 == 4: overwrite
         // the return address with alt (which adds 1000) and RET there; otherwise return i + 1.
