@@ -403,7 +403,7 @@ public final class XenHypervisor implements AutoCloseable {
                 }
             }
             domain.onStop(() -> EventChannels.closeAll(domain));
-            domain.attach(VcpuTimers.PART, VcpuTimers.forVcpus(domain, timers));
+            domain.attach(VcpuTimers.PART, VcpuTimers.forVcpus(domain, scheduler));
             domain.attach(RunstateArea.PART, RunstateArea.forVcpus(domain));
             domain.attach(VcpuTimeArea.PART, new VcpuTimeArea());
             domain.attach(ShortWaits.PART, new ShortWaits());

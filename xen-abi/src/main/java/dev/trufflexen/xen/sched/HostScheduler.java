@@ -31,8 +31,12 @@ import dev.trufflexen.xen.domain.Vcpu;
  * policy account, and preempts; it runs only while a vCPU waits for a worker or is capped, so
  * an idle host, and a vCPU that runs alone between blocks (an idle kernel's tick), cost it
  * nothing.
+ *
+ * <p>The scheduler is also the vCPUs' {@link TimerService}: timers live in {@link WorkerTimers},
+ * and the idle worker watching them (the timekeeper) waits for the earliest deadline and fires
+ * it itself, then runs the vCPU it woke; the timer thread watches only while every worker is busy.
  */
-public final class HostScheduler implements DomainScheduler, AutoCloseable {
+public final class HostScheduler implements DomainScheduler, TimerService, AutoCloseable {
     /** Xen credit1's tick: 10 ms. */
     static final long TICK_NS = 10_000_000L;
     /** The reason a preempted vCPU's CPU is given for leaving guest code. */
@@ -44,6 +48,21 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
      * woken for it instead.
      */
     static final long HANDOFF_WINDOW_NS = 20_000L;
+    /**
+     * How long a worker whose vCPU armed a timer (or that left the timers' watch to run a vCPU)
+     * keeps them in its own care: if its vCPU blocks meanwhile, as an idle kernel does right after
+     * setting its next tick, the worker waits for the deadline itself and no other thread is woken
+     * to watch it; otherwise another idle worker, or the timer thread, is set to watch.
+     */
+    static final long TIMER_CARE_NS = 200_000L;
+    /**
+     * A vCPU that ran on its worker for less than this wall time is charged that wall time rather
+     * than its worker's CPU clock: an event ping-pong switches vCPUs every few microseconds, and
+     * reading a thread's CPU clock cost 1.5 us a read on the 2-core host. Wall time is never less
+     * than the CPU used, so a short run is never undercharged; the clock read at the next longer
+     * run corrects the worker's CPU baseline.
+     */
+    static final long SHORT_RUN_NS = 100_000L;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stopped = lock.newCondition();
@@ -56,6 +75,15 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
     private final LatencySamples preemptionCpuDelays = new LatencySamples();
     private final LatencySamples wakeLatencies = new LatencySamples();
     private ScheduledFuture<?> tick;
+    private final WorkerTimers workerTimers = new WorkerTimers();
+    /** The idle worker waiting for the earliest timer deadline (null: none). */
+    private Pcpu timekeeper;
+    /** The timer thread's watch over the timers while every worker is busy, and its deadline. */
+    private ScheduledFuture<?> backstop;
+    private long backstopDeadline;
+    private long timerWakeups;
+    private long timekeeperWaits;
+    private volatile long careAttentions;
     private int idleWorkers;
     private long wakePreemptions;
     private long workerWakeups;
@@ -137,14 +165,20 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         lock.lock();
         try {
             SchedUnit unit;
+            boolean waited = false;
             while ((unit = pickRunnable(pcpu)) == null) {
                 if (closed) {
                     return null;
                 }
                 handOffTheRest(pcpu, null);
+                waited = true;
+                if (fireDueTimers(pcpu)) {
+                    continue;
+                }
                 pcpu.idle = true;
                 idleWorkers++;
-                pcpu.wakeup.awaitUninterruptibly();
+                pcpu.timersInCare = 0;
+                awaitWork(pcpu);
                 if (pcpu.idle) {
                     // Not woken by wakeIdleWorker (a spurious wake-up, or closing).
                     pcpu.idle = false;
@@ -152,12 +186,20 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 }
             }
             handOffTheRest(pcpu, unit);
+            if (timekeeper == pcpu) {
+                timekeeper = null;
+            }
             long now = System.nanoTime();
             unit.setState(UnitState.RUNNING);
             unit.pcpu = pcpu;
             unit.runs++;
             pcpu.current = unit;
-            pcpu.lastBurn = pcpu.cpuClock();
+            if (waited || !pcpu.charged) {
+                // The switch itself is charged to the vCPU that left; what the worker used while idle, to nobody.
+                pcpu.lastBurn = pcpu.cpuClock();
+                pcpu.lastChargeAt = now;
+            }
+            pcpu.charged = false;
             pcpu.sliceEnd = now + policy.timesliceNs();
             pcpu.preemptAt = 0;
             if (unit.wokenAt != 0) {
@@ -167,6 +209,10 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
             unit.vcpu.runstate().change(Runstate.RUNNING);
             if (policy.hasQueued() || capped(unit)) {
                 startTick();
+            }
+            if (timekeeper == null && backstop == null && workerTimers.earliest() != Long.MAX_VALUE) {
+                // It watched the timers while idle: they stay in its care while its vCPU runs.
+                pcpu.timersInCare = now;
             }
             return unit;
         } finally {
@@ -193,7 +239,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         if (unit.resumesFromBlock) {
             unit.resumesFromBlock = false;
             if (unit.pollTimeout != null) {
-                unit.pollTimeout.cancel(false);
+                unit.pollTimeout.cancel();
                 unit.pollTimeout = null;
             }
             VcpuTimers.of(unit.vcpu).vcpuRunning();
@@ -252,9 +298,19 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
 
     /** Charges the vCPU the CPU its worker thread used since the last charge (thread CPU time, not wall time). */
     private void charge(Pcpu pcpu, SchedUnit unit, long now) {
-        long cpu = pcpu.cpuClock();
-        long ran = Math.max(0, cpu - pcpu.lastBurn);
-        pcpu.lastBurn = cpu;
+        boolean onWorker = Thread.currentThread() == pcpu.thread;
+        long ran;
+        if (onWorker && now - pcpu.lastChargeAt < SHORT_RUN_NS) {
+            // A short run is charged its wall time: reading the thread's CPU clock costs more than a microsecond on some hosts.
+            ran = Math.max(0, now - pcpu.lastChargeAt);
+            pcpu.lastBurn += ran;
+        } else {
+            long cpu = pcpu.cpuClock();
+            ran = Math.max(0, cpu - pcpu.lastBurn);
+            pcpu.lastBurn = cpu;
+        }
+        pcpu.lastChargeAt = now;
+        pcpu.charged = onWorker;
         unit.cpuTimeNs += ran;
         policy.burn(unit, ran, now);
     }
@@ -283,6 +339,12 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
      * after waking its peer hands its worker over on the same thread, with no host thread woken.
      */
     private void tickle(SchedUnit unit) {
+        Pcpu firing = callingWorker();
+        if (firing != null && firing.firingTimers && unit.mayRunOn(firing.id)) {
+            // Woken by a timer this worker fires while idle: it picks right after (others woken get idle workers then).
+            firing.handoffs.add(unit);
+            return;
+        }
         if (idleWorkers > 0) {
             Pcpu waker = callingWorker();
             if (waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
@@ -329,6 +391,16 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
 
     /** Wakes one idle worker that may run {@code unit}. */
     private void wakeIdleWorker(SchedUnit unit) {
+        // The worker watching the timers is woken last: it would have to hand the watch on.
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.idle && pcpu != timekeeper && unit.mayRunOn(pcpu.id)) {
+                pcpu.idle = false;
+                idleWorkers--;
+                workerWakeups++;
+                pcpu.wakeup.signal();
+                return;
+            }
+        }
         for (Pcpu pcpu : pcpus) {
             if (pcpu.idle && unit.mayRunOn(pcpu.id)) {
                 pcpu.idle = false;
@@ -373,8 +445,14 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
      */
     void attention(SchedUnit unit) {
         Pcpu pcpu = unit.pcpu;
-        long since = pcpu == null ? 0 : pcpu.handoffSince;
-        if (since == 0 || pcpu.thread != Thread.currentThread()) {
+        if (pcpu == null || pcpu.thread != Thread.currentThread()) {
+            return;
+        }
+        if (pcpu.timersInCare != 0) {
+            timersAttention(unit, pcpu);
+        }
+        long since = pcpu.handoffSince;
+        if (since == 0) {
             return;
         }
         if (System.nanoTime() - since < HANDOFF_WINDOW_NS) {
@@ -395,7 +473,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         }
         unit.setState(UnitState.STOPPED);
         if (unit.pollTimeout != null) {
-            unit.pollTimeout.cancel(false);
+            unit.pollTimeout.cancel();
             unit.pollTimeout = null;
         }
         policy.removed(unit);
@@ -456,7 +534,7 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         } else {
             unit.blockCondition = () -> condition.getAsBoolean() || domain.systemTime() >= deadline;
             long delay = Math.max(0, deadline - domain.systemTime());
-            unit.pollTimeout = timers.schedule(unit::wake, delay, TimeUnit.NANOSECONDS);
+            unit.pollTimeout = schedule(unit::wake, delay);
         }
         unit.vcpu.runstate().change(Runstate.BLOCKED);
         unit.vcpu.cpu().requestExit(DESCHEDULED);
@@ -471,6 +549,201 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
                 unit.yieldRequested = true;
                 unit.vcpu.cpu().requestExit(DESCHEDULED);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- Timers ----
+
+    @Override
+    public TimerService.Timer schedule(Runnable task, long delayNs) {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + Math.max(0, delayNs);
+            boolean earliest = deadline < workerTimers.earliest();
+            WorkerTimers.Entry entry = workerTimers.add(deadline, task);
+            if (earliest && !closed) {
+                Pcpu self = callingWorker();
+                if (self != null && self.firingTimers) {
+                    // Armed by a timer firing on an idle worker: it looks at the heap again before it runs or waits.
+                } else if (self != null && self.current != null && self.thread == Thread.currentThread()) {
+                    takeIntoCare(self);
+                } else {
+                    watchTimers();
+                }
+            }
+            return entry;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker's vCPU armed the earliest timer: the worker watches it, unless its vCPU keeps running. */
+    private void takeIntoCare(Pcpu pcpu) {
+        if (pcpu.timersInCare == 0) {
+            pcpu.timersInCare = System.nanoTime();
+        }
+        // Checked at the vCPU's next exits or back edges (attention) until it blocks or the care ends.
+        pcpu.current.vcpu.cpu().requestAttention();
+    }
+
+    /**
+     * At an exit or back edge of the vCPU running on {@code pcpu} while the timers are in the
+     * worker's care: once {@link #TIMER_CARE_NS} has passed, or the earliest deadline is near,
+     * another thread is set to watch them; until then the vCPU is asked to look again.
+     */
+    private void timersAttention(SchedUnit unit, Pcpu pcpu) {
+        careAttentions++;
+        long now = System.nanoTime();
+        if (unit.blockCondition != null) {
+            // It blocks: its worker picks again at once, and waits for the deadline itself.
+            return;
+        }
+        lock.lock();
+        try {
+            long earliest = workerTimers.earliest();
+            if (pcpu.timersInCare == 0 || earliest == Long.MAX_VALUE) {
+                pcpu.timersInCare = 0;
+                return;
+            }
+            if (now - pcpu.timersInCare >= TIMER_CARE_NS || earliest - now <= TIMER_CARE_NS) {
+                pcpu.timersInCare = 0;
+                watchTimers();
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        unit.vcpu.cpu().requestAttention();
+    }
+
+    /**
+     * Makes sure a thread wakes for the earliest deadline: the idle worker already watching (woken
+     * to wait less if it waits too long), another idle worker, or, every worker being busy, the
+     * timer thread. Called with the lock held.
+     */
+    private void watchTimers() {
+        long earliest = workerTimers.earliest();
+        if (earliest == Long.MAX_VALUE || closed) {
+            return;
+        }
+        if (timekeeper != null) {
+            if (timekeeper.timekeeperDeadline > earliest) {
+                timerWakeups++;
+                timekeeper.wakeup.signal();
+            }
+            return;
+        }
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu.idle) {
+                // It wakes without work, finds the heap, and waits for the deadline.
+                timekeeper = pcpu;
+                pcpu.timekeeperDeadline = Long.MAX_VALUE;
+                timerWakeups++;
+                pcpu.wakeup.signal();
+                return;
+            }
+        }
+        if (backstop == null || backstopDeadline > earliest) {
+            if (backstop != null) {
+                backstop.cancel(false);
+            }
+            backstopDeadline = earliest;
+            backstop = timers.schedule(this::backstopFired, Math.max(0, earliest - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** An idle worker waits for work, and when it watches the timers, for the earliest deadline at most. */
+    private void awaitWork(Pcpu pcpu) {
+        long earliest = workerTimers.earliest();
+        if (earliest == Long.MAX_VALUE || closed
+                || (timekeeper != null && timekeeper != pcpu && timekeeper.timekeeperDeadline <= earliest)) {
+            pcpu.wakeup.awaitUninterruptibly();
+            return;
+        }
+        // It watches from now on; a worker that watched for a later deadline finds out when it wakes.
+        timekeeper = pcpu;
+        pcpu.timekeeperDeadline = earliest;
+        if (backstop != null) {
+            backstop.cancel(false);
+            backstop = null;
+        }
+        timekeeperWaits++;
+        try {
+            pcpu.wakeup.awaitNanos(Math.max(1, earliest - System.nanoTime()));
+        } catch (InterruptedException e) {
+            // Workers are not interrupted; the loop looks again.
+        } finally {
+            if (timekeeper == pcpu) {
+                timekeeper = null;
+            }
+        }
+    }
+
+    /**
+     * Fires the timers due now on the calling thread ({@code pcpu} when it is an idle worker, null
+     * on the timer thread), with the lock released around their tasks; true when any was due.
+     */
+    private boolean fireDueTimers(Pcpu pcpu) {
+        List<WorkerTimers.Entry> due = workerTimers.takeDue(System.nanoTime());
+        if (due.isEmpty()) {
+            return false;
+        }
+        if (pcpu != null) {
+            pcpu.firingTimers = true;
+        }
+        lock.unlock();
+        try {
+            for (WorkerTimers.Entry entry : due) {
+                try {
+                    entry.task.run();
+                } catch (RuntimeException e) {
+                    // A timer's own failure must not take a worker down; the others still fire.
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                }
+            }
+        } finally {
+            lock.lock();
+            if (pcpu != null) {
+                pcpu.firingTimers = false;
+            }
+        }
+        return true;
+    }
+
+    /** The timer thread's turn while every worker was busy: fire what is due, and watch the rest. */
+    private void backstopFired() {
+        lock.lock();
+        try {
+            backstop = null;
+            fireDueTimers(null);
+            watchTimers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many times a worker was woken only to watch the timers (a host thread wake-up each). */
+    public long timerWakeups() {
+        lock.lock();
+        try {
+            return timerWakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many times an idle worker waited for a timer deadline, and how many exits or back edges its vCPU stopped at while timers were in its worker's care. */
+    public String timerWatchCounts() {
+        return timekeeperWaits + " timed waits, " + careAttentions + " care attentions, " + timerWakeups + " timer wake-ups";
+    }
+
+    /** How many timers have fired. */
+    public long timersFired() {
+        lock.lock();
+        try {
+            return workerTimers.fired();
         } finally {
             lock.unlock();
         }
@@ -673,6 +946,10 @@ public final class HostScheduler implements DomainScheduler, AutoCloseable {
         lock.lock();
         try {
             closed = true;
+            if (backstop != null) {
+                backstop.cancel(false);
+                backstop = null;
+            }
             if (tick != null) {
                 tick.cancel(false);
                 tick = null;

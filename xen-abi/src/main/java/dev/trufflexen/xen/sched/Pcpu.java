@@ -18,6 +18,14 @@ final class Pcpu {
     SchedUnit current;
     /** The worker thread's CPU time when the current vCPU was last charged for the CPU it used. */
     long lastBurn;
+    /** When (System.nanoTime) the current vCPU was last charged, or picked. */
+    long lastChargeAt;
+    /**
+     * Set when the worker itself charged its last vCPU: {@link #lastBurn} is then the worker's
+     * CPU clock read a moment ago, and a vCPU it picks without waiting starts from there (one
+     * clock read per switch, not two).
+     */
+    boolean charged;
     /** When the current time slice ends. */
     long sliceEnd;
     /** When the current vCPU was asked to leave guest code for another (0: not asked). */
@@ -25,6 +33,12 @@ final class Pcpu {
     /** The worker thread's CPU time at that request. */
     long preemptCpuAt;
     boolean idle;
+    /** While it fires due timers as an idle worker (the scheduler's lock released meanwhile). */
+    boolean firingTimers;
+    /** The deadline it waits for while it watches the timers. */
+    long timekeeperDeadline;
+    /** Since when the timers are in its care while its vCPU runs (0: they are not). */
+    long timersInCare;
     /** While its worker deschedules its vCPU: it picks again right after, so vCPUs made runnable meanwhile are left to it. */
     boolean switchingOut;
     /** Signalled to wake this worker while it is idle. */

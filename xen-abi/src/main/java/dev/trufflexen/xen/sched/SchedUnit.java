@@ -1,7 +1,6 @@
 package dev.trufflexen.xen.sched;
 
 import java.util.BitSet;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.BooleanSupplier;
 
 import dev.trufflexen.xen.domain.SchedulingParameters;
@@ -27,7 +26,7 @@ final class SchedUnit implements Vcpu.Scheduled {
 
     /** Set by SCHEDOP_block/poll on the running vCPU: it is descheduled until this holds. */
     BooleanSupplier blockCondition;
-    ScheduledFuture<?> pollTimeout;
+    TimerService.Timer pollTimeout;
     boolean yieldRequested;
     /** Woken from a block and not yet run: its periodic timer restarts when it next runs. */
     boolean resumesFromBlock;

@@ -1,9 +1,5 @@
 package dev.trufflexen.xen.sched;
 
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 import dev.trufflexen.xen.abi.Virq;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainPart;
@@ -13,9 +9,11 @@ import dev.trufflexen.xen.event.EventChannels;
 /**
  * The two timers of a PV vCPU, as Xen's {@code singleshot_timer} and {@code periodic_timer}:
  * each raises VIRQ_TIMER when it expires. Deadlines are in the domain's system time
- * ({@link Domain#systemTime}, nanoseconds); they run on the hypervisor's timer thread, whose
- * only work is to mark the event pending and wake the vCPU (unpark a blocked one, or ask a
- * running one for attention), so a blocked vCPU costs no host CPU until its timer fires.
+ * ({@link Domain#systemTime}, nanoseconds); they are kept by the scheduler's workers
+ * ({@link TimerService}): an idle worker waits for the earliest deadline and fires the timer
+ * itself, marking the event pending and waking the vCPU (which that worker then runs, or which
+ * a running one takes as attention), so a blocked vCPU costs no host CPU until its timer fires,
+ * and then one host thread wake-up.
  *
  * <p>As in Xen, a PV vCPU starts with a 10 ms periodic timer, and the periodic timer runs only
  * while the vCPU is neither blocked nor down: it is stopped when the vCPU blocks or goes down,
@@ -32,18 +30,18 @@ public final class VcpuTimers {
 
     private final Domain domain;
     private final Vcpu vcpu;
-    private final ScheduledExecutorService executor;
-    private ScheduledFuture<?> singleshot;
-    private ScheduledFuture<?> periodic;
+    private final TimerService timerService;
+    private TimerService.Timer singleshot;
+    private TimerService.Timer periodic;
     private long periodNs = DEFAULT_PERIOD_NS;
     private long lastPeriodicEvent;
     private boolean blocked;
     private volatile long fired;
 
-    public VcpuTimers(Vcpu vcpu, ScheduledExecutorService executor) {
+    public VcpuTimers(Vcpu vcpu, TimerService timerService) {
         this.domain = vcpu.domain();
         this.vcpu = vcpu;
-        this.executor = executor;
+        this.timerService = timerService;
         this.lastPeriodicEvent = domain.systemTime();
         // An offline vCPU's periodic timer does not run until the vCPU is brought up.
         this.blocked = vcpu.isDown();
@@ -51,8 +49,8 @@ public final class VcpuTimers {
     }
 
     /** The timers of every vCPU of {@code domain}, for its {@link #PART}. */
-    public static VcpuTimers[] forVcpus(Domain domain, ScheduledExecutorService executor) {
-        return domain.vcpus().stream().map(v -> new VcpuTimers(v, executor)).toArray(VcpuTimers[]::new);
+    public static VcpuTimers[] forVcpus(Domain domain, TimerService timerService) {
+        return domain.vcpus().stream().map(v -> new VcpuTimers(v, timerService)).toArray(VcpuTimers[]::new);
     }
 
     /** The timers of {@code vcpu}. */
@@ -68,12 +66,12 @@ public final class VcpuTimers {
             sendTimerEvent();
             return;
         }
-        singleshot = executor.schedule(this::singleshotExpired, delay, TimeUnit.NANOSECONDS);
+        singleshot = timerService.schedule(this::singleshotExpired, delay);
     }
 
     public synchronized void stopSingleshot() {
         if (singleshot != null) {
-            singleshot.cancel(false);
+            singleshot.cancel();
             singleshot = null;
         }
     }
@@ -87,7 +85,7 @@ public final class VcpuTimers {
 
     /** The timers' state for a monitor: single-shot armed or not, the period, events raised so far. */
     public synchronized String describe() {
-        String shot = singleshot == null ? "idle" : "due in " + singleshot.getDelay(TimeUnit.NANOSECONDS) + " ns";
+        String shot = singleshot == null ? "idle" : "due in " + singleshot.delayNs() + " ns";
         return "single-shot " + shot + "; periodic " + (periodNs == 0 ? "off" : "every " + periodNs + " ns")
                 + (blocked ? " (paused while blocked)" : "") + "; " + fired + " timer events";
     }
@@ -108,8 +106,8 @@ public final class VcpuTimers {
     /**
      * The vCPU blocks: the periodic timer stops (Xen stops it when the vCPU is descheduled). Its
      * pending expiry stays queued and raises nothing while the vCPU is blocked, so a vCPU that
-     * blocks and wakes within one period (an event ping-pong) costs the timer thread no
-     * cancel and no re-arm.
+     * blocks and wakes within one period (an event ping-pong) costs no cancel
+     * and no re-arm.
      */
     synchronized void vcpuBlocked() {
         blocked = true;
@@ -139,7 +137,7 @@ public final class VcpuTimers {
             lastPeriodicEvent = now;
             next = now + periodNs;
         }
-        periodic = executor.schedule(this::periodicExpired, next - now, TimeUnit.NANOSECONDS);
+        periodic = timerService.schedule(this::periodicExpired, next - now);
     }
 
     private void periodicExpired() {
@@ -153,7 +151,7 @@ public final class VcpuTimers {
 
     private void cancelPeriodic() {
         if (periodic != null) {
-            periodic.cancel(false);
+            periodic.cancel();
             periodic = null;
         }
     }

@@ -13,15 +13,18 @@
  * <p>Leaving guest code is the CPU's exit request: the flag that compiled regions poll at every
  * exit and loop back edge, so a vCPU spinning in compiled code leaves it within a few
  * microseconds of being asked (the delay from request to the worker having it back is measured:
- * {@code preemptionDelays}). A tick every 10 ms on the timer thread charges running vCPUs,
+ * {@code preemptionDelays}). A vCPU is charged its worker's thread CPU time, read when it leaves
+ * the worker; a run shorter than 100 us is charged its wall time instead, since reading a
+ * thread's CPU clock cost 1.5 us on the 2-core host, and an event ping-pong switches vCPUs every
+ * few microseconds. A tick every 10 ms on the timer thread charges running vCPUs,
  * accounts and preempts; it runs only while a vCPU waits for a worker, is parked by its cap or
  * runs under one (a toolstack change of the cap starts it), so an idle host, and a vCPU that
  * wakes, runs alone and blocks again, do nothing on the timer thread.
  *
  * <p>SCHEDOP_block and SCHEDOP_poll deschedule the vCPU: the hypercall returns, the vCPU leaves
  * guest code, and its worker runs another; a blocked vCPU holds no thread and costs no CPU.
- * Whoever makes an event pending (another vCPU's send, a dom0 service's thread, the timer
- * thread) calls {@code Vcpu.wake}, which checks the blocked vCPU's wake condition and, when it
+ * Whoever makes an event pending (another vCPU's send, a dom0 service's thread, a worker
+ * firing a timer) calls {@code Vcpu.wake}, which checks the blocked vCPU's wake condition and, when it
  * holds, queues the vCPU and wakes an idle worker or preempts a vCPU the woken one outranks; the
  * upcall is delivered when it next runs. A vCPU woken by the vCPU running on a worker while
  * another worker idles is left for the waker's worker for up to 20 µs: when the waker blocks or
@@ -53,15 +56,24 @@
  * affinity), and slice ends are seen at tick granularity.
  *
  * <h2>Timers</h2>
- * {@code VcpuTimers} keeps Xen's two timers per vCPU on the hypervisor's single timer thread:
- * the single-shot timer (set_timer_op, VCPUOP_set_singleshot_timer) and the periodic timer
- * (VCPUOP_set_periodic_timer; 10 ms when a PV vCPU starts). Both raise VIRQ_TIMER. As in Xen,
+ * {@code VcpuTimers} keeps Xen's two timers per vCPU: the single-shot timer (set_timer_op,
+ * VCPUOP_set_singleshot_timer) and the periodic timer (VCPUOP_set_periodic_timer; 10 ms when a
+ * PV vCPU starts). Both raise VIRQ_TIMER. They, and SCHEDOP_poll's timeouts, live on the
+ * workers' own clock ({@code WorkerTimers}, a heap under the scheduler's lock): an idle worker,
+ * the timekeeper, waits for the earliest deadline (a timed park) instead of indefinitely, and
+ * fires what is due itself; a vCPU its timer wakes is then run by that same worker, so an idle
+ * kernel's tick costs one host thread wake-up, not the timer thread's wake, its re-arm and a
+ * worker's wake. A timer armed by a running vCPU stays in its worker's care for up to 200 us
+ * (checked at the vCPU's exits and back edges): when the vCPU blocks meanwhile, as an idle
+ * kernel does right after setting its next tick, its worker becomes the timekeeper and no other
+ * thread is woken; otherwise another idle worker is set to watch, or, every worker being busy,
+ * the timer thread watches for them. As in Xen,
  * the periodic timer stops while the vCPU is blocked and, on waking, an expired period raises
  * its event at once; guests that idle in SCHEDOP_block therefore use the single-shot timer, and
  * a blocked domain costs no host CPU until it fires.
  *
- * <p>{@code DomainWatchdogs} (SCHEDOP_watchdog) puts a domain's two watchdog timers on the same
- * thread; one that expires shuts the domain down with SHUTDOWN_watchdog.
+ * <p>{@code DomainWatchdogs} (SCHEDOP_watchdog) puts a domain's two watchdog timers on the
+ * hypervisor's timer thread; one that expires shuts the domain down with SHUTDOWN_watchdog.
  *
  * <h2>Time</h2>
  * A domain's system time and its TSC are one clock (nanoseconds since the domain was built,

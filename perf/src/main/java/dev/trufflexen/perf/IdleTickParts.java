@@ -1,0 +1,138 @@
+package dev.trufflexen.perf;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import dev.trufflexen.xen.XenHypervisor;
+import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.DomainSpec;
+import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.sched.VcpuTimers;
+
+/**
+ * What an idle kernel's tick costs the host, by thread: the events guest's {@code bench=tick}
+ * (a 250 Hz single-shot tick, SCHEDOP_block between ticks) on a host of its own. Once the
+ * compiler threads have been quiet for three windows, {@code windows} windows of 500 ticks each
+ * print the host CPU per tick of each thread and the worker wake-ups. A plain main:
+ * {@code IdleTickParts [windows]}.
+ */
+public final class IdleTickParts {
+    private static final long TICKS_PER_WINDOW = 500;
+
+    private IdleTickParts() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("lateness")) {
+            lateness();
+            return;
+        }
+        int windows = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128),
+                GuestMachine.ENGINE_OPTIONS, new ByteArrayOutputStream())) {
+            Domain domain = xen.createDomain(new DomainSpec("tick", GuestImageFiles.kernel("events"), Optional.empty(), 32, 1,
+                    "bench=tick", ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+            Thread runner = new Thread(domain::run, "tick-domain");
+            runner.setDaemon(true);
+            runner.start();
+            VcpuTimers timers = VcpuTimers.of(domain.vcpu0());
+            int quiet = 0;
+            int measured = 0;
+            while (measured < windows) {
+                Map<String, Long> before = cpuByThread(threads);
+                long wakes = xen.scheduler().workerWakeups();
+                long start = timers.timerEvents();
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (timers.timerEvents() < start + TICKS_PER_WINDOW && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                long ticks = timers.timerEvents() - start;
+                if (ticks == 0) {
+                    throw new IllegalStateException("the guest stopped ticking");
+                }
+                Map<String, Long> after = cpuByThread(threads);
+                long compiling = after.getOrDefault("compiler", 0L) - before.getOrDefault("compiler", 0L);
+                if (quiet < 3) {
+                    quiet = compiling == 0 ? quiet + 1 : 0;
+                    continue;
+                }
+                measured++;
+                long total = 0;
+                StringBuilder text = new StringBuilder();
+                for (Map.Entry<String, Long> e : after.entrySet()) {
+                    long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                    if (e.getKey().startsWith("xen-")) {
+                        total += used;
+                    }
+                    if (used > 0) {
+                        text.append(String.format(" %s=%.1f", e.getKey(), used / 1000.0 / ticks));
+                    }
+                }
+                try {
+                    System.out.println(xen.scheduler().getClass().getMethod("timerWatchCounts").invoke(xen.scheduler())
+                            + " after " + timers.timerEvents() + " ticks");
+                } catch (ReflectiveOperationException e) {
+                    // A build without the workers' timers.
+                }
+                System.out.printf("window %d: %d ticks; host CPU per tick (xen threads) %.1f us;%s; workers woken per tick %.2f; load %s%n",
+                        measured, ticks, total / 1000.0 / ticks, text, (xen.scheduler().workerWakeups() - wakes) / (double) ticks,
+                        java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+            }
+            domain.destroy();
+        }
+        System.exit(0);
+    }
+
+    /**
+     * VIRQ_TIMER lateness as the guest measures it (the events guest's {@code bench=timer}, 100 Hz,
+     * and {@code bench=timer1k}, 1 kHz, idle in SCHEDOP_block between ticks): two rounds of both on
+     * one host, the second printed (its code compiled by the first).
+     */
+    private static void lateness() throws Exception {
+        try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128),
+                GuestMachine.ENGINE_OPTIONS, new ByteArrayOutputStream())) {
+            for (int round = 0; round < 3; round++) {
+                for (String bench : new String[] {"timer", "timer1k"}) {
+                    Domain domain = xen.createDomain(new DomainSpec("late", GuestImageFiles.kernel("events"), Optional.empty(), 32,
+                            1, "bench=" + bench, ShutdownAction.DESTROY, ShutdownAction.DESTROY, ShutdownAction.DESTROY));
+                    domain.run();
+                    String prefix = "(d" + domain.id() + ") ";
+                    StringBuilder text = new StringBuilder();
+                    for (String line : xen.console().lines()) {
+                        if (line.startsWith(prefix) && line.contains("_lateness_") && line.contains("# ")) {
+                            String kv = line.substring(line.indexOf("# ") + 2);
+                            String[] parts = kv.split("=");
+                            text.append(' ').append(parts[0].replace(bench + "_lateness_", "")).append('=')
+                                    .append(Long.decode(parts[1].strip()) / 1000).append("us");
+                        }
+                    }
+                    domain.release();
+                    if (round > 0) {
+                        System.out.printf("round %d %s:%s; load %s%n", round, bench, text,
+                                java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+                    }
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, Long> cpuByThread(ThreadMXBean threads) {
+        Map<String, Long> groups = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String group = name.startsWith("Truffle") ? "compiler" : name.startsWith("xen-") ? name : "other";
+            groups.merge(group, Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
+        }
+        return groups;
+    }
+}
