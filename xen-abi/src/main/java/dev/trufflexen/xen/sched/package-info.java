@@ -16,7 +16,8 @@
  * {@code preemptionDelays}). A vCPU is charged its worker's thread CPU time, read when it leaves
  * the worker; a run shorter than 100 us is charged its wall time instead, since reading a
  * thread's CPU clock cost 1.5 us on the 2-core host, and an event ping-pong switches vCPUs every
- * few microseconds. A tick every 10 ms on the timer thread charges running vCPUs,
+ * few microseconds (measured on that host: a blocking round trip between two domains, two
+ * same-thread switches, went from 14.1 to 5.3 us of worker CPU). A tick every 10 ms on the timer thread charges running vCPUs,
  * accounts and preempts; it runs only while a vCPU waits for a worker, is parked by its cap or
  * runs under one (a toolstack change of the cap starts it), so an idle host, and a vCPU that
  * wakes, runs alone and blocks again, do nothing on the timer thread.
@@ -67,7 +68,9 @@
  * (checked at the vCPU's exits and back edges): when the vCPU blocks meanwhile, as an idle
  * kernel does right after setting its next tick, its worker becomes the timekeeper and no other
  * thread is woken; otherwise another idle worker is set to watch, or, every worker being busy,
- * the timer thread watches for them. As in Xen,
+ * the timer thread watches for them. Measured on the 2-core host: one timed wait and no timer
+ * thread switch per idle tick; its host CPU 87.6 us against 92.1 us with the timer thread
+ * (within that host's noise), timer lateness unchanged. As in Xen,
  * the periodic timer stops while the vCPU is blocked and, on waking, an expired period raises
  * its event at once; guests that idle in SCHEDOP_block therefore use the single-shot timer, and
  * a blocked domain costs no host CPU until it fires.
