@@ -76,7 +76,7 @@ class IdleTickCostTest {
             long hostCpu = after.hostThreadsCpu - before.hostThreadsCpu;
             long vcpuCpu = after.stats.cpuTimeNs() - before.stats.cpuTimeNs();
             System.out.printf("idle tick: %d ticks, %d runs, %d blocks, %d scheduler ticks, %d regions built; host CPU per tick"
-                    + " %d us (vCPU %d us, the rest the timer thread and the scheduler)%n", ticks, runs, blocks,
+                    + " %d us (vCPU %d us, the rest the worker waking for the deadline, its switches and the scheduler)%n", ticks, runs, blocks,
                     after.schedulerTicks - before.schedulerTicks, after.regionsBuilt - before.regionsBuilt,
                     hostCpu / ticks / 1000, vcpuCpu / ticks / 1000);
             System.out.printf("idle tick: host CPU per tick by thread:%s; idle workers woken per tick %.2f%n",
