@@ -37,7 +37,8 @@ import dev.trufflexen.x86.runtime.X86Language;
  * since, so code rewriting does not fill the cache with dead regions.
  */
 final class X86ChainedCall extends Node {
-    static final int CACHE_ENTRIES = 4;
+    /** Inline-cache entries per call site; {@code -Dtrufflexen.chainedCallEntries=N} changes it. */
+    static final int CACHE_ENTRIES = Integer.getInteger("trufflexen.chainedCallEntries", 4);
     /**
      * Whether a call to a callee the jump cache does not know translates it in place (see
      * {@link dev.trufflexen.x86.runtime.X86CodeCache#regionForCall}); with

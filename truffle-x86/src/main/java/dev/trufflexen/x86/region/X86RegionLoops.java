@@ -31,7 +31,7 @@ final class X86RegionLoops {
      * call's inline cache may inline up to {@link X86ChainedCall#CACHE_ENTRIES} callees into
      * the compilation.
      */
-    static final int CHAINED_CALL_WEIGHT = 48;
+    static final int CHAINED_CALL_WEIGHT = Integer.getInteger("trufflexen.chainedCallWeight", 48);
 
     /** With {@code -Dtrufflexen.traceOsrLoops=true} each OSR target's loop is reported on stderr. */
     private static final boolean TRACE = Boolean.getBoolean("trufflexen.traceOsrLoops");

@@ -83,16 +83,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean compilable;
     /**
      * Whether back edges count towards compiling the whole region (Truffle's loop counts), as
-     * well as towards the OSR compilation of their loop: only in regions no bigger than one OSR
-     * compilation may be ({@link X86RegionLoops#LOOP_INSTRUCTION_BUDGET}). A big region entered
-     * a few times whose loop runs millions of iterations (a function that a caller's region
-     * absorbed through a direct call) then compiles only its loop, through OSR, instead of also
-     * queueing the whole region, often hundreds of instructions, ahead of that loop; it still
-     * compiles whole once entered often enough. {@code -Dtrufflexen.loopsCompileRegion=true}
-     * counts back edges in every region.
+     * well as towards the OSR compilation of their loop: only when the engine's
+     * {@link X86Language#LoopsCompileRegion} is on, and then only in regions no bigger than one
+     * OSR compilation may be ({@link X86RegionLoops#LOOP_INSTRUCTION_BUDGET}). Otherwise a
+     * region's loop compiles through OSR alone, as the blocks of that loop, and the region
+     * compiles whole once entered often enough.
      */
-    private static final boolean LOOPS_COMPILE_ANY_REGION = Boolean.getBoolean("trufflexen.loopsCompileRegion");
     private final boolean loopsCompileRegion;
+    private final int frameSlots;
+    private final boolean osrRestoreCompiled;
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
@@ -111,8 +110,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
         this.osrRan = new boolean[blocks.length];
-        this.loopsCompileRegion = LOOPS_COMPILE_ANY_REGION || X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
+        this.loopsCompileRegion = language.loopsCompileRegion() && X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
         this.osrRanCompiled = new boolean[blocks.length];
+        this.frameSlots = frameSlots;
+        this.osrRestoreCompiled = language.osrRestoreCompiled();
     }
 
     @Override
@@ -201,6 +202,32 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             return result >= 0 ? Integer.valueOf(result) : result == RETURNED ? RETURNED_TO_CALLER : Boolean.TRUE;
         } catch (X86ExitException exit) {
             return exit;
+        }
+    }
+
+    /**
+     * Copies an OSR run's final state back to the interpreter's frame when the OSR code returns
+     * (a loop-only OSR compilation returns every time its loop ends). Truffle's own restore
+     * deoptimizes at every return (it cannot know the slots' kinds), so each exit of a compiled
+     * inner loop is a deoptimization; with the engine's {@link X86Language#OsrRestoreCompiled}
+     * compiled code copies the slots directly instead: every slot of a region frame is a static
+     * {@code long} but the CPU's, which an OSR run never changes.
+     */
+    @Override
+    public void restoreParentFrame(VirtualFrame osrFrame, VirtualFrame parentFrame) {
+        if (osrRestoreCompiled) {
+            copyFrameState(osrFrame, parentFrame, frameSlots);
+        } else {
+            BytecodeOSRNode.super.restoreParentFrame(osrFrame, parentFrame);
+        }
+    }
+
+    @ExplodeLoop
+    private static void copyFrameState(VirtualFrame from, VirtualFrame to, int slots) {
+        for (int slot = 0; slot < slots; slot++) {
+            if (slot != X86FrameLayout.CPU) {
+                to.setLongStatic(slot, from.getLongStatic(slot));
+            }
         }
     }
 

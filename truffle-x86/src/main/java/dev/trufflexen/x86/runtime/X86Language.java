@@ -1,6 +1,14 @@
 package dev.trufflexen.x86.runtime;
 
+import org.graalvm.options.OptionCategory;
+import org.graalvm.options.OptionDescriptors;
+import org.graalvm.options.OptionKey;
+import org.graalvm.options.OptionStability;
+import org.graalvm.options.OptionValues;
+
 import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
+import com.oracle.truffle.api.Option;
 import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.nodes.RootNode;
 
@@ -33,9 +41,55 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     public static final String ID = "x86";
     public static final String DISPATCH = "dispatch";
 
+    /**
+     * Whether back edges also count towards compiling the whole region that holds them (Truffle's
+     * loop counts), in regions no bigger than one OSR compilation may be. Off by default: a loop
+     * then compiles only through OSR, as the few blocks of its loop, and a region compiles whole
+     * only once entered often enough; on, a small region whose loop runs long compiles whole
+     * after about one entry. Per engine: {@code X86Engine.create(..., Map.of("x86.LoopsCompileRegion", "true"))}.
+     */
+    @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
+            help = "Back edges count towards compiling a whole region that fits one OSR compilation (default: only towards OSR of the loop).")
+    public static final OptionKey<Boolean> LoopsCompileRegion = new OptionKey<>(false);
+
+    /**
+     * Whether an OSR compilation's code copies its final state back to the interpreter's frame
+     * itself when its loop ends, instead of Truffle's restore, which deoptimizes at every such
+     * return. Off by default: it removes those deoptimizations (lz77: about 26,000 per round)
+     * and halved lz77's and sha256's warm-up, but lz77's steady state measured slower with it.
+     */
+    @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
+            help = "OSR code copies its state back to the interpreter's frame without deoptimizing when its loop ends.")
+    public static final OptionKey<Boolean> OsrRestoreCompiled = new OptionKey<>(false);
+
+    @CompilationFinal private boolean loopsCompileRegion;
+    @CompilationFinal private boolean osrRestoreCompiled;
+
+    @Override
+    protected OptionDescriptors getOptionDescriptors() {
+        return new X86LanguageOptionDescriptors();
+    }
+
+    @Override
+    protected boolean areOptionsCompatible(OptionValues firstOptions, OptionValues newOptions) {
+        return firstOptions.get(LoopsCompileRegion).equals(newOptions.get(LoopsCompileRegion))
+                && firstOptions.get(OsrRestoreCompiled).equals(newOptions.get(OsrRestoreCompiled));
+    }
+
+    /** {@link #OsrRestoreCompiled} of the contexts this language instance serves. */
+    public boolean osrRestoreCompiled() {
+        return osrRestoreCompiled;
+    }
+
+    /** {@link #LoopsCompileRegion} of the contexts this language instance serves. */
+    public boolean loopsCompileRegion() {
+        return loopsCompileRegion;
+    }
 
     @Override
     protected X86Context createContext(Env env) {
+        loopsCompileRegion = env.getOptions().get(LoopsCompileRegion);
+        osrRestoreCompiled = env.getOptions().get(OsrRestoreCompiled);
         return new X86Context(env);
     }
 

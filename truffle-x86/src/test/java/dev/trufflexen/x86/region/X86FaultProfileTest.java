@@ -30,15 +30,20 @@ class X86FaultProfileTest {
             "engine.CompilationFailureAction", "Throw",
             "engine.TraceCompilation", "true");
     private static final String REGION = "x86@400000";
-    private static final int WARM_RUNS = 6;
-    private static final int FAULTING_RUNS = 24;
+    /**
+     * Entries before the fault starts: enough for the whole region to compile through its call
+     * count (a region's back edges count only towards OSR of its loop, see
+     * {@code X86Language.LoopsCompileRegion}), and its loop too short for OSR.
+     */
+    private static final int WARM_RUNS = 150;
+    private static final int FAULTING_RUNS = 300;
 
-    // mov ecx,3000; loop: mov eax,100; xor edx,edx; div ebx; dec ecx; jne loop; xor edx,edx; div esi; hlt
-    private static final String DIVISION = "b9b80b0000" + "b864000000" + "31d2" + "f7f3" + "ffc9" + "75f3" + "31d2" + "f7f6" + "f4";
+    // mov ecx,30; loop: mov eax,100; xor edx,edx; div ebx; dec ecx; jne loop; xor edx,edx; div esi; hlt
+    private static final String DIVISION = "b91e000000" + "b864000000" + "31d2" + "f7f3" + "ffc9" + "75f3" + "31d2" + "f7f6" + "f4";
     private static final long DIVISION_FAULT_RIP = X86TestMachine.CODE + 5 + 13 + 2;
 
-    // mov ecx,3000; loop: mov eax,100; xor edx,edx; div ebx; dec ecx; jne loop; mov eax,[rdi]; hlt
-    private static final String READ = "b9b80b0000" + "b864000000" + "31d2" + "f7f3" + "ffc9" + "75f3" + "8b07" + "f4";
+    // mov ecx,30; loop: mov eax,100; xor edx,edx; div ebx; dec ecx; jne loop; mov eax,[rdi]; hlt
+    private static final String READ = "b91e000000" + "b864000000" + "31d2" + "f7f3" + "ffc9" + "75f3" + "8b07" + "f4";
     private static final long READ_FAULT_RIP = X86TestMachine.CODE + 5 + 13;
     /** Past the test machine's data pages: not mapped. */
     private static final long UNMAPPED = X86TestMachine.DATA + X86TestMachine.DATA_PAGES * 4096L;

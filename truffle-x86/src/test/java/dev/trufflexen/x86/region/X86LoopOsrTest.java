@@ -3,6 +3,7 @@ package dev.trufflexen.x86.region;
 import static dev.trufflexen.x86.cpu.X86Reg.R9;
 import static dev.trufflexen.x86.cpu.X86Reg.R10;
 import static dev.trufflexen.x86.cpu.X86Reg.RCX;
+import static dev.trufflexen.x86.cpu.X86Reg.RDX;
 import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,40 @@ class X86LoopOsrTest {
             assertTrue(m.cpu.jumpCache().chainedCalls() > 3 * 3000, "chained: " + m.cpu.jumpCache().chainedCalls());
             String trace = log.toString(StandardCharsets.UTF_8);
             assertTrue(trace.contains("<OSR@"), "the loop was OSR-compiled:\n" + trace);
+        }
+    }
+
+    @Test
+    void leavingACompiledLoopDoesNotDeoptimizeWhenOsrCodeRestoresTheFrame() {
+        assertEquals(0, deoptimizationsLeavingACompiledLoop(true));
+    }
+
+    @Test
+    void truffleRestoringTheFrameDeoptimizesWhenACompiledLoopEnds() {
+        assertTrue(deoptimizationsLeavingACompiledLoop(false) > 100);
+    }
+
+    /**
+     * 200 times from the dispatcher: edx = 0; for ecx = 1000 down to 1: rdx += rcx; hlt. From
+     * the second run on, the loop's back edge enters its OSR code at once, and each run's loop
+     * ends there: the OSR code returns its state to the interpreter's frame. The deoptimizations
+     * of the region's OSR code in the engine's trace.
+     */
+    private static long deoptimizationsLeavingACompiledLoop(boolean osrRestoreCompiled) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Map<String, String> options = new java.util.HashMap<>(OSR_SOON);
+        options.put("x86.OsrRestoreCompiled", Boolean.toString(osrRestoreCompiled));
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, options, log), true)) {
+            m.code("b9e803000031d24801caffc975f9f4");
+            for (int run = 0; run < 200; run++) {
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                assertEquals(500_500, m.reg(RDX), "run " + run);
+                assertEquals(0, m.reg(RCX), "run " + run);
+            }
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertTrue(trace.contains("<OSR@"), "the loop was OSR-compiled:\n" + trace);
+            return trace.lines().filter(line -> line.contains("opt deopt") && line.contains("x86@400000")).count();
         }
     }
 }

@@ -36,8 +36,15 @@ public final class X86CompilationCheck {
      * returns the engine's trace after asserting that it compiled cleanly.
      */
     public static String runHot(String code, Consumer<X86TestMachine> setUp, Consumer<X86TestMachine> check) {
+        return runHot(code, Map.of(), setUp, check);
+    }
+
+    /** As {@link #runHot(String, Consumer, Consumer)}, with extra engine options. */
+    public static String runHot(String code, Map<String, String> engineOptions, Consumer<X86TestMachine> setUp, Consumer<X86TestMachine> check) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (X86Engine engine = X86Engine.create(false, false, OPTIONS, log);
+        Map<String, String> options = new java.util.HashMap<>(OPTIONS);
+        options.putAll(engineOptions);
+        try (X86Engine engine = X86Engine.create(false, false, options, log);
                 X86TestMachine m = new X86TestMachine(engine, false)) {
             m.code(code);
             setUp.accept(m);

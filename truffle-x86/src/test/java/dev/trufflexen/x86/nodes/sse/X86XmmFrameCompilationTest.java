@@ -2,6 +2,8 @@ package dev.trufflexen.x86.nodes.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.x86.cpu.X86Reg;
@@ -12,6 +14,8 @@ import dev.trufflexen.x86.testing.X86TestMachine;
  * A compiled region that keeps its XMM registers and MXCSR in the frame: MXCSR written by
  * LDMXCSR, its PE flag committed by the exact path, read back by STMXCSR in every iteration,
  * an XMM register moved to a general register, and MXCSR on the heap after the region exits.
+ * The region runs three times, so its long loop must make the whole region hot: the engine
+ * counts back edges towards whole-region compilation ({@code x86.LoopsCompileRegion}).
  */
 class X86XmmFrameCompilationTest {
     // mov ecx,0x4000; xor edx,edx; movsd xmm0,[DATA]; movsd xmm1,[DATA+8]
@@ -26,7 +30,7 @@ class X86XmmFrameCompilationTest {
 
     @Test
     void mxcsrInTheFrameCommitsFlagsAndReachesTheHeapAtExit() {
-        String trace = X86CompilationCheck.runHot(KERNEL, m -> {
+        String trace = X86CompilationCheck.runHot(KERNEL, Map.of("x86.LoopsCompileRegion", "true"), m -> {
             m.write64(X86TestMachine.DATA, Double.doubleToRawLongBits(1.0));
             m.write64(X86TestMachine.DATA + 8, Double.doubleToRawLongBits(1e-20));
             m.write64(X86TestMachine.DATA + 0x10, DEFAULT_MXCSR);
