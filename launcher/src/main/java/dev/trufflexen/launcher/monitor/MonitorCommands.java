@@ -320,10 +320,24 @@ final class MonitorCommands {
         int n = count == null ? 1 : count;
         for (int i = 0; i < n && !monitor.interrupted(); i++) {
             if (debugger().step() == null) {
-                throw new DebugException("the domain is gone");
+                throw stepFailed();
             }
         }
         MemoryFormat.disassemble(out(), debugger().cpu(), debugger().cpu().rip(), 1, target);
+    }
+
+    /** Why a step did not stop: the domain died, or the vCPU did not finish its instruction in time (with its state). */
+    private DebugException stepFailed() {
+        if (target.domain().isDying()) {
+            return new DebugException("the domain is gone");
+        }
+        int id = debugger().selectedVcpu();
+        var vcpu = target.domain().vcpus().get(id);
+        String[] states = {"running", "runnable", "blocked", "offline"};
+        int state = vcpu.runstate().snapshot().state();
+        return new DebugException("vCPU " + id + " did not stop after its step (runstate "
+                + (state >= 0 && state < states.length ? states[state] : Integer.toString(state))
+                + (vcpu.isPaused() ? ", paused" : "") + (vcpu.isRunning() ? ", in guest code" : "") + ")");
     }
 
     @Command(name = "next", aliases = "n", description = "Step one instruction, over a call.")
