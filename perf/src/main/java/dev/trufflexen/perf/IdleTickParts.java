@@ -1,12 +1,8 @@
 package dev.trufflexen.perf;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
@@ -33,7 +29,6 @@ public final class IdleTickParts {
             return;
         }
         int windows = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (XenHypervisor xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, 128),
                 GuestMachine.ENGINE_OPTIONS, new ByteArrayOutputStream())) {
             Domain domain = xen.createDomain(new DomainSpec("tick", GuestImageFiles.kernel("events"), Optional.empty(), 32, 1,
@@ -45,7 +40,7 @@ public final class IdleTickParts {
             int quiet = 0;
             int measured = 0;
             while (measured < windows) {
-                Map<String, Long> before = cpuByThread(threads);
+                Map<String, Long> before = ThreadCpu.byGroup(IdleTickParts::group);
                 long wakes = xen.scheduler().workerWakeups();
                 long start = timers.timerEvents();
                 long deadline = System.nanoTime() + 60_000_000_000L;
@@ -56,7 +51,7 @@ public final class IdleTickParts {
                 if (ticks == 0) {
                     throw new IllegalStateException("the guest stopped ticking");
                 }
-                Map<String, Long> after = cpuByThread(threads);
+                Map<String, Long> after = ThreadCpu.byGroup(IdleTickParts::group);
                 long compiling = after.getOrDefault("compiler", 0L) - before.getOrDefault("compiler", 0L);
                 if (quiet < 3) {
                     quiet = compiling == 0 ? quiet + 1 : 0;
@@ -74,12 +69,7 @@ public final class IdleTickParts {
                         text.append(String.format(" %s=%.1f", e.getKey(), used / 1000.0 / ticks));
                     }
                 }
-                try {
-                    System.out.println(xen.scheduler().getClass().getMethod("timerWatchCounts").invoke(xen.scheduler())
-                            + " after " + timers.timerEvents() + " ticks");
-                } catch (ReflectiveOperationException e) {
-                    // A build without the workers' timers.
-                }
+                System.out.println(xen.scheduler().timerWatchCounts() + " after " + timers.timerEvents() + " ticks");
                 System.out.printf("window %d: %d ticks; host CPU per tick (xen threads) %.1f us;%s; workers woken per tick %.2f; load %s%n",
                         measured, ticks, total / 1000.0 / ticks, text, (xen.scheduler().workerWakeups() - wakes) / (double) ticks,
                         java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
@@ -123,16 +113,8 @@ public final class IdleTickParts {
         System.exit(0);
     }
 
-    private static Map<String, Long> cpuByThread(ThreadMXBean threads) {
-        Map<String, Long> groups = new TreeMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            String name = info.getThreadName();
-            String group = name.startsWith("Truffle") ? "compiler" : name.startsWith("xen-") ? name : "other";
-            groups.merge(group, Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
-        }
-        return groups;
+    /** A thread's group: the compiler's threads together, each xen- thread alone, the rest together. */
+    private static String group(String thread) {
+        return thread.startsWith("Truffle") ? "compiler" : thread.startsWith("xen-") ? thread : "other";
     }
 }

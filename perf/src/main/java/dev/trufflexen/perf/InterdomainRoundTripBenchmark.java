@@ -97,11 +97,11 @@ public class InterdomainRoundTripBenchmark {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         int quiet = 0;
         while (quiet < 5 && System.nanoTime() < deadline) {
-            long compiling = CompilerThreads.cpuTime();
+            long compiling = ThreadCpu.compiler();
             long start = System.nanoTime();
             roundTrips();
             long wall = System.nanoTime() - start;
-            quiet = (CompilerThreads.cpuTime() - compiling) * 100 < wall ? quiet + 1 : 0;
+            quiet = (ThreadCpu.compiler() - compiling) * 100 < wall ? quiet + 1 : 0;
         }
     }
 

@@ -1,10 +1,6 @@
 package dev.trufflexen.perf;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.trufflexen.xen.sched.HostScheduler;
 
@@ -24,7 +20,6 @@ public final class RoundTripParts {
         bench.wait = args.length > 1 ? args[1] : "block";
         bench.bootDomains();
         HostScheduler sched = bench.hypervisor().scheduler();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int trips = InterdomainRoundTripBenchmark.ROUND_TRIPS;
         jdk.jfr.Recording recording = null;
         int quiet = 0;
@@ -38,13 +33,13 @@ public final class RoundTripParts {
                     System.out.println("recording from batch " + b);
                 }
                 long deopts = bench.engineLog().split("opt deopt", -1).length;
-                Map<String, Long> before = cpuByGroup(threads);
+                Map<String, Long> before = ThreadCpu.byGroup(RoundTripParts::group);
                 long wakes = sched.workerWakeups();
                 long switches = sched.directSwitches();
                 long t0 = System.nanoTime();
                 bench.roundTrips();
                 long wall = System.nanoTime() - t0;
-                Map<String, Long> after = cpuByGroup(threads);
+                Map<String, Long> after = ThreadCpu.byGroup(RoundTripParts::group);
                 StringBuilder cpu = new StringBuilder();
                 for (Map.Entry<String, Long> e : after.entrySet()) {
                     long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
@@ -73,18 +68,9 @@ public final class RoundTripParts {
         System.exit(0);
     }
 
-    private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
-        Map<String, Long> groups = new TreeMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
-            String name = info.getThreadName();
-            String group = name.startsWith("xen-pcpu") ? name : name.startsWith("Truffle") ? "compiler"
-                    : name.startsWith("xen-timer") || name.contains("timer") ? "timer" : "other";
-            groups.merge(group, Math.max(0, cpu), Long::sum);
-        }
-        return groups;
+    /** A thread's group: each worker alone, the compiler's threads, the timer thread, the rest. */
+    private static String group(String thread) {
+        return thread.startsWith("xen-pcpu") ? thread : thread.startsWith("Truffle") ? "compiler"
+                : thread.contains("timer") ? "timer" : "other";
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainScheduler;
@@ -724,16 +725,6 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         }
     }
 
-    /** How many times a worker was woken only to watch the timers (a host thread wake-up each). */
-    public long timerWakeups() {
-        lock.lock();
-        try {
-            return timerWakeups;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** How many times an idle worker waited for a timer deadline, and how many exits or back edges its vCPU stopped at while timers were in its worker's care. */
     public String timerWatchCounts() {
         return timekeeperWaits + " timed waits, " + careAttentions + " care attentions, " + timerWakeups + " timer wake-ups";
@@ -741,12 +732,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How many timers have fired. */
     public long timersFired() {
-        lock.lock();
-        try {
-            return workerTimers.fired();
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> workerTimers.fired());
     }
 
     // ---- Time ----
@@ -885,22 +871,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How many times a woken vCPU took a worker from a running vCPU it outranked (credit's BOOST). */
     public long wakePreemptions() {
-        lock.lock();
-        try {
-            return wakePreemptions;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> wakePreemptions);
     }
 
     /** How many times an idle worker was woken to run a vCPU (a host thread wake-up each). */
     public long workerWakeups() {
-        lock.lock();
-        try {
-            return workerWakeups;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> workerWakeups);
     }
 
     /**
@@ -908,22 +884,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * left guest code (no host thread woken).
      */
     public long directSwitches() {
-        lock.lock();
-        try {
-            return directSwitches;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> directSwitches);
     }
 
     /** How many times the scheduler's tick has run. */
     public long ticks() {
-        lock.lock();
-        try {
-            return ticks;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> ticks);
     }
 
     /** How long a woken vCPU waited for a worker. */
@@ -933,9 +899,14 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** Workers with no vCPU to run. */
     public int idleWorkers() {
+        return (int) underLock(() -> idleWorkers);
+    }
+
+    /** A counter read under the scheduler's lock (the counters are written under it). */
+    private long underLock(LongSupplier counter) {
         lock.lock();
         try {
-            return idleWorkers;
+            return counter.getAsLong();
         } finally {
             lock.unlock();
         }
