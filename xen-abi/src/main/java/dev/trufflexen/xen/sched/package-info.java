@@ -60,7 +60,8 @@
  * {@code VcpuTimers} keeps Xen's two timers per vCPU: the single-shot timer (set_timer_op,
  * VCPUOP_set_singleshot_timer) and the periodic timer (VCPUOP_set_periodic_timer; 10 ms when a
  * PV vCPU starts). Both raise VIRQ_TIMER. They, and SCHEDOP_poll's timeouts, live on the
- * workers' own clock ({@code WorkerTimers}, a heap under the scheduler's lock): an idle worker,
+ * workers' own clock ({@code WorkerTimers}, a heap under the scheduler's lock; {@code TimerWatch},
+ * under the same lock, decides which thread wakes for them): an idle worker,
  * the timekeeper, waits for the earliest deadline (a timed park) instead of indefinitely, and
  * fires what is due itself; a vCPU its timer wakes is then run by that same worker, so an idle
  * kernel's tick costs one host thread wake-up, not the timer thread's wake, its re-arm and a
