@@ -170,9 +170,9 @@ public final class SchedulerFigures {
             hogRun.get(60, TimeUnit.SECONDS);
             double wall = (double) beside[0] / alone[0];
             double cpu = (double) beside[1] / alone[1];
-            System.out.printf("isolation: victim alone %d ms wall / %d ms CPU, beside a hog %d ms / %d ms; hog got %d ms%n",
-                    alone[0] / 1_000_000, alone[1] / 1_000_000, beside[0] / 1_000_000, beside[1] / 1_000_000,
-                    cpu(scheduler, hog) / 1_000_000);
+            System.out.printf("isolation: victim alone %d ms wall / %d ms CPU, beside a hog %d ms / %d ms; hog got %d ms;"
+                    + " a thread waited for the scheduler's lock %d times%n", alone[0] / 1_000_000, alone[1] / 1_000_000,
+                    beside[0] / 1_000_000, beside[1] / 1_000_000, cpu(scheduler, hog) / 1_000_000, scheduler.lockWaits());
             return new double[] {wall, cpu};
         }
     }

@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -58,7 +57,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      */
     static final long SHORT_RUN_NS = 100_000L;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SchedulerLock lock = new SchedulerLock();
     private final Condition stopped = lock.newCondition();
     private final SchedulerConfig config;
     private final SchedPolicy policy;
@@ -718,6 +717,14 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /** How long a woken vCPU waited for a worker. */
     public Percentiles wakeLatencies() {
         return wakeLatencies.summary();
+    }
+
+    /**
+     * How many times a thread (a worker, the timer thread, a thread sending an event) found the
+     * scheduler's lock held by another and waited for it.
+     */
+    public long lockWaits() {
+        return underLock(lock::waits);
     }
 
     /** Workers with no vCPU to run. */
