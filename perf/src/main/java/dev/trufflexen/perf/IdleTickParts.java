@@ -14,11 +14,14 @@ import dev.trufflexen.xen.sched.VcpuTimers;
  * What an idle kernel's tick costs the host, by thread: the events guest's {@code bench=tick}
  * (a 250 Hz single-shot tick, SCHEDOP_block between ticks) on a host of its own. Once the
  * compiler threads have been quiet for three windows, {@code windows} windows of 500 ticks each
- * print the host CPU per tick of each thread and the worker wake-ups. A plain main:
+ * print the host CPU per tick of each thread and the worker wake-ups, each followed by what a bare
+ * timed wait of the same period costs a thread of this host ({@link HostTimedWait}). A plain main:
  * {@code IdleTickParts [windows]}.
  */
 public final class IdleTickParts {
     private static final long TICKS_PER_WINDOW = 500;
+    /** The events guest's tick: 250 Hz. */
+    private static final long TICK_PERIOD_NS = 4_000_000L;
 
     private IdleTickParts() {
     }
@@ -73,6 +76,8 @@ public final class IdleTickParts {
                 System.out.printf("window %d: %d ticks; host CPU per tick (xen threads) %.1f us;%s; workers woken per tick %.2f; load %s%n",
                         measured, ticks, total / 1000.0 / ticks, text, (xen.scheduler().workerWakeups() - wakes) / (double) ticks,
                         java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+                System.out.printf("window %d: a bare timed wait of one tick's period on this host, right after: %.1f us of thread CPU%n",
+                        measured, HostTimedWait.cpuPerWait(250, TICK_PERIOD_NS) / 1000.0);
             }
             domain.destroy();
         }

@@ -7,7 +7,7 @@ import dev.trufflexen.xen.sched.HostScheduler;
 /**
  * The blocking interdomain round trip by parts: wall time per round trip in each batch, and the
  * host CPU each group of threads (the workers, the compiler, the rest) used per round trip, with
- * the scheduler's counts of worker wake-ups and same-thread switches. A plain main:
+ * the scheduler's counts of worker wake-ups, same-thread switches and waits for its lock. A plain main:
  * {@code RoundTripParts [batches [block|spin]]}.
  */
 public final class RoundTripParts {
@@ -36,6 +36,7 @@ public final class RoundTripParts {
                 Map<String, Long> before = ThreadCpu.byGroup(RoundTripParts::group);
                 long wakes = sched.workerWakeups();
                 long switches = sched.directSwitches();
+                long lockWaits = sched.lockWaits();
                 long t0 = System.nanoTime();
                 bench.roundTrips();
                 long wall = System.nanoTime() - t0;
@@ -49,9 +50,9 @@ public final class RoundTripParts {
                 }
                 long compiler = after.getOrDefault("compiler", 0L) - before.getOrDefault("compiler", 0L);
                 quiet = compiler < trips * 500L ? quiet + 1 : 0;
-                System.out.printf("batch %d: %.1f us/rt wall; cpu us/rt:%s; deopts %d; wakes/rt %.3f switches/rt %.3f%n", b,
+                System.out.printf("batch %d: %.1f us/rt wall; cpu us/rt:%s; deopts %d; wakes/rt %.3f switches/rt %.3f lock waits/rt %.4f%n", b,
                         wall / 1000.0 / trips, cpu, bench.engineLog().split("opt deopt", -1).length - deopts, (sched.workerWakeups() - wakes) / (double) trips,
-                        (sched.directSwitches() - switches) / (double) trips);
+                        (sched.directSwitches() - switches) / (double) trips, (sched.lockWaits() - lockWaits) / (double) trips);
             }
             if (recording != null) {
                 recording.stop();

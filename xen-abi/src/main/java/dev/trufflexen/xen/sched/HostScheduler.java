@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -34,8 +33,8 @@ import dev.trufflexen.xen.domain.Vcpu;
  * nothing.
  *
  * <p>The scheduler is also the vCPUs' {@link TimerService}: timers live in {@link WorkerTimers},
- * and the idle worker watching them (the timekeeper) waits for the earliest deadline and fires
- * it itself, then runs the vCPU it woke; the timer thread watches only while every worker is busy.
+ * and {@link TimerWatch}, under the same lock, decides which thread wakes for them (an idle
+ * worker, the worker whose vCPU armed them, or the timer thread while every worker is busy).
  */
 public final class HostScheduler implements DomainScheduler, TimerService, AutoCloseable {
     /** Xen credit1's tick: 10 ms. */
@@ -50,13 +49,6 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      */
     static final long HANDOFF_WINDOW_NS = 20_000L;
     /**
-     * How long a worker whose vCPU armed a timer (or that left the timers' watch to run a vCPU)
-     * keeps them in its own care: if its vCPU blocks meanwhile, as an idle kernel does right after
-     * setting its next tick, the worker waits for the deadline itself and no other thread is woken
-     * to watch it; otherwise another idle worker, or the timer thread, is set to watch.
-     */
-    static final long TIMER_CARE_NS = 200_000L;
-    /**
      * A vCPU that ran on its worker for less than this wall time is charged that wall time rather
      * than its worker's CPU clock: an event ping-pong switches vCPUs every few microseconds, and
      * reading a thread's CPU clock cost 1.5 us a read on the 2-core host. Wall time is never less
@@ -65,7 +57,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      */
     static final long SHORT_RUN_NS = 100_000L;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SchedulerLock lock = new SchedulerLock();
     private final Condition stopped = lock.newCondition();
     private final SchedulerConfig config;
     private final SchedPolicy policy;
@@ -76,15 +68,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     private final LatencySamples preemptionCpuDelays = new LatencySamples();
     private final LatencySamples wakeLatencies = new LatencySamples();
     private ScheduledFuture<?> tick;
-    private final WorkerTimers workerTimers = new WorkerTimers();
-    /** The idle worker waiting for the earliest timer deadline (null: none). */
-    private Pcpu timekeeper;
-    /** The timer thread's watch over the timers while every worker is busy, and its deadline. */
-    private ScheduledFuture<?> backstop;
-    private long backstopDeadline;
-    private long timerWakeups;
-    private long timekeeperWaits;
-    private volatile long careAttentions;
+    private final TimerWatch timerWatch;
     private int idleWorkers;
     private long wakePreemptions;
     private long workerWakeups;
@@ -97,6 +81,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         this.timers = timers;
         this.policy = config.kind() == SchedulerKind.BVT ? new BvtScheduler() : new CreditScheduler();
         this.pcpus = new Pcpu[config.pcpus()];
+        // Before the workers start: they watch the timers as soon as they idle.
+        this.timerWatch = new TimerWatch(lock, pcpus, timers);
         for (int i = 0; i < pcpus.length; i++) {
             Pcpu pcpu = new Pcpu(i);
             pcpu.wakeup = lock.newCondition();
@@ -173,13 +159,13 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 }
                 handOffTheRest(pcpu, null);
                 waited = true;
-                if (fireDueTimers(pcpu)) {
+                if (timerWatch.fireDue(pcpu)) {
                     continue;
                 }
                 pcpu.idle = true;
                 idleWorkers++;
                 pcpu.timersInCare = 0;
-                awaitWork(pcpu);
+                timerWatch.awaitWork(pcpu);
                 if (pcpu.idle) {
                     // Not woken by wakeIdleWorker (a spurious wake-up, or closing).
                     pcpu.idle = false;
@@ -187,9 +173,6 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 }
             }
             handOffTheRest(pcpu, unit);
-            if (timekeeper == pcpu) {
-                timekeeper = null;
-            }
             long now = System.nanoTime();
             unit.setState(UnitState.RUNNING);
             unit.pcpu = pcpu;
@@ -211,10 +194,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             if (policy.hasQueued() || capped(unit)) {
                 startTick();
             }
-            if (timekeeper == null && backstop == null && workerTimers.earliest() != Long.MAX_VALUE) {
-                // It watched the timers while idle: they stay in its care while its vCPU runs.
-                pcpu.timersInCare = now;
-            }
+            timerWatch.workerBusy(pcpu, now);
             return unit;
         } finally {
             lock.unlock();
@@ -394,7 +374,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     private void wakeIdleWorker(SchedUnit unit) {
         // The worker watching the timers is woken last: it would have to hand the watch on.
         for (Pcpu pcpu : pcpus) {
-            if (pcpu.idle && pcpu != timekeeper && unit.mayRunOn(pcpu.id)) {
+            if (pcpu.idle && !timerWatch.isTimekeeper(pcpu) && unit.mayRunOn(pcpu.id)) {
                 pcpu.idle = false;
                 idleWorkers--;
                 workerWakeups++;
@@ -450,7 +430,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             return;
         }
         if (pcpu.timersInCare != 0) {
-            timersAttention(unit, pcpu);
+            timerWatch.attention(unit, pcpu);
         }
         long since = pcpu.handoffSince;
         if (since == 0) {
@@ -561,165 +541,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     public TimerService.Timer schedule(Runnable task, long delayNs) {
         lock.lock();
         try {
-            long deadline = System.nanoTime() + Math.max(0, delayNs);
-            boolean earliest = deadline < workerTimers.earliest();
-            WorkerTimers.Entry entry = workerTimers.add(deadline, task);
-            if (earliest && !closed) {
-                Pcpu self = callingWorker();
-                if (self != null && self.firingTimers) {
-                    // Armed by a timer firing on an idle worker: it looks at the heap again before it runs or waits.
-                } else if (self != null && self.current != null && self.thread == Thread.currentThread()) {
-                    takeIntoCare(self);
-                } else {
-                    watchTimers();
-                }
-            }
-            return entry;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The worker's vCPU armed the earliest timer: the worker watches it, unless its vCPU keeps running. */
-    private void takeIntoCare(Pcpu pcpu) {
-        if (pcpu.timersInCare == 0) {
-            pcpu.timersInCare = System.nanoTime();
-        }
-        // Checked at the vCPU's next exits or back edges (attention) until it blocks or the care ends.
-        pcpu.current.vcpu.cpu().requestAttention();
-    }
-
-    /**
-     * At an exit or back edge of the vCPU running on {@code pcpu} while the timers are in the
-     * worker's care: once {@link #TIMER_CARE_NS} has passed, or the earliest deadline is near,
-     * another thread is set to watch them; until then the vCPU is asked to look again.
-     */
-    private void timersAttention(SchedUnit unit, Pcpu pcpu) {
-        careAttentions++;
-        long now = System.nanoTime();
-        if (unit.blockCondition != null) {
-            // It blocks: its worker picks again at once, and waits for the deadline itself.
-            return;
-        }
-        lock.lock();
-        try {
-            long earliest = workerTimers.earliest();
-            if (pcpu.timersInCare == 0 || earliest == Long.MAX_VALUE) {
-                pcpu.timersInCare = 0;
-                return;
-            }
-            if (now - pcpu.timersInCare >= TIMER_CARE_NS || earliest - now <= TIMER_CARE_NS) {
-                pcpu.timersInCare = 0;
-                watchTimers();
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        unit.vcpu.cpu().requestAttention();
-    }
-
-    /**
-     * Makes sure a thread wakes for the earliest deadline: the idle worker already watching (woken
-     * to wait less if it waits too long), another idle worker, or, every worker being busy, the
-     * timer thread. Called with the lock held.
-     */
-    private void watchTimers() {
-        long earliest = workerTimers.earliest();
-        if (earliest == Long.MAX_VALUE || closed) {
-            return;
-        }
-        if (timekeeper != null) {
-            if (timekeeper.timekeeperDeadline > earliest) {
-                timerWakeups++;
-                timekeeper.wakeup.signal();
-            }
-            return;
-        }
-        for (Pcpu pcpu : pcpus) {
-            if (pcpu.idle) {
-                // It wakes without work, finds the heap, and waits for the deadline.
-                timekeeper = pcpu;
-                pcpu.timekeeperDeadline = Long.MAX_VALUE;
-                timerWakeups++;
-                pcpu.wakeup.signal();
-                return;
-            }
-        }
-        if (backstop == null || backstopDeadline > earliest) {
-            if (backstop != null) {
-                backstop.cancel(false);
-            }
-            backstopDeadline = earliest;
-            backstop = timers.schedule(this::backstopFired, Math.max(0, earliest - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** An idle worker waits for work, and when it watches the timers, for the earliest deadline at most. */
-    private void awaitWork(Pcpu pcpu) {
-        long earliest = workerTimers.earliest();
-        if (earliest == Long.MAX_VALUE || closed
-                || (timekeeper != null && timekeeper != pcpu && timekeeper.timekeeperDeadline <= earliest)) {
-            pcpu.wakeup.awaitUninterruptibly();
-            return;
-        }
-        // It watches from now on; a worker that watched for a later deadline finds out when it wakes.
-        timekeeper = pcpu;
-        pcpu.timekeeperDeadline = earliest;
-        if (backstop != null) {
-            backstop.cancel(false);
-            backstop = null;
-        }
-        timekeeperWaits++;
-        try {
-            pcpu.wakeup.awaitNanos(Math.max(1, earliest - System.nanoTime()));
-        } catch (InterruptedException e) {
-            // Workers are not interrupted; the loop looks again.
-        } finally {
-            if (timekeeper == pcpu) {
-                timekeeper = null;
-            }
-        }
-    }
-
-    /**
-     * Fires the timers due now on the calling thread ({@code pcpu} when it is an idle worker, null
-     * on the timer thread), with the lock released around their tasks; true when any was due.
-     */
-    private boolean fireDueTimers(Pcpu pcpu) {
-        List<WorkerTimers.Entry> due = workerTimers.takeDue(System.nanoTime());
-        if (due.isEmpty()) {
-            return false;
-        }
-        if (pcpu != null) {
-            pcpu.firingTimers = true;
-        }
-        lock.unlock();
-        try {
-            for (WorkerTimers.Entry entry : due) {
-                try {
-                    entry.task.run();
-                } catch (RuntimeException e) {
-                    // A timer's own failure must not take a worker down; the others still fire.
-                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
-                }
-            }
-        } finally {
-            lock.lock();
-            if (pcpu != null) {
-                pcpu.firingTimers = false;
-            }
-        }
-        return true;
-    }
-
-    /** The timer thread's turn while every worker was busy: fire what is due, and watch the rest. */
-    private void backstopFired() {
-        lock.lock();
-        try {
-            backstop = null;
-            fireDueTimers(null);
-            watchTimers();
+            return timerWatch.arm(System.nanoTime() + Math.max(0, delayNs), task, callingWorker());
         } finally {
             lock.unlock();
         }
@@ -727,12 +549,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How many times an idle worker waited for a timer deadline, and how many exits or back edges its vCPU stopped at while timers were in its worker's care. */
     public String timerWatchCounts() {
-        return timekeeperWaits + " timed waits, " + careAttentions + " care attentions, " + timerWakeups + " timer wake-ups";
+        return timerWatch.counts();
     }
 
     /** How many timers have fired. */
     public long timersFired() {
-        return underLock(() -> workerTimers.fired());
+        return underLock(timerWatch::fired);
     }
 
     // ---- Time ----
@@ -897,6 +719,14 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         return wakeLatencies.summary();
     }
 
+    /**
+     * How many times a thread (a worker, the timer thread, a thread sending an event) found the
+     * scheduler's lock held by another and waited for it.
+     */
+    public long lockWaits() {
+        return underLock(lock::waits);
+    }
+
     /** Workers with no vCPU to run. */
     public int idleWorkers() {
         return (int) underLock(() -> idleWorkers);
@@ -917,10 +747,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         lock.lock();
         try {
             closed = true;
-            if (backstop != null) {
-                backstop.cancel(false);
-                backstop = null;
-            }
+            timerWatch.close();
             if (tick != null) {
                 tick.cancel(false);
                 tick = null;
