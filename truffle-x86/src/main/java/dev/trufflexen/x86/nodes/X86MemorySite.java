@@ -101,8 +101,17 @@ public final class X86MemorySite {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
         checkStackSegment(linearAddress, size, faults);
-        long value = X86GuestMemory.read(cpu, linearAddress, size, faults);
-        remember(frame, readTag, cpu.mmu().tlb, X86Mmu.READ, linearAddress);
+        X86Mmu mmu = cpu.mmu();
+        long value;
+        if (faults.seen()) {
+            value = mmu.readFilling(linearAddress, size);
+        } else {
+            value = mmu.readFillingQuietly(linearAddress, size);
+            if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+                throw faults.pendingExit(mmu);
+            }
+        }
+        remember(frame, readTag, mmu);
         return value;
     }
 
@@ -125,8 +134,17 @@ public final class X86MemorySite {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
         checkStackSegment(linearAddress, size, faults);
-        long value = X86GuestMemory.readForWrite(cpu, linearAddress, size, faults);
-        remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
+        X86Mmu mmu = cpu.mmu();
+        long value;
+        if (faults.seen()) {
+            value = mmu.readForWriteFilling(linearAddress, size);
+        } else {
+            value = mmu.readForWriteFillingQuietly(linearAddress, size);
+            if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+                throw faults.pendingExit(mmu);
+            }
+        }
+        remember(frame, writeTag, mmu);
         return value;
     }
 
@@ -157,8 +175,16 @@ public final class X86MemorySite {
             return;
         }
         checkStackSegment(linearAddress, size, faults);
-        X86GuestMemory.write(cpu, linearAddress, size, value, faults);
-        remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
+        X86Mmu mmu = cpu.mmu();
+        if (faults.seen()) {
+            mmu.writeFilling(linearAddress, size, value);
+        } else {
+            mmu.writeFillingQuietly(linearAddress, size, value);
+            if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+                throw faults.pendingExit(mmu);
+            }
+        }
+        remember(frame, writeTag, mmu);
     }
 
     private void checkStackSegment(long linearAddress, int size, X86FaultProfile faults) {
@@ -171,13 +197,13 @@ public final class X86MemorySite {
         return (linearAddress & 0xFFF) <= 0x1000 - size;
     }
 
-    /** Copies the TLB's entry for the page just accessed into the cache, if the TLB holds one. */
-    private static void remember(VirtualFrame frame, int tagSlot, long[] tlb, int comparator, long linearAddress) {
-        long page = linearAddress & X86Mmu.PAGE_MASK;
-        int entry = X86Mmu.entryOffset(linearAddress);
-        if (tlb[entry + comparator] == page) {
-            frame.setLongStatic(tagSlot, page);
-            frame.setLongStatic(tagSlot + 1, tlb[entry + X86Mmu.ADDEND]);
-        }
+    /**
+     * Takes the TLB entry the miss just used ({@link X86Mmu#filledPage}; empty when the TLB does not
+     * hold the page) into the cache. The miss path is one call and two field loads: the TLB lookup
+     * happens inside the call, so no index or tag of it is live in compiled code.
+     */
+    private static void remember(VirtualFrame frame, int tagSlot, X86Mmu mmu) {
+        frame.setLongStatic(tagSlot, mmu.filledPage());
+        frame.setLongStatic(tagSlot + 1, mmu.filledAddend());
     }
 }
