@@ -51,8 +51,7 @@ public final class X86MultiplyNode extends X86InstructionNode {
         // ZF, AF and PF are undefined: they follow the low half of the product.
         long low = (a * b) & X86Sizes.mask(size);
         if (signed) {
-            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SIGNED_PRODUCT, size), low, X86Sizes.signExtend(a, size),
-                    X86Sizes.signExtend(b, size));
+            X86FlagState.setSignedProduct(frame, size, low, X86Sizes.signExtend(a, size), X86Sizes.signExtend(b, size));
         } else {
             X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.UNSIGNED_PRODUCT, size), low, a, b & X86Sizes.mask(size));
         }
