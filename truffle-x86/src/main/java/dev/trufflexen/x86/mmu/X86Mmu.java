@@ -652,10 +652,13 @@ public final class X86Mmu {
      * The whole miss path of a frame-cached read site, as one call: the TLB (then the slow path)
      * serves the read and the entry it used is left in {@link #filledPage}/{@link #filledAddend}
      * for the site's cache. Nothing of the TLB lookup (index, tag, canonical form) is computed in
-     * compiled code, so no value only a miss needs is kept live, or spilled, on the loop's path.
+     * compiled code, so no value only a miss needs is kept live, or spilled, on the loop's path. A
+     * stack-segment site ({@code stackSegment}: RSP/RBP-based) checks for #SS(0) here first, as
+     * the processor does before paging.
      */
     @TruffleBoundary(transferToInterpreterOnException = false)
-    public long readFilling(long linearAddress, int size) {
+    public long readFilling(long linearAddress, int size, boolean stackSegment) {
+        checkStackSegment(linearAddress, size, stackSegment);
         int entry = entryOffset(linearAddress);
         long value = tlb[entry + READ] == X86GuestMemory.lastBytePage(linearAddress, size)
                 ? X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size)
@@ -666,9 +669,9 @@ public final class X86Mmu {
 
     /** {@link #readFilling}, quietly (see {@link #readSlowQuietly}). */
     @TruffleBoundary(transferToInterpreterOnException = true)
-    public long readFillingQuietly(long linearAddress, int size) {
+    public long readFillingQuietly(long linearAddress, int size, boolean stackSegment) {
         try {
-            return readFilling(linearAddress, size);
+            return readFilling(linearAddress, size, stackSegment);
         } catch (X86ExitException exit) {
             pendingExit = exit;
             filledPage = EMPTY;
@@ -678,7 +681,8 @@ public final class X86Mmu {
 
     /** {@link #readFilling} for the read of a read-modify-write: hits only in the write TLB. */
     @TruffleBoundary(transferToInterpreterOnException = false)
-    public long readForWriteFilling(long linearAddress, int size) {
+    public long readForWriteFilling(long linearAddress, int size, boolean stackSegment) {
+        checkStackSegment(linearAddress, size, stackSegment);
         int entry = entryOffset(linearAddress);
         long value = tlb[entry + WRITE] == X86GuestMemory.lastBytePage(linearAddress, size)
                 ? X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size)
@@ -689,9 +693,9 @@ public final class X86Mmu {
 
     /** {@link #readForWriteFilling}, quietly (see {@link #readSlowQuietly}). */
     @TruffleBoundary(transferToInterpreterOnException = true)
-    public long readForWriteFillingQuietly(long linearAddress, int size) {
+    public long readForWriteFillingQuietly(long linearAddress, int size, boolean stackSegment) {
         try {
-            return readForWriteFilling(linearAddress, size);
+            return readForWriteFilling(linearAddress, size, stackSegment);
         } catch (X86ExitException exit) {
             pendingExit = exit;
             filledPage = EMPTY;
@@ -701,7 +705,8 @@ public final class X86Mmu {
 
     /** {@link #readFilling} for a write site. */
     @TruffleBoundary(transferToInterpreterOnException = false)
-    public void writeFilling(long linearAddress, int size, long value) {
+    public void writeFilling(long linearAddress, int size, long value, boolean stackSegment) {
+        checkStackSegment(linearAddress, size, stackSegment);
         int entry = entryOffset(linearAddress);
         if (tlb[entry + WRITE] == X86GuestMemory.lastBytePage(linearAddress, size)) {
             X86GuestMemory.store(tlb[entry + ADDEND] + linearAddress, size, value);
@@ -713,12 +718,18 @@ public final class X86Mmu {
 
     /** {@link #writeFilling}, quietly (see {@link #readSlowQuietly}). */
     @TruffleBoundary(transferToInterpreterOnException = true)
-    public void writeFillingQuietly(long linearAddress, int size, long value) {
+    public void writeFillingQuietly(long linearAddress, int size, long value, boolean stackSegment) {
         try {
-            writeFilling(linearAddress, size, value);
+            writeFilling(linearAddress, size, value, stackSegment);
         } catch (X86ExitException exit) {
             pendingExit = exit;
             filledPage = EMPTY;
+        }
+    }
+
+    private static void checkStackSegment(long linearAddress, int size, boolean stackSegment) {
+        if (stackSegment && (!X86PageTable.isCanonical(linearAddress) || !X86PageTable.isCanonical(linearAddress + size - 1))) {
+            throw X86ExitException.stackFault();
         }
     }
 

@@ -92,25 +92,15 @@ public final class X86MemorySite {
                 if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linearAddress, size))) {
                     return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
-                X86StackSegment.check(linearAddress, size, faults);
-                return X86GuestMemory.readSlow(mmu, linearAddress, size, faults);
+                return readMiss(mmu, linearAddress, size, faults);
             }
             return X86GuestMemory.read(cpu, linearAddress, size, faults);
         }
         if (X86Likelihood.likely(frame.getLongStatic(readTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
-        checkStackSegment(linearAddress, size, faults);
         X86Mmu mmu = cpu.mmu();
-        long value;
-        if (faults.seen()) {
-            value = mmu.readFilling(linearAddress, size);
-        } else {
-            value = mmu.readFillingQuietly(linearAddress, size);
-            if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
-                throw faults.pendingExit(mmu);
-            }
-        }
+        long value = readMiss(mmu, linearAddress, size, faults);
         remember(frame, readTag, mmu);
         return value;
     }
@@ -125,25 +115,15 @@ public final class X86MemorySite {
                 if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
                     return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
-                X86StackSegment.check(linearAddress, size, faults);
-                return X86GuestMemory.readForWriteSlow(mmu, linearAddress, size, faults);
+                return readForWriteMiss(mmu, linearAddress, size, faults);
             }
             return X86GuestMemory.readForWrite(cpu, linearAddress, size, faults);
         }
         if (X86Likelihood.likely(frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
-        checkStackSegment(linearAddress, size, faults);
         X86Mmu mmu = cpu.mmu();
-        long value;
-        if (faults.seen()) {
-            value = mmu.readForWriteFilling(linearAddress, size);
-        } else {
-            value = mmu.readForWriteFillingQuietly(linearAddress, size);
-            if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
-                throw faults.pendingExit(mmu);
-            }
-        }
+        long value = readForWriteMiss(mmu, linearAddress, size, faults);
         remember(frame, writeTag, mmu);
         return value;
     }
@@ -163,8 +143,7 @@ public final class X86MemorySite {
                     X86GuestMemory.store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
                     return;
                 }
-                X86StackSegment.check(linearAddress, size, faults);
-                X86GuestMemory.writeSlow(mmu, linearAddress, size, value, faults);
+                writeMiss(mmu, linearAddress, size, value, faults);
                 return;
             }
             X86GuestMemory.write(cpu, linearAddress, size, value, faults);
@@ -174,22 +153,48 @@ public final class X86MemorySite {
             X86GuestMemory.store(frame.getLongStatic(writeTag + 1) + linearAddress, size, value);
             return;
         }
-        checkStackSegment(linearAddress, size, faults);
         X86Mmu mmu = cpu.mmu();
-        if (faults.seen()) {
-            mmu.writeFilling(linearAddress, size, value);
-        } else {
-            mmu.writeFillingQuietly(linearAddress, size, value);
-            if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
-                throw faults.pendingExit(mmu);
-            }
-        }
+        writeMiss(mmu, linearAddress, size, value, faults);
         remember(frame, writeTag, mmu);
     }
 
-    private void checkStackSegment(long linearAddress, int size, X86FaultProfile faults) {
-        if (stackSegment) {
-            X86StackSegment.check(linearAddress, size, faults);
+    /*
+     * A miss is one call: the stack segment's #SS(0) check, the TLB and the slow path all happen
+     * inside it (X86Mmu#readFilling and siblings). Checked inline, the canonical forms of a
+     * read-modify-write's address were shared by its read and write miss paths, so the compiler
+     * computed them, and spilled them, on the hit path.
+     */
+
+    private long readMiss(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
+        if (faults.seen()) {
+            return mmu.readFilling(linearAddress, size, stackSegment);
+        }
+        long value = mmu.readFillingQuietly(linearAddress, size, stackSegment);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
+        return value;
+    }
+
+    private long readForWriteMiss(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
+        if (faults.seen()) {
+            return mmu.readForWriteFilling(linearAddress, size, stackSegment);
+        }
+        long value = mmu.readForWriteFillingQuietly(linearAddress, size, stackSegment);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
+        return value;
+    }
+
+    private void writeMiss(X86Mmu mmu, long linearAddress, int size, long value, X86FaultProfile faults) {
+        if (faults.seen()) {
+            mmu.writeFilling(linearAddress, size, value, stackSegment);
+            return;
+        }
+        mmu.writeFillingQuietly(linearAddress, size, value, stackSegment);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
         }
     }
 
