@@ -38,7 +38,7 @@ public final class X86MemorySite {
     public static final long EMPTY = -1L;
     private static final int NO_CACHE = -1;
     /** The site of implicit stack accesses, one per region. */
-    public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE, true);
+    public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE, true, false);
     /** Operands outside tight loops: no frame cache, the CPU's TLB inline. */
     public static final X86MemorySite UNCACHED = new X86MemorySite(NO_CACHE, false);
     /** Like {@link #UNCACHED}, for operands through the stack segment. */
@@ -54,12 +54,23 @@ public final class X86MemorySite {
      * translated, so the whole operand (which stays on that page) is canonical.
      */
     private final boolean stackSegment;
+    /**
+     * Whether a read's frame-cache miss probes the TLB inline before calling (operand sites, whose
+     * reads may wander over many pages the TLB holds); the stack's misses, at page crossings only,
+     * call straight away.
+     */
+    private final boolean probeOnReadMiss;
 
     public X86MemorySite(int firstSlot, boolean stackSegment) {
+        this(firstSlot, stackSegment, true);
+    }
+
+    private X86MemorySite(int firstSlot, boolean stackSegment, boolean probeOnReadMiss) {
         this.cached = firstSlot != NO_CACHE;
         this.readTag = firstSlot;
         this.writeTag = firstSlot + 2;
         this.stackSegment = stackSegment;
+        this.probeOnReadMiss = probeOnReadMiss;
     }
 
     /**
@@ -100,6 +111,19 @@ public final class X86MemorySite {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
         X86Mmu mmu = cpu.mmu();
+        if (probeOnReadMiss) {
+            long[] tlb = mmu.tlb;
+            int entry = X86Mmu.entryOffset(linearAddress);
+            long tag = tlb[entry + X86Mmu.READ];
+            if (X86Likelihood.likely(tag == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                // The TLB's tag, loaded here, rather than the page the hit test computed: a value
+                // of the hit path would stay live (and spilled) across the loop's other calls.
+                long addend = tlb[entry + X86Mmu.ADDEND];
+                frame.setLongStatic(readTag, tag);
+                frame.setLongStatic(readTag + 1, addend);
+                return X86GuestMemory.load(addend + linearAddress, size);
+            }
+        }
         long value = readMiss(mmu, linearAddress, size, faults);
         remember(frame, readTag, mmu);
         return value;
@@ -159,10 +183,14 @@ public final class X86MemorySite {
     }
 
     /*
-     * A miss is one call: the stack segment's #SS(0) check, the TLB and the slow path all happen
-     * inside it (X86Mmu#readFilling and siblings). Checked inline, the canonical forms of a
-     * read-modify-write's address were shared by its read and write miss paths, so the compiler
-     * computed them, and spilled them, on the hit path.
+     * A frame-cache miss of a read probes the TLB inline and refills the cache from it; a TLB
+     * miss, and every frame-cache miss of a write or of a read-modify-write's read, is one call
+     * that does the stack segment's #SS(0) check, the TLB lookup and the slow path inside it and
+     * leaves the entry it used in the MMU (X86Mmu#readFilling and siblings). Writes get no inline
+     * probe because a read-modify-write's read and write miss paths (or a read and a write of one
+     * address) would share the address's TLB index, tags and canonical forms: the compiler then
+     * computed them, and spilled them around the calls, on the hit path of every iteration.
+     * After a read-modify-write's read has missed, its write hits the cache the read refilled.
      */
 
     private long readMiss(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {

@@ -30,10 +30,11 @@ class X86CodeSizeTest {
      * which first made the loop hot as a constant (wrong for every other CPU); with the CPU read
      * from the frame, as in the call target's compilations, it measures 601 (409-601 in all).
      * A frame-cached site's miss as one call that also hands back the TLB entry for the cache
-     * (no TLB index, tag or canonical form computed, or spilled, on the loop's path): 603 -> 488.
-     * Tighten it as translated code gets denser.
+     * (no TLB index, tag or canonical form computed, or spilled, on the loop's path): 603 -> 488;
+     * with a read's miss probing the TLB inline again before that call (lz77's reads miss the
+     * frame cache often and hit the TLB): 508. Tighten it as translated code gets denser.
      */
-    static final int BUDGET_BYTES_PER_INSTRUCTION = 500;
+    static final int BUDGET_BYTES_PER_INSTRUCTION = 520;
 
     // mov esi,DATA; mov edx,DATA+0x1000; mov edi,3; mov r8d,2000
     // outer: xor eax,eax
