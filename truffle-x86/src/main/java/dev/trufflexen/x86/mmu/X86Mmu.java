@@ -629,6 +629,121 @@ public final class X86Mmu {
         }
     }
 
+    /**
+     * The TLB entry a frame cache takes after a miss ({@link #readFilling} and its siblings): the
+     * page just accessed and its addend, or {@link #EMPTY} when the TLB does not hold the page for
+     * that kind of access (a page crossing, a write to a frame with translated code). Only the
+     * vCPU's own thread touches it.
+     */
+    private long filledPage = EMPTY;
+    private long filledAddend;
+
+    /** The page of the last frame-cache miss's TLB entry ({@link #readFilling}), or {@link #EMPTY}. */
+    public long filledPage() {
+        return filledPage;
+    }
+
+    /** The addend of the last frame-cache miss's TLB entry ({@link #readFilling}). */
+    public long filledAddend() {
+        return filledAddend;
+    }
+
+    /**
+     * The whole miss path of a frame-cached read site, as one call: the TLB (then the slow path)
+     * serves the read and the entry it used is left in {@link #filledPage}/{@link #filledAddend}
+     * for the site's cache. Nothing of the TLB lookup (index, tag, canonical form) is computed in
+     * compiled code, so no value only a miss needs is kept live, or spilled, on the loop's path. A
+     * stack-segment site ({@code stackSegment}: RSP/RBP-based) checks for #SS(0) here first, as
+     * the processor does before paging.
+     */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    public long readFilling(long linearAddress, int size, boolean stackSegment) {
+        checkStackSegment(linearAddress, size, stackSegment);
+        int entry = entryOffset(linearAddress);
+        long value = tlb[entry + READ] == X86GuestMemory.lastBytePage(linearAddress, size)
+                ? X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size)
+                : readSlow(linearAddress, size);
+        fill(READ, linearAddress);
+        return value;
+    }
+
+    /** {@link #readFilling}, quietly (see {@link #readSlowQuietly}). */
+    @TruffleBoundary(transferToInterpreterOnException = true)
+    public long readFillingQuietly(long linearAddress, int size, boolean stackSegment) {
+        try {
+            return readFilling(linearAddress, size, stackSegment);
+        } catch (X86ExitException exit) {
+            pendingExit = exit;
+            filledPage = EMPTY;
+            return 0;
+        }
+    }
+
+    /** {@link #readFilling} for the read of a read-modify-write: hits only in the write TLB. */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    public long readForWriteFilling(long linearAddress, int size, boolean stackSegment) {
+        checkStackSegment(linearAddress, size, stackSegment);
+        int entry = entryOffset(linearAddress);
+        long value = tlb[entry + WRITE] == X86GuestMemory.lastBytePage(linearAddress, size)
+                ? X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size)
+                : readForWriteSlow(linearAddress, size);
+        fill(WRITE, linearAddress);
+        return value;
+    }
+
+    /** {@link #readForWriteFilling}, quietly (see {@link #readSlowQuietly}). */
+    @TruffleBoundary(transferToInterpreterOnException = true)
+    public long readForWriteFillingQuietly(long linearAddress, int size, boolean stackSegment) {
+        try {
+            return readForWriteFilling(linearAddress, size, stackSegment);
+        } catch (X86ExitException exit) {
+            pendingExit = exit;
+            filledPage = EMPTY;
+            return 0;
+        }
+    }
+
+    /** {@link #readFilling} for a write site. */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    public void writeFilling(long linearAddress, int size, long value, boolean stackSegment) {
+        checkStackSegment(linearAddress, size, stackSegment);
+        int entry = entryOffset(linearAddress);
+        if (tlb[entry + WRITE] == X86GuestMemory.lastBytePage(linearAddress, size)) {
+            X86GuestMemory.store(tlb[entry + ADDEND] + linearAddress, size, value);
+        } else {
+            writeSlow(linearAddress, size, value);
+        }
+        fill(WRITE, linearAddress);
+    }
+
+    /** {@link #writeFilling}, quietly (see {@link #readSlowQuietly}). */
+    @TruffleBoundary(transferToInterpreterOnException = true)
+    public void writeFillingQuietly(long linearAddress, int size, long value, boolean stackSegment) {
+        try {
+            writeFilling(linearAddress, size, value, stackSegment);
+        } catch (X86ExitException exit) {
+            pendingExit = exit;
+            filledPage = EMPTY;
+        }
+    }
+
+    private static void checkStackSegment(long linearAddress, int size, boolean stackSegment) {
+        if (stackSegment && (!X86PageTable.isCanonical(linearAddress) || !X86PageTable.isCanonical(linearAddress + size - 1))) {
+            throw X86ExitException.stackFault();
+        }
+    }
+
+    private void fill(int comparator, long linearAddress) {
+        long page = linearAddress & PAGE_MASK;
+        int entry = entryOffset(linearAddress);
+        if (tlb[entry + comparator] == page) {
+            filledPage = page;
+            filledAddend = tlb[entry + ADDEND];
+        } else {
+            filledPage = EMPTY;
+        }
+    }
+
     /** Slow path of every guest read: TLB miss, page crossing or fault. Returns the zero-extended value. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readSlow(long linearAddress, int size) {

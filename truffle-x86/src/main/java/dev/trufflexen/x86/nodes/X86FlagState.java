@@ -54,10 +54,13 @@ public final class X86FlagState {
     public static final int ADC = 8;
     public static final int SBB = 9;
     /**
-     * Two- and three-operand IMUL: the truncated product as the result and both factors,
-     * sign-extended, as the sources. CF = OF = the product does not fit the operand size, derived
-     * only when read; AF is clear. Nothing is computed for flags nobody reads, and a fault path
-     * after the multiply keeps only the factors (values the guest's registers hold anyway) alive.
+     * IMUL (and one-operand IMUL): the truncated product as the result. For operands of 1, 2 and
+     * 4 bytes the first source is the whole product of the sign-extended factors (exact in 64
+     * bits) and the second is 0; for 8 bytes the sources are the two factors. CF = OF = the
+     * product does not fit the operand size, derived only when read; AF is clear. A fault path
+     * after a narrow multiply keeps one value alive, the product the multiply computed anyway,
+     * instead of two sign-extended factors: in a loop whose next instruction may fault, each is a
+     * spill on the loop's path.
      */
     public static final int SIGNED_PRODUCT = 10;
     /**
@@ -368,13 +371,27 @@ public final class X86FlagState {
         return size == 8 ? Math.unsignedMultiplyHigh(a, b) != 0 : ((a * b) >>> X86Sizes.bits(size)) != 0;
     }
 
-    /** Whether the signed product of the two sources of a {@link #SIGNED_PRODUCT} state lost bits when truncated. */
+    /** Whether the product of a {@link #SIGNED_PRODUCT} state lost bits when truncated. */
     private static boolean signedProductOverflows(VirtualFrame frame, int state, int op) {
-        long a = frame.getLongStatic(state + 2);
-        long b = frame.getLongStatic(state + 3);
-        long product = a * b;
+        long src1 = frame.getLongStatic(state + 2);
         int size = 1 << (op & 3);
-        return size == 8 ? Math.multiplyHigh(a, b) != (product >> 63) : product != X86Sizes.signExtend(product, size);
+        if (size == 8) {
+            long b = frame.getLongStatic(state + 3);
+            return Math.multiplyHigh(src1, b) != ((src1 * b) >> 63);
+        }
+        return src1 != X86Sizes.signExtend(src1, size);
+    }
+
+    /**
+     * Records a signed multiply of {@code a} and {@code b} (both sign-extended from {@code size}
+     * bytes) whose truncated product is {@code result} ({@link #SIGNED_PRODUCT}).
+     */
+    public static void setSignedProduct(VirtualFrame frame, int size, long result, long a, long b) {
+        if (size == 8) {
+            setLazy(frame, op(SIGNED_PRODUCT, size), result, a, b);
+        } else {
+            setLazy(frame, op(SIGNED_PRODUCT, size), result, a * b, 0);
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ public final class X86MemorySite {
     public static final long EMPTY = -1L;
     private static final int NO_CACHE = -1;
     /** The site of implicit stack accesses, one per region. */
-    public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE, true);
+    public static final X86MemorySite STACK = new X86MemorySite(X86FrameLayout.STACK_SITE, true, false);
     /** Operands outside tight loops: no frame cache, the CPU's TLB inline. */
     public static final X86MemorySite UNCACHED = new X86MemorySite(NO_CACHE, false);
     /** Like {@link #UNCACHED}, for operands through the stack segment. */
@@ -54,12 +54,23 @@ public final class X86MemorySite {
      * translated, so the whole operand (which stays on that page) is canonical.
      */
     private final boolean stackSegment;
+    /**
+     * Whether a read's frame-cache miss probes the TLB inline before calling (operand sites, whose
+     * reads may wander over many pages the TLB holds); the stack's misses, at page crossings only,
+     * call straight away.
+     */
+    private final boolean probeOnReadMiss;
 
     public X86MemorySite(int firstSlot, boolean stackSegment) {
+        this(firstSlot, stackSegment, true);
+    }
+
+    private X86MemorySite(int firstSlot, boolean stackSegment, boolean probeOnReadMiss) {
         this.cached = firstSlot != NO_CACHE;
         this.readTag = firstSlot;
         this.writeTag = firstSlot + 2;
         this.stackSegment = stackSegment;
+        this.probeOnReadMiss = probeOnReadMiss;
     }
 
     /**
@@ -92,17 +103,29 @@ public final class X86MemorySite {
                 if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linearAddress, size))) {
                     return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
-                X86StackSegment.check(linearAddress, size, faults);
-                return X86GuestMemory.readSlow(mmu, linearAddress, size, faults);
+                return readMiss(mmu, linearAddress, size, faults);
             }
             return X86GuestMemory.read(cpu, linearAddress, size, faults);
         }
         if (X86Likelihood.likely(frame.getLongStatic(readTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
-        checkStackSegment(linearAddress, size, faults);
-        long value = X86GuestMemory.read(cpu, linearAddress, size, faults);
-        remember(frame, readTag, cpu.mmu().tlb, X86Mmu.READ, linearAddress);
+        X86Mmu mmu = cpu.mmu();
+        if (probeOnReadMiss) {
+            long[] tlb = mmu.tlb;
+            int entry = X86Mmu.entryOffset(linearAddress);
+            long tag = tlb[entry + X86Mmu.READ];
+            if (X86Likelihood.likely(tag == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                // The TLB's tag, loaded here, rather than the page the hit test computed: a value
+                // of the hit path would stay live (and spilled) across the loop's other calls.
+                long addend = tlb[entry + X86Mmu.ADDEND];
+                frame.setLongStatic(readTag, tag);
+                frame.setLongStatic(readTag + 1, addend);
+                return X86GuestMemory.load(addend + linearAddress, size);
+            }
+        }
+        long value = readMiss(mmu, linearAddress, size, faults);
+        remember(frame, readTag, mmu);
         return value;
     }
 
@@ -116,17 +139,16 @@ public final class X86MemorySite {
                 if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
                     return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
                 }
-                X86StackSegment.check(linearAddress, size, faults);
-                return X86GuestMemory.readForWriteSlow(mmu, linearAddress, size, faults);
+                return readForWriteMiss(mmu, linearAddress, size, faults);
             }
             return X86GuestMemory.readForWrite(cpu, linearAddress, size, faults);
         }
         if (X86Likelihood.likely(frame.getLongStatic(writeTag) == (linearAddress & X86Mmu.PAGE_MASK) && withinPage(linearAddress, size))) {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
-        checkStackSegment(linearAddress, size, faults);
-        long value = X86GuestMemory.readForWrite(cpu, linearAddress, size, faults);
-        remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
+        X86Mmu mmu = cpu.mmu();
+        long value = readForWriteMiss(mmu, linearAddress, size, faults);
+        remember(frame, writeTag, mmu);
         return value;
     }
 
@@ -145,8 +167,7 @@ public final class X86MemorySite {
                     X86GuestMemory.store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
                     return;
                 }
-                X86StackSegment.check(linearAddress, size, faults);
-                X86GuestMemory.writeSlow(mmu, linearAddress, size, value, faults);
+                writeMiss(mmu, linearAddress, size, value, faults);
                 return;
             }
             X86GuestMemory.write(cpu, linearAddress, size, value, faults);
@@ -156,14 +177,52 @@ public final class X86MemorySite {
             X86GuestMemory.store(frame.getLongStatic(writeTag + 1) + linearAddress, size, value);
             return;
         }
-        checkStackSegment(linearAddress, size, faults);
-        X86GuestMemory.write(cpu, linearAddress, size, value, faults);
-        remember(frame, writeTag, cpu.mmu().tlb, X86Mmu.WRITE, linearAddress);
+        X86Mmu mmu = cpu.mmu();
+        writeMiss(mmu, linearAddress, size, value, faults);
+        remember(frame, writeTag, mmu);
     }
 
-    private void checkStackSegment(long linearAddress, int size, X86FaultProfile faults) {
-        if (stackSegment) {
-            X86StackSegment.check(linearAddress, size, faults);
+    /*
+     * A frame-cache miss of a read probes the TLB inline and refills the cache from it; a TLB
+     * miss, and every frame-cache miss of a write or of a read-modify-write's read, is one call
+     * that does the stack segment's #SS(0) check, the TLB lookup and the slow path inside it and
+     * leaves the entry it used in the MMU (X86Mmu#readFilling and siblings). Writes get no inline
+     * probe because a read-modify-write's read and write miss paths (or a read and a write of one
+     * address) would share the address's TLB index, tags and canonical forms: the compiler then
+     * computed them, and spilled them around the calls, on the hit path of every iteration.
+     * After a read-modify-write's read has missed, its write hits the cache the read refilled.
+     */
+
+    private long readMiss(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
+        if (faults.seen()) {
+            return mmu.readFilling(linearAddress, size, stackSegment);
+        }
+        long value = mmu.readFillingQuietly(linearAddress, size, stackSegment);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
+        return value;
+    }
+
+    private long readForWriteMiss(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
+        if (faults.seen()) {
+            return mmu.readForWriteFilling(linearAddress, size, stackSegment);
+        }
+        long value = mmu.readForWriteFillingQuietly(linearAddress, size, stackSegment);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
+        }
+        return value;
+    }
+
+    private void writeMiss(X86Mmu mmu, long linearAddress, int size, long value, X86FaultProfile faults) {
+        if (faults.seen()) {
+            mmu.writeFilling(linearAddress, size, value, stackSegment);
+            return;
+        }
+        mmu.writeFillingQuietly(linearAddress, size, value, stackSegment);
+        if (X86Likelihood.unlikely(mmu.hasPendingExit())) {
+            throw faults.pendingExit(mmu);
         }
     }
 
@@ -171,13 +230,13 @@ public final class X86MemorySite {
         return (linearAddress & 0xFFF) <= 0x1000 - size;
     }
 
-    /** Copies the TLB's entry for the page just accessed into the cache, if the TLB holds one. */
-    private static void remember(VirtualFrame frame, int tagSlot, long[] tlb, int comparator, long linearAddress) {
-        long page = linearAddress & X86Mmu.PAGE_MASK;
-        int entry = X86Mmu.entryOffset(linearAddress);
-        if (tlb[entry + comparator] == page) {
-            frame.setLongStatic(tagSlot, page);
-            frame.setLongStatic(tagSlot + 1, tlb[entry + X86Mmu.ADDEND]);
-        }
+    /**
+     * Takes the TLB entry the miss just used ({@link X86Mmu#filledPage}; empty when the TLB does not
+     * hold the page) into the cache. The miss path is one call and two field loads: the TLB lookup
+     * happens inside the call, so no index or tag of it is live in compiled code.
+     */
+    private static void remember(VirtualFrame frame, int tagSlot, X86Mmu mmu) {
+        frame.setLongStatic(tagSlot, mmu.filledPage());
+        frame.setLongStatic(tagSlot + 1, mmu.filledAddend());
     }
 }

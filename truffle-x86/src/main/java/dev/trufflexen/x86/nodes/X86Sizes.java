@@ -17,9 +17,25 @@ public final class X86Sizes {
         return 1L << (size * 8 - 1);
     }
 
+    /**
+     * {@code value}'s low {@code size} bytes, sign-extended. Written as narrowing casts for the
+     * operand sizes, which Graal compiles to one MOVSX (and a preceding truncation of the same
+     * value folds into it), where a shift pair stayed two shifts after a mask.
+     */
     public static long signExtend(long value, int size) {
-        int shift = 64 - size * 8;
-        return value << shift >> shift;
+        switch (size) {
+            case 1:
+                return (byte) value;
+            case 2:
+                return (short) value;
+            case 4:
+                return (int) value;
+            case 8:
+                return value;
+            default:
+                int shift = 64 - size * 8;
+                return value << shift >> shift;
+        }
     }
 
     public static long truncate(long value, int size) {

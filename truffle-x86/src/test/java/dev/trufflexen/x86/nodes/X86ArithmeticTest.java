@@ -131,6 +131,42 @@ class X86ArithmeticTest {
         }
     }
 
+    /**
+     * IMUL of 1, 2 and 4 bytes keeps its whole product as the lazy-flag source (not its
+     * factors): CF and OF, read by a SETO in the region and at the exit, must still say whether
+     * the truncated product lost bits, for positive, negative and exact products.
+     */
+    @Test
+    void narrowSignedMultipliesDeriveCarryAndOverflowFromTheirProduct() {
+        try (X86TestMachine m = run("0fafca0f90c0", RCX, 0x1_0000, RDX, 0x1_0000)) { // imul ecx, edx; seto al
+            assertEquals(0, m.reg(RCX));
+            assertEquals(1, m.reg(RAX) & 0xFF);
+            assertEquals(CF | OF, m.cpu.rflags() & (CF | OF));
+        }
+        try (X86TestMachine m = run("0fafca0f90c0", RCX, 0xFFFF_FFFDL, RDX, 5)) { // -3 * 5
+            assertEquals(0xFFFF_FFF1L, m.reg(RCX));
+            assertEquals(0, m.reg(RAX) & 0xFF);
+            assertEquals(0, m.cpu.rflags() & (CF | OF));
+        }
+        try (X86TestMachine m = run("0fafca", RCX, 0x7FFF_FFFF, RDX, 2)) {
+            assertEquals(0xFFFF_FFFEL, m.reg(RCX));
+            assertEquals(CF | OF, m.cpu.rflags() & (CF | OF));
+        }
+        try (X86TestMachine m = run("660fafca", RCX, 0xAB_0100, RDX, 0x100)) { // imul cx, dx
+            assertEquals(0xAB_0000, m.reg(RCX));
+            assertEquals(CF | OF, m.cpu.rflags() & (CF | OF));
+        }
+        try (X86TestMachine m = run("f6eb", RAX, 0xFE, RBX, 100)) { // imul bl: -2 * 100
+            assertEquals(0xFF38, m.reg(RAX) & 0xFFFF);
+            assertEquals(CF | OF, m.cpu.rflags() & (CF | OF));
+        }
+        try (X86TestMachine m = run("f7eb", RAX, 0xFFFF_FFFDL, RBX, 5)) { // imul ebx: -3 * 5
+            assertEquals(0xFFFF_FFF1L, m.reg(RAX));
+            assertEquals(0xFFFF_FFFFL, m.reg(RDX));
+            assertEquals(0, m.cpu.rflags() & (CF | OF));
+        }
+    }
+
     @Test
     void divisions() {
         try (X86TestMachine m = run("48f7f1", RAX, 100, RDX, 0, RCX, 7)) {

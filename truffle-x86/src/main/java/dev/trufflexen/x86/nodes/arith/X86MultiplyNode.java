@@ -47,12 +47,12 @@ public final class X86MultiplyNode extends X86InstructionNode {
                 setRegister(frame, RDX, (product >>> 32) & 0xFFFF_FFFFL);
             }
         }
-        // CF = OF = the upper half is significant, derived from the factors only when read; SF,
-        // ZF, AF and PF are undefined: they follow the low half of the product.
+        // CF = OF = the upper half is significant, derived only when read (from the factors, or
+        // for a narrow signed multiply from its whole product); SF, ZF, AF and PF are undefined:
+        // they follow the low half of the product.
         long low = (a * b) & X86Sizes.mask(size);
         if (signed) {
-            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SIGNED_PRODUCT, size), low, X86Sizes.signExtend(a, size),
-                    X86Sizes.signExtend(b, size));
+            X86FlagState.setSignedProduct(frame, size, low, X86Sizes.signExtend(a, size), X86Sizes.signExtend(b, size));
         } else {
             X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.UNSIGNED_PRODUCT, size), low, a, b & X86Sizes.mask(size));
         }

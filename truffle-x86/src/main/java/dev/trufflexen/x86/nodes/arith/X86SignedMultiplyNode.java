@@ -10,7 +10,7 @@ import dev.trufflexen.x86.nodes.X86Sizes;
 
 /**
  * Two- and three-operand IMUL: destination = truncate(left * right); CF = OF = truncation lost bits,
- * derived lazily from the factors ({@link X86FlagState#SIGNED_PRODUCT}).
+ * derived lazily from the product ({@link X86FlagState#SIGNED_PRODUCT}).
  */
 public final class X86SignedMultiplyNode extends X86InstructionNode {
     private final int size;
@@ -32,6 +32,6 @@ public final class X86SignedMultiplyNode extends X86InstructionNode {
         long b = X86Sizes.signExtend(right.read(frame, cpu), size);
         long result = (a * b) & X86Sizes.mask(size);
         destination.write(frame, cpu, result);
-        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SIGNED_PRODUCT, size), result, a, b);
+        X86FlagState.setSignedProduct(frame, size, result, a, b);
     }
 }
