@@ -118,8 +118,12 @@ public final class Host implements AutoCloseable {
         return startedMillis;
     }
 
-    /** Every domain the host holds, running or preserved, in id order. */
-    public List<HostedDomain> domains() {
+    /**
+     * Every domain the host holds, running or preserved, in id order. Waits while a domain's
+     * action is being applied, as {@link #find} does, so a restarting domain is never missing
+     * from the list between its release and its new build.
+     */
+    public synchronized List<HostedDomain> domains() {
         return domains.values().stream().sorted(Comparator.comparingInt(HostedDomain::id)).toList();
     }
 
