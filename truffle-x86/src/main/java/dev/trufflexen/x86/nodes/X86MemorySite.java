@@ -26,10 +26,7 @@ import dev.trufflexen.x86.runtime.X86Counters;
  * <p><b>Why a cache is valid.</b> A cache lives for one activation of its region. Everything that
  * changes what a linear address means (CR3 load, INVLPG, TLB flush, the mapping hypercalls)
  * happens in the platform, which runs only after the region has exited, or is asked for from
- * another thread, which stops the region at its next back edge. A chained call's callee runs
- * inside its caller's activation: the caller keeps its caches across the call, and hands its
- * stack cache to the callee, when this CPU's TLB dropped no entry, its write TLB was not flushed
- * for new code and the platform did not run meanwhile. Entries are copied from the
+ * another thread, which stops the region at its next back edge. Entries are copied from the
  * CPU's TLB right after an access filled it, so they carry its guarantees: a write entry never
  * points at a frame holding translated code, so writes to code still take the slow path that
  * invalidates it. Several sites may share a cache (it only ever holds valid translations): a
@@ -91,27 +88,6 @@ public final class X86MemorySite {
             frame.setLongStatic(site, EMPTY);
             frame.setLongStatic(site + 2, EMPTY);
         }
-    }
-
-    /**
-     * Copies the stack site's cache out of {@code frame} into {@code handoff} ({@link #SLOTS}
-     * longs), or empties {@code handoff} when {@code valid} is false: how a region hands its
-     * stack translation to a region it calls (the callee's first push or RET would otherwise
-     * miss its empty cache and call out).
-     */
-    public static void handOffStack(VirtualFrame frame, long[] handoff, boolean valid) {
-        handoff[0] = valid ? frame.getLongStatic(X86FrameLayout.STACK_SITE) : EMPTY;
-        handoff[1] = frame.getLongStatic(X86FrameLayout.STACK_SITE + 1);
-        handoff[2] = valid ? frame.getLongStatic(X86FrameLayout.STACK_SITE + 2) : EMPTY;
-        handoff[3] = frame.getLongStatic(X86FrameLayout.STACK_SITE + 3);
-    }
-
-    /** Takes over the stack site's cache {@link #handOffStack} left in {@code handoff}. */
-    public static void takeOverStack(VirtualFrame frame, long[] handoff) {
-        frame.setLongStatic(X86FrameLayout.STACK_SITE, handoff[0]);
-        frame.setLongStatic(X86FrameLayout.STACK_SITE + 1, handoff[1]);
-        frame.setLongStatic(X86FrameLayout.STACK_SITE + 2, handoff[2]);
-        frame.setLongStatic(X86FrameLayout.STACK_SITE + 3, handoff[3]);
     }
 
     public long read(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {

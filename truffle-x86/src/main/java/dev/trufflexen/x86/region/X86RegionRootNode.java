@@ -15,7 +15,6 @@ import com.oracle.truffle.api.nodes.RootNode;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
-import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
 import dev.trufflexen.x86.nodes.X86Likelihood;
@@ -145,10 +144,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
-        copyIn(frame, cpu, false);
-        if (arguments.length > 1) {
-            X86MemorySite.takeOverStack(frame, cpu.jumpCache().stackHandoff());
-        }
+        copyIn(frame, cpu);
         try {
             boolean returned = runBlocks(frame, cpu, 0, expectedReturn, null) == RETURNED;
             copyOut(frame, cpu, false);
@@ -250,13 +246,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrMetadata = osrMetadata;
     }
 
-    /**
-     * Loads registers and flags from the CPU. {@code keepSiteCaches}: the memory sites' caches in
-     * the frame are still valid (after a chained call that changed no translation), otherwise
-     * they are emptied.
-     */
     @ExplodeLoop
-    private void copyIn(VirtualFrame frame, X86Cpu cpu, boolean keepSiteCaches) {
+    private void copyIn(VirtualFrame frame, X86Cpu cpu) {
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
@@ -265,9 +256,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
-        if (!keepSiteCaches) {
-            X86MemorySite.clearAll(frame);
-        }
+        X86MemorySite.clearAll(frame);
         if (xmmRegisters != null) {
             X86XmmFrame.copyIn(frame, cpu, xmmRegisters, xmmSlot); // after clearAll, which runs to the frame's end
         }
@@ -512,39 +501,19 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * before it ({@link X86ChainedCall#enter}): a stop requested while the callee ran is seen at
      * this region's next back edge, chained call or exit, as it would be had the callee's code
      * been part of this region.
-     *
-     * <p>The memory sites' caches survive the call when no translation changed meanwhile, and
-     * the callee starts with this region's stack cache, so neither the callee's first stack access
-     * nor the caller's next ones miss an emptied cache and call out.
      */
     private boolean callChained(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long target) {
-        X86Mmu mmu = cpu.mmu();
-        int translations = mmu.translationGeneration();
-        int codeEpoch = mmu.syncedCodeEpoch();
-        long platformEntries = cpu.platformEntries();
         CallTarget callee = X86ChainedCall.enter(getLanguage(X86Language.class), cpu, target);
         if (callee == null) {
             return false;
         }
         copyOut(frame, cpu, false);
         cpu.setRip(target);
-        X86MemorySite.handOffStack(frame, cpu.jumpCache().stackHandoff(), translationsUnchanged(cpu, mmu, translations, codeEpoch, platformEntries));
         if (!block.chain.call(cpu, callee)) {
             throw CALLEE_LEFT;
         }
-        copyIn(frame, cpu, translationsUnchanged(cpu, mmu, translations, codeEpoch, platformEntries));
+        copyIn(frame, cpu);
         return true;
-    }
-
-    /**
-     * Whether the memory sites' caches in a region's frame still hold valid translations: this
-     * CPU's TLB dropped no entry (no flush, no INVLPG, no CR3 load) and its write TLB was not
-     * flushed for a frame that started holding code (which a chained call's callee being
-     * translated does), and the platform did not run inside a region (it may have changed page
-     * tables), since {@code translations}, {@code codeEpoch} and {@code platformEntries} were read.
-     */
-    private static boolean translationsUnchanged(X86Cpu cpu, X86Mmu mmu, int translations, int codeEpoch, long platformEntries) {
-        return mmu.translationGeneration() == translations && mmu.syncedCodeEpoch() == codeEpoch && cpu.platformEntries() == platformEntries;
     }
 
     /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag. True means leave the region. */

@@ -37,13 +37,6 @@ public final class X86JumpCache {
     private int chainDepth;
     private long chainedCalls;
 
-    /** A chained call's caller's stack translation cache, taken over by the callee at entry ({@code X86MemorySite#handOffStack}). */
-    private final long[] stackHandoff = new long[4];
-
-    public long[] stackHandoff() {
-        return stackHandoff;
-    }
-
     private static int index(long rip) {
         return (int) (rip ^ (rip >>> BITS)) & MASK;
     }
