@@ -6,6 +6,7 @@ import com.oracle.truffle.api.nodes.ExplodeLoop;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.mmu.X86GuestMemory;
 import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.x86.runtime.X86Counters;
 
 /**
  * How one memory-access site of a region translates linear addresses: through the CPU's TLB
@@ -124,6 +125,7 @@ public final class X86MemorySite {
                 return X86GuestMemory.load(addend + linearAddress, size);
             }
         }
+        countMissCall();
         long value = readMiss(mmu, linearAddress, size, faults);
         remember(frame, readTag, mmu);
         return value;
@@ -147,6 +149,7 @@ public final class X86MemorySite {
             return X86GuestMemory.load(frame.getLongStatic(writeTag + 1) + linearAddress, size);
         }
         X86Mmu mmu = cpu.mmu();
+        countMissCall();
         long value = readForWriteMiss(mmu, linearAddress, size, faults);
         remember(frame, writeTag, mmu);
         return value;
@@ -178,6 +181,7 @@ public final class X86MemorySite {
             return;
         }
         X86Mmu mmu = cpu.mmu();
+        countMissCall();
         writeMiss(mmu, linearAddress, size, value, faults);
         remember(frame, writeTag, mmu);
     }
@@ -192,6 +196,12 @@ public final class X86MemorySite {
      * computed them, and spilled them around the calls, on the hit path of every iteration.
      * After a read-modify-write's read has missed, its write hits the cache the read refilled.
      */
+
+    private static void countMissCall() {
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.SITE_CACHE_MISS_CALLS, 1);
+        }
+    }
 
     private long readMiss(X86Mmu mmu, long linearAddress, int size, X86FaultProfile faults) {
         if (faults.seen()) {

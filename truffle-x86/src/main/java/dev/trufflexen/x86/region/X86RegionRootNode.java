@@ -496,8 +496,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * A CALL leaving the region, run as a chained call ({@link X86ChainedCall}): true when the
      * callee returned to the call's return address, the frame reloaded from the CPU; false when
      * the call cannot be chained now (nothing changed: the region exits to the dispatcher at
-     * {@code target}). When the callee left otherwise, or the CPU must stop now, the CPU holds
-     * the final state and {@link #CALLEE_LEFT} unwinds this region without writing it back.
+     * {@code target}). When the callee left otherwise, the CPU holds the final state and
+     * {@link #CALLEE_LEFT} unwinds this region without writing it back. One stop check per call,
+     * before it ({@link X86ChainedCall#enter}): a stop requested while the callee ran is seen at
+     * this region's next back edge, chained call or exit, as it would be had the callee's code
+     * been part of this region.
      */
     private boolean callChained(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long target) {
         CallTarget callee = X86ChainedCall.enter(getLanguage(X86Language.class), cpu, target);
@@ -506,7 +509,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         copyOut(frame, cpu, false);
         cpu.setRip(target);
-        if (!block.chain.call(cpu, callee) || X86Likelihood.unlikely(cpu.stopRequested())) {
+        if (!block.chain.call(cpu, callee)) {
             throw CALLEE_LEFT;
         }
         copyIn(frame, cpu);

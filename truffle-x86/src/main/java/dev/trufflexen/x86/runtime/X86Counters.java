@@ -52,7 +52,9 @@ public final class X86Counters {
         /** Calls of a region from another region's CALL (a chained call), not from the dispatcher. */
         CHAINED_CALLS,
         /** Chained calls that ended with the callee's RET to the call's return address (a host return). */
-        HOST_RETURNS
+        HOST_RETURNS,
+        /** Misses of a memory site's frame cache (the stack's, tight loops' operands) that called the MMU out of line. */
+        SITE_CACHE_MISS_CALLS
     }
 
     private static final LongAdder[] COUNTS = new LongAdder[Event.values().length];

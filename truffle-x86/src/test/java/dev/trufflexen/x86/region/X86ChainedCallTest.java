@@ -140,4 +140,21 @@ class X86ChainedCallTest {
             assertTrue(m.cpu.jumpCache().chainedCalls() > 900, "the new callee is chained too: " + m.cpu.jumpCache().chainedCalls());
         }
     }
+
+    @Test
+    void aCalleeTranslatedDuringACallDropsTheCallersWriteCacheForItsPage() {
+        // A tight loop writes DATA through a cached site (base RSI), then calls DATA+0x100
+        // (mov eax, 1; ret), translated in place by the first call so DATA starts holding code,
+        // then patches the callee's immediate to 2 through the same site. Had the caller kept
+        // its write cache across that call, the patch would bypass the code cache and every
+        // call would go on returning 1.
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.load(X86TestMachine.DATA + 0x100, "b801000000c3");
+            m.code("be00006000bb0001600031d231c9880effd34801c2c6860101000002ffc183f90a75ebf4");
+            assertEquals("halt", m.run());
+            assertEquals(1 + 9 * 2, m.reg(RDX));
+            assertTrue(m.cpu.codeCache().regionsInvalidated() >= 1);
+            assertTrue(m.cpu.jumpCache().chainedCalls() >= 9, "the calls are chained: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
 }
