@@ -658,44 +658,49 @@ public final class X86Mmu {
      */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readFilling(long linearAddress, int size, boolean stackSegment) {
-        checkStackSegment(linearAddress, size, stackSegment);
-        int entry = entryOffset(linearAddress);
-        long value = tlb[entry + READ] == X86GuestMemory.lastBytePage(linearAddress, size)
-                ? X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size)
-                : readSlow(linearAddress, size);
-        fill(READ, linearAddress);
-        return value;
+        return loadFilling(linearAddress, size, stackSegment, READ);
     }
 
     /** {@link #readFilling}, quietly (see {@link #readSlowQuietly}). */
     @TruffleBoundary(transferToInterpreterOnException = true)
     public long readFillingQuietly(long linearAddress, int size, boolean stackSegment) {
-        try {
-            return readFilling(linearAddress, size, stackSegment);
-        } catch (X86ExitException exit) {
-            pendingExit = exit;
-            filledPage = EMPTY;
-            return 0;
-        }
+        return loadFillingQuietly(linearAddress, size, stackSegment, READ);
     }
 
     /** {@link #readFilling} for the read of a read-modify-write: hits only in the write TLB. */
     @TruffleBoundary(transferToInterpreterOnException = false)
     public long readForWriteFilling(long linearAddress, int size, boolean stackSegment) {
-        checkStackSegment(linearAddress, size, stackSegment);
-        int entry = entryOffset(linearAddress);
-        long value = tlb[entry + WRITE] == X86GuestMemory.lastBytePage(linearAddress, size)
-                ? X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size)
-                : readForWriteSlow(linearAddress, size);
-        fill(WRITE, linearAddress);
-        return value;
+        return loadFilling(linearAddress, size, stackSegment, WRITE);
     }
 
     /** {@link #readForWriteFilling}, quietly (see {@link #readSlowQuietly}). */
     @TruffleBoundary(transferToInterpreterOnException = true)
     public long readForWriteFillingQuietly(long linearAddress, int size, boolean stackSegment) {
+        return loadFillingQuietly(linearAddress, size, stackSegment, WRITE);
+    }
+
+    /**
+     * The load of {@link #readFilling} ({@code kind} {@link #READ}) and of
+     * {@link #readForWriteFilling} ({@link #WRITE}: it hits only in the write TLB, and its slow
+     * path checks writability).
+     */
+    private long loadFilling(long linearAddress, int size, boolean stackSegment, int kind) {
+        checkStackSegment(linearAddress, size, stackSegment);
+        int entry = entryOffset(linearAddress);
+        long value;
+        if (tlb[entry + kind] == X86GuestMemory.lastBytePage(linearAddress, size)) {
+            value = X86GuestMemory.load(tlb[entry + ADDEND] + linearAddress, size);
+        } else {
+            value = kind == READ ? readSlow(linearAddress, size) : readForWriteSlow(linearAddress, size);
+        }
+        fill(kind, linearAddress);
+        return value;
+    }
+
+    /** {@link #loadFilling}, its exit kept for the caller to throw (see {@link #readSlowQuietly}). */
+    private long loadFillingQuietly(long linearAddress, int size, boolean stackSegment, int kind) {
         try {
-            return readForWriteFilling(linearAddress, size, stackSegment);
+            return loadFilling(linearAddress, size, stackSegment, kind);
         } catch (X86ExitException exit) {
             pendingExit = exit;
             filledPage = EMPTY;
