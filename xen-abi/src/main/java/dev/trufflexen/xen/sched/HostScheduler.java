@@ -378,7 +378,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 pcpu.idle = false;
                 idleWorkers--;
                 workerWakeups++;
-                pcpu.wakeup.signal();
+                TimerWatch.signal(pcpu);
                 return;
             }
         }
@@ -387,7 +387,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 pcpu.idle = false;
                 idleWorkers--;
                 workerWakeups++;
-                pcpu.wakeup.signal();
+                TimerWatch.signal(pcpu);
                 return;
             }
         }
@@ -541,7 +541,13 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     public TimerService.Timer schedule(Runnable task, long delayNs) {
         lock.lock();
         try {
-            return timerWatch.arm(System.nanoTime() + Math.max(0, delayNs), task, callingWorker());
+            long now = System.nanoTime();
+            long deadline = now + Math.max(0, delayNs);
+            if (deadline < now) {
+                // Centuries away (a guest's far poll timeout or single-shot deadline): never, not at once.
+                deadline = Long.MAX_VALUE - 1;
+            }
+            return timerWatch.arm(deadline, task, callingWorker());
         } finally {
             lock.unlock();
         }
@@ -555,6 +561,14 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /** How many timers have fired. */
     public long timersFired() {
         return underLock(timerWatch::fired);
+    }
+
+    /**
+     * How many times an idle worker found an armed timer that no thread would have looked at by
+     * its deadline had it waited without one (the timer watch's invariant broken): 0 expected.
+     */
+    public long unwatchedTimerWaits() {
+        return underLock(timerWatch::unwatchedWaits);
     }
 
     // ---- Time ----
@@ -753,7 +767,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 tick = null;
             }
             for (Pcpu pcpu : pcpus) {
-                pcpu.wakeup.signal();
+                TimerWatch.signal(pcpu);
             }
         } finally {
             lock.unlock();

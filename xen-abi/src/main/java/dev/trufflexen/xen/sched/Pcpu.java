@@ -41,6 +41,8 @@ final class Pcpu {
     long timersInCare;
     /** While its worker deschedules its vCPU: it picks again right after, so vCPUs made runnable meanwhile are left to it. */
     boolean switchingOut;
+    /** Set when it was signalled while idle and has not looked at the heap and run queue since. */
+    boolean wakeSignalled;
     /** Signalled to wake this worker while it is idle. */
     Condition wakeup;
     /**
