@@ -145,6 +145,25 @@ class EventsGuestTest {
     }
 
     /**
+     * The same race in three domains at once on the host's workers (two on this machine): vCPUs
+     * queue for workers, workers go busy and idle, hand the timer watch over and keep each other's
+     * timers in care. Every domain finishes, and the watch's invariant held throughout.
+     */
+    @Test
+    void threeDomainsRacingTimersAllFinish() throws Exception {
+        List<Domain> domains = List.of(create("bench=race"), create("bench=race"), create("bench=race"));
+        List<CompletableFuture<ShutdownReason>> runs = domains.stream()
+                .map(domain -> CompletableFuture.supplyAsync(() -> runBounded(domain))).toList();
+        for (int i = 0; i < domains.size(); i++) {
+            Domain domain = domains.get(i);
+            assertEquals(ShutdownReason.POWEROFF, runs.get(i).get(), GuestImages.transcript(xen(), domain));
+            assertTrue(GuestImages.consoleIoLines(xen(), domain.id()).contains("bench: race done"));
+        }
+        assertEquals(0, xen().scheduler().unwatchedTimerWaits(), xen().scheduler().timerWatchCounts());
+        System.out.printf("events race x3: %s%n", xen().scheduler().timerWatchCounts());
+    }
+
+    /**
      * An event made deliverable without an event callback: the bounce goes to address 0, as in
      * Xen, and the kernel's fetch there faults with no #PF handler to take it, so the domain
      * crashes there (a guest with a trap table would get the #PF).
