@@ -5,6 +5,7 @@ import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Rflags;
+import dev.trufflexen.xen.sched.TickParts;
 import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.x86.decoder.X86Instruction;
@@ -272,6 +273,7 @@ public final class PvEntry implements X86Platform {
             return;
         }
         bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));
+        TickParts.stamp(TickParts.Step.UPCALL);
     }
 
     /**

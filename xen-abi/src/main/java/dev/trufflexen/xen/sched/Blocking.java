@@ -40,6 +40,7 @@ final class Blocking {
     }
 
     static void block(Vcpu vcpu) {
+        TickParts.stamp(TickParts.Step.BLOCKED);
         GuestFrames frames = vcpu.domain().frames();
         frames.write8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 0);
         sleep(vcpu, () -> upcallPending(vcpu), 0);

@@ -141,9 +141,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 return;
             }
             switchedIn(unit);
+            TickParts.stamp(TickParts.Step.SWITCHED_IN);
             unit.vcpu.runGuest();
+            TickParts.stamp(TickParts.Step.LEFT_GUEST);
             unit.vcpu.setOnCpu(false);
             switchedOut(pcpu, unit, System.nanoTime());
+            TickParts.stamp(TickParts.Step.SWITCHED_OUT);
         }
     }
 
@@ -160,6 +163,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 handOffTheRest(pcpu, null);
                 waited = true;
                 if (timerWatch.fireDue(pcpu)) {
+                    TickParts.stamp(TickParts.Step.FIRED);
                     continue;
                 }
                 pcpu.idle = true;

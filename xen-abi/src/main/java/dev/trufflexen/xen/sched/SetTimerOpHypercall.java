@@ -20,6 +20,7 @@ public final class SetTimerOpHypercall implements Hypercall {
 
     @Override
     public long invoke(HypercallContext context) {
+        TickParts.stamp(TickParts.Step.ARMED);
         Domain domain = context.domain();
         VcpuTimers timers = VcpuTimers.of(context.vcpu());
         long timeout = context.ulongArg(0);

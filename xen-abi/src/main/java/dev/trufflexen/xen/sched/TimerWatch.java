@@ -189,8 +189,10 @@ final class TimerWatch {
             backstop = null;
         }
         timekeeperWaits++;
+        TickParts.stamp(TickParts.Step.WAITING);
         try {
             pcpu.wakeup.awaitNanos(Math.max(1, earliest - System.nanoTime()));
+            TickParts.stamp(TickParts.Step.WOKEN);
         } catch (InterruptedException e) {
             // Workers are not interrupted; the loop looks again.
         } finally {
