@@ -5,7 +5,6 @@ import dev.trufflexen.x86.cpu.X86CpuidPolicy;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Rflags;
-import dev.trufflexen.xen.sched.TickParts;
 import dev.trufflexen.xen.abi.CallbackOp;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.x86.decoder.X86Instruction;
@@ -13,6 +12,7 @@ import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 import dev.trufflexen.xen.hypercall.HypercallDispatcher;
+import dev.trufflexen.xen.domain.StepParts;
 
 /**
  * Where guest code of one PV vCPU enters the hypervisor: the {@link X86Platform} its
@@ -273,7 +273,7 @@ public final class PvEntry implements X86Platform {
             return;
         }
         bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));
-        TickParts.stamp(TickParts.Step.UPCALL);
+        StepParts.stamp(StepParts.Step.UPCALL);
     }
 
     /**

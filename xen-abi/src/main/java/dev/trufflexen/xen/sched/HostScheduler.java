@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainScheduler;
 import dev.trufflexen.xen.domain.Runstate;
+import dev.trufflexen.xen.domain.StepParts;
 import dev.trufflexen.xen.domain.Vcpu;
 
 /**
@@ -141,12 +142,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 return;
             }
             switchedIn(unit);
-            TickParts.stamp(TickParts.Step.SWITCHED_IN);
+            StepParts.stamp(StepParts.Step.SWITCHED_IN);
             unit.vcpu.runGuest();
-            TickParts.stamp(TickParts.Step.LEFT_GUEST);
+            StepParts.stamp(StepParts.Step.LEFT_GUEST);
             unit.vcpu.setOnCpu(false);
             switchedOut(pcpu, unit, System.nanoTime());
-            TickParts.stamp(TickParts.Step.SWITCHED_OUT);
+            StepParts.stamp(StepParts.Step.SWITCHED_OUT);
         }
     }
 
@@ -163,7 +164,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 handOffTheRest(pcpu, null);
                 waited = true;
                 if (timerWatch.fireDue(pcpu)) {
-                    TickParts.stamp(TickParts.Step.FIRED);
+                    StepParts.stamp(StepParts.Step.FIRED);
                     continue;
                 }
                 pcpu.idle = true;
@@ -183,8 +184,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             unit.runs++;
             pcpu.current = unit;
             if (waited || !pcpu.charged) {
-                // The switch itself is charged to the vCPU that left; what the worker used while idle, to nobody.
-                pcpu.lastBurn = pcpu.cpuClock();
+                // The switch itself is charged to the vCPU that left; what the worker used while idle,
+                // to nobody: the next charge that reads the clock is capped at its wall time.
+                pcpu.burnFromBeforeIdle = true;
                 pcpu.lastChargeAt = now;
             }
             pcpu.charged = false;
@@ -292,6 +294,11 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         } else {
             long cpu = pcpu.cpuClock();
             ran = Math.max(0, cpu - pcpu.lastBurn);
+            if (pcpu.burnFromBeforeIdle) {
+                // The clock's difference also holds the idle wait's CPU: never more than the wall time since the last charge.
+                ran = Math.min(ran, Math.max(0, now - pcpu.lastChargeAt));
+                pcpu.burnFromBeforeIdle = false;
+            }
             pcpu.lastBurn = cpu;
         }
         pcpu.lastChargeAt = now;
@@ -688,7 +695,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             }
             long cpuTime = unit.cpuTimeNs;
             if (unit.pcpu != null) {
-                cpuTime += Math.max(0, unit.pcpu.cpuClock() - unit.pcpu.lastBurn);
+                long used = Math.max(0, unit.pcpu.cpuClock() - unit.pcpu.lastBurn);
+                cpuTime += unit.pcpu.burnFromBeforeIdle ? Math.min(used, Math.max(0, System.nanoTime() - unit.pcpu.lastChargeAt)) : used;
             }
             return new UnitStats(cpuTime, unit.runs, unit.preemptions, unit.yields, unit.blocks);
         } finally {

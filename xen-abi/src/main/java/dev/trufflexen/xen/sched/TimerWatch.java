@@ -6,6 +6,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.trufflexen.xen.domain.StepParts;
+
 /**
  * Who wakes for the vCPUs' timers ({@link WorkerTimers}): the scheduler's workers themselves,
  * and the hypervisor's timer thread only while every worker is busy. It shares the scheduler's
@@ -189,10 +191,10 @@ final class TimerWatch {
             backstop = null;
         }
         timekeeperWaits++;
-        TickParts.stamp(TickParts.Step.WAITING);
+        StepParts.stamp(StepParts.Step.WAITING);
         try {
             pcpu.wakeup.awaitNanos(Math.max(1, earliest - System.nanoTime()));
-            TickParts.stamp(TickParts.Step.WOKEN);
+            StepParts.stamp(StepParts.Step.WOKEN);
         } catch (InterruptedException e) {
             // Workers are not interrupted; the loop looks again.
         } finally {

@@ -81,6 +81,23 @@
  * its event at once; guests that idle in SCHEDOP_block therefore use the single-shot timer, and
  * a blocked domain costs no host CPU until it fires.
  *
+ * <p>The watch keeps one invariant: while a timer is armed, some thread will look at the heap by
+ * its deadline (an idle worker waiting for that deadline or an earlier one, a worker woken or
+ * awake between vCPUs, a busy worker with the timers in its care, or the backstop). A worker
+ * checks it before every wait without a deadline and when it leaves idleness; a breach is
+ * counted ({@code HostScheduler.unwatchedTimerWaits}, which the timer tests require to be 0) and
+ * becomes a timed wait, so it could cost a late timer but never a vCPU blocked for good. A vCPU
+ * timer's expiry that races a re-arm or a stop (it fell due, and the guest armed or stopped the
+ * timer before its task ran) raises nothing: each arming is numbered and only the current one
+ * fires, so a stop still cancels what replaced it and the periodic timer never runs as two
+ * chains. Deadlines too far away to add to the clock (a poll timeout of centuries) mean never.
+ *
+ * <p>A vCPU blocked with nothing armed is the guest's to avoid, in Xen as here: a kernel that
+ * checks for an event with events unmasked and then blocks loses an upcall taken between the
+ * check and the block (its timer has fired, so nothing is left to wake it). Guests check with
+ * events masked and let SCHEDOP_block unmask them (Linux's safe halt); the events guest's
+ * {@code bench=race} mode fires 3000 timers on another worker just as its vCPU checks and blocks.
+ *
  * <p>{@code DomainWatchdogs} (SCHEDOP_watchdog) puts a domain's two watchdog timers on the
  * hypervisor's timer thread; one that expires shuts the domain down with SHUTDOWN_watchdog.
  *
