@@ -40,6 +40,8 @@ public final class RoundTripParts {
                 long wakes = sched.workerWakeups();
                 long switches = sched.directSwitches();
                 long lockWaits = sched.lockWaits();
+                long preemptions = sched.wakePreemptions();
+                long ticks = sched.ticks();
                 StepParts.reset();
                 long t0 = System.nanoTime();
                 bench.roundTrips();
@@ -57,6 +59,8 @@ public final class RoundTripParts {
                 System.out.printf("batch %d: %.1f us/rt wall; cpu us/rt:%s; deopts %d; wakes/rt %.3f switches/rt %.3f lock waits/rt %.4f%n", b,
                         wall / 1000.0 / trips, cpu, bench.engineLog().split("opt deopt", -1).length - deopts, (sched.workerWakeups() - wakes) / (double) trips,
                         (sched.directSwitches() - switches) / (double) trips, (sched.lockWaits() - lockWaits) / (double) trips);
+                System.out.printf("batch %d: wake preemptions/rt %.3f, scheduler ticks %d%n", b,
+                        (sched.wakePreemptions() - preemptions) / (double) trips, sched.ticks() - ticks);
                 if (StepParts.ENABLED) {
                     System.out.printf("batch %d parts: %s%n", b, StepParts.medians());
                 }

@@ -329,6 +329,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * tickle). Woken by the vCPU running on this very worker (an event it sent), it is left for
      * this worker instead, as Xen switches vCPUs on one pCPU: a vCPU that blocks or yields right
      * after waking its peer hands its worker over on the same thread, with no host thread woken.
+     * With every worker busy the same holds for a vCPU that would preempt its waker: the waker is
+     * preempted only if it runs on for {@value #HANDOFF_WINDOW_NS} ns (on one pCPU an event
+     * ping-pong otherwise cost a preemption, and its exit, per round trip).
      */
     private void tickle(SchedUnit unit) {
         Pcpu firing = callingWorker();
@@ -337,23 +340,43 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             firing.handoffs.add(unit);
             return;
         }
+        Pcpu waker = callingWorker();
+        boolean wakerMayTakeIt = waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
+                && unit.mayRunOn(waker.id);
         if (idleWorkers > 0) {
-            Pcpu waker = callingWorker();
-            if (waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
-                    && unit.mayRunOn(waker.id)) {
-                if (waker.handoffs.isEmpty()) {
-                    waker.handoffSince = System.nanoTime();
-                    if (waker.current != null) {
-                        // Checked again at the waker's next exit or back edge (attention), bounded by HANDOFF_WINDOW_NS.
-                        waker.current.vcpu.cpu().requestAttention();
-                    }
-                }
-                waker.handoffs.add(unit);
+            if (wakerMayTakeIt) {
+                leaveToWaker(waker, unit);
                 return;
             }
             wakeIdleWorker(unit);
             return;
         }
+        if (wakerMayTakeIt && (waker.current == null || policy.outranks(unit, waker.current))) {
+            // Every worker busy, and it would preempt the vCPU that woke it, which usually blocks right
+            // after (an event ping-pong on one pCPU): that vCPU is preempted only if it runs on past the window.
+            leaveToWaker(waker, unit);
+            return;
+        }
+        preemptFor(unit);
+    }
+
+    /**
+     * Leaves {@code unit}, queued, to the worker whose vCPU woke it: taken on the same thread when
+     * that vCPU blocks or yields, or handed on ({@link #handOffTheRest}) once it has waited
+     * {@link #HANDOFF_WINDOW_NS}, checked at the waker's exits and back edges (attention).
+     */
+    private static void leaveToWaker(Pcpu waker, SchedUnit unit) {
+        if (waker.handoffs.isEmpty()) {
+            waker.handoffSince = System.nanoTime();
+            if (waker.current != null) {
+                waker.current.vcpu.cpu().requestAttention();
+            }
+        }
+        waker.handoffs.add(unit);
+    }
+
+    /** No idle worker for {@code unit}: preempt a running vCPU it outranks (Xen's tickle), and let the tick see to it. */
+    private void preemptFor(SchedUnit unit) {
         Pcpu victim = null;
         for (Pcpu pcpu : pcpus) {
             SchedUnit running = pcpu.current;
@@ -421,8 +444,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 if (idleWorkers > 0) {
                     wakeIdleWorker(woken);
                 } else {
-                    // The idle workers were taken meanwhile: it waits, and the tick sees to it.
-                    startTick();
+                    // No idle worker (taken meanwhile, or none to begin with): preempt for it as a wake-up would.
+                    preemptFor(woken);
                 }
             }
         }
