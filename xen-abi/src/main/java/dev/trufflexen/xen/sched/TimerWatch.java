@@ -246,11 +246,9 @@ final class TimerWatch {
             timekeeper = null;
         }
         long earliest = heap.earliest();
-        if (earliest != Long.MAX_VALUE && !closed && !watchedByAnother(pcpu, earliest)) {
-            // Nobody else looks by the deadline (no watcher, or one waiting for a later deadline than
-            // a timer armed while this worker fired): the timers stay in its care while its vCPU runs.
-            pcpu.timersInCare = now;
-        }
+        // When nobody else looks by the deadline (no watcher, or one waiting for a later deadline than
+        // a timer armed while this worker fired), the timers stay in its care while its vCPU runs.
+        pcpu.timersInCare = earliest != Long.MAX_VALUE && !closed && !watchedByAnother(pcpu, earliest) ? now : 0;
     }
 
     /**
