@@ -18,12 +18,27 @@
  *   sleep   "bench: sleeping" and then SCHEDOP_block with no timer and no
  *           port bound, forever: a domain that stays idle until it is
  *           destroyed (the host counts what an idle domain costs).
+ *   race    RACE_ROUNDS single-shot timers, each armed RACE_LEAD_NS ahead
+ *           (longer than a worker keeps a running vCPU's timers in its care,
+ *           so another worker fires it); the vCPU spins until a moment swept
+ *           across the RACE_SWEEP_NS around the deadline, then checks for the
+ *           upcall with events masked and blocks, the check and the block
+ *           0, 10 or 20 us apart (a host thread preempted between them). The
+ *           timer fires about as the vCPU checks and blocks, on another host
+ *           thread: every round must end with its upcall, or the domain never
+ *           finishes. (Checked with events unmasked, the same rounds lose an
+ *           upcall taken between the check and the block, and the vCPU stays
+ *           blocked for good, in Xen as here.)
  */
 #include "events.h"
 
 #define SAMPLES 200
 #define TICKS 15000
 #define TICK_PERIOD_NS 4000000UL
+#define RACE_ROUNDS 3000
+#define RACE_LEAD_NS 400000UL
+#define RACE_SWEEP_NS 200000UL
+#define RACE_GAP_NS 10000UL
 
 static uint64_t samples[SAMPLES];
 static volatile uint64_t handler_time;
@@ -112,6 +127,36 @@ static void tick_bench(void)
     sdk_evtchn_close(port);
 }
 
+static void race_bench(void)
+{
+    long port = sdk_bind_virq(VIRQ_TIMER, 0);
+    unsigned long early = 0;
+
+    for (unsigned long i = 0; i < RACE_ROUNDS; i++) {
+        unsigned long before = sdk_upcalls;
+        uint64_t deadline = sdk_system_time() + RACE_LEAD_NS;
+        HYPERVISOR_set_timer_op(deadline);
+        /* 997 ns steps: the checks fall at ever different points before and after the timer fires. */
+        uint64_t until = deadline - (i * 997) % RACE_SWEEP_NS + RACE_SWEEP_NS / 2;
+        while (sdk_upcalls == before && sdk_system_time() < until) {
+        }
+        early += sdk_upcalls != before;
+        uint64_t gap = (i % 3) * RACE_GAP_NS;
+        for (;;) {
+            sdk_events_disable();
+            if (sdk_upcalls != before) {
+                sdk_events_enable();
+                break;
+            }
+            for (uint64_t from = sdk_system_time(); sdk_system_time() - from < gap;) {
+            }
+            sdk_block();
+        }
+    }
+    sdk_evtchn_close(port);
+    printf("# race_rounds=%#lx\n# race_fired_while_spinning=%#lx\n", (unsigned long)RACE_ROUNDS, early);
+}
+
 void run_bench(const char *which)
 {
     if (sdk_events_init() != 0) {
@@ -129,15 +174,15 @@ void run_bench(const char *which)
         timer_bench("spin_lateness", 1, 1000000);
     } else if (strncmp(which, "upcall", 6) == 0) {
         upcall_bench();
+    } else if (strncmp(which, "race", 4) == 0) {
+        race_bench();
     } else if (strncmp(which, "tick", 4) == 0) {
         tick_bench();
     } else if (strncmp(which, "idle", 4) == 0) {
         long port = sdk_bind_virq(VIRQ_TIMER, 0);
         unsigned long before = sdk_upcalls;
         HYPERVISOR_set_timer_op(sdk_system_time() + 2000000000UL);
-        while (sdk_upcalls == before) {
-            sdk_block();
-        }
+        block_until_upcall(before);
         sdk_evtchn_close(port);
     } else if (strncmp(which, "sleep", 5) == 0) {
         printf("bench: sleeping\n");

@@ -211,11 +211,22 @@ void upcall_tests(void)
     sdk_evtchn_close(b.local_port);
 }
 
+/*
+ * Blocks until an upcall after `before` has been taken, at most 10 times. The
+ * check is made with events masked and SCHEDOP_block unmasks them as it sleeps:
+ * an upcall taken between an unmasked check and the block would leave the vCPU
+ * blocked with its timer spent and nothing left to wake it (as in Xen).
+ */
 static unsigned long wait_upcall(unsigned long before)
 {
-    for (int i = 0; i < 10 && sdk_upcalls == before; i++) {
+    for (int i = 0; i < 10; i++) {
+        sdk_events_disable();
+        if (sdk_upcalls != before) {
+            break;
+        }
         sdk_block();
     }
+    sdk_events_enable();
     return sdk_upcalls - before;
 }
 

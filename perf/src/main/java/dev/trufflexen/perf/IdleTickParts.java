@@ -8,6 +8,7 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.domain.StepParts;
 import dev.trufflexen.xen.sched.VcpuTimers;
 
 /**
@@ -15,8 +16,9 @@ import dev.trufflexen.xen.sched.VcpuTimers;
  * (a 250 Hz single-shot tick, SCHEDOP_block between ticks) on a host of its own. Once the
  * compiler threads have been quiet for three windows, {@code windows} windows of 500 ticks each
  * print the host CPU per tick of each thread and the worker wake-ups, each followed by what a bare
- * timed wait of the same period costs a thread of this host ({@link HostTimedWait}). A plain main:
- * {@code IdleTickParts [windows]}.
+ * timed wait of the same period costs a thread of this host ({@link HostTimedWait}). Run with
+ * {@code -Dtrufflexen.stepParts=tick}, each window also prints the median wall time of each step
+ * of a tick on its worker ({@link StepParts}). A plain main: {@code IdleTickParts [windows]}.
  */
 public final class IdleTickParts {
     private static final long TICKS_PER_WINDOW = 500;
@@ -46,6 +48,7 @@ public final class IdleTickParts {
                 Map<String, Long> before = ThreadCpu.byGroup(IdleTickParts::group);
                 long wakes = xen.scheduler().workerWakeups();
                 long start = timers.timerEvents();
+                StepParts.reset();
                 long deadline = System.nanoTime() + 60_000_000_000L;
                 while (timers.timerEvents() < start + TICKS_PER_WINDOW && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -73,6 +76,9 @@ public final class IdleTickParts {
                     }
                 }
                 System.out.println(xen.scheduler().timerWatchCounts() + " after " + timers.timerEvents() + " ticks");
+                if (StepParts.ENABLED) {
+                    System.out.printf("window %d parts: %s%n", measured, StepParts.medians());
+                }
                 System.out.printf("window %d: %d ticks; host CPU per tick (xen threads) %.1f us;%s; workers woken per tick %.2f; load %s%n",
                         measured, ticks, total / 1000.0 / ticks, text, (xen.scheduler().workerWakeups() - wakes) / (double) ticks,
                         java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);

@@ -26,6 +26,8 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
+import dev.trufflexen.xen.sched.SchedulerConfig;
+import dev.trufflexen.xen.sched.SchedulerKind;
 
 /**
  * Nanoseconds per event-channel round trip between two domains of one hypervisor, both run by
@@ -66,8 +68,11 @@ public class InterdomainRoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void bootDomains() throws InterruptedException {
-        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB), GuestMachine.ENGINE_OPTIONS,
-                engineLog);
+        // -Dtrufflexen.pcpus=N: the round trip on N workers (default: one per host core).
+        SchedulerConfig scheduling = new SchedulerConfig(Integer.getInteger("trufflexen.pcpus",
+                SchedulerConfig.defaults().pcpus()), SchedulerKind.CREDIT);
+        xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB, scheduling),
+                GuestMachine.ENGINE_OPTIONS, engineLog);
         String waitOption = wait.equals("spin") ? " wait=spin" : "";
         // Domain ids count up from 1 in a fresh hypervisor: the leader is 1 and names the answerer, created next, as 2.
         leader = create("ping", "pingpong=a peer=2 batch=" + ROUND_TRIPS + waitOption);

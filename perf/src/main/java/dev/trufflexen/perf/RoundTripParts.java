@@ -3,12 +3,15 @@ package dev.trufflexen.perf;
 import java.util.Map;
 
 import dev.trufflexen.xen.sched.HostScheduler;
+import dev.trufflexen.xen.domain.StepParts;
 
 /**
  * The blocking interdomain round trip by parts: wall time per round trip in each batch, and the
  * host CPU each group of threads (the workers, the compiler, the rest) used per round trip, with
- * the scheduler's counts of worker wake-ups, same-thread switches and waits for its lock. A plain main:
- * {@code RoundTripParts [batches [block|spin]]}.
+ * the scheduler's counts of worker wake-ups, same-thread switches and waits for its lock. With
+ * {@code -Dtrufflexen.stepParts=switch} each batch also prints the median wall time of each step
+ * of half a round trip ({@link StepParts}); {@code -Dtrufflexen.pcpus=N} runs it on N workers. A
+ * plain main: {@code RoundTripParts [batches [block|spin]]}.
  */
 public final class RoundTripParts {
     private RoundTripParts() {
@@ -37,6 +40,9 @@ public final class RoundTripParts {
                 long wakes = sched.workerWakeups();
                 long switches = sched.directSwitches();
                 long lockWaits = sched.lockWaits();
+                long preemptions = sched.wakePreemptions();
+                long ticks = sched.ticks();
+                StepParts.reset();
                 long t0 = System.nanoTime();
                 bench.roundTrips();
                 long wall = System.nanoTime() - t0;
@@ -53,6 +59,11 @@ public final class RoundTripParts {
                 System.out.printf("batch %d: %.1f us/rt wall; cpu us/rt:%s; deopts %d; wakes/rt %.3f switches/rt %.3f lock waits/rt %.4f%n", b,
                         wall / 1000.0 / trips, cpu, bench.engineLog().split("opt deopt", -1).length - deopts, (sched.workerWakeups() - wakes) / (double) trips,
                         (sched.directSwitches() - switches) / (double) trips, (sched.lockWaits() - lockWaits) / (double) trips);
+                System.out.printf("batch %d: wake preemptions/rt %.3f, scheduler ticks %d%n", b,
+                        (sched.wakePreemptions() - preemptions) / (double) trips, sched.ticks() - ticks);
+                if (StepParts.ENABLED) {
+                    System.out.printf("batch %d parts: %s%n", b, StepParts.medians());
+                }
             }
             if (recording != null) {
                 recording.stop();

@@ -12,6 +12,7 @@ import dev.trufflexen.xen.hypercall.GuestStruct;
 import dev.trufflexen.xen.hypercall.Hypercall;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 import dev.trufflexen.xen.hypercall.XenError;
+import dev.trufflexen.xen.domain.StepParts;
 
 /**
  * {@code event_channel_op(int cmd, XEN_GUEST_HANDLE(void) arg)}, as Xen's
@@ -80,6 +81,7 @@ public final class EventChannelHypercall implements Hypercall {
                 return 0;
             }
             case EventChannelOp.EVTCHNOP_send: {
+                StepParts.stamp(StepParts.Step.SENT);
                 GuestStruct send = context.copyIn(arg, EventChannelOp.SEND_LAYOUT);
                 EventChannels.send(domain, send.get(EventChannelOp.SEND_PORT));
                 return 0;

@@ -12,6 +12,7 @@ import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 import dev.trufflexen.xen.hypercall.HypercallDispatcher;
+import dev.trufflexen.xen.domain.StepParts;
 
 /**
  * Where guest code of one PV vCPU enters the hypervisor: the {@link X86Platform} its
@@ -272,6 +273,7 @@ public final class PvEntry implements X86Platform {
             return;
         }
         bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));
+        StepParts.stamp(StepParts.Step.UPCALL);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.abi.XenErrno;
 import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.StepParts;
 import dev.trufflexen.xen.domain.Vcpu;
 import dev.trufflexen.xen.event.EventChannels;
 import dev.trufflexen.xen.hypercall.HypercallContext;
@@ -40,6 +41,7 @@ final class Blocking {
     }
 
     static void block(Vcpu vcpu) {
+        StepParts.stamp(StepParts.Step.BLOCKED);
         GuestFrames frames = vcpu.domain().frames();
         frames.write8(vcpu.vcpuInfoMfn(), vcpu.vcpuInfoOffset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK, (byte) 0);
         sleep(vcpu, () -> upcallPending(vcpu), 0);

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainScheduler;
 import dev.trufflexen.xen.domain.Runstate;
+import dev.trufflexen.xen.domain.StepParts;
 import dev.trufflexen.xen.domain.Vcpu;
 
 /**
@@ -141,9 +142,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 return;
             }
             switchedIn(unit);
+            StepParts.stamp(StepParts.Step.SWITCHED_IN);
             unit.vcpu.runGuest();
+            StepParts.stamp(StepParts.Step.LEFT_GUEST);
             unit.vcpu.setOnCpu(false);
             switchedOut(pcpu, unit, System.nanoTime());
+            StepParts.stamp(StepParts.Step.SWITCHED_OUT);
         }
     }
 
@@ -160,6 +164,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 handOffTheRest(pcpu, null);
                 waited = true;
                 if (timerWatch.fireDue(pcpu)) {
+                    StepParts.stamp(StepParts.Step.FIRED);
                     continue;
                 }
                 pcpu.idle = true;
@@ -179,8 +184,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             unit.runs++;
             pcpu.current = unit;
             if (waited || !pcpu.charged) {
-                // The switch itself is charged to the vCPU that left; what the worker used while idle, to nobody.
-                pcpu.lastBurn = pcpu.cpuClock();
+                // The switch itself is charged to the vCPU that left; what the worker used while idle,
+                // to nobody: the next charge that reads the clock is capped at its wall time.
+                pcpu.burnFromBeforeIdle = true;
                 pcpu.lastChargeAt = now;
             }
             pcpu.charged = false;
@@ -288,6 +294,11 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         } else {
             long cpu = pcpu.cpuClock();
             ran = Math.max(0, cpu - pcpu.lastBurn);
+            if (pcpu.burnFromBeforeIdle) {
+                // The clock's difference also holds the idle wait's CPU: never more than the wall time since the last charge.
+                ran = Math.min(ran, Math.max(0, now - pcpu.lastChargeAt));
+                pcpu.burnFromBeforeIdle = false;
+            }
             pcpu.lastBurn = cpu;
         }
         pcpu.lastChargeAt = now;
@@ -318,6 +329,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * tickle). Woken by the vCPU running on this very worker (an event it sent), it is left for
      * this worker instead, as Xen switches vCPUs on one pCPU: a vCPU that blocks or yields right
      * after waking its peer hands its worker over on the same thread, with no host thread woken.
+     * With every worker busy the same holds for a vCPU that would preempt its waker: the waker is
+     * preempted only if it runs on for {@value #HANDOFF_WINDOW_NS} ns (on one pCPU an event
+     * ping-pong otherwise cost a preemption, and its exit, per round trip).
      */
     private void tickle(SchedUnit unit) {
         Pcpu firing = callingWorker();
@@ -326,23 +340,43 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             firing.handoffs.add(unit);
             return;
         }
+        Pcpu waker = callingWorker();
+        boolean wakerMayTakeIt = waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
+                && unit.mayRunOn(waker.id);
         if (idleWorkers > 0) {
-            Pcpu waker = callingWorker();
-            if (waker != null && (waker.current != null || waker.switchingOut) && waker.preemptAt == 0
-                    && unit.mayRunOn(waker.id)) {
-                if (waker.handoffs.isEmpty()) {
-                    waker.handoffSince = System.nanoTime();
-                    if (waker.current != null) {
-                        // Checked again at the waker's next exit or back edge (attention), bounded by HANDOFF_WINDOW_NS.
-                        waker.current.vcpu.cpu().requestAttention();
-                    }
-                }
-                waker.handoffs.add(unit);
+            if (wakerMayTakeIt) {
+                leaveToWaker(waker, unit);
                 return;
             }
             wakeIdleWorker(unit);
             return;
         }
+        if (wakerMayTakeIt && (waker.current == null || policy.outranks(unit, waker.current))) {
+            // Every worker busy, and it would preempt the vCPU that woke it, which usually blocks right
+            // after (an event ping-pong on one pCPU): that vCPU is preempted only if it runs on past the window.
+            leaveToWaker(waker, unit);
+            return;
+        }
+        preemptFor(unit);
+    }
+
+    /**
+     * Leaves {@code unit}, queued, to the worker whose vCPU woke it: taken on the same thread when
+     * that vCPU blocks or yields, or handed on ({@link #handOffTheRest}) once it has waited
+     * {@link #HANDOFF_WINDOW_NS}, checked at the waker's exits and back edges (attention).
+     */
+    private static void leaveToWaker(Pcpu waker, SchedUnit unit) {
+        if (waker.handoffs.isEmpty()) {
+            waker.handoffSince = System.nanoTime();
+            if (waker.current != null) {
+                waker.current.vcpu.cpu().requestAttention();
+            }
+        }
+        waker.handoffs.add(unit);
+    }
+
+    /** No idle worker for {@code unit}: preempt a running vCPU it outranks (Xen's tickle), and let the tick see to it. */
+    private void preemptFor(SchedUnit unit) {
         Pcpu victim = null;
         for (Pcpu pcpu : pcpus) {
             SchedUnit running = pcpu.current;
@@ -378,7 +412,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 pcpu.idle = false;
                 idleWorkers--;
                 workerWakeups++;
-                pcpu.wakeup.signal();
+                TimerWatch.signal(pcpu);
                 return;
             }
         }
@@ -387,7 +421,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 pcpu.idle = false;
                 idleWorkers--;
                 workerWakeups++;
-                pcpu.wakeup.signal();
+                TimerWatch.signal(pcpu);
                 return;
             }
         }
@@ -410,8 +444,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 if (idleWorkers > 0) {
                     wakeIdleWorker(woken);
                 } else {
-                    // The idle workers were taken meanwhile: it waits, and the tick sees to it.
-                    startTick();
+                    // No idle worker (taken meanwhile, or none to begin with): preempt for it as a wake-up would.
+                    preemptFor(woken);
                 }
             }
         }
@@ -541,7 +575,13 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     public TimerService.Timer schedule(Runnable task, long delayNs) {
         lock.lock();
         try {
-            return timerWatch.arm(System.nanoTime() + Math.max(0, delayNs), task, callingWorker());
+            long now = System.nanoTime();
+            long deadline = now + Math.max(0, delayNs);
+            if (deadline < now) {
+                // Centuries away (a guest's far poll timeout or single-shot deadline): never, not at once.
+                deadline = Long.MAX_VALUE - 1;
+            }
+            return timerWatch.arm(deadline, task, callingWorker());
         } finally {
             lock.unlock();
         }
@@ -555,6 +595,14 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /** How many timers have fired. */
     public long timersFired() {
         return underLock(timerWatch::fired);
+    }
+
+    /**
+     * How many times an idle worker found an armed timer that no thread would have looked at by
+     * its deadline had it waited without one (the timer watch's invariant broken): 0 expected.
+     */
+    public long unwatchedTimerWaits() {
+        return underLock(timerWatch::unwatchedWaits);
     }
 
     // ---- Time ----
@@ -670,7 +718,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             }
             long cpuTime = unit.cpuTimeNs;
             if (unit.pcpu != null) {
-                cpuTime += Math.max(0, unit.pcpu.cpuClock() - unit.pcpu.lastBurn);
+                long used = Math.max(0, unit.pcpu.cpuClock() - unit.pcpu.lastBurn);
+                cpuTime += unit.pcpu.burnFromBeforeIdle ? Math.min(used, Math.max(0, System.nanoTime() - unit.pcpu.lastChargeAt)) : used;
             }
             return new UnitStats(cpuTime, unit.runs, unit.preemptions, unit.yields, unit.blocks);
         } finally {
@@ -753,7 +802,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 tick = null;
             }
             for (Pcpu pcpu : pcpus) {
-                pcpu.wakeup.signal();
+                TimerWatch.signal(pcpu);
             }
         } finally {
             lock.unlock();

@@ -26,6 +26,13 @@ final class Pcpu {
      * clock read per switch, not two).
      */
     boolean charged;
+    /**
+     * Set when the worker picked its vCPU after waiting idle without reading its CPU clock (a read
+     * cost 1.5-5 us on the 2-core host, a tenth of an idle tick): {@link #lastBurn} is then from
+     * before the wait, so the clock's difference at the next read also holds what the wait and the
+     * timers fired meanwhile used, and that charge is capped at the wall time since the last one.
+     */
+    boolean burnFromBeforeIdle;
     /** When the current time slice ends. */
     long sliceEnd;
     /** When the current vCPU was asked to leave guest code for another (0: not asked). */
@@ -41,6 +48,8 @@ final class Pcpu {
     long timersInCare;
     /** While its worker deschedules its vCPU: it picks again right after, so vCPUs made runnable meanwhile are left to it. */
     boolean switchingOut;
+    /** Set when it was signalled while idle and has not looked at the heap and run queue since. */
+    boolean wakeSignalled;
     /** Signalled to wake this worker while it is idle. */
     Condition wakeup;
     /**

@@ -2,6 +2,7 @@ package dev.trufflexen.xen.sched;
 
 import dev.trufflexen.xen.abi.Hypercalls;
 import dev.trufflexen.xen.domain.Domain;
+import dev.trufflexen.xen.domain.StepParts;
 import dev.trufflexen.xen.hypercall.Hypercall;
 import dev.trufflexen.xen.hypercall.HypercallContext;
 
@@ -20,6 +21,7 @@ public final class SetTimerOpHypercall implements Hypercall {
 
     @Override
     public long invoke(HypercallContext context) {
+        StepParts.stamp(StepParts.Step.ARMED);
         Domain domain = context.domain();
         VcpuTimers timers = VcpuTimers.of(context.vcpu());
         long timeout = context.ulongArg(0);

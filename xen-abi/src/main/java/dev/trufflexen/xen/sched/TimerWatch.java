@@ -6,6 +6,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.trufflexen.xen.domain.StepParts;
+
 /**
  * Who wakes for the vCPUs' timers ({@link WorkerTimers}): the scheduler's workers themselves,
  * and the hypervisor's timer thread only while every worker is busy. It shares the scheduler's
@@ -21,6 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>The backstop: when no worker is idle once the care ends, the timer thread waits for the
  * earliest deadline and fires it.
  * </ul>
+ *
+ * <p>The invariant all three keep: while a timer is armed, some thread will look at the heap by
+ * its deadline: an idle worker waiting for that deadline or earlier, a worker woken or awake
+ * between vCPUs (it looks before it waits or runs), a busy worker keeping the timers in its care,
+ * or the backstop. A worker checks it whenever it would wait without a deadline, and when it
+ * leaves idleness to run a vCPU; a wait that would break it is counted
+ * ({@link #unwatchedWaits}, which tests require to stay 0) and made a timed wait instead, so a
+ * broken rule costs a late timer, never a vCPU blocked for good.
  */
 final class TimerWatch {
     /**
@@ -43,6 +53,7 @@ final class TimerWatch {
     private long timerWakeups;
     private long timekeeperWaits;
     private volatile long careAttentions;
+    private long unwatchedWaits;
     private boolean closed;
 
     TimerWatch(ReentrantLock lock, Pcpu[] pcpus, ScheduledExecutorService timers) {
@@ -123,7 +134,7 @@ final class TimerWatch {
         if (timekeeper != null) {
             if (timekeeper.timekeeperDeadline > earliest) {
                 timerWakeups++;
-                timekeeper.wakeup.signal();
+                signal(timekeeper);
             }
             return;
         }
@@ -133,7 +144,7 @@ final class TimerWatch {
                 timekeeper = pcpu;
                 pcpu.timekeeperDeadline = Long.MAX_VALUE;
                 timerWakeups++;
-                pcpu.wakeup.signal();
+                signal(pcpu);
                 return;
             }
         }
@@ -146,12 +157,30 @@ final class TimerWatch {
         }
     }
 
+    /** Wakes an idle worker: it looks at the heap (and the run queue) before it waits again. */
+    static void signal(Pcpu pcpu) {
+        pcpu.wakeSignalled = true;
+        pcpu.wakeup.signal();
+    }
+
     /** An idle worker waits for work, and when it watches the timers, for the earliest deadline at most. */
     void awaitWork(Pcpu pcpu) {
+        pcpu.wakeSignalled = false;
         long earliest = heap.earliest();
-        if (earliest == Long.MAX_VALUE || closed
-                || (timekeeper != null && timekeeper != pcpu && timekeeper.timekeeperDeadline <= earliest)) {
+        boolean untimed = earliest == Long.MAX_VALUE || closed
+                || (timekeeper != null && timekeeper != pcpu && timekeeper.timekeeperDeadline <= earliest);
+        if (untimed && earliest != Long.MAX_VALUE && !closed && !watchedByAnother(pcpu, earliest)) {
+            // The invariant would break: nobody would look at the heap by its deadline.
+            unwatchedWaits++;
+            untimed = false;
+        }
+        if (untimed) {
+            if (timekeeper == pcpu) {
+                // Made timekeeper while the heap held a timer that is gone now: it watches nothing.
+                timekeeper = null;
+            }
             pcpu.wakeup.awaitUninterruptibly();
+            pcpu.wakeSignalled = false;
             return;
         }
         // It watches from now on; a worker that watched for a later deadline finds out when it wakes.
@@ -162,15 +191,45 @@ final class TimerWatch {
             backstop = null;
         }
         timekeeperWaits++;
+        StepParts.stamp(StepParts.Step.WAITING);
         try {
             pcpu.wakeup.awaitNanos(Math.max(1, earliest - System.nanoTime()));
+            StepParts.stamp(StepParts.Step.WOKEN);
         } catch (InterruptedException e) {
             // Workers are not interrupted; the loop looks again.
         } finally {
+            pcpu.wakeSignalled = false;
             if (timekeeper == pcpu) {
                 timekeeper = null;
             }
         }
+    }
+
+    /**
+     * Whether a thread other than {@code self} will look at the heap by {@code earliest}: the
+     * backstop, or a worker that is busy with the timers in its care, awake between vCPUs, woken,
+     * or waiting for that deadline or an earlier one.
+     */
+    private boolean watchedByAnother(Pcpu self, long earliest) {
+        if (backstop != null && backstopDeadline <= earliest) {
+            return true;
+        }
+        for (Pcpu pcpu : pcpus) {
+            if (pcpu != null && pcpu != self && watches(pcpu, earliest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean watches(Pcpu pcpu, long earliest) {
+        if (pcpu.current != null) {
+            return pcpu.timersInCare != 0;
+        }
+        if (!pcpu.idle || pcpu.wakeSignalled) {
+            return true;
+        }
+        return timekeeper == pcpu && pcpu.timekeeperDeadline <= earliest;
     }
 
     /** Whether {@code pcpu} is the idle worker watching the timers (woken for work last). */
@@ -186,9 +245,10 @@ final class TimerWatch {
         if (timekeeper == pcpu) {
             timekeeper = null;
         }
-        if (timekeeper == null && backstop == null && heap.earliest() != Long.MAX_VALUE) {
-            pcpu.timersInCare = now;
-        }
+        long earliest = heap.earliest();
+        // When nobody else looks by the deadline (no watcher, or one waiting for a later deadline than
+        // a timer armed while this worker fired), the timers stay in its care while its vCPU runs.
+        pcpu.timersInCare = earliest != Long.MAX_VALUE && !closed && !watchedByAnother(pcpu, earliest) ? now : 0;
     }
 
     /**
@@ -251,5 +311,14 @@ final class TimerWatch {
     /** How many timers have fired. */
     long fired() {
         return heap.fired();
+    }
+
+    /**
+     * How many times a worker about to wait without a deadline found an armed timer nobody else
+     * would look at by its deadline, and waited for that deadline instead: 0 while the watch keeps
+     * its invariant.
+     */
+    long unwatchedWaits() {
+        return unwatchedWaits;
     }
 }

@@ -19,6 +19,11 @@ import dev.trufflexen.xen.event.EventChannels;
  * while the vCPU is neither blocked nor down: it is stopped when the vCPU blocks or goes down,
  * and on waking (or coming up) an expired period raises VIRQ_TIMER at once. Each vCPU has its
  * own pair, raising its own VIRQ_TIMER port.
+ *
+ * <p>A timer falls due on whichever thread keeps the timers, while the vCPU may be re-arming or
+ * stopping it: each arming gets its own number, and an expiry whose arming has since been
+ * replaced or stopped raises nothing and leaves the timer that replaced it armed and known (so a
+ * later stop still cancels it, and the periodic timer never runs as two chains).
  */
 public final class VcpuTimers {
     /** The timers of a domain's vCPUs, indexed by vCPU id. */
@@ -33,6 +38,9 @@ public final class VcpuTimers {
     private final TimerService timerService;
     private TimerService.Timer singleshot;
     private TimerService.Timer periodic;
+    /** Which arming of each timer is current: an expiry of an earlier one is stale. */
+    private long singleshotArming;
+    private long periodicArming;
     private long periodNs = DEFAULT_PERIOD_NS;
     private long lastPeriodicEvent;
     private boolean blocked;
@@ -66,18 +74,24 @@ public final class VcpuTimers {
             sendTimerEvent();
             return;
         }
-        singleshot = timerService.schedule(this::singleshotExpired, delay);
+        long arming = ++singleshotArming;
+        singleshot = timerService.schedule(() -> singleshotExpired(arming), delay);
     }
 
     public synchronized void stopSingleshot() {
+        singleshotArming++;
         if (singleshot != null) {
             singleshot.cancel();
             singleshot = null;
         }
     }
 
-    private void singleshotExpired() {
+    private void singleshotExpired(long arming) {
         synchronized (this) {
+            if (arming != singleshotArming) {
+                // Stopped or re-armed after it fell due: that arming no longer exists.
+                return;
+            }
             singleshot = null;
         }
         sendTimerEvent();
@@ -120,7 +134,8 @@ public final class VcpuTimers {
     synchronized void vcpuRunning() {
         blocked = false;
         if (periodic == null || periodic.isDone()) {
-            periodic = null;
+            // An expiry taken but not yet run is stale from here on: the new arming replaces it.
+            cancelPeriodic();
             periodicWork();
         }
     }
@@ -137,11 +152,16 @@ public final class VcpuTimers {
             lastPeriodicEvent = now;
             next = now + periodNs;
         }
-        periodic = timerService.schedule(this::periodicExpired, next - now);
+        long arming = ++periodicArming;
+        periodic = timerService.schedule(() -> periodicExpired(arming), next - now);
     }
 
-    private void periodicExpired() {
+    private void periodicExpired(long arming) {
         synchronized (this) {
+            if (arming != periodicArming) {
+                // Cancelled, or re-armed when the vCPU ran again, after it fell due.
+                return;
+            }
             periodic = null;
             if (!blocked) {
                 periodicWork();
@@ -150,6 +170,7 @@ public final class VcpuTimers {
     }
 
     private void cancelPeriodic() {
+        periodicArming++;
         if (periodic != null) {
             periodic.cancel();
             periodic = null;

@@ -17,7 +17,10 @@
  * the worker; a run shorter than 100 us is charged its wall time instead, since reading a
  * thread's CPU clock cost 1.5 us on the 2-core host, and an event ping-pong switches vCPUs every
  * few microseconds (measured on that host: a blocking round trip between two domains, two
- * same-thread switches, went from 14.1 to 5.3 us of worker CPU). A tick every 10 ms on the timer thread charges running vCPUs,
+ * same-thread switches, went from 14.1 to 5.3 us of worker CPU). A worker that picks a vCPU
+ * after waiting idle does not read its clock at all (3-5 us of an idle tick on that host): the
+ * next charge that reads it is capped at the wall time since the last one, since the clock's
+ * difference then also holds the idle wait. A tick every 10 ms on the timer thread charges running vCPUs,
  * accounts and preempts; it runs only while a vCPU waits for a worker, is parked by its cap or
  * runs under one (a toolstack change of the cap starts it), so an idle host, and a vCPU that
  * wakes, runs alone and blocks again, do nothing on the timer thread.
@@ -31,7 +34,10 @@
  * another worker idles is left for the waker's worker for up to 20 µs: when the waker blocks or
  * yields right after its send, as a ping-pong partner does, its worker switches to the woken
  * vCPU on the same thread, as Xen switches vCPUs on one pCPU, and no host thread is woken;
- * otherwise the idle worker is woken then. A running vCPU is asked for attention instead, so
+ * otherwise the idle worker is woken then. With every worker busy, a woken vCPU that would
+ * preempt its waker is left to the waker's worker the same way, and preempts it only if it runs
+ * on past the 20 µs (on one pCPU the ping-pong cost a wake preemption, and its exit, per round
+ * trip before). A running vCPU is asked for attention instead, so
  * compiled guest code takes the upcall at its next exit or back edge. The wake condition is
  * checked when the vCPU is descheduled and on each wake, under the scheduler's lock, so a wake
  * racing with a block is never lost. SCHEDOP_poll wakes as Xen's pollers do (its one port, or
@@ -80,6 +86,23 @@
  * the periodic timer stops while the vCPU is blocked and, on waking, an expired period raises
  * its event at once; guests that idle in SCHEDOP_block therefore use the single-shot timer, and
  * a blocked domain costs no host CPU until it fires.
+ *
+ * <p>The watch keeps one invariant: while a timer is armed, some thread will look at the heap by
+ * its deadline (an idle worker waiting for that deadline or an earlier one, a worker woken or
+ * awake between vCPUs, a busy worker with the timers in its care, or the backstop). A worker
+ * checks it before every wait without a deadline and when it leaves idleness; a breach is
+ * counted ({@code HostScheduler.unwatchedTimerWaits}, which the timer tests require to be 0) and
+ * becomes a timed wait, so it could cost a late timer but never a vCPU blocked for good. A vCPU
+ * timer's expiry that races a re-arm or a stop (it fell due, and the guest armed or stopped the
+ * timer before its task ran) raises nothing: each arming is numbered and only the current one
+ * fires, so a stop still cancels what replaced it and the periodic timer never runs as two
+ * chains. Deadlines too far away to add to the clock (a poll timeout of centuries) mean never.
+ *
+ * <p>A vCPU blocked with nothing armed is the guest's to avoid, in Xen as here: a kernel that
+ * checks for an event with events unmasked and then blocks loses an upcall taken between the
+ * check and the block (its timer has fired, so nothing is left to wake it). Guests check with
+ * events masked and let SCHEDOP_block unmask them (Linux's safe halt); the events guest's
+ * {@code bench=race} mode fires 3000 timers on another worker just as its vCPU checks and blocks.
  *
  * <p>{@code DomainWatchdogs} (SCHEDOP_watchdog) puts a domain's two watchdog timers on the
  * hypervisor's timer thread; one that expires shuts the domain down with SHUTDOWN_watchdog.

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,6 +18,7 @@ import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.xen.abi.SharedInfo;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.sched.VcpuTimers;
 
 /**
  * The events guest: every 2-level event-channel operation with Xen's error codes for hostile
@@ -24,6 +28,9 @@ import dev.trufflexen.xen.domain.ShutdownReason;
  * then checks what the guest cannot see without mapping shared_info: the wall clock.
  */
 class EventsGuestTest {
+    /** Far more than any case needs even on a loaded host: a vCPU never woken fails the test instead of hanging it. */
+    private static final long RUN_TIMEOUT_S = 300;
+
     @RegisterExtension
     final TestHypervisor hypervisor = new TestHypervisor(128);
 
@@ -38,9 +45,29 @@ class EventsGuestTest {
     /** Runs the guest with {@code cmdline} to its end and checks it stopped as expected. */
     private Domain runTo(String cmdline, ShutdownReason expected) {
         Domain domain = create(cmdline);
-        ShutdownReason reason = domain.run();
+        ShutdownReason reason = runBounded(domain);
         assertEquals(expected, reason, GuestImages.transcript(xen(), domain));
         return domain;
+    }
+
+    /**
+     * Runs {@code domain} until it stops, for at most {@link #RUN_TIMEOUT_S}: a domain still
+     * running then (a vCPU blocked with nothing left to wake it) is destroyed and the test fails
+     * with what its vCPU and timers were doing.
+     */
+    private ShutdownReason runBounded(Domain domain) {
+        CompletableFuture<ShutdownReason> run = CompletableFuture.supplyAsync(domain::run);
+        try {
+            return run.get(RUN_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            String state = "runstate " + domain.vcpu0().runstate().snapshot().state() + " (2: blocked); " + VcpuTimers.of(domain.vcpu0()).describe() + "; timer watch "
+                    + xen().scheduler().timerWatchCounts() + ", " + xen().scheduler().unwatchedTimerWaits() + " unwatched waits";
+            domain.destroy();
+            throw new AssertionError("d" + domain.id() + " still running after " + RUN_TIMEOUT_S + " s: " + state + "\n"
+                    + GuestImages.transcript(xen(), domain));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private KtestResults casesPass(String cmdline, int minimumCases) {
@@ -78,7 +105,7 @@ class EventsGuestTest {
         for (String bench : List.of("timer", "timer1k", "spin", "upcall", "idle")) {
             Domain domain = create("bench=" + bench);
             long wall0 = System.nanoTime();
-            assertEquals(ShutdownReason.POWEROFF, domain.run());
+            assertEquals(ShutdownReason.POWEROFF, runBounded(domain));
             // The vCPU runs on the scheduler's workers: its CPU is what the scheduler charged it.
             long cpu = xen().scheduler().stats(domain.vcpu0()).cpuTimeNs();
             long wall = System.nanoTime() - wall0;
@@ -96,6 +123,44 @@ class EventsGuestTest {
                     results.value(key + "_median_ns") / 1000, results.value(key + "_p90_ns") / 1000,
                     results.value(key + "_max_ns") / 1000, cpu / 1_000_000, wall / 1_000_000);
         }
+    }
+
+    /**
+     * A single-shot timer that falls due on another worker just as the running vCPU checks for its
+     * upcall (events masked) and blocks: 3000 rounds, the check swept across the 40 us before the
+     * deadline. Every round ends with its upcall (the domain finishes), and no idle worker ever
+     * waited without a deadline while a timer was armed that no thread would look at.
+     */
+    @Test
+    void aTimerFallingDueAsTheVcpuBlocksAlwaysWakesIt() {
+        Domain domain = create("bench=race");
+        assertEquals(ShutdownReason.POWEROFF, runBounded(domain), GuestImages.transcript(xen(), domain));
+        List<String> lines = GuestImages.consoleIoLines(xen(), domain.id());
+        assertTrue(lines.contains("bench: race done"), String.join("\n", lines));
+        KtestResults results = KtestResults.parse(lines);
+        assertEquals(3000, results.value("race_rounds"));
+        assertEquals(0, xen().scheduler().unwatchedTimerWaits(), xen().scheduler().timerWatchCounts());
+        System.out.printf("events race: %d of 3000 timers fell due while the vCPU spun; %s%n",
+                results.value("race_fired_while_spinning"), xen().scheduler().timerWatchCounts());
+    }
+
+    /**
+     * The same race in three domains at once on the host's workers (two on this machine): vCPUs
+     * queue for workers, workers go busy and idle, hand the timer watch over and keep each other's
+     * timers in care. Every domain finishes, and the watch's invariant held throughout.
+     */
+    @Test
+    void threeDomainsRacingTimersAllFinish() throws Exception {
+        List<Domain> domains = List.of(create("bench=race"), create("bench=race"), create("bench=race"));
+        List<CompletableFuture<ShutdownReason>> runs = domains.stream()
+                .map(domain -> CompletableFuture.supplyAsync(() -> runBounded(domain))).toList();
+        for (int i = 0; i < domains.size(); i++) {
+            Domain domain = domains.get(i);
+            assertEquals(ShutdownReason.POWEROFF, runs.get(i).get(), GuestImages.transcript(xen(), domain));
+            assertTrue(GuestImages.consoleIoLines(xen(), domain.id()).contains("bench: race done"));
+        }
+        assertEquals(0, xen().scheduler().unwatchedTimerWaits(), xen().scheduler().timerWatchCounts());
+        System.out.printf("events race x3: %s%n", xen().scheduler().timerWatchCounts());
     }
 
     /**
@@ -118,7 +183,7 @@ class EventsGuestTest {
     @Test
     void anExpiredWatchdogStopsTheDomain() {
         Domain domain = create("watchdog-expires");
-        assertEquals(ShutdownReason.WATCHDOG, domain.run(), String.join("\n", GuestImages.consoleIoLines(xen(), domain.id())));
+        assertEquals(ShutdownReason.WATCHDOG, runBounded(domain), String.join("\n", GuestImages.consoleIoLines(xen(), domain.id())));
         assertTrue(GuestImages.consoleIoLines(xen(), domain.id()).contains("watchdog armed: 1"));
     }
 

@@ -96,7 +96,9 @@ class TimerWatchTest {
     void aWorkerLeavingIdlenessKeepsUnwatchedTimersInItsCare() {
         lock.lock();
         try {
-            // Armed on a worker firing timers: it looks at the heap itself, so nobody else is set to watch.
+            // The other worker idle, waiting for work only; the timer armed on a worker firing timers:
+            // it looks at the heap itself, so nobody else is set to watch.
+            pcpus[1].idle = true;
             pcpus[0].firingTimers = true;
             watch.arm(System.nanoTime() + 5_000_000_000L, () -> { }, pcpus[0]);
             pcpus[0].firingTimers = false;
