@@ -46,7 +46,8 @@ public final class StepParts {
     private static final int CAPACITY = 1 << 16;
 
     private static final long[] STAMPS = new long[CYCLE.size()];
-    private static final long[][] SAMPLES = new long[CYCLE.size() - 1][CAPACITY];
+    /** Each part's samples, kept only when stamping is on (4 MiB otherwise held by every host for nothing). */
+    private static final long[][] SAMPLES = new long[CYCLE.size() - 1][ENABLED ? CAPACITY : 0];
     private static int next;
     private static int count;
 
