@@ -143,6 +143,9 @@ final class X86ChainedCall extends Node {
     }
 
     private static boolean regionValid(CallTarget target) {
+        if (target instanceof RootCallTarget root && root.getRootNode() instanceof X86LoopEntryRootNode entry) {
+            return entry.region().codeValid();
+        }
         return !(target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region) || region.codeValid();
     }
 

@@ -95,6 +95,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
+    /** Whether any block's loop asked for OSR ({@link #hotLoopBlockAt}); set in the interpreter, racy reads are harmless. */
+    private boolean anyLoopHot;
+    /** {@link #loopEntry}'s call targets by block, created on demand. */
+    private CallTarget[] loopEntries;
 
     X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int[] xmmRegisters, int frameSlots,
             Assumption codeValid, boolean tracing, boolean compilable, boolean countingExecutions) {
@@ -133,6 +137,14 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     @Override
     public Object execute(VirtualFrame frame) {
+        return enter(frame, 0);
+    }
+
+    /**
+     * Runs the region from block {@code start}: 0 for its own entry (a constant in its
+     * compilations), another block for a {@link X86LoopEntryRootNode} (interpreted only).
+     */
+    Object enter(VirtualFrame frame, int start) {
         Object[] arguments = frame.getArguments();
         X86Cpu cpu = (X86Cpu) arguments[0];
         long expectedReturn = arguments.length > 1 ? (Long) arguments[1] : NOT_CALLED;
@@ -144,9 +156,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
-        copyIn(frame, cpu);
+        copyIn(frame, cpu, blocks[start].startRip);
         try {
-            boolean returned = runBlocks(frame, cpu, 0, expectedReturn, null) == RETURNED;
+            boolean returned = runBlocks(frame, cpu, start, expectedReturn, null) == RETURNED;
             copyOut(frame, cpu, false);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
@@ -246,16 +258,20 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrMetadata = osrMetadata;
     }
 
-    @ExplodeLoop
     private void copyIn(VirtualFrame frame, X86Cpu cpu) {
+        copyIn(frame, cpu, entryRip);
+    }
+
+    @ExplodeLoop
+    private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
         X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
-        frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
-        frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
+        frame.setLongStatic(X86FrameLayout.CURRENT_RIP, rip);
+        frame.setLongStatic(X86FrameLayout.NEXT_RIP, rip);
         X86MemorySite.clearAll(frame);
         if (xmmRegisters != null) {
             X86XmmFrame.copyIn(frame, cpu, xmmRegisters, xmmSlot); // after clearAll, which runs to the frame's end
@@ -471,8 +487,41 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (loop == null) {
             loop = X86RegionLoops.loopOf(blocks, target);
             loops[target] = loop;
+            anyLoopHot = true;
         }
         return loop;
+    }
+
+    /**
+     * The block starting at {@code rip} whose loop has asked for its OSR compilation (a hot loop
+     * header of this region), or -1. The code cache enters this region there
+     * ({@link #loopEntry}) instead of translating the loop a second time into another region,
+     * and the region builder ends other regions' edges to it.
+     */
+    public int hotLoopBlockAt(long rip) {
+        if (!anyLoopHot) {
+            return -1;
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            if (blocks[i].startRip == rip && loops[i] != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A call target running this region from {@code block} (see {@link X86LoopEntryRootNode}), one per block. */
+    public synchronized CallTarget loopEntry(int block) {
+        if (block == 0) {
+            return getCallTarget();
+        }
+        if (loopEntries == null) {
+            loopEntries = new CallTarget[blocks.length];
+        }
+        if (loopEntries[block] == null) {
+            loopEntries[block] = new X86LoopEntryRootNode(getLanguage(X86Language.class), this, block).getCallTarget();
+        }
+        return loopEntries[block];
     }
 
     /**

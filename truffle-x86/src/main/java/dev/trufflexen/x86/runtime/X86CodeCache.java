@@ -98,6 +98,7 @@ public final class X86CodeCache implements X86CodeFrames {
     private long regionsBuilt;
     private long regionsInvalidated;
     private long interpretedRegionsBuilt;
+    private long loopEntries;
 
     public X86CodeCache(MachineMemory memory) {
         this.memory = memory;
@@ -243,6 +244,14 @@ public final class X86CodeCache implements X86CodeFrames {
                     cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
                     return region;
                 }
+                region = volatileCode || cpu.debugStops() != null ? null : loopEntry(mmu, rip, machine);
+                if (region != null) {
+                    loopEntries++;
+                    register(key, region);
+                    mmu.syncCodeEpoch();
+                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
+                    return region;
+                }
                 X86RegionBuilder.Result result = X86RegionBuilder.build(language, cpu, rip, volatileCode);
                 if (result.entryFault() == null) {
                     regionsBuilt++;
@@ -267,6 +276,52 @@ public final class X86CodeCache implements X86CodeFrames {
             }
         }
         return fault;
+    }
+
+    /**
+     * An entry at {@code rip} into a valid region of this copy that holds a hot loop whose header
+     * is there (see {@link X86RegionRootNode#hotLoopBlockAt}), or null. The region's pages still
+     * translate as when it was built, so its block at {@code rip} was translated from the bytes at
+     * {@code machine}.
+     */
+    private X86Region loopEntry(X86Mmu mmu, long rip, long machine) {
+        List<X86Region> candidates = regionsByFrame.get(machine >>> MachineMemory.PAGE_SHIFT);
+        if (candidates == null) {
+            return null;
+        }
+        for (X86Region candidate : candidates) {
+            if (candidate.owner != null || !(candidate.callTarget instanceof RootCallTarget target)
+                    || !(target.getRootNode() instanceof X86RegionRootNode root)) {
+                continue;
+            }
+            int block = root.hotLoopBlockAt(rip);
+            if (block >= 0 && candidate.isValid() && candidate.translationsUnchanged(mmu)) {
+                return new X86Region(rip, machine, root.loopEntry(block), candidate);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code rip} is the header of a hot loop of a valid region of this copy: the region
+     * builder ends its edges there, so the loop is not translated (and compiled) a second time.
+     */
+    public synchronized boolean hotLoopHeaderAt(X86Cpu cpu, long rip) {
+        long machine = cpu.mmu().translateFetch(rip);
+        if (X86Mmu.isFault(machine)) {
+            return false;
+        }
+        X86Region region = regions.get(new Key(rip, machine));
+        if (region != null && region.isValid() && region.callTarget instanceof RootCallTarget target
+                && target.getRootNode() instanceof X86RegionRootNode root && root.hotLoopBlockAt(rip) == 0) {
+            return true;
+        }
+        return loopEntry(cpu.mmu(), rip, machine) != null;
+    }
+
+    /** Entries into regions at their hot loop headers, since this cache was created. */
+    public synchronized long loopEntries() {
+        return loopEntries;
     }
 
     /** A region of this copy running shared code translated from the same bytes, or null. */
