@@ -69,6 +69,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean[] osrRanCompiled;
     /** {@link #pollOsr}'s immediate re-entry; off with {@code -Dtrufflexen.osrReentry=false}. */
     private static final boolean OSR_REENTRY = !"false".equals(System.getProperty("trufflexen.osrReentry"));
+    /**
+     * Per OSR target block: its loop is hot in another region, so a back edge to it leaves for the
+     * dispatcher, which enters that region there (interpreter only). Off with
+     * {@code -Dtrufflexen.leaveForHotLoops=false}.
+     */
+    private final boolean[] leavesForHotLoop;
+    private static final boolean LEAVE_FOR_HOT_LOOPS = !"false".equals(System.getProperty("trufflexen.leaveForHotLoops"));
     /** {@link #runBlocks}'s result when the region leaves to the dispatcher (the next RIP is in the frame). */
     private static final int LEFT = -1;
     /** {@link #runBlocks}'s result when a RET popped the expected return address of the chained call that entered the region. */
@@ -114,6 +121,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
         this.osrRan = new boolean[blocks.length];
+        this.leavesForHotLoop = new boolean[blocks.length];
         this.loopsCompileRegion = language.loopsCompileRegion() && X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
@@ -448,7 +456,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * there before going back in.
      */
     private boolean pollOsr(int target) {
-        return (OSR_REENTRY && osrRan[target]) || BytecodeOSRNode.pollOSRBackEdge(this, 1);
+        return (OSR_REENTRY && osrRan[target]) || leavesForHotLoop[target] || BytecodeOSRNode.pollOSRBackEdge(this, 1);
     }
 
     /** {@link #osr}'s result when no OSR compilation ran: the interpreter goes on. */
@@ -461,6 +469,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * outside the loop to continue at, {@link #LEFT} or {@link #RETURNED} (an exit is rethrown).
      */
     private int osr(VirtualFrame frame, int target) {
+        if (leavesForHotLoop[target] || (loops[target] == null && hotElsewhere(frame, target))) {
+            // The loop is hot in another region: run it there (one copy, one OSR compilation).
+            leavesForHotLoop[target] = true;
+            frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
+            return LEFT;
+        }
         loopOf(target);
         Object result = BytecodeOSRNode.tryOSR(this, target, null, null, frame);
         if (result == null) {
@@ -475,6 +489,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             return resume;
         }
         return result == RETURNED_TO_CALLER ? RETURNED : LEFT;
+    }
+
+    /**
+     * Whether the loop at {@code target}, about to become hot here, is hot in another region
+     * already (two regions can hold copies of one loop when both were translated before it got
+     * hot): the dispatcher enters that region at the loop's header instead. Interpreter only.
+     */
+    private boolean hotElsewhere(VirtualFrame frame, int target) {
+        X86Cpu cpu = (X86Cpu) frame.getObjectStatic(X86FrameLayout.CPU);
+        return LEAVE_FOR_HOT_LOOPS && cpu.debugStops() == null && cpu.codeCache() != null
+                && cpu.codeCache().hotLoopHeaderAt(cpu, blocks[target].startRip);
     }
 
     /**

@@ -84,6 +84,31 @@ class X86LoopEntryTest {
     }
 
     @Test
+    void aCopyTranslatedBeforeTheLoopGotHotLeavesForTheHotOne() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OSR_SOON, log), true)) {
+            m.code(SUM);
+            m.load(JUMPER, JUMP_INTO_LOOP);
+            m.cpu.setRip(JUMPER); // translated while nothing is hot: this region holds a copy of the loop
+            assertEquals("halt", m.run());
+            assertEquals(45_150, m.reg(RDX));
+            for (int run = 0; run < 20; run++) {
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                assertEquals(500_500, m.reg(RDX));
+            }
+            for (int run = 0; run < 20; run++) {
+                m.cpu.setRip(JUMPER);
+                assertEquals("halt", m.run());
+                assertEquals(45_150, m.reg(RDX), "run " + run);
+            }
+            assertEquals(1, m.cpu.codeCache().loopEntries(), "the copy left for the hot loop");
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertEquals(1, trace.lines().filter(l -> l.contains("opt done") && l.contains("OSR")).count(), "one OSR compilation:\n" + trace);
+        }
+    }
+
+    @Test
     void rewritingTheLoopDropsItsEntry() {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (X86TestMachine m = machineWithHotLoop(log)) {
