@@ -251,6 +251,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    /** The guest instructions of all blocks (chained calls' callees not counted). */
+    int guestInstructions() {
+        int sum = 0;
+        for (X86BlockNode block : blocks) {
+            sum += block.instructionCount();
+        }
+        return sum;
+    }
+
     /** False once the region's code was rewritten: callers' inline caches drop it. */
     boolean codeValid() {
         return codeValid.isValid();
