@@ -38,10 +38,8 @@ import dev.trufflexen.x86.runtime.X86Language;
  * {@link #MAX_INSTRUCTIONS} instructions and {@link #MAX_PAGES} code pages; an edge to a block
  * beyond the caps, to a non-canonical address or into a page that cannot be fetched becomes an
  * exit to that RIP, so the dispatcher continues there with a fresh region (or delivers the
- * fetch fault, precisely, once that instruction is at a region entry). So does an edge to the
- * header of a loop that is hot in another region: the dispatcher enters that region there
- * ({@link X86LoopEntryRootNode}), so a hot loop has one copy and one OSR compilation however
- * the guest reaches it.
+ * fetch fault, precisely, once that instruction is at a region entry). A loop copied into two
+ * regions runs in the one where it got hot first ({@link X86LoopEntryRootNode}).
  *
  * <p><b>Validation first.</b> Every instruction is decoded and validated by {@link X86Decoder}
  * before any node exists; invalid encodings become a node that raises the fault, so a region
@@ -272,10 +270,6 @@ public final class X86RegionBuilder {
         }
         if (blocks.size() >= maxBlocks || instructionCount >= maxInstructions || !X86PageTable.isCanonical(rip) || translationDone) {
             return X86BlockNode.EXIT;
-        }
-        if (!blocks.isEmpty() && !volatileCode && cpu.debugStops() == null && cpu.codeCache() != null
-                && cpu.codeCache().hotLoopHeaderAt(cpu, rip)) {
-            return X86BlockNode.EXIT; // the loop runs in the region that made it hot (one copy, one OSR compilation)
         }
         blocks.add(new PendingBlock(rip));
         blockIndex.put(rip, blocks.size() - 1);

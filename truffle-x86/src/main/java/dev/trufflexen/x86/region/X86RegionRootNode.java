@@ -76,6 +76,14 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      */
     private final boolean[] leavesForHotLoop;
     private static final boolean LEAVE_FOR_HOT_LOOPS = !"false".equals(System.getProperty("trufflexen.leaveForHotLoops"));
+    /**
+     * Per OSR target block: how often it left for another region's copy of its loop. Past
+     * {@link #LEAVE_LIMIT} it stops leaving and compiles its own copy: a copy inside a hot loop
+     * of this region (a function with a loop, inlined here and elsewhere) would otherwise pay a
+     * trip through the dispatcher on every pass of the enclosing loop.
+     */
+    private final int[] leaves;
+    private static final int LEAVE_LIMIT = Integer.getInteger("trufflexen.leaveForHotLoopLimit", 1000);
     /** {@link #runBlocks}'s result when the region leaves to the dispatcher (the next RIP is in the frame). */
     private static final int LEFT = -1;
     /** {@link #runBlocks}'s result when a RET popped the expected return address of the chained call that entered the region. */
@@ -122,6 +130,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.loops = new boolean[blocks.length][];
         this.osrRan = new boolean[blocks.length];
         this.leavesForHotLoop = new boolean[blocks.length];
+        this.leaves = new int[blocks.length];
         this.loopsCompileRegion = language.loopsCompileRegion() && X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
@@ -349,7 +358,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (backEdgeStops(cpu)) {
                             return LEFT;
                         }
-                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate)) {
+                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
@@ -412,7 +421,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                         return LEFT;
                     }
-                    if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex)) {
+                    if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex, expectedReturn)) {
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
                             if (result >= 0) {
@@ -438,7 +447,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
                     return LEFT;
                 }
-                if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex)) {
+                if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex, expectedReturn)) {
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
                         if (result >= 0) {
@@ -464,8 +473,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * each pass of its outer loop back to the interpreter does not run up to 1023 iterations
      * there before going back in.
      */
-    private boolean pollOsr(int target) {
-        return (OSR_REENTRY && osrRan[target]) || leavesForHotLoop[target] || BytecodeOSRNode.pollOSRBackEdge(this, 1);
+    private boolean pollOsr(int target, long expectedReturn) {
+        return (OSR_REENTRY && osrRan[target]) || (leavesForHotLoop[target] && expectedReturn == NOT_CALLED)
+                || BytecodeOSRNode.pollOSRBackEdge(this, 1);
     }
 
     /** {@link #osr}'s result when no OSR compilation ran: the interpreter goes on. */
@@ -478,8 +488,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * outside the loop to continue at, {@link #LEFT} or {@link #RETURNED} (an exit is rethrown).
      */
     private int osr(VirtualFrame frame, int target) {
-        if (leavesForHotLoop[target] || (loops[target] == null && hotElsewhere(frame, target))) {
+        boolean fromDispatcher = frame.getLongStatic(X86FrameLayout.EXPECTED_RETURN) == NOT_CALLED;
+        if (leavesForHotLoop[target] && ++leaves[target] > LEAVE_LIMIT) {
+            leavesForHotLoop[target] = false; // left too often: this copy's loop sits inside a loop of its own
+        } else if (fromDispatcher && (leavesForHotLoop[target] || (loops[target] == null && leaves[target] == 0 && hotElsewhere(frame, target)))) {
             // The loop is hot in another region: run it there (one copy, one OSR compilation).
+            // Only from a region the dispatcher entered: a chained callee leaving would unwind
+            // its callers' host calls, and every return after it would go through the dispatcher.
             leavesForHotLoop[target] = true;
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
             return LEFT;
@@ -537,11 +552,29 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             return -1;
         }
         for (int i = 0; i < blocks.length; i++) {
-            if (blocks[i].startRip == rip && loops[i] != null) {
+            if (blocks[i].startRip == rip && loops[i] != null && isLoopHeader(i)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether a jump or branch back edge (not a RET or a chained call's return) leads to block
+     * {@code i}: a loop's header, where the guest arrives from the dispatcher only after a stop
+     * or from another copy of the loop. A call's return block may be entered from the dispatcher
+     * all the time (deep recursion), and an entry there would run interpreted.
+     */
+    private boolean isLoopHeader(int i) {
+        for (int p = i; p < blocks.length; p++) {
+            X86BlockNode block = blocks[p];
+            boolean jumps = block.kind != X86BlockNode.DYNAMIC && block.targetIndex == i;
+            boolean fallsThrough = block.kind == X86BlockNode.CONDITIONAL && block.fallthroughIndex == i;
+            if (jumps || fallsThrough) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A call target running this region from {@code block} (see {@link X86LoopEntryRootNode}), one per block. */
@@ -569,7 +602,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
             return LEFT;
         }
-        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.returnIndex)) {
+        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.returnIndex, expectedReturn)) {
             return osr(frame, block.returnIndex);
         }
         return OSR_NOT_RUN;

@@ -68,6 +68,8 @@ public final class X86CodeCache implements X86CodeFrames {
      * are built small and never compiled (see {@link X86RegionBuilder}).
      */
     public static final int REWRITE_LIMIT = 16;
+    /** With {@code -Dtrufflexen.traceOsrLoops=true} each entry into a region at a hot loop header is reported on stderr. */
+    private static final boolean TRACE_LOOP_ENTRIES = Boolean.getBoolean("trufflexen.traceOsrLoops");
     /**
      * System property read by each code cache when it is created: {@code false} turns sharing
      * off (every region private, keyed by machine address alone). On by default.
@@ -296,6 +298,9 @@ public final class X86CodeCache implements X86CodeFrames {
             }
             int block = root.hotLoopBlockAt(rip);
             if (block >= 0 && candidate.isValid() && candidate.translationsUnchanged(mmu)) {
+                if (TRACE_LOOP_ENTRIES) {
+                    System.err.printf("loop entry x86@%x: %s block %d%n", rip, root.getName(), block);
+                }
                 return new X86Region(rip, machine, root.loopEntry(block), candidate);
             }
         }
@@ -303,8 +308,8 @@ public final class X86CodeCache implements X86CodeFrames {
     }
 
     /**
-     * Whether {@code rip} is the header of a hot loop of a valid region of this copy: the region
-     * builder ends its edges there, so the loop is not translated (and compiled) a second time.
+     * Whether {@code rip} is the header of a hot loop of a valid region of this copy: a region
+     * holding another copy of that loop leaves for it there, so the loop is not compiled twice.
      */
     public synchronized boolean hotLoopHeaderAt(X86Cpu cpu, long rip) {
         long machine = cpu.mmu().translateFetch(rip);

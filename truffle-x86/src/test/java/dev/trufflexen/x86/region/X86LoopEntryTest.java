@@ -15,10 +15,10 @@ import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
- * A hot loop has one copy: the guest reaching its header other than through its region's entry
- * (the dispatcher resuming there after a stop, another region jumping to it) enters the region
- * that made it hot at that block, and runs the same OSR compilation, instead of translating the
- * loop into a second region.
+ * A hot loop has one compilation: the guest reaching its header other than through its region's
+ * entry (the dispatcher resuming there after a stop, another region holding a copy of the loop)
+ * enters the region that made it hot at that block, and runs the same OSR compilation, instead
+ * of translating or compiling the loop a second time.
  */
 class X86LoopEntryTest {
     private static final Map<String, String> OSR_SOON = Map.of(
@@ -67,11 +67,11 @@ class X86LoopEntryTest {
     }
 
     @Test
-    void anotherRegionJumpingToAHotLoopLeavesForItInsteadOfCopyingIt() {
+    void anotherRegionJumpingToAHotLoopLeavesForItInsteadOfCompilingItsCopy() {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (X86TestMachine m = machineWithHotLoop(log)) {
             long built = m.cpu.codeCache().regionsBuilt();
-            for (int run = 0; run < 5; run++) {
+            for (int run = 0; run < 10; run++) {
                 m.cpu.setRip(JUMPER);
                 assertEquals("halt", m.run());
                 assertEquals(45_150, m.reg(RDX), "run " + run);
