@@ -13,9 +13,10 @@ import dev.trufflexen.x86.runtime.X86Language;
  * would compete with the first for the compiler; a loop reached both ways then ran
  * interpreted in one copy while the other's compilation went unused.
  *
- * <p>It shares the region's frame layout and runs its blocks from the header in the interpreter
- * (it is never compiled itself): the loop's first back edge re-enters the region's OSR
- * compilation of that loop, the same one the region's own entry uses.
+ * <p>It shares the region's frame layout and runs the loop's blocks from the header in the
+ * interpreter (it is never compiled itself): the loop's first back edge re-enters the region's
+ * OSR compilation of that loop, the same one the region's own entry uses, and the first block
+ * outside the loop goes back to the dispatcher, so nothing else of the region runs interpreted.
  */
 final class X86LoopEntryRootNode extends RootNode {
     private final X86RegionRootNode region;
@@ -29,7 +30,7 @@ final class X86LoopEntryRootNode extends RootNode {
 
     @Override
     public Object execute(VirtualFrame frame) {
-        return region.enter(frame, block);
+        return region.enterLoop(frame, block);
     }
 
     /** The region this entry runs, for callers' inline caches. */

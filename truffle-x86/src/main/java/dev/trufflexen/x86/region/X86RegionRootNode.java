@@ -162,6 +162,20 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * compilations), another block for a {@link X86LoopEntryRootNode} (interpreted only).
      */
     Object enter(VirtualFrame frame, int start) {
+        return enter(frame, start, null);
+    }
+
+    /**
+     * Runs the loop whose header is block {@code start} (a hot loop header, {@link #loopEntry}):
+     * in the interpreter up to its first back edge, which enters its OSR code, and back to the
+     * dispatcher at the first block outside the loop, where a region of its own, compiled as
+     * usual, continues. The rest of this region would run interpreted from such an entry.
+     */
+    Object enterLoop(VirtualFrame frame, int start) {
+        return enter(frame, start, loops[start]);
+    }
+
+    private Object enter(VirtualFrame frame, int start, boolean[] loop) {
         Object[] arguments = frame.getArguments();
         X86Cpu cpu = (X86Cpu) arguments[0];
         long expectedReturn = arguments.length > 1 ? (Long) arguments[1] : NOT_CALLED;
@@ -175,7 +189,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
         copyIn(frame, cpu, blocks[start].startRip);
         try {
-            boolean returned = runBlocks(frame, cpu, start, expectedReturn, null) == RETURNED;
+            int result = runBlocks(frame, cpu, start, expectedReturn, loop);
+            if (loop != null && result >= 0) {
+                frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[result].startRip); // out of the loop: to the dispatcher
+            }
+            boolean returned = result == RETURNED;
             copyOut(frame, cpu, false);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
@@ -362,6 +380,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
+                                    if (loop != null && !loop[result]) {
+                                        return result;
+                                    }
                                     index = result;
                                     continue dispatch;
                                 }
@@ -379,6 +400,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     if (block.returnIndex <= index) {
                         int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
                         if (result >= 0 && CompilerDirectives.inInterpreter()) {
+                            if (loop != null && !loop[result]) {
+                                return result;
+                            }
                             index = result;
                             continue dispatch;
                         }
@@ -400,6 +424,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (block.returnIndex <= index) {
                             int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
                             if (result >= 0 && CompilerDirectives.inInterpreter()) {
+                                if (loop != null && !loop[result]) {
+                                    return result;
+                                }
                                 index = result;
                                 continue;
                             }
@@ -425,6 +452,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
                             if (result >= 0) {
+                                if (loop != null && !loop[result]) {
+                                    return result;
+                                }
                                 index = result;
                                 continue;
                             }
@@ -451,6 +481,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
                         if (result >= 0) {
+                            if (loop != null && !loop[result]) {
+                                return result;
+                            }
                             index = result;
                             continue;
                         }
