@@ -143,7 +143,34 @@ final class X86ChainedCall extends Node {
     }
 
     private static boolean regionValid(CallTarget target) {
+        if (target instanceof RootCallTarget root && root.getRootNode() instanceof X86LoopEntryRootNode entry) {
+            return entry.region().codeValid();
+        }
         return !(target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region) || region.codeValid();
+    }
+
+    /**
+     * The guest instructions of the callees this call's inline cache holds, which a compilation
+     * of the caller inlines (their own chained calls not counted); -1 while it holds none.
+     */
+    int inlinedInstructions() {
+        DirectCallNode[] cached = callees;
+        if (cached.length == 0) {
+            return -1;
+        }
+        int sum = 0;
+        for (DirectCallNode direct : cached) {
+            X86RegionRootNode region = null;
+            if (direct.getCallTarget() instanceof RootCallTarget root) {
+                if (root.getRootNode() instanceof X86RegionRootNode callee) {
+                    region = callee;
+                } else if (root.getRootNode() instanceof X86LoopEntryRootNode entry) {
+                    region = entry.region();
+                }
+            }
+            sum += region != null ? region.guestInstructions() : X86RegionLoops.CHAINED_CALL_WEIGHT / CACHE_ENTRIES;
+        }
+        return sum;
     }
 
     /** The entries now, for tests. */

@@ -38,7 +38,8 @@ import dev.trufflexen.x86.runtime.X86Language;
  * {@link #MAX_INSTRUCTIONS} instructions and {@link #MAX_PAGES} code pages; an edge to a block
  * beyond the caps, to a non-canonical address or into a page that cannot be fetched becomes an
  * exit to that RIP, so the dispatcher continues there with a fresh region (or delivers the
- * fetch fault, precisely, once that instruction is at a region entry).
+ * fetch fault, precisely, once that instruction is at a region entry). A loop copied into two
+ * regions runs in the one where it got hot first ({@link X86LoopEntryRootNode}).
  *
  * <p><b>Validation first.</b> Every instruction is decoded and validated by {@link X86Decoder}
  * before any node exists; invalid encodings become a node that raises the fault, so a region

@@ -12,8 +12,9 @@ import java.util.BitSet;
  * <p><b>Which loop.</b> The loops around an OSR target are the natural loops containing it (a
  * header {@code H} that dominates a predecessor {@code S}, and the blocks reaching {@code S}
  * without passing {@code H}). An OSR compilation holds the outermost of them whose guest
- * instructions fit {@link #LOOP_INSTRUCTION_BUDGET} (a chained call counting as
- * {@link #CHAINED_CALL_WEIGHT}), or the innermost when none fits: nested
+ * instructions fit {@link #LOOP_INSTRUCTION_BUDGET} (a chained call counting as the guest
+ * instructions of the callees its inline cache holds, or {@link #CHAINED_CALL_WEIGHT} while it
+ * holds none), or the innermost when none fits: nested
  * loops of a small kernel compile as one unit, while a hot loop that a big region nests inside
  * a cold outer loop (a benchmark's round loop, a main loop full of printing) compiles alone,
  * in a fraction of the time and machine code. Targets in no natural loop (irreducible flow)
@@ -32,6 +33,22 @@ final class X86RegionLoops {
      * the compilation.
      */
     static final int CHAINED_CALL_WEIGHT = Integer.getInteger("trufflexen.chainedCallWeight", 48);
+
+    /**
+     * Whether a chained call whose inline cache holds callees weighs what they add to a
+     * compilation, their guest instructions, instead of {@link #CHAINED_CALL_WEIGHT}; off with
+     * {@code -Dtrufflexen.weighInlinedCallees=false}. An OSR target's loop is chosen once the
+     * loop is hot, when its calls have met their callees: a loop making three virtual calls to
+     * methods of 3-9 instructions then fits the budget with its enclosing loop, which it did
+     * not at 48 per call, and its OSR code no longer returns (and deoptimizes) every time the
+     * inner loop ends.
+     */
+    private static final boolean WEIGH_INLINED_CALLEES = !"false".equals(System.getProperty("trufflexen.weighInlinedCallees"));
+
+    private static int chainedCallWeight(X86ChainedCall chain) {
+        int inlined = WEIGH_INLINED_CALLEES ? chain.inlinedInstructions() : -1;
+        return inlined >= 0 ? inlined : CHAINED_CALL_WEIGHT;
+    }
 
     /** With {@code -Dtrufflexen.traceOsrLoops=true} each OSR target's loop is reported on stderr. */
     private static final boolean TRACE = Boolean.getBoolean("trufflexen.traceOsrLoops");
@@ -179,7 +196,7 @@ final class X86RegionLoops {
     private static int instructions(X86BlockNode[] blocks, BitSet loop) {
         int sum = 0;
         for (int i = loop.nextSetBit(0); i >= 0; i = loop.nextSetBit(i + 1)) {
-            sum += blocks[i].instructionCount() + (blocks[i].chain != null ? CHAINED_CALL_WEIGHT : 0);
+            sum += blocks[i].instructionCount() + (blocks[i].chain != null ? chainedCallWeight(blocks[i].chain) : 0);
         }
         return sum;
     }

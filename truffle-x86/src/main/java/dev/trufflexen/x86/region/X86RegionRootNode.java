@@ -69,6 +69,21 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean[] osrRanCompiled;
     /** {@link #pollOsr}'s immediate re-entry; off with {@code -Dtrufflexen.osrReentry=false}. */
     private static final boolean OSR_REENTRY = !"false".equals(System.getProperty("trufflexen.osrReentry"));
+    /**
+     * Per OSR target block: its loop is hot in another region, so a back edge to it leaves for the
+     * dispatcher, which enters that region there (interpreter only). Off with
+     * {@code -Dtrufflexen.leaveForHotLoops=false}.
+     */
+    private final boolean[] leavesForHotLoop;
+    private static final boolean LEAVE_FOR_HOT_LOOPS = !"false".equals(System.getProperty("trufflexen.leaveForHotLoops"));
+    /**
+     * Per OSR target block: how often it left for another region's copy of its loop. Past
+     * {@link #LEAVE_LIMIT} it stops leaving and compiles its own copy: a copy inside a hot loop
+     * of this region (a function with a loop, inlined here and elsewhere) would otherwise pay a
+     * trip through the dispatcher on every pass of the enclosing loop.
+     */
+    private final int[] leaves;
+    private static final int LEAVE_LIMIT = Integer.getInteger("trufflexen.leaveForHotLoopLimit", 1000);
     /** {@link #runBlocks}'s result when the region leaves to the dispatcher (the next RIP is in the frame). */
     private static final int LEFT = -1;
     /** {@link #runBlocks}'s result when a RET popped the expected return address of the chained call that entered the region. */
@@ -95,6 +110,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
+    /** Whether any block's loop asked for OSR ({@link #hotLoopBlockAt}); set in the interpreter, racy reads are harmless. */
+    private boolean anyLoopHot;
+    /** {@link #loopEntry}'s call targets by block, created on demand. */
+    private CallTarget[] loopEntries;
 
     X86RegionRootNode(X86Language language, long entryRip, X86BlockNode[] blocks, int[] registers, int[] xmmRegisters, int frameSlots,
             Assumption codeValid, boolean tracing, boolean compilable, boolean countingExecutions) {
@@ -110,6 +129,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
         this.osrRan = new boolean[blocks.length];
+        this.leavesForHotLoop = new boolean[blocks.length];
+        this.leaves = new int[blocks.length];
         this.loopsCompileRegion = language.loopsCompileRegion() && X86RegionLoops.size(blocks) <= X86RegionLoops.LOOP_INSTRUCTION_BUDGET;
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
@@ -133,6 +154,28 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     @Override
     public Object execute(VirtualFrame frame) {
+        return enter(frame, 0);
+    }
+
+    /**
+     * Runs the region from block {@code start}: 0 for its own entry (a constant in its
+     * compilations), another block for a {@link X86LoopEntryRootNode} (interpreted only).
+     */
+    Object enter(VirtualFrame frame, int start) {
+        return enter(frame, start, null);
+    }
+
+    /**
+     * Runs the loop whose header is block {@code start} (a hot loop header, {@link #loopEntry}):
+     * in the interpreter up to its first back edge, which enters its OSR code, and back to the
+     * dispatcher at the first block outside the loop, where a region of its own, compiled as
+     * usual, continues. The rest of this region would run interpreted from such an entry.
+     */
+    Object enterLoop(VirtualFrame frame, int start) {
+        return enter(frame, start, loops[start]);
+    }
+
+    private Object enter(VirtualFrame frame, int start, boolean[] loop) {
         Object[] arguments = frame.getArguments();
         X86Cpu cpu = (X86Cpu) arguments[0];
         long expectedReturn = arguments.length > 1 ? (Long) arguments[1] : NOT_CALLED;
@@ -144,9 +187,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
-        copyIn(frame, cpu);
+        copyIn(frame, cpu, blocks[start].startRip);
         try {
-            boolean returned = runBlocks(frame, cpu, 0, expectedReturn, null) == RETURNED;
+            int result = runBlocks(frame, cpu, start, expectedReturn, loop);
+            if (loop != null && result >= 0) {
+                frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[result].startRip); // out of the loop: to the dispatcher
+            }
+            boolean returned = result == RETURNED;
             copyOut(frame, cpu, false);
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
@@ -231,6 +278,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    /** The guest instructions of all blocks (chained calls' callees not counted). */
+    int guestInstructions() {
+        int sum = 0;
+        for (X86BlockNode block : blocks) {
+            sum += block.instructionCount();
+        }
+        return sum;
+    }
+
     /** False once the region's code was rewritten: callers' inline caches drop it. */
     boolean codeValid() {
         return codeValid.isValid();
@@ -246,16 +302,20 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrMetadata = osrMetadata;
     }
 
-    @ExplodeLoop
     private void copyIn(VirtualFrame frame, X86Cpu cpu) {
+        copyIn(frame, cpu, entryRip);
+    }
+
+    @ExplodeLoop
+    private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
         X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
-        frame.setLongStatic(X86FrameLayout.CURRENT_RIP, entryRip);
-        frame.setLongStatic(X86FrameLayout.NEXT_RIP, entryRip);
+        frame.setLongStatic(X86FrameLayout.CURRENT_RIP, rip);
+        frame.setLongStatic(X86FrameLayout.NEXT_RIP, rip);
         X86MemorySite.clearAll(frame);
         if (xmmRegisters != null) {
             X86XmmFrame.copyIn(frame, cpu, xmmRegisters, xmmSlot); // after clearAll, which runs to the frame's end
@@ -316,10 +376,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (backEdgeStops(cpu)) {
                             return LEFT;
                         }
-                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate)) {
+                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
+                                    if (loop != null && !loop[result]) {
+                                        return result;
+                                    }
                                     index = result;
                                     continue dispatch;
                                 }
@@ -337,6 +400,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     if (block.returnIndex <= index) {
                         int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
                         if (result >= 0 && CompilerDirectives.inInterpreter()) {
+                            if (loop != null && !loop[result]) {
+                                return result;
+                            }
                             index = result;
                             continue dispatch;
                         }
@@ -358,6 +424,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (block.returnIndex <= index) {
                             int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
                             if (result >= 0 && CompilerDirectives.inInterpreter()) {
+                                if (loop != null && !loop[result]) {
+                                    return result;
+                                }
                                 index = result;
                                 continue;
                             }
@@ -379,10 +448,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
                         return LEFT;
                     }
-                    if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex)) {
+                    if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex, expectedReturn)) {
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
                             if (result >= 0) {
+                                if (loop != null && !loop[result]) {
+                                    return result;
+                                }
                                 index = result;
                                 continue;
                             }
@@ -405,10 +477,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.fallthroughRip);
                     return LEFT;
                 }
-                if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex)) {
+                if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex, expectedReturn)) {
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
                         if (result >= 0) {
+                            if (loop != null && !loop[result]) {
+                                return result;
+                            }
                             index = result;
                             continue;
                         }
@@ -431,8 +506,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * each pass of its outer loop back to the interpreter does not run up to 1023 iterations
      * there before going back in.
      */
-    private boolean pollOsr(int target) {
-        return (OSR_REENTRY && osrRan[target]) || BytecodeOSRNode.pollOSRBackEdge(this, 1);
+    private boolean pollOsr(int target, long expectedReturn) {
+        return (OSR_REENTRY && osrRan[target]) || (leavesForHotLoop[target] && expectedReturn == NOT_CALLED)
+                || BytecodeOSRNode.pollOSRBackEdge(this, 1);
     }
 
     /** {@link #osr}'s result when no OSR compilation ran: the interpreter goes on. */
@@ -445,6 +521,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * outside the loop to continue at, {@link #LEFT} or {@link #RETURNED} (an exit is rethrown).
      */
     private int osr(VirtualFrame frame, int target) {
+        boolean fromDispatcher = frame.getLongStatic(X86FrameLayout.EXPECTED_RETURN) == NOT_CALLED;
+        if (leavesForHotLoop[target] && ++leaves[target] > LEAVE_LIMIT) {
+            leavesForHotLoop[target] = false; // left too often: this copy's loop sits inside a loop of its own
+        } else if (fromDispatcher && (leavesForHotLoop[target] || (loops[target] == null && leaves[target] == 0 && hotElsewhere(frame, target)))) {
+            // The loop is hot in another region: run it there (one copy, one OSR compilation).
+            // Only from a region the dispatcher entered: a chained callee leaving would unwind
+            // its callers' host calls, and every return after it would go through the dispatcher.
+            leavesForHotLoop[target] = true;
+            frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
+            return LEFT;
+        }
         loopOf(target);
         Object result = BytecodeOSRNode.tryOSR(this, target, null, null, frame);
         if (result == null) {
@@ -462,6 +549,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /**
+     * Whether the loop at {@code target}, about to become hot here, is hot in another region
+     * already (two regions can hold copies of one loop when both were translated before it got
+     * hot): the dispatcher enters that region at the loop's header instead. Interpreter only.
+     */
+    private boolean hotElsewhere(VirtualFrame frame, int target) {
+        X86Cpu cpu = (X86Cpu) frame.getObjectStatic(X86FrameLayout.CPU);
+        return LEAVE_FOR_HOT_LOOPS && cpu.debugStops() == null && cpu.codeCache() != null
+                && cpu.codeCache().hotLoopHeaderAt(cpu, blocks[target].startRip);
+    }
+
+    /**
      * The blocks of the loop {@code target} is in: those reachable from it that reach it back.
      * Computed in the interpreter before the first OSR compilation at {@code target} starts, so
      * that compilation sees it as a constant.
@@ -471,8 +569,59 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (loop == null) {
             loop = X86RegionLoops.loopOf(blocks, target);
             loops[target] = loop;
+            anyLoopHot = true;
         }
         return loop;
+    }
+
+    /**
+     * The block starting at {@code rip} whose loop has asked for its OSR compilation (a hot loop
+     * header of this region), or -1. The code cache enters this region there
+     * ({@link #loopEntry}) instead of translating the loop a second time into another region,
+     * and the region builder ends other regions' edges to it.
+     */
+    public int hotLoopBlockAt(long rip) {
+        if (!anyLoopHot) {
+            return -1;
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            if (blocks[i].startRip == rip && loops[i] != null && isLoopHeader(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a jump or branch back edge (not a RET or a chained call's return) leads to block
+     * {@code i}: a loop's header, where the guest arrives from the dispatcher only after a stop
+     * or from another copy of the loop. A call's return block may be entered from the dispatcher
+     * all the time (deep recursion), and an entry there would run interpreted.
+     */
+    private boolean isLoopHeader(int i) {
+        for (int p = i; p < blocks.length; p++) {
+            X86BlockNode block = blocks[p];
+            boolean jumps = block.kind != X86BlockNode.DYNAMIC && block.targetIndex == i;
+            boolean fallsThrough = block.kind == X86BlockNode.CONDITIONAL && block.fallthroughIndex == i;
+            if (jumps || fallsThrough) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A call target running this region from {@code block} (see {@link X86LoopEntryRootNode}), one per block. */
+    public synchronized CallTarget loopEntry(int block) {
+        if (block == 0) {
+            return getCallTarget();
+        }
+        if (loopEntries == null) {
+            loopEntries = new CallTarget[blocks.length];
+        }
+        if (loopEntries[block] == null) {
+            loopEntries[block] = new X86LoopEntryRootNode(getLanguage(X86Language.class), this, block).getCallTarget();
+        }
+        return loopEntries[block];
     }
 
     /**
@@ -486,7 +635,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[block.returnIndex].startRip);
             return LEFT;
         }
-        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.returnIndex)) {
+        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.returnIndex, expectedReturn)) {
             return osr(frame, block.returnIndex);
         }
         return OSR_NOT_RUN;

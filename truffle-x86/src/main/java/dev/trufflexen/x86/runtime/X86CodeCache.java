@@ -68,6 +68,8 @@ public final class X86CodeCache implements X86CodeFrames {
      * are built small and never compiled (see {@link X86RegionBuilder}).
      */
     public static final int REWRITE_LIMIT = 16;
+    /** With {@code -Dtrufflexen.traceOsrLoops=true} each entry into a region at a hot loop header is reported on stderr. */
+    private static final boolean TRACE_LOOP_ENTRIES = Boolean.getBoolean("trufflexen.traceOsrLoops");
     /**
      * System property read by each code cache when it is created: {@code false} turns sharing
      * off (every region private, keyed by machine address alone). On by default.
@@ -98,6 +100,7 @@ public final class X86CodeCache implements X86CodeFrames {
     private long regionsBuilt;
     private long regionsInvalidated;
     private long interpretedRegionsBuilt;
+    private long loopEntries;
 
     public X86CodeCache(MachineMemory memory) {
         this.memory = memory;
@@ -243,6 +246,14 @@ public final class X86CodeCache implements X86CodeFrames {
                     cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
                     return region;
                 }
+                region = volatileCode || cpu.debugStops() != null ? null : loopEntry(mmu, rip, machine);
+                if (region != null) {
+                    loopEntries++;
+                    register(key, region);
+                    mmu.syncCodeEpoch();
+                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
+                    return region;
+                }
                 X86RegionBuilder.Result result = X86RegionBuilder.build(language, cpu, rip, volatileCode);
                 if (result.entryFault() == null) {
                     regionsBuilt++;
@@ -267,6 +278,55 @@ public final class X86CodeCache implements X86CodeFrames {
             }
         }
         return fault;
+    }
+
+    /**
+     * An entry at {@code rip} into a valid region of this copy that holds a hot loop whose header
+     * is there (see {@link X86RegionRootNode#hotLoopBlockAt}), or null. The region's pages still
+     * translate as when it was built, so its block at {@code rip} was translated from the bytes at
+     * {@code machine}.
+     */
+    private X86Region loopEntry(X86Mmu mmu, long rip, long machine) {
+        List<X86Region> candidates = regionsByFrame.get(machine >>> MachineMemory.PAGE_SHIFT);
+        if (candidates == null) {
+            return null;
+        }
+        for (X86Region candidate : candidates) {
+            if (candidate.owner != null || !(candidate.callTarget instanceof RootCallTarget target)
+                    || !(target.getRootNode() instanceof X86RegionRootNode root)) {
+                continue;
+            }
+            int block = root.hotLoopBlockAt(rip);
+            if (block >= 0 && candidate.isValid() && candidate.translationsUnchanged(mmu)) {
+                if (TRACE_LOOP_ENTRIES) {
+                    System.err.printf("loop entry x86@%x: %s block %d%n", rip, root.getName(), block);
+                }
+                return new X86Region(rip, machine, root.loopEntry(block), candidate);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code rip} is the header of a hot loop of a valid region of this copy: a region
+     * holding another copy of that loop leaves for it there, so the loop is not compiled twice.
+     */
+    public synchronized boolean hotLoopHeaderAt(X86Cpu cpu, long rip) {
+        long machine = cpu.mmu().translateFetch(rip);
+        if (X86Mmu.isFault(machine)) {
+            return false;
+        }
+        X86Region region = regions.get(new Key(rip, machine));
+        if (region != null && region.isValid() && region.callTarget instanceof RootCallTarget target
+                && target.getRootNode() instanceof X86RegionRootNode root && root.hotLoopBlockAt(rip) == 0) {
+            return true;
+        }
+        return loopEntry(cpu.mmu(), rip, machine) != null;
+    }
+
+    /** Entries into regions at their hot loop headers, since this cache was created. */
+    public synchronized long loopEntries() {
+        return loopEntries;
     }
 
     /** A region of this copy running shared code translated from the same bytes, or null. */

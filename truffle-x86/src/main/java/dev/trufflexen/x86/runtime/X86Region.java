@@ -23,6 +23,12 @@ final class X86Region {
     final Assumption codeValid;
     /** The code this region runs when it is shared with other copies of its bytes; null when private. */
     final X86SharedCode shared;
+    /**
+     * For an entry into another region at one of its hot loop headers
+     * ({@link dev.trufflexen.x86.region.X86RegionRootNode#loopEntry}): that region, whose pages and
+     * code assumption this entry shares and whose validity it follows; null otherwise.
+     */
+    final X86Region owner;
     private volatile boolean discarded;
 
     X86Region(long entryRip, long entryMachine, CallTarget callTarget, List<long[]> pages, Assumption codeValid) {
@@ -34,8 +40,20 @@ final class X86Region {
         this(entryRip, entryMachine, shared.callTarget, pages, shared.codeValid, shared);
     }
 
+    /** An entry at {@code entryRip} into {@code owner}, which holds a hot loop whose header is there. */
+    X86Region(long entryRip, long entryMachine, CallTarget callTarget, X86Region owner) {
+        this.entryRip = entryRip;
+        this.entryMachine = entryMachine;
+        this.callTarget = callTarget;
+        this.pages = owner.pages;
+        this.codeValid = owner.codeValid;
+        this.shared = null;
+        this.owner = owner;
+    }
+
     private X86Region(long entryRip, long entryMachine, CallTarget callTarget, List<long[]> pages, Assumption codeValid,
             X86SharedCode shared) {
+        this.owner = null;
         this.entryRip = entryRip;
         this.entryMachine = entryMachine;
         this.callTarget = callTarget;
@@ -45,13 +63,16 @@ final class X86Region {
     }
 
     boolean isValid() {
-        return !discarded && codeValid.isValid();
+        return !discarded && codeValid.isValid() && (owner == null || !owner.discarded); // an owner shares codeValid and has no owner
     }
 
-    /** This copy stops using the region: a private region's code is invalidated, shared code lives on. */
+    /**
+     * This copy stops using the region: a private region's code is invalidated, shared code lives
+     * on, and so does the region a loop entry leads into (it is discarded on its own account).
+     */
     void discard() {
         discarded = true;
-        if (shared == null) {
+        if (shared == null && owner == null) {
             codeValid.invalidate();
         }
     }

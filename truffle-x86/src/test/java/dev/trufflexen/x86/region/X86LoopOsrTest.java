@@ -73,6 +73,29 @@ class X86LoopOsrTest {
         }
     }
 
+    /**
+     * for 30 outer passes: for k below 100: r8 += f(k) + g(k) + f(k) through three call sites
+     * (call rbx, call rsi, call rbx), f(k) = k + 1, g(k) = 2k; hlt. At 48 instructions per call
+     * site the inner loop alone is over the OSR budget; weighed by the callees it met (two
+     * instructions each) the nest fits, so its OSR code runs both loops and returns once, not at
+     * every end of the inner loop (each such return is a deoptimization).
+     */
+    @Test
+    void aLoopOfChainedCallsToSmallCalleesCompilesWithItsOuterLoop() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OSR_SOON, log), true)) {
+            m.code("4531c04531c9488d1d2b000000488d352900000031c989cfffd34901c0ffd64901c0ffd34901c0ffc183f96472e8"
+                    + "41ffc14183f91e72ddf4488d4701c3488d043fc3");
+            assertEquals("halt", m.run());
+            assertEquals(600_000, m.reg(dev.trufflexen.x86.cpu.X86Reg.R8));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertTrue(trace.contains("<OSR@"), "the loop was OSR-compiled:\n" + trace);
+            long deopts = trace.lines().filter(line -> line.contains("opt deopt") && line.contains("x86@400000<OSR")).count();
+            assertTrue(deopts <= 2, deopts + " deoptimizations:\n" + trace);
+        }
+    }
+
     @Test
     void leavingACompiledLoopDoesNotDeoptimizeWhenOsrCodeRestoresTheFrame() {
         assertEquals(0, deoptimizationsLeavingACompiledLoop(true));
