@@ -56,24 +56,6 @@ static void report(const char *name, unsigned int n)
            samples[n - 1]);
 }
 
-/*
- * Sleeps in SCHEDOP_block until an upcall after `before` has been taken. The
- * check is made with events masked and the block unmasks them as it sleeps,
- * as Linux's safe halt does: an upcall taken between an unmasked check and the
- * block would leave the vCPU blocked with nothing left to wake it.
- */
-static void block_until_upcall(unsigned long before)
-{
-    for (;;) {
-        sdk_events_disable();
-        if (sdk_upcalls != before) {
-            sdk_events_enable();
-            return;
-        }
-        sdk_block();
-    }
-}
-
 static void timer_bench(const char *name, int spin, uint64_t period)
 {
     long port = sdk_bind_virq(VIRQ_TIMER, 0);
@@ -86,7 +68,7 @@ static void timer_bench(const char *name, int spin, uint64_t period)
             while (sdk_upcalls == before) {
             }
         } else {
-            block_until_upcall(before);
+            sdk_block_until_upcall(before, 0);
         }
         samples[i] = handler_time - deadline;
         sdk_evtchn_close(port);
@@ -122,7 +104,7 @@ static void tick_bench(void)
             deadline = now + TICK_PERIOD_NS;
         }
         HYPERVISOR_set_timer_op(deadline);
-        block_until_upcall(before);
+        sdk_block_until_upcall(before, 0);
     }
     sdk_evtchn_close(port);
 }
@@ -182,7 +164,7 @@ void run_bench(const char *which)
         long port = sdk_bind_virq(VIRQ_TIMER, 0);
         unsigned long before = sdk_upcalls;
         HYPERVISOR_set_timer_op(sdk_system_time() + 2000000000UL);
-        block_until_upcall(before);
+        sdk_block_until_upcall(before, 0);
         sdk_evtchn_close(port);
     } else if (strncmp(which, "sleep", 5) == 0) {
         printf("bench: sleeping\n");

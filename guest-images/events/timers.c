@@ -211,23 +211,10 @@ void upcall_tests(void)
     sdk_evtchn_close(b.local_port);
 }
 
-/*
- * Blocks until an upcall after `before` has been taken, at most 10 times. The
- * check is made with events masked and SCHEDOP_block unmasks them as it sleeps:
- * an upcall taken between an unmasked check and the block would leave the vCPU
- * blocked with its timer spent and nothing left to wake it (as in Xen).
- */
+/* Blocks until an upcall after `before` has been taken, at most 10 times. */
 static unsigned long wait_upcall(unsigned long before)
 {
-    for (int i = 0; i < 10; i++) {
-        sdk_events_disable();
-        if (sdk_upcalls != before) {
-            break;
-        }
-        sdk_block();
-    }
-    sdk_events_enable();
-    return sdk_upcalls - before;
+    return sdk_block_until_upcall(before, 10);
 }
 
 void timer_tests(void)

@@ -103,11 +103,7 @@ static void wake(void)
         unsigned long before = sdk_upcalls;
         uint64_t deadline = sdk_system_time() + period;
         HYPERVISOR_set_timer_op(deadline);
-        /* Checked with events masked, SCHEDOP_block unmasking them: an upcall between check and block would be lost. */
-        for (sdk_events_disable(); sdk_upcalls == before; sdk_events_disable()) {
-            sdk_block();
-        }
-        sdk_events_enable();
+        sdk_block_until_upcall(before, 0);
         uint64_t now = sdk_system_time();
         early |= now < deadline;
         lateness[i] = now < deadline ? 0 : now - deadline;

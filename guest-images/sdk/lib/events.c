@@ -213,6 +213,19 @@ void sdk_events_disable(void)
     barrier();
 }
 
+unsigned long sdk_block_until_upcall(unsigned long before, unsigned long max_blocks)
+{
+    for (unsigned long blocks = 0; max_blocks == 0 || blocks < max_blocks; blocks++) {
+        sdk_events_disable();
+        if (sdk_upcalls != before) {
+            break;
+        }
+        sdk_block();
+    }
+    sdk_events_enable();
+    return sdk_upcalls - before;
+}
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;

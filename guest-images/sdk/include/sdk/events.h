@@ -104,4 +104,14 @@ static inline long sdk_block(void)
     return HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 }
 
+/*
+ * Sleeps in SCHEDOP_block until an upcall after `before` (a value of
+ * sdk_upcalls) has been taken, at most max_blocks times (0: no limit), and
+ * returns the upcalls taken since `before`; events are enabled on return. The
+ * check is made with events masked and the block unmasks them as it sleeps, as
+ * Linux's safe halt does: an upcall taken between an unmasked check and the
+ * block would leave the vCPU blocked with nothing left to wake it.
+ */
+unsigned long sdk_block_until_upcall(unsigned long before, unsigned long max_blocks);
+
 #endif

@@ -143,10 +143,21 @@ final class X86ChainedCall extends Node {
     }
 
     private static boolean regionValid(CallTarget target) {
-        if (target instanceof RootCallTarget root && root.getRootNode() instanceof X86LoopEntryRootNode entry) {
-            return entry.region().codeValid();
+        X86RegionRootNode region = regionBehind(target);
+        return region == null || region.codeValid();
+    }
+
+    /** The region {@code target} runs, itself or through one of its loop entries; null for any other target. */
+    private static X86RegionRootNode regionBehind(CallTarget target) {
+        if (target instanceof RootCallTarget root) {
+            if (root.getRootNode() instanceof X86RegionRootNode region) {
+                return region;
+            }
+            if (root.getRootNode() instanceof X86LoopEntryRootNode entry) {
+                return entry.region();
+            }
         }
-        return !(target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region) || region.codeValid();
+        return null;
     }
 
     /**
@@ -160,14 +171,7 @@ final class X86ChainedCall extends Node {
         }
         int sum = 0;
         for (DirectCallNode direct : cached) {
-            X86RegionRootNode region = null;
-            if (direct.getCallTarget() instanceof RootCallTarget root) {
-                if (root.getRootNode() instanceof X86RegionRootNode callee) {
-                    region = callee;
-                } else if (root.getRootNode() instanceof X86LoopEntryRootNode entry) {
-                    region = entry.region();
-                }
-            }
+            X86RegionRootNode region = regionBehind(direct.getCallTarget());
             sum += region != null ? region.guestInstructions() : X86RegionLoops.CHAINED_CALL_WEIGHT / CACHE_ENTRIES;
         }
         return sum;

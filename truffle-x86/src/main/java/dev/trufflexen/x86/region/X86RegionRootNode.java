@@ -154,15 +154,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     @Override
     public Object execute(VirtualFrame frame) {
-        return enter(frame, 0);
-    }
-
-    /**
-     * Runs the region from block {@code start}: 0 for its own entry (a constant in its
-     * compilations), another block for a {@link X86LoopEntryRootNode} (interpreted only).
-     */
-    Object enter(VirtualFrame frame, int start) {
-        return enter(frame, start, null);
+        return enter(frame, 0, null);
     }
 
     /**
@@ -175,6 +167,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return enter(frame, start, loops[start]);
     }
 
+    /** Runs the region from block {@code start}, within {@code loop} when it is not null (a loop entry). */
     private Object enter(VirtualFrame frame, int start, boolean[] loop) {
         Object[] arguments = frame.getArguments();
         X86Cpu cpu = (X86Cpu) arguments[0];
@@ -380,7 +373,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
-                                    if (loop != null && !loop[result]) {
+                                    if (leavesLoop(loop, result)) {
                                         return result;
                                     }
                                     index = result;
@@ -400,7 +393,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     if (block.returnIndex <= index) {
                         int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
                         if (result >= 0 && CompilerDirectives.inInterpreter()) {
-                            if (loop != null && !loop[result]) {
+                            if (leavesLoop(loop, result)) {
                                 return result;
                             }
                             index = result;
@@ -424,7 +417,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (block.returnIndex <= index) {
                             int result = backEdgeAfterReturn(frame, cpu, block, expectedReturn);
                             if (result >= 0 && CompilerDirectives.inInterpreter()) {
-                                if (loop != null && !loop[result]) {
+                                if (leavesLoop(loop, result)) {
                                     return result;
                                 }
                                 index = result;
@@ -452,7 +445,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
                             if (result >= 0) {
-                                if (loop != null && !loop[result]) {
+                                if (leavesLoop(loop, result)) {
                                     return result;
                                 }
                                 index = result;
@@ -481,7 +474,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
                         if (result >= 0) {
-                            if (loop != null && !loop[result]) {
+                            if (leavesLoop(loop, result)) {
                                 return result;
                             }
                             index = result;
@@ -497,6 +490,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             index = block.fallthroughIndex;
             continue;
         }
+    }
+
+    /** Whether {@code block} lies outside {@code loop}, the loop a loop entry runs (null for the region's own entry). */
+    private static boolean leavesLoop(boolean[] loop, int block) {
+        return loop != null && !loop[block];
     }
 
     /**

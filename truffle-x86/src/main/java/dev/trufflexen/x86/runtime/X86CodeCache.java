@@ -241,18 +241,12 @@ public final class X86CodeCache implements X86CodeFrames {
                 boolean shareable = sharing && !volatileCode && cpu.debugStops() == null;
                 region = shareable ? reuseShared(mmu, rip, machine) : null;
                 if (region != null) {
-                    register(key, region);
-                    mmu.syncCodeEpoch();
-                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
-                    return region;
+                    return install(cpu, key, region);
                 }
                 region = volatileCode || cpu.debugStops() != null ? null : loopEntry(mmu, rip, machine);
                 if (region != null) {
                     loopEntries++;
-                    register(key, region);
-                    mmu.syncCodeEpoch();
-                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
-                    return region;
+                    return install(cpu, key, region);
                 }
                 X86RegionBuilder.Result result = X86RegionBuilder.build(language, cpu, rip, volatileCode);
                 if (result.entryFault() == null) {
@@ -267,10 +261,7 @@ public final class X86CodeCache implements X86CodeFrames {
                     } else {
                         region = new X86Region(rip, machine, callTarget, pages, result.codeValid());
                     }
-                    register(key, region);
-                    mmu.syncCodeEpoch();
-                    cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
-                    return region;
+                    return install(cpu, key, region);
                 }
                 fault = result.entryFault();
             } else {
@@ -278,6 +269,21 @@ public final class X86CodeCache implements X86CodeFrames {
             }
         }
         return fault;
+    }
+
+    /** Registers {@code region} under {@code key} and gives it to the CPU's jump cache. */
+    private X86Region install(X86Cpu cpu, Key key, X86Region region) {
+        register(key, region);
+        X86Mmu mmu = cpu.mmu();
+        mmu.syncCodeEpoch();
+        cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
+        return region;
+    }
+
+    /** The region root {@code region} runs from its entry, or null (a loop entry, or code that is not a region). */
+    private static X86RegionRootNode regionRoot(X86Region region) {
+        return region.callTarget instanceof RootCallTarget target && target.getRootNode() instanceof X86RegionRootNode root
+                ? root : null;
     }
 
     /**
@@ -292,8 +298,8 @@ public final class X86CodeCache implements X86CodeFrames {
             return null;
         }
         for (X86Region candidate : candidates) {
-            if (candidate.owner != null || !(candidate.callTarget instanceof RootCallTarget target)
-                    || !(target.getRootNode() instanceof X86RegionRootNode root)) {
+            X86RegionRootNode root = regionRoot(candidate);
+            if (root == null) {
                 continue;
             }
             int block = root.hotLoopBlockAt(rip);
@@ -317,8 +323,8 @@ public final class X86CodeCache implements X86CodeFrames {
             return false;
         }
         X86Region region = regions.get(new Key(rip, machine));
-        if (region != null && region.isValid() && region.callTarget instanceof RootCallTarget target
-                && target.getRootNode() instanceof X86RegionRootNode root && root.hotLoopBlockAt(rip) == 0) {
+        X86RegionRootNode root = region != null && region.isValid() ? regionRoot(region) : null;
+        if (root != null && root.hotLoopBlockAt(rip) == 0) {
             return true;
         }
         return loopEntry(cpu.mmu(), rip, machine) != null;

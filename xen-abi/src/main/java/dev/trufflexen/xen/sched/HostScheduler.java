@@ -293,12 +293,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             pcpu.lastBurn += ran;
         } else {
             long cpu = pcpu.cpuClock();
-            ran = Math.max(0, cpu - pcpu.lastBurn);
-            if (pcpu.burnFromBeforeIdle) {
-                // The clock's difference also holds the idle wait's CPU: never more than the wall time since the last charge.
-                ran = Math.min(ran, Math.max(0, now - pcpu.lastChargeAt));
-                pcpu.burnFromBeforeIdle = false;
-            }
+            // After an idle wait the clock's difference also holds the wait's CPU: capped at the wall time.
+            ran = pcpu.burnSinceCharge(cpu, now);
+            pcpu.burnFromBeforeIdle = false;
             pcpu.lastBurn = cpu;
         }
         pcpu.lastChargeAt = now;
@@ -409,24 +406,26 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         // The worker watching the timers is woken last: it would have to hand the watch on.
         for (Pcpu pcpu : pcpus) {
             if (pcpu.idle && !timerWatch.isTimekeeper(pcpu) && unit.mayRunOn(pcpu.id)) {
-                pcpu.idle = false;
-                idleWorkers--;
-                workerWakeups++;
-                TimerWatch.signal(pcpu);
+                wakeWorker(pcpu);
                 return;
             }
         }
         for (Pcpu pcpu : pcpus) {
             if (pcpu.idle && unit.mayRunOn(pcpu.id)) {
-                pcpu.idle = false;
-                idleWorkers--;
-                workerWakeups++;
-                TimerWatch.signal(pcpu);
+                wakeWorker(pcpu);
                 return;
             }
         }
         // No idle worker may run it: it waits, and the tick sees to it.
         startTick();
+    }
+
+    /** Wakes idle {@code pcpu} for work. */
+    private void wakeWorker(Pcpu pcpu) {
+        pcpu.idle = false;
+        idleWorkers--;
+        workerWakeups++;
+        pcpu.signalWakeup();
     }
 
     /**
@@ -718,8 +717,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             }
             long cpuTime = unit.cpuTimeNs;
             if (unit.pcpu != null) {
-                long used = Math.max(0, unit.pcpu.cpuClock() - unit.pcpu.lastBurn);
-                cpuTime += unit.pcpu.burnFromBeforeIdle ? Math.min(used, Math.max(0, System.nanoTime() - unit.pcpu.lastChargeAt)) : used;
+                cpuTime += unit.pcpu.burnSinceCharge(unit.pcpu.cpuClock(), System.nanoTime());
             }
             return new UnitStats(cpuTime, unit.runs, unit.preemptions, unit.yields, unit.blocks);
         } finally {
@@ -802,7 +800,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 tick = null;
             }
             for (Pcpu pcpu : pcpus) {
-                TimerWatch.signal(pcpu);
+                pcpu.signalWakeup();
             }
         } finally {
             lock.unlock();

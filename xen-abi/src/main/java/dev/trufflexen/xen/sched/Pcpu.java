@@ -64,6 +64,21 @@ final class Pcpu {
         this.id = id;
     }
 
+    /** Wakes the worker while it is idle: it looks at the heap (and the run queue) before it waits again. */
+    void signalWakeup() {
+        wakeSignalled = true;
+        wakeup.signal();
+    }
+
+    /**
+     * The CPU the worker used since its vCPU was last charged, given its CPU clock {@code cpu}
+     * read at {@code now}: capped at the wall time since then when {@link #burnFromBeforeIdle}.
+     */
+    long burnSinceCharge(long cpu, long now) {
+        long used = Math.max(0, cpu - lastBurn);
+        return burnFromBeforeIdle ? Math.min(used, Math.max(0, now - lastChargeAt)) : used;
+    }
+
     /** The CPU time the worker thread has used (wall time where the JVM cannot measure it). */
     long cpuClock() {
         // On the worker itself the current-thread clock skips the JVM's search of its thread list.

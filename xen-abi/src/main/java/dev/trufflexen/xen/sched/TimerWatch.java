@@ -134,7 +134,7 @@ final class TimerWatch {
         if (timekeeper != null) {
             if (timekeeper.timekeeperDeadline > earliest) {
                 timerWakeups++;
-                signal(timekeeper);
+                timekeeper.signalWakeup();
             }
             return;
         }
@@ -144,7 +144,7 @@ final class TimerWatch {
                 timekeeper = pcpu;
                 pcpu.timekeeperDeadline = Long.MAX_VALUE;
                 timerWakeups++;
-                signal(pcpu);
+                pcpu.signalWakeup();
                 return;
             }
         }
@@ -155,12 +155,6 @@ final class TimerWatch {
             backstopDeadline = earliest;
             backstop = timers.schedule(this::backstopFired, Math.max(0, earliest - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-    }
-
-    /** Wakes an idle worker: it looks at the heap (and the run queue) before it waits again. */
-    static void signal(Pcpu pcpu) {
-        pcpu.wakeSignalled = true;
-        pcpu.wakeup.signal();
     }
 
     /** An idle worker waits for work, and when it watches the timers, for the earliest deadline at most. */
