@@ -184,7 +184,7 @@ class X86ChainedCallTest {
         try (X86TestMachine m = new X86TestMachine()) {
             m.code(HANDED_STACK_LOOP);
             assertEquals("halt", m.run());
-            assertEquals(7 * 2000, m.reg(RDX));
+            assertEquals(7 * 100_000, m.reg(RDX));
             assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
             assertEquals(X86TestMachine.STACK_TOP - 8, m.read64(X86TestMachine.STACK_TOP - 0x2000 - 8), "f's push of its stack pointer");
         }
@@ -193,13 +193,13 @@ class X86ChainedCallTest {
     @Test
     void aCompiledCalleeThatMovesTheStackHandsBackACacheForTheRightPages() {
         X86CompilationCheck.runHot(HANDED_STACK_LOOP, m -> { }, m -> {
-            assertEquals(7 * 2000, m.reg(RDX));
+            assertEquals(7 * 100_000, m.reg(RDX));
             assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
         });
     }
 
-    // mov r8d,2000; xor edx,edx; lea rbx,[rip+f]
+    // mov r8d,100000; xor edx,edx; lea rbx,[rip+f]
     // loop: call rbx; push rdx; pop rdx; add rdx,rax; dec r8d; jne loop; hlt
     // f: mov rcx,rsp; mov rsp,STACK_TOP-0x2000; push rcx; push 7; pop rax; pop rsp; ret
-    private static final String HANDED_STACK_LOOP = "41b8d007000031d2488d1d0d000000ffd3525a4801c241ffc875f4f44889e148c7c400e0fe7f516a07585cc3";
+    private static final String HANDED_STACK_LOOP = "41b8a086010031d2488d1d0d000000ffd3525a4801c241ffc875f4f44889e148c7c400e0fe7f516a07585cc3";
 }
