@@ -52,6 +52,14 @@ public final class X86Cpu {
     private long lazyPreviousResult;
     private long lazyPreviousSource1;
     private long lazyPreviousSource2;
+    /**
+     * The stack's memory-site cache handed from a region to the region it calls as a chained
+     * call, and back when the callee returns (see {@link dev.trufflexen.x86.nodes.X86MemorySite#handOverStack}).
+     */
+    private long handedStackReadTag = -1;
+    private long handedStackReadAddend;
+    private long handedStackWriteTag = -1;
+    private long handedStackWriteAddend;
     private final int[] segments = new int[X86Segment.COUNT];
     private long fsBase;
     private long gsBase;
@@ -163,6 +171,30 @@ public final class X86Cpu {
 
     public void setReg(int reg, long value) {
         registers[reg] = value;
+    }
+
+    /** Hands a region's stack-site cache (read tag and addend, write tag and addend) to the next region of a chained call. */
+    public void handOverStackCache(long readTag, long readAddend, long writeTag, long writeAddend) {
+        this.handedStackReadTag = readTag;
+        this.handedStackReadAddend = readAddend;
+        this.handedStackWriteTag = writeTag;
+        this.handedStackWriteAddend = writeAddend;
+    }
+
+    public long handedStackReadTag() {
+        return handedStackReadTag;
+    }
+
+    public long handedStackReadAddend() {
+        return handedStackReadAddend;
+    }
+
+    public long handedStackWriteTag() {
+        return handedStackWriteTag;
+    }
+
+    public long handedStackWriteAddend() {
+        return handedStackWriteAddend;
     }
 
     public long rip() {

@@ -90,6 +90,47 @@ public final class X86MemorySite {
         }
     }
 
+    /** Whether chained calls hand the stack's cache over ({@link #handOverStack}); off with {@code -Dtrufflexen.handOverStack=false}. */
+    private static final boolean HAND_OVER_STACK = !"false".equals(System.getProperty("trufflexen.handOverStack"));
+
+    /**
+     * At a chained call, and at the callee's return to it: the stack's cache goes to the region
+     * that runs next, through the CPU ({@link #takeOverStack}), so neither the callee's first
+     * stack access (often its RET) nor the caller's next one (often the next CALL's push) misses
+     * the cache and calls the MMU out of line. When the callee is inlined into the caller's
+     * compilation the compiler forwards the values and the hand-over costs nothing. Valid for
+     * the same reason a cache is valid within one activation: a chained call is entered only
+     * after a stop check, and between the two regions nothing runs that changes translations
+     * (a call whose callee had to be translated first empties the cache it hands over,
+     * {@link #clearStack}: the translation may have made a frame hold code).
+     */
+    public static void handOverStack(VirtualFrame frame, X86Cpu cpu) {
+        if (!HAND_OVER_STACK) {
+            return;
+        }
+        int site = X86FrameLayout.STACK_SITE;
+        cpu.handOverStackCache(frame.getLongStatic(site), frame.getLongStatic(site + 1), frame.getLongStatic(site + 2),
+                frame.getLongStatic(site + 3));
+    }
+
+    /** Takes the stack cache the other region of a chained call handed over ({@link #handOverStack}). */
+    public static void takeOverStack(VirtualFrame frame, X86Cpu cpu) {
+        if (!HAND_OVER_STACK) {
+            return;
+        }
+        int site = X86FrameLayout.STACK_SITE;
+        frame.setLongStatic(site, cpu.handedStackReadTag());
+        frame.setLongStatic(site + 1, cpu.handedStackReadAddend());
+        frame.setLongStatic(site + 2, cpu.handedStackWriteTag());
+        frame.setLongStatic(site + 3, cpu.handedStackWriteAddend());
+    }
+
+    /** Empties the stack's cache in {@code frame}. */
+    public static void clearStack(VirtualFrame frame) {
+        frame.setLongStatic(X86FrameLayout.STACK_SITE, EMPTY);
+        frame.setLongStatic(X86FrameLayout.STACK_SITE + 2, EMPTY);
+    }
+
     public long read(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size) {
         return read(frame, cpu, linearAddress, size, X86FaultProfile.ALWAYS);
     }

@@ -7,12 +7,14 @@ import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.RootCallTarget;
+import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.DirectCallNode;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.IndirectCallNode;
 import com.oracle.truffle.api.nodes.Node;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86JumpCache;
 import dev.trufflexen.x86.runtime.X86Language;
 
@@ -61,12 +63,13 @@ final class X86ChainedCall extends Node {
      * when the call must go through the dispatcher instead: a stop is requested, the jump cache
      * has no valid region there, or the nesting is at its cap.
      */
-    static CallTarget enter(X86Language language, X86Cpu cpu, long targetRip) {
+    static CallTarget enter(X86Language language, VirtualFrame frame, X86Cpu cpu, long targetRip) {
         if (cpu.stopRequested()) {
             return null;
         }
         CallTarget callee = cpu.jumpCache().lookup(cpu, targetRip);
         if (callee == null) {
+            X86MemorySite.clearStack(frame); // the code cache may have made a frame hold code
             callee = translate(language, cpu, targetRip);
         }
         if (callee == null || !cpu.jumpCache().enterChainedCall()) {

@@ -181,6 +181,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
         copyIn(frame, cpu, blocks[start].startRip);
+        if (arguments.length > 1) {
+            X86MemorySite.takeOverStack(frame, cpu); // the caller's, handed over at its chained call
+        }
         try {
             int result = runBlocks(frame, cpu, start, expectedReturn, loop);
             if (loop != null && result >= 0) {
@@ -188,6 +191,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
             boolean returned = result == RETURNED;
             copyOut(frame, cpu, false);
+            if (returned) {
+                X86MemorySite.handOverStack(frame, cpu); // back to the chained call that entered this region
+            }
             cpu.setRip(frame.getLongStatic(X86FrameLayout.NEXT_RIP));
             if (X86Counters.ENABLED) {
                 X86Counters.add(returned ? X86Counters.Event.HOST_RETURNS : X86Counters.Event.EXIT_BRANCH, 1);
@@ -650,16 +656,18 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * been part of this region.
      */
     private boolean callChained(VirtualFrame frame, X86Cpu cpu, X86BlockNode block, long target) {
-        CallTarget callee = X86ChainedCall.enter(getLanguage(X86Language.class), cpu, target);
+        CallTarget callee = X86ChainedCall.enter(getLanguage(X86Language.class), frame, cpu, target);
         if (callee == null) {
             return false;
         }
         copyOut(frame, cpu, false);
+        X86MemorySite.handOverStack(frame, cpu);
         cpu.setRip(target);
         if (!block.chain.call(cpu, callee)) {
             throw CALLEE_LEFT;
         }
         copyIn(frame, cpu);
+        X86MemorySite.takeOverStack(frame, cpu);
         return true;
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.runtime.X86JumpCache;
+import dev.trufflexen.x86.testing.X86CompilationCheck;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
@@ -157,4 +158,48 @@ class X86ChainedCallTest {
             assertTrue(m.cpu.jumpCache().chainedCalls() >= 9, "the calls are chained: " + m.cpu.jumpCache().chainedCalls());
         }
     }
+
+    @Test
+    void aCalleeTranslatedDuringACallIsNotHandedTheCallersStackWriteCache() {
+        // The caller writes the callee (inc rax; ret) into its own stack page, pushes (filling its
+        // stack write cache for that page) and calls it, which translates it in place: the page
+        // now holds code. It then overwrites the callee with a push (inc rax; inc rax; ret) and
+        // calls it again. Had the call handed the callee the stack cache filled before the
+        // translation, and the callee handed it back, that push would bypass the code cache and
+        // the second call would run the old code (rax 2, not 3).
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("48c7c700f8fe7fc70748ffc0c331c05059ffd748c7c408f8fe7f48b948ffc048ffc0c3005148c7c40000ff7fffd7f4");
+            assertEquals("halt", m.run());
+            assertEquals(3, m.reg(RAX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            assertTrue(m.cpu.codeCache().regionsInvalidated() >= 1);
+        }
+    }
+
+    @Test
+    void aCalleeThatMovesTheStackHandsBackACacheForTheRightPages() {
+        // loop: call f; push rdx; pop rdx; sum += rax. f switches to a stack two pages down,
+        // pushes the old RSP and 7 there, pops them and returns: the cache it hands back holds
+        // the other page for writes, so the caller's next push must miss it, not write there.
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code(HANDED_STACK_LOOP);
+            assertEquals("halt", m.run());
+            assertEquals(7 * 100_000, m.reg(RDX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+            assertEquals(X86TestMachine.STACK_TOP - 8, m.read64(X86TestMachine.STACK_TOP - 0x2000 - 8), "f's push of its stack pointer");
+        }
+    }
+
+    @Test
+    void aCompiledCalleeThatMovesTheStackHandsBackACacheForTheRightPages() {
+        X86CompilationCheck.runHot(HANDED_STACK_LOOP, m -> { }, m -> {
+            assertEquals(7 * 100_000, m.reg(RDX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
+        });
+    }
+
+    // mov r8d,100000; xor edx,edx; lea rbx,[rip+f]
+    // loop: call rbx; push rdx; pop rdx; add rdx,rax; dec r8d; jne loop; hlt
+    // f: mov rcx,rsp; mov rsp,STACK_TOP-0x2000; push rcx; push 7; pop rax; pop rsp; ret
+    private static final String HANDED_STACK_LOOP = "41b8a086010031d2488d1d0d000000ffd3525a4801c241ffc875f4f44889e148c7c400e0fe7f516a07585cc3";
 }
