@@ -474,6 +474,15 @@ public final class X86Cpu {
         return exitReason != null;
     }
 
+    /**
+     * True when the stop flag is set for more than attention: an exit, single stepping, or a cause
+     * that sets the flag alone (TF loaded). Code that has just served attention may run on to its
+     * next back edge or exit while this is false.
+     */
+    public boolean stopsForMoreThanAttention() {
+        return stop && (!attention || exitReason != null || stepping());
+    }
+
     /** Runs guest code from {@link #rip()} until {@link #requestExit}; returns the reason. Re-callable. */
     public Object run() {
         engine.run(this);
