@@ -196,7 +196,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 wakeLatencies.add(now - unit.wokenAt);
                 unit.wokenAt = 0;
             }
-            unit.vcpu.runstate().change(Runstate.RUNNING);
+            unit.vcpu.runstate().change(Runstate.RUNNING, unit.vcpu.domain().systemTimeAt(now));
             if (policy.hasQueued() || capped(unit)) {
                 startTick();
             }
@@ -508,7 +508,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             return;
         }
         policy.woken(unit, now);
-        unit.vcpu.runstate().change(Runstate.RUNNABLE);
+        unit.vcpu.runstate().change(Runstate.RUNNABLE, unit.vcpu.domain().systemTimeAt(now));
         makeRunnable(unit);
     }
 
