@@ -76,6 +76,7 @@ public final class X86Cpu {
     private long platformEntries;
 
     private volatile boolean attention;
+    private volatile long attentionRequests;
     private volatile Object exitReason;
     private static final java.lang.invoke.VarHandle EXIT_REASON;
     static {
@@ -440,8 +441,24 @@ public final class X86Cpu {
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
+        attentionRequests++;
         attention = true;
         stop = true;
+    }
+
+    /**
+     * Asks for attention at the next back edge, exit or hypercall return, where serving it need
+     * not end the region: for a request that only wants to look again soon (a scheduler's
+     * hand-off window). {@link #requestAttention} also makes a region running stale code leave.
+     */
+    public void requestPoll() {
+        attention = true;
+        stop = true;
+    }
+
+    /** Counts {@link #requestAttention} calls: a change tells that one came meanwhile. */
+    public long attentionRequests() {
+        return attentionRequests;
     }
 
     public boolean attentionRequested() {

@@ -385,7 +385,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             waker.handoffPolls = 0;
             waker.handoffSince = now != 0 ? now : System.nanoTime();
             if (waker.current != null) {
-                waker.current.vcpu.cpu().requestAttention();
+                waker.current.vcpu.cpu().requestPoll();
             }
         }
         waker.handoffs.add(unit);
@@ -490,11 +490,11 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         }
         if (pcpu.handoffPolls < HANDOFF_UNTIMED_POLLS) {
             pcpu.handoffPolls++;
-            unit.vcpu.cpu().requestAttention();
+            unit.vcpu.cpu().requestPoll();
             return;
         }
         if (System.nanoTime() - since < HANDOFF_WINDOW_NS) {
-            unit.vcpu.cpu().requestAttention();
+            unit.vcpu.cpu().requestPoll();
             return;
         }
         lock.lock();

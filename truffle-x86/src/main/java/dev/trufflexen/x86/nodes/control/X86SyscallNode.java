@@ -25,12 +25,13 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * and the region exits. The region copies all sixteen registers (the translator touches them),
  * since the platform may read or change any of them.
  *
- * <p>Attention requested during the call (a vCPU the hypercall woke, an event raised meanwhile)
- * is served here, at the instruction boundary after the {@code syscall}, as Xen checks for
- * softirqs and events on its way back from a hypercall: only what it then changes (RIP, an exit,
- * the mappings) ends the region. An attention the platform asks for again while serving it is
- * left pending for the next back edge or exit, so one request costs at most one exit, not one
- * per hypercall.
+ * <p>A poll asked for during the call ({@link X86Cpu#requestPoll}: a vCPU the hypercall woke and
+ * left to this CPU's thread) is served here, at the instruction boundary after the
+ * {@code syscall}, as Xen checks for softirqs on its way back from a hypercall: only what it then
+ * changes (RIP, an exit, the mappings, a full attention request) ends the region. A poll asked
+ * for again while serving it is left pending for the next back edge or exit. A full attention
+ * request ({@link X86Cpu#requestAttention}, which may mean the running code is stale) or a stop
+ * asked for before the call ends the region as before.
  *
  * <p>Translations cached in the frame are dropped afterwards: the platform may have changed
  * page tables. A platform that dropped TLB entries (a CR3 load, a flush) also ends the region,
@@ -59,14 +60,20 @@ public final class X86SyscallNode extends X86InstructionNode {
     private static boolean callPlatform(X86Cpu cpu, long nextRip) {
         cpu.notePlatformEntry();
         int translations = cpu.mmu().translationGeneration();
+        long requests = cpu.attentionRequests();
+        boolean stoppedBefore = cpu.stopRequested();
         X86Platform platform = cpu.platform();
         platform.syscall(cpu);
         if (cpu.rip() != nextRip || cpu.mmu().translationGeneration() != translations) {
             return false;
         }
+        if (stoppedBefore || cpu.attentionRequests() != requests) {
+            // Asked before the call, or a request that may mean stale code (a write over it): leave.
+            return !cpu.stopRequested();
+        }
         if (cpu.attentionRequested() && !cpu.exitRequested()) {
             platform.attention(cpu);
-            if (cpu.rip() != nextRip || cpu.mmu().translationGeneration() != translations) {
+            if (cpu.rip() != nextRip || cpu.mmu().translationGeneration() != translations || cpu.attentionRequests() != requests) {
                 return false;
             }
         }

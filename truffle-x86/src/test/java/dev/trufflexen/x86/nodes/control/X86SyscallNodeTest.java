@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
-/** Attention asked for during a SYSCALL's platform call is served at the instruction after it. */
+/** A poll asked for during a SYSCALL's platform call is served at the instruction after it. */
 class X86SyscallNodeTest {
     /** mov edx,50; l: mov eax,1; syscall; dec edx; jnz l; hlt (SYSCALL writes RCX and R11) */
     private static final String FIFTY_SYSCALLS = "ba32000000b8010000000f05ffca75f5f4";
@@ -37,7 +37,7 @@ class X86SyscallNodeTest {
     void attentionAskedForByTheCallIsServedRightAfterIt() {
         try (X86TestMachine m = new X86TestMachine()) {
             List<Served> served = new ArrayList<>();
-            m.platform.onSyscall(X86Cpu::requestAttention);
+            m.platform.onSyscall(X86Cpu::requestPoll);
             m.platform.onAttention(cpu -> {
                 served.add(new Served(cpu.rip(), insideSyscall()));
                 cpu.clearAttention();
@@ -54,13 +54,13 @@ class X86SyscallNodeTest {
     void attentionAskedForAgainWhileServedWaitsForTheNextBackEdge() {
         try (X86TestMachine m = new X86TestMachine()) {
             List<Served> served = new ArrayList<>();
-            m.platform.onSyscall(X86Cpu::requestAttention);
+            m.platform.onSyscall(X86Cpu::requestPoll);
             m.platform.onAttention(cpu -> {
                 boolean inside = insideSyscall();
                 served.add(new Served(cpu.rip(), inside));
                 cpu.clearAttention();
                 if (inside) {
-                    cpu.requestAttention(); // as a scheduler that wants to look again soon
+                    cpu.requestPoll(); // as a scheduler that wants to look again soon
                 }
             });
             m.code(FIFTY_SYSCALLS);
@@ -73,10 +73,26 @@ class X86SyscallNodeTest {
     }
 
     @Test
+    void aFullAttentionRequestDuringTheCallStillEndsTheRegion() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            List<Served> served = new ArrayList<>();
+            m.platform.onSyscall(X86Cpu::requestAttention); // as a host write over running code
+            m.platform.onAttention(cpu -> {
+                served.add(new Served(cpu.rip(), insideSyscall()));
+                cpu.clearAttention();
+            });
+            m.code(FIFTY_SYSCALLS);
+            assertEquals("halt", m.run());
+            assertEquals(50, served.size());
+            assertTrue(served.stream().noneMatch(Served::afterSyscall), "served at the dispatcher, after the region ended");
+        }
+    }
+
+    @Test
     void attentionThatMovesRipEndsTheRegionBeforeTheNextInstruction() {
         try (X86TestMachine m = new X86TestMachine()) {
             m.load(X86TestMachine.CODE + 0x40, "bb07000000f4"); // mov ebx,7; hlt
-            m.platform.onSyscall(X86Cpu::requestAttention);
+            m.platform.onSyscall(X86Cpu::requestPoll);
             m.platform.onAttention(cpu -> {
                 cpu.clearAttention();
                 if (cpu.rip() == X86TestMachine.CODE + 7) {
@@ -93,7 +109,7 @@ class X86SyscallNodeTest {
     @Test
     void attentionThatAsksForAnExitStopsTheCpuAfterTheSyscall() {
         try (X86TestMachine m = new X86TestMachine()) {
-            m.platform.onSyscall(X86Cpu::requestAttention);
+            m.platform.onSyscall(X86Cpu::requestPoll);
             m.platform.onAttention(cpu -> {
                 cpu.clearAttention();
                 cpu.requestExit("stopped");
