@@ -84,6 +84,7 @@ public final class X86Cpu {
     private long platformEntries;
 
     private volatile boolean attention;
+    private volatile long attentionRequests;
     private volatile Object exitReason;
     private static final java.lang.invoke.VarHandle EXIT_REASON;
     static {
@@ -472,8 +473,24 @@ public final class X86Cpu {
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
+        attentionRequests++;
         attention = true;
         stop = true;
+    }
+
+    /**
+     * Asks for attention at the next back edge, exit or hypercall return, where serving it need
+     * not end the region: for a request that only wants to look again soon (a scheduler's
+     * hand-off window). {@link #requestAttention} also makes a region running stale code leave.
+     */
+    public void requestPoll() {
+        attention = true;
+        stop = true;
+    }
+
+    /** Counts {@link #requestAttention} calls: a change tells that one came meanwhile. */
+    public long attentionRequests() {
+        return attentionRequests;
     }
 
     public boolean attentionRequested() {
@@ -504,6 +521,15 @@ public final class X86Cpu {
 
     public boolean exitRequested() {
         return exitReason != null;
+    }
+
+    /**
+     * True when the stop flag is set for more than attention: an exit, single stepping, or a cause
+     * that sets the flag alone (TF loaded). Code that has just served attention may run on to its
+     * next back edge or exit while this is false.
+     */
+    public boolean stopsForMoreThanAttention() {
+        return stop && (!attention || exitReason != null || stepping());
     }
 
     /** Runs guest code from {@link #rip()} until {@link #requestExit}; returns the reason. Re-callable. */

@@ -28,8 +28,9 @@ public interface X86Platform {
     void fault(X86Cpu cpu, X86Fault fault);
 
     /**
-     * Called at region exits and loop back edges when {@link X86Cpu#attentionRequested()} is set:
-     * the place to deliver pending events or to stop a domain being destroyed.
+     * Called at region exits, loop back edges and after a {@link #syscall} that left RIP after the
+     * instruction, when {@link X86Cpu#attentionRequested()} is set: the place to deliver pending
+     * events or to stop a domain being destroyed.
      */
     void attention(X86Cpu cpu);
 

@@ -26,10 +26,17 @@ public final class X86RecordingPlatform implements X86Platform {
     public int attentions;
     private Consumer<X86Cpu> syscallHandler = cpu -> {
     };
+    private Consumer<X86Cpu> attentionHandler = X86Cpu::clearAttention;
     private boolean stopOnFault = true;
 
     public X86RecordingPlatform onSyscall(Consumer<X86Cpu> handler) {
         this.syscallHandler = handler;
+        return this;
+    }
+
+    /** Replaces what attention does (by default it only clears the request). */
+    public X86RecordingPlatform onAttention(Consumer<X86Cpu> handler) {
+        this.attentionHandler = handler;
         return this;
     }
 
@@ -63,7 +70,7 @@ public final class X86RecordingPlatform implements X86Platform {
     @Override
     public void attention(X86Cpu cpu) {
         attentions++;
-        cpu.clearAttention();
+        attentionHandler.accept(cpu);
     }
 
     public X86Fault lastFault() {

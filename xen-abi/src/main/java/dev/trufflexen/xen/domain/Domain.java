@@ -135,6 +135,11 @@ public final class Domain {
         return timeStampCounter.read();
     }
 
+    /** The system time at {@code nanoTime}, a {@link System#nanoTime} reading: what {@link #systemTime} returned then. */
+    public long systemTimeAt(long nanoTime) {
+        return timeStampCounter.at(nanoTime);
+    }
+
     /** The domain's virtual TSC: 0 at build time, 1 GHz. */
     public long timeStampCounter() {
         return timeStampCounter.read();

@@ -40,10 +40,23 @@ public final class Runstate {
 
     /** Enters {@code newState} now (no-op when already in it). */
     public synchronized void change(int newState) {
-        if (newState == state) {
-            return;
+        if (newState != state) {
+            enter(newState, clock.getAsLong());
         }
-        long now = clock.getAsLong();
+    }
+
+    /**
+     * Enters {@code newState} at {@code at}, a time of this runstate's clock the caller has just
+     * read (no-op when already in the state); never before the current state's entry, so the
+     * totals never go down when another thread changed the state after {@code at} was read.
+     */
+    public synchronized void change(int newState, long at) {
+        if (newState != state) {
+            enter(newState, Math.max(at, entryTime));
+        }
+    }
+
+    private void enter(int newState, long now) {
         time[state] += now - entryTime;
         state = newState;
         entryTime = now;

@@ -39,6 +39,8 @@ public final class PvEntry implements X86Platform {
     private final HypercallContext context;
     private final PvVcpu pv = new PvVcpu();
     private final TrapBounce bounce;
+    /** The domain's PV MMU, looked up at the first attention (attached when the domain is built). */
+    private PvMmu mmu;
 
     public PvEntry(Vcpu vcpu, HypercallDispatcher dispatcher) {
         this.vcpu = vcpu;
@@ -230,7 +232,10 @@ public final class PvEntry implements X86Platform {
     @Override
     public void attention(X86Cpu c) {
         c.clearAttention();
-        PvMmu.of(domain).flushIfRequested(c);
+        if (mmu == null) {
+            mmu = PvMmu.of(domain);
+        }
+        mmu.flushIfRequested(c);
         if (domain.isDying()) {
             c.requestExit(domain.shutdownReasonOrCrash());
             return;

@@ -101,13 +101,13 @@ final class Blocking {
             return false;
         }
         VcpuTimers timers = VcpuTimers.of(vcpu);
-        RunstateArea area = RunstateArea.of(vcpu);
-        long parked = System.nanoTime();
         timers.vcpuBlocked();
         if (vcpu.scheduled() instanceof SchedUnit unit) {
             unit.host.block(unit, wake, timeout);
             return true;
         }
+        RunstateArea area = RunstateArea.of(vcpu);
+        long parked = System.nanoTime();
         try {
             if (timeout == 0) {
                 vcpu.block(wake);

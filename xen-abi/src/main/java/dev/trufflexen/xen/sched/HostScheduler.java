@@ -50,6 +50,13 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      */
     static final long HANDOFF_WINDOW_NS = 20_000L;
     /**
+     * The first attention checks after a vCPU was left to its waker's worker take the hand-off
+     * window as still open without reading the clock: each check costs less than a clock read, and
+     * an event ping-pong makes three of them (the send's return, the returns to its callers) before
+     * the waker blocks. A waker that runs on is handed off at most this many checks late.
+     */
+    static final int HANDOFF_UNTIMED_POLLS = 3;
+    /**
      * A vCPU that ran on its worker for less than this wall time is charged that wall time rather
      * than its worker's CPU clock: an event ping-pong switches vCPUs every few microseconds, and
      * reading a thread's CPU clock cost 1.5 us a read on the 2-core host. Wall time is never less
@@ -136,8 +143,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     // ---- The workers ----
 
     private void workerLoop(Pcpu pcpu) {
+        long switchedOutAt = 0;
         while (true) {
-            SchedUnit unit = next(pcpu);
+            SchedUnit unit = next(pcpu, switchedOutAt);
             if (unit == null) {
                 return;
             }
@@ -146,13 +154,18 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             unit.vcpu.runGuest();
             StepParts.stamp(StepParts.Step.LEFT_GUEST);
             unit.vcpu.setOnCpu(false);
-            switchedOut(pcpu, unit, System.nanoTime());
+            switchedOutAt = System.nanoTime();
+            switchedOut(pcpu, unit, switchedOutAt);
             StepParts.stamp(StepParts.Step.SWITCHED_OUT);
         }
     }
 
-    /** Waits for a vCPU to run and puts it on {@code pcpu}; null once the scheduler is closed. */
-    private SchedUnit next(Pcpu pcpu) {
+    /**
+     * Waits for a vCPU to run and puts it on {@code pcpu}; null once the scheduler is closed.
+     * {@code switchedOutAt} is the clock reading of the switch-out just before (0: none): a vCPU
+     * found without waiting is switched in at that time, with no clock read of its own.
+     */
+    private SchedUnit next(Pcpu pcpu, long switchedOutAt) {
         lock.lock();
         try {
             SchedUnit unit;
@@ -178,7 +191,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 }
             }
             handOffTheRest(pcpu, unit);
-            long now = System.nanoTime();
+            long now = waited || switchedOutAt == 0 ? System.nanoTime() : switchedOutAt;
             unit.setState(UnitState.RUNNING);
             unit.pcpu = pcpu;
             unit.runs++;
@@ -196,7 +209,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 wakeLatencies.add(now - unit.wokenAt);
                 unit.wokenAt = 0;
             }
-            unit.vcpu.runstate().change(Runstate.RUNNING);
+            unit.vcpu.runstate().change(Runstate.RUNNING, unit.vcpu.domain().systemTimeAt(now));
             if (policy.hasQueued() || capped(unit)) {
                 startTick();
             }
@@ -261,7 +274,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 if (unit.vcpu.wakeConditionHolds(unit.blockCondition)) {
                     unblock(unit, now);
                 } else {
-                    unit.vcpu.runstate().change(Runstate.BLOCKED);
+                    unit.vcpu.runstate().change(Runstate.BLOCKED, unit.vcpu.domain().systemTimeAt(now));
                 }
             } else if (offCpu(unit.vcpu)) {
                 unit.setState(UnitState.PAUSED);
@@ -307,6 +320,11 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     // ---- Runnable, blocked, stopped ----
 
     private void makeRunnable(SchedUnit unit) {
+        makeRunnable(unit, 0);
+    }
+
+    /** As {@link #makeRunnable(SchedUnit)}, {@code now} a clock reading just taken (0: none). */
+    private void makeRunnable(SchedUnit unit, long now) {
         if (unit.vcpu.domain().isDying()) {
             stop(unit);
             return;
@@ -318,7 +336,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         }
         unit.setState(UnitState.RUNNABLE);
         policy.enqueue(unit);
-        tickle(unit);
+        tickle(unit, now);
     }
 
     /**
@@ -330,7 +348,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * preempted only if it runs on for {@value #HANDOFF_WINDOW_NS} ns (on one pCPU an event
      * ping-pong otherwise cost a preemption, and its exit, per round trip).
      */
-    private void tickle(SchedUnit unit) {
+    private void tickle(SchedUnit unit, long now) {
         Pcpu firing = callingWorker();
         if (firing != null && firing.firingTimers && unit.mayRunOn(firing.id)) {
             // Woken by a timer this worker fires while idle: it picks right after (others woken get idle workers then).
@@ -342,7 +360,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 && unit.mayRunOn(waker.id);
         if (idleWorkers > 0) {
             if (wakerMayTakeIt) {
-                leaveToWaker(waker, unit);
+                leaveToWaker(waker, unit, now);
                 return;
             }
             wakeIdleWorker(unit);
@@ -351,7 +369,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         if (wakerMayTakeIt && (waker.current == null || policy.outranks(unit, waker.current))) {
             // Every worker busy, and it would preempt the vCPU that woke it, which usually blocks right
             // after (an event ping-pong on one pCPU): that vCPU is preempted only if it runs on past the window.
-            leaveToWaker(waker, unit);
+            leaveToWaker(waker, unit, now);
             return;
         }
         preemptFor(unit);
@@ -362,11 +380,12 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * that vCPU blocks or yields, or handed on ({@link #handOffTheRest}) once it has waited
      * {@link #HANDOFF_WINDOW_NS}, checked at the waker's exits and back edges (attention).
      */
-    private static void leaveToWaker(Pcpu waker, SchedUnit unit) {
+    private static void leaveToWaker(Pcpu waker, SchedUnit unit, long now) {
         if (waker.handoffs.isEmpty()) {
-            waker.handoffSince = System.nanoTime();
+            waker.handoffPolls = 0;
+            waker.handoffSince = now != 0 ? now : System.nanoTime();
             if (waker.current != null) {
-                waker.current.vcpu.cpu().requestAttention();
+                waker.current.vcpu.cpu().requestPoll();
             }
         }
         waker.handoffs.add(unit);
@@ -469,8 +488,13 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         if (since == 0) {
             return;
         }
+        if (pcpu.handoffPolls < HANDOFF_UNTIMED_POLLS) {
+            pcpu.handoffPolls++;
+            unit.vcpu.cpu().requestPoll();
+            return;
+        }
         if (System.nanoTime() - since < HANDOFF_WINDOW_NS) {
-            unit.vcpu.cpu().requestAttention();
+            unit.vcpu.cpu().requestPoll();
             return;
         }
         lock.lock();
@@ -508,8 +532,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             return;
         }
         policy.woken(unit, now);
-        unit.vcpu.runstate().change(Runstate.RUNNABLE);
-        makeRunnable(unit);
+        unit.vcpu.runstate().change(Runstate.RUNNABLE, unit.vcpu.domain().systemTimeAt(now));
+        makeRunnable(unit, now);
     }
 
     /**
@@ -550,7 +574,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             long delay = Math.max(0, deadline - domain.systemTime());
             unit.pollTimeout = schedule(unit::wake, delay);
         }
-        unit.vcpu.runstate().change(Runstate.BLOCKED);
+        // Its runstate becomes blocked when its worker switches it out, as in Xen's context switch.
         unit.vcpu.cpu().requestExit(DESCHEDULED);
     }
 

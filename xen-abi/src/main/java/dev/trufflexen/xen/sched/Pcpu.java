@@ -59,6 +59,8 @@ final class Pcpu {
     final List<SchedUnit> handoffs = new ArrayList<>(2);
     /** When the oldest of {@link #handoffs} was woken (0: none); read by the worker without the lock. */
     volatile long handoffSince;
+    /** The attention checks since {@link #handoffSince} was set that took it as within the window unread. */
+    int handoffPolls;
 
     Pcpu(int id) {
         this.id = id;

@@ -37,7 +37,11 @@
  * otherwise the idle worker is woken then. With every worker busy, a woken vCPU that would
  * preempt its waker is left to the waker's worker the same way, and preempts it only if it runs
  * on past the 20 µs (on one pCPU the ping-pong cost a wake preemption, and its exit, per round
- * trip before). A running vCPU is asked for attention instead, so
+ * trip before). The window is checked at the waker's attention, asked for as a poll (served
+ * after the send's hypercall without ending its region), its first three checks without
+ * reading the clock (each is cheaper than a read); a wake, a switch-out and the switch-in right
+ * after it share one clock reading, and a blocked vCPU's runstate changes when it is switched
+ * out, as in Xen's context switch. A running vCPU is asked for attention instead, so
  * compiled guest code takes the upcall at its next exit or back edge. The wake condition is
  * checked when the vCPU is descheduled and on each wake, under the scheduler's lock, so a wake
  * racing with a block is never lost. SCHEDOP_poll wakes as Xen's pollers do (its one port, or

@@ -16,4 +16,9 @@ public final class DomainTimeStampCounter {
     public long read() {
         return System.nanoTime() - originNanos;
     }
+
+    /** The counter at {@code nanoTime}, a {@link System#nanoTime} reading. */
+    public long at(long nanoTime) {
+        return nanoTime - originNanos;
+    }
 }

@@ -8,6 +8,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.cpu.X86Platform;
 import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
@@ -23,6 +24,14 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * upcall, a return to user mode) or asked the CPU to stop leaves the CPU's state authoritative
  * and the region exits. The region copies all sixteen registers (the translator touches them),
  * since the platform may read or change any of them.
+ *
+ * <p>A poll asked for during the call ({@link X86Cpu#requestPoll}: a vCPU the hypercall woke and
+ * left to this CPU's thread) is served here, at the instruction boundary after the
+ * {@code syscall}, as Xen checks for softirqs on its way back from a hypercall: only what it then
+ * changes (RIP, an exit, the mappings, a full attention request) ends the region. A poll asked
+ * for again while serving it is left pending for the next back edge or exit. A full attention
+ * request ({@link X86Cpu#requestAttention}, which may mean the running code is stale) or a stop
+ * asked for before the call ends the region as before.
  *
  * <p>Translations cached in the frame are dropped afterwards: the platform may have changed
  * page tables. A platform that dropped TLB entries (a CR3 load, a flush) also ends the region,
@@ -40,18 +49,35 @@ public final class X86SyscallNode extends X86InstructionNode {
         setRegister(frame, R11, rflags & ~X86Rflags.RF);
         storeState(frame, cpu, rflags);
         cpu.setRip(nextRip());
-        int translations = cpu.mmu().translationGeneration();
-        callPlatform(cpu);
-        if (cpu.rip() != nextRip() || cpu.stopRequested() || cpu.mmu().translationGeneration() != translations) {
+        if (!callPlatform(cpu, nextRip())) {
             throw X86ExitException.platformTookOver();
         }
         loadState(frame, cpu);
     }
 
+    /** Makes the call and serves attention after it; true when the region may go on after the instruction. */
     @TruffleBoundary
-    private static void callPlatform(X86Cpu cpu) {
+    private static boolean callPlatform(X86Cpu cpu, long nextRip) {
         cpu.notePlatformEntry();
-        cpu.platform().syscall(cpu);
+        int translations = cpu.mmu().translationGeneration();
+        long requests = cpu.attentionRequests();
+        boolean stoppedBefore = cpu.stopRequested();
+        X86Platform platform = cpu.platform();
+        platform.syscall(cpu);
+        if (cpu.rip() != nextRip || cpu.mmu().translationGeneration() != translations) {
+            return false;
+        }
+        if (stoppedBefore || cpu.attentionRequests() != requests) {
+            // Asked before the call, or a request that may mean stale code (a write over it): leave.
+            return !cpu.stopRequested();
+        }
+        if (cpu.attentionRequested() && !cpu.exitRequested()) {
+            platform.attention(cpu);
+            if (cpu.rip() != nextRip || cpu.mmu().translationGeneration() != translations || cpu.attentionRequests() != requests) {
+                return false;
+            }
+        }
+        return !cpu.stopsForMoreThanAttention();
     }
 
     @ExplodeLoop
