@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.cpu;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 
@@ -84,7 +86,8 @@ public final class X86Cpu {
     private long platformEntries;
 
     private volatile boolean attention;
-    private volatile long attentionRequests;
+    /** {@link #requestAttention}'s count: requests come from any thread, so counted atomically (a lost count could hide one). */
+    private final AtomicLong attentionRequests = new AtomicLong();
     private volatile Object exitReason;
     private static final java.lang.invoke.VarHandle EXIT_REASON;
     static {
@@ -473,7 +476,7 @@ public final class X86Cpu {
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
-        attentionRequests++;
+        attentionRequests.incrementAndGet();
         attention = true;
         stop = true;
     }
@@ -490,7 +493,7 @@ public final class X86Cpu {
 
     /** Counts {@link #requestAttention} calls: a change tells that one came meanwhile. */
     public long attentionRequests() {
-        return attentionRequests;
+        return attentionRequests.get();
     }
 
     public boolean attentionRequested() {
