@@ -58,6 +58,16 @@ public class InterdomainRoundTripBenchmark {
     public String wait;
 
     private final ByteArrayOutputStream engineLog = new ByteArrayOutputStream();
+    /** The engine log's events counted as its lines arrive. */
+    private final CompilationEvents compilations = new CompilationEvents();
+    /** Where the engine logs: the text kept whole, and its events counted. */
+    private final java.io.OutputStream engineLogSink = new java.io.OutputStream() {
+        @Override
+        public void write(int b) {
+            engineLog.write(b);
+            compilations.write(b);
+        }
+    };
     private XenHypervisor xen;
     private Domain leader;
     private Domain answerer;
@@ -72,7 +82,7 @@ public class InterdomainRoundTripBenchmark {
         SchedulerConfig scheduling = new SchedulerConfig(Integer.getInteger("trufflexen.pcpus",
                 SchedulerConfig.defaults().pcpus()), SchedulerKind.CREDIT);
         xen = XenHypervisor.create(new XenHypervisor.Options(false, false, null, MACHINE_MEMORY_MIB, scheduling),
-                GuestMachine.ENGINE_OPTIONS, engineLog);
+                GuestMachine.ENGINE_OPTIONS, engineLogSink);
         String waitOption = wait.equals("spin") ? " wait=spin" : "";
         // Domain ids count up from 1 in a fresh hypervisor: the leader is 1 and names the answerer, created next, as 2.
         leader = create("ping", "pingpong=a peer=2 batch=" + ROUND_TRIPS + waitOption);
@@ -158,9 +168,9 @@ public class InterdomainRoundTripBenchmark {
         return engineLog.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The engine log's length in bytes so far (cheap: no copy). */
-    int engineLogSize() {
-        return engineLog.size();
+    /** The compiled units deoptimized so far, from the engine log. */
+    long deoptimizations() {
+        return compilations.counts().deoptimized();
     }
 
     XenHypervisor hypervisor() {

@@ -37,7 +37,6 @@ public final class RoundTripParts {
             bench.hypervisor().afterEveryHypercall(context -> hypercalls.incrementAndGet((int) (context.number() & 63)));
         }
         jdk.jfr.Recording recording = null;
-        DeoptimizationCount deoptimizations = new DeoptimizationCount();
         int quiet = 0;
         try {
             for (int b = 0; b < batches; b++) {
@@ -49,7 +48,7 @@ public final class RoundTripParts {
                     recording.start();
                     System.out.println("recording from batch " + b);
                 }
-                long deopts = deoptimizations.count(bench);
+                long deopts = bench.deoptimizations();
                 Map<String, Long> before = ThreadCpu.byGroup(RoundTripParts::group);
                 long wakes = sched.workerWakeups();
                 long switches = sched.directSwitches();
@@ -74,7 +73,7 @@ public final class RoundTripParts {
                 long compiler = after.getOrDefault("compiler", 0L) - before.getOrDefault("compiler", 0L);
                 quiet = compiler < trips * 500L ? quiet + 1 : 0;
                 System.out.printf("batch %d: %.1f us/rt wall; cpu us/rt:%s; deopts %d; wakes/rt %.3f switches/rt %.3f lock waits/rt %.4f%n", b,
-                        wall / 1000.0 / trips, cpu, deoptimizations.count(bench) - deopts, (sched.workerWakeups() - wakes) / (double) trips,
+                        wall / 1000.0 / trips, cpu, bench.deoptimizations() - deopts, (sched.workerWakeups() - wakes) / (double) trips,
                         (sched.directSwitches() - switches) / (double) trips, (sched.lockWaits() - lockWaits) / (double) trips);
                 System.out.printf("batch %d: wake preemptions/rt %.3f, scheduler ticks %d%n", b,
                         (sched.wakePreemptions() - preemptions) / (double) trips, sched.ticks() - ticks);
@@ -98,38 +97,6 @@ public final class RoundTripParts {
             try { bench.stop(); } catch (IllegalStateException e) { System.out.println(e.getMessage()); }
         }
         System.exit(0);
-    }
-
-    /**
-     * The engine log's deoptimizations so far, counted on from where the last count ended: a
-     * split of the whole log at every batch kept a core busy once the log had grown.
-     */
-    private static final class DeoptimizationCount {
-        private static final String MARK = "opt deopt";
-        private int scanned;
-        private long count;
-
-        private int logSize = -1;
-
-        /** The count after what {@code bench}'s engine log holds now; the log is read only when it grew. */
-        long count(InterdomainRoundTripBenchmark bench) {
-            int size = bench.engineLogSize();
-            if (size != logSize) {
-                logSize = size;
-                count(bench.engineLog());
-            }
-            return count;
-        }
-
-        private long count(String log) {
-            int at = scanned;
-            while ((at = log.indexOf(MARK, at)) >= 0) {
-                count++;
-                at += MARK.length();
-            }
-            scanned = Math.max(scanned, log.length() - MARK.length() + 1);
-            return count;
-        }
     }
 
     /** Bytes allocated so far by the scheduler's workers (the threads that run guest code). */

@@ -477,8 +477,7 @@ public final class X86Cpu {
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
         attentionRequests.incrementAndGet();
-        attention = true;
-        stop = true;
+        requestPoll();
     }
 
     /**
