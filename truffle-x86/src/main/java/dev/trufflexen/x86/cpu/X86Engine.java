@@ -8,9 +8,9 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.Value;
 
 import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.Truffle;
 
 import dev.trufflexen.x86.TruffleRuntimeCheck;
@@ -23,8 +23,8 @@ import dev.trufflexen.x86.runtime.X86Language;
  * {@code x86} language, shared by every {@link X86Cpu} created on it, so translated regions and
  * their compiled code are shared between vCPUs and domains.
  *
- * <p>{@link X86Cpu#run()} hands the CPU to the language's dispatcher (evaluated once per engine)
- * as a host object; the dispatcher looks regions up in the {@link X86CodeCache} of the CPU's
+ * <p>{@link X86Cpu#run()} enters the context and calls the language's dispatcher root with the
+ * CPU (its call target looked up once per engine); the dispatcher looks regions up in the {@link X86CodeCache} of the CPU's
  * machine memory and calls them.
  */
 public final class X86Engine implements AutoCloseable {
@@ -47,7 +47,8 @@ public final class X86Engine implements AutoCloseable {
 
     private final Engine engine;
     private final Context context;
-    private final Value dispatcher;
+    /** The language's dispatcher root, called directly on the context entered (see {@link #run}). */
+    private final CallTarget dispatcher;
     private final boolean tracing;
     private final Assumption noTaskSwitch = Truffle.getRuntime().createAssumption("no vCPU has set CR0.TS");
     private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
@@ -75,7 +76,13 @@ public final class X86Engine implements AutoCloseable {
         builder.options(diagnostics);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
-        this.dispatcher = context.eval(Source.create(X86Language.ID, X86Language.DISPATCH));
+        context.eval(Source.create(X86Language.ID, X86Language.DISPATCH)); // the dispatcher polyglot callers get
+        context.enter();
+        try {
+            this.dispatcher = X86Language.dispatcherTarget();
+        } finally {
+            context.leave();
+        }
     }
 
     /**
@@ -135,8 +142,19 @@ public final class X86Engine implements AutoCloseable {
         return codeCaches.computeIfAbsent(memory, X86CodeCache::new);
     }
 
+    /**
+     * Runs the CPU's dispatcher on the calling thread: the context entered, then the dispatcher's
+     * call target called with the CPU's constant argument array, so that a switch-in allocates
+     * nothing and crosses no polyglot value call ({@code eval("x86", "dispatch")} wraps the CPU
+     * as a host object per call). A host exception from a platform callback comes out as itself.
+     */
     void run(X86Cpu cpu) {
-        dispatcher.execute(cpu);
+        context.enter();
+        try {
+            dispatcher.call(cpu.regionArguments());
+        } finally {
+            context.leave();
+        }
     }
 
     @Override
