@@ -49,6 +49,8 @@ public final class X86Engine implements AutoCloseable {
     private final Context context;
     /** The language's dispatcher root, called directly on the context entered (see {@link #run}). */
     private final CallTarget dispatcher;
+    /** Set on threads that entered the context for good ({@link #enterThread}). */
+    private final ThreadLocal<Boolean> threadEntered = new ThreadLocal<>();
     private final boolean tracing;
     private final Assumption noTaskSwitch = Truffle.getRuntime().createAssumption("no vCPU has set CR0.TS");
     private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
@@ -149,11 +151,40 @@ public final class X86Engine implements AutoCloseable {
      * as a host object per call). A host exception from a platform callback comes out as itself.
      */
     void run(X86Cpu cpu) {
+        if (threadEntered.get() != null) {
+            dispatcher.call(cpu.regionArguments());
+            return;
+        }
         context.enter();
         try {
             dispatcher.call(cpu.regionArguments());
         } finally {
             context.leave();
+        }
+    }
+
+    /**
+     * Keeps the context entered on the calling thread until {@link #leaveThread}: a thread that
+     * runs CPUs of this engine one after another (a scheduler's worker) then enters once, not per
+     * {@link X86Cpu#run()} (an explicit enter and leave cost more than a short run of guest code).
+     * The thread must call {@link #leaveThread} before it ends and before this engine is closed.
+     */
+    public void enterThread() {
+        if (threadEntered.get() == null) {
+            context.enter();
+            threadEntered.set(Boolean.TRUE);
+        }
+    }
+
+    /** Undoes {@link #enterThread} on the calling thread (nothing if it did not enter or the context is closed). */
+    public void leaveThread() {
+        if (threadEntered.get() != null) {
+            threadEntered.remove();
+            try {
+                context.leave();
+            } catch (IllegalStateException closed) {
+                // closed meanwhile (cancelled with the thread still entered): nothing left to leave
+            }
         }
     }
 
