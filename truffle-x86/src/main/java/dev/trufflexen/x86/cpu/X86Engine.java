@@ -23,9 +23,10 @@ import dev.trufflexen.x86.runtime.X86Language;
  * {@code x86} language, shared by every {@link X86Cpu} created on it, so translated regions and
  * their compiled code are shared between vCPUs and domains.
  *
- * <p>{@link X86Cpu#run()} enters the context and calls the language's dispatcher root with the
- * CPU (its call target looked up once per engine); the dispatcher looks regions up in the {@link X86CodeCache} of the CPU's
- * machine memory and calls them.
+ * <p>{@link X86Cpu#run()} calls the language's dispatcher root (its call target looked up once
+ * per engine) with the CPU, on the context entered for the call or, on a thread that entered it
+ * for good ({@link #enterThread}), already; the dispatcher looks regions up in the
+ * {@link X86CodeCache} of the CPU's machine memory and calls them.
  */
 public final class X86Engine implements AutoCloseable {
     /** System property with extra engine options for diagnostics: see {@link #diagnosticOptions()}. */
@@ -145,8 +146,8 @@ public final class X86Engine implements AutoCloseable {
     }
 
     /**
-     * Runs the CPU's dispatcher on the calling thread: the context entered, then the dispatcher's
-     * call target called with the CPU's constant argument array, so that a switch-in allocates
+     * Runs the CPU's dispatcher on the calling thread: the dispatcher's call target called with
+     * the CPU's constant argument array on the entered context, so that a switch-in allocates
      * nothing and crosses no polyglot value call ({@code eval("x86", "dispatch")} wraps the CPU
      * as a host object per call). A host exception from a platform callback comes out as itself.
      */

@@ -269,11 +269,13 @@ public final class PvEntry implements X86Platform {
         return true;
     }
 
-    /** An NMI pending, or an upcall pending and not masked: what {@link #deliverPendingEvents} would bounce to. */
+    /** An NMI pending, or an upcall due: what {@link #deliverPendingEvents} would bounce to. */
     private boolean eventDue() {
-        if (vcpu.nmiPending()) {
-            return true;
-        }
+        return vcpu.nmiPending() || upcallDue();
+    }
+
+    /** vcpu_info says an upcall is pending and events are not masked (two byte reads). */
+    private boolean upcallDue() {
         Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
         if (info == null) {
             return false;
@@ -305,15 +307,7 @@ public final class PvEntry implements X86Platform {
         if (vcpu.nmiPending() && deliverNmi(c)) {
             return;
         }
-        var frames = domain.frames();
-        Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
-        if (info == null) {
-            return;
-        }
-        long mfn = info.mfn();
-        int offset = info.offset();
-        if (frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) == 0
-                || frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) != 0) {
+        if (!upcallDue()) {
             return;
         }
         bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));
