@@ -94,8 +94,6 @@ public final class X86Cpu {
     private volatile boolean attention;
     /** {@link #requestAttention}'s count: requests come from any thread, so counted atomically (a lost count could hide one). */
     private final AtomicLong attentionRequests = new AtomicLong();
-    /** Written and read on the CPU's own thread only. */
-    private long attentionRequestsServed;
     private volatile Object exitReason;
     private static final java.lang.invoke.VarHandle EXIT_REASON;
     static {
@@ -506,16 +504,6 @@ public final class X86Cpu {
     /** Counts {@link #requestAttention} calls: a change tells that one came meanwhile. */
     public long attentionRequests() {
         return attentionRequests.get();
-    }
-
-    /** {@link #attentionRequests()} as the dispatcher last served attention: every request up to it has been seen outside a region. */
-    public long attentionRequestsServed() {
-        return attentionRequestsServed;
-    }
-
-    /** The dispatcher served attention with no region running; {@code requests} was read before it did. */
-    public void noteAttentionServed(long requests) {
-        attentionRequestsServed = requests;
     }
 
     public boolean attentionRequested() {

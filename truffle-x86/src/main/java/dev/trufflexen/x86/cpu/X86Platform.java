@@ -35,18 +35,6 @@ public interface X86Platform {
     void attention(X86Cpu cpu);
 
     /**
-     * A poll ({@link X86Cpu#requestPoll}) at a loop back edge, served without the region
-     * leaving when it needs no guest state: while a region runs, the CPU's registers, RIP and
-     * RFLAGS are stale, so this must neither read nor change them, nor the mappings. True when
-     * served (attention cleared, or asked for again for the next back edge); false to have the
-     * region leave and {@link #attention} called with the CPU's state exact, attention still
-     * requested. The default serves nothing in place.
-     */
-    default boolean attentionInPlace(X86Cpu cpu) {
-        return false;
-    }
-
-    /**
      * The CPUID policy guest code sees: CPUID is not privileged, so at CPL 3 it executes from
      * this policy without leaving guest code. A hypervisor adds its leaves (0x40000000 up) with
      * {@link X86CpuidPolicy#with}. Called on every CPUID, so return a stored policy.

@@ -23,7 +23,6 @@ import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
 import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
 import dev.trufflexen.x86.runtime.X86Language;
-import dev.trufflexen.x86.runtime.X86PollInPlace;
 
 /**
  * The root of one translated region: copies the registers it touches from the
@@ -672,7 +671,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return true;
     }
 
-    /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag (a poll served in place). True means leave the region. */
+    /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag. True means leave the region. */
     private boolean backEdgeStops(X86Cpu cpu) {
         if (X86Counters.ENABLED) {
             X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
@@ -681,7 +680,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (loopsCompileRegion && CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
         }
-        return X86Likelihood.unlikely(cpu.stopRequested()) && !X86PollInPlace.served(cpu);
+        return X86Likelihood.unlikely(cpu.stopRequested());
     }
 
     @TruffleBoundary(transferToInterpreterOnException = false)

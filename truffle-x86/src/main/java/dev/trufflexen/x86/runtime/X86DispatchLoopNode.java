@@ -48,9 +48,7 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
     @TruffleBoundary
     private static boolean serviceRequests(X86Cpu cpu) {
         if (cpu.attentionRequested() && !cpu.exitRequested()) {
-            long requests = cpu.attentionRequests();
             cpu.platform().attention(cpu);
-            cpu.noteAttentionServed(requests);
         }
         return cpu.exitRequested();
     }

@@ -27,18 +27,10 @@ public final class X86RecordingPlatform implements X86Platform {
     private Consumer<X86Cpu> syscallHandler = cpu -> {
     };
     private Consumer<X86Cpu> attentionHandler = X86Cpu::clearAttention;
-    private java.util.function.Predicate<X86Cpu> inPlaceHandler = cpu -> false;
-    public int attentionsInPlace;
     private boolean stopOnFault = true;
 
     public X86RecordingPlatform onSyscall(Consumer<X86Cpu> handler) {
         this.syscallHandler = handler;
-        return this;
-    }
-
-    /** Serves polls at back edges in place with {@code handler} (its answer is {@code attentionInPlace}'s); by default none is. */
-    public X86RecordingPlatform onAttentionInPlace(java.util.function.Predicate<X86Cpu> handler) {
-        this.inPlaceHandler = handler;
         return this;
     }
 
@@ -73,12 +65,6 @@ public final class X86RecordingPlatform implements X86Platform {
         if (stopOnFault) {
             cpu.requestExit(fault);
         }
-    }
-
-    @Override
-    public boolean attentionInPlace(X86Cpu cpu) {
-        attentionsInPlace++;
-        return inPlaceHandler.test(cpu);
     }
 
     @Override

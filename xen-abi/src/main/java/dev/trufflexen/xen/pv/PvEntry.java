@@ -245,47 +245,6 @@ public final class PvEntry implements X86Platform {
     }
 
     /**
-     * A poll at a back edge (the scheduler's hand-off window looking again) served without the
-     * guest's state: refused when a TLB flush is pending, the domain is dying or an event is
-     * deliverable (the region leaves and {@link #attention} flushes, stops or bounces to the
-     * callback there, at that instruction boundary). Otherwise the scheduler looks, and an event
-     * it made deliverable (a timer) is left to {@link #attention} the same way.
-     */
-    @Override
-    public boolean attentionInPlace(X86Cpu c) {
-        if (pv.pendingFlush() != 0) {
-            return false;
-        }
-        c.clearAttention();
-        if (domain.isDying() || eventDue()) {
-            c.requestPoll();
-            return false;
-        }
-        vcpu.schedulerAttention();
-        if (eventDue()) {
-            c.requestPoll();
-            return false;
-        }
-        return true;
-    }
-
-    /** An NMI pending, or an upcall due: what {@link #deliverPendingEvents} would bounce to. */
-    private boolean eventDue() {
-        return vcpu.nmiPending() || upcallDue();
-    }
-
-    /** vcpu_info says an upcall is pending and events are not masked (two byte reads). */
-    private boolean upcallDue() {
-        Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
-        if (info == null) {
-            return false;
-        }
-        var frames = domain.frames();
-        return frames.read8(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) != 0
-                && frames.read8(info.mfn(), info.offset() + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) == 0;
-    }
-
-    /**
      * Pending work after every hypercall: the event upcall, if one is due. Not when the vCPU is
      * leaving guest code (descheduled by SCHEDOP_block, preempted, stopping): whether it blocks is
      * decided on its pending events, so they are delivered when it next runs.
@@ -307,7 +266,15 @@ public final class PvEntry implements X86Platform {
         if (vcpu.nmiPending() && deliverNmi(c)) {
             return;
         }
-        if (!upcallDue()) {
+        var frames = domain.frames();
+        Vcpu.VcpuInfoArea info = vcpu.vcpuInfoArea();
+        if (info == null) {
+            return;
+        }
+        long mfn = info.mfn();
+        int offset = info.offset();
+        if (frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_PENDING) == 0
+                || frames.read8(mfn, offset + SharedInfo.VCPU_OFF_EVTCHN_UPCALL_MASK) != 0) {
             return;
         }
         bounce.eventUpcall(c, pv.callback(CallbackOp.CALLBACKTYPE_event));

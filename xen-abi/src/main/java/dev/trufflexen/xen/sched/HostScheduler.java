@@ -53,8 +53,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /**
      * The first attention checks after a vCPU was left to its waker's worker take the hand-off
      * window as still open without reading the clock: each check costs less than a clock read, and
-     * an event ping-pong makes a few of them (at the send's return, then at back edges or exits)
-     * before the waker blocks. A waker that runs on is handed off at most this many checks late.
+     * an event ping-pong makes three of them (the send's return, the returns to its callers) before
+     * the waker blocks. A waker that runs on is handed off at most this many checks late.
      */
     static final int HANDOFF_UNTIMED_POLLS = 3;
     /**
