@@ -36,6 +36,12 @@ public final class X86Cpu {
     private final X86JumpCache jumpCache = new X86JumpCache();
     /** The exit translated code throws for a fault or stop that carries data of its own (see {@link X86ExitException}). */
     private final X86ExitException exit = X86ExitException.perCpu();
+    /**
+     * The arguments of the dispatcher's root and of every region call it makes: this CPU alone.
+     * One array for the CPU's lifetime, never written after construction, so a call allocates
+     * none and an activation's arguments cannot change under it, however calls nest.
+     */
+    private final Object[] regionArguments = {this};
 
     private final long[] registers = new long[X86Reg.COUNT];
     private long rip;
@@ -162,6 +168,11 @@ public final class X86Cpu {
     /** This CPU's preallocated region exit: translated code fills it and throws it, so exits allocate nothing. */
     public X86ExitException exit() {
         return exit;
+    }
+
+    /** The arguments the dispatcher is called with and calls a region with ({@code [this]}); never written. */
+    public Object[] regionArguments() {
+        return regionArguments;
     }
 
     /** The dispatcher's successor cache for this CPU (RIP to region, validated on every hit). */

@@ -8,9 +8,9 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.Value;
 
 import com.oracle.truffle.api.Assumption;
+import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.Truffle;
 
 import dev.trufflexen.x86.TruffleRuntimeCheck;
@@ -23,9 +23,10 @@ import dev.trufflexen.x86.runtime.X86Language;
  * {@code x86} language, shared by every {@link X86Cpu} created on it, so translated regions and
  * their compiled code are shared between vCPUs and domains.
  *
- * <p>{@link X86Cpu#run()} hands the CPU to the language's dispatcher (evaluated once per engine)
- * as a host object; the dispatcher looks regions up in the {@link X86CodeCache} of the CPU's
- * machine memory and calls them.
+ * <p>{@link X86Cpu#run()} calls the language's dispatcher root (its call target looked up once
+ * per engine) with the CPU, on the context entered for the call or, on a thread that entered it
+ * for good ({@link #enterThread}), already; the dispatcher looks regions up in the
+ * {@link X86CodeCache} of the CPU's machine memory and calls them.
  */
 public final class X86Engine implements AutoCloseable {
     /** System property with extra engine options for diagnostics: see {@link #diagnosticOptions()}. */
@@ -47,7 +48,10 @@ public final class X86Engine implements AutoCloseable {
 
     private final Engine engine;
     private final Context context;
-    private final Value dispatcher;
+    /** The language's dispatcher root, called directly on the context entered (see {@link #run}). */
+    private final CallTarget dispatcher;
+    /** Set on threads that entered the context for good ({@link #enterThread}). */
+    private final ThreadLocal<Boolean> threadEntered = new ThreadLocal<>();
     private final boolean tracing;
     private final Assumption noTaskSwitch = Truffle.getRuntime().createAssumption("no vCPU has set CR0.TS");
     private final Map<MachineMemory, X86CodeCache> codeCaches = new IdentityHashMap<>();
@@ -75,7 +79,13 @@ public final class X86Engine implements AutoCloseable {
         builder.options(diagnostics);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
-        this.dispatcher = context.eval(Source.create(X86Language.ID, X86Language.DISPATCH));
+        context.eval(Source.create(X86Language.ID, X86Language.DISPATCH)); // the dispatcher polyglot callers get
+        context.enter();
+        try {
+            this.dispatcher = X86Language.dispatcherTarget();
+        } finally {
+            context.leave();
+        }
     }
 
     /**
@@ -135,8 +145,48 @@ public final class X86Engine implements AutoCloseable {
         return codeCaches.computeIfAbsent(memory, X86CodeCache::new);
     }
 
+    /**
+     * Runs the CPU's dispatcher on the calling thread: the dispatcher's call target called with
+     * the CPU's constant argument array on the entered context, so that a switch-in allocates
+     * nothing and crosses no polyglot value call ({@code eval("x86", "dispatch")} wraps the CPU
+     * as a host object per call). A host exception from a platform callback comes out as itself.
+     */
     void run(X86Cpu cpu) {
-        dispatcher.execute(cpu);
+        if (threadEntered.get() != null) {
+            dispatcher.call(cpu.regionArguments());
+            return;
+        }
+        context.enter();
+        try {
+            dispatcher.call(cpu.regionArguments());
+        } finally {
+            context.leave();
+        }
+    }
+
+    /**
+     * Keeps the context entered on the calling thread until {@link #leaveThread}: a thread that
+     * runs CPUs of this engine one after another (a scheduler's worker) then enters once, not per
+     * {@link X86Cpu#run()} (an explicit enter and leave cost more than a short run of guest code).
+     * The thread must call {@link #leaveThread} before it ends and before this engine is closed.
+     */
+    public void enterThread() {
+        if (threadEntered.get() == null) {
+            context.enter();
+            threadEntered.set(Boolean.TRUE);
+        }
+    }
+
+    /** Undoes {@link #enterThread} on the calling thread (nothing if it did not enter or the context is closed). */
+    public void leaveThread() {
+        if (threadEntered.get() != null) {
+            threadEntered.remove();
+            try {
+                context.leave();
+            } catch (IllegalStateException closed) {
+                // closed meanwhile (cancelled with the thread still entered): nothing left to leave
+            }
+        }
     }
 
     @Override

@@ -39,7 +39,7 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
             region = lookup(language, cpu);
         }
         if (region != null) {
-            callNode.call(region, cpu);
+            callNode.call(region, cpu.regionArguments()); // the CPU's own array: no allocation per call
         }
         return true;
     }

@@ -11,7 +11,8 @@ import com.oracle.truffle.api.nodes.RootNode;
 import dev.trufflexen.x86.cpu.X86Cpu;
 
 /**
- * The outer dispatcher: receives the CPU as a host object once per {@code X86Cpu.run()} and
+ * The outer dispatcher: receives the CPU once per {@code X86Cpu.run()} (itself, from the engine
+ * calling this root directly, or as a host object through {@code eval("x86", "dispatch")}) and
  * loops (an OSR-capable {@link LoopNode}) over region lookups and calls until an exit is
  * requested.
  */
@@ -42,7 +43,7 @@ final class X86DispatchRootNode extends RootNode {
         if (arguments.length != 1) {
             throw new IllegalArgumentException("the dispatcher takes one X86Cpu");
         }
-        X86Cpu cpu = unwrap(arguments[0]);
+        X86Cpu cpu = arguments[0] instanceof X86Cpu direct ? direct : unwrap(arguments[0]);
         cpu.jumpCache().resetChain();
         frame.setObject(CPU_SLOT, cpu);
         loop.execute(frame);

@@ -40,6 +40,9 @@ import com.oracle.truffle.api.nodes.RootNode;
 public final class X86Language extends TruffleLanguage<X86Context> {
     public static final String ID = "x86";
     public static final String DISPATCH = "dispatch";
+    private static final LanguageReference<X86Language> LANGUAGE = LanguageReference.create(X86Language.class);
+
+    private volatile CallTarget dispatcher;
 
     /**
      * Whether back edges also count towards compiling the whole region that holds them (Truffle's
@@ -99,8 +102,30 @@ public final class X86Language extends TruffleLanguage<X86Context> {
         if (!DISPATCH.equals(text)) {
             throw new IllegalArgumentException("the x86 language only evaluates \"" + DISPATCH + "\", not \"" + text + "\"");
         }
-        CallTarget dispatcher = new X86DispatchRootNode(this).getCallTarget();
-        return RootNode.createConstantNode(new X86DispatchFunction(dispatcher)).getCallTarget();
+        return RootNode.createConstantNode(new X86DispatchFunction(dispatcher())).getCallTarget();
+    }
+
+    /** This language's dispatcher root, created once and shared by every CPU. */
+    private CallTarget dispatcher() {
+        CallTarget target = dispatcher;
+        if (target == null) {
+            synchronized (this) {
+                if (dispatcher == null) {
+                    dispatcher = new X86DispatchRootNode(this).getCallTarget();
+                }
+                target = dispatcher;
+            }
+        }
+        return target;
+    }
+
+    /**
+     * The dispatcher's call target, for the embedder's thread that has entered a context of this
+     * language: called with {@code X86Cpu#regionArguments()}, it runs that CPU as
+     * {@code eval("x86", "dispatch")} does, without the polyglot call and its host-object wrapping.
+     */
+    public static CallTarget dispatcherTarget() {
+        return LANGUAGE.get(null).dispatcher();
     }
 
     @Override

@@ -21,4 +21,34 @@ class X86EngineTest {
             assertEquals(6765L, m.reg(X86Reg.RAX));
         }
     }
+
+    @Test
+    void aThreadThatEnteredForGoodRunsCpusAndTheEngineClosesAfterItLeft() throws Exception {
+        X86Engine engine = X86Engine.create(false, false);
+        try (X86TestMachine first = new X86TestMachine(engine, false); X86TestMachine second = new X86TestMachine(engine, false)) {
+            first.code("b807000000f4"); // mov eax,7; hlt
+            second.code("b809000000f4"); // mov eax,9; hlt
+            Thread worker = new Thread(() -> {
+                engine.enterThread();
+                engine.enterThread(); // once is enough: a second call changes nothing
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        first.cpu.setRip(X86TestMachine.CODE);
+                        second.cpu.setRip(X86TestMachine.CODE);
+                        assertEquals("halt", first.run());
+                        assertEquals("halt", second.run());
+                    }
+                } finally {
+                    engine.leaveThread();
+                    engine.leaveThread();
+                }
+            });
+            worker.start();
+            worker.join();
+            assertEquals(7L, first.reg(X86Reg.RAX));
+            assertEquals(9L, second.reg(X86Reg.RAX));
+            assertEquals("halt", first.run(), "a thread that never entered still runs CPUs");
+        }
+        engine.close(); // the worker left: nothing holds the context
+    }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
+import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.xen.domain.Domain;
 import dev.trufflexen.xen.domain.DomainScheduler;
 import dev.trufflexen.xen.domain.Runstate;
@@ -142,22 +143,48 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     // ---- The workers ----
 
+    /**
+     * A worker: picks vCPUs and runs them until the scheduler closes. It keeps the CPU engine's
+     * context entered while it lives ({@link X86Engine#enterThread}), so a switch-in calls
+     * straight into the dispatcher.
+     */
     private void workerLoop(Pcpu pcpu) {
-        long switchedOutAt = 0;
-        while (true) {
-            SchedUnit unit = next(pcpu, switchedOutAt);
-            if (unit == null) {
-                return;
+        X86Engine entered = null;
+        try {
+            long switchedOutAt = 0;
+            while (true) {
+                SchedUnit unit = next(pcpu, switchedOutAt);
+                if (unit == null) {
+                    return;
+                }
+                X86Engine engine = unit.vcpu.cpu() == null ? null : unit.vcpu.cpu().engine();
+                if (engine != entered && engine != null) {
+                    if (entered != null) {
+                        entered.leaveThread();
+                    }
+                    engine.enterThread();
+                    entered = engine;
+                }
+                switchedOutAt = runUnit(pcpu, unit);
             }
-            switchedIn(unit);
-            StepParts.stamp(StepParts.Step.SWITCHED_IN);
-            unit.vcpu.runGuest();
-            StepParts.stamp(StepParts.Step.LEFT_GUEST);
-            unit.vcpu.setOnCpu(false);
-            switchedOutAt = System.nanoTime();
-            switchedOut(pcpu, unit, switchedOutAt);
-            StepParts.stamp(StepParts.Step.SWITCHED_OUT);
+        } finally {
+            if (entered != null) {
+                entered.leaveThread();
+            }
         }
+    }
+
+    /** Runs {@code unit} on {@code pcpu} until it leaves guest code; returns the switch-out's clock reading. */
+    private long runUnit(Pcpu pcpu, SchedUnit unit) {
+        switchedIn(unit);
+        StepParts.stamp(StepParts.Step.SWITCHED_IN);
+        unit.vcpu.runGuest();
+        StepParts.stamp(StepParts.Step.LEFT_GUEST);
+        unit.vcpu.setOnCpu(false);
+        long switchedOutAt = System.nanoTime();
+        switchedOut(pcpu, unit, switchedOutAt);
+        StepParts.stamp(StepParts.Step.SWITCHED_OUT);
+        return switchedOutAt;
     }
 
     /**
