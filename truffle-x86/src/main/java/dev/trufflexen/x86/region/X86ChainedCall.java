@@ -33,14 +33,16 @@ import dev.trufflexen.x86.runtime.X86Language;
  * region as before, through the dispatcher.
  *
  * <p><b>Inline cache.</b> Up to {@link #CACHE_ENTRIES} callees get a {@link DirectCallNode} each
- * (a direct call has one target; an indirect call through a function pointer or a vtable a few),
- * so Truffle can inline them into the caller's compilation; further callees share one
- * {@link IndirectCallNode}. A new callee first evicts the entries whose region was invalidated
+ * (a direct call has one target; an indirect call through a function pointer or a vtable a few,
+ * a dispatch table up to dozens), so Truffle can inline them into the caller's compilation;
+ * further callees share one {@link IndirectCallNode}. Sixteen, not four: a loop calling through
+ * a 16-entry function table then inlines every callee into its one OSR compilation instead of
+ * compiling twelve of them twice each (first and last tier) as separate call targets. A new callee first evicts the entries whose region was invalidated
  * since, so code rewriting does not fill the cache with dead regions.
  */
 final class X86ChainedCall extends Node {
     /** Inline-cache entries per call site; {@code -Dtrufflexen.chainedCallEntries=N} changes it. */
-    static final int CACHE_ENTRIES = Integer.getInteger("trufflexen.chainedCallEntries", 4);
+    static final int CACHE_ENTRIES = Integer.getInteger("trufflexen.chainedCallEntries", 16);
     /**
      * Whether a call to a callee the jump cache does not know translates it in place (see
      * {@link dev.trufflexen.x86.runtime.X86CodeCache#regionForCall}); with

@@ -8,7 +8,12 @@ import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import com.oracle.truffle.api.RootCallTarget;
+import com.oracle.truffle.api.nodes.NodeUtil;
 
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.runtime.X86JumpCache;
@@ -36,6 +41,30 @@ class X86ChainedCallTest {
             assertEquals(expected, m.reg(RDX));
             assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
             assertTrue(m.cpu.jumpCache().chainedCalls() > 900, "calls after the first few bypass the dispatcher: " + m.cpu.jumpCache().chainedCalls());
+        }
+    }
+
+    @Test
+    void aCallThroughASixteenEntryTableKeepsEveryCalleeInItsInlineCache() {
+        // loop 2000 times: call funcs[i & 15](i), sum += result; funcs[k](i) = i + k + 1. All
+        // sixteen callees get a direct call node each (so a compilation of the loop may inline
+        // them all), none goes through the shared indirect call.
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code("31d231c9488d1d1d00000089c883e00f488d04c389cfffd04801c2ffc181f9d007000072e6f46690"
+                    + "488d4701c30f1f00488d4702c30f1f00488d4703c30f1f00488d4704c30f1f00488d4705c30f1f00"
+                    + "488d4706c30f1f00488d4707c30f1f00488d4708c30f1f00488d4709c30f1f00488d470ac30f1f00"
+                    + "488d470bc30f1f00488d470cc30f1f00488d470dc30f1f00488d470ec30f1f00488d470fc30f1f00"
+                    + "488d4710c3");
+            assertEquals("halt", m.run());
+            long expected = 0;
+            for (int i = 0; i < 2000; i++) {
+                expected += i + (i & 15) + 1;
+            }
+            assertEquals(expected, m.reg(RDX));
+            RootCallTarget caller = (RootCallTarget) m.cpu.jumpCache().lookup(m.cpu, X86TestMachine.CODE);
+            List<X86ChainedCall> sites = NodeUtil.findAllNodeInstances(caller.getRootNode(), X86ChainedCall.class);
+            assertEquals(1, sites.size(), "the loop's one call site");
+            assertEquals(16, sites.get(0).cachedCallees(), "every callee has an inline-cache entry");
         }
     }
 
