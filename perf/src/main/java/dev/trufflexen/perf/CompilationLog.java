@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * Reads a Truffle engine log written with {@code engine.TraceCompilation=true} and counts, per
  * root of ours, how often it was compiled, failed to compile, was invalidated or deoptimized.
  *
- * <p>Our roots are the region roots, named {@code x86@<hex entry RIP>}, and the dispatcher
- * ({@code X86DispatchRootNode@...}, its loop's OSR unit {@code X86DispatchLoopNode@...<OSR>}). Lines about other roots (polyglot's host entry point) are
- * ignored. A benchmark or test uses this to prove guest code really ran compiled: a number
+ * <p>Our roots are the region roots, named {@code x86@<hex entry RIP>}, their loops' OSR units
+ * ({@code x86@<hex entry RIP><OSR@block>}, counted as units of their own), and the dispatcher
+ * ({@code X86DispatchRootNode@...}, its loop's OSR unit {@code X86DispatchLoopNode@...<OSR>}).
+ * Lines about other roots (polyglot's host entry point) are ignored. A benchmark or test uses this to prove guest code really ran compiled: a number
  * measured in Truffle's interpreter says nothing about the JIT.
  */
 public final class CompilationLog {
@@ -29,19 +30,28 @@ public final class CompilationLog {
     /** Counts for one root. */
     public static final class RootStats {
         private final int[] counts = new int[Event.values().length];
+        private final boolean regionLoop;
+
+        RootStats(boolean regionLoop) {
+            this.regionLoop = regionLoop;
+        }
 
         public int count(Event event) {
             return counts[event.ordinal()];
         }
 
-        /** Invalidations plus deoptimizations: how often this root lost its compiled code. */
+        /**
+         * How often this root lost its compiled code: invalidations, plus deoptimizations except
+         * for a region loop's OSR unit, which logs "opt deopt" every time its loop ends and it
+         * hands its frame back to the interpreter (its code stays valid and is entered again).
+         */
         public int lostCompiledCode() {
-            return count(Event.INVALIDATED) + count(Event.DEOPTIMIZED);
+            return count(Event.INVALIDATED) + (regionLoop ? 0 : count(Event.DEOPTIMIZED));
         }
     }
 
     private static final Pattern LINE = Pattern.compile(
-            "\\[engine\\] (opt done|opt failed|opt inv\\.|opt deopt)\\s+.*?\\b(x86@[0-9a-f]+|X86Dispatch\\w+@[0-9a-f]+(?:<OSR>)?)(?=\\s|$)");
+            "\\[engine\\] (opt done|opt failed|opt inv\\.|opt deopt)\\s+.*?\\b(x86@[0-9a-f]+(?:<OSR@[0-9/]+>)?|X86Dispatch\\w+@[0-9a-f]+(?:<OSR>)?)(?=\\s|$)");
 
     private final Map<String, RootStats> roots = new TreeMap<>();
     private final String text;
@@ -54,7 +64,7 @@ public final class CompilationLog {
                 continue;
             }
             Event event = eventFor(m.group(1));
-            roots.computeIfAbsent(m.group(2), name -> new RootStats()).counts[event.ordinal()]++;
+            roots.computeIfAbsent(m.group(2), name -> new RootStats(name.startsWith("x86@") && name.contains("<OSR@"))).counts[event.ordinal()]++;
         }
     }
 
@@ -77,10 +87,19 @@ public final class CompilationLog {
         return roots;
     }
 
-    /** How many distinct region roots ({@code x86@...}) were compiled at least once. */
+    /** How many distinct regions ({@code x86@...}) were compiled at least once, whole or through a loop's OSR unit. */
     public long compiledRegions() {
         return roots.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("x86@") && e.getValue().count(Event.DONE) > 0).count();
+                .filter(e -> e.getKey().startsWith("x86@") && e.getValue().count(Event.DONE) > 0)
+                .map(e -> regionOf(e.getKey()))
+                .distinct()
+                .count();
+    }
+
+    /** The region a unit belongs to: its name without an OSR suffix. */
+    private static String regionOf(String unit) {
+        int osr = unit.indexOf('<');
+        return osr < 0 ? unit : unit.substring(0, osr);
     }
 
     /** Events of one kind over all our roots. */
