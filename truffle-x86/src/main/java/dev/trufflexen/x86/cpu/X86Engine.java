@@ -7,7 +7,6 @@ import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.Source;
 
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
@@ -79,7 +78,7 @@ public final class X86Engine implements AutoCloseable {
         builder.options(diagnostics);
         this.engine = builder.build();
         this.context = Context.newBuilder(X86Language.ID).engine(engine).allowHostAccess(HostAccess.ALL).build();
-        context.eval(Source.create(X86Language.ID, X86Language.DISPATCH)); // the dispatcher polyglot callers get
+        context.initialize(X86Language.ID);
         context.enter();
         try {
             this.dispatcher = X86Language.dispatcherTarget();
@@ -148,19 +147,20 @@ public final class X86Engine implements AutoCloseable {
     /**
      * Runs the CPU's dispatcher on the calling thread: the dispatcher's call target called with
      * the CPU's constant argument array on the entered context, so that a switch-in allocates
-     * nothing and crosses no polyglot value call ({@code eval("x86", "dispatch")} wraps the CPU
-     * as a host object per call). A host exception from a platform callback comes out as itself.
+     * nothing and crosses no polyglot value call (which wrapped the CPU as a host object per
+     * call). A host exception from a platform callback comes out as itself.
      */
     void run(X86Cpu cpu) {
-        if (threadEntered.get() != null) {
-            dispatcher.call(cpu.regionArguments());
-            return;
+        boolean enterForThisRun = threadEntered.get() == null;
+        if (enterForThisRun) {
+            context.enter();
         }
-        context.enter();
         try {
             dispatcher.call(cpu.regionArguments());
         } finally {
-            context.leave();
+            if (enterForThisRun) {
+                context.leave();
+            }
         }
     }
 

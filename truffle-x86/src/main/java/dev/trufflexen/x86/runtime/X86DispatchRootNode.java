@@ -1,6 +1,5 @@
 package dev.trufflexen.x86.runtime;
 
-import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.Truffle;
 import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.FrameSlotKind;
@@ -11,8 +10,8 @@ import com.oracle.truffle.api.nodes.RootNode;
 import dev.trufflexen.x86.cpu.X86Cpu;
 
 /**
- * The outer dispatcher: receives the CPU once per {@code X86Cpu.run()} (itself, from the engine
- * calling this root directly, or as a host object through {@code eval("x86", "dispatch")}) and
+ * The outer dispatcher: receives the CPU once per {@code X86Cpu.run()} (the engine calls this
+ * root directly with the CPU's argument array) and
  * loops (an OSR-capable {@link LoopNode}) over region lookups and calls until an exit is
  * requested.
  */
@@ -43,19 +42,10 @@ final class X86DispatchRootNode extends RootNode {
         if (arguments.length != 1) {
             throw new IllegalArgumentException("the dispatcher takes one X86Cpu");
         }
-        X86Cpu cpu = arguments[0] instanceof X86Cpu direct ? direct : unwrap(arguments[0]);
+        X86Cpu cpu = (X86Cpu) arguments[0];
         cpu.jumpCache().resetChain();
         frame.setObject(CPU_SLOT, cpu);
         loop.execute(frame);
         return Boolean.TRUE;
-    }
-
-    @TruffleBoundary
-    private X86Cpu unwrap(Object argument) {
-        Object host = X86Context.get(this).env().asHostObject(argument);
-        if (host instanceof X86Cpu cpu) {
-            return cpu;
-        }
-        throw new IllegalArgumentException("the dispatcher takes an X86Cpu, not " + host);
     }
 }

@@ -31,15 +31,14 @@ import com.oracle.truffle.api.nodes.RootNode;
  * <li>{@code runtime}: this language, the dispatcher loop and the code cache.</li>
  * </ul>
  *
- * <p>Evaluating the source {@value #DISPATCH} returns an executable object; executing it with an
- * {@code X86Cpu} (a host object) runs that CPU until it is asked to exit. Regions are roots of
- * this language called with the raw {@code X86Cpu} as their only argument, so all vCPUs and
- * domains share them and their compiled code.
+ * <p>The language evaluates no source: the embedder ({@code X86Engine}) calls the dispatcher's
+ * call target ({@link #dispatcherTarget}) with an {@code X86Cpu}, which runs that CPU until it is
+ * asked to exit. Regions are roots of this language called with the raw {@code X86Cpu} as their
+ * only argument, so all vCPUs and domains share them and their compiled code.
  */
 @TruffleLanguage.Registration(id = X86Language.ID, name = "TruffleXen x86-64", version = "0.1", contextPolicy = TruffleLanguage.ContextPolicy.SHARED)
 public final class X86Language extends TruffleLanguage<X86Context> {
     public static final String ID = "x86";
-    public static final String DISPATCH = "dispatch";
     private static final LanguageReference<X86Language> LANGUAGE = LanguageReference.create(X86Language.class);
 
     private volatile CallTarget dispatcher;
@@ -98,11 +97,7 @@ public final class X86Language extends TruffleLanguage<X86Context> {
 
     @Override
     protected CallTarget parse(ParsingRequest request) {
-        String text = request.getSource().getCharacters().toString().trim();
-        if (!DISPATCH.equals(text)) {
-            throw new IllegalArgumentException("the x86 language only evaluates \"" + DISPATCH + "\", not \"" + text + "\"");
-        }
-        return RootNode.createConstantNode(new X86DispatchFunction(dispatcher())).getCallTarget();
+        throw new UnsupportedOperationException("the x86 language evaluates no source; X86Engine runs CPUs through its dispatcher");
     }
 
     /** This language's dispatcher root, created once and shared by every CPU. */
@@ -121,8 +116,8 @@ public final class X86Language extends TruffleLanguage<X86Context> {
 
     /**
      * The dispatcher's call target, for the embedder's thread that has entered a context of this
-     * language: called with {@code X86Cpu#regionArguments()}, it runs that CPU as
-     * {@code eval("x86", "dispatch")} does, without the polyglot call and its host-object wrapping.
+     * language: called with {@code X86Cpu#regionArguments()}, it runs that CPU until it is asked
+     * to exit.
      */
     public static CallTarget dispatcherTarget() {
         return LANGUAGE.get(null).dispatcher();
