@@ -42,9 +42,9 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         if (n >= bits) { // only reachable for 16-bit operands; past 16 the result is undefined
             result = left ? (b << (n - bits)) & mask : (b >>> (n - bits)) & mask;
         } else if (left) {
-            result = ((a << n) | (b >>> (bits - n))) & mask;
+            result = X86BitRotation.shiftLeftDouble(a, b, n, size);
         } else {
-            result = ((a >>> n) | (b << (bits - n))) & mask;
+            result = X86BitRotation.shiftRightDouble(a, b, n, size);
         }
         destination.write(frame, cpu, result);
         // CF is the last bit shifted out of the destination (a count of exactly 16 shifts all of

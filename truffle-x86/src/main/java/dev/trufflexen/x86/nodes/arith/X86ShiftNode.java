@@ -53,14 +53,14 @@ public final class X86ShiftNode extends X86InstructionNode {
         switch (operation) {
             case ROL: {
                 int c = n % bits;
-                long result = c == 0 ? a : ((a << c) | (a >>> (bits - c))) & mask;
+                long result = X86BitRotation.rotateLeft(a, c, size);
                 destination.write(frame, cpu, result);
                 X86FlagState.setRotateResult(frame, size, true, result);
                 return;
             }
             case ROR: {
                 int c = n % bits;
-                long result = c == 0 ? a : ((a >>> c) | (a << (bits - c))) & mask;
+                long result = X86BitRotation.rotateRight(a, c, size);
                 destination.write(frame, cpu, result);
                 X86FlagState.setRotateResult(frame, size, false, result);
                 return;
