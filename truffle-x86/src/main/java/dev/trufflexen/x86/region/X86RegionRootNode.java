@@ -180,8 +180,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
-        copyIn(frame, cpu, blocks[start].startRip);
-        if (arguments.length > 1) {
+        boolean chained = arguments.length > 1;
+        copyIn(frame, cpu, blocks[start].startRip, chained);
+        if (chained) {
             X86MemorySite.takeOverStack(frame, cpu); // the caller's, handed over at its chained call
         }
         try {
@@ -302,17 +303,26 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     private void copyIn(VirtualFrame frame, X86Cpu cpu) {
-        copyIn(frame, cpu, entryRip);
+        copyIn(frame, cpu, entryRip, false);
     }
 
+    /**
+     * Reads registers and flags in. {@code lazyFlags}: the flags as the CPU holds them, a lazy
+     * state unevaluated ({@link X86FlagState#takeLazy}), as a chained call's caller leaves them;
+     * otherwise RFLAGS, computed if a fault exit left it lazy.
+     */
     @ExplodeLoop
-    private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
+    private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip, boolean lazyFlags) {
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
-        X86FlagState.setMaterialized(frame, cpu.rflags());
-        frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
-        frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
+        if (lazyFlags) {
+            X86FlagState.takeLazy(frame, cpu);
+        } else {
+            X86FlagState.setMaterialized(frame, cpu.rflags());
+            frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
+            frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
+        }
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, rip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, rip);
         X86MemorySite.clearAll(frame);
@@ -322,16 +332,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /**
-     * Writes registers and flags back. An early exit ({@code early}: a fault, a trap, a stop)
-     * leaves the flags lazy in the CPU, so no fault path computes RFLAGS; a normal exit, where
+     * Writes registers and flags back. With {@code lazyFlags} an early exit (a fault, a trap, a
+     * stop) and a chained call leave the flags lazy in the CPU, so no fault path computes RFLAGS and
+     * the callee derives them only if it reads them before setting them; a normal exit, where
      * the last flag operation is usually a constant, materializes them.
      */
     @ExplodeLoop
-    private void copyOut(VirtualFrame frame, X86Cpu cpu, boolean early) {
+    private void copyOut(VirtualFrame frame, X86Cpu cpu, boolean lazyFlags) {
         for (int reg : registers) {
             cpu.setReg(reg, frame.getLongStatic(reg));
         }
-        if (early) {
+        if (lazyFlags) {
             X86FlagState.keepLazy(frame, cpu);
         } else {
             cpu.restoreRflags(X86FlagState.materialize(frame));
@@ -660,7 +671,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (callee == null) {
             return false;
         }
-        copyOut(frame, cpu, false);
+        copyOut(frame, cpu, true); // flags lazy: the callee takes them unevaluated
         X86MemorySite.handOverStack(frame, cpu);
         cpu.setRip(target);
         if (!block.chain.call(cpu, callee)) {
