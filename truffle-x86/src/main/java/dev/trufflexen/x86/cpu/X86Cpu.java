@@ -252,47 +252,6 @@ public final class X86Cpu {
         this.lazyPreviousSource2 = previousSource2;
     }
 
-    /**
-     * The flag state as it is, lazy or not, for a region that takes it over unevaluated
-     * ({@link X86FlagState#takeLazy}): RFLAGS' other bits (and its status bits while
-     * {@link #lazyFlagOp} is NONE), the lazy operation and its operands, and a rotate's previous state.
-     */
-    public long keptRflags() {
-        return rflags;
-    }
-
-    public long lazyFlagOp() {
-        return lazyOp;
-    }
-
-    public long lazyFlagResult() {
-        return lazyResult;
-    }
-
-    public long lazyFlagSource1() {
-        return lazySource1;
-    }
-
-    public long lazyFlagSource2() {
-        return lazySource2;
-    }
-
-    public long lazyFlagPreviousOp() {
-        return lazyPreviousOp;
-    }
-
-    public long lazyFlagPreviousResult() {
-        return lazyPreviousResult;
-    }
-
-    public long lazyFlagPreviousSource1() {
-        return lazyPreviousSource1;
-    }
-
-    public long lazyFlagPreviousSource2() {
-        return lazyPreviousSource2;
-    }
-
     public void setRflags(long rflags) {
         long old = rflags();
         this.lazyOp = X86FlagState.NONE;

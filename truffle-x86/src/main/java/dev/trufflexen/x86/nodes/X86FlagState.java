@@ -140,28 +140,6 @@ public final class X86FlagState {
         }
     }
 
-    /**
-     * The inverse of {@link #keepLazy}: the CPU's flags into the frame as they are, a lazy state
-     * unevaluated. A chained call's callee takes its caller's flags this way, so neither side
-     * computes RFLAGS for the call: a callee that sets the status flags before it reads them
-     * (most do) never derives the caller's, and when it is inlined into the caller's compilation
-     * the compiler sees the caller's operation itself.
-     */
-    public static void takeLazy(VirtualFrame frame, X86Cpu cpu) {
-        long op = cpu.lazyFlagOp();
-        long flags = cpu.keptRflags();
-        frame.setLongStatic(FLAGS, flags);
-        frame.setLongStatic(FLAG_OP, op);
-        // With no operation pending the status bits are the flags' own, kept in the result slot.
-        frame.setLongStatic(FLAG_RESULT, op == NONE ? flags & X86Rflags.STATUS : cpu.lazyFlagResult());
-        frame.setLongStatic(FLAG_SRC1, cpu.lazyFlagSource1());
-        frame.setLongStatic(FLAG_SRC2, cpu.lazyFlagSource2());
-        frame.setLongStatic(FLAG_PREVIOUS, cpu.lazyFlagPreviousOp());
-        frame.setLongStatic(FLAG_PREVIOUS + 1, cpu.lazyFlagPreviousResult());
-        frame.setLongStatic(FLAG_PREVIOUS + 2, cpu.lazyFlagPreviousSource1());
-        frame.setLongStatic(FLAG_PREVIOUS + 3, cpu.lazyFlagPreviousSource2());
-    }
-
     /** The RFLAGS value of a lazy state kept outside a frame ({@link #keepLazy}); called off the compiled path. */
     public static long materialize(long flags, long op, long result, long src1, long src2, long previousOp, long previousResult,
             long previousSrc1, long previousSrc2) {

@@ -180,9 +180,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
-        boolean chained = arguments.length > 1;
-        copyIn(frame, cpu, blocks[start].startRip, chained);
-        if (chained) {
+        copyIn(frame, cpu, blocks[start].startRip);
+        if (arguments.length > 1) {
             X86MemorySite.takeOverStack(frame, cpu); // the caller's, handed over at its chained call
         }
         try {
@@ -303,26 +302,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     private void copyIn(VirtualFrame frame, X86Cpu cpu) {
-        copyIn(frame, cpu, entryRip, false);
+        copyIn(frame, cpu, entryRip);
     }
 
-    /**
-     * Reads registers and flags in. {@code lazyFlags}: the flags as the CPU holds them, a lazy
-     * state unevaluated ({@link X86FlagState#takeLazy}), as a chained call's caller leaves them;
-     * otherwise RFLAGS, computed if a fault exit left it lazy.
-     */
     @ExplodeLoop
-    private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip, boolean lazyFlags) {
+    private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
         for (int reg : registers) {
             frame.setLongStatic(reg, cpu.reg(reg));
         }
-        if (lazyFlags) {
-            X86FlagState.takeLazy(frame, cpu);
-        } else {
-            X86FlagState.setMaterialized(frame, cpu.rflags());
-            frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
-            frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
-        }
+        X86FlagState.setMaterialized(frame, cpu.rflags());
+        frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
+        frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
         frame.setLongStatic(X86FrameLayout.CURRENT_RIP, rip);
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, rip);
         X86MemorySite.clearAll(frame);
@@ -332,17 +322,16 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /**
-     * Writes registers and flags back. With {@code lazyFlags} an early exit (a fault, a trap, a
-     * stop) and a chained call leave the flags lazy in the CPU, so no fault path computes RFLAGS and
-     * the callee derives them only if it reads them before setting them; a normal exit, where
+     * Writes registers and flags back. An early exit ({@code early}: a fault, a trap, a stop)
+     * leaves the flags lazy in the CPU, so no fault path computes RFLAGS; a normal exit, where
      * the last flag operation is usually a constant, materializes them.
      */
     @ExplodeLoop
-    private void copyOut(VirtualFrame frame, X86Cpu cpu, boolean lazyFlags) {
+    private void copyOut(VirtualFrame frame, X86Cpu cpu, boolean early) {
         for (int reg : registers) {
             cpu.setReg(reg, frame.getLongStatic(reg));
         }
-        if (lazyFlags) {
+        if (early) {
             X86FlagState.keepLazy(frame, cpu);
         } else {
             cpu.restoreRflags(X86FlagState.materialize(frame));
@@ -671,7 +660,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (callee == null) {
             return false;
         }
-        copyOut(frame, cpu, true); // flags lazy: the callee takes them unevaluated
+        copyOut(frame, cpu, false);
         X86MemorySite.handOverStack(frame, cpu);
         cpu.setRip(target);
         if (!block.chain.call(cpu, callee)) {

@@ -235,10 +235,9 @@ class X86ChainedCallTest {
     private static final String HANDED_STACK_LOOP = "41b8a086010031d2488d1d0d000000ffd3525a4801c241ffc875f4f44889e148c7c400e0fe7f516a07585cc3";
 
     /**
-     * A chained call hands the caller's flags over lazy, unevaluated, and the callee derives
-     * them only when it reads them: here with PUSHF first thing (after CMP, after DEC whose
-     * carry is ADD's, after SBB) and after an INC of its own (the carry still the caller's:
-     * ADD's, then SHL's). Only defined flags are summed; the sum is the host CPU's for the same
+     * The flags a chained call hands the callee are the caller's exact ones: read here with
+     * PUSHF first thing (after CMP, after DEC whose carry is ADD's, after SBB) and after an INC
+     * of the callee's own (the carry still the caller's: ADD's, then SHL's). Only defined flags are summed; the sum is the host CPU's for the same
      * code, and the same loop with each callee's instructions in place of its call must give
      * it too; all run interpreted and compiled.
      */
