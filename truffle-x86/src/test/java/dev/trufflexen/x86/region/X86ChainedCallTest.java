@@ -1,9 +1,11 @@
 package dev.trufflexen.x86.region;
 
 import static dev.trufflexen.x86.cpu.X86Reg.R8;
+import static dev.trufflexen.x86.cpu.X86Reg.R9;
 import static dev.trufflexen.x86.cpu.X86Reg.RAX;
 import static dev.trufflexen.x86.cpu.X86Reg.RCX;
 import static dev.trufflexen.x86.cpu.X86Reg.RDX;
+import static dev.trufflexen.x86.cpu.X86Reg.RSI;
 import static dev.trufflexen.x86.cpu.X86Reg.RSP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -231,4 +233,42 @@ class X86ChainedCallTest {
     // loop: call rbx; push rdx; pop rdx; add rdx,rax; dec r8d; jne loop; hlt
     // f: mov rcx,rsp; mov rsp,STACK_TOP-0x2000; push rcx; push 7; pop rax; pop rsp; ret
     private static final String HANDED_STACK_LOOP = "41b8a086010031d2488d1d0d000000ffd3525a4801c241ffc875f4f44889e148c7c400e0fe7f516a07585cc3";
+
+    /**
+     * The flags a chained call hands the callee are the caller's exact ones: read here with
+     * PUSHF first thing (after CMP, after DEC whose carry is ADD's, after SBB) and after an INC
+     * of the callee's own (the carry still the caller's: ADD's, then SHL's). Only defined flags are summed; the sum is the host CPU's for the same
+     * code, and the same loop with each callee's instructions in place of its call must give
+     * it too; all run interpreted and compiled.
+     */
+    @Test
+    void aCalleeReadsTheFlagsItsCallerLeftLazy() {
+        // rsi = r9 = 0, then 100,000 times: r9 += status flags (CF PF AF ZF SF OF) read by f
+        // (pushf; pop rax) or g (inc rsi; pushf; pop rax) after cmp, add+dec, sbb, add,
+        // shl+inc, each after an IMUL of the loop counter
+        String called = "488d2d890000004c8d25920000004531c931f6b9a086010069c1b179379e89c3c1eb0339d8ffd525d50800004901c169c1b179379e01d8"
+                + "ffc8ffd525d50800004901c169c1157c4a7f19d8ffd525d50800004901c169c1157c4a7f01d841ffd425d50800004901c169c1157c4a7f"
+                + "d3e0ffc341ffd425d50800004901c1ffc97597f466662e0f1f8400000000000f1f009c58c366662e0f1f840000000000669048ffc69c58"
+                + "c3";
+        String inPlace = "488d2d890000004c8d25920000004531c931f6b9a086010069c1b179379e89c3c1eb0339d8909c5825d50800004901c169c1b179379e01"
+                + "d8ffc8909c5825d50800004901c169c1157c4a7f19d8909c5825d50800004901c169c1157c4a7f01d848ffc69c5825d50800004901c169"
+                + "c1157c4a7fd3e0ffc348ffc69c5825d50800004901c1ffc97590f40f1f80000000009c58c366662e0f1f840000000000669048ffc69c58"
+                + "c3";
+        long host = 47_977_747; // the same code run natively on an x86-64 host
+        for (String code : List.of(inPlace, called)) {
+            try (X86TestMachine m = new X86TestMachine()) {
+                m.code(code);
+                assertEquals("halt", m.run());
+                assertEquals(host, m.reg(R9));
+                assertEquals(200_000, m.reg(RSI));
+            }
+        }
+        try (X86TestMachine m = new X86TestMachine()) {
+            m.code(called);
+            m.run();
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 490_000, "the calls are chained: " + m.cpu.jumpCache().chainedCalls());
+        }
+        X86CompilationCheck.runHot(inPlace, machine -> { }, machine -> assertEquals(host, machine.reg(R9), "in place, compiled"));
+        X86CompilationCheck.runHot(called, machine -> { }, machine -> assertEquals(host, machine.reg(R9), "called, compiled"));
+    }
 }

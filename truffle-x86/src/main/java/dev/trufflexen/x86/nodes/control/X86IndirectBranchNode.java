@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.nodes.control;
 
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
@@ -37,17 +38,27 @@ public final class X86IndirectBranchNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long destination = target.read(frame, cpu);
         if (call) {
-            // The push is checked before the target (a faulting push wins), but a non-canonical
-            // target stops the call before the return address is written.
-            long slot = X86StackSegment.check(getRegister(frame, X86Reg.RSP) - 8, 8);
-            X86GuestMemory.readForWrite(cpu, slot, 8);
             if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
-                throw X86ExitException.generalProtection();
+                throw callToNonCanonical(cpu, getRegister(frame, X86Reg.RSP));
             }
+            // A canonical target needs no probe of the push: the push faults before it changes
+            // anything, so the common call makes one stack access.
             X86PushNode.push(frame, cpu, nextRip(), 8);
         } else if (X86Likelihood.unlikely(!X86PageTable.isCanonical(destination))) {
             throw X86ExitException.generalProtection();
         }
         frame.setLongStatic(X86FrameLayout.NEXT_RIP, destination);
+    }
+
+    /**
+     * A CALL to a non-canonical target: a faulting push wins over the target's #GP(0), so the
+     * push is probed (nothing is written) and its fault thrown, or else the #GP(0) returned.
+     * Out of line, so the call's compiled code carries no second stack access.
+     */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    private static X86ExitException callToNonCanonical(X86Cpu cpu, long rsp) {
+        long slot = X86StackSegment.check(rsp - 8, 8);
+        X86GuestMemory.readForWrite(cpu, slot, 8);
+        return X86ExitException.generalProtection();
     }
 }
