@@ -38,11 +38,7 @@ class X86IndirectCallFaultTest {
             m.code("ffd0f4"); // call rax; hlt
             m.cpu.setReg(X86Reg.RAX, NON_CANONICAL);
             m.cpu.setReg(X86Reg.RSP, STACK_BOTTOM);
-            X86Fault fault = (X86Fault) m.run();
-            assertEquals(X86Fault.PF, fault.vector());
-            assertEquals(STACK_BOTTOM - 8, m.cpu.cr2());
-            assertEquals(X86TestMachine.CODE, m.cpu.rip());
-            assertEquals(STACK_BOTTOM, m.reg(X86Reg.RSP));
+            assertThePushFaultedAndNothingChanged(m);
         }
     }
 
@@ -52,12 +48,17 @@ class X86IndirectCallFaultTest {
             m.code("ffd0f4f4"); // call rax (to the second hlt); hlt
             m.cpu.setReg(X86Reg.RAX, X86TestMachine.CODE + 3);
             m.cpu.setReg(X86Reg.RSP, STACK_BOTTOM);
-            X86Fault fault = (X86Fault) m.run();
-            assertEquals(X86Fault.PF, fault.vector());
-            assertEquals(STACK_BOTTOM - 8, m.cpu.cr2());
-            assertEquals(X86TestMachine.CODE, m.cpu.rip());
-            assertEquals(STACK_BOTTOM, m.reg(X86Reg.RSP));
+            assertThePushFaultedAndNothingChanged(m);
         }
+    }
+
+    /** Runs the call: #PF at the slot below {@link #STACK_BOTTOM}, RIP still at the call, RSP unchanged. */
+    private static void assertThePushFaultedAndNothingChanged(X86TestMachine m) {
+        X86Fault fault = (X86Fault) m.run();
+        assertEquals(X86Fault.PF, fault.vector());
+        assertEquals(STACK_BOTTOM - 8, m.cpu.cr2());
+        assertEquals(X86TestMachine.CODE, m.cpu.rip());
+        assertEquals(STACK_BOTTOM, m.reg(X86Reg.RSP));
     }
 
     /** The same #GP(0) from a call site that ran hot as a chained call first (compiled code). */
