@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.nodes.arith;
 
+import dev.trufflexen.x86.nodes.X86Sizes;
+
 /**
  * Rotates and double shifts of 8-, 16- and 32-bit operands held in a {@code long}, written so
  * that compiled code computes what the interpreter does.
@@ -8,8 +10,9 @@ package dev.trufflexen.x86.nodes.arith;
  * a 32-bit rotate only because the high half of {@code a} is zero, and compiled code did not
  * compute it as one: ROL and ROR by CL on a 32-bit register gave wrong values and a CF that was
  * always clear once the loop holding them was compiled, while the interpreter and the host
- * agreed ({@code X86RotateFlagsTest}; 64-bit rotates and rotates by a constant were right). A rotate here is a rotate of the operand's own width
- * ({@link Integer#rotateLeft}, {@link Long#rotateLeft}); an 8- or 16-bit operand is repeated
+ * agreed ({@code X86RotateFlagsTest}; 64-bit rotates and rotates by a constant were right). A
+ * rotate here is a rotate of the operand's own width ({@link Integer#rotateLeft},
+ * {@link Long#rotateLeft}); an 8- or 16-bit operand is repeated
  * across an {@code int}, whose rotate then holds the narrow rotate in its low bits. A double
  * shift (SHLD, SHRD) of a narrow operand shifts the two operands joined in one {@code long}, so
  * {@code shld eax, eax, cl}, whose two reads the compiler may take for one value, is no rotate
@@ -21,29 +24,32 @@ final class X86BitRotation {
 
     /** ROL of the {@code size}-byte value {@code a} (zero-extended) by {@code c}, 0 <= c < its width. */
     static long rotateLeft(long a, int c, int size) {
-        switch (size) {
-            case 8:
-                return Long.rotateLeft(a, c);
-            case 4:
-                return Integer.rotateLeft((int) a, c) & 0xffff_ffffL;
-            case 2:
-                return Integer.rotateLeft((int) (a * 0x0001_0001L), c) & 0xffffL;
-            default:
-                return Integer.rotateLeft((int) (a * 0x0101_0101L), c) & 0xffL;
+        if (size == 8) {
+            return Long.rotateLeft(a, c);
         }
+        return Integer.rotateLeft(repeated(a, size), c) & X86Sizes.mask(size);
     }
 
     /** ROR of the {@code size}-byte value {@code a} (zero-extended) by {@code c}, 0 <= c < its width. */
     static long rotateRight(long a, int c, int size) {
+        if (size == 8) {
+            return Long.rotateRight(a, c);
+        }
+        return Integer.rotateRight(repeated(a, size), c) & X86Sizes.mask(size);
+    }
+
+    /**
+     * The zero-extended 1-, 2- or 4-byte value {@code a} repeated across an {@code int}: rotating
+     * that by less than the operand's width leaves the operand's rotate in the low bits.
+     */
+    private static int repeated(long a, int size) {
         switch (size) {
-            case 8:
-                return Long.rotateRight(a, c);
             case 4:
-                return Integer.rotateRight((int) a, c) & 0xffff_ffffL;
+                return (int) a;
             case 2:
-                return Integer.rotateRight((int) (a * 0x0001_0001L), c) & 0xffffL;
+                return (int) (a * 0x0001_0001L);
             default:
-                return Integer.rotateRight((int) (a * 0x0101_0101L), c) & 0xffL;
+                return (int) (a * 0x0101_0101L);
         }
     }
 
@@ -55,8 +61,8 @@ final class X86BitRotation {
         if (size == 8) {
             return (a << n) | (b >>> (64 - n));
         }
-        int bits = size * 8;
-        return ((((a << bits) | b) << n) >>> bits) & ((1L << bits) - 1);
+        int bits = X86Sizes.bits(size);
+        return ((((a << bits) | b) << n) >>> bits) & X86Sizes.mask(size);
     }
 
     /**
@@ -67,7 +73,6 @@ final class X86BitRotation {
         if (size == 8) {
             return (a >>> n) | (b << (64 - n));
         }
-        int bits = size * 8;
-        return (((b << bits) | a) >>> n) & ((1L << bits) - 1);
+        return (((b << X86Sizes.bits(size)) | a) >>> n) & X86Sizes.mask(size);
     }
 }
