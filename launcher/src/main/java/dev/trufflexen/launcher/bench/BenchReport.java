@@ -58,12 +58,13 @@ final class BenchReport {
     }
 
     void printTable(PrintWriter out) {
-        String format = "%-10s %14s %14s %13s %12s %14s  %s%n";
-        out.printf(format, "workload", "guest it/s", "native it/s", "guest/native", "qemu/native", "guest warm-up", "checksum");
+        String format = "%-10s %14s %14s %13s %12s %14s %10s  %s%n";
+        out.printf(format, "workload", "guest it/s", "native it/s", "guest/native", "qemu/native", "guest warm-up", "guest CPU",
+                "checksum");
         for (WorkloadResult r : results) {
             out.printf(format, r.name(), rate(r.guest()), rate(r.nativeRun()), factor(r.guestOverNative()),
                     factor(r.qemuOverNative()), seconds(r.guest().ok() ? r.guest().warmupSeconds() : Double.NaN),
-                    r.checksumsMatch() ? "match" : "MISMATCH");
+                    percent(r.guest().ok() ? r.guest().cpuShare() : Double.NaN), r.checksumsMatch() ? "match" : "MISMATCH");
         }
         out.printf("geomean guest/native: %s   qemu/native: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
                 factor(geomean(WorkloadResult::guestOverNative)), factor(geomean(WorkloadResult::qemuOverNative)),
@@ -163,6 +164,7 @@ final class BenchReport {
         putNumber(node, "rate", run.ok() ? run.steadyRate() : Double.NaN);
         putNumber(node, "warmup_seconds", run.ok() ? run.warmupSeconds() : Double.NaN);
         putNumber(node, "spread", run.ok() ? run.steadySpread() : Double.NaN);
+        putNumber(node, "cpu_share", run.ok() ? run.cpuShare() : Double.NaN);
         if (run.checksum() == null) {
             node.putNull("checksum");
         } else {
@@ -197,6 +199,10 @@ final class BenchReport {
 
     private static String factor(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1fx", value) : "n/a";
+    }
+
+    private static String percent(double share) {
+        return Double.isFinite(share) ? String.format(Locale.ROOT, "%.0f%%", 100 * share) : "n/a";
     }
 
     private static String seconds(double value) {

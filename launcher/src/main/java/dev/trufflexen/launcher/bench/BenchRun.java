@@ -15,10 +15,26 @@ import java.util.List;
  *
  * @param failure null when every round ran; otherwise what went wrong (a crash report, an exit
  *     status, missing rounds)
+ * @param cpuShare for a guest, the share of the steady-state rounds' wall time its vCPUs ran on a
+ *     host CPU ({@link GuestCpuSampler}); NaN when not measured
  */
-public record BenchRun(String platform, List<BenchRound> rounds, String failure) {
+public record BenchRun(String platform, List<BenchRound> rounds, String failure, double cpuShare) {
     public BenchRun {
         rounds = List.copyOf(rounds);
+    }
+
+    public BenchRun(String platform, List<BenchRound> rounds, String failure) {
+        this(platform, rounds, failure, Double.NaN);
+    }
+
+    /** This run with {@code share} as its {@link #cpuShare}. */
+    BenchRun withCpuShare(double share) {
+        return new BenchRun(platform, rounds, failure, share);
+    }
+
+    /** The round just before the steady-state rounds (see {@link #steadyRounds}); null with fewer than two rounds. */
+    BenchRound beforeSteadyState() {
+        return rounds.size() < 2 ? null : rounds.get(rounds.size() / 2 - 1);
     }
 
     static BenchRun failed(String platform, String failure) {
@@ -94,11 +110,11 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure)
         }
         if (rounds.size() != expected || !done) {
             return new BenchRun(platform, rounds, "stopped after " + rounds.size() + " of " + expected
-                    + " rounds; last output:\n" + tail);
+                    + " rounds; last output:\n" + tail, cpuShare);
         }
         if (checksum() == null) {
             return new BenchRun(platform, rounds, "rounds returned different checksums: "
-                    + rounds.stream().map(BenchRound::checksum).distinct().toList());
+                    + rounds.stream().map(BenchRound::checksum).distinct().toList(), cpuShare);
         }
         return this;
     }

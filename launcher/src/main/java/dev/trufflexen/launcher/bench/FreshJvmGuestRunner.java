@@ -106,6 +106,8 @@ final class FreshJvmGuestRunner {
                     compilation.get("deoptimizations").asLong(), compilation.get("invalidations").asLong(),
                     compilation.get("compile_seconds").asDouble());
         }
-        return new BenchRun("guest", rounds, guest.get("failure").isNull() ? null : guest.get("failure").asText());
+        JsonNode share = guest.path("cpu_share");
+        return new BenchRun("guest", rounds, guest.get("failure").isNull() ? null : guest.get("failure").asText(),
+                share.isNumber() ? share.asDouble() : Double.NaN);
     }
 }

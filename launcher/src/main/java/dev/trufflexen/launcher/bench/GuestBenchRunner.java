@@ -9,6 +9,8 @@ import dev.trufflexen.xen.domain.DomainBuildException;
 import dev.trufflexen.xen.domain.DomainSpec;
 import dev.trufflexen.xen.domain.ShutdownAction;
 import dev.trufflexen.xen.domain.ShutdownReason;
+import dev.trufflexen.xen.domain.Vcpu;
+import dev.trufflexen.xen.sched.HostScheduler;
 import dev.trufflexen.xen.XenHypervisor;
 import dev.trufflexen.x86.runtime.X86Counters;
 import java.util.List;
@@ -44,13 +46,14 @@ final class GuestBenchRunner {
         } catch (ConfigException e) {
             return BenchRun.failed("guest", e.getMessage());
         }
-        MarkerRecorder recorder = new MarkerRecorder(listener);
+        GuestCpuSampler cpu = new GuestCpuSampler(listener);
+        MarkerRecorder recorder = new MarkerRecorder(cpu);
         XenHypervisor.Options options = new XenHypervisor.Options(false, false, null, config.memoryMiB() + OVERHEAD_MIB);
-        GuestCounters.EngineLog engineLog = counters == null ? null : new GuestCounters.EngineLog();
+        GuestCounters.EngineLog engineLog = counters == null && !GuestCounters.EngineLog.ECHO ? null : new GuestCounters.EngineLog();
         if (counters != null) {
             X86Counters.reset();
         }
-        try (XenHypervisor xen = counters == null ? XenHypervisor.create(options)
+        try (XenHypervisor xen = engineLog == null ? XenHypervisor.create(options)
                 : XenHypervisor.create(options, Map.of("engine.TraceCompilation", "true"), engineLog)) {
             Domain domain;
             try {
@@ -61,6 +64,9 @@ final class GuestBenchRunner {
                 return BenchRun.failed("guest", "domain builder rejected " + workload.guestImage() + ": " + e.getMessage());
             }
             ConsoleBackend.attach(domain, recorder);
+            HostScheduler scheduler = xen.scheduler();
+            List<Vcpu> vcpus = domain.vcpus();
+            cpu.watch(() -> vcpus.stream().mapToLong(vcpu -> scheduler.stats(vcpu).cpuTimeNs()).sum(), vcpus.size());
             AtomicBoolean timedOut = new AtomicBoolean();
             Thread watchdog = startWatchdog(domain, timeoutSeconds, timedOut);
             ShutdownReason reason = domain.run();
@@ -71,6 +77,10 @@ final class GuestBenchRunner {
             String crash = domain.crashReport() == null ? null : domain.crashReport().text();
             domain.release();
             BenchRun run = new BenchRun("guest", recorder.rounds(), null);
+            BenchRound before = run.beforeSteadyState();
+            if (before != null) {
+                run = run.withCpuShare(cpu.share(before.number(), recorder.rounds().getLast().number()));
+            }
             if (reason != ShutdownReason.POWEROFF) {
                 String why = (timedOut.get() ? "timed out after " + timeoutSeconds + " s; "
                         : "guest stopped with " + reason.name().toLowerCase(java.util.Locale.ROOT) + " ")

@@ -20,11 +20,12 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
 
     /**
      * Collects the engine log of one run (it is written as whole lines) and counts its compilation
-     * events. With {@code -Dtrufflexen.benchEngineLog=true} each line is also copied to stderr
+     * events. With {@code -Dtrufflexen.benchEngineLog=true} every guest run traces its
+     * compilations, with or without {@code --counters}, and each line is also copied to stderr
      * (with {@code -Dtrufflexen.traceRegionShapes=true}, bytes per guest instruction by region).
      */
     static final class EngineLog extends OutputStream {
-        private static final boolean ECHO = Boolean.getBoolean("trufflexen.benchEngineLog");
+        static final boolean ECHO = Boolean.getBoolean("trufflexen.benchEngineLog");
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         private long compilations;
         private long deoptimizations;

@@ -80,6 +80,9 @@ class BenchCommandTest {
                 assertEquals("platform", run.get("clock").asText(), w.toString());
             }
             assertEquals(w.get("native").get("checksum"), w.get("guest").get("checksum"), w.toString());
+            // How much of its steady round the guest's vCPU ran; not measured for a host process.
+            assertTrue(w.get("guest").get("cpu_share").isNumber() && w.get("guest").get("cpu_share").asDouble() >= 0, w.toString());
+            assertTrue(w.get("native").get("cpu_share").isNull(), w.toString());
             assertTrue(w.get("guest_over_native").asDouble() > 0, w.toString());
             assertTrue(w.get("qemu").isNull() || w.get("qemu").get("ok").asBoolean(), w.toString());
         }

@@ -33,6 +33,17 @@ class BenchRunTest {
     }
 
     @Test
+    void theGuestsCpuShareIsMeasuredFromTheRoundBeforeTheSteadyStateAndKeptByTheRoundCheck() {
+        BenchRun run = new BenchRun("guest", rounds(1000, 500, 100, 100, 90, 120), null);
+        assertEquals(3, run.beforeSteadyState().number(), "the steady state is rounds 4 to 6");
+        BenchRun short7 = run.withCpuShare(0.75).expectRounds(7, true, "");
+        assertFalse(short7.ok(), "6 of 7 rounds");
+        assertEquals(0.75, short7.cpuShare(), 1e-9);
+        assertTrue(Double.isNaN(run.cpuShare()), "not measured");
+        assertNull(new BenchRun("guest", rounds(100), null).beforeSteadyState(), "one round");
+    }
+
+    @Test
     void warmupEndsAtTheFirstRoundWithin90PercentOfSteadyState() {
         BenchRun run = new BenchRun("guest", rounds(1000, 500, 105, 100, 100, 100), null);
         // Round 3 (105 ms, 95% of the rate) starts 1.5 s after round 1.
