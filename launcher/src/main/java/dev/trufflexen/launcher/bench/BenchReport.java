@@ -58,17 +58,19 @@ final class BenchReport {
     }
 
     void printTable(PrintWriter out) {
-        String format = "%-10s %14s %14s %13s %12s %14s %10s  %s%n";
+        String format = "%-10s %14s %14s %13s %12s %14s %10s %13s  %s%n";
         out.printf(format, "workload", "guest it/s", "native it/s", "guest/native", "qemu/native", "guest warm-up", "guest CPU",
-                "checksum");
+                "by CPU time", "checksum");
         for (WorkloadResult r : results) {
             out.printf(format, r.name(), rate(r.guest()), rate(r.nativeRun()), factor(r.guestOverNative()),
                     factor(r.qemuOverNative()), seconds(r.guest().ok() ? r.guest().warmupSeconds() : Double.NaN),
-                    percent(r.guest().ok() ? r.guest().cpuShare() : Double.NaN), r.checksumsMatch() ? "match" : "MISMATCH");
+                    percent(r.guest().ok() ? r.guest().cpuShare() : Double.NaN), factor(r.guestCpuOverNative()),
+                    r.checksumsMatch() ? "match" : "MISMATCH");
         }
-        out.printf("geomean guest/native: %s   qemu/native: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
+        out.printf("geomean guest/native: %s   qemu/native: %s   by CPU time: %s   (%d rounds%s; rates are steady-state iterations per second)%n",
                 factor(geomean(WorkloadResult::guestOverNative)), factor(geomean(WorkloadResult::qemuOverNative)),
-                rounds, quick ? ", quick: one iteration per round, timings not meaningful" : "");
+                factor(geomean(WorkloadResult::guestCpuOverNative)), rounds,
+                quick ? ", quick: one iteration per round, timings not meaningful" : "");
         out.printf("compiler: %s; rounds timed by %s%n", dev.trufflexen.launcher.perfhistory.HostFacts.compiler(), clocks());
         if (countedEvents) {
             printCounters(out);
@@ -104,6 +106,7 @@ final class BenchReport {
         ObjectNode root = mapper.createObjectNode();
         putNumber(root, "geomean_guest_over_native", geomean(WorkloadResult::guestOverNative));
         putNumber(root, "geomean_qemu_over_native", geomean(WorkloadResult::qemuOverNative));
+        putNumber(root, "geomean_guest_cpu_over_native", geomean(WorkloadResult::guestCpuOverNative));
         root.put("all_checksums_match", allMatch());
         root.put("rounds", rounds);
         root.put("quick", quick);
@@ -116,6 +119,7 @@ final class BenchReport {
             w.put("iterations_per_round", r.iterations());
             putNumber(w, "guest_over_native", r.guestOverNative());
             putNumber(w, "qemu_over_native", r.qemuOverNative());
+            putNumber(w, "guest_cpu_over_native", r.guestCpuOverNative());
             w.put("checksum_match", r.checksumsMatch());
             putRun(w, "guest", r.guest());
             putRun(w, "native", r.nativeRun());
@@ -165,6 +169,16 @@ final class BenchReport {
         putNumber(node, "warmup_seconds", run.ok() ? run.warmupSeconds() : Double.NaN);
         putNumber(node, "spread", run.ok() ? run.steadySpread() : Double.NaN);
         putNumber(node, "cpu_share", run.ok() ? run.cpuShare() : Double.NaN);
+        if (!run.roundCpuSeconds().isEmpty()) {
+            ArrayNode cpu = node.putArray("round_cpu_seconds");
+            run.roundCpuSeconds().forEach(value -> {
+                if (Double.isFinite(value)) {
+                    cpu.add(value);
+                } else {
+                    cpu.addNull();
+                }
+            });
+        }
         if (run.checksum() == null) {
             node.putNull("checksum");
         } else {

@@ -15,21 +15,35 @@ import java.util.List;
  *
  * @param failure null when every round ran; otherwise what went wrong (a crash report, an exit
  *     status, missing rounds)
- * @param cpuShare for a guest, the share of the steady-state rounds' wall time its vCPUs ran on a
- *     host CPU ({@link GuestCpuSampler}); NaN when not measured
+ * @param cpu for a guest, the host CPU time its vCPUs ran ({@link GuestCpuSampler});
+ *     {@link GuestCpu#UNKNOWN} when not measured
  */
-public record BenchRun(String platform, List<BenchRound> rounds, String failure, double cpuShare) {
+public record BenchRun(String platform, List<BenchRound> rounds, String failure, GuestCpu cpu) {
     public BenchRun {
         rounds = List.copyOf(rounds);
     }
 
     public BenchRun(String platform, List<BenchRound> rounds, String failure) {
-        this(platform, rounds, failure, Double.NaN);
+        this(platform, rounds, failure, GuestCpu.UNKNOWN);
     }
 
-    /** This run with {@code share} as its {@link #cpuShare}. */
-    BenchRun withCpuShare(double share) {
-        return new BenchRun(platform, rounds, failure, share);
+    /** This run with {@code cpu} measured. */
+    BenchRun withCpu(GuestCpu measured) {
+        return new BenchRun(platform, rounds, failure, measured);
+    }
+
+    /** The share of the steady-state rounds' wall time the guest's vCPUs ran on a host CPU; NaN when not measured. */
+    public double cpuShare() {
+        return cpu.steadyShare();
+    }
+
+    /**
+     * The host CPU time the guest's vCPUs ran per round, in seconds: from the end of the round
+     * before (from the first read, for the first) to the end of this one, so the short gaps
+     * between rounds count too; NaN where not measured.
+     */
+    public List<Double> roundCpuSeconds() {
+        return cpu.roundSeconds();
     }
 
     /** The round just before the steady-state rounds (see {@link #steadyRounds}); null with fewer than two rounds. */
@@ -78,6 +92,27 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
         return lastHalf.getFirst().iterations() / Math.max(median, 1e-9);
     }
 
+    /**
+     * The guest's vCPU time per iteration at steady state: the median over the steady-state
+     * rounds of their CPU seconds ({@link #roundCpuSeconds}) over their iterations; NaN when
+     * not measured for all of them.
+     */
+    public double steadyCpuSecondsPerIteration() {
+        if (rounds.isEmpty() || cpu.roundSeconds().size() != rounds.size()) {
+            return Double.NaN;
+        }
+        List<Double> perIteration = new ArrayList<>();
+        for (int i = rounds.size() / 2; i < rounds.size(); i++) {
+            perIteration.add(cpu.roundSeconds().get(i) / rounds.get(i).iterations());
+        }
+        if (perIteration.stream().anyMatch(value -> !Double.isFinite(value))) {
+            return Double.NaN;
+        }
+        perIteration.sort(null);
+        int n = perIteration.size();
+        return n % 2 == 1 ? perIteration.get(n / 2) : (perIteration.get(n / 2 - 1) + perIteration.get(n / 2)) / 2;
+    }
+
     /** Seconds from the start of round 1 to the start of the first round at 90% of steady state. */
     public double warmupSeconds() {
         double steady = steadyRate();
@@ -110,11 +145,11 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
         }
         if (rounds.size() != expected || !done) {
             return new BenchRun(platform, rounds, "stopped after " + rounds.size() + " of " + expected
-                    + " rounds; last output:\n" + tail, cpuShare);
+                    + " rounds; last output:\n" + tail, cpu);
         }
         if (checksum() == null) {
             return new BenchRun(platform, rounds, "rounds returned different checksums: "
-                    + rounds.stream().map(BenchRound::checksum).distinct().toList(), cpuShare);
+                    + rounds.stream().map(BenchRound::checksum).distinct().toList(), cpu);
         }
         return this;
     }

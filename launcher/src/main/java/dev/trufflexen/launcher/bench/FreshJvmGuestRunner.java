@@ -107,7 +107,9 @@ final class FreshJvmGuestRunner {
                     compilation.get("compile_seconds").asDouble());
         }
         JsonNode share = guest.path("cpu_share");
+        List<Double> cpuSeconds = new ArrayList<>();
+        guest.path("round_cpu_seconds").forEach(value -> cpuSeconds.add(value.isNumber() ? value.asDouble() : Double.NaN));
         return new BenchRun("guest", rounds, guest.get("failure").isNull() ? null : guest.get("failure").asText(),
-                share.isNumber() ? share.asDouble() : Double.NaN);
+                new GuestCpu(share.isNumber() ? share.asDouble() : Double.NaN, cpuSeconds));
     }
 }

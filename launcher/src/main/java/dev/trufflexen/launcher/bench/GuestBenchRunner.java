@@ -77,10 +77,7 @@ final class GuestBenchRunner {
             String crash = domain.crashReport() == null ? null : domain.crashReport().text();
             domain.release();
             BenchRun run = new BenchRun("guest", recorder.rounds(), null);
-            BenchRound before = run.beforeSteadyState();
-            if (before != null) {
-                run = run.withCpuShare(cpu.share(before.number(), recorder.rounds().getLast().number()));
-            }
+            run = run.withCpu(cpu.measure(run.rounds(), run.beforeSteadyState()));
             if (reason != ShutdownReason.POWEROFF) {
                 String why = (timedOut.get() ? "timed out after " + timeoutSeconds + " s; "
                         : "guest stopped with " + reason.name().toLowerCase(java.util.Locale.ROOT) + " ")

@@ -1,5 +1,7 @@
 package dev.trufflexen.launcher.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -25,6 +27,7 @@ final class GuestCpuSampler implements MarkerRecorder.RoundListener {
     void watch(LongSupplier vcpuNanos, int vcpus) {
         this.vcpus = Math.max(vcpus, 1);
         this.vcpuNanos = vcpuNanos;
+        samples.put(0, new long[] {System.nanoTime(), vcpuNanos.getAsLong()}); // "the end of round 0": before round 1
     }
 
     @Override
@@ -34,6 +37,24 @@ final class GuestCpuSampler implements MarkerRecorder.RoundListener {
             samples.put(number, new long[] {System.nanoTime(), cpu.getAsLong()});
         }
         next.roundEnded(number);
+    }
+
+    /**
+     * The vCPUs' CPU time in each of {@code rounds} (seconds, since the end of the round before;
+     * NaN for a round whose end or whose predecessor's end was not read) and their share of the
+     * wall time from the end of round {@code beforeSteady} to the end of the last round.
+     */
+    GuestCpu measure(List<BenchRound> rounds, BenchRound beforeSteady) {
+        List<Double> seconds = new ArrayList<>();
+        int previous = 0;
+        for (BenchRound round : rounds) {
+            long[] from = samples.get(previous);
+            long[] to = samples.get(round.number());
+            seconds.add(from == null || to == null ? Double.NaN : (to[1] - from[1]) / 1e9);
+            previous = round.number();
+        }
+        double share = beforeSteady == null || rounds.isEmpty() ? Double.NaN : share(beforeSteady.number(), rounds.getLast().number());
+        return new GuestCpu(share, seconds);
     }
 
     /**

@@ -14,6 +14,16 @@ public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, Be
         return slowdown(guest);
     }
 
+    /**
+     * The guest's steady-state vCPU time per iteration over native code's time per iteration:
+     * the slowdown of the guest's compiled code on a CPU of its own, apart from the time its
+     * vCPU waited for one (native runs are single-threaded processes, their wall time their CPU
+     * time); NaN when not measured.
+     */
+    public double guestCpuOverNative() {
+        return guest.ok() && nativeRun.ok() ? guest.steadyCpuSecondsPerIteration() * nativeRun.steadyRate() : Double.NaN;
+    }
+
     public double qemuOverNative() {
         return qemu == null ? Double.NaN : slowdown(qemu);
     }

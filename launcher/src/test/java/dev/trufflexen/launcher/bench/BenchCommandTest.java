@@ -83,6 +83,8 @@ class BenchCommandTest {
             // How much of its steady round the guest's vCPU ran; not measured for a host process.
             assertTrue(w.get("guest").get("cpu_share").isNumber() && w.get("guest").get("cpu_share").asDouble() >= 0, w.toString());
             assertTrue(w.get("native").get("cpu_share").isNull(), w.toString());
+            assertEquals(2, w.get("guest").get("round_cpu_seconds").size(), w.toString());
+            assertTrue(w.get("guest_cpu_over_native").isNumber() && w.get("guest_cpu_over_native").asDouble() > 0, w.toString());
             assertTrue(w.get("guest_over_native").asDouble() > 0, w.toString());
             assertTrue(w.get("qemu").isNull() || w.get("qemu").get("ok").asBoolean(), w.toString());
         }

@@ -36,11 +36,23 @@ class BenchRunTest {
     void theGuestsCpuShareIsMeasuredFromTheRoundBeforeTheSteadyStateAndKeptByTheRoundCheck() {
         BenchRun run = new BenchRun("guest", rounds(1000, 500, 100, 100, 90, 120), null);
         assertEquals(3, run.beforeSteadyState().number(), "the steady state is rounds 4 to 6");
-        BenchRun short7 = run.withCpuShare(0.75).expectRounds(7, true, "");
+        BenchRun short7 = run.withCpu(new GuestCpu(0.75, List.of())).expectRounds(7, true, "");
         assertFalse(short7.ok(), "6 of 7 rounds");
         assertEquals(0.75, short7.cpuShare(), 1e-9);
         assertTrue(Double.isNaN(run.cpuShare()), "not measured");
         assertNull(new BenchRun("guest", rounds(100), null).beforeSteadyState(), "one round");
+    }
+
+    @Test
+    void theCpuTimePerIterationIsTheMedianOverTheSteadyStateRounds() {
+        BenchRun run = new BenchRun("guest", rounds(1000, 500, 100, 100, 90, 120), null)
+                .withCpu(new GuestCpu(0.5, List.of(1.0, 0.5, 0.2, 0.05, 0.06, 0.04)));
+        // Steady rounds 4-6: 0.05, 0.06, 0.04 s of CPU for 10 iterations each; median 0.005 s.
+        assertEquals(0.005, run.steadyCpuSecondsPerIteration(), 1e-12);
+        WorkloadResult result = new WorkloadResult("w", run, new BenchRun("native", rounds(10, 10), null), null);
+        // Native: 1000 iterations per second, 0.001 s each: the guest's code takes 5 times as long.
+        assertEquals(5.0, result.guestCpuOverNative(), 1e-9);
+        assertTrue(Double.isNaN(new BenchRun("guest", rounds(100, 100), null).steadyCpuSecondsPerIteration()), "not measured");
     }
 
     @Test

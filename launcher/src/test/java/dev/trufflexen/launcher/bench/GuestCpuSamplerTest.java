@@ -29,5 +29,12 @@ class GuestCpuSamplerTest {
         assertTrue(share <= 40e6 / wall / 2 && share >= 40e6 / wallAfter / 2 - 0.01, "share " + share + " over " + wall + " ns");
         assertTrue(Double.isNaN(sampler.share(1, 3)), "round 1 ended before the sampler watched the vCPUs");
         assertEquals(List.of(1, 2, 3), passedOn, "every round end goes on to the next listener");
+
+        List<BenchRound> rounds = List.of(new BenchRound(1, 0, 1, 1, "aa"), new BenchRound(2, 1, 2, 1, "aa"), new BenchRound(3, 2, 3, 1, "aa"));
+        GuestCpu measured = sampler.measure(rounds, rounds.get(1));
+        assertEquals(share, measured.steadyShare(), 1e-12, "the steady state: round 3");
+        assertTrue(Double.isNaN(measured.roundSeconds().get(0)), "round 1 ended before the first read");
+        assertTrue(Double.isNaN(measured.roundSeconds().get(1)), "round 2: the end of round 1 was not read");
+        assertEquals(0.04, measured.roundSeconds().get(2), 1e-12, "round 3");
     }
 }
