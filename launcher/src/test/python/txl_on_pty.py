@@ -58,6 +58,11 @@ def main():
     before = stty_all(slave)
 
     def controlling_terminal():
+        # A shell on a terminal starts txl with the default dispositions; a test runner started
+        # in the background (nohup, or `&` without job control) would pass on SIGHUP or SIGINT
+        # ignored, and txl rightly keeps ignoring what it inherits ignored.
+        for number in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
