@@ -74,9 +74,7 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
         }
         List<Double> rates = new ArrayList<>(steadyRounds().stream().map(BenchRound::rate).toList());
         rates.sort(null);
-        int n = rates.size();
-        double median = n % 2 == 1 ? rates.get(n / 2) : (rates.get(n / 2 - 1) + rates.get(n / 2)) / 2;
-        return (rates.getLast() - rates.getFirst()) / median;
+        return (rates.getLast() - rates.getFirst()) / median(rates);
     }
 
     /** Iterations per second at steady state, or NaN without rounds. */
@@ -86,10 +84,7 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
         }
         List<BenchRound> lastHalf = steadyRounds();
         List<Double> seconds = new ArrayList<>(lastHalf.stream().map(BenchRound::seconds).toList());
-        seconds.sort(null);
-        int n = seconds.size();
-        double median = n % 2 == 1 ? seconds.get(n / 2) : (seconds.get(n / 2 - 1) + seconds.get(n / 2)) / 2;
-        return lastHalf.getFirst().iterations() / Math.max(median, 1e-9);
+        return lastHalf.getFirst().iterations() / Math.max(median(seconds), 1e-9);
     }
 
     /**
@@ -108,9 +103,14 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
         if (perIteration.stream().anyMatch(value -> !Double.isFinite(value))) {
             return Double.NaN;
         }
-        perIteration.sort(null);
-        int n = perIteration.size();
-        return n % 2 == 1 ? perIteration.get(n / 2) : (perIteration.get(n / 2 - 1) + perIteration.get(n / 2)) / 2;
+        return median(perIteration);
+    }
+
+    /** The median of {@code values} (not empty), which it sorts. */
+    private static double median(List<Double> values) {
+        values.sort(null);
+        int n = values.size();
+        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
     }
 
     /** Seconds from the start of round 1 to the start of the first round at 90% of steady state. */
