@@ -218,11 +218,7 @@ public final class Xenstored implements AutoCloseable {
                         log.log("xenstored: serving domain " + ring.domid() + " failed: " + e);
                     }
                 }
-                try {
-                    evtchn.unmask(port);
-                } catch (IllegalArgumentException released) {
-                    // the domain was released while its ring was served
-                }
+                evtchn.unmask(port); // ignored when the domain was released while its ring was served
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

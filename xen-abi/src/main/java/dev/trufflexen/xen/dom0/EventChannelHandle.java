@@ -104,9 +104,17 @@ public final class EventChannelHandle implements AutoCloseable {
         return port == null ? 0 : port;
     }
 
-    /** xenevtchn_unmask: the port may fire again; a notification that came while masked fires now. */
+    /**
+     * xenevtchn_unmask: the port may fire again; a notification that came while masked fires now.
+     * A port this handle does not bind (any more) is ignored, as Linux's evtchn device ignores it:
+     * a service that took a notification may find the port unbound by the time it unmasks, when
+     * the domain stopped and the handle was closed meanwhile.
+     */
     public void unmask(int localPort) {
-        Binding binding = binding(localPort);
+        Binding binding = bindings.get(localPort);
+        if (binding == null) {
+            return;
+        }
         synchronized (binding) {
             binding.masked = false;
             if (!binding.pendingWhileMasked) {
