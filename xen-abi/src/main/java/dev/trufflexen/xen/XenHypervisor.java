@@ -72,6 +72,7 @@ import dev.trufflexen.xen.pv.XenCpuidLeaves;
 import dev.trufflexen.xen.sched.DomainWatchdogs;
 import dev.trufflexen.xen.sched.GuestClock;
 import dev.trufflexen.xen.sched.HostScheduler;
+import dev.trufflexen.xen.sched.HostTimerSlack;
 import dev.trufflexen.xen.sched.RunstateArea;
 import dev.trufflexen.xen.sched.VcpuTimeArea;
 import dev.trufflexen.xen.sched.SchedOpHypercall;
@@ -185,9 +186,13 @@ public final class XenHypervisor implements AutoCloseable {
                 new UpdateVaMappingOtherdomainHypercall(), new MemoryOpHypercall()));
     }
 
-    private static ScheduledThreadPoolExecutor timerThread() {
+    /** The timer thread's executor (package-private for its test). */
+    static ScheduledThreadPoolExecutor timerThread() {
         var executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "xen-timers");
+            Thread thread = new Thread(() -> {
+                HostTimerSlack.tightenCallingThread(); // it fires guest timers while every worker is busy
+                task.run();
+            }, "xen-timers");
             thread.setDaemon(true);
             return thread;
         });

@@ -149,6 +149,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * straight into the dispatcher.
      */
     private void workerLoop(Pcpu pcpu) {
+        HostTimerSlack.tightenCallingThread(); // it waits for timer deadlines when idle
         X86Engine entered = null;
         try {
             long switchedOutAt = 0;
