@@ -86,7 +86,10 @@
  * thread switch per idle tick; its host CPU 87.6 us against 92.1 us with the timer thread
  * (within that host's noise), timer lateness unchanged. Most of it is the host's timed wake-up
  * itself: a bare Java thread's 4 ms timed wait cost 38 us of thread CPU on that host, against
- * 64 us per idle tick measured beside it. As in Xen,
+ * 64 us per idle tick measured beside it. The threads that wait for deadlines (the workers and
+ * the timer thread) run with 1 ns of the host's timer slack ({@code HostTimerSlack}): with Linux's
+ * default of 50 us a timed wait may end that late, which put VIRQ_TIMER at 1 kHz a median 102 us
+ * behind its deadline against 44 us with it. As in Xen,
  * the periodic timer stops while the vCPU is blocked and, on waking, an expired period raises
  * its event at once; guests that idle in SCHEDOP_block therefore use the single-shot timer, and
  * a blocked domain costs no host CPU until it fires.
