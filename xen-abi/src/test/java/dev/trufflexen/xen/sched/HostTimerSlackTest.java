@@ -47,16 +47,17 @@ class HostTimerSlackTest {
         List<String> found;
         do {
             found = HostThreads.timerSlackOf("xen-pcpu-0", "xen-pcpu-1");
-            if (tight(found)) {
-                break;
+            if (bothTight(found)) {
+                break; // both threads have started (a thread's name shows once it runs) and tightened
             }
             Thread.sleep(10);
         } while (System.nanoTime() < deadline);
-        assertTrue(tight(found) && found.contains("xen-pcpu-0=1") && found.contains("xen-pcpu-1=1"), found.toString());
+        assertTrue(bothTight(found), found.toString());
         assertFalse(HostThreads.timerSlackOf("main").contains("main=1"), "other threads keep the default");
     }
 
-    private static boolean tight(List<String> threads) {
-        return !threads.isEmpty() && threads.stream().allMatch(line -> line.endsWith("=" + HostTimerSlack.SLACK_NS));
+    private static boolean bothTight(List<String> threads) {
+        return threads.contains("xen-pcpu-0=1") && threads.contains("xen-pcpu-1=1")
+                && threads.stream().allMatch(line -> line.endsWith("=" + HostTimerSlack.SLACK_NS));
     }
 }
