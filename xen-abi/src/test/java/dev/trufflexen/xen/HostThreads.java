@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** This process's threads as the host sees them ({@code /proc/self/task}). */
@@ -17,23 +19,24 @@ public final class HostThreads {
      * its timer slack in ns, which the host shows per thread at {@code /proc/TID/timerslack_ns}.
      */
     public static List<String> timerSlackOf(String... names) throws IOException {
-        List<String> found = new ArrayList<>();
+        Map<String, List<String>> byName = new LinkedHashMap<>();
         for (String name : names) {
-            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String comm;
-                    try {
-                        comm = Files.readString(task.resolve("comm")).strip();
-                    } catch (IOException ended) {
-                        continue; // the thread ended meanwhile
+            byName.put(name, new ArrayList<>());
+        }
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    List<String> slacks = byName.get(Files.readString(task.resolve("comm")).strip());
+                    if (slacks != null) {
+                        slacks.add(Files.readString(Path.of("/proc", task.getFileName().toString(), "timerslack_ns")).strip());
                     }
-                    if (comm.equals(name)) {
-                        String slack = Files.readString(Path.of("/proc", task.getFileName().toString(), "timerslack_ns")).strip();
-                        found.add(name + "=" + slack);
-                    }
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
                 }
             }
         }
+        List<String> found = new ArrayList<>();
+        byName.forEach((name, slacks) -> slacks.forEach(slack -> found.add(name + "=" + slack)));
         return found;
     }
 }

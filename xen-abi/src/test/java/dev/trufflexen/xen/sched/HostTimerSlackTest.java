@@ -14,10 +14,10 @@ import dev.trufflexen.xen.HostThreads;
 import dev.trufflexen.xen.TestHypervisor;
 
 /**
- * The threads that fire guest timers run with 1 ns
- * of timer slack, so their timed waits are not let run 50 us late; other threads keep the host's
- * default: the scheduler's workers here, the timer thread in {@code TimerThreadTest}. Read from the
- * host's own account of each thread ({@code /proc/TID/timerslack_ns}).
+ * The threads that fire guest timers run with 1 ns of timer slack, so their timed waits are not
+ * let run 50 us late, and other threads keep the host's default: the scheduler's workers here, the
+ * timer thread in {@code TimerThreadTest}. Read from the host's own account of each thread
+ * ({@code /proc/TID/timerslack_ns}).
  */
 class HostTimerSlackTest {
     @RegisterExtension
