@@ -77,6 +77,24 @@ class BinTxlTest {
         assertTrue(counters.has("compilations") && counters.has("deoptimizations"), counters.toString());
     }
 
+    /**
+     * sha256's inner loops end at every block of input: when every exit of their OSR code
+     * deoptimized, one run of 3 rounds deoptimized about 100,000 times (the guest's compilation
+     * trace, {@code guest_compilation}). Loops left that often now leave their OSR code without
+     * deoptimizing, after at most a few hundred deoptimizing exits while that is found out.
+     */
+    @Test
+    void benchLoopsLeftOftenLeaveTheirOsrCodeWithoutDeoptimizing() throws Exception {
+        assumeBuilt();
+        Result result = run(SCRIPT, dir, Map.of(), "bench", "--json", "--no-qemu", "--rounds", "3", "--filter", "^sha256$");
+        assertEquals(0, result.status(), result.err());
+        com.fasterxml.jackson.databind.JsonNode workload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
+                .get("workloads").get(0);
+        assertTrue(workload.get("checksum_match").asBoolean(), workload.toString());
+        long deoptimizations = workload.get("guest_compilation").get("deoptimizations").asLong();
+        assertTrue(deoptimizations < 2000, deoptimizations + " deoptimizations: " + workload.get("guest_compilation"));
+    }
+
     @Test
     void benchInAFreshJvmReportsTheGuestsRoundsAndCounters() throws Exception {
         assumeBuilt();

@@ -14,7 +14,9 @@ import dev.trufflexen.xen.domain.StepParts;
  * host CPU each group of threads (the workers, the compiler, the rest) used per round trip, with
  * the scheduler's counts of worker wake-ups, same-thread switches and waits for its lock. With
  * {@code -Dtrufflexen.stepParts=switch} each batch also prints the median wall time of each step
- * of half a round trip ({@link StepParts}); {@code -Dtrufflexen.pcpus=N} runs it on N workers. Each
+ * of half a round trip ({@link StepParts}), and with {@code =spin} (for {@code RoundTripParts N spin},
+ * the two vCPUs spinning on two workers) the send, the peer's attention, its upcall and its answer;
+ * {@code -Dtrufflexen.pcpus=N} runs it on N workers. Each
  * batch also prints the bytes the workers allocated per round trip, the hypercalls per round trip
  * by number (counted after each one, {@code -Dparts.hypercalls=true}), and with
  * {@code -Dtrufflexen.counters=true} the region calls and exits per round trip by kind

@@ -81,9 +81,13 @@ public final class X86MemorySite {
      * frame, the last slots are theirs: its entry copies them in after this; such regions have
      * no SYSCALL, the one other caller).
      */
-    @ExplodeLoop
     public static void clearAll(VirtualFrame frame) {
-        int slots = frame.getFrameDescriptor().getNumberOfSlots();
+        clearAll(frame, frame.getFrameDescriptor().getNumberOfSlots());
+    }
+
+    /** As {@link #clearAll(VirtualFrame)} for a frame of {@code slots} slots (a constant where the frame's descriptor is not). */
+    @ExplodeLoop
+    public static void clearAll(VirtualFrame frame, int slots) {
         for (int site = X86FrameLayout.STACK_SITE; site < slots; site += SLOTS) {
             frame.setLongStatic(site, EMPTY);
             frame.setLongStatic(site + 2, EMPTY);

@@ -6,6 +6,7 @@ import com.oracle.truffle.api.CompilerAsserts;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.Truffle;
 import com.oracle.truffle.api.TruffleSafepoint;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.BytecodeOSRNode;
@@ -107,6 +108,25 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final boolean loopsCompileRegion;
     private final int frameSlots;
     private final boolean osrRestoreCompiled;
+    /**
+     * While valid (or not yet created), the exits of this region's OSR code deoptimize
+     * (Truffle's restore: no exit code in the compilation); once invalidated, its OSR code
+     * copies its final state back to the interpreter's frame itself when it returns
+     * ({@link #copyFrameState}). Invalidated before an OSR compilation of a region the guest had
+     * entered {@link #OSR_RESTORE_ENTRIES} times (a kernel's short loops in functions called all
+     * the time), and later, which recompiles its loops, once its OSR code has deoptimized
+     * {@link #OSR_RESTORE_EXITS} times on the way out (an inner loop left at every pass of an
+     * outer one). A long loop of a region entered a few times keeps the deoptimizing exits.
+     */
+    @CompilationFinal private volatile Assumption osrExitsDeoptimize;
+    /** How often this region's OSR code deoptimized on the way out (interpreter only, racy: a hint). */
+    private int osrDeoptimizingExits;
+    /** Region entries counted in the interpreter (racy across vCPUs: a hint, not a count). */
+    private int interpreterEntries;
+    /** The region entries after which its loops' OSR code restores the frame itself ({@link #osrExitsDeoptimize}). */
+    static final int OSR_RESTORE_ENTRIES = Integer.getInteger("trufflexen.osrRestoreEntries", 64);
+    /** The deoptimizing exits after which a loop's OSR code is recompiled to restore the frame itself ({@link #osrExitsDeoptimize}). */
+    static final int OSR_RESTORE_EXITS = Integer.getInteger("trufflexen.osrRestoreExits", 128);
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
     private final boolean countingExecutions;
     private long executions;
@@ -174,6 +194,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         long expectedReturn = arguments.length > 1 ? (Long) arguments[1] : NOT_CALLED;
         if (countingExecutions) {
             executions++; // racy across vCPUs sharing the region, exact for one
+        }
+        if (CompilerDirectives.inInterpreter()) {
+            interpreterEntries++;
         }
         if (X86Counters.ENABLED) {
             X86Counters.add(arguments.length > 1 ? X86Counters.Event.CHAINED_CALLS : X86Counters.Event.REGION_CALLS, 1);
@@ -251,29 +274,60 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    /** In the interpreter, just before an OSR compilation of this region: how its code will restore the frame. */
+    @Override
+    public void prepareOSR(int target) {
+        if (osrExitsDeoptimize == null) {
+            Assumption deoptimizing = Truffle.getRuntime().createAssumption("OSR exits of " + getName() + " deoptimize");
+            if (osrRestoreCompiled && interpreterEntries >= OSR_RESTORE_ENTRIES) {
+                deoptimizing.invalidate();
+            }
+            osrExitsDeoptimize = deoptimizing;
+        }
+    }
+
     /**
      * Copies an OSR run's final state back to the interpreter's frame when the OSR code returns
      * (a loop-only OSR compilation returns every time its loop ends). Truffle's own restore
      * deoptimizes at every return (it cannot know the slots' kinds), so each exit of a compiled
-     * inner loop is a deoptimization; with the engine's {@link X86Language#OsrRestoreCompiled}
-     * compiled code copies the slots directly instead: every slot of a region frame is a static
-     * {@code long} but the CPU's, which an OSR run never changes.
+     * inner loop would be a deoptimization; with the engine's {@link X86Language#OsrRestoreCompiled}
+     * (the default) the OSR code of a region whose loops are left often copies the state
+     * directly instead ({@link #osrExitsDeoptimize}).
      */
     @Override
     public void restoreParentFrame(VirtualFrame osrFrame, VirtualFrame parentFrame) {
-        if (osrRestoreCompiled) {
-            copyFrameState(osrFrame, parentFrame, frameSlots);
-        } else {
-            BytecodeOSRNode.super.restoreParentFrame(osrFrame, parentFrame);
+        Assumption deoptimizing = osrExitsDeoptimize;
+        if (deoptimizing != null && !deoptimizing.isValid()) {
+            copyFrameState(osrFrame, parentFrame);
+            return;
+        }
+        BytecodeOSRNode.super.restoreParentFrame(osrFrame, parentFrame);
+        // Truffle's restore deoptimized: this runs in the interpreter, and counts.
+        if (CompilerDirectives.inInterpreter() && osrRestoreCompiled && deoptimizing != null
+                && ++osrDeoptimizingExits == OSR_RESTORE_EXITS) {
+            deoptimizing.invalidate("the loops of " + getName() + " left their OSR code often");
         }
     }
 
+    /**
+     * The guest state an OSR run may have changed, from its frame to the interpreter's: the
+     * registers the region touches, the lazy flags, the RIPs and the XMM registers it keeps in the
+     * frame. The memory sites' caches are emptied rather than copied (always safe, as at region
+     * entry: the interpreter refills what it uses), and the CPU and the expected return address
+     * are never changed by an OSR run. Every exit of the OSR code stores these, so fewer slots
+     * mean less code at each exit ({@code X86CodeSizeTest}).
+     */
     @ExplodeLoop
-    private static void copyFrameState(VirtualFrame from, VirtualFrame to, int slots) {
-        for (int slot = 0; slot < slots; slot++) {
-            if (slot != X86FrameLayout.CPU) {
-                to.setLongStatic(slot, from.getLongStatic(slot));
-            }
+    private void copyFrameState(VirtualFrame from, VirtualFrame to) {
+        for (int reg : registers) {
+            to.setLongStatic(reg, from.getLongStatic(reg));
+        }
+        for (int slot = X86FrameLayout.FLAGS; slot < X86FrameLayout.CPU; slot++) {
+            to.setLongStatic(slot, from.getLongStatic(slot)); // flags, RIPs, the rotate's previous flags
+        }
+        X86MemorySite.clearAll(to, frameSlots);
+        if (xmmRegisters != null) {
+            X86XmmFrame.copyFrame(from, to, xmmRegisters, xmmSlot); // after clearAll, which runs to the frame's end
         }
     }
 

@@ -55,14 +55,16 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     public static final OptionKey<Boolean> LoopsCompileRegion = new OptionKey<>(false);
 
     /**
-     * Whether an OSR compilation's code copies its final state back to the interpreter's frame
-     * itself when its loop ends, instead of Truffle's restore, which deoptimizes at every such
-     * return. Off by default: it removes those deoptimizations (lz77: about 26,000 per round)
-     * and halved lz77's and sha256's warm-up, but lz77's steady state measured slower with it.
+     * Whether an OSR compilation of a loop that is left over and over copies its final state
+     * back to the interpreter's frame itself when the loop ends, instead of deoptimizing there
+     * (Truffle's restore). On by default: a kernel runs many short loops entered all the time
+     * (Debian's kernel deoptimized about 256,000 times on its way to the root-disk panic when
+     * every exit deoptimized). Which loops: see {@code X86RegionRootNode}'s OSR exits. Off, every
+     * OSR exit deoptimizes.
      */
     @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
-            help = "OSR code copies its state back to the interpreter's frame without deoptimizing when its loop ends.")
-    public static final OptionKey<Boolean> OsrRestoreCompiled = new OptionKey<>(false);
+            help = "OSR code of loops left often copies its state back to the interpreter's frame without deoptimizing when its loop ends.")
+    public static final OptionKey<Boolean> OsrRestoreCompiled = new OptionKey<>(true);
 
     @CompilationFinal private boolean loopsCompileRegion;
     @CompilationFinal private boolean osrRestoreCompiled;

@@ -97,31 +97,45 @@ class X86LoopOsrTest {
     }
 
     @Test
-    void leavingACompiledLoopDoesNotDeoptimizeWhenOsrCodeRestoresTheFrame() {
-        assertEquals(0, deoptimizationsLeavingACompiledLoop(true));
+    void aLoopOfARegionEnteredOftenLeavesItsOsrCodeWithoutDeoptimizing() {
+        // 1000 runs of a 4-iteration loop: its OSR compilation comes after about 340 entries of the region.
+        assertEquals(0, deoptimizationsLeavingACompiledLoop(true, 4, 1000));
     }
 
     @Test
     void truffleRestoringTheFrameDeoptimizesWhenACompiledLoopEnds() {
-        assertTrue(deoptimizationsLeavingACompiledLoop(false) > 100);
+        long deopts = deoptimizationsLeavingACompiledLoop(false, 4, 1000);
+        assertTrue(deopts > 500, deopts + " deoptimizations");
+    }
+
+    @Test
+    void aLongLoopOfARegionEnteredRarelyDeoptimizesUntilItHasLeftOften() {
+        // Compiled during the second entry, so its exits deoptimize at first; the one that makes
+        // OSR_RESTORE_EXITS invalidates its OSR code, whose next compilation restores the frame.
+        long deopts = deoptimizationsLeavingACompiledLoop(true, 1000, 3 * X86RegionRootNode.OSR_RESTORE_EXITS);
+        assertTrue(deopts >= X86RegionRootNode.OSR_RESTORE_EXITS && deopts <= X86RegionRootNode.OSR_RESTORE_EXITS + 2,
+                deopts + " deoptimizations");
     }
 
     /**
-     * 200 times from the dispatcher: edx = 0; for ecx = 1000 down to 1: rdx += rcx; hlt. From
-     * the second run on, the loop's back edge enters its OSR code at once, and each run's loop
-     * ends there: the OSR code returns its state to the interpreter's frame. The deoptimizations
-     * of the region's OSR code in the engine's trace.
+     * {@code runs} times from the dispatcher: edx = 0; for ecx = {@code iterations} down to 1:
+     * rdx += rcx; hlt. Once the loop's OSR code exists, each run's first back edge enters it at
+     * once, and each run's loop ends there: the OSR code returns its state to the interpreter's
+     * frame. The region itself is not compiled (its threshold is out of reach), so every run goes
+     * through the OSR code. The deoptimizations of the region's OSR code in the engine's trace.
      */
-    private static long deoptimizationsLeavingACompiledLoop(boolean osrRestoreCompiled) {
+    private static long deoptimizationsLeavingACompiledLoop(boolean osrRestoreCompiled, int iterations, int runs) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, String> options = new java.util.HashMap<>(OSR_SOON);
         options.put("x86.OsrRestoreCompiled", Boolean.toString(osrRestoreCompiled));
+        options.put("engine.MultiTier", "false");
+        options.put("engine.SingleTierCompilationThreshold", "1000000");
         try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, options, log), true)) {
-            m.code("b9e803000031d24801caffc975f9f4");
-            for (int run = 0; run < 200; run++) {
+            m.code(String.format("b9%02x%02x000031d24801caffc975f9f4", iterations & 0xFF, iterations >> 8));
+            for (int run = 0; run < runs; run++) {
                 m.cpu.setRip(X86TestMachine.CODE);
                 assertEquals("halt", m.run());
-                assertEquals(500_500, m.reg(RDX), "run " + run);
+                assertEquals((long) iterations * (iterations + 1) / 2, m.reg(RDX), "run " + run);
                 assertEquals(0, m.reg(RCX), "run " + run);
             }
             String trace = log.toString(StandardCharsets.UTF_8);

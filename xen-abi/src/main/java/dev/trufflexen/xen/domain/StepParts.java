@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where the host's time goes in the scheduler's two hot cycles, step by step, when
- * {@code -Dtrufflexen.stepParts=tick} or {@code =switch} (off otherwise: every stamp is a
- * constant-false test). Each cycle runs its steps in order on one worker thread without blocking:
+ * Where the host's time goes in the hot cycles of timers and events, step by step, when
+ * {@code -Dtrufflexen.stepParts=tick}, {@code =switch} or {@code =spin} (off otherwise: every
+ * stamp is a constant-false test). The first two run their steps in order on one worker thread
+ * without blocking; the third crosses between two:
  *
  * <ul>
  * <li>{@code tick}, an idle kernel's tick: the worker wakes from its timed wait ({@link
@@ -20,27 +21,31 @@ import java.util.List;
  * Step#SENT}; its peer is woken and left for this worker), blocks, leaves guest code, is switched
  * out, the peer is switched in on the same thread, takes the upcall, and sends the answer (the
  * next {@link Step#SENT}).
+ * <li>{@code spin}, half a round trip between two vCPUs running on two workers: a vCPU sends
+ * ({@link Step#SENT}), the peer's guest code stops for attention on its own thread
+ * ({@link Step#ATTENDED}), takes the upcall ({@link Step#UPCALL}) and sends the answer.
  * </ul>
  *
  * Each cycle whose stamps came in order within {@link #MAX_CYCLE_NS} adds the time between each
- * pair of steps to that part's samples. Stamps are wall time (System.nanoTime) on the one thread
- * running the cycle: reading a thread's CPU clock at each step would cost more than some steps;
+ * pair of steps to that part's samples. Stamps are wall time (System.nanoTime, one clock for all
+ * threads): reading a thread's CPU clock at each step would cost more than some steps;
  * medians leave out the cycles the host preempted the thread in.
  */
 public final class StepParts {
     /** The steps stamped. */
     public enum Step {
-        WOKEN, FIRED, SENT, SWITCHED_IN, UPCALL, ARMED, BLOCKED, LEFT_GUEST, SWITCHED_OUT, WAITING
+        WOKEN, FIRED, SENT, ATTENDED, SWITCHED_IN, UPCALL, ARMED, BLOCKED, LEFT_GUEST, SWITCHED_OUT, WAITING
     }
 
     private static final List<Step> TICK = List.of(Step.WOKEN, Step.FIRED, Step.SWITCHED_IN, Step.UPCALL, Step.ARMED,
             Step.BLOCKED, Step.LEFT_GUEST, Step.SWITCHED_OUT, Step.WAITING);
     private static final List<Step> SWITCH = List.of(Step.SENT, Step.BLOCKED, Step.LEFT_GUEST, Step.SWITCHED_OUT,
             Step.SWITCHED_IN, Step.UPCALL, Step.SENT);
+    private static final List<Step> SPIN = List.of(Step.SENT, Step.ATTENDED, Step.UPCALL, Step.SENT);
     private static final String MODE = System.getProperty("trufflexen.stepParts", "");
     /** Whether a cycle is stamped (a JVM-wide switch, read once). */
-    public static final boolean ENABLED = MODE.equals("tick") || MODE.equals("switch");
-    private static final List<Step> CYCLE = MODE.equals("switch") ? SWITCH : TICK;
+    public static final boolean ENABLED = MODE.equals("tick") || MODE.equals("switch") || MODE.equals("spin");
+    private static final List<Step> CYCLE = MODE.equals("switch") ? SWITCH : MODE.equals("spin") ? SPIN : TICK;
     /** A cycle whose steps take longer than this (the thread was preempted, or it was another path) is left out. */
     static final long MAX_CYCLE_NS = 2_000_000L;
     private static final int CAPACITY = 1 << 16;

@@ -231,6 +231,7 @@ public final class PvEntry implements X86Platform {
      */
     @Override
     public void attention(X86Cpu c) {
+        StepParts.stamp(StepParts.Step.ATTENDED);
         c.clearAttention();
         if (mmu == null) {
             mmu = PvMmu.of(domain);

@@ -145,6 +145,16 @@ public final class X86XmmFrame {
         }
     }
 
+    /** Copies MXCSR and {@code registers} from one region frame to another (an OSR run's state back to the interpreter's). */
+    @ExplodeLoop
+    public static void copyFrame(VirtualFrame from, VirtualFrame to, int[] registers, int firstSlot) {
+        to.setLongStatic(firstSlot + MXCSR, from.getLongStatic(firstSlot + MXCSR));
+        for (int reg : registers) {
+            to.setLongStatic(firstSlot + 2 * reg, from.getLongStatic(firstSlot + 2 * reg));
+            to.setLongStatic(firstSlot + 2 * reg + 1, from.getLongStatic(firstSlot + 2 * reg + 1));
+        }
+    }
+
     @ExplodeLoop
     public static void copyOut(VirtualFrame frame, X86Cpu cpu, int[] registers, int firstSlot) {
         long[] xmm = cpu.fpu().xmmArray();
