@@ -54,6 +54,11 @@ class BinTxlTest {
         }
     }
 
+    /** The first workload of a {@code txl bench --json} run's output. */
+    private static com.fasterxml.jackson.databind.JsonNode firstWorkload(Result result) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out()).get("workloads").get(0);
+    }
+
     static void assumeBuilt() {
         assumeTrue(Files.isRegularFile(SCRIPT), "bin/txl not found at " + SCRIPT);
         assumeTrue(Files.isDirectory(ROOT.resolve("launcher/target/lib")),
@@ -65,8 +70,7 @@ class BinTxlTest {
         assumeBuilt();
         Result result = run(SCRIPT, dir, Map.of(), "bench", "--counters", "--quick", "--json", "--no-qemu", "--filter", "^sieve$");
         assertEquals(0, result.status(), result.err());
-        com.fasterxml.jackson.databind.JsonNode counters = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
-                .get("workloads").get(0).get("guest_counters");
+        com.fasterxml.jackson.databind.JsonNode counters = firstWorkload(result).get("guest_counters");
         assertTrue(counters.get("instructions").asLong() > 1_000_000, counters.toString());
         assertTrue(counters.get("back_edges").asLong() > 1000, counters.toString());
         assertTrue(counters.get("region_calls").asLong() >= counters.get("exit_branch").asLong(), counters.toString());
@@ -88,8 +92,7 @@ class BinTxlTest {
         assumeBuilt();
         Result result = run(SCRIPT, dir, Map.of(), "bench", "--json", "--no-qemu", "--rounds", "3", "--filter", "^sha256$");
         assertEquals(0, result.status(), result.err());
-        com.fasterxml.jackson.databind.JsonNode workload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
-                .get("workloads").get(0);
+        com.fasterxml.jackson.databind.JsonNode workload = firstWorkload(result);
         assertTrue(workload.get("checksum_match").asBoolean(), workload.toString());
         long deoptimizations = workload.get("guest_compilation").get("deoptimizations").asLong();
         assertTrue(deoptimizations < 2000, deoptimizations + " deoptimizations: " + workload.get("guest_compilation"));
@@ -101,8 +104,7 @@ class BinTxlTest {
         Result result = run(SCRIPT, dir, Map.of(), "bench", "--fresh-jvm", "--counters", "--quick", "--json", "--no-qemu", "--filter",
                 "^crc32$");
         assertEquals(0, result.status(), result.err());
-        com.fasterxml.jackson.databind.JsonNode workload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out())
-                .get("workloads").get(0);
+        com.fasterxml.jackson.databind.JsonNode workload = firstWorkload(result);
         assertTrue(workload.get("checksum_match").asBoolean(), workload.toString());
         assertEquals(2, workload.get("guest").get("round_seconds").size(), workload.toString());
         assertEquals(0.0, workload.get("guest").get("round_begin_seconds").get(0).asDouble(), workload.toString());

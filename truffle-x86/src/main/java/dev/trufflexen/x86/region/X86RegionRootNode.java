@@ -109,7 +109,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final int frameSlots;
     private final boolean osrRestoreCompiled;
     /**
-     * While valid (or not yet created), the exits of this region's OSR code deoptimize
+     * While valid (or absent: not yet created, or the engine's {@link X86Language#OsrRestoreCompiled}
+     * off), the exits of this region's OSR code deoptimize
      * (Truffle's restore: no exit code in the compilation); once invalidated, its OSR code
      * copies its final state back to the interpreter's frame itself when it returns
      * ({@link #copyFrameState}). Invalidated before an OSR compilation of a region the guest had
@@ -277,9 +278,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** In the interpreter, just before an OSR compilation of this region: how its code will restore the frame. */
     @Override
     public void prepareOSR(int target) {
-        if (osrExitsDeoptimize == null) {
+        if (osrRestoreCompiled && osrExitsDeoptimize == null) {
             Assumption deoptimizing = Truffle.getRuntime().createAssumption("OSR exits of " + getName() + " deoptimize");
-            if (osrRestoreCompiled && interpreterEntries >= OSR_RESTORE_ENTRIES) {
+            if (interpreterEntries >= OSR_RESTORE_ENTRIES) {
                 deoptimizing.invalidate();
             }
             osrExitsDeoptimize = deoptimizing;
@@ -303,8 +304,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         BytecodeOSRNode.super.restoreParentFrame(osrFrame, parentFrame);
         // Truffle's restore deoptimized: this runs in the interpreter, and counts.
-        if (CompilerDirectives.inInterpreter() && osrRestoreCompiled && deoptimizing != null
-                && ++osrDeoptimizingExits == OSR_RESTORE_EXITS) {
+        if (CompilerDirectives.inInterpreter() && deoptimizing != null && ++osrDeoptimizingExits == OSR_RESTORE_EXITS) {
             deoptimizing.invalidate("the loops of " + getName() + " left their OSR code often");
         }
     }
@@ -315,7 +315,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * frame. The memory sites' caches are emptied rather than copied (always safe, as at region
      * entry: the interpreter refills what it uses), and the CPU and the expected return address
      * are never changed by an OSR run. Every exit of the OSR code stores these, so fewer slots
-     * mean less code at each exit ({@code X86CodeSizeTest}).
+     * mean less exit code.
      */
     @ExplodeLoop
     private void copyFrameState(VirtualFrame from, VirtualFrame to) {

@@ -2,6 +2,7 @@ package dev.trufflexen.xen.domain;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the host's time goes in the hot cycles of timers and events, step by step, when
@@ -42,10 +43,11 @@ public final class StepParts {
     private static final List<Step> SWITCH = List.of(Step.SENT, Step.BLOCKED, Step.LEFT_GUEST, Step.SWITCHED_OUT,
             Step.SWITCHED_IN, Step.UPCALL, Step.SENT);
     private static final List<Step> SPIN = List.of(Step.SENT, Step.ATTENDED, Step.UPCALL, Step.SENT);
+    private static final Map<String, List<Step>> CYCLES = Map.of("tick", TICK, "switch", SWITCH, "spin", SPIN);
     private static final String MODE = System.getProperty("trufflexen.stepParts", "");
     /** Whether a cycle is stamped (a JVM-wide switch, read once). */
-    public static final boolean ENABLED = MODE.equals("tick") || MODE.equals("switch") || MODE.equals("spin");
-    private static final List<Step> CYCLE = MODE.equals("switch") ? SWITCH : MODE.equals("spin") ? SPIN : TICK;
+    public static final boolean ENABLED = CYCLES.containsKey(MODE);
+    private static final List<Step> CYCLE = CYCLES.getOrDefault(MODE, TICK);
     /** A cycle whose steps take longer than this (the thread was preempted, or it was another path) is left out. */
     static final long MAX_CYCLE_NS = 2_000_000L;
     private static final int CAPACITY = 1 << 16;

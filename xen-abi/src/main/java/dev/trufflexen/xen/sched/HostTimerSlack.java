@@ -27,23 +27,21 @@ public final class HostTimerSlack {
 
     /** Gives the calling thread {@link #SLACK_NS}; false when the host does not offer it. */
     public static boolean tightenCallingThread() {
-        if (PRCTL == null) {
-            return false;
-        }
-        try {
-            return (int) PRCTL.invokeExact(PR_SET_TIMERSLACK, SLACK_NS, 0L, 0L, 0L) == 0;
-        } catch (Throwable e) {
-            return false;
-        }
+        return prctl(PR_SET_TIMERSLACK, SLACK_NS) == 0;
     }
 
     /** The calling thread's timer slack in ns, or -1 when the host does not tell. */
     public static long ofCallingThread() {
+        return prctl(PR_GET_TIMERSLACK, 0);
+    }
+
+    /** {@code prctl(option, argument)} for the calling thread: its result, or -1 when the host has no prctl. */
+    private static int prctl(int option, long argument) {
         if (PRCTL == null) {
             return -1;
         }
         try {
-            return (int) PRCTL.invokeExact(PR_GET_TIMERSLACK, 0L, 0L, 0L, 0L);
+            return (int) PRCTL.invokeExact(option, argument, 0L, 0L, 0L);
         } catch (Throwable e) {
             return -1;
         }
