@@ -64,6 +64,10 @@ public final class SelftestCommand implements Callable<Integer> {
         @Option(names = "--seed", paramLabel = "S", description = "Seed of the case generator (default ${DEFAULT-VALUE}).")
         long seed = 1;
 
+        @Option(names = "--from", paramLabel = "CASE", description = "Start at this case of the seed's sequence (the number a failure"
+                + " prints, 'case N:'); the cases before it are generated but not run (default ${DEFAULT-VALUE}).")
+        long from = 0;
+
         @Option(names = "--show", paramLabel = "K", description = "Failures printed in full (default ${DEFAULT-VALUE}).")
         int show = 20;
 
@@ -73,8 +77,8 @@ public final class SelftestCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            if (cases < 0 || show < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--cases and --show must not be negative");
+            if (cases < 0 || show < 0 || from < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cases, --from and --show must not be negative");
             }
             if (!NativeCpuOracle.supported()) {
                 throw new TxlException(ExitStatus.UNAVAILABLE, "selftest cpu needs Linux on x86-64 (the host CPU is the oracle)");
@@ -82,8 +86,8 @@ public final class SelftestCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             CpuSelftestSummary summary;
             try (CpuDifferentialTester tester = new CpuDifferentialTester(compiled)) {
-                summary = compiled ? tester.runFaultInjected(cases, seed, show, System.nanoTime() + NO_DEADLINE_NANOS, null)
-                        : tester.run(cases, seed, show, null);
+                summary = compiled ? tester.runFaultInjected(cases, seed, from, show, System.nanoTime() + NO_DEADLINE_NANOS, null)
+                        : tester.run(cases, seed, from, show, null);
             } catch (IOException e) {
                 throw new TxlException(ExitStatus.UNAVAILABLE, "cannot run the native CPU oracle: " + e.getMessage(), e);
             }

@@ -43,4 +43,20 @@ class SelftestCommandTest {
     void negativeCaseCountIsAUsageError() {
         assertEquals(ExitStatus.USAGE, txl("selftest", "cpu", "--cases", "-1"));
     }
+
+    @Test
+    void negativeFirstCaseIsAUsageError() {
+        assertEquals(ExitStatus.USAGE, txl("selftest", "cpu", "--from", "-5"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--from"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code --from} reruns one case of a seed alone: the reproducer it prints names that case. */
+    @Test
+    void fromRunsTheCaseWithThatNumber() {
+        assumeTrue(NativeCpuOracle.supported(), "the native oracle needs Linux on x86-64");
+        txl("selftest", "cpu", "--seed", "3", "--from", "1234", "--cases", "1", "--show", "1");
+        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\\R");
+        assertEquals(1, java.util.Arrays.stream(lines).filter(line -> line.matches("\\d+ passed, \\d+ failed")).count());
+        assertTrue(lines[lines.length - 1].matches("(1 passed, 0 failed|0 passed, 1 failed)"), lines[lines.length - 1]);
+    }
 }

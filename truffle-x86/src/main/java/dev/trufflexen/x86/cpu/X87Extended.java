@@ -146,6 +146,11 @@ public final class X87Extended {
         return sig < 0 ? NORMAL : UNSUPPORTED;
     }
 
+    /** A pseudo-denormal: biased exponent 0 with the integer bit set, the value of biased exponent 1. */
+    public static boolean isPseudoDenormal(long sig, int se) {
+        return (se & 0x7FFF) == 0 && sig < 0;
+    }
+
     public static boolean isNan(int cls) {
         return cls == QNAN || cls == SNAN;
     }

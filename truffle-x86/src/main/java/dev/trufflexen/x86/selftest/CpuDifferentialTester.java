@@ -68,10 +68,23 @@ public final class CpuDifferentialTester implements AutoCloseable {
      * mismatches in full; {@code progress} sees the number of cases done.
      */
     public CpuSelftestSummary run(int cases, long seed, int keep, IntConsumer progress) throws IOException {
+        return run(cases, seed, 0, keep, progress);
+    }
+
+    /**
+     * Runs {@code cases} cases generated from {@code seed}, starting at the first whose number is
+     * {@code firstCase} or more (the number a failure prints): the cases before it are generated,
+     * which keeps the seed's sequence, but not run. One failing case of a long run reruns alone.
+     */
+    public CpuSelftestSummary run(int cases, long seed, long firstCase, int keep, IntConsumer progress) throws IOException {
         CpuCaseGenerator generator = new CpuCaseGenerator(seed, oracle.fsBase());
         CpuSelftestSummary summary = new CpuSelftestSummary(keep);
         for (int n = 0; n < cases; n++) {
-            runCase(generator.next(), summary);
+            CpuCase c = generator.next();
+            while (c.number() < firstCase) {
+                c = generator.next();
+            }
+            runCase(c, summary);
             if (progress != null) {
                 progress.accept(n + 1);
             }
@@ -89,10 +102,20 @@ public final class CpuDifferentialTester implements AutoCloseable {
      */
     public CpuSelftestSummary runFaultInjected(int sequences, long seed, int keep, long deadlineNanos, IntConsumer progress)
             throws IOException {
+        return runFaultInjected(sequences, seed, 0, keep, deadlineNanos, progress);
+    }
+
+    /** {@link #runFaultInjected(int, long, int, long, IntConsumer)} from the first sequence numbered {@code firstCase} or more. */
+    public CpuSelftestSummary runFaultInjected(int sequences, long seed, long firstCase, int keep, long deadlineNanos,
+            IntConsumer progress) throws IOException {
         CpuCaseGenerator generator = new CpuCaseGenerator(seed, oracle.fsBase());
         CpuSelftestSummary summary = new CpuSelftestSummary(keep);
         for (int n = 0; n < sequences && System.nanoTime() - deadlineNanos < 0; n++) {
-            for (CpuCase c : CpuFaultInjection.atEachPosition(generator.nextSequence())) {
+            CpuCase sequence = generator.nextSequence();
+            while (sequence.number() < firstCase) {
+                sequence = generator.nextSequence();
+            }
+            for (CpuCase c : CpuFaultInjection.atEachPosition(sequence)) {
                 runCase(c, summary);
             }
             if (progress != null) {

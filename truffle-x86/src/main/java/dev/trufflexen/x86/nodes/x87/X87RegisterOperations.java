@@ -356,6 +356,11 @@ public final class X87RegisterOperations {
             }
         }
         if (c0 == X87Extended.ZERO || c1 == X87Extended.INFINITY) {
+            if (X87Extended.isPseudoDenormal(s0, e0)) {
+                // ST(0) is the result, as the FPU holds its operand: a pseudo-denormal in canonical
+                // form, the same value with biased exponent 1 (as the host CPU writes it back).
+                X87Stack.write(fpu, 0, s0, e0 | 1);
+            }
             X87Stack.finish(fpu, x, clear);
             return;
         }
