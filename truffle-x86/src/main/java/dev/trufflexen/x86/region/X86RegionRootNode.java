@@ -122,8 +122,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @CompilationFinal private volatile Assumption osrExitsDeoptimize;
     /** How often this region's OSR code deoptimized on the way out (interpreter only, racy: a hint). */
     private int osrDeoptimizingExits;
-    /** Region entries counted in the interpreter (racy across vCPUs: a hint, not a count). */
-    private int interpreterEntries;
+    /** Region entries in the interpreter, and when it was last entered there (racy across vCPUs: hints). */
+    private final X86RecentUse recentUse = new X86RecentUse();
     /** The region entries after which its loops' OSR code restores the frame itself ({@link #osrExitsDeoptimize}). */
     static final int OSR_RESTORE_ENTRIES = Integer.getInteger("trufflexen.osrRestoreEntries", 64);
     /** The deoptimizing exits after which a loop's OSR code is recompiled to restore the frame itself ({@link #osrExitsDeoptimize}). */
@@ -197,7 +197,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             executions++; // racy across vCPUs sharing the region, exact for one
         }
         if (CompilerDirectives.inInterpreter()) {
-            interpreterEntries++;
+            recentUse.entered();
         }
         if (X86Counters.ENABLED) {
             X86Counters.add(arguments.length > 1 ? X86Counters.Event.CHAINED_CALLS : X86Counters.Event.REGION_CALLS, 1);
@@ -247,9 +247,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }, 1);
     }
 
+    /**
+     * Declines a first-tier compilation of a region no longer entered in the interpreter
+     * ({@link X86RecentUse}); OSR compilations of its loops (which Truffle prepares through this
+     * method too, at the last tier) and last-tier compilations always go ahead.
+     */
     @Override
     protected boolean prepareForCompilation(boolean rootCompilation, int compilationTier, boolean lastTier) {
-        return compilable;
+        if (!compilable) {
+            return false;
+        }
+        return !(rootCompilation && compilationTier == 1 && !lastTier && X86RecentUse.SKIP_STALE && recentUse.quiet());
     }
 
     /**
@@ -280,7 +288,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     public void prepareOSR(int target) {
         if (osrRestoreCompiled && osrExitsDeoptimize == null) {
             Assumption deoptimizing = Truffle.getRuntime().createAssumption("OSR exits of " + getName() + " deoptimize");
-            if (interpreterEntries >= OSR_RESTORE_ENTRIES) {
+            if (recentUse.entries() >= OSR_RESTORE_ENTRIES) {
                 deoptimizing.invalidate();
             }
             osrExitsDeoptimize = deoptimizing;
