@@ -74,8 +74,8 @@ final class X86RecentUse {
      * for longer than its usual gap between stamps allows (the compilation is then declined).
      */
     boolean quiet() {
-        if (declinedOnce) {
-            return false;
+        if (declinedOnce || entries == 0) {
+            return false; // declined before, or compiled before its first run (engine.CompileImmediately)
         }
         long last = lastStampNanos;
         long usualGap = (last - createdNanos) / Math.max(1, entries / STAMP_EVERY);

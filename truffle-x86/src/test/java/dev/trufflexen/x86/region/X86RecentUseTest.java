@@ -62,6 +62,13 @@ class X86RecentUseTest {
     }
 
     @Test
+    void regionCompiledBeforeItsFirstRunNeverDeclines() {
+        X86RecentUse use = use();
+        now += 10_000 * MS; // engine.CompileImmediately: compiled at its first call, however late
+        assertFalse(use.quiet());
+    }
+
+    @Test
     void regionDeclinesOnceOnly() {
         X86RecentUse use = use();
         enter(use, 400, 10_000);
