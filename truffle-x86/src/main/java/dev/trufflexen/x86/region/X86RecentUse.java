@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * hot in one phase of the boot waits while the boot moves on; a function called from a loop is
  * queued while the loop runs in the interpreter and is inlined into the loop's OSR code before
  * its own turn comes. Compiling such a region buys nothing and delays the regions that are hot
- * now. So each region stamps the time of every {@link #STAMP_EVERY}th interpreted entry, and
+ * now. So each region stamps the time of each of its first {@link #STAMP_EVERY} interpreted
+ * entries and of every {@link #STAMP_EVERY}th after them, and
  * its first-tier compilation goes ahead only if the region was entered within its usual gap
  * between stamps (times {@link #QUIET_FACTOR}, plus {@link #slackNanos}); otherwise the region
  * declines it ({@code RootNode.prepareForCompilation} false: Truffle's retryable bailout, before
@@ -58,7 +59,7 @@ final class X86RecentUse {
 
     /** An entry in the interpreter. */
     void entered() {
-        if ((++entries & (STAMP_EVERY - 1)) == 0 || declined) {
+        if (++entries <= STAMP_EVERY || (entries & (STAMP_EVERY - 1)) == 0 || declined) {
             lastStampNanos = clock.getAsLong();
             declined = false;
         }

@@ -62,6 +62,15 @@ class X86RecentUseTest {
     }
 
     @Test
+    void regionEnteredAFewTimesIsJudgedByItsLastEntry() {
+        X86RecentUse use = use();
+        now += 500 * MS;
+        enter(use, 3, MS); // queued by its loop's back edges (x86.LoopsCompileRegion), not by entries
+        now += 5 * MS;
+        assertFalse(use.quiet(), "entered 5 ms ago");
+    }
+
+    @Test
     void regionCompiledBeforeItsFirstRunNeverDeclines() {
         X86RecentUse use = use();
         now += 10_000 * MS; // engine.CompileImmediately: compiled at its first call, however late
