@@ -13,15 +13,15 @@ import java.util.function.LongSupplier;
  * queued while the loop runs in the interpreter and is inlined into the loop's OSR code before
  * its own turn comes. Compiling such a region buys nothing and delays the regions that are hot
  * now. So each region stamps the time of each of its first {@link #STAMP_EVERY} interpreted
- * entries and of every {@link #STAMP_EVERY}th after them, and
- * its first-tier compilation goes ahead only if the region was entered within its usual gap
- * between stamps (times {@link #QUIET_FACTOR}, plus {@link #slackNanos}); otherwise the region
- * declines it ({@code RootNode.prepareForCompilation} false: Truffle's retryable bailout, before
- * any partial evaluation). A declined region that is entered again stamps at once and is queued
- * again by Truffle on that entry; a region declines once only, so one used in bursts (a timer's
- * handler, a phase of a boot that comes back) compiles at its second request. OSR and last-tier compilations are never declined: a loop's
- * region is entered once and then loops, and a last-tier compilation follows first-tier code,
- * which does not enter the interpreter at all.
+ * entries and of every {@link #STAMP_EVERY}th after them, and its first-tier compilation goes
+ * ahead only if the region was entered within its usual gap between stamps (times {@link
+ * #QUIET_FACTOR}, plus {@link #slackNanos}); otherwise the region declines it ({@code
+ * RootNode.prepareForCompilation} false: Truffle's retryable bailout, before any partial
+ * evaluation). A declined region that is entered again stamps at once and is queued again by
+ * Truffle on that entry; a region declines once only, so one used in bursts (a timer's handler,
+ * a phase of a boot that comes back) compiles at its second request. OSR and last-tier
+ * compilations are never declined: a loop's region is entered once and then loops, and a
+ * last-tier compilation follows first-tier code, which does not enter the interpreter at all.
  *
  * <p>The stamps are racy hints across vCPUs sharing a region; a wrong guess costs one
  * compilation more or later, never correctness.
