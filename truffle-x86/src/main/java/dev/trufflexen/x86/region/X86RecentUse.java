@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
  * ahead only if the region was entered within its usual gap between stamps (times {@link
  * #QUIET_FACTOR}, plus {@link #slackNanos}); otherwise the region declines it ({@code
  * RootNode.prepareForCompilation} false: Truffle's retryable bailout, before any partial
- * evaluation). A declined region that is entered again stamps at once and is queued again by
- * Truffle on that entry; a region declines once only, so one used in bursts (a timer's handler,
- * a phase of a boot that comes back) compiles at its second request. OSR and last-tier
+ * evaluation). A declined region that is entered again is queued again by Truffle on that
+ * entry, and a region declines once only, so one used in bursts (a timer's handler, a phase of
+ * a boot that comes back) compiles at its second request. OSR and last-tier
  * compilations are never declined: a loop's region is entered once and then loops, and a
  * last-tier compilation follows first-tier code, which does not enter the interpreter at all.
  *
@@ -41,8 +41,7 @@ final class X86RecentUse {
     private final long slackNanos;
     private final long createdNanos;
     private volatile long lastStampNanos;
-    private volatile boolean declined;
-    /** Whether a compilation was ever declined: a region declines once, and compiles when queued again. */
+    /** Whether a compilation was declined: a region declines once, and compiles when queued again. */
     private volatile boolean declinedOnce;
     private int entries;
 
@@ -59,9 +58,8 @@ final class X86RecentUse {
 
     /** An entry in the interpreter. */
     void entered() {
-        if (++entries <= STAMP_EVERY || (entries & (STAMP_EVERY - 1)) == 0 || declined) {
+        if (++entries <= STAMP_EVERY || (entries & (STAMP_EVERY - 1)) == 0) {
             lastStampNanos = clock.getAsLong();
-            declined = false;
         }
     }
 
@@ -81,7 +79,6 @@ final class X86RecentUse {
         long last = lastStampNanos;
         long usualGap = (last - createdNanos) / Math.max(1, entries / STAMP_EVERY);
         if (clock.getAsLong() - last > slackNanos + QUIET_FACTOR * usualGap) {
-            declined = true;
             declinedOnce = true;
             DECLINED.incrementAndGet();
             return true;

@@ -24,6 +24,16 @@ class X86RecentUseTest {
         }
     }
 
+    /** A region that declined after a burst of 400 entries, then entered once more (Truffle queues it again). */
+    private X86RecentUse declinedAndEnteredAgain() {
+        X86RecentUse use = use();
+        enter(use, 400, 10_000);
+        now += 200 * MS;
+        assertTrue(use.quiet());
+        enter(use, 1, 10_000);
+        return use;
+    }
+
     @Test
     void regionEnteredJustNowIsInUse() {
         X86RecentUse use = use();
@@ -52,13 +62,9 @@ class X86RecentUseTest {
 
     @Test
     void declinedRegionEnteredAgainIsInUseAtOnce() {
-        X86RecentUse use = use();
-        enter(use, 400, 10_000);
-        now += 200 * MS;
-        assertTrue(use.quiet());
-        enter(use, 1, 10_000); // Truffle queues it again on this entry
+        X86RecentUse use = declinedAndEnteredAgain();
         now += 5 * MS;
-        assertFalse(use.quiet(), "the entry after a decline stamps");
+        assertFalse(use.quiet(), "entered again after its decline: it compiles");
     }
 
     @Test
@@ -79,11 +85,7 @@ class X86RecentUseTest {
 
     @Test
     void regionDeclinesOnceOnly() {
-        X86RecentUse use = use();
-        enter(use, 400, 10_000);
-        now += 200 * MS;
-        assertTrue(use.quiet());
-        enter(use, 1, 10_000);
+        X86RecentUse use = declinedAndEnteredAgain();
         now += 10_000 * MS; // queued again, and quiet again by its turn: a region used in bursts
         assertFalse(use.quiet(), "the second request compiles");
     }
