@@ -6,7 +6,7 @@ import com.oracle.truffle.api.frame.FrameSlotKind;
 /**
  * Frame slots of a region root. All slots are static slots, holding {@code long}s but for the
  * CPU: the sixteen general registers (slot number = register number), the lazy-flag state (see
- * {@link X86FlagState}), bookkeeping for exits, the CPU and the expected return address, then the translations cached by memory-access sites (see
+ * {@link X86FlagState}), bookkeeping for exits, the CPU, the expected return address and an OSR entry block, then the translations cached by memory-access sites (see
  * {@link X86MemorySite}): the stack's at fixed slots, then four per operand site; last, in
  * regions that keep them in the frame, XMM0-15 (two slots each, see
  * {@link dev.trufflexen.x86.nodes.sse.X86XmmFrame}). Partial
@@ -35,8 +35,15 @@ public final class X86FrameLayout {
     public static final int CPU = 27;
     /** The return address of the chained call that entered the region (see the region root). */
     public static final int EXPECTED_RETURN = 28;
+    /**
+     * The block at which the interpreter enters its loop's OSR compilation: written just before
+     * it does (a compilation serving several back-edge targets of one loop reads it to start
+     * there), and while it goes on to the block that keys that compilation after a back edge to
+     * another block of the loop asked for it (see the region root); -1 otherwise.
+     */
+    public static final int OSR_BLOCK = 29;
     /** The memory-site cache of stack accesses (PUSH, POP, CALL, RET, LEAVE): four slots. */
-    public static final int STACK_SITE = 29;
+    public static final int STACK_SITE = 30;
     /** The first slot of operand memory-site caches. */
     public static final int FIRST_SITE = STACK_SITE + X86MemorySite.SLOTS;
 

@@ -231,6 +231,42 @@ final class X86RegionLoops {
         return seen;
     }
 
+    /**
+     * The blocks an OSR compilation of a loop may start at besides its own target: the blocks
+     * {@code runBlocks} reaches by a back edge only as the in-region target of a RET or as the
+     * return block of a chained call (a recursive function inlined into its region returns to
+     * each of its call sites there). The target of a jump, branch, fall-through or table-jump
+     * back edge is excluded: it heads an inner loop or a bytecode interpreter's handler, and a
+     * second entry into a compiled loop there makes its control flow irreducible, which Graal
+     * compiles by duplicating code (measured: twice the machine code for matmul's kernel).
+     */
+    static boolean[] returnEntries(X86BlockNode[] blocks) {
+        boolean[] returns = new boolean[blocks.length];
+        boolean[] jumps = new boolean[blocks.length];
+        for (int source = 0; source < blocks.length; source++) {
+            X86BlockNode block = blocks[source];
+            if (block.chain != null && block.returnIndex >= 0 && block.returnIndex <= source) {
+                returns[block.returnIndex] = true;
+            }
+            if (block.kind == X86BlockNode.DYNAMIC) {
+                for (int candidate : block.dynamicTargets) {
+                    (block.returns ? returns : jumps)[candidate] = true;
+                }
+                continue;
+            }
+            if (block.targetIndex >= 0 && block.targetIndex <= source) {
+                jumps[block.targetIndex] = true;
+            }
+            if (block.kind == X86BlockNode.CONDITIONAL && block.fallthroughIndex >= 0 && block.fallthroughIndex <= source) {
+                jumps[block.fallthroughIndex] = true;
+            }
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            returns[i] &= !jumps[i];
+        }
+        return returns;
+    }
+
     /** Whether {@code block} can continue at block {@code successor} inside the region. */
     static boolean leadsTo(X86BlockNode block, int successor) {
         if (block.chain != null && block.returnIndex == successor) {

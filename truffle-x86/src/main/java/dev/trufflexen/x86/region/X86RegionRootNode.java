@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.region;
 
+import java.util.Arrays;
+
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerAsserts;
@@ -64,9 +66,45 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @CompilationFinal private Object osrMetadata;
     /** Per OSR target block: the blocks of its loop, or null (see {@link #loopOf}). */
     @CompilationFinal(dimensions = 2) private final boolean[][] loops;
-    /** Per OSR target block: its OSR compilation ran the last time it was tried (read and written in the interpreter only). */
+    /**
+     * Per block: the OSR target whose compilation runs its loop, the block itself unless an
+     * earlier target's loop is the same blocks ({@link #loopOf}; interpreter only). Indexes
+     * {@link #osrRan} and {@link #osrRanCompiled}.
+     */
+    private final int[] osrKey;
+    /**
+     * Per OSR compilation (by its key block): the blocks it can start at, the OSR targets of its
+     * loop, or null before its loop is known ({@link #loopOf}).
+     */
+    @CompilationFinal(dimensions = 2) private final int[][] osrEntries;
+    /** The blocks an OSR compilation may start at besides its target ({@link X86RegionLoops#returnEntries}), computed on the first request. */
+    private boolean[] returnEntries;
+    /**
+     * Whether back-edge targets whose loop is the same blocks share one OSR compilation; off with
+     * {@code -Dtrufflexen.oneOsrPerLoop=false} (one compilation per target, each starting at its
+     * own block).
+     */
+    static final boolean ONE_OSR_PER_LOOP = !"false".equals(System.getProperty("trufflexen.oneOsrPerLoop"));
+    /**
+     * Whether an OSR compilation can start at the return blocks of its loop as well as at its
+     * target ({@link X86RegionLoops#returnEntries}); off with {@code -Dtrufflexen.osrReturnEntries=false}
+     * (a return block then waits for the key's block like any other target).
+     */
+    static final boolean RETURN_ENTRIES = !"false".equals(System.getProperty("trufflexen.osrReturnEntries"));
+    /**
+     * Per OSR target block: the interpreter goes on to its key's block ({@link #osrKey}) to enter
+     * their loop's OSR compilation there ({@link #waitForKey}; interpreter only).
+     */
+    private final boolean[] waitsForKey;
+    /** Per OSR target block: its back edges taken while the interpreter still went on to the key's block. */
+    private final int[] failedWaits;
+    /** The failed waits after which a target gets an OSR compilation of its own; {@code -Dtrufflexen.osrWaitLimit=N}. */
+    static final int WAIT_LIMIT = Integer.getInteger("trufflexen.osrWaitLimit", 1000);
+    /** {@link #runBlocks}'s start in an OSR compilation with several entries: the block is in {@link X86FrameLayout#OSR_BLOCK}. */
+    private static final int ENTRY_IN_FRAME = -4;
+    /** Per OSR key block: its OSR compilation ran the last time it was tried (read and written in the interpreter only). */
     private final boolean[] osrRan;
-    /** Per OSR target block: the last run of its OSR compilation reached its end in compiled code. */
+    /** Per OSR key block: the last run of its OSR compilation reached its end in compiled code. */
     private final boolean[] osrRanCompiled;
     /** {@link #pollOsr}'s immediate re-entry; off with {@code -Dtrufflexen.osrReentry=false}. */
     private static final boolean OSR_REENTRY = !"false".equals(System.getProperty("trufflexen.osrReentry"));
@@ -149,6 +187,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.codeValid = codeValid;
         this.tracing = tracing;
         this.loops = new boolean[blocks.length][];
+        this.osrKey = new int[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            osrKey[i] = i;
+        }
+        this.osrEntries = new int[blocks.length][];
+        this.waitsForKey = new boolean[blocks.length];
+        this.failedWaits = new int[blocks.length];
         this.osrRan = new boolean[blocks.length];
         this.leavesForHotLoop = new boolean[blocks.length];
         this.leaves = new int[blocks.length];
@@ -204,12 +249,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         frame.setObjectStatic(X86FrameLayout.CPU, cpu);
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
+        frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1);
         copyIn(frame, cpu, blocks[start].startRip);
         if (arguments.length > 1) {
             X86MemorySite.takeOverStack(frame, cpu); // the caller's, handed over at its chained call
         }
         try {
-            int result = runBlocks(frame, cpu, start, expectedReturn, loop);
+            int result = runBlocks(frame, cpu, start, expectedReturn, loop, null);
             if (loop != null && result >= 0) {
                 frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[result].startRip); // out of the loop: to the dispatcher
             }
@@ -272,8 +318,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     public Object executeOSR(VirtualFrame osrFrame, int target, Object interpreterState) {
         X86Cpu cpu = CompilerDirectives.castExact(osrFrame.getObjectStatic(X86FrameLayout.CPU), X86Cpu.class);
         long expectedReturn = osrFrame.getLongStatic(X86FrameLayout.EXPECTED_RETURN);
+        int[] entries = osrEntries[target];
+        int start = entries.length == 1 ? target : ENTRY_IN_FRAME;
         try {
-            int result = runBlocks(osrFrame, cpu, target, expectedReturn, loops[target]);
+            int result = runBlocks(osrFrame, cpu, start, expectedReturn, loops[target], entries);
             // Immediate re-entry only for code that ran to its end compiled: one that
             // deoptimized on the way would deoptimize on every re-entry.
             osrRanCompiled[target] = CompilerDirectives.inCompiledCode();
@@ -409,16 +457,44 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * assignment is followed by its own {@code continue} so that each loop end carries a
      * constant. {@code start} is 0, or the constant target block of an OSR compilation, which runs
      * only the blocks of its {@code loop} and returns the index of the first block outside it for
-     * the interpreter to continue at. {@link #RETURNED} when a RET popped {@code expectedReturn},
+     * the interpreter to continue at. An OSR compilation serving several back-edge targets of its
+     * loop starts at {@link #ENTRY_IN_FRAME}: a first step picks the block the frame names among
+     * its constant {@code entries}, so each entry continues with a constant index and all of
+     * them merge into one copy of the loop. {@link #RETURNED} when a RET popped {@code expectedReturn},
      * the return address of the chained call that entered the region ({@link #NOT_CALLED} when
      * the dispatcher called it): the region returns to its caller. {@link #LEFT} when the region
      * leaves to the dispatcher.
      */
     @ExplodeLoop(kind = ExplodeLoop.LoopExplosionKind.MERGE_EXPLODE)
-    private int runBlocks(VirtualFrame frame, X86Cpu cpu, int start, long expectedReturn, boolean[] loop) {
+    private int runBlocks(VirtualFrame frame, X86Cpu cpu, int start, long expectedReturn, boolean[] loop, int[] entries) {
         int index = start;
         dispatch: while (true) {
             CompilerAsserts.partialEvaluationConstant(index);
+            if (CompilerDirectives.inInterpreter() && index >= 0 && frame.getLongStatic(X86FrameLayout.OSR_BLOCK) == index) {
+                frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1); // a back edge elsewhere in the loop asked for its OSR code here
+                int result = osr(frame, index);
+                if (result != OSR_NOT_RUN) {
+                    if (result >= 0) {
+                        if (leavesLoop(loop, result)) {
+                            return result;
+                        }
+                        index = result;
+                        continue dispatch;
+                    }
+                    return result;
+                }
+            }
+            if (index == ENTRY_IN_FRAME) {
+                long entry = frame.getLongStatic(X86FrameLayout.OSR_BLOCK);
+                for (int k = 0; k < entries.length - 1; k++) {
+                    if (entry == entries[k]) {
+                        index = entries[k];
+                        continue dispatch;
+                    }
+                }
+                index = entries[entries.length - 1]; // loopOf made the frame's entry one of them
+                continue dispatch;
+            }
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
             if (block.kind == X86BlockNode.DYNAMIC) {
@@ -573,7 +649,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * there before going back in.
      */
     private boolean pollOsr(int target, long expectedReturn) {
-        return (OSR_REENTRY && osrRan[target]) || (leavesForHotLoop[target] && expectedReturn == NOT_CALLED)
+        return (OSR_REENTRY && osrRan[osrKey[target]]) || (leavesForHotLoop[target] && expectedReturn == NOT_CALLED)
                 || BytecodeOSRNode.pollOSRBackEdge(this, 1);
     }
 
@@ -599,12 +675,18 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             return LEFT;
         }
         loopOf(target);
-        Object result = BytecodeOSRNode.tryOSR(this, target, null, null, frame);
-        if (result == null) {
-            osrRan[target] = false;
+        if (waitForKey(frame, target)) {
             return OSR_NOT_RUN;
         }
-        osrRan[target] = osrRanCompiled[target];
+        int key = osrKey[target];
+        frame.setLongStatic(X86FrameLayout.OSR_BLOCK, target);
+        Object result = BytecodeOSRNode.tryOSR(this, key, null, null, frame);
+        frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1);
+        if (result == null) {
+            osrRan[key] = false;
+            return OSR_NOT_RUN;
+        }
+        osrRan[key] = osrRanCompiled[key];
         if (result instanceof X86ExitException exit) {
             throw exit;
         }
@@ -626,18 +708,118 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /**
-     * The blocks of the loop {@code target} is in: those reachable from it that reach it back.
-     * Computed in the interpreter before the first OSR compilation at {@code target} starts, so
-     * that compilation sees it as a constant.
+     * The blocks of the loop {@code target} is in ({@link X86RegionLoops#loopOf}), and the OSR
+     * compilation that runs it ({@link #osrKey}). Computed in the interpreter before the first
+     * OSR compilation at {@code target} starts, so that compilation sees both as constants.
+     *
+     * <p><b>One OSR compilation per loop.</b> A loop can have many back-edge targets: the
+     * handlers of a bytecode interpreter's dispatch loop each jump back to its top, and a
+     * recursive function inlined into its caller's region returns to each of its call sites
+     * there. Keyed by target, each would be an OSR compilation of the same blocks (seconds
+     * each, one after another), and the guest would run interpreted whenever it met a target
+     * whose code was not ready; which of them happened to be compiled first also decided how
+     * fast the loop ran, since a compilation entered at a handler instead of the dispatch
+     * block lays the loop out differently. So the first target of a loop to ask, normally the
+     * target of its hottest back edge, keys the loop's one OSR compilation, and a later target
+     * whose loop is the same blocks does not compile its own: it enters that compilation
+     * directly when it is one of its entries ({@link #osrEntries}: a recursive function's return
+     * blocks, {@link #RETURN_ENTRIES}), and otherwise the interpreter runs on to the key's block
+     * and enters there ({@link X86FrameLayout#OSR_BLOCK}). Other entries than the key's block
+     * stay few: a second way into a compiled loop makes its control flow irreducible, which Graal
+     * pays for by duplicating code. A target whose wait for the key's block keeps failing (the
+     * loop went round again without passing it, {@link #WAIT_LIMIT} times) gets a compilation of
+     * its own after all.
      */
     private boolean[] loopOf(int target) {
         boolean[] loop = loops[target];
         if (loop == null) {
             loop = X86RegionLoops.loopOf(blocks, target);
+            int key = ONE_OSR_PER_LOOP ? sameLoopKey(loop) : -1;
+            if (key >= 0) {
+                loop = loops[key];
+                osrKey[target] = key;
+                if (!contains(osrEntries[key], target)) {
+                    waitsForKey[target] = true;
+                }
+            } else {
+                osrEntries[target] = entriesOf(loop, target);
+            }
             loops[target] = loop;
             anyLoopHot = true;
         }
         return loop;
+    }
+
+    /**
+     * Whether the back edge to {@code target}, whose loop's OSR compilation is keyed by another
+     * block, makes the interpreter go on to that block: false once it has waited in vain too
+     * often, when the target gets an OSR compilation of its own. Interpreter only.
+     */
+    private boolean waitForKey(VirtualFrame frame, int target) {
+        if (!waitsForKey[target]) {
+            return false;
+        }
+        int key = osrKey[target];
+        if (frame.getLongStatic(X86FrameLayout.OSR_BLOCK) == key && ++failedWaits[target] > WAIT_LIMIT) {
+            waitsForKey[target] = false; // round the loop again without passing the key's block
+            osrKey[target] = target;
+            osrEntries[target] = new int[]{target};
+            return false;
+        }
+        frame.setLongStatic(X86FrameLayout.OSR_BLOCK, key);
+        return true;
+    }
+
+    private boolean[] returnEntries() {
+        if (returnEntries == null) {
+            returnEntries = X86RegionLoops.returnEntries(blocks);
+        }
+        return returnEntries;
+    }
+
+    /** The key of the OSR compilation whose loop is {@code loop}'s blocks, or -1. */
+    private int sameLoopKey(boolean[] loop) {
+        for (int k = 0; k < blocks.length; k++) {
+            if (osrKey[k] == k && osrEntries[k] != null && Arrays.equals(loops[k], loop)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean contains(int[] blocks, int block) {
+        for (int b : blocks) {
+            if (b == block) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The blocks an OSR compilation of {@code loop} keyed by {@code target} may start at: the
+     * loop's return entries ({@link X86RegionLoops#returnEntries}) when {@code target} is one of
+     * them, {@code target} alone otherwise.
+     */
+    private int[] entriesOf(boolean[] loop, int target) {
+        boolean[] returnEntries = returnEntries();
+        if (!ONE_OSR_PER_LOOP || !RETURN_ENTRIES || !returnEntries[target]) {
+            return new int[]{target};
+        }
+        int count = 0;
+        for (int i = 0; i < blocks.length; i++) {
+            if (loop[i] && (returnEntries[i] || i == target)) {
+                count++;
+            }
+        }
+        int[] entries = new int[count];
+        count = 0;
+        for (int i = 0; i < blocks.length; i++) {
+            if (loop[i] && (returnEntries[i] || i == target)) {
+                entries[count++] = i;
+            }
+        }
+        return entries;
     }
 
     /**

@@ -74,10 +74,14 @@ class X86CodeSizeTest {
      * measured 1,289, and fault profiles on CALL's push and RET's pop 1,675, but both ran
      * recurse slower, so neither is used. The stack's frame-cache misses as one call that hands
      * back the TLB entry: 2,027 -> 1,559; with the stack segment's #SS(0) check inside that call too
-     * (no canonical forms computed on the hit path): 1,263. Tighten it as translated code gets
-     * denser.
+     * (no canonical forms computed on the hit path): 1,263. The loop's one OSR compilation
+     * entered at any of the function's return blocks as well as at its target (one compilation
+     * per loop where each return block had its own, see the region root): 1,267 -> 1,473, the
+     * price of a loop with several ways in, which ran recurse about 12% faster than entering at
+     * the target's block only (four alternated pairs, medians of the last five rounds).
+     * Tighten it as translated code gets denser.
      */
-    static final int RECURSION_BUDGET_BYTES_PER_INSTRUCTION = 1300;
+    static final int RECURSION_BUDGET_BYTES_PER_INSTRUCTION = 1500;
 
     // mov r8d,300; outer: mov edi,12; call fib; dec r8d; jne outer; hlt
     // fib: cmp edi,1; jle base; push rdi; dec edi; call fib; pop rdi; push rax; sub edi,2; call fib

@@ -118,6 +118,79 @@ class X86LoopOsrTest {
     }
 
     /**
+     * 400 times from the dispatcher: edx = 0; 50 times: for esi = r8 down to 1: rdx += rsi; hlt.
+     * The nest fits one OSR compilation, and two back edges lead into it: the inner loop's, to
+     * its header, and the outer loop's, to its own. Runs with a long inner loop make the nest
+     * hot at the inner header, which keys its OSR compilation; runs whose inner loop makes one
+     * pass (no inner back edge) meet the outer header only, and the interpreter goes on from
+     * there to the inner header to enter that compilation rather than compiling the nest again
+     * from the outer one.
+     */
+    @Test
+    void aBackEdgeToAnotherHeaderOfACompiledNestEntersItsOsrCompilation() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
+            m.code("31d2b9320000004489c64801f2ffce75f9ffc975f2f4");
+            for (int run = 0; run < 400; run++) {
+                long inner = run % 2 == 0 ? 100 : 1;
+                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R8, inner);
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                assertEquals(50 * inner * (inner + 1) / 2, m.reg(RDX), "run " + run);
+                assertEquals(0, m.reg(RCX), "run " + run);
+            }
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertEquals(1, osrCompilations(trace).size(), "one OSR compilation for the nest:\n" + trace);
+        }
+    }
+
+    /** {@link #OSR_SOON} with the region itself never compiled: every run goes through the interpreter into OSR code. */
+    private static Map<String, String> osrOnly() {
+        Map<String, String> options = new java.util.HashMap<>(OSR_SOON);
+        options.put("engine.MultiTier", "false");
+        options.put("engine.SingleTierCompilationThreshold", "1000000");
+        return options;
+    }
+
+    /** The names of the OSR compilations an engine trace reports done. */
+    private static java.util.Set<String> osrCompilations(String trace) {
+        return trace.lines().filter(line -> line.contains("opt done"))
+                .map(line -> line.replaceAll(".*(x86@[0-9a-f]+<OSR@\\d+>).*", "$1")).filter(name -> name.contains("<OSR@"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * {@code runs} times from the dispatcher: rax = fib(r8) by recursion (recurse's shape), hlt.
+     * The recursive function joins its caller's region, and every RET inside it returns to a
+     * call site of the region: each return block is a back-edge target of one loop, the whole
+     * function. One OSR compilation serves them all, entered at whichever return block the
+     * interpreter meets first, and each run's result and stack are exact.
+     */
+    @Test
+    void theReturnBlocksOfARecursiveFunctionShareOneOsrCompilation() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        long[] fib = new long[16];
+        fib[1] = 1;
+        for (int n = 2; n < fib.length; n++) {
+            fib[n] = fib[n - 1] + fib[n - 2];
+        }
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
+            m.code("4489c7e801000000f483ff017e14f7c7010000007506e80a000000c3e81b000000c389f8c357ffcfe8dcffffff5f5083ef02e8d2ffffff"
+                    + "594801c8c35783ef02e8c4ffffff5f50ffcfe8bbffffff594801c8c3");
+            for (int run = 0; run < 300; run++) {
+                int n = 5 + run % 11;
+                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R8, n);
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                assertEquals(fib[n], m.reg(dev.trufflexen.x86.cpu.X86Reg.RAX), "run " + run);
+                assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP), "run " + run);
+            }
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertEquals(1, osrCompilations(trace).size(), "one OSR compilation for the function's loop:\n" + trace);
+        }
+    }
+
+    /**
      * {@code runs} times from the dispatcher: edx = 0; for ecx = {@code iterations} down to 1:
      * rdx += rcx; hlt. Once the loop's OSR code exists, each run's first back edge enters it at
      * once, and each run's loop ends there: the OSR code returns its state to the interpreter's
@@ -126,10 +199,8 @@ class X86LoopOsrTest {
      */
     private static long deoptimizationsLeavingACompiledLoop(boolean osrRestoreCompiled, int iterations, int runs) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Map<String, String> options = new java.util.HashMap<>(OSR_SOON);
+        Map<String, String> options = osrOnly();
         options.put("x86.OsrRestoreCompiled", Boolean.toString(osrRestoreCompiled));
-        options.put("engine.MultiTier", "false");
-        options.put("engine.SingleTierCompilationThreshold", "1000000");
         try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, options, log), true)) {
             m.code(String.format("b9%02x%02x000031d24801caffc975f9f4", iterations & 0xFF, iterations >> 8));
             for (int run = 0; run < runs; run++) {
