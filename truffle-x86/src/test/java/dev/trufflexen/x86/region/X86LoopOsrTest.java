@@ -144,6 +144,31 @@ class X86LoopOsrTest {
         }
     }
 
+    /**
+     * edx = 0; 50 times: for esi = r8 down to 1: rdx += rsi (r9 zero) or rdx += 2 * rsi (r9 not
+     * zero), in one of two inner loops; hlt. No block is on both inner loops, so the first to get
+     * hot keys the nest's OSR compilation, and once runs take only the other, its back edges wait
+     * for the key's block in vain: after enough failed waits that inner loop gets an OSR
+     * compilation of its own rather than running interpreted. Every run's sum is exact.
+     */
+    @Test
+    void aLoopWaitingInVainForItsKeysBlockGetsItsOwnOsrCompilation() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
+            m.code("31d2b9320000004489c64585c975094801f2ffce75f9eb0a4801f24801f2ffce75f6ffc975e1f4");
+            for (int run = 0; run < 700; run++) {
+                long second = run < 100 ? 0 : 1;
+                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R8, 100);
+                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R9, second);
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                assertEquals((1 + second) * 50 * 5050, m.reg(RDX), "run " + run);
+            }
+            String trace = log.toString(StandardCharsets.UTF_8);
+            assertTrue(osrCompilations(trace).size() >= 2, "the second inner loop compiled on its own:\n" + trace);
+        }
+    }
+
     /** {@link #OSR_SOON} with the region itself never compiled: every run goes through the interpreter into OSR code. */
     private static Map<String, String> osrOnly() {
         Map<String, String> options = new java.util.HashMap<>(OSR_SOON);
