@@ -38,7 +38,8 @@ final class X86BlockNode extends Node {
     final long startRip;
     /**
      * For a block ending with RET or a jump through a table: the region's blocks its target may
-     * be (return addresses of direct calls, the table's entries), tried in order before exiting.
+     * be (return addresses of direct calls, the table's entries), tried in {@link #tryOrder}
+     * before exiting.
      */
     @CompilationFinal(dimensions = 1) final int[] dynamicTargets;
     /** The block ends with RET: it ends a chained call when it pops the address the region was called for. */
@@ -52,8 +53,16 @@ final class X86BlockNode extends Node {
     final int returnIndex;
     /** How often the Jcc of a CONDITIONAL block was taken, for Graal's block layout. */
     private final X86BranchProfile branch = new X86BranchProfile();
-    /** For a DYNAMIC block: how often each candidate matched, tried in order; see {@link X86BranchProfile}. */
+    /** For a DYNAMIC block: how often each candidate matched when tried; see {@link X86BranchProfile}. */
     @CompilationFinal(dimensions = 1) private final X86BranchProfile[] dynamicMatches;
+    /**
+     * For a DYNAMIC block: the order in which its candidates are tried (indexes into
+     * {@link #dynamicTargets}), most matched first as of the region's last compilation
+     * ({@link #orderCandidatesByMatches}). Replaced whole, never changed in place.
+     */
+    @CompilationFinal(dimensions = 1) int[] tryOrder;
+    /** Whether compilations try a DYNAMIC block's candidates most matched first; off with {@code -Dtrufflexen.orderDynamicTargets=false}. */
+    private static final boolean ORDER_BY_MATCHES = !"false".equals(System.getProperty("trufflexen.orderDynamicTargets"));
 
     /** How many guest instructions the block holds (a measure of what compiling it costs). */
     int instructionCount() {
@@ -66,6 +75,10 @@ final class X86BlockNode extends Node {
         this.returns = returns;
         this.chain = chain;
         this.returnIndex = returnIndex;
+        this.tryOrder = new int[dynamicTargets.length];
+        for (int k = 0; k < tryOrder.length; k++) {
+            tryOrder[k] = k;
+        }
         this.dynamicMatches = new X86BranchProfile[dynamicTargets.length];
         for (int k = 0; k < dynamicMatches.length; k++) {
             dynamicMatches[k] = new X86BranchProfile();
@@ -105,6 +118,32 @@ final class X86BlockNode extends Node {
     /** Whether the Jcc at the end of this CONDITIONAL block jumps, with its profile attached. */
     boolean takesBranch(VirtualFrame frame) {
         return branch.profile(conditionHolds(frame));
+    }
+
+    /**
+     * Before a compilation of the region: the candidates of a RET or table jump tried most
+     * matched first, so a RET that returns to one call site nearly always compiles to one
+     * compare before its target instead of a compare for every return address of the region
+     * ahead of it (a recursive function inlined into its caller's region has one per call site).
+     * Runs outside compiled code; the interpreter may be iterating the old order meanwhile,
+     * which stays valid.
+     */
+    void orderCandidatesByMatches() {
+        if (!ORDER_BY_MATCHES || tryOrder.length < 2) {
+            return;
+        }
+        Integer[] order = new Integer[tryOrder.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(dynamicMatches[b].taken(), dynamicMatches[a].taken()));
+        int[] sorted = new int[order.length];
+        for (int k = 0; k < order.length; k++) {
+            sorted[k] = order[k];
+        }
+        if (!java.util.Arrays.equals(sorted, tryOrder)) {
+            tryOrder = sorted;
+        }
     }
 
     /** Whether {@code nextRip} is the start of the {@code k}-th dynamic candidate, with its profile attached. */

@@ -303,6 +303,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (!compilable) {
             return false;
         }
+        for (X86BlockNode block : blocks) {
+            if (block.kind == X86BlockNode.DYNAMIC) {
+                block.orderCandidatesByMatches();
+            }
+        }
         return !(rootCompilation && compilationTier == 1 && !lastTier && X86RecentUse.SKIP_STALE && recentUse.quiet());
     }
 
@@ -504,7 +509,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 if (block.returns && nextRip == expectedReturn) {
                     return RETURNED; // the end of the chained call that entered this region: a host return
                 }
-                for (int k = 0; k < block.dynamicTargets.length; k++) {
+                int[] order = block.tryOrder;
+                for (int j = 0; j < order.length; j++) {
+                    int k = order[j];
                     int candidate = block.dynamicTargets[k];
                     if (block.dynamicTargetMatches(k, nextRip, blocks[candidate].startRip)) {
                         if (X86Counters.ENABLED) {
