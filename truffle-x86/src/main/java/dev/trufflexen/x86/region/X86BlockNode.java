@@ -1,5 +1,8 @@
 package dev.trufflexen.x86.region;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
@@ -75,10 +78,7 @@ final class X86BlockNode extends Node {
         this.returns = returns;
         this.chain = chain;
         this.returnIndex = returnIndex;
-        this.tryOrder = new int[dynamicTargets.length];
-        for (int k = 0; k < tryOrder.length; k++) {
-            tryOrder[k] = k;
-        }
+        this.tryOrder = IntStream.range(0, dynamicTargets.length).toArray();
         this.dynamicMatches = new X86BranchProfile[dynamicTargets.length];
         for (int k = 0; k < dynamicMatches.length; k++) {
             dynamicMatches[k] = new X86BranchProfile();
@@ -132,16 +132,10 @@ final class X86BlockNode extends Node {
         if (!ORDER_BY_MATCHES || tryOrder.length < 2) {
             return;
         }
-        Integer[] order = new Integer[tryOrder.length];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(dynamicMatches[b].taken(), dynamicMatches[a].taken()));
-        int[] sorted = new int[order.length];
-        for (int k = 0; k < order.length; k++) {
-            sorted[k] = order[k];
-        }
-        if (!java.util.Arrays.equals(sorted, tryOrder)) {
+        int[] sorted = IntStream.range(0, tryOrder.length).boxed()
+                .sorted((a, b) -> Integer.compare(dynamicMatches[b].taken(), dynamicMatches[a].taken()))
+                .mapToInt(Integer::intValue).toArray();
+        if (!Arrays.equals(sorted, tryOrder)) {
             tryOrder = sorted;
         }
     }

@@ -1,6 +1,7 @@
 package dev.trufflexen.x86.region;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
@@ -96,6 +97,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * their loop's OSR compilation there ({@link #waitForKey}; interpreter only).
      */
     private final boolean[] waitsForKey;
+    /**
+     * Whether any target waits for its key's block: until one does, the interpreter does not
+     * look at {@link X86FrameLayout#OSR_BLOCK} before each block (interpreter only).
+     */
+    private boolean anyWaitsForKey;
     /** Per OSR target block: its back edges taken while the interpreter still went on to the key's block. */
     private final int[] failedWaits;
     /** The failed waits after which a target gets an OSR compilation of its own; {@code -Dtrufflexen.osrWaitLimit=N}. */
@@ -300,7 +306,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      */
     @Override
     protected boolean prepareForCompilation(boolean rootCompilation, int compilationTier, boolean lastTier) {
-        if (!compilable) {
+        if (!compilable || (rootCompilation && compilationTier == 1 && !lastTier && X86RecentUse.SKIP_STALE && recentUse.quiet())) {
             return false;
         }
         for (X86BlockNode block : blocks) {
@@ -308,7 +314,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 block.orderCandidatesByMatches();
             }
         }
-        return !(rootCompilation && compilationTier == 1 && !lastTier && X86RecentUse.SKIP_STALE && recentUse.quiet());
+        return true;
     }
 
     /**
@@ -475,7 +481,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         int index = start;
         dispatch: while (true) {
             CompilerAsserts.partialEvaluationConstant(index);
-            if (CompilerDirectives.inInterpreter() && index >= 0 && frame.getLongStatic(X86FrameLayout.OSR_BLOCK) == index) {
+            if (CompilerDirectives.inInterpreter() && anyWaitsForKey && index >= 0 && frame.getLongStatic(X86FrameLayout.OSR_BLOCK) == index) {
                 frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1); // a back edge elsewhere in the loop asked for its OSR code here
                 int result = osr(frame, index);
                 if (result != OSR_NOT_RUN) {
@@ -747,6 +753,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 osrKey[target] = key;
                 if (!contains(osrEntries[key], target)) {
                     waitsForKey[target] = true;
+                    anyWaitsForKey = true;
                 }
             } else {
                 osrEntries[target] = entriesOf(loop, target);
@@ -795,12 +802,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     private static boolean contains(int[] blocks, int block) {
-        for (int b : blocks) {
-            if (b == block) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.stream(blocks).anyMatch(b -> b == block);
     }
 
     /**
@@ -813,20 +815,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (!ONE_OSR_PER_LOOP || !RETURN_ENTRIES || !returnEntries[target]) {
             return new int[]{target};
         }
-        int count = 0;
-        for (int i = 0; i < blocks.length; i++) {
-            if (loop[i] && (returnEntries[i] || i == target)) {
-                count++;
-            }
-        }
-        int[] entries = new int[count];
-        count = 0;
-        for (int i = 0; i < blocks.length; i++) {
-            if (loop[i] && (returnEntries[i] || i == target)) {
-                entries[count++] = i;
-            }
-        }
-        return entries;
+        return IntStream.range(0, blocks.length).filter(i -> loop[i] && (returnEntries[i] || i == target)).toArray();
     }
 
     /**

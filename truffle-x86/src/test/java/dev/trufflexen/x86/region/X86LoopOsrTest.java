@@ -1,7 +1,9 @@
 package dev.trufflexen.x86.region;
 
+import static dev.trufflexen.x86.cpu.X86Reg.R8;
 import static dev.trufflexen.x86.cpu.X86Reg.R9;
 import static dev.trufflexen.x86.cpu.X86Reg.R10;
+import static dev.trufflexen.x86.cpu.X86Reg.RAX;
 import static dev.trufflexen.x86.cpu.X86Reg.RCX;
 import static dev.trufflexen.x86.cpu.X86Reg.RDX;
 import static dev.trufflexen.x86.cpu.X86Reg.RSP;
@@ -11,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +90,7 @@ class X86LoopOsrTest {
             m.code("4531c04531c9488d1d2b000000488d352900000031c989cfffd34901c0ffd64901c0ffd34901c0ffc183f96472e8"
                     + "41ffc14183f91e72ddf4488d4701c3488d043fc3");
             assertEquals("halt", m.run());
-            assertEquals(600_000, m.reg(dev.trufflexen.x86.cpu.X86Reg.R8));
+            assertEquals(600_000, m.reg(R8));
             assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP));
             String trace = log.toString(StandardCharsets.UTF_8);
             assertTrue(trace.contains("<OSR@"), "the loop was OSR-compiled:\n" + trace);
@@ -128,20 +131,18 @@ class X86LoopOsrTest {
      */
     @Test
     void aBackEdgeToAnotherHeaderOfACompiledNestEntersItsOsrCompilation() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
-            m.code("31d2b9320000004489c64801f2ffce75f9ffc975f2f4");
-            for (int run = 0; run < 400; run++) {
-                long inner = run % 2 == 0 ? 100 : 1;
-                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R8, inner);
-                m.cpu.setRip(X86TestMachine.CODE);
-                assertEquals("halt", m.run());
-                assertEquals(50 * inner * (inner + 1) / 2, m.reg(RDX), "run " + run);
-                assertEquals(0, m.reg(RCX), "run " + run);
-            }
-            String trace = log.toString(StandardCharsets.UTF_8);
-            assertEquals(1, osrCompilations(trace).size(), "one OSR compilation for the nest:\n" + trace);
-        }
+        String trace = runOsrOnly("31d2b9320000004489c64801f2ffce75f9ffc975f2f4", 400,
+                (m, run) -> m.cpu.setReg(R8, innerPasses(run)), (m, run) -> {
+                    long inner = innerPasses(run);
+                    assertEquals(50 * inner * (inner + 1) / 2, m.reg(RDX), "run " + run);
+                    assertEquals(0, m.reg(RCX), "run " + run);
+                });
+        assertEquals(1, osrCompilations(trace).size(), "one OSR compilation for the nest:\n" + trace);
+    }
+
+    /** The inner loop's passes in run {@code run} of the nest above: long and single in turn. */
+    private static long innerPasses(int run) {
+        return run % 2 == 0 ? 100 : 1;
     }
 
     /**
@@ -153,20 +154,12 @@ class X86LoopOsrTest {
      */
     @Test
     void aLoopWaitingInVainForItsKeysBlockGetsItsOwnOsrCompilation() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
-            m.code("31d2b9320000004489c64585c975094801f2ffce75f9eb0a4801f24801f2ffce75f6ffc975e1f4");
-            for (int run = 0; run < 700; run++) {
-                long second = run < 100 ? 0 : 1;
-                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R8, 100);
-                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R9, second);
-                m.cpu.setRip(X86TestMachine.CODE);
-                assertEquals("halt", m.run());
-                assertEquals((1 + second) * 50 * 5050, m.reg(RDX), "run " + run);
-            }
-            String trace = log.toString(StandardCharsets.UTF_8);
-            assertTrue(osrCompilations(trace).size() >= 2, "the second inner loop compiled on its own:\n" + trace);
-        }
+        String trace = runOsrOnly("31d2b9320000004489c64585c975094801f2ffce75f9eb0a4801f24801f2ffce75f6ffc975e1f4", 700,
+                (m, run) -> {
+                    m.cpu.setReg(R8, 100);
+                    m.cpu.setReg(R9, run < 100 ? 0 : 1);
+                }, (m, run) -> assertEquals((run < 100 ? 1 : 2) * 50 * 5050, m.reg(RDX), "run " + run));
+        assertTrue(osrCompilations(trace).size() >= 2, "the second inner loop compiled on its own:\n" + trace);
     }
 
     /** {@link #OSR_SOON} with the region itself never compiled: every run goes through the interpreter into OSR code. */
@@ -175,6 +168,26 @@ class X86LoopOsrTest {
         options.put("engine.MultiTier", "false");
         options.put("engine.SingleTierCompilationThreshold", "1000000");
         return options;
+    }
+
+    /**
+     * Runs {@code code} {@code runs} times from the dispatcher to its {@code hlt} in an
+     * {@link #osrOnly} engine, with {@code setUp} before and {@code check} after each run (given
+     * the run's number); the engine's trace.
+     */
+    private static String runOsrOnly(String code, int runs, BiConsumer<X86TestMachine, Integer> setUp,
+            BiConsumer<X86TestMachine, Integer> check) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
+            m.code(code);
+            for (int run = 0; run < runs; run++) {
+                setUp.accept(m, run);
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run(), "run " + run);
+                check.accept(m, run);
+            }
+        }
+        return log.toString(StandardCharsets.UTF_8);
     }
 
     /** The names of the OSR compilations an engine trace reports done. */
@@ -193,26 +206,18 @@ class X86LoopOsrTest {
      */
     @Test
     void theReturnBlocksOfARecursiveFunctionShareOneOsrCompilation() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
         long[] fib = new long[16];
         fib[1] = 1;
         for (int n = 2; n < fib.length; n++) {
             fib[n] = fib[n - 1] + fib[n - 2];
         }
-        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, osrOnly(), log), true)) {
-            m.code("4489c7e801000000f483ff017e14f7c7010000007506e80a000000c3e81b000000c389f8c357ffcfe8dcffffff5f5083ef02e8d2ffffff"
-                    + "594801c8c35783ef02e8c4ffffff5f50ffcfe8bbffffff594801c8c3");
-            for (int run = 0; run < 300; run++) {
-                int n = 5 + run % 11;
-                m.cpu.setReg(dev.trufflexen.x86.cpu.X86Reg.R8, n);
-                m.cpu.setRip(X86TestMachine.CODE);
-                assertEquals("halt", m.run());
-                assertEquals(fib[n], m.reg(dev.trufflexen.x86.cpu.X86Reg.RAX), "run " + run);
-                assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP), "run " + run);
-            }
-            String trace = log.toString(StandardCharsets.UTF_8);
-            assertEquals(1, osrCompilations(trace).size(), "one OSR compilation for the function's loop:\n" + trace);
-        }
+        String trace = runOsrOnly("4489c7e801000000f483ff017e14f7c7010000007506e80a000000c3e81b000000c389f8c357ffcfe8dcffffff"
+                + "5f5083ef02e8d2ffffff594801c8c35783ef02e8c4ffffff5f50ffcfe8bbffffff594801c8c3", 300,
+                (m, run) -> m.cpu.setReg(R8, 5 + run % 11), (m, run) -> {
+                    assertEquals(fib[5 + run % 11], m.reg(RAX), "run " + run);
+                    assertEquals(X86TestMachine.STACK_TOP, m.reg(RSP), "run " + run);
+                });
+        assertEquals(1, osrCompilations(trace).size(), "one OSR compilation for the function's loop:\n" + trace);
     }
 
     /**
