@@ -1,5 +1,6 @@
 package dev.trufflexen.x86.region;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +60,8 @@ import dev.trufflexen.x86.runtime.X86Language;
  * addresses of the region's direct calls ({@link #MAX_RETURN_TARGETS} at most) and continues at
  * the matching block. Recursive and call-heavy code (a call, the callee, the return and the code
  * after it) thus stays in one compilation unit instead of paying a dispatcher round trip per
- * RET. Such a continuation counts as a back edge (safepoint, stop check, OSR). Which return
+ * RET. Such a continuation to an earlier block counts as a back edge (safepoint, stop check, OSR;
+ * every cycle of blocks has one). Which return
  * address a RET finds is data, not a guess: a mismatch just exits as before.
  *
  * <p><b>Calls between regions.</b> A CALL that leaves the region (an indirect one, or a direct
@@ -110,6 +112,8 @@ public final class X86RegionBuilder {
      * operands get frame caches ({@link X86OperandFactory#setCacheSites}).
      */
     static final long TIGHT_LOOP_BYTES = 64;
+    /** Whether calls through a table of function pointers get the table's entries as in-region callees ({@link #jumpTableTargets}). */
+    private static final boolean TABLE_CALL_TARGETS = !"false".equals(System.getProperty("trufflexen.tableCallTargets"));
 
     /** The result: a region, or the fault the entry instruction raised while being fetched. */
     public record Result(X86RegionRootNode root, List<X86CodeReader.Page> pages, Assumption codeValid, X86Fault entryFault) {
@@ -149,6 +153,8 @@ public final class X86RegionBuilder {
     private final List<PendingBlock> blocks = new ArrayList<>();
     private final Map<Long, Integer> blockIndex = new HashMap<>();
     private final List<Long> returnSites = new ArrayList<>();
+    /** The block of each call in {@link #returnSites}, by its return address. */
+    private final Map<Long, PendingBlock> callBlocks = new HashMap<>();
     private final boolean volatileCode;
     private final int maxBlocks;
     private int instructionCount;
@@ -227,13 +233,14 @@ public final class X86RegionBuilder {
         }
         Assumption codeValid = Truffle.getRuntime().createAssumption("x86 region code unchanged");
         X86BlockNode[] nodes = new X86BlockNode[blocks.size()];
+        List<List<Integer>> returnTargets = returnTargetsByBlock();
         for (int i = 0; i < nodes.length; i++) {
             PendingBlock block = blocks.get(i);
             int target = block.kind == X86BlockNode.DYNAMIC || block.exitOnly ? X86BlockNode.EXIT : indexOf(block.targetRip);
             int fallthrough = block.kind == X86BlockNode.CONDITIONAL ? indexOf(block.fallthroughRip) : X86BlockNode.EXIT;
             int returnIndex = chainedReturnIndex(block, target);
             nodes[i] = new X86BlockNode(block.startRip, block.nodes.toArray(new X86InstructionNode[0]), block.kind, block.conditionCode,
-                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? returnTargets() : block.tableTargets,
+                    target, block.targetRip, fallthrough, block.fallthroughRip, block.endsWithReturn ? toArray(returnTargets.get(i)) : block.tableTargets,
                     block.endsWithReturn, returnIndex == X86BlockNode.EXIT ? null : new X86ChainedCall(block.callReturnRip), returnIndex);
         }
         int mask = operands.touchedMask();
@@ -315,6 +322,7 @@ public final class X86RegionBuilder {
                 if (indexOf(insn.nextRip()) != X86BlockNode.EXIT && translation.node() instanceof X86CallPushNode
                         && returnSites.size() < MAX_RETURN_TARGETS) {
                     returnSites.add(insn.nextRip());
+                    callBlocks.put(insn.nextRip(), block);
                 }
             }
             if (translation.node() instanceof X86ReturnNode) {
@@ -338,6 +346,13 @@ public final class X86RegionBuilder {
                 default -> {
                     block.kind = X86BlockNode.DYNAMIC;
                     block.tableTargets = jumpTableTargets(insn);
+                    if (block.tableTargets.length > 0 && block.callReturnRip != 0 && blockIndex.containsKey(block.callReturnRip)
+                            && returnSites.size() < MAX_RETURN_TARGETS) {
+                        // A call through a table: its callees joined the region, and their RETs
+                        // continue at the call's return address inside it, as after a direct call.
+                        returnSites.add(block.callReturnRip);
+                        callBlocks.put(block.callReturnRip, block);
+                    }
                     return null;
                 }
             }
@@ -379,26 +394,97 @@ public final class X86RegionBuilder {
     }
 
     /**
-     * The blocks a RET in this region may continue at without leaving it: the return addresses
-     * of the region's direct calls (translated as blocks of their own).
+     * Per block, the blocks its RET (if it ends with one) may continue at without leaving the
+     * region: the return addresses of the region's calls (direct, or through a table) whose
+     * callee reaches that RET before returning, in the order the calls were met. A RET is
+     * tried only against the calls that can be what it returns from, so a function's RET does
+     * not list the return addresses of unrelated calls: fewer compares, and a block graph whose
+     * loops ({@link X86RegionLoops}) are the guest's, not cycles through returns that cannot
+     * happen. Which address a RET pops is still data: any other target leaves the region.
      */
-    private int[] returnTargets() {
-        int[] targets = new int[returnSites.size()];
-        for (int i = 0; i < targets.length; i++) {
-            targets[i] = blockIndex.get(returnSites.get(i));
+    private List<List<Integer>> returnTargetsByBlock() {
+        List<List<Integer>> targets = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            targets.add(new ArrayList<>());
+        }
+        for (long site : returnSites) {
+            int returnBlock = blockIndex.get(site);
+            PendingBlock call = callBlocks.get(site);
+            int[] entries = call.kind == X86BlockNode.DYNAMIC ? call.tableTargets : new int[] {blockIndex.getOrDefault(call.targetRip, -1)};
+            for (int ret : returnsReachedFrom(entries)) {
+                targets.get(ret).add(returnBlock);
+            }
         }
         return targets;
     }
 
     /**
+     * The blocks ending with RET that a callee entered at {@code entries} reaches before it
+     * returns: its own blocks, stepping over the calls it makes (to their return blocks) rather
+     * than into their callees.
+     */
+    private List<Integer> returnsReachedFrom(int[] entries) {
+        boolean[] seen = new boolean[blocks.size()];
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        for (int entry : entries) {
+            if (entry >= 0 && !seen[entry]) {
+                seen[entry] = true;
+                work.add(entry);
+            }
+        }
+        List<Integer> returns = new ArrayList<>();
+        while (!work.isEmpty()) {
+            int index = work.poll();
+            PendingBlock block = blocks.get(index);
+            if (block.endsWithReturn) {
+                returns.add(index);
+                continue;
+            }
+            for (int next : intraproceduralSuccessors(block)) {
+                if (next >= 0 && !seen[next]) {
+                    seen[next] = true;
+                    work.add(next);
+                }
+            }
+        }
+        returns.sort(null);
+        return returns;
+    }
+
+    /** Where {@code block} continues within its function: a call's return block, not its callee. */
+    private int[] intraproceduralSuccessors(PendingBlock block) {
+        if (block.exitOnly) {
+            return NO_RETURN_TARGETS;
+        }
+        if (block.callReturnRip != 0) {
+            return new int[] {blockIndex.getOrDefault(block.callReturnRip, -1)};
+        }
+        return switch (block.kind) {
+            case X86BlockNode.JUMP -> new int[] {blockIndex.getOrDefault(block.targetRip, -1)};
+            case X86BlockNode.CONDITIONAL -> new int[] {blockIndex.getOrDefault(block.targetRip, -1), blockIndex.getOrDefault(block.fallthroughRip, -1)};
+            default -> block.tableTargets;
+        };
+    }
+
+    private static int[] toArray(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * For {@code jmp [table + index*8]} with an absolute table (how compilers translate a dense
-     * {@code switch}): the blocks of the table's entries, read from guest memory now, so that a
-     * bytecode interpreter's dispatch stays inside its region. Entries are read while they look
-     * like code addresses near the jump; what is read only decides which targets are tried
-     * before leaving the region, so a wrong guess costs speed, never correctness.
+     * {@code switch}) and {@code call [table + index*8]} (a table of function pointers, as an
+     * event loop or a plugin interface calls through): the blocks of the table's entries, read
+     * from guest memory now, so that a bytecode interpreter's dispatch, or a loop calling through
+     * the table, stays inside its region. A called entry's blocks join the region as a direct
+     * call's callee does. Entries are read while they look like code addresses near the jump;
+     * what is read only decides which targets are tried before leaving the region (a call to
+     * any other target is a chained call as before), so a wrong guess costs speed, never
+     * correctness. {@code -Dtrufflexen.tableCallTargets=false} leaves calls out.
      */
     private int[] jumpTableTargets(X86Instruction insn) {
-        boolean tableJump = insn.opcode() == 0xFF && (insn.reg() & 7) == 4 && insn.hasMemory()
+        int kind = insn.reg() & 7;
+        boolean jumpOrCall = kind == 4 || (kind == 2 && TABLE_CALL_TARGETS);
+        boolean tableJump = insn.opcode() == 0xFF && jumpOrCall && insn.hasMemory()
                 && insn.base() == X86Instruction.NO_REGISTER && insn.index() != X86Instruction.NO_REGISTER
                 && insn.scaleShift() == 3 && insn.addressSize() == 8 && insn.segment() != X86Segment.FS
                 && insn.segment() != X86Segment.GS;

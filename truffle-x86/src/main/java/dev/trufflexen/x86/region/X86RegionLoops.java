@@ -113,6 +113,41 @@ final class X86RegionLoops {
         return fitting != null ? fitting : innermost;
     }
 
+    /**
+     * Whether a natural loop of the region holds every block of {@code loop} (the blocks an OSR
+     * compilation at {@code target} runs) and more: then the compilation returns every time the
+     * enclosing loop goes round, which is often.
+     */
+    static boolean enclosedByLargerLoop(X86BlockNode[] blocks, int target, boolean[] loop) {
+        BitSet[] dominators = dominators(blocks);
+        if (dominators == null || dominators[target] == null) {
+            return false;
+        }
+        int size = 0;
+        for (boolean in : loop) {
+            size += in ? 1 : 0;
+        }
+        for (int header = 0; header < blocks.length; header++) {
+            if (!dominators[target].get(header)) {
+                continue;
+            }
+            BitSet enclosing = naturalLoop(blocks, dominators, header);
+            if (enclosing != null && enclosing.get(target) && enclosing.cardinality() > size && holdsAll(enclosing, loop)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsAll(BitSet enclosing, boolean[] loop) {
+        for (int i = 0; i < loop.length; i++) {
+            if (loop[i] && !enclosing.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The natural loop of {@code header} (null when no back edge enters it). */
     private static BitSet naturalLoop(X86BlockNode[] blocks, BitSet[] dominators, int header) {
         BitSet loop = new BitSet(blocks.length);

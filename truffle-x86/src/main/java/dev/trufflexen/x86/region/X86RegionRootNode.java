@@ -170,6 +170,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private final X86RecentUse recentUse = new X86RecentUse();
     /** The region entries after which its loops' OSR code restores the frame itself ({@link #osrExitsDeoptimize}). */
     static final int OSR_RESTORE_ENTRIES = Integer.getInteger("trufflexen.osrRestoreEntries", 64);
+    /**
+     * Whether an OSR compilation of a loop nested in a larger loop of the region restores the
+     * frame itself from the start ({@link #osrExitsDeoptimize}): it returns at every pass of the
+     * enclosing loop, and would otherwise be compiled twice, the second time after
+     * {@link #OSR_RESTORE_EXITS} deoptimizing exits. Off with {@code -Dtrufflexen.restoreNestedLoops=false}.
+     */
+    static final boolean RESTORE_NESTED_LOOPS = !"false".equals(System.getProperty("trufflexen.restoreNestedLoops"));
     /** The deoptimizing exits after which a loop's OSR code is recompiled to restore the frame itself ({@link #osrExitsDeoptimize}). */
     static final int OSR_RESTORE_EXITS = Integer.getInteger("trufflexen.osrRestoreExits", 128);
     /** True in a domain under a debugger: every entry counts in {@link #executions} (otherwise no code for it). */
@@ -347,7 +354,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     public void prepareOSR(int target) {
         if (osrRestoreCompiled && osrExitsDeoptimize == null) {
             Assumption deoptimizing = Truffle.getRuntime().createAssumption("OSR exits of " + getName() + " deoptimize");
-            if (recentUse.entries() >= OSR_RESTORE_ENTRIES) {
+            boolean[] loop = loops[target];
+            if (recentUse.entries() >= OSR_RESTORE_ENTRIES
+                    || (RESTORE_NESTED_LOOPS && loop != null && X86RegionLoops.enclosedByLargerLoop(blocks, target, loop))) {
                 deoptimizing.invalidate();
             }
             osrExitsDeoptimize = deoptimizing;
@@ -523,10 +532,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (X86Counters.ENABLED) {
                             X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
                         }
-                        if (backEdgeStops(cpu)) {
+                        if (candidate <= index && backEdgeStops(cpu)) {
                             return LEFT;
                         }
-                        if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
+                        if (candidate <= index && CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
                             int result = osr(frame, candidate);
                             if (result != OSR_NOT_RUN) {
                                 if (result >= 0) {
