@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import dev.trufflexen.x86.cpu.X86Fault;
+import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.runtime.X86CodeCache;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
@@ -86,6 +87,48 @@ class X86GuestProgramTest {
             m.cpu.setRip(X86TestMachine.CODE);
             assertEquals("halt", m.run());
             assertEquals(30 + 10 * 1000, m.reg(RAX), "entry 1 now jumps to case3");
+        }
+    }
+
+    /** xor ecx,ecx; xor eax,eax; loop: mov edx,ecx; and edx,3; call [DATA + rdx*8]; inc ecx; cmp ecx,40; jb loop; hlt; f0..f3: add eax,k; ret */
+    private static final String TABLE_CALLS = "31c931c089ca83e203ff14d500006000ffc183f92872edf483c001c383c00ac383c064c305e8030000c3";
+
+    private static void writeTable(X86TestMachine m, long... offsets) {
+        for (int entry = 0; entry < offsets.length; entry++) {
+            byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(X86TestMachine.CODE + offsets[entry]).array();
+            m.cpu.copyToGuest(X86TestMachine.DATA + 8L * entry, bytes, 0, 8);
+        }
+    }
+
+    @Test
+    void callsThroughATableStayInsideTheirRegion() {
+        try (X86TestMachine m = new X86TestMachine()) {
+            writeTable(m, 0x18, 0x1c, 0x20, 0x24);
+            m.code(TABLE_CALLS);
+            assertEquals("halt", m.run());
+            assertEquals(10 * (1 + 10 + 100 + 1000), m.reg(RAX));
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(X86Reg.RSP), "every call returned");
+            assertEquals(1, m.cpu.codeCache().regionsBuilt(), "every callee was a block of the loop's region, none a region of its own");
+            assertEquals(0, m.cpu.jumpCache().chainedCalls(), "no call left the region");
+        }
+    }
+
+    @Test
+    void tableCallTargetsAreOnlyAGuess() {
+        // The table changes after the region is built: each call goes where the table says now,
+        // to a callee the region does not hold (a chained call) for the entry that moved.
+        try (X86TestMachine m = new X86TestMachine()) {
+            writeTable(m, 0x18, 0x18, 0x18, 0x18);
+            m.code(TABLE_CALLS);
+            assertEquals("halt", m.run());
+            assertEquals(40, m.reg(RAX));
+            writeTable(m, 0x18, 0x24, 0x18, 0x18);
+            m.cpu.setRip(X86TestMachine.CODE);
+            assertEquals("halt", m.run());
+            assertEquals(30 + 10 * 1000, m.reg(RAX), "entry 1 now calls f3");
+            assertEquals(X86TestMachine.STACK_TOP, m.reg(X86Reg.RSP), "every call returned");
+            assertTrue(m.cpu.jumpCache().chainedCalls() > 0, "f3 ran as a chained call");
         }
     }
 
