@@ -182,6 +182,22 @@ final class X86ChainedCall extends Node {
         return sum;
     }
 
+    /** The call's return address. */
+    long returnRip() {
+        return returnAddress;
+    }
+
+    /**
+     * The entry RIPs of the regions this call's inline cache holds that have at most
+     * {@code maxInstructions} guest instructions each (loop entries and other targets left out).
+     */
+    long[] smallCallees(int maxInstructions) {
+        return java.util.Arrays.stream(callees).map(DirectCallNode::getCallTarget)
+                .filter(target -> target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region
+                        && region.guestInstructions() <= maxInstructions)
+                .mapToLong(target -> ((X86RegionRootNode) ((RootCallTarget) target).getRootNode()).entryRip()).toArray();
+    }
+
     /** The entries now, for tests. */
     int cachedCallees() {
         return callees.length;

@@ -165,9 +165,19 @@ public final class X86RegionBuilder {
     private final List<long[]> tightLoops;
 
     private final int maxInstructions;
+    /**
+     * Callees to take into the region for indirect calls, by the call's return address (see
+     * {@link #buildWithCallees}); empty for an ordinary build.
+     */
+    private Map<Long, long[]> calleesByReturn = Map.of();
 
     private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts, List<long[]> tightLoops) {
         this(cpu, volatileCode, knownStarts, tightLoops, MAX_INSTRUCTIONS);
+    }
+
+    private X86RegionBuilder withCallees(Map<Long, long[]> callees) {
+        this.calleesByReturn = callees;
+        return this;
     }
 
     private X86RegionBuilder(X86Cpu cpu, boolean volatileCode, java.util.Set<Long> knownStarts, List<long[]> tightLoops, int maxInstructions) {
@@ -205,12 +215,25 @@ public final class X86RegionBuilder {
         // where another begins. Otherwise a block translated before a branch to its middle was
         // seen runs on through that target, and a loop entered through such a copy gets two
         // entries: Graal then sees no natural loop there, and nested guest loops compile as one.
-        X86RegionBuilder discovery = new X86RegionBuilder(cpu, false, java.util.Set.of(), new ArrayList<>());
+        return buildWithCallees(language, cpu, entryRip, Map.of());
+    }
+
+    /**
+     * Builds a region like {@link #build}, taking {@code callees} into it: for each indirect
+     * call whose return address is a key, the callees at the RIPs it maps to join the region as
+     * a table call's do ({@link #jumpTableTargets}), tried before a chained call. The code
+     * cache builds a hot loop again this way with the callees its calls have met
+     * ({@link dev.trufflexen.x86.runtime.X86CodeCache#buildLoopWithCallees}); which callees are
+     * given decides speed, never correctness.
+     */
+    public static Result buildWithCallees(X86Language language, X86Cpu cpu, long entryRip, Map<Long, long[]> callees) {
+        X86RegionBuilder discovery = new X86RegionBuilder(cpu, false, java.util.Set.of(), new ArrayList<>()).withCallees(callees);
         X86Fault entryFault = discovery.translateAll(entryRip);
         if (entryFault != null) {
             return new Result(null, List.of(), null, entryFault);
         }
-        return new X86RegionBuilder(cpu, false, discovery.blockIndex.keySet(), List.copyOf(discovery.tightLoops)).run(language, entryRip);
+        return new X86RegionBuilder(cpu, false, discovery.blockIndex.keySet(), List.copyOf(discovery.tightLoops)).withCallees(callees)
+                .run(language, entryRip);
     }
 
     /** Translates every block reachable from {@code entryRip} (within the caps); returns the entry's fetch fault, if any. */
@@ -262,6 +285,9 @@ public final class X86RegionBuilder {
         X86RegionRootNode root = new X86RegionRootNode(language, entryRip, nodes, registers, xmmRegisters,
                 xmmRegisters == null ? frameSlots : frameSlots + X86XmmFrame.SLOTS, codeValid, cpu.engine().isTracing(), !volatileCode,
                 cpu.debugStops() != null && cpu.debugStops().countsExecutions());
+        if (!calleesByReturn.isEmpty()) {
+            root.markBuiltWithCallees();
+        }
         return new Result(root, reader.pages(), codeValid, null);
     }
 
@@ -346,6 +372,9 @@ public final class X86RegionBuilder {
                 default -> {
                     block.kind = X86BlockNode.DYNAMIC;
                     block.tableTargets = jumpTableTargets(insn);
+                    if (block.tableTargets.length == 0 && block.callReturnRip != 0) {
+                        block.tableTargets = givenCallees(block.callReturnRip);
+                    }
                     if (block.tableTargets.length > 0 && block.callReturnRip != 0 && blockIndex.containsKey(block.callReturnRip)
                             && returnSites.size() < MAX_RETURN_TARGETS) {
                         // A call through a table: its callees joined the region, and their RETs
@@ -507,6 +536,22 @@ public final class X86RegionBuilder {
                 break;
             }
             targets.add(index);
+        }
+        return targets.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The blocks of the callees given for the indirect call returning to {@code returnRip} ({@link #buildWithCallees}). */
+    private int[] givenCallees(long returnRip) {
+        long[] callees = calleesByReturn.get(returnRip);
+        if (callees == null) {
+            return NO_RETURN_TARGETS;
+        }
+        java.util.LinkedHashSet<Integer> targets = new java.util.LinkedHashSet<>();
+        for (long callee : callees) {
+            int index = indexOf(callee);
+            if (index != X86BlockNode.EXIT) {
+                targets.add(index);
+            }
         }
         return targets.stream().mapToInt(Integer::intValue).toArray();
     }

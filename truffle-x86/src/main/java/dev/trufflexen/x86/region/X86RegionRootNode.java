@@ -1,6 +1,8 @@
 package dev.trufflexen.x86.region;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import com.oracle.truffle.api.Assumption;
@@ -121,6 +123,10 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      */
     private final boolean[] leavesForHotLoop;
     private static final boolean LEAVE_FOR_HOT_LOOPS = !"false".equals(System.getProperty("trufflexen.leaveForHotLoops"));
+    /** The most guest instructions a callee may have to be taken into a loop's region ({@link #builtWithCallees}). */
+    private static final int CALLEE_INSTRUCTIONS = Integer.getInteger("trufflexen.calleeInstructions", 32);
+    /** Whether this region was built with callees given for its indirect calls ({@link X86RegionBuilder#buildWithCallees}). */
+    private boolean hasCallees;
     /**
      * Per OSR target block: how often it left for another region's copy of its loop. Past
      * {@link #LEAVE_LIMIT} it stops leaving and compiles its own copy: a copy inside a hot loop
@@ -407,6 +413,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
     }
 
+    long entryRip() {
+        return entryRip;
+    }
+
+    /** Marks a region built with callees given for its indirect calls: it does not build itself again. */
+    void markBuiltWithCallees() {
+        hasCallees = true;
+    }
+
     /** The guest instructions of all blocks (chained calls' callees not counted). */
     int guestInstructions() {
         int sum = 0;
@@ -688,10 +703,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         boolean fromDispatcher = frame.getLongStatic(X86FrameLayout.EXPECTED_RETURN) == NOT_CALLED;
         if (leavesForHotLoop[target] && ++leaves[target] > LEAVE_LIMIT) {
             leavesForHotLoop[target] = false; // left too often: this copy's loop sits inside a loop of its own
-        } else if (fromDispatcher && (leavesForHotLoop[target] || (loops[target] == null && leaves[target] == 0 && hotElsewhere(frame, target)))) {
-            // The loop is hot in another region: run it there (one copy, one OSR compilation).
-            // Only from a region the dispatcher entered: a chained callee leaving would unwind
-            // its callers' host calls, and every return after it would go through the dispatcher.
+        } else if (fromDispatcher && (leavesForHotLoop[target]
+                || (loops[target] == null && leaves[target] == 0 && (hotElsewhere(frame, target) || builtWithCallees(frame, target))))) {
+            // The loop is hot in another region, or has just been built again with its calls'
+            // callees: run it there (one copy, one OSR compilation). Only from a region the
+            // dispatcher entered: a chained callee leaving would unwind its callers' host calls,
+            // and every return after it would go through the dispatcher.
             leavesForHotLoop[target] = true;
             frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
             return LEFT;
@@ -716,6 +733,35 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             return resume;
         }
         return result == RETURNED_TO_CALLER ? RETURNED : LEFT;
+    }
+
+    /**
+     * Whether the loop at {@code target}, about to become hot here, was just built again as a
+     * region of its own at its header with the callees its indirect calls have met so far
+     * (each of at most {@link #CALLEE_INSTRUCTIONS} guest instructions, found in the calls'
+     * inline caches): those calls then run as branches inside the loop's compilation, as calls
+     * through a table do, instead of chained calls, which pay a jump-cache lookup and a copy of
+     * the registers through the CPU each way. Not for a region built that way itself, nor
+     * under a debugger; off with the engine option {@code x86.CalleesIntoLoops=false}.
+     * Interpreter only.
+     */
+    private boolean builtWithCallees(VirtualFrame frame, int target) {
+        X86Cpu cpu = (X86Cpu) frame.getObjectStatic(X86FrameLayout.CPU);
+        if (!getLanguage(X86Language.class).calleesIntoLoops() || hasCallees || cpu.debugStops() != null || cpu.codeCache() == null) {
+            return false;
+        }
+        boolean[] loop = X86RegionLoops.loopOf(blocks, target);
+        Map<Long, long[]> callees = new HashMap<>();
+        for (int i = 0; i < blocks.length; i++) {
+            X86BlockNode block = blocks[i];
+            if (loop[i] && block.kind == X86BlockNode.DYNAMIC && block.chain != null) {
+                long[] small = block.chain.smallCallees(CALLEE_INSTRUCTIONS);
+                if (small.length > 0) {
+                    callees.put(block.chain.returnRip(), small);
+                }
+            }
+        }
+        return !callees.isEmpty() && cpu.codeCache().buildLoopWithCallees(getLanguage(X86Language.class), cpu, blocks[target].startRip, callees);
     }
 
     /**

@@ -98,6 +98,7 @@ public final class X86CodeCache implements X86CodeFrames {
     private final List<WeakReference<X86Cpu>> cpus = new ArrayList<>();
     private volatile int epoch;
     private long regionsBuilt;
+    private long loopsBuiltWithCallees;
     private long regionsInvalidated;
     private long interpretedRegionsBuilt;
     private long loopEntries;
@@ -269,6 +270,46 @@ public final class X86CodeCache implements X86CodeFrames {
             }
         }
         return fault;
+    }
+
+    /**
+     * Builds a region at {@code rip}, the header of a loop hot in another region, with the
+     * callees its indirect calls have met taken into it ({@link X86RegionBuilder#buildWithCallees}),
+     * and registers it there: the region holding the loop leaves for it at the loop's back edge,
+     * and the loop's calls run as branches inside one compilation instead of chained calls. False
+     * (nothing changes) when a region is registered at {@code rip} already or its code cannot be
+     * fetched. Built regions are private to this copy, never shared.
+     */
+    public boolean buildLoopWithCallees(X86Language language, X86Cpu cpu, long rip, Map<Long, long[]> callees) {
+        synchronized (this) {
+            X86Mmu mmu = cpu.mmu();
+            mmu.syncCodeEpoch();
+            long machine = mmu.translateFetch(rip);
+            if (X86Mmu.isFault(machine)) {
+                return false;
+            }
+            Key key = new Key(rip, machine);
+            X86Region existing = regions.get(key);
+            if (existing != null && existing.isValid()) {
+                return false;
+            }
+            X86RegionBuilder.Result result = X86RegionBuilder.buildWithCallees(language, cpu, rip, callees);
+            if (result.entryFault() != null) {
+                return false;
+            }
+            if (existing != null) {
+                discard(existing);
+            }
+            regionsBuilt++;
+            loopsBuiltWithCallees++;
+            install(cpu, key, new X86Region(rip, machine, result.root().getCallTarget(), result.pageRanges(), result.codeValid()));
+            return true;
+        }
+    }
+
+    /** Hot loops built again with their calls' callees ({@link #buildLoopWithCallees}), since this cache was created. */
+    public synchronized long loopsBuiltWithCallees() {
+        return loopsBuiltWithCallees;
     }
 
     /** Registers {@code region} under {@code key} and gives it to the CPU's jump cache. */

@@ -66,8 +66,18 @@ public final class X86Language extends TruffleLanguage<X86Context> {
             help = "OSR code of loops left often copies its state back to the interpreter's frame without deoptimizing when its loop ends.")
     public static final OptionKey<Boolean> OsrRestoreCompiled = new OptionKey<>(true);
 
+    /**
+     * Whether a hot loop whose indirect calls have met small callees is built again at its
+     * header with those callees in its region, so the calls run as branches inside the loop's
+     * compilation instead of chained calls (see {@code X86RegionRootNode}'s builtWithCallees).
+     */
+    @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
+            help = "A hot loop is built again with the small callees its indirect calls have met inside its region.")
+    public static final OptionKey<Boolean> CalleesIntoLoops = new OptionKey<>(true);
+
     @CompilationFinal private boolean loopsCompileRegion;
     @CompilationFinal private boolean osrRestoreCompiled;
+    @CompilationFinal private boolean calleesIntoLoops;
 
     @Override
     protected OptionDescriptors getOptionDescriptors() {
@@ -77,7 +87,13 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     @Override
     protected boolean areOptionsCompatible(OptionValues firstOptions, OptionValues newOptions) {
         return firstOptions.get(LoopsCompileRegion).equals(newOptions.get(LoopsCompileRegion))
-                && firstOptions.get(OsrRestoreCompiled).equals(newOptions.get(OsrRestoreCompiled));
+                && firstOptions.get(OsrRestoreCompiled).equals(newOptions.get(OsrRestoreCompiled))
+                && firstOptions.get(CalleesIntoLoops).equals(newOptions.get(CalleesIntoLoops));
+    }
+
+    /** {@link #CalleesIntoLoops} of the contexts this language instance serves. */
+    public boolean calleesIntoLoops() {
+        return calleesIntoLoops;
     }
 
     /** {@link #OsrRestoreCompiled} of the contexts this language instance serves. */
@@ -94,6 +110,7 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     protected X86Context createContext(Env env) {
         loopsCompileRegion = env.getOptions().get(LoopsCompileRegion);
         osrRestoreCompiled = env.getOptions().get(OsrRestoreCompiled);
+        calleesIntoLoops = env.getOptions().get(CalleesIntoLoops);
         return new X86Context(env);
     }
 

@@ -55,7 +55,8 @@ public final class X86CompilationCheck {
             }
         }
         String trace = log.toString(StandardCharsets.UTF_8);
-        assertTrue(trace.contains("opt done") && trace.contains("x86@400000"), "region x86@400000 was not compiled:\n" + trace);
+        // A region of the test's code: x86@400000, or a hot loop built again at its header with its callees.
+        assertTrue(trace.lines().anyMatch(line -> line.contains("opt done") && line.contains("x86@4")), "no region of the code was compiled:\n" + trace);
         assertFalse(trace.contains("opt failed"), trace);
         // Performance warnings about our own roots (polyglot's host entry root has its own, unrelated ones).
         boolean ourWarnings = trace.lines().anyMatch(line -> line.contains("perf warn") && (line.contains("x86@") || line.contains("x86-dispatch")));
