@@ -417,6 +417,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return entryRip;
     }
 
+    /** Whether this region was built with callees given for its indirect calls ({@link X86RegionBuilder#buildWithCallees}). */
+    public boolean hasCallees() {
+        return hasCallees;
+    }
+
     /** Marks a region built with callees given for its indirect calls: it does not build itself again. */
     void markBuiltWithCallees() {
         hasCallees = true;

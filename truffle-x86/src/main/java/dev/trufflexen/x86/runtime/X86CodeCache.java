@@ -275,10 +275,12 @@ public final class X86CodeCache implements X86CodeFrames {
     /**
      * Builds a region at {@code rip}, the header of a loop hot in another region, with the
      * callees its indirect calls have met taken into it ({@link X86RegionBuilder#buildWithCallees}),
-     * and registers it there: the region holding the loop leaves for it at the loop's back edge,
-     * and the loop's calls run as branches inside one compilation instead of chained calls. False
-     * (nothing changes) when a region is registered at {@code rip} already or its code cannot be
-     * fetched. Built regions are private to this copy, never shared.
+     * and registers it there, in place of a plain region starting there (discarded: an activation
+     * running it goes on): the region holding the loop leaves for it at the loop's back edge, and
+     * the loop's calls run as branches inside one compilation instead of chained calls. True when
+     * such a region is there now (built by this call or an earlier one); false (nothing changes)
+     * when a loop entry or shared code is registered there or the code cannot be fetched. Built
+     * regions are private to this copy, never shared.
      */
     public boolean buildLoopWithCallees(X86Language language, X86Cpu cpu, long rip, Map<Long, long[]> callees) {
         synchronized (this) {
@@ -290,8 +292,17 @@ public final class X86CodeCache implements X86CodeFrames {
             }
             Key key = new Key(rip, machine);
             X86Region existing = regions.get(key);
-            if (existing != null && existing.isValid()) {
-                return false;
+            boolean valid = existing != null && existing.isValid() && existing.translationsUnchanged(mmu);
+            X86RegionRootNode there = valid ? regionRoot(existing) : null;
+            if (TRACE_LOOP_ENTRIES) {
+                System.err.printf("loop with callees x86@%x: %d calls, %s%n", rip, callees.size(),
+                        there != null && there.hasCallees() ? "built already" : valid ? "built again" : "built");
+            }
+            if (there != null && there.hasCallees()) {
+                return true;
+            }
+            if (valid && there == null) {
+                return false; // a loop entry or shared code there: leave it
             }
             X86RegionBuilder.Result result = X86RegionBuilder.buildWithCallees(language, cpu, rip, callees);
             if (result.entryFault() != null) {
