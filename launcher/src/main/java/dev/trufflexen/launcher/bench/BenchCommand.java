@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final int FAILED = 1;
     /** Exit status when {@code --compare} found a regression. */
     static final int REGRESSED = 2;
-    private static final int DEFAULT_ROUNDS = 10;
+    private static final int DEFAULT_ROUNDS = 30;
     private static final int QUICK_ROUNDS = 2;
 
     @Spec
