@@ -417,6 +417,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return entryRip;
     }
 
+    /** The region's blocks, for tests of its shape. */
+    X86BlockNode[] blocks() {
+        return blocks;
+    }
+
     /** Whether this region was built with callees given for its indirect calls ({@link X86RegionBuilder#buildWithCallees}). */
     public boolean hasCallees() {
         return hasCallees;
