@@ -192,10 +192,14 @@ final class X86ChainedCall extends Node {
      * {@code maxInstructions} guest instructions each (loop entries and other targets left out).
      */
     long[] smallCallees(int maxInstructions) {
-        return java.util.Arrays.stream(callees).map(DirectCallNode::getCallTarget)
-                .filter(target -> target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region
-                        && region.guestInstructions() <= maxInstructions)
-                .mapToLong(target -> ((X86RegionRootNode) ((RootCallTarget) target).getRootNode()).entryRip()).toArray();
+        List<Long> entries = new ArrayList<>();
+        for (DirectCallNode direct : callees) {
+            if (direct.getCallTarget() instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region
+                    && region.guestInstructions() <= maxInstructions) {
+                entries.add(region.entryRip());
+            }
+        }
+        return entries.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** The entries now, for tests. */

@@ -557,20 +557,22 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (X86Counters.ENABLED) {
                             X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
                         }
-                        if (candidate <= index && backEdgeStops(cpu)) {
-                            return LEFT;
-                        }
-                        if (candidate <= index && CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
-                            int result = osr(frame, candidate);
-                            if (result != OSR_NOT_RUN) {
-                                if (result >= 0) {
-                                    if (leavesLoop(loop, result)) {
-                                        return result;
+                        if (candidate <= index) { // a back edge (a call into a later block is none)
+                            if (backEdgeStops(cpu)) {
+                                return LEFT;
+                            }
+                            if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
+                                int result = osr(frame, candidate);
+                                if (result != OSR_NOT_RUN) {
+                                    if (result >= 0) {
+                                        if (leavesLoop(loop, result)) {
+                                            return result;
+                                        }
+                                        index = result;
+                                        continue dispatch;
                                     }
-                                    index = result;
-                                    continue dispatch;
+                                    return result;
                                 }
-                                return result;
                             }
                         }
                         if (loop != null && !loop[candidate]) {
@@ -760,6 +762,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         if (!getLanguage(X86Language.class).calleesIntoLoops() || hasCallees || cpu.debugStops() != null || cpu.codeCache() == null) {
             return false;
         }
+        // Not loopOf(target): that would mark the loop hot here, and other regions would leave for this copy.
         boolean[] loop = X86RegionLoops.loopOf(blocks, target);
         Map<Long, long[]> callees = new HashMap<>();
         for (int i = 0; i < blocks.length; i++) {

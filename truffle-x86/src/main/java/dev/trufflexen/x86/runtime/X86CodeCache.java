@@ -231,7 +231,7 @@ public final class X86CodeCache implements X86CodeFrames {
             if (!X86Mmu.isFault(machine)) {
                 Key key = new Key(rip, machine);
                 X86Region region = regions.get(key);
-                if (region != null && region.isValid() && region.translationsUnchanged(mmu)) {
+                if (usable(region, mmu)) {
                     cpu.jumpCache().remember(cpu, region, mmu.syncedCodeEpoch());
                     return region;
                 }
@@ -292,7 +292,7 @@ public final class X86CodeCache implements X86CodeFrames {
             }
             Key key = new Key(rip, machine);
             X86Region existing = regions.get(key);
-            boolean valid = existing != null && existing.isValid() && existing.translationsUnchanged(mmu);
+            boolean valid = usable(existing, mmu);
             X86RegionRootNode there = valid ? regionRoot(existing) : null;
             if (TRACE_LOOP_ENTRIES) {
                 System.err.printf("loop with callees x86@%x: %d calls, %s%n", rip, callees.size(),
@@ -321,6 +321,11 @@ public final class X86CodeCache implements X86CodeFrames {
     /** Hot loops built again with their calls' callees ({@link #buildLoopWithCallees}), since this cache was created. */
     public synchronized long loopsBuiltWithCallees() {
         return loopsBuiltWithCallees;
+    }
+
+    /** Whether {@code region} (null: none) can be entered: valid, its pages still translating as when it was built. */
+    private static boolean usable(X86Region region, X86Mmu mmu) {
+        return region != null && region.isValid() && region.translationsUnchanged(mmu);
     }
 
     /** Registers {@code region} under {@code key} and gives it to the CPU's jump cache. */
@@ -355,7 +360,7 @@ public final class X86CodeCache implements X86CodeFrames {
                 continue;
             }
             int block = root.hotLoopBlockAt(rip);
-            if (block >= 0 && candidate.isValid() && candidate.translationsUnchanged(mmu)) {
+            if (block >= 0 && usable(candidate, mmu)) {
                 if (TRACE_LOOP_ENTRIES) {
                     System.err.printf("loop entry x86@%x: %s block %d%n", rip, root.getName(), block);
                 }

@@ -55,11 +55,7 @@ class X86GuestProgramTest {
         // case0: add eax,1; jmp next / case1: add eax,10; jmp next / case2: add eax,100; jmp next
         // case3: add eax,1000 / next: inc ecx; cmp ecx,40; jb loop; hlt
         try (X86TestMachine m = new X86TestMachine()) {
-            for (int entry = 0; entry < 4; entry++) {
-                long target = X86TestMachine.CODE + new int[] {0x10, 0x15, 0x1a, 0x1f}[entry];
-                byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(target).array();
-                m.cpu.copyToGuest(X86TestMachine.DATA + 8L * entry, bytes, 0, 8);
-            }
+            writeTable(m, 0x10, 0x15, 0x1a, 0x1f);
             m.code("31c931c089ca83e203ff24d50000600083c001eb0f83c00aeb0a83c064eb0505e8030000ffc183f92872d9f4");
             assertEquals("halt", m.run());
             assertEquals(10 * (1 + 10 + 100 + 1000), m.reg(RAX));
@@ -72,18 +68,11 @@ class X86GuestProgramTest {
         // The same loop, but the table changes after the region is built: the jump goes where
         // the table says now, leaving the region for targets it did not read.
         try (X86TestMachine m = new X86TestMachine()) {
-            long[] first = {0x10, 0x10, 0x10, 0x10};
-            for (int entry = 0; entry < 4; entry++) {
-                byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                        .putLong(X86TestMachine.CODE + first[entry]).array();
-                m.cpu.copyToGuest(X86TestMachine.DATA + 8L * entry, bytes, 0, 8);
-            }
+            writeTable(m, 0x10, 0x10, 0x10, 0x10);
             m.code("31c931c089ca83e203ff24d50000600083c001eb0f83c00aeb0a83c064eb0505e8030000ffc183f92872d9f4");
             assertEquals("halt", m.run());
             assertEquals(40, m.reg(RAX));
-            byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                    .putLong(X86TestMachine.CODE + 0x1f).array();
-            m.cpu.copyToGuest(X86TestMachine.DATA + 8, bytes, 0, 8);
+            writeTable(m, 0x10, 0x1f);
             m.cpu.setRip(X86TestMachine.CODE);
             assertEquals("halt", m.run());
             assertEquals(30 + 10 * 1000, m.reg(RAX), "entry 1 now jumps to case3");
@@ -93,6 +82,7 @@ class X86GuestProgramTest {
     /** xor ecx,ecx; xor eax,eax; loop: mov edx,ecx; and edx,3; call [DATA + rdx*8]; inc ecx; cmp ecx,40; jb loop; hlt; f0..f3: add eax,k; ret */
     private static final String TABLE_CALLS = "31c931c089ca83e203ff14d500006000ffc183f92872edf483c001c383c00ac383c064c305e8030000c3";
 
+    /** Writes a table of code addresses at DATA: entry k is CODE + {@code offsets[k]}. */
     private static void writeTable(X86TestMachine m, long... offsets) {
         for (int entry = 0; entry < offsets.length; entry++) {
             byte[] bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
