@@ -637,6 +637,8 @@ public final class X86Mmu {
      */
     private long filledPage = EMPTY;
     private long filledAddend;
+    /** Calls of the frame-cache miss paths so far ({@link #readFilling} and its siblings). */
+    private long fillingCalls;
 
     /** The page of the last frame-cache miss's TLB entry ({@link #readFilling}), or {@link #EMPTY}. */
     public long filledPage() {
@@ -646,6 +648,11 @@ public final class X86Mmu {
     /** The addend of the last frame-cache miss's TLB entry ({@link #readFilling}). */
     public long filledAddend() {
         return filledAddend;
+    }
+
+    /** How often a frame-cached site's miss called out of line ({@link #readFilling} and its siblings), for tests. */
+    public long fillingCalls() {
+        return fillingCalls;
     }
 
     /**
@@ -739,6 +746,7 @@ public final class X86Mmu {
     }
 
     private void fill(int comparator, long linearAddress) {
+        fillingCalls++;
         long page = linearAddress & PAGE_MASK;
         int entry = entryOffset(linearAddress);
         if (tlb[entry + comparator] == page) {

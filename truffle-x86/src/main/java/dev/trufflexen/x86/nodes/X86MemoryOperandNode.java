@@ -37,6 +37,11 @@ public final class X86MemoryOperandNode extends X86OperandNode {
         site.write(frame, cpu, linear(frame, cpu), size, value, faults);
     }
 
+    @Override
+    public void writeBack(VirtualFrame frame, X86Cpu cpu, long value) {
+        site.writeBack(frame, cpu, linear(frame, cpu), size, value, faults);
+    }
+
     /** The operand's linear address; the site checks a stack-segment operand as a whole for #SS on a miss. */
     private long linear(VirtualFrame frame, X86Cpu cpu) {
         return address.executeUnchecked(frame, cpu);

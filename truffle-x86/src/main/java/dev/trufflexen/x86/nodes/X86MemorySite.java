@@ -94,6 +94,9 @@ public final class X86MemorySite {
         }
     }
 
+    /** Whether a plain write's frame-cache miss probes the TLB inline ({@link #write}); off with {@code -Dtrufflexen.probeOnWriteMiss=false}. */
+    private static final boolean PROBE_ON_WRITE_MISS = !"false".equals(System.getProperty("trufflexen.probeOnWriteMiss"));
+
     /** Whether chained calls hand the stack's cache over ({@link #handOverStack}); off with {@code -Dtrufflexen.handOverStack=false}. */
     private static final boolean HAND_OVER_STACK = !"false".equals(System.getProperty("trufflexen.handOverStack"));
 
@@ -204,8 +207,26 @@ public final class X86MemorySite {
         write(frame, cpu, linearAddress, size, value, X86FaultProfile.ALWAYS);
     }
 
-    /** A write; its miss path has no fault path compiled until {@code faults} has seen one. */
+    /**
+     * A write; its miss path has no fault path compiled until {@code faults} has seen one. A
+     * frame-cache miss of an operand site probes the TLB inline before it calls the MMU: a loop
+     * storing to a few pages in turn (lz77's hash table) would otherwise call out of line at
+     * most of its stores.
+     */
     public void write(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults) {
+        write(frame, cpu, linearAddress, size, value, faults, PROBE_ON_WRITE_MISS && probeOnReadMiss);
+    }
+
+    /**
+     * The write of a read-modify-write, after {@link #readForWrite} at the same address: its miss
+     * refilled the write cache, so this write misses only where the TLB cannot hold the page for
+     * writing either, and no inline probe is compiled.
+     */
+    public void writeBack(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults) {
+        write(frame, cpu, linearAddress, size, value, faults, false);
+    }
+
+    private void write(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults, boolean probeOnMiss) {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
@@ -226,10 +247,23 @@ public final class X86MemorySite {
             return;
         }
         X86Mmu mmu = cpu.mmu();
+        if (probeOnMiss) {
+            long[] tlb = mmu.tlb;
+            int entry = X86Mmu.entryOffset(linearAddress);
+            long tag = tlb[entry + X86Mmu.WRITE];
+            if (X86Likelihood.likely(tag == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                long addend = tlb[entry + X86Mmu.ADDEND];
+                frame.setLongStatic(writeTag, tag);
+                frame.setLongStatic(writeTag + 1, addend);
+                X86GuestMemory.store(addend + linearAddress, size, value);
+                return;
+            }
+        }
         countMissCall();
         writeMiss(mmu, linearAddress, size, value, faults);
         remember(frame, writeTag, mmu);
     }
+
 
     /*
      * A frame-cache miss of a read probes the TLB inline and refills the cache from it; a TLB

@@ -30,6 +30,15 @@ public abstract class X86OperandNode extends Node {
         return read(frame, cpu);
     }
 
+    /**
+     * The write of a read-modify-write, after {@link #readForWrite} of the same operand: a memory
+     * operand's site cache then holds the page already, so its miss path skips the inline TLB
+     * probe a plain write's miss makes (code the hit path would carry for nothing).
+     */
+    public void writeBack(VirtualFrame frame, X86Cpu cpu, long value) {
+        write(frame, cpu, value);
+    }
+
     /** The memory operand's address node, or null for registers and immediates. */
     public X86AddressNode address() {
         return null;

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Whether a region is still entered in the interpreter when the compiler gets to its
- * first-tier compilation.
+ * Whether a region is still entered in the interpreter, and often enough, when the compiler
+ * gets to its first-tier compilation.
  *
  * <p>Truffle queues a region for compilation once it has been entered often enough, and the
  * queue may be long: in a kernel's boot the compiler is busy from start to end, and a region
@@ -23,6 +23,18 @@ import java.util.function.LongSupplier;
  * compilations are never declined: a loop's region is entered once and then loops, and a
  * last-tier compilation follows first-tier code, which does not enter the interpreter at all.
  *
+ * <p><b>Entered often enough.</b> Truffle counts entries without regard to time, so a region
+ * entered a few times each round by a benchmark driver's output code, or now and then by a
+ * kernel, reaches its first-tier threshold eventually and compiles: 50-130 KB of machine code
+ * and 0.2-0.9 s of compiler time each, which on a two-CPU host the compiler threads take
+ * from the guest's vCPU while it runs, for code that runs a few hundred times a second. So a
+ * region also declines while its recent interpreted entries come slower than
+ * {@link #MIN_RATE} a second ({@link #slow}), judged over windows of at least
+ * {@link #RATE_WINDOW_ENTRIES} entries. At that rate, and a few microseconds of
+ * interpretation an entry, a region costs a few milliseconds a second, which a compilation
+ * of 0.2-0.9 s takes minutes to win back.
+ * This rule declines as often as Truffle asks, since only entry rates decide it.
+ *
  * <p>The stamps are racy hints across vCPUs sharing a region; a wrong guess costs one
  * compilation more or later, never correctness.
  */
@@ -36,6 +48,14 @@ final class X86RecentUse {
     /** How many of its usual gaps between stamps a region may be quiet and still count as in use. */
     static final int QUIET_FACTOR = 4;
     private static final AtomicLong DECLINED = new AtomicLong();
+    /**
+     * The interpreted entries a second below which a region declines its first-tier compilation
+     * ({@link #slow}); {@code -Dtrufflexen.minCompileRate=N}, 0 for no minimum.
+     */
+    static final long MIN_RATE = Long.getLong("trufflexen.minCompileRate", 1000);
+    /** The entries a window needs before its rate is judged ({@link #slow}). */
+    static final int RATE_WINDOW_ENTRIES = 64;
+    private static final AtomicLong SLOW = new AtomicLong();
 
     private final LongSupplier clock;
     private final long slackNanos;
@@ -44,16 +64,26 @@ final class X86RecentUse {
     /** Whether a compilation was declined: a region declines once, and compiles when queued again. */
     private volatile boolean declinedOnce;
     private int entries;
+    private final long minRate;
+    /** The start of the window {@link #slow} judges: a time and the entries before it. */
+    private long windowStartNanos;
+    private int windowStartEntries;
 
     X86RecentUse() {
-        this(System::nanoTime, SLACK_NANOS);
+        this(System::nanoTime, SLACK_NANOS, MIN_RATE);
     }
 
     X86RecentUse(LongSupplier clock, long slackNanos) {
+        this(clock, slackNanos, 0);
+    }
+
+    X86RecentUse(LongSupplier clock, long slackNanos, long minRate) {
         this.clock = clock;
         this.slackNanos = slackNanos;
+        this.minRate = minRate;
         this.createdNanos = clock.getAsLong();
         this.lastStampNanos = createdNanos;
+        this.windowStartNanos = createdNanos;
     }
 
     /** An entry in the interpreter. */
@@ -86,8 +116,39 @@ final class X86RecentUse {
         return false;
     }
 
+    /**
+     * On the compiler's thread, at a first-tier compilation: true when the region's recent
+     * interpreted entries came slower than {@link #minRate} a second (the compilation is then
+     * declined). The rate is judged over a window of at least {@link #RATE_WINDOW_ENTRIES}
+     * entries; a window judged slow, or one that has taken too long to fill, starts again
+     * now, so a region that speeds up later compiles once its new window is fast enough.
+     */
+    boolean slow() {
+        int seen = entries - windowStartEntries;
+        if (minRate <= 0 || entries == 0) {
+            return false; // no minimum, or compiled before its first run (engine.CompileImmediately)
+        }
+        long now = clock.getAsLong();
+        long elapsed = now - windowStartNanos;
+        boolean judged = seen >= RATE_WINDOW_ENTRIES;
+        if (judged && seen * 1_000_000_000.0 >= (double) minRate * elapsed) {
+            return false;
+        }
+        if (judged || (double) elapsed * minRate > RATE_WINDOW_ENTRIES * 1_000_000_000.0) {
+            windowStartNanos = now;
+            windowStartEntries = entries;
+        }
+        SLOW.incrementAndGet();
+        return true;
+    }
+
     /** First-tier compilations declined so far in this JVM, for tests and diagnostics. */
     static long declinedCompilations() {
         return DECLINED.get();
+    }
+
+    /** First-tier compilations declined for a slow rate so far in this JVM ({@link #slow}). */
+    static long slowDeclines() {
+        return SLOW.get();
     }
 }

@@ -313,13 +313,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /**
-     * Declines a first-tier compilation of a region no longer entered in the interpreter
-     * ({@link X86RecentUse}); OSR compilations of its loops (which Truffle prepares through this
+     * Declines a first-tier compilation of a region no longer entered in the interpreter, or
+     * entered too seldom for its compilation to pay ({@link X86RecentUse#slow}: a benchmark
+     * driver's per-round output, a kernel's occasional paths), unless the engine counts loop
+     * iterations towards compiling regions ({@code x86.LoopsCompileRegion}), which entries
+     * then do not measure. OSR compilations of its loops (which Truffle prepares through this
      * method too, at the last tier) and last-tier compilations always go ahead.
      */
     @Override
     protected boolean prepareForCompilation(boolean rootCompilation, int compilationTier, boolean lastTier) {
-        if (!compilable || (rootCompilation && compilationTier == 1 && !lastTier && X86RecentUse.SKIP_STALE && recentUse.quiet())) {
+        if (!compilable || (rootCompilation && compilationTier == 1 && !lastTier
+                && ((X86RecentUse.SKIP_STALE && recentUse.quiet()) || (!loopsCompileRegion && recentUse.slow())))) {
             return false;
         }
         for (X86BlockNode block : blocks) {

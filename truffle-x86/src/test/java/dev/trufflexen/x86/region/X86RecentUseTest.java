@@ -89,4 +89,54 @@ class X86RecentUseTest {
         now += 10_000 * MS; // queued again, and quiet again by its turn: a region used in bursts
         assertFalse(use.quiet(), "the second request compiles");
     }
+
+    /** A region with a minimum entry rate of 1,000 a second ({@link X86RecentUse#slow}). */
+    private X86RecentUse rated() {
+        now = 1_000 * MS;
+        return new X86RecentUse(() -> now, SLACK, 1_000);
+    }
+
+    @Test
+    void regionEnteredOftenCompiles() {
+        X86RecentUse use = rated();
+        enter(use, 400, 10_000); // 100,000 entries a second
+        assertFalse(use.slow());
+    }
+
+    @Test
+    void regionEnteredRarelyDeclinesEveryRequest() {
+        X86RecentUse use = rated();
+        enter(use, 400, 5 * MS); // 200 a second: a benchmark driver's per-round output
+        assertTrue(use.slow());
+        for (int request = 0; request < 5; request++) {
+            enter(use, 100, 5 * MS); // Truffle asks again at each entry after a decline
+            assertTrue(use.slow(), "still 200 entries a second");
+        }
+        assertTrue(X86RecentUse.slowDeclines() >= 6);
+    }
+
+    @Test
+    void aBurstRightAfterADeclineIsNotEnoughToCompile() {
+        X86RecentUse use = rated();
+        enter(use, 400, 5 * MS);
+        assertTrue(use.slow());
+        enter(use, 3, 1_000); // three entries 1 us apart
+        assertTrue(use.slow(), "a window is judged on 64 entries at least");
+    }
+
+    @Test
+    void regionThatSpeedsUpCompilesOnceItsNewWindowIsFast() {
+        X86RecentUse use = rated();
+        enter(use, 400, 5 * MS);
+        assertTrue(use.slow());
+        enter(use, 64, 10_000); // now 100,000 a second
+        assertFalse(use.slow());
+    }
+
+    @Test
+    void noMinimumRateNeverDeclines() {
+        X86RecentUse use = use();
+        enter(use, 400, 50 * MS);
+        assertFalse(use.slow());
+    }
 }

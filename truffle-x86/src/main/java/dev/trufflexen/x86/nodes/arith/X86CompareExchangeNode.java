@@ -49,9 +49,9 @@ public final class X86CompareExchangeNode extends X86InstructionNode {
         } else {
             current = destination.readForWrite(frame, cpu);
             if (current == expected) {
-                destination.write(frame, cpu, replacement);
+                destination.writeBack(frame, cpu, replacement);
             } else if (destination.isMemory()) {
-                destination.write(frame, cpu, current);
+                destination.writeBack(frame, cpu, current);
             }
         }
         if (current != expected) {

@@ -48,7 +48,7 @@ abstract class X86ReadModifyWriteNode extends X86InstructionNode {
         }
         long old = writeBack ? destination.readForWrite(frame, cpu) : destination.read(frame, cpu);
         if (writeBack) {
-            destination.write(frame, cpu, compute(old, source, carry));
+            destination.writeBack(frame, cpu, compute(old, source, carry));
         }
         return old;
     }

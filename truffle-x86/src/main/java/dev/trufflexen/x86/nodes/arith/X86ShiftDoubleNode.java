@@ -46,7 +46,7 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         } else {
             result = X86BitRotation.shiftRightDouble(a, b, n, size);
         }
-        destination.write(frame, cpu, result);
+        destination.writeBack(frame, cpu, result);
         // CF is the last bit shifted out of the destination (a count of exactly 16 shifts all of
         // it out), OF whether the sign changed: both derived only when read.
         X86FlagState.setLazy(frame, X86FlagState.op(left ? X86FlagState.SHIFT_LEFT_DOUBLE : X86FlagState.SHIFT_RIGHT_DOUBLE, size),

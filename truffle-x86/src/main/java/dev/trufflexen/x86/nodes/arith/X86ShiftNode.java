@@ -54,14 +54,14 @@ public final class X86ShiftNode extends X86InstructionNode {
             case ROL: {
                 int c = n % bits;
                 long result = X86BitRotation.rotateLeft(a, c, size);
-                destination.write(frame, cpu, result);
+                destination.writeBack(frame, cpu, result);
                 X86FlagState.setRotateResult(frame, size, true, result);
                 return;
             }
             case ROR: {
                 int c = n % bits;
                 long result = X86BitRotation.rotateRight(a, c, size);
-                destination.write(frame, cpu, result);
+                destination.writeBack(frame, cpu, result);
                 X86FlagState.setRotateResult(frame, size, false, result);
                 return;
             }
@@ -74,7 +74,7 @@ public final class X86ShiftNode extends X86InstructionNode {
                     result = ((result << 1) | (carry ? 1 : 0)) & mask;
                     carry = out;
                 }
-                destination.write(frame, cpu, result);
+                destination.writeBack(frame, cpu, result);
                 X86FlagState.setRotate(frame, size, carry, msb(result) != carry);
                 return;
             }
@@ -89,7 +89,7 @@ public final class X86ShiftNode extends X86InstructionNode {
                     result = (result >>> 1) | (carry ? X86Sizes.signBit(size) : 0);
                     carry = out;
                 }
-                destination.write(frame, cpu, result);
+                destination.writeBack(frame, cpu, result);
                 X86FlagState.setRotate(frame, size, carry, overflow);
                 return;
             }
@@ -107,7 +107,7 @@ public final class X86ShiftNode extends X86InstructionNode {
 
     /** Writes a shift's result; its flags stay lazy, derived from the value shifted and the count ({@link X86FlagState#SHIFT_LEFT}). */
     private void shifted(VirtualFrame frame, X86Cpu cpu, int kind, long result, long shifted, int n) {
-        destination.write(frame, cpu, result);
+        destination.writeBack(frame, cpu, result);
         X86FlagState.setLazy(frame, X86FlagState.op(kind, size), result, shifted, n);
     }
 

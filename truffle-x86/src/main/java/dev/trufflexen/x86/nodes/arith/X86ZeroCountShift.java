@@ -22,7 +22,7 @@ final class X86ZeroCountShift {
     static void execute(VirtualFrame frame, X86Cpu cpu, X86OperandNode destination, boolean zeroExtends) {
         long unchanged = destination.readForWrite(frame, cpu);
         if (zeroExtends) {
-            destination.write(frame, cpu, unchanged);
+            destination.writeBack(frame, cpu, unchanged);
         }
     }
 }

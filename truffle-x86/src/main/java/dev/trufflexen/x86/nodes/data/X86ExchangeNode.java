@@ -37,7 +37,7 @@ public final class X86ExchangeNode extends X86InstructionNode {
             second.write(frame, cpu, old);
         } else {
             long a = first.readForWrite(frame, cpu);
-            first.write(frame, cpu, b);
+            first.writeBack(frame, cpu, b);
             second.write(frame, cpu, a);
         }
     }
