@@ -23,17 +23,20 @@ import java.util.function.LongSupplier;
  * compilations are never declined: a loop's region is entered once and then loops, and a
  * last-tier compilation follows first-tier code, which does not enter the interpreter at all.
  *
- * <p><b>Entered often enough.</b> Truffle counts entries without regard to time, so a region
- * entered a few times each round by a benchmark driver's output code, or now and then by a
- * kernel, reaches its first-tier threshold eventually and compiles: 50-130 KB of machine code
- * and 0.2-0.9 s of compiler time each, which on a two-CPU host the compiler threads take
- * from the guest's vCPU while it runs, for code that runs a few hundred times a second. So a
- * region also declines while its recent interpreted entries come slower than
- * {@link #MIN_RATE} a second ({@link #slow}), judged over windows of at least
- * {@link #RATE_WINDOW_ENTRIES} entries. At that rate, and a few microseconds of
- * interpretation an entry, a region costs a few milliseconds a second, which a compilation
- * of 0.2-0.9 s takes minutes to win back.
- * This rule declines as often as Truffle asks, since only entry rates decide it.
+ * <p><b>Busy enough.</b> Truffle counts entries and loop iterations without regard to time, so
+ * a region run a few times each round by a benchmark driver's output code, or now and then by
+ * a kernel, reaches its first-tier threshold eventually and compiles: 50-130 KB of machine
+ * code and 0.2-0.9 s of compiler time each, which on a two-CPU host the compiler threads take
+ * from the guest's vCPU while it runs, for code whose interpretation costs it a few thousand
+ * guest instructions a second. So each region counts the guest instructions the interpreter
+ * runs in it ({@link #ran}), and its first-tier compilation also declines while they come
+ * slower than {@link #MIN_RATE} a second ({@link #slow}), judged over windows of at least
+ * {@link #RATE_WINDOW_NANOS}. That rate is a few percent of what the interpreter
+ * runs on one CPU, which a compilation of 0.2-0.9 s takes about a minute to win back; a
+ * region whose loop runs in the interpreter (an interpreter's dispatch loop waiting for its
+ * OSR compilation: 29 million a second) compiles at once. Entry rates alone would have
+ * declined that one: it was entered three times a second. This rule declines as often as
+ * Truffle asks, since only recent rates decide it.
  *
  * <p>The stamps are racy hints across vCPUs sharing a region; a wrong guess costs one
  * compilation more or later, never correctness.
@@ -49,12 +52,12 @@ final class X86RecentUse {
     static final int QUIET_FACTOR = 4;
     private static final AtomicLong DECLINED = new AtomicLong();
     /**
-     * The interpreted entries a second below which a region declines its first-tier compilation
-     * ({@link #slow}); {@code -Dtrufflexen.minCompileRate=N}, 0 for no minimum.
+     * The guest instructions interpreted a second below which a region declines its first-tier
+     * compilation ({@link #slow}); {@code -Dtrufflexen.minCompileRate=N}, 0 for no minimum.
      */
-    static final long MIN_RATE = Long.getLong("trufflexen.minCompileRate", 1000);
-    /** The entries a window needs before its rate is judged ({@link #slow}). */
-    static final int RATE_WINDOW_ENTRIES = 64;
+    static final long MIN_RATE = Long.getLong("trufflexen.minCompileRate", 1_000_000);
+    /** How long a window lasts at least before its rate is judged ({@link #slow}): 20 ms. */
+    static final long RATE_WINDOW_NANOS = 20_000_000L;
     private static final AtomicLong SLOW = new AtomicLong();
 
     private final LongSupplier clock;
@@ -65,9 +68,11 @@ final class X86RecentUse {
     private volatile boolean declinedOnce;
     private int entries;
     private final long minRate;
-    /** The start of the window {@link #slow} judges: a time and the entries before it. */
+    /** The start of the window {@link #slow} judges: a time and the instructions interpreted before it. */
     private long windowStartNanos;
-    private int windowStartEntries;
+    private long windowStartInterpreted;
+    /** Guest instructions run in the interpreter so far ({@link #ran}; racy across vCPUs: a hint). */
+    private long interpreted;
 
     X86RecentUse() {
         this(System::nanoTime, SLACK_NANOS, MIN_RATE);
@@ -91,6 +96,11 @@ final class X86RecentUse {
         if (++entries <= STAMP_EVERY || (entries & (STAMP_EVERY - 1)) == 0) {
             lastStampNanos = clock.getAsLong();
         }
+    }
+
+    /** Guest instructions of a block the interpreter ran in this region. */
+    void ran(int instructions) {
+        interpreted += instructions;
     }
 
     /** Interpreted entries so far (racy across vCPUs: a hint, not a count). */
@@ -117,27 +127,29 @@ final class X86RecentUse {
     }
 
     /**
-     * On the compiler's thread, at a first-tier compilation: true when the region's recent
-     * interpreted entries came slower than {@link #minRate} a second (the compilation is then
-     * declined). The rate is judged over a window of at least {@link #RATE_WINDOW_ENTRIES}
-     * entries; a window judged slow, or one that has taken too long to fill, starts again
-     * now, so a region that speeds up later compiles once its new window is fast enough.
+     * On the compiler's thread, at a first-tier compilation: true when the guest instructions
+     * the interpreter ran in this region lately came slower than {@link #minRate} a second (the
+     * compilation is then declined). The rate is judged over a window of at least
+     * {@link #RATE_WINDOW_NANOS}, so a burst does not pass for a rate (a younger window
+     * declines without a verdict); a window judged slow starts again now, so a region that
+     * gets busy later compiles once its new window is fast enough.
      */
     boolean slow() {
-        int seen = entries - windowStartEntries;
         if (minRate <= 0 || entries == 0) {
             return false; // no minimum, or compiled before its first run (engine.CompileImmediately)
         }
         long now = clock.getAsLong();
         long elapsed = now - windowStartNanos;
-        boolean judged = seen >= RATE_WINDOW_ENTRIES;
-        if (judged && seen * 1_000_000_000.0 >= (double) minRate * elapsed) {
+        long ran = interpreted - windowStartInterpreted;
+        if (elapsed < RATE_WINDOW_NANOS) {
+            SLOW.incrementAndGet();
+            return true; // too short a window to tell a rate from a burst: Truffle asks again
+        }
+        if (ran * 1_000_000_000.0 >= (double) minRate * elapsed) {
             return false;
         }
-        if (judged || (double) elapsed * minRate > RATE_WINDOW_ENTRIES * 1_000_000_000.0) {
-            windowStartNanos = now;
-            windowStartEntries = entries;
-        }
+        windowStartNanos = now;
+        windowStartInterpreted = interpreted;
         SLOW.incrementAndGet();
         return true;
     }

@@ -314,16 +314,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     /**
      * Declines a first-tier compilation of a region no longer entered in the interpreter, or
-     * entered too seldom for its compilation to pay ({@link X86RecentUse#slow}: a benchmark
-     * driver's per-round output, a kernel's occasional paths), unless the engine counts loop
-     * iterations towards compiling regions ({@code x86.LoopsCompileRegion}), which entries
-     * then do not measure. OSR compilations of its loops (which Truffle prepares through this
-     * method too, at the last tier) and last-tier compilations always go ahead.
+     * interpreted too little for its compilation to pay ({@link X86RecentUse#slow}: a benchmark
+     * driver's per-round output, a kernel's occasional paths). OSR compilations of its loops
+     * (which Truffle prepares through this method too, at the last tier) and last-tier
+     * compilations always go ahead.
      */
     @Override
     protected boolean prepareForCompilation(boolean rootCompilation, int compilationTier, boolean lastTier) {
         if (!compilable || (rootCompilation && compilationTier == 1 && !lastTier
-                && ((X86RecentUse.SKIP_STALE && recentUse.quiet()) || (!loopsCompileRegion && recentUse.slow())))) {
+                && ((X86RecentUse.SKIP_STALE && recentUse.quiet()) || recentUse.slow()))) {
             return false;
         }
         for (X86BlockNode block : blocks) {
@@ -546,6 +545,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
+            if (CompilerDirectives.inInterpreter()) {
+                recentUse.ran(block.instructionCount());
+            }
             if (block.kind == X86BlockNode.DYNAMIC) {
                 // RET to the return address of one of this region's direct calls, or a jump
                 // through a table to one of its entries: stay inside.

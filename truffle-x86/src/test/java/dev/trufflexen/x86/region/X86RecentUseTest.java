@@ -90,27 +90,43 @@ class X86RecentUseTest {
         assertFalse(use.quiet(), "the second request compiles");
     }
 
-    /** A region with a minimum entry rate of 1,000 a second ({@link X86RecentUse#slow}). */
+    /** A region with a minimum rate of 1,000,000 interpreted instructions a second ({@link X86RecentUse#slow}). */
     private X86RecentUse rated() {
         now = 1_000 * MS;
-        return new X86RecentUse(() -> now, SLACK, 1_000);
+        return new X86RecentUse(() -> now, SLACK, 1_000_000);
+    }
+
+    /** {@code count} entries {@code gap} apart, each running {@code instructions} in the interpreter. */
+    private void run(X86RecentUse use, int count, long gap, int instructions) {
+        for (int i = 0; i < count; i++) {
+            now += gap;
+            use.entered();
+            use.ran(instructions);
+        }
     }
 
     @Test
     void regionEnteredOftenCompiles() {
         X86RecentUse use = rated();
-        enter(use, 400, 10_000); // 100,000 entries a second
+        run(use, 4_000, 10_000, 20); // 100,000 entries a second of 20 instructions for 40 ms: 2 million a second
         assertFalse(use.slow());
     }
 
     @Test
-    void regionEnteredRarelyDeclinesEveryRequest() {
+    void regionRarelyEnteredWhoseLoopRunsInTheInterpreterCompiles() {
         X86RecentUse use = rated();
-        enter(use, 400, 5 * MS); // 200 a second: a benchmark driver's per-round output
+        run(use, 3, 300 * MS, 10_000_000); // an interpreter's dispatch loop, entered three times a second
+        assertFalse(use.slow());
+    }
+
+    @Test
+    void regionRunningFewInstructionsDeclinesEveryRequest() {
+        X86RecentUse use = rated();
+        run(use, 400, 5 * MS, 20); // 200 entries a second of 20 instructions: a driver's per-round output
         assertTrue(use.slow());
         for (int request = 0; request < 5; request++) {
-            enter(use, 100, 5 * MS); // Truffle asks again at each entry after a decline
-            assertTrue(use.slow(), "still 200 entries a second");
+            run(use, 100, 5 * MS, 20); // Truffle asks again after a decline
+            assertTrue(use.slow(), "still 4,000 instructions a second");
         }
         assertTrue(X86RecentUse.slowDeclines() >= 6);
     }
@@ -118,25 +134,27 @@ class X86RecentUseTest {
     @Test
     void aBurstRightAfterADeclineIsNotEnoughToCompile() {
         X86RecentUse use = rated();
-        enter(use, 400, 5 * MS);
+        run(use, 400, 5 * MS, 20);
         assertTrue(use.slow());
-        enter(use, 3, 1_000); // three entries 1 us apart
-        assertTrue(use.slow(), "a window is judged on 64 entries at least");
+        run(use, 3, 1_000, 5_000); // 15,000 instructions within 3 us: a line of formatted output
+        assertTrue(use.slow(), "a window is judged after 20 ms at least");
+        now += 30 * MS;
+        assertTrue(use.slow(), "15,000 instructions in 30 ms");
     }
 
     @Test
-    void regionThatSpeedsUpCompilesOnceItsNewWindowIsFast() {
+    void regionThatGetsBusyCompilesOnceItsNewWindowIsFast() {
         X86RecentUse use = rated();
-        enter(use, 400, 5 * MS);
+        run(use, 400, 5 * MS, 20);
         assertTrue(use.slow());
-        enter(use, 64, 10_000); // now 100,000 a second
+        run(use, 3_000, 10_000, 200); // now 20 million a second, for 30 ms
         assertFalse(use.slow());
     }
 
     @Test
     void noMinimumRateNeverDeclines() {
         X86RecentUse use = use();
-        enter(use, 400, 50 * MS);
+        run(use, 400, 50 * MS, 1);
         assertFalse(use.slow());
     }
 }

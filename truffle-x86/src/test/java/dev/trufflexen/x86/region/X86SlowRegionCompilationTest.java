@@ -16,28 +16,29 @@ import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
- * A region entered from the dispatcher fewer than {@link X86RecentUse#MIN_RATE} times a second
- * declines its first-tier compilation every time Truffle asks, and the same region entered
- * quickly compiles ({@link X86RecentUse#slow}), through the real path: the dispatcher's calls,
- * Truffle's thresholds and the region's {@code prepareForCompilation}.
+ * A region whose interpreted guest instructions come slower than {@link X86RecentUse#MIN_RATE}
+ * a second declines its first-tier compilation every time Truffle asks, and the same region
+ * entered back to back compiles ({@link X86RecentUse#slow}), through the real path: the
+ * dispatcher's calls, Truffle's thresholds and the region's {@code prepareForCompilation}.
  */
 class X86SlowRegionCompilationTest {
     private static final Map<String, String> OPTIONS = Map.of(
             "engine.BackgroundCompilation", "false",
             "engine.MultiTier", "true",
             "engine.FirstTierCompilationThreshold", "20",
+            "engine.OSR", "false", // the loop stays in the region, interpreted until the region compiles
             "engine.CompilationFailureAction", "Throw",
             "engine.TraceCompilation", "true");
-    /** add rdx,1; hlt */
-    private static final String ADD_AND_HALT = "4883c201f4";
-    private static final int ENTRIES = 300;
+    /** mov ecx,1000; loop: add rdx,1; dec ecx; jne loop; hlt (3,002 guest instructions an entry) */
+    private static final String COUNTING_LOOP = "b9e8030000" + "4883c201" + "ffc9" + "75f8" + "f4";
+    private static final int ENTRIES = 200;
     private static final String REGION = "x86@" + Long.toHexString(X86TestMachine.CODE);
 
     /** Enters the region {@link #ENTRIES} times, {@code gapNanos} apart, and returns the engine's trace. */
     private static String enter(long gapNanos) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OPTIONS, log), true)) {
-            m.code(ADD_AND_HALT);
+            m.code(COUNTING_LOOP);
             for (int i = 0; i < ENTRIES; i++) {
                 m.cpu.setRip(X86TestMachine.CODE);
                 assertEquals("halt", m.run());
@@ -45,26 +46,26 @@ class X86SlowRegionCompilationTest {
                     LockSupport.parkNanos(gapNanos);
                 }
             }
-            assertEquals(ENTRIES, m.reg(RDX));
+            assertEquals(ENTRIES * 1000L, m.reg(RDX));
         }
         return log.toString(StandardCharsets.UTF_8);
     }
 
     private static boolean compiled(String trace) {
-        return trace.lines().anyMatch(line -> line.contains("opt done") && line.contains(REGION));
+        return trace.lines().anyMatch(line -> line.contains("opt done") && line.contains(REGION + " ")); // the region, not its loop's OSR code
     }
 
     @Test
     void aRegionEnteredAFewHundredTimesASecondNeverCompiles() {
         long slowBefore = X86RecentUse.slowDeclines();
-        String trace = enter(4_000_000); // at most 250 entries a second
+        String trace = enter(8_000_000); // at most 125 entries a second: 375,000 instructions
         assertFalse(compiled(trace), "compiled although entered slowly:\n" + trace);
         assertTrue(X86RecentUse.slowDeclines() - slowBefore >= 2, "declined at Truffle's first request and again later");
     }
 
     @Test
     void theSameRegionEnteredQuicklyCompiles() {
-        String trace = enter(0);
+        String trace = enter(0); // millions of instructions a second
         assertTrue(compiled(trace), "not compiled although entered back to back:\n" + trace);
     }
 }
