@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * from the guest's vCPU while it runs, for code whose interpretation costs it a few thousand
  * guest instructions a second. So each region counts the guest instructions the interpreter
  * runs in it ({@link #ran}), and its first-tier compilation also declines while they come
- * slower than {@link #MIN_RATE} a second ({@link #slow}), judged over windows of at least
+ * slower than the engine option {@code x86.MinCompileRate} a second (1,000,000 by default; {@link #slow}), judged over windows of at least
  * {@link #RATE_WINDOW_NANOS}. That rate is a few percent of what the interpreter
  * runs on one CPU, which a compilation of 0.2-0.9 s takes about a minute to win back; a
  * region whose loop runs in the interpreter (an interpreter's dispatch loop waiting for its
@@ -51,11 +51,6 @@ final class X86RecentUse {
     /** How many of its usual gaps between stamps a region may be quiet and still count as in use. */
     static final int QUIET_FACTOR = 4;
     private static final AtomicLong DECLINED = new AtomicLong();
-    /**
-     * The guest instructions interpreted a second below which a region declines its first-tier
-     * compilation ({@link #slow}); {@code -Dtrufflexen.minCompileRate=N}, 0 for no minimum.
-     */
-    static final long MIN_RATE = Long.getLong("trufflexen.minCompileRate", 1_000_000);
     /** How long a window lasts at least before its rate is judged ({@link #slow}): 20 ms. */
     static final long RATE_WINDOW_NANOS = 20_000_000L;
     private static final AtomicLong SLOW = new AtomicLong();
@@ -74,8 +69,9 @@ final class X86RecentUse {
     /** Guest instructions run in the interpreter so far ({@link #ran}; racy across vCPUs: a hint). */
     private long interpreted;
 
-    X86RecentUse() {
-        this(System::nanoTime, SLACK_NANOS, MIN_RATE);
+    /** A region's use; {@code minRate}: the engine's {@code x86.MinCompileRate} ({@link #slow}). */
+    X86RecentUse(long minRate) {
+        this(System::nanoTime, SLACK_NANOS, minRate);
     }
 
     X86RecentUse(LongSupplier clock, long slackNanos) {

@@ -173,7 +173,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** How often this region's OSR code deoptimized on the way out (interpreter only, racy: a hint). */
     private int osrDeoptimizingExits;
     /** Region entries in the interpreter, and when it was last entered there (racy across vCPUs: hints). */
-    private final X86RecentUse recentUse = new X86RecentUse();
+    private final X86RecentUse recentUse;
     /** The region entries after which its loops' OSR code restores the frame itself ({@link #osrExitsDeoptimize}). */
     static final int OSR_RESTORE_ENTRIES = Integer.getInteger("trufflexen.osrRestoreEntries", 64);
     /**
@@ -220,6 +220,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
         this.osrRestoreCompiled = language.osrRestoreCompiled();
+        this.recentUse = new X86RecentUse(language.minCompileRate());
     }
 
     @Override

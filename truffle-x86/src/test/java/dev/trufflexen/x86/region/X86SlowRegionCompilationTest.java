@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,13 +17,13 @@ import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
- * A region whose interpreted guest instructions come slower than {@link X86RecentUse#MIN_RATE}
- * a second declines its first-tier compilation every time Truffle asks, and the same region
+ * A region whose interpreted guest instructions come slower than the engine option
+ * {@code x86.MinCompileRate} a second (1,000,000 by default) declines its first-tier compilation every time Truffle asks, and the same region
  * entered back to back compiles ({@link X86RecentUse#slow}), through the real path: the
  * dispatcher's calls, Truffle's thresholds and the region's {@code prepareForCompilation}.
  */
 class X86SlowRegionCompilationTest {
-    private static final Map<String, String> OPTIONS = Map.of(
+    private static final Map<String, String> DEFAULTS = Map.of(
             "engine.BackgroundCompilation", "false",
             "engine.MultiTier", "true",
             "engine.FirstTierCompilationThreshold", "20",
@@ -36,8 +37,12 @@ class X86SlowRegionCompilationTest {
 
     /** Enters the region {@link #ENTRIES} times, {@code gapNanos} apart, and returns the engine's trace. */
     private static String enter(long gapNanos) {
+        return enter(gapNanos, DEFAULTS);
+    }
+
+    private static String enter(long gapNanos, Map<String, String> options) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OPTIONS, log), true)) {
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, options, log), true)) {
             m.code(COUNTING_LOOP);
             for (int i = 0; i < ENTRIES; i++) {
                 m.cpu.setRip(X86TestMachine.CODE);
@@ -67,5 +72,13 @@ class X86SlowRegionCompilationTest {
     void theSameRegionEnteredQuicklyCompiles() {
         String trace = enter(0); // millions of instructions a second
         assertTrue(compiled(trace), "not compiled although entered back to back:\n" + trace);
+    }
+
+    @Test
+    void withNoMinimumRateTheSlowlyEnteredRegionCompiles() {
+        Map<String, String> options = new HashMap<>(DEFAULTS);
+        options.put("x86.MinCompileRate", "0");
+        String trace = enter(8_000_000, options);
+        assertTrue(compiled(trace), "not compiled with x86.MinCompileRate=0:\n" + trace);
     }
 }
