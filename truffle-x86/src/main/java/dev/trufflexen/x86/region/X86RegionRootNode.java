@@ -173,7 +173,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** How often this region's OSR code deoptimized on the way out (interpreter only, racy: a hint). */
     private int osrDeoptimizingExits;
     /** Region entries in the interpreter, and when it was last entered there (racy across vCPUs: hints). */
-    private final X86RecentUse recentUse;
+    private final X86RecentUse recentUse = new X86RecentUse();
     /** The region entries after which its loops' OSR code restores the frame itself ({@link #osrExitsDeoptimize}). */
     static final int OSR_RESTORE_ENTRIES = Integer.getInteger("trufflexen.osrRestoreEntries", 64);
     /**
@@ -220,7 +220,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
         this.osrRestoreCompiled = language.osrRestoreCompiled();
-        this.recentUse = new X86RecentUse(language.minCompileRate());
     }
 
     @Override
@@ -314,16 +313,13 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     }
 
     /**
-     * Declines a first-tier compilation of a region no longer entered in the interpreter, or
-     * interpreted too little for its compilation to pay ({@link X86RecentUse#slow}: a benchmark
-     * driver's per-round output, a kernel's occasional paths). OSR compilations of its loops
-     * (which Truffle prepares through this method too, at the last tier) and last-tier
-     * compilations always go ahead.
+     * Declines a first-tier compilation of a region no longer entered in the interpreter
+     * ({@link X86RecentUse}); OSR compilations of its loops (which Truffle prepares through this
+     * method too, at the last tier) and last-tier compilations always go ahead.
      */
     @Override
     protected boolean prepareForCompilation(boolean rootCompilation, int compilationTier, boolean lastTier) {
-        if (!compilable || (rootCompilation && compilationTier == 1 && !lastTier
-                && ((X86RecentUse.SKIP_STALE && recentUse.quiet()) || recentUse.slow()))) {
+        if (!compilable || (rootCompilation && compilationTier == 1 && !lastTier && X86RecentUse.SKIP_STALE && recentUse.quiet())) {
             return false;
         }
         for (X86BlockNode block : blocks) {
@@ -546,9 +542,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
-            if (CompilerDirectives.inInterpreter()) {
-                recentUse.ran(block.instructionCount());
-            }
             if (block.kind == X86BlockNode.DYNAMIC) {
                 // RET to the return address of one of this region's direct calls, or a jump
                 // through a table to one of its entries: stay inside.

@@ -75,14 +75,9 @@ public final class X86Language extends TruffleLanguage<X86Context> {
             help = "A hot loop is built again with the small callees its indirect calls have met inside its region.")
     public static final OptionKey<Boolean> CalleesIntoLoops = new OptionKey<>(true);
 
-    @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
-            help = "Guest instructions a region must run in the interpreter per second for its first-tier compilation to go ahead (0: no minimum).")
-    public static final OptionKey<Long> MinCompileRate = new OptionKey<>(1_000_000L);
-
     @CompilationFinal private boolean loopsCompileRegion;
     @CompilationFinal private boolean osrRestoreCompiled;
     @CompilationFinal private boolean calleesIntoLoops;
-    private long minCompileRate;
 
     @Override
     protected OptionDescriptors getOptionDescriptors() {
@@ -93,18 +88,12 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     protected boolean areOptionsCompatible(OptionValues firstOptions, OptionValues newOptions) {
         return firstOptions.get(LoopsCompileRegion).equals(newOptions.get(LoopsCompileRegion))
                 && firstOptions.get(OsrRestoreCompiled).equals(newOptions.get(OsrRestoreCompiled))
-                && firstOptions.get(CalleesIntoLoops).equals(newOptions.get(CalleesIntoLoops))
-                && firstOptions.get(MinCompileRate).equals(newOptions.get(MinCompileRate));
+                && firstOptions.get(CalleesIntoLoops).equals(newOptions.get(CalleesIntoLoops));
     }
 
     /** {@link #CalleesIntoLoops} of the contexts this language instance serves. */
     public boolean calleesIntoLoops() {
         return calleesIntoLoops;
-    }
-
-    /** {@link #MinCompileRate} of the contexts this language instance serves. */
-    public long minCompileRate() {
-        return minCompileRate;
     }
 
     /** {@link #OsrRestoreCompiled} of the contexts this language instance serves. */
@@ -122,7 +111,6 @@ public final class X86Language extends TruffleLanguage<X86Context> {
         loopsCompileRegion = env.getOptions().get(LoopsCompileRegion);
         osrRestoreCompiled = env.getOptions().get(OsrRestoreCompiled);
         calleesIntoLoops = env.getOptions().get(CalleesIntoLoops);
-        minCompileRate = env.getOptions().get(MinCompileRate);
         return new X86Context(env);
     }
 

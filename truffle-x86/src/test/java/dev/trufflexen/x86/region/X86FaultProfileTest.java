@@ -27,7 +27,6 @@ class X86FaultProfileTest {
             "engine.BackgroundCompilation", "false",
             "engine.FirstTierCompilationThreshold", "50",
             "engine.LastTierCompilationThreshold", "100",
-            "x86.MinCompileRate", "0", // the warm runs take a few milliseconds: Truffle's thresholds alone decide
             "engine.CompilationFailureAction", "Throw",
             "engine.TraceCompilation", "true");
     private static final String REGION = "x86@400000";

@@ -18,8 +18,7 @@ import dev.trufflexen.x86.testing.X86TestMachine;
 /**
  * A function called from a loop is queued for its first-tier compilation while the loop runs in
  * the interpreter, and is then inlined into the loop's OSR code: by the time the compiler gets to
- * it, nothing enters it in the interpreter, and it declines the compilation ({@link X86RecentUse}:
- * quiet, or not yet busy long enough to be judged).
+ * it, nothing enters it in the interpreter, and it declines the compilation ({@link X86RecentUse}).
  */
 class X86QuietRegionCompilationTest {
     private static final Map<String, String> OPTIONS = Map.of(
@@ -35,7 +34,7 @@ class X86QuietRegionCompilationTest {
     void calleesInlinedIntoTheLoopsOsrCodeDeclineTheirOwnCompilations() {
         // sum = 0; for i below 20,000,000: sum += f[i & 7](i) through call rax, f[k](i) = i + k + 1,
         // the eight functions 16 bytes apart; hlt
-        long declinedBefore = X86RecentUse.declinedCompilations() + X86RecentUse.slowDeclines();
+        long declinedBefore = X86RecentUse.declinedCompilations();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OPTIONS, log), true)) {
             StringBuilder code = new StringBuilder("31c931d2488d352500000089c883e007c1e0044801f089cfffd04801c2ffc181f9002d310172e4f4"
@@ -63,7 +62,7 @@ class X86QuietRegionCompilationTest {
             }
         }
         assertTrue(loopCompiled, "the loop was OSR-compiled:\n" + trace);
-        assertTrue(X86RecentUse.declinedCompilations() + X86RecentUse.slowDeclines() > declinedBefore, "some callee declined its compilation:\n" + trace);
+        assertTrue(X86RecentUse.declinedCompilations() > declinedBefore, "some callee declined its compilation:\n" + trace);
         assertTrue(calleeCompilations < 8, calleeCompilations + " of the 8 callees compiled on their own:\n" + trace);
     }
 }
