@@ -56,22 +56,22 @@ public final class X86MemorySite {
      */
     private final boolean stackSegment;
     /**
-     * Whether a read's frame-cache miss probes the TLB inline before calling (operand sites, whose
-     * reads may wander over many pages the TLB holds); the stack's misses, at page crossings only,
-     * call straight away.
+     * Whether a frame-cache miss of a read or a plain write probes the TLB inline before calling
+     * (operand sites, whose accesses may wander over many pages the TLB holds); the stack's
+     * misses, at page crossings only, call straight away.
      */
-    private final boolean probeOnReadMiss;
+    private final boolean probesTlbOnMiss;
 
     public X86MemorySite(int firstSlot, boolean stackSegment) {
         this(firstSlot, stackSegment, true);
     }
 
-    private X86MemorySite(int firstSlot, boolean stackSegment, boolean probeOnReadMiss) {
+    private X86MemorySite(int firstSlot, boolean stackSegment, boolean probesTlbOnMiss) {
         this.cached = firstSlot != NO_CACHE;
         this.readTag = firstSlot;
         this.writeTag = firstSlot + 2;
         this.stackSegment = stackSegment;
-        this.probeOnReadMiss = probeOnReadMiss;
+        this.probesTlbOnMiss = probesTlbOnMiss;
     }
 
     /**
@@ -160,7 +160,7 @@ public final class X86MemorySite {
             return X86GuestMemory.load(frame.getLongStatic(readTag + 1) + linearAddress, size);
         }
         X86Mmu mmu = cpu.mmu();
-        if (probeOnReadMiss) {
+        if (probesTlbOnMiss) {
             long[] tlb = mmu.tlb;
             int entry = X86Mmu.entryOffset(linearAddress);
             long tag = tlb[entry + X86Mmu.READ];
@@ -214,7 +214,7 @@ public final class X86MemorySite {
      * most of its stores.
      */
     public void write(VirtualFrame frame, X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults) {
-        write(frame, cpu, linearAddress, size, value, faults, PROBE_ON_WRITE_MISS && probeOnReadMiss);
+        write(frame, cpu, linearAddress, size, value, faults, PROBE_ON_WRITE_MISS && probesTlbOnMiss);
     }
 
     /**

@@ -519,14 +519,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1); // a back edge elsewhere in the loop asked for its OSR code here
                 int result = osr(frame, index);
                 if (result != OSR_NOT_RUN) {
-                    if (result >= 0) {
-                        if (leavesLoop(loop, result)) {
-                            return result;
-                        }
-                        index = result;
-                        continue dispatch;
+                    if (result < 0 || leavesLoop(loop, result)) {
+                        return result;
                     }
-                    return result;
+                    index = result;
+                    continue dispatch;
                 }
             }
             if (index == ENTRY_IN_FRAME) {
@@ -564,18 +561,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
                                 int result = osr(frame, candidate);
                                 if (result != OSR_NOT_RUN) {
-                                    if (result >= 0) {
-                                        if (leavesLoop(loop, result)) {
-                                            return result;
-                                        }
-                                        index = result;
-                                        continue dispatch;
+                                    if (result < 0 || leavesLoop(loop, result)) {
+                                        return result;
                                     }
-                                    return result;
+                                    index = result;
+                                    continue dispatch;
                                 }
                             }
                         }
-                        if (loop != null && !loop[candidate]) {
+                        if (leavesLoop(loop, candidate)) {
                             return candidate;
                         }
                         index = candidate;
@@ -596,7 +590,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             return result;
                         }
                     }
-                    if (loop != null && !loop[block.returnIndex]) {
+                    if (leavesLoop(loop, block.returnIndex)) {
                         return block.returnIndex;
                     }
                     index = block.returnIndex;
@@ -620,7 +614,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                                 return result;
                             }
                         }
-                        if (loop != null && !loop[block.returnIndex]) {
+                        if (leavesLoop(loop, block.returnIndex)) {
                             return block.returnIndex;
                         }
                         index = block.returnIndex;
@@ -637,18 +631,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.targetIndex, expectedReturn)) {
                         int result = osr(frame, block.targetIndex);
                         if (result != OSR_NOT_RUN) {
-                            if (result >= 0) {
-                                if (leavesLoop(loop, result)) {
-                                    return result;
-                                }
-                                index = result;
-                                continue;
+                            if (result < 0 || leavesLoop(loop, result)) {
+                                return result;
                             }
-                            return result;
+                            index = result;
+                            continue;
                         }
                     }
                 }
-                if (loop != null && !loop[block.targetIndex]) {
+                if (leavesLoop(loop, block.targetIndex)) {
                     return block.targetIndex;
                 }
                 index = block.targetIndex;
@@ -666,18 +657,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 if (CompilerDirectives.inInterpreter() && compilable && pollOsr(block.fallthroughIndex, expectedReturn)) {
                     int result = osr(frame, block.fallthroughIndex);
                     if (result != OSR_NOT_RUN) {
-                        if (result >= 0) {
-                            if (leavesLoop(loop, result)) {
-                                return result;
-                            }
-                            index = result;
-                            continue;
+                        if (result < 0 || leavesLoop(loop, result)) {
+                            return result;
                         }
-                        return result;
+                        index = result;
+                        continue;
                     }
                 }
             }
-            if (loop != null && !loop[block.fallthroughIndex]) {
+            if (leavesLoop(loop, block.fallthroughIndex)) {
                 return block.fallthroughIndex;
             }
             index = block.fallthroughIndex;
