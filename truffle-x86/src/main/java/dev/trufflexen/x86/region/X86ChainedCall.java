@@ -105,14 +105,31 @@ final class X86ChainedCall extends Node {
         DirectCallNode[] cached = callees;
         for (DirectCallNode direct : cached) {
             if (direct.getCallTarget() == callee) {
-                return direct.call(cpu, returnAddress);
+                return CompilerDirectives.inInterpreter() ? callInInterpreter(callee, cpu) : direct.call(cpu, returnAddress);
             }
         }
         if (cached.length < CACHE_ENTRIES || others == null) {
             CompilerDirectives.transferToInterpreterAndInvalidate();
-            DirectCallNode added = cache(callee);
-            if (added != null) {
-                return added.call(cpu, returnAddress);
+            cache(callee); // a cold callee too, so the caller's compilation finds it cached
+            return callInInterpreter(callee, cpu);
+        }
+        return CompilerDirectives.inInterpreter() ? callInInterpreter(callee, cpu) : others.call(callee, cpu, returnAddress);
+    }
+
+    /**
+     * A call made in the interpreter: through the inline cache or the shared indirect call, or
+     * uncounted when both the caller and the callee are cold ({@link X86RegionHeat}). A hot
+     * caller counts its calls even to a cold callee: Truffle's inlining weighs a callee by the
+     * calls its call node counted, and a hot caller compiles soon.
+     */
+    private Object callInInterpreter(CallTarget callee, X86Cpu cpu) {
+        X86RegionRootNode cold = getRootNode() instanceof X86RegionRootNode caller && caller.cold() ? X86RegionRootNode.coldRegion(callee) : null;
+        if (cold != null) {
+            return cold.runUncounted(new Object[]{cpu, returnAddress});
+        }
+        for (DirectCallNode direct : callees) {
+            if (direct.getCallTarget() == callee) {
+                return direct.call(cpu, returnAddress);
             }
         }
         return others.call(callee, cpu, returnAddress);

@@ -11,6 +11,7 @@ import com.oracle.truffle.api.CompilerAsserts;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.RootCallTarget;
 import com.oracle.truffle.api.Truffle;
 import com.oracle.truffle.api.TruffleSafepoint;
 import com.oracle.truffle.api.frame.VirtualFrame;
@@ -174,6 +175,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     private int osrDeoptimizingExits;
     /** Region entries in the interpreter, and when it was last entered there (racy across vCPUs: hints). */
     private final X86RecentUse recentUse = new X86RecentUse();
+    /** Whether this region's calls count towards compiling it yet ({@link X86RegionHeat}). */
+    private final X86RegionHeat heat;
     /** The region entries after which its loops' OSR code restores the frame itself ({@link #osrExitsDeoptimize}). */
     static final int OSR_RESTORE_ENTRIES = Integer.getInteger("trufflexen.osrRestoreEntries", 64);
     /**
@@ -220,6 +223,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
         this.osrRestoreCompiled = language.osrRestoreCompiled();
+        this.heat = new X86RegionHeat(language.minCompileRate());
     }
 
     @Override
@@ -240,6 +244,33 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     @Override
     public Object execute(VirtualFrame frame) {
         return enter(frame, 0, null);
+    }
+
+    /** The region behind {@code target} while it is cold ({@link X86RegionHeat}); null otherwise (not a region, or hot). */
+    static X86RegionRootNode coldRegion(CallTarget target) {
+        if (target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region && region.cold()) {
+            return region;
+        }
+        return null;
+    }
+
+    /**
+     * True while this region's calls run uncounted ({@link X86RegionHeat}): the dispatcher then
+     * calls {@link #runUncounted} instead of the call target.
+     */
+    public boolean cold() {
+        return heat.cold();
+    }
+
+    /**
+     * Runs this region as a call with {@code arguments} would, but without its call target:
+     * Truffle counts no call, so a cold region is never queued for compilation
+     * ({@link X86RegionHeat}). Always interpreted; its loops' back edges still poll for OSR.
+     */
+    @TruffleBoundary(transferToInterpreterOnException = false)
+    public Object runUncounted(Object[] arguments) {
+        X86RegionHeat.countUncountedRun();
+        return execute(Truffle.getRuntime().createVirtualFrame(arguments, getFrameDescriptor()));
     }
 
     /**
@@ -539,6 +570,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             }
             X86BlockNode block = blocks[index];
             block.executeBody(frame, cpu, codeValid, tracing);
+            if (CompilerDirectives.inInterpreter()) {
+                heat.ran(block.instructionCount());
+            }
             if (block.kind == X86BlockNode.DYNAMIC) {
                 // RET to the return address of one of this region's direct calls, or a jump
                 // through a table to one of its entries: stay inside.

@@ -1,6 +1,5 @@
 package dev.trufflexen.x86.runtime;
 
-import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.IndirectCallNode;
@@ -8,6 +7,7 @@ import com.oracle.truffle.api.nodes.Node;
 import com.oracle.truffle.api.nodes.RepeatingNode;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
+import dev.trufflexen.x86.region.X86RegionRootNode;
 
 /**
  * One dispatcher step: service pending requests (attention, exit), look up the region for the
@@ -34,12 +34,17 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
                 return true;
             }
         }
-        CallTarget region = cpu.jumpCache().lookup(cpu);
+        X86Region region = cpu.jumpCache().lookup(cpu);
         if (region == null) {
             region = lookup(language, cpu);
         }
         if (region != null) {
-            callNode.call(region, cpu.regionArguments()); // the CPU's own array: no allocation per call
+            X86RegionRootNode root = region.root;
+            if (root != null && root.cold()) {
+                root.runUncounted(cpu.regionArguments()); // not counted: see X86RegionHeat
+            } else {
+                callNode.call(region.callTarget, cpu.regionArguments()); // the CPU's own array: no allocation per call
+            }
         }
         return true;
     }
@@ -55,8 +60,7 @@ final class X86DispatchLoopNode extends Node implements RepeatingNode {
 
     /** The slow path behind the CPU's {@link X86JumpCache}: the shared code cache (which refills the jump cache). */
     @TruffleBoundary
-    private static CallTarget lookup(X86Language language, X86Cpu cpu) {
-        X86Region region = cpu.codeCache().regionFor(language, cpu);
-        return region == null ? null : region.callTarget;
+    private static X86Region lookup(X86Language language, X86Cpu cpu) {
+        return cpu.codeCache().regionFor(language, cpu);
     }
 }

@@ -41,9 +41,9 @@ public final class X86JumpCache {
         return (int) (rip ^ (rip >>> BITS)) & MASK;
     }
 
-    /** The call target for {@code cpu}'s RIP if cached and still valid; otherwise null. */
-    CallTarget lookup(X86Cpu cpu) {
-        return lookup(cpu, cpu.rip());
+    /** The region for {@code cpu}'s RIP if cached and still valid; otherwise null. */
+    X86Region lookup(X86Cpu cpu) {
+        return region(cpu, cpu.rip());
     }
 
     /**
@@ -53,11 +53,16 @@ public final class X86JumpCache {
      * whose pages map elsewhere now, is never entered from a caller's inline cache.
      */
     public CallTarget lookup(X86Cpu cpu, long rip) {
+        X86Region region = region(cpu, rip);
+        return region == null ? null : region.callTarget;
+    }
+
+    private X86Region region(X86Cpu cpu, long rip) {
         int index = index(rip);
         X86Region region = regions[index];
         if (region != null && region.entryRip == rip && generations[index] == cpu.mmu().translationGeneration()
                 && codeEpoch == cpu.codeCache().epoch() && region.isValid()) {
-            return region.callTarget;
+            return region;
         }
         return null;
     }

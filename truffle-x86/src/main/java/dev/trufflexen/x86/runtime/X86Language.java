@@ -75,9 +75,20 @@ public final class X86Language extends TruffleLanguage<X86Context> {
             help = "A hot loop is built again with the small callees its indirect calls have met inside its region.")
     public static final OptionKey<Boolean> CalleesIntoLoops = new OptionKey<>(true);
 
+    /**
+     * Guest instructions a second a region must run in the interpreter before Truffle counts
+     * its calls towards compiling it; until then it runs uncounted (see
+     * {@code X86RegionHeat}). 0: every call counts, as Truffle's own thresholds alone decide
+     * (tests of those thresholds, and the self-test's compiled mode, which compiles at once).
+     */
+    @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
+            help = "Guest instructions a second a region must run in the interpreter before its calls count towards compiling it (0: always counted).")
+    public static final OptionKey<Long> MinCompileRate = new OptionKey<>(1_000_000L);
+
     @CompilationFinal private boolean loopsCompileRegion;
     @CompilationFinal private boolean osrRestoreCompiled;
     @CompilationFinal private boolean calleesIntoLoops;
+    private long minCompileRate;
 
     @Override
     protected OptionDescriptors getOptionDescriptors() {
@@ -88,12 +99,18 @@ public final class X86Language extends TruffleLanguage<X86Context> {
     protected boolean areOptionsCompatible(OptionValues firstOptions, OptionValues newOptions) {
         return firstOptions.get(LoopsCompileRegion).equals(newOptions.get(LoopsCompileRegion))
                 && firstOptions.get(OsrRestoreCompiled).equals(newOptions.get(OsrRestoreCompiled))
-                && firstOptions.get(CalleesIntoLoops).equals(newOptions.get(CalleesIntoLoops));
+                && firstOptions.get(CalleesIntoLoops).equals(newOptions.get(CalleesIntoLoops))
+                && firstOptions.get(MinCompileRate).equals(newOptions.get(MinCompileRate));
     }
 
     /** {@link #CalleesIntoLoops} of the contexts this language instance serves. */
     public boolean calleesIntoLoops() {
         return calleesIntoLoops;
+    }
+
+    /** {@link #MinCompileRate} of the contexts this language instance serves. */
+    public long minCompileRate() {
+        return minCompileRate;
     }
 
     /** {@link #OsrRestoreCompiled} of the contexts this language instance serves. */
@@ -111,6 +128,7 @@ public final class X86Language extends TruffleLanguage<X86Context> {
         loopsCompileRegion = env.getOptions().get(LoopsCompileRegion);
         osrRestoreCompiled = env.getOptions().get(OsrRestoreCompiled);
         calleesIntoLoops = env.getOptions().get(CalleesIntoLoops);
+        minCompileRate = env.getOptions().get(MinCompileRate);
         return new X86Context(env);
     }
 

@@ -4,8 +4,10 @@ import java.util.List;
 
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.RootCallTarget;
 
 import dev.trufflexen.x86.mmu.X86Mmu;
+import dev.trufflexen.x86.region.X86RegionRootNode;
 
 /**
  * A translated region in the code cache, for one machine copy of its bytes: its call target, the
@@ -19,6 +21,8 @@ final class X86Region {
     final long entryRip;
     final long entryMachine;
     final CallTarget callTarget;
+    /** The region root {@link #callTarget} runs, for the dispatcher's cold test ({@code X86RegionHeat}); null for a loop entry. */
+    final X86RegionRootNode root;
     final List<long[]> pages;
     final Assumption codeValid;
     /** The code this region runs when it is shared with other copies of its bytes; null when private. */
@@ -45,6 +49,7 @@ final class X86Region {
         this.entryRip = entryRip;
         this.entryMachine = entryMachine;
         this.callTarget = callTarget;
+        this.root = regionRoot(callTarget);
         this.pages = owner.pages;
         this.codeValid = owner.codeValid;
         this.shared = null;
@@ -57,9 +62,14 @@ final class X86Region {
         this.entryRip = entryRip;
         this.entryMachine = entryMachine;
         this.callTarget = callTarget;
+        this.root = regionRoot(callTarget);
         this.pages = pages;
         this.codeValid = codeValid;
         this.shared = shared;
+    }
+
+    private static X86RegionRootNode regionRoot(CallTarget target) {
+        return target instanceof RootCallTarget rootTarget && rootTarget.getRootNode() instanceof X86RegionRootNode region ? region : null;
     }
 
     boolean isValid() {

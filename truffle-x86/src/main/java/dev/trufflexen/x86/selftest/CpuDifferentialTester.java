@@ -34,14 +34,16 @@ public final class CpuDifferentialTester implements AutoCloseable {
     /**
      * Engine options of the compiled mode: every region is compiled before its first run, in the
      * foreground, and a failed compilation is an error rather than a silent fallback to the
-     * interpreter.
+     * interpreter. Every call counts ({@code x86.MinCompileRate} 0): a case's code runs once, far
+     * below the rate at which a region's calls start to count by default.
      */
     private static final long TIMEOUT_MILLIS = 5_000;
     private static final long COMPILED_TIMEOUT_MILLIS = 300_000;
     private static final Map<String, String> COMPILE_IMMEDIATELY = Map.of(
             "engine.CompileImmediately", "true",
             "engine.BackgroundCompilation", "false",
-            "engine.CompilationFailureAction", "Throw");
+            "engine.CompilationFailureAction", "Throw",
+            "x86.MinCompileRate", "0");
 
     /** Starts the native oracle and an interpreter-only engine (each case's code runs once). */
     public CpuDifferentialTester() throws IOException {

@@ -28,7 +28,8 @@ class X86FaultProfileTest {
             "engine.FirstTierCompilationThreshold", "50",
             "engine.LastTierCompilationThreshold", "100",
             "engine.CompilationFailureAction", "Throw",
-            "engine.TraceCompilation", "true");
+            "engine.TraceCompilation", "true",
+            "x86.MinCompileRate", "0"); // a few thousand instructions in all: every call counts
     private static final String REGION = "x86@400000";
     /**
      * Entries before the fault starts: enough for the whole region to compile through its call

@@ -19,6 +19,8 @@ import dev.trufflexen.x86.testing.X86TestMachine;
  * A function called from a loop is queued for its first-tier compilation while the loop runs in
  * the interpreter, and is then inlined into the loop's OSR code: by the time the compiler gets to
  * it, nothing enters it in the interpreter, and it declines the compilation ({@link X86RecentUse}).
+ * With calls counted from the start: by default a callee's calls count only once it runs enough
+ * in the interpreter ({@link X86RegionHeat}), and these run too little to be queued at all.
  */
 class X86QuietRegionCompilationTest {
     private static final Map<String, String> OPTIONS = Map.of(
@@ -26,7 +28,8 @@ class X86QuietRegionCompilationTest {
             "engine.FirstTierCompilationThreshold", "100",
             "engine.OSRCompilationThreshold", "2000",
             "engine.CompilationFailureAction", "Throw",
-            "engine.TraceCompilation", "true");
+            "engine.TraceCompilation", "true",
+            "x86.MinCompileRate", "0"); // the callees' calls count from the start, so they are queued
     private static final int ITERATIONS = 20_000_000;
     private static final Pattern DONE = Pattern.compile("opt done\\s+engine=\\d+\\s+id=\\d+\\s+(x86@[0-9a-f]+)(<OSR@\\d+>)?");
 

@@ -1,0 +1,93 @@
+package dev.trufflexen.x86.region;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Whether a region runs enough in the interpreter for Truffle to count its calls towards
+ * compiling it.
+ *
+ * <p><b>Why.</b> Truffle counts a call target's calls and never forgets them, so code that runs
+ * a few times a second reaches its first-tier threshold in the end: a benchmark driver's
+ * per-round output, a kernel's occasional paths. Each such compilation took 0.2-0.9 s of
+ * compiler time for 30-130 KB of machine code, which on a two-CPU host the compiler threads
+ * take from the vCPUs while they run, for code whose interpretation costs a few thousand guest
+ * instructions a second. HotSpot's interpreter, in the same place, lets its counters decay
+ * (half-life {@code CounterHalfLifeTime}) so that rarely run methods stay interpreted. Declining
+ * such a compilation when Truffle asks does not hold: Truffle asks again at the next call, and a
+ * declined region is a compilation request at every call.
+ *
+ * <p><b>What.</b> A region starts cold. Its calls from the interpreter, the dispatcher's and
+ * chained calls alike, then run its root without its call target
+ * ({@link X86RegionRootNode#runUncounted}), so Truffle sees no call and never asks; its loops
+ * still count towards their OSR compilations, which come from back edges, not calls. The
+ * interpreter adds up the guest instructions it runs in the region ({@link #ran}); once
+ * {@link #quota} of them ran within {@link #WINDOW_NANOS} (the engine option
+ * {@code x86.MinCompileRate} times the window: 20,000 at the default 1,000,000 a second) the
+ * region turns hot for good and its calls go through its call target, to be counted and
+ * compiled as Truffle decides. A window that ends short of the quota starts again, so what
+ * decides is the recent rate, never a total. That rate is a few percent of what the
+ * interpreter runs on one CPU; a compilation of 0.2-0.9 s takes about a minute to win back at
+ * it. A loop in the interpreter reaches it within milliseconds.
+ *
+ * <p>One clock read per quota of instructions; the fields are racy hints across vCPUs sharing a
+ * region: a lost update costs a window, never correctness.
+ */
+final class X86RegionHeat {
+    /** The window a region's quota of interpreted instructions must fit in to make it hot: 20 ms. */
+    static final long WINDOW_NANOS = 20_000_000L;
+    private static final AtomicLong UNCOUNTED_RUNS = new AtomicLong();
+
+    private final LongSupplier clock;
+    /** Instructions per window that make the region hot; 0: hot from the start. */
+    private final long quota;
+    private boolean hot;
+    private long windowStartNanos;
+    private long ranInWindow;
+
+    /** A region's heat for the engine's {@code x86.MinCompileRate} ({@code minRate} instructions a second; 0 or less: always hot). */
+    X86RegionHeat(long minRate) {
+        this(System::nanoTime, minRate);
+    }
+
+    X86RegionHeat(LongSupplier clock, long minRate) {
+        this.clock = clock;
+        this.quota = minRate <= 0 ? 0 : Math.max(1, minRate * WINDOW_NANOS / 1_000_000_000L);
+        this.hot = quota == 0;
+        this.windowStartNanos = clock.getAsLong();
+    }
+
+    /** True while the region's calls run uncounted. */
+    boolean cold() {
+        return !hot;
+    }
+
+    /** Guest instructions of a block the interpreter ran in this region. */
+    void ran(int instructions) {
+        if (hot) {
+            return;
+        }
+        long ran = ranInWindow + instructions;
+        if (ran < quota) {
+            ranInWindow = ran;
+            return;
+        }
+        long now = clock.getAsLong();
+        if (now - windowStartNanos <= WINDOW_NANOS) {
+            hot = true;
+        } else {
+            windowStartNanos = now;
+            ranInWindow = 0;
+        }
+    }
+
+    /** Counts one call run without the call target. */
+    static void countUncountedRun() {
+        UNCOUNTED_RUNS.incrementAndGet();
+    }
+
+    /** Region calls run without their call target so far in this JVM, for tests and diagnostics. */
+    static long uncountedRuns() {
+        return UNCOUNTED_RUNS.get();
+    }
+}
