@@ -34,8 +34,8 @@ import java.util.function.LongSupplier;
  * region: a lost update costs a window, never correctness.
  */
 final class X86RegionHeat {
-    /** The window a region's quota of interpreted instructions must fit in to make it hot: 20 ms. */
-    static final long WINDOW_NANOS = 20_000_000L;
+    /** The window a region's quota of interpreted instructions must fit in to make it hot: one second. */
+    static final long WINDOW_NANOS = 1_000_000_000L;
     private static final AtomicLong UNCOUNTED_RUNS = new AtomicLong();
 
     private final LongSupplier clock;

@@ -83,7 +83,7 @@ public final class X86Language extends TruffleLanguage<X86Context> {
      */
     @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
             help = "Guest instructions a second a region must run in the interpreter before its calls count towards compiling it (0: always counted).")
-    public static final OptionKey<Long> MinCompileRate = new OptionKey<>(1_000_000L);
+    public static final OptionKey<Long> MinCompileRate = new OptionKey<>(10_000L);
 
     @CompilationFinal private boolean loopsCompileRegion;
     @CompilationFinal private boolean osrRestoreCompiled;

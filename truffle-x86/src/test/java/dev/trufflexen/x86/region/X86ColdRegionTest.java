@@ -18,7 +18,7 @@ import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
  * A region that runs fewer guest instructions in the interpreter than the engine option
- * {@code x86.MinCompileRate} a second (1,000,000 by default) runs its calls uncounted, so Truffle
+ * {@code x86.MinCompileRate} a second (10,000 by default) runs its calls uncounted, so Truffle
  * never queues it however often it is entered, and the same region entered back to back compiles
  * ({@link X86RegionHeat}); through the real path: the dispatcher's calls and chained calls,
  * Truffle's thresholds and the engine's compilation trace.
@@ -32,27 +32,29 @@ class X86ColdRegionTest {
             "engine.CompilationFailureAction", "Throw",
             "engine.TraceCompilation", "true");
     /**
-     * mov ecx,1000; lea rax,[f]; loop: call rax; dec ecx; jne loop; hlt; f: add rdx,1; ret (5,003
-     * guest instructions an entry; f is a region of its own, called as a chained call)
+     * mov ecx,2; lea rax,[f]; loop: call rax; dec ecx; jne loop; hlt; f: add rdx,1; ret (13 guest
+     * instructions an entry; f is a region of its own, called as a chained call)
      */
-    private static final String CALLING_LOOP = "b9e8030000" + "488d0507000000" + "ffd0" + "ffc9" + "75fa" + "f4" + "4883c201" + "c3";
-    private static final int ENTRIES = 200;
+    private static final String CALLING_LOOP = "b902000000" + "488d0507000000" + "ffd0" + "ffc9" + "75fa" + "f4" + "4883c201" + "c3";
+    private static final int SLOW_ENTRIES = 200;
+    /** Back to back: enough entries for the region's quota of 10,000 instructions, and then Truffle's threshold. */
+    private static final int QUICK_ENTRIES = 2000;
     private static final String REGION = "x86@" + Long.toHexString(X86TestMachine.CODE);
     private static final String CALLEE = "x86@" + Long.toHexString(X86TestMachine.CODE + 19);
 
-    /** Enters the region {@link #ENTRIES} times, {@code gapNanos} apart, and returns the engine's trace. */
-    private static String enter(long gapNanos, Map<String, String> options) {
+    /** Enters the region {@code entries} times, {@code gapNanos} apart, and returns the engine's trace. */
+    private static String enter(int entries, long gapNanos, Map<String, String> options) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, options, log), true)) {
             m.code(CALLING_LOOP);
-            for (int i = 0; i < ENTRIES; i++) {
+            for (int i = 0; i < entries; i++) {
                 m.cpu.setRip(X86TestMachine.CODE);
                 assertEquals("halt", m.run());
                 if (gapNanos > 0) {
                     LockSupport.parkNanos(gapNanos);
                 }
             }
-            assertEquals(ENTRIES * 1000L, m.reg(RDX));
+            assertEquals(entries * 2L, m.reg(RDX));
         }
         return log.toString(StandardCharsets.UTF_8);
     }
@@ -64,16 +66,16 @@ class X86ColdRegionTest {
     @Test
     void aRegionEnteredAFewHundredTimesASecondNeverCompiles() {
         long uncountedBefore = X86RegionHeat.uncountedRuns();
-        String trace = enter(8_000_000, DEFAULTS); // at most 125 entries a second: 625,000 instructions
+        String trace = enter(SLOW_ENTRIES, 8_000_000, DEFAULTS); // at most 125 entries a second: 1,625 instructions
         assertFalse(compiled(trace, REGION), "compiled although entered slowly:\n" + trace);
         assertFalse(compiled(trace, CALLEE), "the callee compiled although called slowly:\n" + trace);
         long uncounted = X86RegionHeat.uncountedRuns() - uncountedBefore;
-        assertTrue(uncounted >= ENTRIES, uncounted + " uncounted runs: every entry should be one");
+        assertTrue(uncounted >= 3L * SLOW_ENTRIES, uncounted + " uncounted runs: every entry and every call should be one");
     }
 
     @Test
     void theSameRegionEnteredBackToBackCompiles() {
-        String trace = enter(0, DEFAULTS); // millions of instructions a second
+        String trace = enter(QUICK_ENTRIES, 0, DEFAULTS); // millions of instructions a second
         assertTrue(compiled(trace, REGION), "not compiled although entered back to back:\n" + trace);
     }
 
@@ -82,7 +84,7 @@ class X86ColdRegionTest {
         Map<String, String> options = new HashMap<>(DEFAULTS);
         options.put("x86.MinCompileRate", "0");
         long uncountedBefore = X86RegionHeat.uncountedRuns();
-        String trace = enter(8_000_000, options);
+        String trace = enter(SLOW_ENTRIES, 8_000_000, options);
         assertTrue(compiled(trace, REGION), "not compiled with x86.MinCompileRate=0:\n" + trace);
         assertTrue(compiled(trace, CALLEE), "callee not compiled with x86.MinCompileRate=0:\n" + trace);
         assertEquals(uncountedBefore, X86RegionHeat.uncountedRuns(), "no run uncounted with x86.MinCompileRate=0");
