@@ -10,25 +10,30 @@ import java.util.function.LongSupplier;
  * <p><b>Why.</b> Truffle counts a call target's calls and never forgets them, so code that runs
  * a few times a second reaches its first-tier threshold in the end: a benchmark driver's
  * per-round output, a kernel's occasional paths. Each such compilation took 0.2-0.9 s of
- * compiler time for 30-130 KB of machine code, which on a two-CPU host the compiler threads
+ * compiler time for 30-150 KB of machine code, which on a two-CPU host the compiler threads
  * take from the vCPUs while they run, for code whose interpretation costs a few thousand guest
- * instructions a second. HotSpot's interpreter, in the same place, lets its counters decay
- * (half-life {@code CounterHalfLifeTime}) so that rarely run methods stay interpreted. Declining
- * such a compilation when Truffle asks does not hold: Truffle asks again at the next call, and a
+ * instructions a second. HotSpot's interpreter, in the same place, can let its counters decay
+ * ({@code CounterHalfLifeTime}) so that rarely run methods stay interpreted. Declining such a
+ * compilation when Truffle asks does not hold: Truffle asks again at the next call, so a
  * declined region is a compilation request at every call.
  *
- * <p><b>What.</b> A region starts cold. Its calls from the interpreter, the dispatcher's and
- * chained calls alike, then run its root without its call target
+ * <p><b>What.</b> A region starts cold. Its calls from the dispatcher, and chained calls to it
+ * from a cold caller in the interpreter, run its root without its call target
  * ({@link X86RegionRootNode#runUncounted}), so Truffle sees no call and never asks; its loops
  * still count towards their OSR compilations, which come from back edges, not calls. The
  * interpreter adds up the guest instructions it runs in the region ({@link #ran}); once
  * {@link #quota} of them ran within {@link #WINDOW_NANOS} (the engine option
- * {@code x86.MinCompileRate} times the window: 20,000 at the default 1,000,000 a second) the
- * region turns hot for good and its calls go through its call target, to be counted and
- * compiled as Truffle decides. A window that ends short of the quota starts again, so what
- * decides is the recent rate, never a total. That rate is a few percent of what the
- * interpreter runs on one CPU; a compilation of 0.2-0.9 s takes about a minute to win back at
- * it. A loop in the interpreter reaches it within milliseconds.
+ * {@code x86.MinCompileRate} times the window: 10,000 instructions within one second by
+ * default) the region turns hot for good, and its calls go through its call target, to be
+ * counted and compiled as Truffle decides. A window that ends short of the quota starts again,
+ * so what decides is the recent rate, never a total.
+ *
+ * <p><b>The rate.</b> A loop in the interpreter reaches the quota within a millisecond, and so
+ * does any burst of ten thousand instructions. An idle kernel's 250 Hz tick handler runs more
+ * than 10,000 instructions a second and compiles as before; a benchmark driver's per-round
+ * output code ran 74-5,000 a second. A first form with 20,000 instructions within 20 ms (1,000,000
+ * a second) also left the tick handler interpreted for good, a cost an idle guest pays at every
+ * tick.
  *
  * <p>One clock read per quota of instructions; the fields are racy hints across vCPUs sharing a
  * region: a lost update costs a window, never correctness.
