@@ -79,6 +79,9 @@ class BinTxlTest {
         assertTrue(exits > 0 && exits <= counters.get("region_calls").asLong() + counters.get("chained_calls").asLong(),
                 counters.toString());
         assertTrue(counters.has("compilations") && counters.has("deoptimizations"), counters.toString());
+        long uncounted = counters.get("uncounted_runs").asLong(); // the driver's code runs cold: its calls are not counted
+        assertTrue(uncounted > 0 && uncounted <= counters.get("region_calls").asLong() + counters.get("chained_calls").asLong(),
+                counters.toString());
     }
 
     /**

@@ -80,12 +80,12 @@ final class BenchReport {
 
     /** The counters table: totals, then events per million guest instructions. */
     private void printCounters(PrintWriter out) {
-        String header = "%-10s %16s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s%n";
-        String format = "%-10s %16d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.0f %8d %8d %8d%n";
-        out.printf("%ncounters (guest runs; region calls from the dispatcher and chained from other regions, exits and back edges"
-                + " per million guest instructions):%n");
+        String header = "%-10s %16s %10s %10s %10s %10s %10s %10s %10s %10s %8s %8s %8s%n";
+        String format = "%-10s %16d %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.0f %10.2f %8d %8d %8d%n";
+        out.printf("%ncounters (guest runs; region calls from the dispatcher and chained from other regions, exits, back edges"
+                + " and calls of cold regions run uncounted, per million guest instructions):%n");
         out.printf(header, "workload", "guest insns", "regions", "chained", "exit:br", "exit:fault", "exit:sysc", "exit:other", "back edge",
-                "compiles", "deopts", "invals");
+                "uncounted", "compiles", "deopts", "invals");
         for (WorkloadResult r : results) {
             GuestCounters c = counters.get(r.name());
             if (c == null) {
@@ -97,7 +97,8 @@ final class BenchReport {
                     c.perMillionInstructions(e.get(X86Counters.Event.EXIT_BRANCH)), c.perMillionInstructions(e.get(X86Counters.Event.EXIT_FAULT)),
                     c.perMillionInstructions(e.get(X86Counters.Event.EXIT_SYSCALL)),
                     c.perMillionInstructions(e.get(X86Counters.Event.EXIT_RESUME) + e.get(X86Counters.Event.EXIT_PLATFORM)),
-                    c.perMillionInstructions(e.get(X86Counters.Event.BACK_EDGES)), c.compilations(), c.deoptimizations(), c.invalidations());
+                    c.perMillionInstructions(e.get(X86Counters.Event.BACK_EDGES)), c.perMillionInstructions(e.get(X86Counters.Event.UNCOUNTED_RUNS)),
+                    c.compilations(), c.deoptimizations(), c.invalidations());
         }
     }
 

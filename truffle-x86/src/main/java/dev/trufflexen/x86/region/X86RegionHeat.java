@@ -1,7 +1,9 @@
 package dev.trufflexen.x86.region;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+
+import dev.trufflexen.x86.runtime.X86Counters;
 
 /**
  * Whether a region runs enough in the interpreter for Truffle to count its calls towards
@@ -41,7 +43,7 @@ import java.util.function.LongSupplier;
 final class X86RegionHeat {
     /** The window a region's quota of interpreted instructions must fit in to make it hot: one second. */
     static final long WINDOW_NANOS = 1_000_000_000L;
-    private static final AtomicLong UNCOUNTED_RUNS = new AtomicLong();
+    private static final LongAdder UNCOUNTED_RUNS = new LongAdder();
 
     private final LongSupplier clock;
     /** Instructions per window that make the region hot; 0: hot from the start. */
@@ -88,11 +90,14 @@ final class X86RegionHeat {
 
     /** Counts one call run without the call target. */
     static void countUncountedRun() {
-        UNCOUNTED_RUNS.incrementAndGet();
+        UNCOUNTED_RUNS.increment();
+        if (X86Counters.ENABLED) {
+            X86Counters.add(X86Counters.Event.UNCOUNTED_RUNS, 1);
+        }
     }
 
     /** Region calls run without their call target so far in this JVM, for tests and diagnostics. */
     static long uncountedRuns() {
-        return UNCOUNTED_RUNS.get();
+        return UNCOUNTED_RUNS.sum();
     }
 }

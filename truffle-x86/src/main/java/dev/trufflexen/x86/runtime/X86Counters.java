@@ -54,7 +54,9 @@ public final class X86Counters {
         /** Chained calls that ended with the callee's RET to the call's return address (a host return). */
         HOST_RETURNS,
         /** Misses of a memory site's frame cache (the stack's, tight loops' operands) that called the MMU out of line. */
-        SITE_CACHE_MISS_CALLS
+        SITE_CACHE_MISS_CALLS,
+        /** Region calls run without the region's call target while it was cold, so Truffle counted none of them ({@code X86RegionHeat}). */
+        UNCOUNTED_RUNS
     }
 
     private static final LongAdder[] COUNTS = new LongAdder[Event.values().length];
