@@ -56,6 +56,11 @@ import dev.trufflexen.x86.runtime.X86Language;
  * compiling the whole region: it compiles whole when it is entered often, so a big region
  * entered once per benchmark round whose loop runs millions of times compiles its loop and
  * nothing else.
+ *
+ * <p><b>Cold regions are not counted.</b> Until the interpreter has run enough of a region's
+ * instructions in a short time ({@link X86RegionHeat}), the dispatcher and cold callers run it
+ * through {@link #runUncounted}, not its call target: Truffle sees no call, so code that runs
+ * a few times a second is never queued for compilation. Its back edges still count towards OSR.
  */
 public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
