@@ -70,6 +70,9 @@ public final class StepParts {
     }
 
     private static synchronized void stampNow(Step step) {
+        if (!CYCLE.contains(step)) {
+            return; // another cycle's step (the attention service's ATTENDED in a tick): no news about this one's order
+        }
         long now = System.nanoTime();
         if (next > 0 && CYCLE.get(next) == step) {
             STAMPS[next++] = now;
