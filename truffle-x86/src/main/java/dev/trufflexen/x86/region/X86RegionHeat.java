@@ -51,15 +51,23 @@ final class X86RegionHeat {
     private boolean hot;
     private long windowStartNanos;
     private long ranInWindow;
+    /** Entries per window that make the region hot. */
+    private final long entryQuota;
+    private long enteredInWindow;
 
-    /** A region's heat for the engine's {@code x86.MinCompileRate} ({@code minRate} instructions a second; 0 or less: always hot). */
-    X86RegionHeat(long minRate) {
-        this(System::nanoTime, minRate);
+    /**
+     * A region's heat for the engine's {@code x86.MinCompileRate} ({@code minRate} instructions a
+     * second) and {@code x86.MinCompileEntries} ({@code minEntries} entries a second); either 0 or
+     * less: always hot.
+     */
+    X86RegionHeat(long minRate, long minEntries) {
+        this(System::nanoTime, minRate, minEntries);
     }
 
-    X86RegionHeat(LongSupplier clock, long minRate) {
+    X86RegionHeat(LongSupplier clock, long minRate, long minEntries) {
         this.clock = clock;
-        this.quota = minRate <= 0 ? 0 : Math.max(1, minRate * WINDOW_NANOS / 1_000_000_000L);
+        this.quota = minRate <= 0 || minEntries <= 0 ? 0 : Math.max(1, minRate * WINDOW_NANOS / 1_000_000_000L);
+        this.entryQuota = Math.max(1, minEntries * WINDOW_NANOS / 1_000_000_000L);
         this.hot = quota == 0;
         this.windowStartNanos = clock.getAsLong();
     }
@@ -69,22 +77,33 @@ final class X86RegionHeat {
         return !hot;
     }
 
+    /** An entry of the region in the interpreter. */
+    void entered() {
+        if (!hot && ++enteredInWindow >= entryQuota) {
+            judge();
+        }
+    }
+
     /** Guest instructions of a block the interpreter ran in this region. */
     void ran(int instructions) {
         if (hot) {
             return;
         }
-        long ran = ranInWindow + instructions;
-        if (ran < quota) {
-            ranInWindow = ran;
-            return;
+        ranInWindow += instructions;
+        if (ranInWindow >= quota) {
+            judge();
         }
+    }
+
+    /** A quota is reached: hot if within the window, otherwise a new window starts now. */
+    private void judge() {
         long now = clock.getAsLong();
         if (now - windowStartNanos <= WINDOW_NANOS) {
             hot = true;
         } else {
             windowStartNanos = now;
             ranInWindow = 0;
+            enteredInWindow = 0;
         }
     }
 

@@ -228,7 +228,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.osrRanCompiled = new boolean[blocks.length];
         this.frameSlots = frameSlots;
         this.osrRestoreCompiled = language.osrRestoreCompiled();
-        this.heat = new X86RegionHeat(language.minCompileRate());
+        this.heat = new X86RegionHeat(language.minCompileRate(), language.minCompileEntries());
     }
 
     @Override
@@ -298,6 +298,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         if (CompilerDirectives.inInterpreter()) {
             recentUse.entered();
+            heat.entered();
         }
         if (X86Counters.ENABLED) {
             X86Counters.add(arguments.length > 1 ? X86Counters.Event.CHAINED_CALLS : X86Counters.Event.REGION_CALLS, 1);

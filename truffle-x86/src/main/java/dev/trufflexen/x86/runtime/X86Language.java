@@ -85,10 +85,21 @@ public final class X86Language extends TruffleLanguage<X86Context> {
             help = "Guest instructions a second a region must run in the interpreter before its calls count towards compiling it (0: always counted).")
     public static final OptionKey<Long> MinCompileRate = new OptionKey<>(10_000L);
 
+    /**
+     * Entries a second that make a region's calls count towards compiling it, whatever
+     * instructions it runs (see {@code X86RegionHeat}): a kernel's timer tick enters its small
+     * regions a hundred times a second or more. 0: every call counts, as with
+     * {@link #MinCompileRate} 0.
+     */
+    @Option(category = OptionCategory.EXPERT, stability = OptionStability.STABLE,
+            help = "Entries a second in the interpreter that make a region's calls count towards compiling it (0: always counted).")
+    public static final OptionKey<Long> MinCompileEntries = new OptionKey<>(100L);
+
     @CompilationFinal private boolean loopsCompileRegion;
     @CompilationFinal private boolean osrRestoreCompiled;
     @CompilationFinal private boolean calleesIntoLoops;
     private long minCompileRate;
+    private long minCompileEntries;
 
     @Override
     protected OptionDescriptors getOptionDescriptors() {
@@ -100,12 +111,18 @@ public final class X86Language extends TruffleLanguage<X86Context> {
         return firstOptions.get(LoopsCompileRegion).equals(newOptions.get(LoopsCompileRegion))
                 && firstOptions.get(OsrRestoreCompiled).equals(newOptions.get(OsrRestoreCompiled))
                 && firstOptions.get(CalleesIntoLoops).equals(newOptions.get(CalleesIntoLoops))
-                && firstOptions.get(MinCompileRate).equals(newOptions.get(MinCompileRate));
+                && firstOptions.get(MinCompileRate).equals(newOptions.get(MinCompileRate))
+                && firstOptions.get(MinCompileEntries).equals(newOptions.get(MinCompileEntries));
     }
 
     /** {@link #CalleesIntoLoops} of the contexts this language instance serves. */
     public boolean calleesIntoLoops() {
         return calleesIntoLoops;
+    }
+
+    /** {@link #MinCompileEntries} of the contexts this language instance serves. */
+    public long minCompileEntries() {
+        return minCompileEntries;
     }
 
     /** {@link #MinCompileRate} of the contexts this language instance serves. */
@@ -129,6 +146,7 @@ public final class X86Language extends TruffleLanguage<X86Context> {
         osrRestoreCompiled = env.getOptions().get(OsrRestoreCompiled);
         calleesIntoLoops = env.getOptions().get(CalleesIntoLoops);
         minCompileRate = env.getOptions().get(MinCompileRate);
+        minCompileEntries = env.getOptions().get(MinCompileEntries);
         return new X86Context(env);
     }
 

@@ -18,7 +18,8 @@ import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
  * A region that runs fewer guest instructions in the interpreter than the engine option
- * {@code x86.MinCompileRate} a second (10,000 by default) runs its calls uncounted, so Truffle
+ * {@code x86.MinCompileRate} a second (10,000 by default), entered fewer than
+ * {@code x86.MinCompileEntries} times a second (100), runs its calls uncounted, so Truffle
  * never queues it however often it is entered, and the same region entered back to back compiles
  * ({@link X86RegionHeat}); through the real path: the dispatcher's calls and chained calls,
  * Truffle's thresholds and the engine's compilation trace.
@@ -36,7 +37,7 @@ class X86ColdRegionTest {
      * instructions an entry; f is a region of its own, called as a chained call)
      */
     private static final String CALLING_LOOP = "b902000000" + "488d0507000000" + "ffd0" + "ffc9" + "75fa" + "f4" + "4883c201" + "c3";
-    private static final int SLOW_ENTRIES = 200;
+    private static final int SLOW_ENTRIES = 100;
     /** Back to back: enough entries for the region's quota of 10,000 instructions, and then Truffle's threshold. */
     private static final int QUICK_ENTRIES = 2000;
     private static final String REGION = "x86@" + Long.toHexString(X86TestMachine.CODE);
@@ -64,9 +65,9 @@ class X86ColdRegionTest {
     }
 
     @Test
-    void aRegionEnteredAFewHundredTimesASecondNeverCompiles() {
+    void aRegionEnteredThirtyTimesASecondNeverCompiles() {
         long uncountedBefore = X86RegionHeat.uncountedRuns();
-        String trace = enter(SLOW_ENTRIES, 8_000_000, DEFAULTS); // at most 125 entries a second: 1,625 instructions
+        String trace = enter(SLOW_ENTRIES, 30_000_000, DEFAULTS); // at most 33 entries a second (the callee 67): 433 instructions
         assertFalse(compiled(trace, REGION), "compiled although entered slowly:\n" + trace);
         assertFalse(compiled(trace, CALLEE), "the callee compiled although called slowly:\n" + trace);
         long uncounted = X86RegionHeat.uncountedRuns() - uncountedBefore;
@@ -84,7 +85,7 @@ class X86ColdRegionTest {
         Map<String, String> options = new HashMap<>(DEFAULTS);
         options.put("x86.MinCompileRate", "0");
         long uncountedBefore = X86RegionHeat.uncountedRuns();
-        String trace = enter(SLOW_ENTRIES, 8_000_000, options);
+        String trace = enter(SLOW_ENTRIES, 30_000_000, options);
         assertTrue(compiled(trace, REGION), "not compiled with x86.MinCompileRate=0:\n" + trace);
         assertTrue(compiled(trace, CALLEE), "callee not compiled with x86.MinCompileRate=0:\n" + trace);
         assertEquals(uncountedBefore, X86RegionHeat.uncountedRuns(), "no run uncounted with x86.MinCompileRate=0");

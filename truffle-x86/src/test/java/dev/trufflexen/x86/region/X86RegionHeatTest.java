@@ -11,7 +11,7 @@ class X86RegionHeatTest {
     private long now = 1_000 * MS;
 
     private X86RegionHeat heat(long minRate) {
-        return new X86RegionHeat(() -> now, minRate);
+        return new X86RegionHeat(() -> now, minRate, 100);
     }
 
     @Test
@@ -51,8 +51,33 @@ class X86RegionHeatTest {
     }
 
     @Test
+    void aHundredEntriesWithinOneWindowMakeTheRegionHot() {
+        X86RegionHeat heat = heat(10_000);
+        for (int i = 0; i < 99; i++) {
+            now += 9 * MS;
+            heat.entered(); // a timer's handler of a few instructions, 111 times a second
+            heat.ran(5);
+        }
+        assertTrue(heat.cold(), "99 entries");
+        heat.entered();
+        assertFalse(heat.cold(), "100 entries within 891 ms");
+    }
+
+    @Test
+    void fewerEntriesASecondStayCold() {
+        X86RegionHeat heat = heat(10_000);
+        for (int i = 0; i < 5_000; i++) {
+            now += 20 * MS;
+            heat.entered(); // 50 a second, as a benchmark driver's output
+            heat.ran(50);
+        }
+        assertTrue(heat.cold(), "5,000 entries, but never 100 within one second");
+    }
+
+    @Test
     void noMinimumRateIsHotFromTheStart() {
         assertFalse(heat(0).cold());
         assertFalse(heat(-1).cold());
+        assertFalse(new X86RegionHeat(() -> now, 10_000, 0).cold());
     }
 }
