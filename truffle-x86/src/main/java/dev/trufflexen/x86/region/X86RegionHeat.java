@@ -39,11 +39,11 @@ import dev.trufflexen.x86.runtime.X86Counters;
  * tick's regions stayed interpreted: the idle tick's step from the upcall to its next
  * set_timer_op took 6.5-19 us against 2.4-5.5 us with every call counted.
  *
- * <p>One clock read per quota of instructions or entries; the fields are racy hints across vCPUs sharing a
- * region: a lost update costs a window, never correctness.
+ * <p>One clock read per quota of instructions or entries; the fields are racy hints across
+ * vCPUs sharing a region: a lost update costs a window, never correctness.
  */
 final class X86RegionHeat {
-    /** The window a region's quota of interpreted instructions must fit in to make it hot: one second. */
+    /** The window a region's quotas must be reached in to make it hot: one second, so the quotas are the options' rates. */
     static final long WINDOW_NANOS = 1_000_000_000L;
     private static final LongAdder UNCOUNTED_RUNS = new LongAdder();
 
@@ -68,8 +68,8 @@ final class X86RegionHeat {
 
     X86RegionHeat(LongSupplier clock, long minRate, long minEntries) {
         this.clock = clock;
-        this.quota = minRate <= 0 || minEntries <= 0 ? 0 : Math.max(1, minRate * WINDOW_NANOS / 1_000_000_000L);
-        this.entryQuota = Math.max(1, minEntries * WINDOW_NANOS / 1_000_000_000L);
+        this.quota = minRate <= 0 || minEntries <= 0 ? 0 : minRate;
+        this.entryQuota = Math.max(1, minEntries);
         this.hot = quota == 0;
         this.windowStartNanos = clock.getAsLong();
     }
