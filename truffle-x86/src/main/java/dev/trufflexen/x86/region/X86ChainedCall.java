@@ -105,34 +105,30 @@ final class X86ChainedCall extends Node {
         DirectCallNode[] cached = callees;
         for (DirectCallNode direct : cached) {
             if (direct.getCallTarget() == callee) {
-                return CompilerDirectives.inInterpreter() ? callInInterpreter(callee, cpu) : direct.call(cpu, returnAddress);
+                return CompilerDirectives.inInterpreter() ? callInInterpreter(callee, direct, cpu) : direct.call(cpu, returnAddress);
             }
         }
         if (cached.length < CACHE_ENTRIES || others == null) {
             CompilerDirectives.transferToInterpreterAndInvalidate();
-            cache(callee); // a cold callee too, so the caller's compilation finds it cached
-            return callInInterpreter(callee, cpu);
+            // A cold callee is cached too, so the caller's compilation finds it there.
+            return callInInterpreter(callee, cache(callee), cpu);
         }
-        return CompilerDirectives.inInterpreter() ? callInInterpreter(callee, cpu) : others.call(callee, cpu, returnAddress);
+        return CompilerDirectives.inInterpreter() ? callInInterpreter(callee, null, cpu) : others.call(callee, cpu, returnAddress);
     }
 
     /**
-     * A call made in the interpreter: through the inline cache or the shared indirect call, or
-     * uncounted when both the caller and the callee are cold ({@link X86RegionHeat}). A hot
+     * A call made in the interpreter: through {@code direct}, the callee's inline-cache entry (null:
+     * the shared indirect call), or uncounted when both the caller and the callee are cold
+     * ({@link X86RegionHeat}). A hot
      * caller counts its calls even to a cold callee: Truffle's inlining weighs a callee by the
      * calls its call node counted, and a hot caller compiles soon.
      */
-    private Object callInInterpreter(CallTarget callee, X86Cpu cpu) {
-        X86RegionRootNode cold = getRootNode() instanceof X86RegionRootNode caller && caller.cold() ? X86RegionRootNode.coldRegion(callee) : null;
-        if (cold != null) {
+    private Object callInInterpreter(CallTarget callee, DirectCallNode direct, X86Cpu cpu) {
+        X86RegionRootNode cold = X86RegionRootNode.coldRegion(callee);
+        if (cold != null && getRootNode() instanceof X86RegionRootNode caller && caller.cold()) {
             return cold.runUncounted(new Object[]{cpu, returnAddress});
         }
-        for (DirectCallNode direct : callees) {
-            if (direct.getCallTarget() == callee) {
-                return direct.call(cpu, returnAddress);
-            }
-        }
-        return others.call(callee, cpu, returnAddress);
+        return direct != null ? direct.call(cpu, returnAddress) : others.call(callee, cpu, returnAddress);
     }
 
     /** Adds {@code callee} to the inline cache if there is room (after evicting dead regions); otherwise prepares the shared indirect call. */
@@ -211,8 +207,8 @@ final class X86ChainedCall extends Node {
     long[] smallCallees(int maxInstructions) {
         List<Long> entries = new ArrayList<>();
         for (DirectCallNode direct : callees) {
-            if (direct.getCallTarget() instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region
-                    && region.guestInstructions() <= maxInstructions) {
+            X86RegionRootNode region = X86RegionRootNode.of(direct.getCallTarget());
+            if (region != null && region.guestInstructions() <= maxInstructions) {
                 entries.add(region.entryRip());
             }
         }

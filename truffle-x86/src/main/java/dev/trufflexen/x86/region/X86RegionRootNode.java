@@ -251,12 +251,15 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         return enter(frame, 0, null);
     }
 
+    /** The region root {@code target} runs from its entry, or null (a loop entry, or not a region). */
+    public static X86RegionRootNode of(CallTarget target) {
+        return target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region ? region : null;
+    }
+
     /** The region behind {@code target} while it is cold ({@link X86RegionHeat}); null otherwise (not a region, or hot). */
     static X86RegionRootNode coldRegion(CallTarget target) {
-        if (target instanceof RootCallTarget root && root.getRootNode() instanceof X86RegionRootNode region && region.cold()) {
-            return region;
-        }
-        return null;
+        X86RegionRootNode region = of(target);
+        return region != null && region.cold() ? region : null;
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
-import com.oracle.truffle.api.RootCallTarget;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
@@ -155,8 +154,7 @@ public final class X86CodeCache implements X86CodeFrames {
             for (long[] page : region.pages) {
                 bytes += page[3] - page[2] + 1;
             }
-            long executions = region.callTarget instanceof RootCallTarget target
-                    && target.getRootNode() instanceof X86RegionRootNode root ? root.executions() : -1;
+            long executions = region.root != null ? region.root.executions() : -1;
             all.add(new RegionInfo(region.entryRip, region.entryMachine, bytes, region.pages.size(), executions));
         }
         all.sort(java.util.Comparator.comparingLong(RegionInfo::entryRip));
@@ -293,7 +291,7 @@ public final class X86CodeCache implements X86CodeFrames {
             Key key = new Key(rip, machine);
             X86Region existing = regions.get(key);
             boolean valid = usable(existing, mmu);
-            X86RegionRootNode there = valid ? regionRoot(existing) : null;
+            X86RegionRootNode there = valid ? existing.root : null;
             if (TRACE_LOOP_ENTRIES) {
                 System.err.printf("loop with callees x86@%x: %d calls, %s%n", rip, callees.size(),
                         there != null && there.hasCallees() ? "built already" : valid ? "built again" : "built");
@@ -337,12 +335,6 @@ public final class X86CodeCache implements X86CodeFrames {
         return region;
     }
 
-    /** The region root {@code region} runs from its entry, or null (a loop entry, or code that is not a region). */
-    private static X86RegionRootNode regionRoot(X86Region region) {
-        return region.callTarget instanceof RootCallTarget target && target.getRootNode() instanceof X86RegionRootNode root
-                ? root : null;
-    }
-
     /**
      * An entry at {@code rip} into a valid region of this copy that holds a hot loop whose header
      * is there (see {@link X86RegionRootNode#hotLoopBlockAt}), or null. The region's pages still
@@ -355,7 +347,7 @@ public final class X86CodeCache implements X86CodeFrames {
             return null;
         }
         for (X86Region candidate : candidates) {
-            X86RegionRootNode root = regionRoot(candidate);
+            X86RegionRootNode root = candidate.root;
             if (root == null) {
                 continue;
             }
@@ -380,7 +372,7 @@ public final class X86CodeCache implements X86CodeFrames {
             return false;
         }
         X86Region region = regions.get(new Key(rip, machine));
-        X86RegionRootNode root = region != null && region.isValid() ? regionRoot(region) : null;
+        X86RegionRootNode root = region != null && region.isValid() ? region.root : null;
         if (root != null && root.hotLoopBlockAt(rip) == 0) {
             return true;
         }

@@ -4,7 +4,6 @@ import java.util.List;
 
 import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CallTarget;
-import com.oracle.truffle.api.RootCallTarget;
 
 import dev.trufflexen.x86.mmu.X86Mmu;
 import dev.trufflexen.x86.region.X86RegionRootNode;
@@ -21,7 +20,7 @@ final class X86Region {
     final long entryRip;
     final long entryMachine;
     final CallTarget callTarget;
-    /** The region root {@link #callTarget} runs, for the dispatcher's cold test ({@code X86RegionHeat}); null for a loop entry. */
+    /** The region root {@link #callTarget} runs from its entry ({@link X86RegionRootNode#of}); null for a loop entry. */
     final X86RegionRootNode root;
     final List<long[]> pages;
     final Assumption codeValid;
@@ -49,7 +48,7 @@ final class X86Region {
         this.entryRip = entryRip;
         this.entryMachine = entryMachine;
         this.callTarget = callTarget;
-        this.root = regionRoot(callTarget);
+        this.root = X86RegionRootNode.of(callTarget);
         this.pages = owner.pages;
         this.codeValid = owner.codeValid;
         this.shared = null;
@@ -62,14 +61,10 @@ final class X86Region {
         this.entryRip = entryRip;
         this.entryMachine = entryMachine;
         this.callTarget = callTarget;
-        this.root = regionRoot(callTarget);
+        this.root = X86RegionRootNode.of(callTarget);
         this.pages = pages;
         this.codeValid = codeValid;
         this.shared = shared;
-    }
-
-    private static X86RegionRootNode regionRoot(CallTarget target) {
-        return target instanceof RootCallTarget rootTarget && rootTarget.getRootNode() instanceof X86RegionRootNode region ? region : null;
     }
 
     boolean isValid() {
