@@ -1016,7 +1016,11 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
         }
         TruffleSafepoint.poll(this);
-        if (loopsCompileRegion && CompilerDirectives.inInterpreter()) {
+        if (CompilerDirectives.inInterpreter() ? loopsCompileRegion : CompilerDirectives.hasNextTier()) {
+            // First-tier code counts its back edges too: compiled code never polls for OSR, so a loop
+            // that runs hot there would otherwise stay first-tier code until the region's calls alone
+            // reach the last tier's threshold (matmul: never). Truffle then starts the last tier at
+            // the region's next entry. Last-tier code counts nothing.
             LoopNode.reportLoopCount(this, 1);
         }
         return X86Likelihood.unlikely(cpu.stopRequested());
