@@ -31,8 +31,16 @@ public final class Vcpu {
     private volatile boolean kernelMode = true;
     private volatile Thread blockedThread;
     private final Object pauseLock = new Object();
-    private int pauseCount;
-    private boolean onCpu;
+    /** Written under {@code pauseLock}; read without it at every switch ({@link #isPaused}). */
+    private volatile int pauseCount;
+    /**
+     * Set around each run of guest code, at every switch: a volatile write, the lock taken only
+     * when someone waits in {@link #awaitOffCpu}. A waiter counts itself in {@code offCpuWaiters}
+     * before it reads this flag, and the switch writes the flag before it reads the count, so
+     * one of the two always sees the other's write.
+     */
+    private volatile boolean onCpu;
+    private volatile int offCpuWaiters;
     private volatile java.util.BitSet hardAffinity;
     private volatile long wakeChecks;
     private volatile VcpuInfoArea vcpuInfo;
@@ -396,9 +404,7 @@ public final class Vcpu {
 
     /** True while at least one pause of this vCPU or of its domain holds. */
     public boolean isPaused() {
-        synchronized (pauseLock) {
-            return pauseCount > 0;
-        }
+        return pauseCount > 0;
     }
 
     /** What the vCPU's thread hands {@code requestExit} to leave guest code for a pause. */
@@ -413,9 +419,9 @@ public final class Vcpu {
 
     /** Marks whether the calling thread is running this vCPU's guest code (around {@code cpu.run()}). */
     public void setOnCpu(boolean running) {
-        synchronized (pauseLock) {
-            onCpu = running;
-            if (!running) {
+        onCpu = running;
+        if (!running && offCpuWaiters > 0) {
+            synchronized (pauseLock) {
                 pauseLock.notifyAll();
             }
         }
@@ -428,19 +434,24 @@ public final class Vcpu {
     public boolean awaitOffCpu(long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         synchronized (pauseLock) {
-            while (onCpu && blockedThread == null && !domain.isDying()) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return false;
+            offCpuWaiters++;
+            try {
+                while (onCpu && blockedThread == null && !domain.isDying()) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        pauseLock.wait(Math.min(left, 5));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
                 }
-                try {
-                    pauseLock.wait(Math.min(left, 5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+                return true;
+            } finally {
+                offCpuWaiters--;
             }
-            return true;
         }
     }
 
