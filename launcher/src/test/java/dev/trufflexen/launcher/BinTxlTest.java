@@ -99,6 +99,9 @@ class BinTxlTest {
         assertTrue(workload.get("checksum_match").asBoolean(), workload.toString());
         long deoptimizations = workload.get("guest_compilation").get("deoptimizations").asLong();
         assertTrue(deoptimizations < 2000, deoptimizations + " deoptimizations: " + workload.get("guest_compilation"));
+        long late = workload.get("guest_compilation").path("late_compilations").asLong(-1);
+        assertTrue(late >= 0 && late <= workload.get("guest_compilation").get("compilations").asLong(),
+                "compilations into the steady-state rounds: " + workload.get("guest_compilation"));
     }
 
     @Test

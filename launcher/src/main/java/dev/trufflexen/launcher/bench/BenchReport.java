@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trufflexen.x86.runtime.X86Counters;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,10 +73,26 @@ final class BenchReport {
                 factor(geomean(WorkloadResult::guestCpuOverNative)), rounds,
                 quick ? ", quick: one iteration per round, timings not meaningful" : "");
         out.printf("compiler: %s; rounds timed by %s%n", dev.trufflexen.launcher.perfhistory.HostFacts.compiler(), clocks());
+        String late = lateCompilations();
+        if (!late.isEmpty()) {
+            out.printf("compiled during the steady-state rounds (their rate is not yet the compiled code's alone): %s%n", late);
+        }
         if (countedEvents) {
             printCounters(out);
         }
         out.flush();
+    }
+
+    /** "name N, name M" for the guest runs whose compilations went on into the steady-state rounds; empty if none did. */
+    String lateCompilations() {
+        List<String> late = new ArrayList<>();
+        for (WorkloadResult r : results) {
+            GuestCounters c = counters.get(r.name());
+            if (c != null && c.lateCompilations() > 0) {
+                late.add(r.name() + " " + c.lateCompilations());
+            }
+        }
+        return String.join(", ", late);
     }
 
     /** The counters table: totals, then events per million guest instructions. */
@@ -132,6 +149,7 @@ final class BenchReport {
                 compilation.put("compile_seconds", c.compileSeconds());
                 compilation.put("deoptimizations", c.deoptimizations());
                 compilation.put("invalidations", c.invalidations());
+                compilation.put("late_compilations", c.lateCompilations());
             }
             if (c != null && countedEvents) {
                 ObjectNode node = w.putObject("guest_counters");

@@ -46,6 +46,11 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
         return cpu.roundSeconds();
     }
 
+    /** The first of the steady-state rounds (see {@link #steadyRounds}); null without rounds. */
+    BenchRound firstSteadyRound() {
+        return rounds.isEmpty() ? null : rounds.get(rounds.size() / 2);
+    }
+
     /** The round just before the steady-state rounds (see {@link #steadyRounds}); null with fewer than two rounds. */
     BenchRound beforeSteadyState() {
         return rounds.size() < 2 ? null : rounds.get(rounds.size() / 2 - 1);

@@ -104,7 +104,7 @@ final class FreshJvmGuestRunner {
             }
             counters[0] = new GuestCounters(new X86Counters.Snapshot(values), compilation.get("compilations").asLong(),
                     compilation.get("deoptimizations").asLong(), compilation.get("invalidations").asLong(),
-                    compilation.get("compile_seconds").asDouble());
+                    compilation.get("compile_seconds").asDouble(), compilation.path("late_compilations").asLong());
         }
         JsonNode share = guest.path("cpu_share");
         List<Double> cpuSeconds = new ArrayList<>();

@@ -71,12 +71,14 @@ final class GuestBenchRunner {
             Thread watchdog = startWatchdog(domain, timeoutSeconds, timedOut);
             ShutdownReason reason = domain.run();
             watchdog.interrupt();
+            BenchRun run = new BenchRun("guest", recorder.rounds(), null);
             if (counters != null) {
-                counters[0] = engineLog.finish(X86Counters.snapshot());
+                BenchRound firstSteady = run.firstSteadyRound();
+                counters[0] = engineLog.finish(X86Counters.snapshot(),
+                        firstSteady == null ? Long.MAX_VALUE : recorder.beginArrivedNanos(firstSteady.number()));
             }
             String crash = domain.crashReport() == null ? null : domain.crashReport().text();
             domain.release();
-            BenchRun run = new BenchRun("guest", recorder.rounds(), null);
             run = run.withCpu(cpu.measure(run.rounds(), run.beforeSteadyState()));
             if (reason != ShutdownReason.POWEROFF) {
                 String why = (timedOut.get() ? "timed out after " + timeoutSeconds + " s; "

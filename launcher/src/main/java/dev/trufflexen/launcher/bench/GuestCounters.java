@@ -4,6 +4,8 @@ import dev.trufflexen.x86.runtime.X86Counters;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,10 +13,12 @@ import java.util.regex.Pattern;
  * What one guest run reports about its code: the translated code's event counts
  * ({@link X86Counters}; zero unless {@code txl bench --counters} enabled them) and, from the
  * engine's compilation log, how many compilations finished and their total compile time, how
- * often compiled code deoptimized and how often a compilation was invalidated.
+ * often compiled code deoptimized and how often a compilation was invalidated, and how many
+ * compilations finished once the steady-state rounds had begun ({@code lateCompilations}): a
+ * steady state measured while the compiler still delivered code, and took a host CPU to do it.
  */
 record GuestCounters(X86Counters.Snapshot events, long compilations, long deoptimizations, long invalidations,
-        double compileSeconds) {
+        double compileSeconds, long lateCompilations) {
     /** The compile time in a TraceCompilation "opt done" line: {@code |Time  123( 100+23  )ms}. */
     private static final Pattern COMPILE_TIME = Pattern.compile("\\|Time\\s*(\\d+)\\s*\\(");
 
@@ -31,6 +35,8 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
         private long deoptimizations;
         private long invalidations;
         private long compileMillis;
+        /** When each compilation finished ({@link System#nanoTime}, as its line arrived). */
+        private final List<Long> doneNanos = new ArrayList<>();
 
         @Override
         public synchronized void write(int b) {
@@ -48,6 +54,7 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
             }
             if (line.contains("opt done")) {
                 compilations++;
+                doneNanos.add(System.nanoTime());
                 Matcher time = COMPILE_TIME.matcher(line);
                 if (time.find()) {
                     compileMillis += Long.parseLong(time.group(1));
@@ -59,8 +66,13 @@ record GuestCounters(X86Counters.Snapshot events, long compilations, long deopti
             }
         }
 
-        synchronized GuestCounters finish(X86Counters.Snapshot events) {
-            return new GuestCounters(events, compilations, deoptimizations, invalidations, compileMillis / 1e3);
+        /**
+         * The counts of the run; {@code steadyFromNanos} is when its steady-state rounds began
+         * ({@link System#nanoTime}; {@link Long#MAX_VALUE} when unknown, counting no compilation late).
+         */
+        synchronized GuestCounters finish(X86Counters.Snapshot events, long steadyFromNanos) {
+            long late = steadyFromNanos == Long.MAX_VALUE ? 0 : doneNanos.stream().filter(done -> done - steadyFromNanos >= 0).count();
+            return new GuestCounters(events, compilations, deoptimizations, invalidations, compileMillis / 1e3, late);
         }
     }
 

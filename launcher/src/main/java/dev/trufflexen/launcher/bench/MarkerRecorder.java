@@ -113,6 +113,14 @@ public final class MarkerRecorder extends OutputStream {
         return List.copyOf(rounds);
     }
 
+    /**
+     * When round {@code number}'s begin marker arrived ({@link System#nanoTime}), or
+     * {@link Long#MAX_VALUE} when it did not.
+     */
+    public synchronized long beginArrivedNanos(int number) {
+        return beginNanos.getOrDefault(number, Long.MAX_VALUE);
+    }
+
     /** Whether the driver printed its final {@code done} marker. */
     public synchronized boolean done() {
         return done;

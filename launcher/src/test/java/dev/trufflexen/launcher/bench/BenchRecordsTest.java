@@ -45,7 +45,7 @@ class BenchRecordsTest {
 
     private static PerfRecord record(int day, String commit, long sieveMs, long sha256Ms) {
         GuestCounters compilation = new GuestCounters(new X86Counters.Snapshot(new long[X86Counters.Event.values().length]),
-                42, 1, 0, 3.5);
+                42, 1, 0, 3.5, 0);
         return BenchRecords.of(List.of(workload("sieve", sieveMs), workload("sha256", sha256Ms)), Map.of("sieve", compilation), 6,
                 START.plus(Duration.ofDays(day)), new BenchRecords.Environment(
                         new PerfRecord.GitState(commit, false, START.toString(), "subject"), MACHINE,
