@@ -48,7 +48,7 @@ public record BenchRun(String platform, List<BenchRound> rounds, String failure,
 
     /** The first of the steady-state rounds (see {@link #steadyRounds}); null without rounds. */
     BenchRound firstSteadyRound() {
-        return rounds.isEmpty() ? null : rounds.get(rounds.size() / 2);
+        return rounds.isEmpty() ? null : steadyRounds().get(0);
     }
 
     /** The round just before the steady-state rounds (see {@link #steadyRounds}); null with fewer than two rounds. */

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
-import dev.trufflexen.x86.cpu.X86Engine;
+import dev.trufflexen.x86.testing.X86CompilationCheck;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
@@ -45,23 +42,11 @@ class X86ColdRegionTest {
 
     /** Enters the region {@code entries} times, {@code gapNanos} apart, and returns the engine's trace. */
     private static String enter(int entries, long gapNanos, Map<String, String> options) {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, options, log), true)) {
-            m.code(CALLING_LOOP);
-            for (int i = 0; i < entries; i++) {
-                m.cpu.setRip(X86TestMachine.CODE);
-                assertEquals("halt", m.run());
-                if (gapNanos > 0) {
-                    LockSupport.parkNanos(gapNanos);
-                }
-            }
-            assertEquals(entries * 2L, m.reg(RDX));
-        }
-        return log.toString(StandardCharsets.UTF_8);
+        return X86CompilationCheck.enter(CALLING_LOOP, entries, gapNanos, options, m -> assertEquals(entries * 2L, m.reg(RDX)));
     }
 
     private static boolean compiled(String trace, String region) {
-        return trace.lines().anyMatch(line -> line.contains("opt done") && line.contains(region + " "));
+        return X86CompilationCheck.compiled(trace, region, null);
     }
 
     @Test

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.trufflexen.x86.cpu.X86Engine;
+import dev.trufflexen.x86.testing.X86CompilationCheck;
 import dev.trufflexen.x86.testing.X86TestMachine;
 
 /**
@@ -40,22 +38,11 @@ class X86FirstTierLoopTest {
 
     @Test
     void aHotLoopInFirstTierCodeBringsTheLastTier() {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, OPTIONS, log), true)) {
-            m.code(LONG_LOOP);
-            for (int i = 0; i < ENTRIES; i++) {
-                m.cpu.setRip(X86TestMachine.CODE);
-                assertEquals("halt", m.run());
-            }
-            assertEquals((long) ENTRIES * LOOP_LENGTH, m.reg(RDX));
-        }
-        String trace = log.toString(StandardCharsets.UTF_8);
-        assertTrue(compiledIn(trace, "Tier 1"), "no first-tier compilation:\n" + trace);
-        assertTrue(compiledIn(trace, "Tier 2"), "the loop's back edges in first-tier code did not bring the last tier:\n" + trace);
+        String trace = X86CompilationCheck.enter(LONG_LOOP, ENTRIES, 0, OPTIONS,
+                m -> assertEquals((long) ENTRIES * LOOP_LENGTH, m.reg(RDX)));
+        assertTrue(X86CompilationCheck.compiled(trace, REGION, "Tier 1"), "no first-tier compilation:\n" + trace);
+        assertTrue(X86CompilationCheck.compiled(trace, REGION, "Tier 2"),
+                "the loop's back edges in first-tier code did not bring the last tier:\n" + trace);
         assertFalse(trace.contains("OSR@"), "OSR is off: the loop ran in the region's own code\n" + trace);
-    }
-
-    private static boolean compiledIn(String trace, String tier) {
-        return trace.lines().anyMatch(line -> line.contains("opt done") && line.contains(REGION + " ") && line.contains("|" + tier + "|"));
     }
 }

@@ -50,14 +50,19 @@ class X86RegionHeatTest {
         assertFalse(heat.cold());
     }
 
+    /** {@code entries} entries {@code gapMs} apart, each running {@code instructions}. */
+    private void enterEvery(X86RegionHeat heat, int entries, long gapMs, int instructions) {
+        for (int i = 0; i < entries; i++) {
+            now += gapMs * MS;
+            heat.entered();
+            heat.ran(instructions);
+        }
+    }
+
     @Test
     void aHundredEntriesWithinOneWindowMakeTheRegionHot() {
         X86RegionHeat heat = heat(10_000);
-        for (int i = 0; i < 99; i++) {
-            now += 9 * MS;
-            heat.entered(); // a timer's handler of a few instructions, 111 times a second
-            heat.ran(5);
-        }
+        enterEvery(heat, 99, 9, 5); // a timer's handler of a few instructions, 111 times a second
         assertTrue(heat.cold(), "99 entries");
         heat.entered();
         assertFalse(heat.cold(), "100 entries within 891 ms");
@@ -66,11 +71,7 @@ class X86RegionHeatTest {
     @Test
     void fewerEntriesASecondStayCold() {
         X86RegionHeat heat = heat(10_000);
-        for (int i = 0; i < 5_000; i++) {
-            now += 20 * MS;
-            heat.entered(); // 50 a second, as a benchmark driver's output
-            heat.ran(50);
-        }
+        enterEvery(heat, 5_000, 20, 50); // 50 a second, as a benchmark driver's output
         assertTrue(heat.cold(), "5,000 entries, but never 100 within one second");
     }
 

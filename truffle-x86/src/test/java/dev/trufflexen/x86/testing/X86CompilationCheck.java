@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.trufflexen.x86.cpu.X86Engine;
@@ -62,5 +63,34 @@ public final class X86CompilationCheck {
         boolean ourWarnings = trace.lines().anyMatch(line -> line.contains("perf warn") && (line.contains("x86@") || line.contains("x86-dispatch")));
         assertFalse(ourWarnings, trace);
         return trace;
+    }
+
+    /**
+     * Loads {@code code} at {@link X86TestMachine#CODE} on an engine with exactly
+     * {@code engineOptions}, runs it to its {@code hlt} {@code entries} times, {@code gapNanos}
+     * apart, lets {@code check} look at the machine after the last run, and returns the
+     * engine's trace, for tests of when Truffle compiles what.
+     */
+    public static String enter(String code, int entries, long gapNanos, Map<String, String> engineOptions,
+            Consumer<X86TestMachine> check) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (X86TestMachine m = new X86TestMachine(X86Engine.create(false, false, engineOptions, log), true)) {
+            m.code(code);
+            for (int i = 0; i < entries; i++) {
+                m.cpu.setRip(X86TestMachine.CODE);
+                assertEquals("halt", m.run());
+                if (gapNanos > 0) {
+                    LockSupport.parkNanos(gapNanos);
+                }
+            }
+            check.accept(m);
+        }
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code trace} has a finished compilation of {@code region} ({@code x86@<hex>}), in {@code tier} ("Tier 1", "Tier 2"; null: any). */
+    public static boolean compiled(String trace, String region, String tier) {
+        return trace.lines().anyMatch(line -> line.contains("opt done") && line.contains(region + " ")
+                && (tier == null || line.contains("|" + tier + "|")));
     }
 }
