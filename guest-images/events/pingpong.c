@@ -8,7 +8,8 @@
  * Then A leads n round trips (send, wait for the answer) and B answers each, A hands over the
  * lead with one more send, then B leads n and A answers. Each side counts what arrives on the channel and checks it got exactly one event
  * per wait, the right total, and that the pending bit was clear when done. "wait=spin" waits by
- * spinning (the upcall arrives at an instruction boundary), otherwise by SCHEDOP_block. The
+ * spinning (the upcall arrives at an instruction boundary), "wait=retspin" by spinning in a loop
+ * whose only way back is a RET (as hostile code may loop), otherwise by SCHEDOP_block. The
  * leader's round trips are timed with the pvclock and printed as "# ..._ns=0x..." lines.
  * "batch=<n>" (for benchmarks) replaces the two halves with endless batches: A leads n round
  * trips and yields with how many came back, B answers.
@@ -21,6 +22,7 @@ static evtchn_port_t channel;
 static volatile unsigned long arrived;
 static unsigned long consumed;
 static int spin;
+static int spin_by_returns;
 static uint64_t round_ns[MAX_TIMED];
 
 static void count_port(evtchn_port_t port)
@@ -30,10 +32,32 @@ static void count_port(evtchn_port_t port)
     }
 }
 
+/*
+ * Spins until an event arrives in a loop that goes back by RET alone: it pushes its own head
+ * and falls into a return. The hypervisor must still see to the peer this vCPU's send woke.
+ */
+static void spin_until_arrived_by_returns(void)
+{
+    __asm__ volatile("call 2f\n"
+                     "1: lea 1b(%%rip), %%rax\n"
+                     "push %%rax\n"
+                     "jmp 2f\n"
+                     "2: mov arrived(%%rip), %%rax\n"
+                     "cmp consumed(%%rip), %%rax\n"
+                     "jne 3f\n"
+                     "ret\n"
+                     "3: add $8, %%rsp\n"
+                     :
+                     :
+                     : "rax", "memory", "cc");
+}
+
 /* Waits for the next event on the channel not yet consumed; 1 when no further one came with it. */
 static int wait_one(void)
 {
-    if (spin) {
+    if (spin_by_returns) {
+        spin_until_arrived_by_returns();
+    } else if (spin) {
         while (arrived == consumed) {
         }
     } else {
@@ -93,6 +117,11 @@ void run_pingpong(start_info_t *si, const char *role)
     const char *side = leader_first ? "a" : "b";
 
     spin = sdk_cmdline_option("wait=spin") != NULL;
+    spin_by_returns = sdk_cmdline_option("wait=retspin") != NULL;
+    if (spin_by_returns) {
+        /* No periodic tick either: nothing of this domain's own wakes a worker while it spins. */
+        HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+    }
     kt_group("interdomain ping-pong");
     kt_eq(sdk_events_init(), 0, "events and shared_info", "");
     sdk_port_hook = count_port;

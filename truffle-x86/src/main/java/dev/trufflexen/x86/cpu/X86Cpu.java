@@ -105,6 +105,13 @@ public final class X86Cpu {
     }
     /** attention || exitReason != null: the one flag translated code polls at back edges. */
     private volatile boolean stop;
+    /** A {@link #requestAttention} not yet cleared: unlike a poll, it may mean the running code is stale. */
+    private volatile boolean fullAttention;
+    /**
+     * {@link #stop} less a poll: an exit, a full attention request, single-stepping or a loaded
+     * TF. What translated code polls at an in-region return ({@link #stopRequestedBeyondPoll}).
+     */
+    private volatile boolean hardStop;
 
     private final long[] traceRing;
     private int traceNext;
@@ -365,6 +372,7 @@ public final class X86Cpu {
     /** POPF loaded TF: the dispatcher looks at whether to single-step before running on. */
     @TruffleBoundary
     public void trapFlagLoaded() {
+        hardStop = true;
         stop = true;
     }
 
@@ -472,6 +480,7 @@ public final class X86Cpu {
     /** {@link #run()} returns {@code reason} at the next region exit or back edge. */
     public void requestExit(Object reason) {
         exitReason = reason == null ? "exit" : reason;
+        hardStop = true;
         stop = true;
     }
 
@@ -481,6 +490,7 @@ public final class X86Cpu {
      */
     public void requestExitIfNone(Object reason) {
         if (EXIT_REASON.compareAndSet(this, null, reason)) {
+            hardStop = true;
             stop = true;
         }
     }
@@ -488,13 +498,19 @@ public final class X86Cpu {
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
     public void requestAttention() {
         attentionRequests.incrementAndGet();
-        requestPoll();
+        fullAttention = true;
+        attention = true;
+        hardStop = true;
+        stop = true;
     }
 
     /**
-     * Asks for attention at the next back edge, exit or hypercall return, where serving it need
-     * not end the region: for a request that only wants to look again soon (a scheduler's
+     * Asks for attention at the next loop back edge, exit or hypercall return, where serving it
+     * need not end the region: for a request that only wants to look again soon (a scheduler's
      * hand-off window). {@link #requestAttention} also makes a region running stale code leave.
+     * Translated code does not stop for a poll at a return within its region ({@link
+     * #stopRequestedBeyondPoll}): a poll asked for after a hypercall is then served at the next
+     * hypercall, exit or other back edge, not at each return on the way there.
      */
     public void requestPoll() {
         attention = true;
@@ -511,6 +527,7 @@ public final class X86Cpu {
     }
 
     public void clearAttention() {
+        fullAttention = false;
         attention = false;
         recomputeStop();
     }
@@ -521,7 +538,11 @@ public final class X86Cpu {
      * raced with the first write keeps its stop (both fields are volatile).
      */
     private void recomputeStop() {
+        hardStop = fullAttention || exitReason != null || stepping;
         stop = attention || exitReason != null || stepping;
+        if (fullAttention || exitReason != null) {
+            hardStop = true;
+        }
         if (attention || exitReason != null) {
             stop = true;
         }
@@ -530,6 +551,16 @@ public final class X86Cpu {
     /** True when translated code must stop at its next back edge (exit or attention pending, or single-stepping). */
     public boolean stopRequested() {
         return stop;
+    }
+
+    /**
+     * The stop flag for anything but a poll ({@link #requestPoll}): what translated code checks
+     * at a return within its region. Every loop there has another back edge, or is made of
+     * returns alone (code that pushes its own return addresses), whose polls wait for the next
+     * exit or hypercall; the scheduler's tick bounds that wait.
+     */
+    public boolean stopRequestedBeyondPoll() {
+        return hardStop;
     }
 
     public boolean exitRequested() {

@@ -598,7 +598,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                             X86Counters.add(X86Counters.Event.IN_REGION_DYNAMIC, 1);
                         }
                         if (candidate <= index) { // a back edge (a call into a later block is none)
-                            if (backEdgeStops(cpu)) {
+                            if (block.returns ? returnBackEdgeStops(cpu) : backEdgeStops(cpu)) {
                                 return LEFT;
                             }
                             if (CompilerDirectives.inInterpreter() && compilable && pollOsr(candidate, expectedReturn)) {
@@ -1012,6 +1012,24 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     /** At a back edge: safepoint, loop profiling, and the CPU's exit/attention flag. True means leave the region. */
     private boolean backEdgeStops(X86Cpu cpu) {
+        countBackEdge();
+        return X86Likelihood.unlikely(cpu.stopRequested());
+    }
+
+    /**
+     * At a RET back edge (a return to one of the region's calls, in a block not after the RET's):
+     * as {@link #backEdgeStops}, but a poll does not make it leave ({@link
+     * X86Cpu#stopRequestedBeyondPoll}). The returns on the way from a hypercall to the guest's
+     * next one then stay in the region: a poll the hypercall asked for (a woken vCPU left to
+     * this thread) is served at that next hypercall, a loop's other back edge or an exit.
+     */
+    private boolean returnBackEdgeStops(X86Cpu cpu) {
+        countBackEdge();
+        return X86Likelihood.unlikely(cpu.stopRequestedBeyondPoll());
+    }
+
+    /** What every back edge does: safepoint, loop profiling. */
+    private void countBackEdge() {
         if (X86Counters.ENABLED) {
             X86Counters.add(X86Counters.Event.BACK_EDGES, 1);
         }
@@ -1023,7 +1041,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             // the region's next entry. Last-tier code counts nothing.
             LoopNode.reportLoopCount(this, 1);
         }
-        return X86Likelihood.unlikely(cpu.stopRequested());
     }
 
     @TruffleBoundary(transferToInterpreterOnException = false)

@@ -406,15 +406,18 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /**
      * Leaves {@code unit}, queued, to the worker whose vCPU woke it: taken on the same thread when
      * that vCPU blocks or yields, or handed on ({@link #handOffTheRest}) once it has waited
-     * {@link #HANDOFF_WINDOW_NS}, checked at the waker's exits and back edges (attention).
+     * {@link #HANDOFF_WINDOW_NS}, checked at the waker's hypercall returns, exits and loop back
+     * edges (a poll). Returns within a region do not stop for a poll, so guest code that loops
+     * by returns alone would never look; the tick, started here, hands the vCPU on then.
      */
-    private static void leaveToWaker(Pcpu waker, SchedUnit unit, long now) {
+    private void leaveToWaker(Pcpu waker, SchedUnit unit, long now) {
         if (waker.handoffs.isEmpty()) {
             waker.handoffPolls = 0;
             waker.handoffSince = now != 0 ? now : System.nanoTime();
             if (waker.current != null) {
                 waker.current.vcpu.cpu().requestPoll();
             }
+            startTick();
         }
         waker.handoffs.add(unit);
     }

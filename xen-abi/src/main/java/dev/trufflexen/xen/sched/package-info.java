@@ -38,7 +38,10 @@
  * preempt its waker is left to the waker's worker the same way, and preempts it only if it runs
  * on past the 20 µs (on one pCPU the ping-pong cost a wake preemption, and its exit, per round
  * trip before). The window is checked at the waker's attention, asked for as a poll (served
- * after the send's hypercall without ending its region), its first three checks without
+ * after the send's hypercall without ending its region, and not stopping its compiled code at
+ * the returns within a region on the way to its next hypercall, only at a loop's other back
+ * edges and exits; the tick, started with the window, hands the woken vCPU on should the waker
+ * loop by returns alone), its first three checks without
  * reading the clock (each is cheaper than a read); a wake, a switch-out and the switch-in right
  * after it share one clock reading, and a blocked vCPU's runstate changes when it is switched
  * out, as in Xen's context switch. A running vCPU is asked for attention instead, so

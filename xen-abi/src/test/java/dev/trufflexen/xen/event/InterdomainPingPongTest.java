@@ -26,7 +26,8 @@ import dev.trufflexen.xen.domain.ShutdownReason;
  * Two events guests in one hypervisor, each on its own thread, talking over one interdomain
  * channel: A allocates an unbound port for B and prints it, the test passes it on B's command
  * line, B binds it and says hello; then A leads N round trips and B answers, A hands over the
- * lead, and B leads N and A answers, waiting in SCHEDOP_block or spinning. Both sides check every wait got its event and
+ * lead, and B leads N and A answers, waiting in SCHEDOP_block or spinning (in an ordinary loop,
+ * or in one made of returns). Both sides check every wait got its event and
  * the totals; the round-trip times the leaders measured are printed, not judged.
  */
 class InterdomainPingPongTest {
@@ -67,13 +68,28 @@ class InterdomainPingPongTest {
         pingPong(" wait=spin");
     }
 
+    /**
+     * A spins in a loop that goes back by RET alone, with its periodic timer stopped, and B
+     * blocks. The loop does not stop for the poll that looks after the peer A's send woke and
+     * left to A's own worker: the scheduler's tick hands B on instead (without it, A's first wait
+     * for an answer spins for good).
+     */
+    @Test
+    void roundTripsWithOneSideSpinningByReturns() throws Exception {
+        pingPong(" wait=retspin", "");
+    }
+
     private void pingPong(String wait) throws Exception {
+        pingPong(wait, wait);
+    }
+
+    private void pingPong(String wait, String waitB) throws Exception {
         // Domain ids count up from 1 in a fresh hypervisor: A is 1 and names B, created next, as 2.
         Domain a = create("ping", "pingpong=a peer=2 rounds=" + ROUNDS + wait);
         assertEquals(1, a.id(), "first domain id");
         Future<ShutdownReason> ranA = threads.submit(a::run);
         long port = awaitPort(a, ranA);
-        Domain b = create("pong", "pingpong=b peer=" + a.id() + " port=" + port + " rounds=" + ROUNDS + wait);
+        Domain b = create("pong", "pingpong=b peer=" + a.id() + " port=" + port + " rounds=" + ROUNDS + waitB);
         assertEquals(2, b.id(), "the peer id A was given");
         Future<ShutdownReason> ranB = threads.submit(b::run);
         ShutdownReason reasonB = finish(ranB, a, b);
@@ -82,9 +98,9 @@ class InterdomainPingPongTest {
         KtestResults resultsB = check(b, reasonB);
         assertEquals(2L * ROUNDS, resultsA.value("pingpong_events"));
         assertEquals(2L * ROUNDS + 1, resultsB.value("pingpong_events"), "B also takes the hand-over");
-        System.out.printf("interdomain ping-pong%s, %d round trips each way: led by A median %.2f us (min %.2f), "
+        System.out.printf("interdomain ping-pong%s%s, %d round trips each way: led by A median %.2f us (min %.2f), "
                 + "led by B median %.2f us (min %.2f); per round trip %.2f idle workers woken, %.2f vCPUs switched to on"
-                + " the waker's own worker%n", wait, ROUNDS,
+                + " the waker's own worker%n", wait, waitB.equals(wait) ? "" : " (B:" + waitB + ")", ROUNDS,
                 resultsA.value("a_round_trip_median_ns") / 1000.0, resultsA.value("a_round_trip_min_ns") / 1000.0,
                 resultsB.value("b_round_trip_median_ns") / 1000.0, resultsB.value("b_round_trip_min_ns") / 1000.0,
                 xen.scheduler().workerWakeups() / (2.0 * ROUNDS), xen.scheduler().directSwitches() / (2.0 * ROUNDS));
