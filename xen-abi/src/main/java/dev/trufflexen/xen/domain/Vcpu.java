@@ -338,12 +338,12 @@ public final class Vcpu {
      * domain is dying, the vCPU went down, its slice ended, it blocked or yielded, or an exit was
      * requested) and returns why: the step a scheduler calls. A debugger stop is handed to the
      * attached debugger first. A host exception costs the domain (a crash with a report), never
-     * the host.
+     * the host. The scheduler has made the runstate running when it picked the vCPU, with the
+     * time of its switch.
      */
     public Object runGuest() {
         Thread self = Thread.currentThread();
-        runningThread = self;
-        runstate.change(Runstate.RUNNING);
+        RUNNING_THREAD.setRelease(this, self);
         try {
             Object exit = cpu.run();
             Domain.Debugger attached = domain.debugger();
@@ -356,7 +356,20 @@ public final class Vcpu {
             domain.crash(this, "internal error in the CPU: " + e, null);
             return e;
         } finally {
-            runningThread = null;
+            RUNNING_THREAD.setRelease(this, null);
+        }
+    }
+
+    /** Release stores for the flags a switch writes: their readers need no fence after them (see setOnCpu). */
+    private static final java.lang.invoke.VarHandle RUNNING_THREAD;
+    private static final java.lang.invoke.VarHandle ON_CPU;
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            RUNNING_THREAD = lookup.findVarHandle(Vcpu.class, "runningThread", Thread.class);
+            ON_CPU = lookup.findVarHandle(Vcpu.class, "onCpu", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -419,8 +432,12 @@ public final class Vcpu {
 
     /** Marks whether the calling thread is running this vCPU's guest code (around {@code cpu.run()}). */
     public void setOnCpu(boolean running) {
-        onCpu = running;
-        if (!running && offCpuWaiters > 0) {
+        if (running) {
+            ON_CPU.setRelease(this, true); // only leaving the CPU must be ordered before the waiter count's read
+            return;
+        }
+        onCpu = false;
+        if (offCpuWaiters > 0) {
             synchronized (pauseLock) {
                 pauseLock.notifyAll();
             }

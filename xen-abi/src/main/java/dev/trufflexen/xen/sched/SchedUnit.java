@@ -70,8 +70,21 @@ final class SchedUnit implements Vcpu.Scheduled {
         return state;
     }
 
+    /**
+     * A release store: written under the scheduler's lock, read outside it; where a reader must
+     * see it before reading something else (a block racing a wake-up), both sides fence.
+     */
     void setState(UnitState newState) {
-        state = newState;
+        STATE.setRelease(this, newState);
+    }
+
+    private static final java.lang.invoke.VarHandle STATE;
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(SchedUnit.class, "state", UnitState.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override
