@@ -39,6 +39,20 @@ class X86ReturnBackEdgePollTest {
         return String.format("%02x%02x%02x%02x", value & 0xFF, value >>> 8 & 0xFF, value >>> 16 & 0xFF, value >>> 24 & 0xFF);
     }
 
+    /** Runs {@code request} on a thread of its own, 200 ms from now (while the loop runs). */
+    private static Thread after200ms(Runnable request) {
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            request.run();
+        });
+        thread.start();
+        return thread;
+    }
+
     /** The first few RIPs attention was served at, in hex. */
     private static String first(List<Long> served) {
         return served.stream().limit(5).map(Long::toHexString).toList() + (served.size() > 5 ? " and " + (served.size() - 5) + " more" : "");
@@ -92,15 +106,7 @@ class X86ReturnBackEdgePollTest {
             });
             m.code(returnLoop(0)); // 2^32 iterations: ended by the exit request alone
             m.cpu.requestPoll();
-            Thread stopper = new Thread(() -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                m.cpu.requestExit("stopped");
-            });
-            stopper.start();
+            Thread stopper = after200ms(() -> m.cpu.requestExit("stopped"));
             assertEquals("stopped", m.run());
             stopper.join();
             assertTrue(m.reg(X86Reg.RCX) != 0, "the loop was still running");
@@ -118,15 +124,7 @@ class X86ReturnBackEdgePollTest {
                 cpu.requestExit("attended");
             });
             m.code(returnLoop(0));
-            Thread requester = new Thread(() -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                m.cpu.requestAttention(); // as another thread raising an event
-            });
-            requester.start();
+            Thread requester = after200ms(m.cpu::requestAttention); // as another thread raising an event
             assertEquals("attended", m.run());
             requester.join();
             assertEquals(1, served.size(), first(served));
