@@ -388,8 +388,7 @@ public final class X86Cpu {
     /** POPF loaded TF: the dispatcher looks at whether to single-step before running on. */
     @TruffleBoundary
     public void trapFlagLoaded() {
-        HARD_STOP.setRelease(this, true);
-        STOP.setRelease(this, true);
+        raiseHardStop();
     }
 
     /**
@@ -496,8 +495,7 @@ public final class X86Cpu {
     /** {@link #run()} returns {@code reason} at the next region exit or back edge. */
     public void requestExit(Object reason) {
         EXIT_REASON.setRelease(this, reason == null ? "exit" : reason);
-        HARD_STOP.setRelease(this, true);
-        STOP.setRelease(this, true);
+        raiseHardStop();
     }
 
     /**
@@ -506,9 +504,14 @@ public final class X86Cpu {
      */
     public void requestExitIfNone(Object reason) {
         if (EXIT_REASON.compareAndSet(this, null, reason)) {
-            HARD_STOP.setRelease(this, true);
-            STOP.setRelease(this, true);
+            raiseHardStop();
         }
+    }
+
+    /** Raises both stop flags, after the cause was written: every back edge stops. */
+    private void raiseHardStop() {
+        HARD_STOP.setRelease(this, true);
+        STOP.setRelease(this, true);
     }
 
     /** Thread-safe: {@code platform.attention(this)} is called at the next region exit or back edge. */
@@ -516,8 +519,7 @@ public final class X86Cpu {
         attentionRequests.incrementAndGet();
         FULL_ATTENTION.setRelease(this, true);
         ATTENTION.setRelease(this, true);
-        HARD_STOP.setRelease(this, true);
-        STOP.setRelease(this, true);
+        raiseHardStop();
     }
 
     /**

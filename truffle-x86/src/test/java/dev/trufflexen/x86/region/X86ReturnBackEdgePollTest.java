@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -58,15 +57,13 @@ class X86ReturnBackEdgePollTest {
         return served.stream().limit(5).map(Long::toHexString).toList() + (served.size() > 5 ? " and " + (served.size() - 5) + " more" : "");
     }
 
-    private static X86BlockNode block(X86TestMachine m, long rip) {
+    private static X86BlockNode[] blocks(X86TestMachine m) {
         RootCallTarget region = (RootCallTarget) m.cpu.jumpCache().lookup(m.cpu, X86TestMachine.CODE);
-        X86BlockNode[] blocks = ((X86RegionRootNode) region.getRootNode()).blocks();
-        return Arrays.stream(blocks).filter(b -> b.startRip == rip).findFirst().orElseThrow();
+        return ((X86RegionRootNode) region.getRootNode()).blocks();
     }
 
     private static int indexOf(X86TestMachine m, long rip) {
-        RootCallTarget region = (RootCallTarget) m.cpu.jumpCache().lookup(m.cpu, X86TestMachine.CODE);
-        X86BlockNode[] blocks = ((X86RegionRootNode) region.getRootNode()).blocks();
+        X86BlockNode[] blocks = blocks(m);
         for (int i = 0; i < blocks.length; i++) {
             if (blocks[i].startRip == rip) {
                 return i;
@@ -75,20 +72,29 @@ class X86ReturnBackEdgePollTest {
         throw new AssertionError("no block at " + Long.toHexString(rip));
     }
 
+    /**
+     * Records the RIPs where attention is served; each serving asks for a poll again, as a
+     * scheduler that wants to look again soon does.
+     */
+    private static List<Long> servePollsAgain(X86TestMachine m) {
+        List<Long> served = new ArrayList<>();
+        m.platform.onAttention(cpu -> {
+            served.add(cpu.rip());
+            cpu.clearAttention();
+            cpu.requestPoll();
+        });
+        return served;
+    }
+
     @Test
     void aPollLeftPendingDoesNotStopTheReturnLoop() {
         try (X86TestMachine m = new X86TestMachine()) {
-            List<Long> served = new ArrayList<>();
-            m.platform.onAttention(cpu -> {
-                served.add(cpu.rip());
-                cpu.clearAttention();
-                cpu.requestPoll(); // as a scheduler that wants to look again soon
-            });
+            List<Long> served = servePollsAgain(m);
             m.code(returnLoop(1000));
             m.cpu.requestPoll(); // as a hypercall that woke a vCPU and left it to this thread
             assertEquals("halt", m.run());
             assertEquals(0, m.reg(X86Reg.RCX), "every iteration ran");
-            assertTrue(block(m, RETURN).returns, "f ends with a block of its RET");
+            assertTrue(blocks(m)[indexOf(m, RETURN)].returns, "f ends with a block of its RET");
             assertTrue(indexOf(m, LOOP_HEAD) < indexOf(m, FUNCTION) && indexOf(m, FUNCTION) < indexOf(m, RETURN),
                     "the return to the loop head is the loop's one back edge");
             assertEquals(1, served.size(), "served once, before the region ran; the poll left pending waited for the exit: " + first(served));
@@ -98,12 +104,7 @@ class X86ReturnBackEdgePollTest {
     @Test
     void anExitStopsTheReturnLoopWithAPollPending() throws Exception {
         try (X86TestMachine m = new X86TestMachine()) {
-            List<Long> served = new ArrayList<>();
-            m.platform.onAttention(cpu -> {
-                served.add(cpu.rip());
-                cpu.clearAttention();
-                cpu.requestPoll();
-            });
+            List<Long> served = servePollsAgain(m);
             m.code(returnLoop(0)); // 2^32 iterations: ended by the exit request alone
             m.cpu.requestPoll();
             Thread stopper = after200ms(() -> m.cpu.requestExit("stopped"));
