@@ -1,5 +1,7 @@
 package dev.trufflexen.xen.domain;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,6 +30,13 @@ public final class Runstate {
     }
 
     private final LongSupplier clock;
+    /**
+     * A sequence count (Xen's {@code XEN_RUNSTATE_UPDATE} idea, and Linux's seqcount): odd while
+     * a writer is inside. Writers take it from even to odd with one compare-and-set, which also
+     * keeps them from each other; readers retry while it is odd or moved. A vCPU switch changes
+     * the runstate two or three times, and a monitor per change cost twice this.
+     */
+    private volatile int sequence;
     private final long[] time = new long[4];
     private int state;
     private long entryTime;
@@ -39,9 +48,13 @@ public final class Runstate {
     }
 
     /** Enters {@code newState} now (no-op when already in it). */
-    public synchronized void change(int newState) {
-        if (newState != state) {
-            enter(newState, clock.getAsLong());
+    public void change(int newState) {
+        if (newState != plainState()) {
+            int seq = beginWrite();
+            if (newState != state) {
+                enter(newState, clock.getAsLong());
+            }
+            endWrite(seq);
         }
     }
 
@@ -50,22 +63,75 @@ public final class Runstate {
      * read (no-op when already in the state); never before the current state's entry, so the
      * totals never go down when another thread changed the state after {@code at} was read.
      */
-    public synchronized void change(int newState, long at) {
-        if (newState != state) {
-            enter(newState, Math.max(at, entryTime));
+    public void change(int newState, long at) {
+        if (newState != plainState()) {
+            int seq = beginWrite();
+            if (newState != state) {
+                enter(newState, Math.max(at, entryTime));
+            }
+            endWrite(seq);
         }
+    }
+
+    /** The state as last written, without the sequence's check: a writer re-checks it inside. */
+    private int plainState() {
+        return (int) STATE.getOpaque(this);
+    }
+
+    private int beginWrite() {
+        while (true) {
+            int seq = sequence;
+            if ((seq & 1) == 0 && SEQUENCE.compareAndSet(this, seq, seq + 1)) {
+                return seq + 1;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void endWrite(int seq) {
+        SEQUENCE.setRelease(this, seq + 1);
     }
 
     private void enter(int newState, long now) {
         time[state] += now - entryTime;
-        state = newState;
+        STATE.setOpaque(this, newState);
         entryTime = now;
     }
 
     /** Xen's vcpu_runstate_get: the totals including the time in the current state up to now. */
-    public synchronized Snapshot snapshot() {
-        long[] t = time.clone();
-        t[state] += clock.getAsLong() - entryTime;
-        return new Snapshot(state, entryTime, t[0], t[1], t[2], t[3]);
+    public Snapshot snapshot() {
+        while (true) {
+            int seq = (int) SEQUENCE.getAcquire(this);
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            int s = state;
+            long entered = entryTime;
+            long running = time[RUNNING];
+            long runnable = time[RUNNABLE];
+            long blocked = time[BLOCKED];
+            long offline = time[OFFLINE];
+            VarHandle.acquireFence();
+            if (sequence != seq) {
+                continue;
+            }
+            long now = clock.getAsLong();
+            long inState = now - entered;
+            return new Snapshot(s, entered, running + (s == RUNNING ? inState : 0), runnable + (s == RUNNABLE ? inState : 0),
+                    blocked + (s == BLOCKED ? inState : 0), offline + (s == OFFLINE ? inState : 0));
+        }
+    }
+
+    private static final VarHandle SEQUENCE;
+    private static final VarHandle STATE;
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SEQUENCE = lookup.findVarHandle(Runstate.class, "sequence", int.class);
+            STATE = lookup.findVarHandle(Runstate.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

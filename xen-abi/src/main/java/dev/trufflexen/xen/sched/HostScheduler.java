@@ -77,6 +77,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     private final LatencySamples preemptionCpuDelays = new LatencySamples();
     private final LatencySamples wakeLatencies = new LatencySamples();
     private ScheduledFuture<?> tick;
+    /** Tests only: runs on the worker as it is about to take a paused vCPU off the run queue. */
+    volatile Runnable beforeParking;
     private final TimerWatch timerWatch;
     private int idleWorkers;
     private long wakePreemptions;
@@ -152,12 +154,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         HostTimerSlack.tightenCallingThread(); // it waits for timer deadlines when idle
         X86Engine entered = null;
         try {
-            long switchedOutAt = 0;
-            while (true) {
-                SchedUnit unit = next(pcpu, switchedOutAt);
-                if (unit == null) {
-                    return;
-                }
+            SchedUnit unit = firstUnit(pcpu);
+            while (unit != null) {
                 X86Engine engine = unit.vcpu.cpu() == null ? null : unit.vcpu.cpu().engine();
                 if (engine != entered && engine != null) {
                     if (entered != null) {
@@ -166,7 +164,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                     engine.enterThread();
                     entered = engine;
                 }
-                switchedOutAt = runUnit(pcpu, unit);
+                unit = runUnit(pcpu, unit);
             }
         } finally {
             if (entered != null) {
@@ -175,87 +173,120 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         }
     }
 
-    /** Runs {@code unit} on {@code pcpu} until it leaves guest code; returns the switch-out's clock reading. */
-    private long runUnit(Pcpu pcpu, SchedUnit unit) {
+    private SchedUnit firstUnit(Pcpu pcpu) {
+        lock.lock();
+        try {
+            return next(pcpu, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code unit} on {@code pcpu} until it leaves guest code, then switches it out and
+     * picks the next vCPU with one hold of the lock; returns that vCPU (null once closed).
+     */
+    private SchedUnit runUnit(Pcpu pcpu, SchedUnit unit) {
         switchedIn(unit);
         StepParts.stamp(StepParts.Step.SWITCHED_IN);
         unit.vcpu.runGuest();
         StepParts.stamp(StepParts.Step.LEFT_GUEST);
         unit.vcpu.setOnCpu(false);
         long switchedOutAt = System.nanoTime();
-        switchedOut(pcpu, unit, switchedOutAt);
-        StepParts.stamp(StepParts.Step.SWITCHED_OUT);
-        return switchedOutAt;
-    }
-
-    /**
-     * Waits for a vCPU to run and puts it on {@code pcpu}; null once the scheduler is closed.
-     * {@code switchedOutAt} is the clock reading of the switch-out just before (0: none): a vCPU
-     * found without waiting is switched in at that time, with no clock read of its own.
-     */
-    private SchedUnit next(Pcpu pcpu, long switchedOutAt) {
         lock.lock();
         try {
-            SchedUnit unit;
-            boolean waited = false;
-            while ((unit = pickRunnable(pcpu)) == null) {
-                if (closed) {
-                    return null;
-                }
-                handOffTheRest(pcpu, null);
-                waited = true;
-                if (timerWatch.fireDue(pcpu)) {
-                    StepParts.stamp(StepParts.Step.FIRED);
-                    continue;
-                }
-                pcpu.idle = true;
-                idleWorkers++;
-                pcpu.timersInCare = 0;
-                timerWatch.awaitWork(pcpu);
-                if (pcpu.idle) {
-                    // Not woken by wakeIdleWorker (a spurious wake-up, or closing).
-                    pcpu.idle = false;
-                    idleWorkers--;
-                }
-            }
-            handOffTheRest(pcpu, unit);
-            long now = waited || switchedOutAt == 0 ? System.nanoTime() : switchedOutAt;
-            unit.setState(UnitState.RUNNING);
-            unit.pcpu = pcpu;
-            unit.runs++;
-            pcpu.current = unit;
-            if (waited || !pcpu.charged) {
-                // The switch itself is charged to the vCPU that left; what the worker used while idle,
-                // to nobody: the next charge that reads the clock is capped at its wall time.
-                pcpu.burnFromBeforeIdle = true;
-                pcpu.lastChargeAt = now;
-            }
-            pcpu.charged = false;
-            pcpu.sliceEnd = now + policy.timesliceNs();
-            pcpu.preemptAt = 0;
-            if (unit.wokenAt != 0) {
-                wakeLatencies.add(now - unit.wokenAt);
-                unit.wokenAt = 0;
-            }
-            unit.vcpu.runstate().change(Runstate.RUNNING, unit.vcpu.domain().systemTimeAt(now));
-            if (policy.hasQueued() || capped(unit)) {
-                startTick();
-            }
-            timerWatch.workerBusy(pcpu, now);
-            return unit;
+            switchedOut(pcpu, unit, switchedOutAt);
+            StepParts.stamp(StepParts.Step.SWITCHED_OUT);
+            return next(pcpu, switchedOutAt);
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * With the lock held: waits for a vCPU to run and puts it on {@code pcpu}; null once the
+     * scheduler is closed. {@code switchedOutAt} is the clock reading of the switch-out just
+     * before (0: none): a vCPU found without waiting is switched in at that time, with no clock
+     * read of its own.
+     */
+    private SchedUnit next(Pcpu pcpu, long switchedOutAt) {
+        SchedUnit unit;
+        boolean waited = false;
+        while ((unit = pickRunnable(pcpu)) == null) {
+            if (closed) {
+                return null;
+            }
+            handOffTheRest(pcpu, null);
+            waited = true;
+            if (timerWatch.fireDue(pcpu)) {
+                StepParts.stamp(StepParts.Step.FIRED);
+                continue;
+            }
+            pcpu.idle = true;
+            idleWorkers++;
+            pcpu.timersInCare = 0;
+            timerWatch.awaitWork(pcpu);
+            if (pcpu.idle) {
+                // Not woken by wakeIdleWorker (a spurious wake-up, or closing).
+                pcpu.idle = false;
+                idleWorkers--;
+            }
+        }
+        handOffTheRest(pcpu, unit);
+        long now = waited || switchedOutAt == 0 ? System.nanoTime() : switchedOutAt;
+        unit.setState(UnitState.RUNNING);
+        unit.pcpu = pcpu;
+        unit.runs++;
+        pcpu.current = unit;
+        if (waited || !pcpu.charged) {
+            // The switch itself is charged to the vCPU that left; what the worker used while idle,
+            // to nobody: the next charge that reads the clock is capped at its wall time.
+            pcpu.burnFromBeforeIdle = true;
+            pcpu.lastChargeAt = now;
+        }
+        pcpu.charged = false;
+        pcpu.sliceEnd = now + policy.timesliceNs();
+        pcpu.preemptAt = 0;
+        if (unit.wokenAt != 0) {
+            wakeLatencies.add(now - unit.wokenAt);
+            unit.wokenAt = 0;
+        }
+        unit.vcpu.runstate().change(Runstate.RUNNING, unit.vcpu.domain().systemTimeAt(now));
+        if (policy.hasQueued() || capped(unit)) {
+            startTick();
+        }
+        timerWatch.workerBusy(pcpu, now);
+        return unit;
+    }
+
     /** The policy's pick for {@code pcpu}; vCPUs paused while queued leave the queue here. */
     private SchedUnit pickRunnable(Pcpu pcpu) {
         SchedUnit unit;
-        while ((unit = policy.pickNext(pcpu.id)) != null && offCpu(unit.vcpu)) {
-            unit.setState(UnitState.PAUSED);
-            unit.vcpu.runstate().change(Runstate.OFFLINE);
+        while ((unit = policy.pickNext(pcpu.id)) != null && offCpu(unit.vcpu) && park(unit)) {
+            // Paused or down while queued: off the queue until woken.
         }
         return unit;
+    }
+
+    /**
+     * Takes {@code unit}, whose vCPU is paused or down, off the run queue; false when an unpause,
+     * VCPUOP_up or the domain's death came in meanwhile, and the caller goes on with it instead.
+     * The thread that unpauses reads the unit's state without the lock ({@link #wake}), so the
+     * state is written first and the vCPU looked at again after it: written after a look alone,
+     * an unpause in between saw the vCPU still running, did nothing, and left it paused for good.
+     */
+    private boolean park(SchedUnit unit) {
+        Runnable hook = beforeParking;
+        if (hook != null) {
+            hook.run();
+        }
+        unit.setState(UnitState.PAUSED);
+        VarHandle.fullFence();
+        if (!offCpu(unit.vcpu) || unit.vcpu.domain().isDying()) {
+            return false;
+        }
+        unit.vcpu.runstate().change(Runstate.OFFLINE);
+        return true;
     }
 
     /**
@@ -278,9 +309,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         unit.vcpu.cpu().requestAttention();
     }
 
-    /** The vCPU left guest code: charge it, then block, park, stop or requeue it. */
+    /** With the lock held: the vCPU left guest code; charge it, then block, park, stop or requeue it. */
     private void switchedOut(Pcpu pcpu, SchedUnit unit, long now) {
-        lock.lock();
         pcpu.switchingOut = true;
         try {
             charge(pcpu, unit, now);
@@ -304,9 +334,8 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 } else {
                     unit.vcpu.runstate().change(Runstate.BLOCKED, unit.vcpu.domain().systemTimeAt(now));
                 }
-            } else if (offCpu(unit.vcpu)) {
-                unit.setState(UnitState.PAUSED);
-                unit.vcpu.runstate().change(Runstate.OFFLINE);
+            } else if (offCpu(unit.vcpu) && park(unit)) {
+                // Paused or down: off the queue until woken.
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
@@ -320,7 +349,6 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             }
         } finally {
             pcpu.switchingOut = false;
-            lock.unlock();
         }
     }
 
@@ -357,9 +385,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             stop(unit);
             return;
         }
-        if (offCpu(unit.vcpu)) {
-            unit.setState(UnitState.PAUSED);
-            unit.vcpu.runstate().change(Runstate.OFFLINE);
+        if (offCpu(unit.vcpu) && park(unit)) {
             return;
         }
         unit.setState(UnitState.RUNNABLE);
@@ -782,7 +808,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How long (wall time) running guest code took to leave its worker once asked to give way. */
     public Percentiles preemptionDelays() {
-        return preemptionDelays.summary();
+        return summaryUnderLock(preemptionDelays);
     }
 
     /**
@@ -790,7 +816,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * what a vCPU runs past its slice, whatever else the host is doing.
      */
     public Percentiles preemptionCpuDelays() {
-        return preemptionCpuDelays.summary();
+        return summaryUnderLock(preemptionCpuDelays);
     }
 
     /** How many times a woken vCPU took a worker from a running vCPU it outranked (credit's BOOST). */
@@ -818,7 +844,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How long a woken vCPU waited for a worker. */
     public Percentiles wakeLatencies() {
-        return wakeLatencies.summary();
+        return summaryUnderLock(wakeLatencies);
     }
 
     /**
@@ -832,6 +858,16 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /** Workers with no vCPU to run. */
     public int idleWorkers() {
         return (int) underLock(() -> idleWorkers);
+    }
+
+    /** A summary of samples taken under the scheduler's lock. */
+    private Percentiles summaryUnderLock(LatencySamples samples) {
+        lock.lock();
+        try {
+            return samples.summary();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A counter read under the scheduler's lock (the counters are written under it). */

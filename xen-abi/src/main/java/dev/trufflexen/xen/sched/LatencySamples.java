@@ -2,16 +2,19 @@ package dev.trufflexen.xen.sched;
 
 import java.util.Arrays;
 
-/** The last few thousand samples of a delay (nanoseconds), summarised on demand. */
+/**
+ * The last few thousand samples of a delay (nanoseconds), summarised on demand. Not thread-safe:
+ * its owner adds and summarises under its own lock (the scheduler's).
+ */
 final class LatencySamples {
     private final long[] ring = new long[8192];
     private long count;
 
-    synchronized void add(long ns) {
+    void add(long ns) {
         ring[(int) (count++ % ring.length)] = ns;
     }
 
-    synchronized Percentiles summary() {
+    Percentiles summary() {
         int n = (int) Math.min(count, ring.length);
         long[] sorted = Arrays.copyOf(ring, n);
         Arrays.sort(sorted);

@@ -165,6 +165,27 @@ class SchedulerGuestTest {
         await(() -> cpuTime(paused) > resumedFrom, "the unpaused vCPU runs again");
     }
 
+    /**
+     * An unpause that comes while the worker takes the paused vCPU off the run queue: the
+     * unpausing thread sees the vCPU not yet parked and leaves it to the worker, which must then
+     * see the unpause and run the vCPU on (an unpause lost here left a vCPU paused for good).
+     */
+    @Test
+    void anUnpauseWhileTheWorkerParksTheVcpuIsNotLost() throws Exception {
+        Domain spinner = start("mode=spin");
+        awaitSpinning(spinner);
+        java.util.concurrent.atomic.AtomicInteger unpausedWhileParking = new java.util.concurrent.atomic.AtomicInteger();
+        scheduler().beforeParking = () -> {
+            scheduler().beforeParking = null;
+            spinner.unpause();
+            unpausedWhileParking.incrementAndGet();
+        };
+        spinner.pause();
+        await(() -> unpausedWhileParking.get() == 1, "the worker parks the paused vCPU");
+        long resumedFrom = cpuTime(spinner);
+        await(() -> cpuTime(spinner) > resumedFrom, "the vCPU unpaused while it was being parked runs again");
+    }
+
     @Test
     void aGuestSpinningInCompiledCodeIsPreemptedWithinABoundedDelay() throws Exception {
         Domain[] spinners = twoSpinners();
