@@ -84,7 +84,7 @@ public final class PvEntry implements X86Platform {
             FastSystemCalls.syscallFromUser(c, pv, bounce);
             return;
         }
-        pv.setInHypervisor(true);
+        pv.enterHypervisor();
         try {
             dispatcher.dispatch(context, c);
         } finally {
@@ -94,7 +94,7 @@ public final class PvEntry implements X86Platform {
 
     /** Back to guest code: a TLB flush another vCPU requested meanwhile is done first ({@link TlbShootdown}). */
     private void leaveHypervisor(X86Cpu c) {
-        pv.setInHypervisor(false);
+        pv.leaveHypervisor();
         TlbShootdown.honour(c, pv);
     }
 
@@ -109,7 +109,7 @@ public final class PvEntry implements X86Platform {
      */
     @Override
     public void fault(X86Cpu c, X86Fault fault) {
-        pv.setInHypervisor(true);
+        pv.enterHypervisor();
         try {
             handleFault(c, fault);
         } finally {

@@ -173,8 +173,26 @@ public final class PvVcpu {
         return inHypervisor;
     }
 
-    void setInHypervisor(boolean in) {
-        inHypervisor = in;
+    /**
+     * Entering needs no fence: an issuer that reads the old false waits for a flush the vCPU
+     * then makes on its way out anyway. Leaving is a volatile store, ordered before the vCPU's
+     * look for requests ({@link TlbShootdown#honour}) as the issuer's ticket is before its read.
+     */
+    void enterHypervisor() {
+        IN_HYPERVISOR.setRelease(this, true);
+    }
+
+    void leaveHypervisor() {
+        inHypervisor = false;
+    }
+
+    private static final java.lang.invoke.VarHandle IN_HYPERVISOR;
+    static {
+        try {
+            IN_HYPERVISOR = java.lang.invoke.MethodHandles.lookup().findVarHandle(PvVcpu.class, "inHypervisor", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** The stack selector {@code stack_switch} registered (RPL forced to 3; 64-bit bounces use FLAT_KERNEL_SS). */

@@ -37,13 +37,14 @@ public final class VcpuTimers {
     private final Vcpu vcpu;
     private final TimerService timerService;
     private TimerService.Timer singleshot;
-    private TimerService.Timer periodic;
+    /** Volatile, as {@link #blocked}: {@link #vcpuRunning} looks at both without the monitor. */
+    private volatile TimerService.Timer periodic;
     /** Which arming of each timer is current: an expiry of an earlier one is stale. */
     private long singleshotArming;
     private long periodicArming;
     private long periodNs = DEFAULT_PERIOD_NS;
     private long lastPeriodicEvent;
-    private boolean blocked;
+    private volatile boolean blocked;
     private volatile long fired;
 
     public VcpuTimers(Vcpu vcpu, TimerService timerService) {
@@ -123,7 +124,7 @@ public final class VcpuTimers {
      * blocks and wakes within one period (an event ping-pong) costs no cancel
      * and no re-arm.
      */
-    synchronized void vcpuBlocked() {
+    void vcpuBlocked() {
         blocked = true;
     }
 
@@ -131,12 +132,19 @@ public final class VcpuTimers {
      * The vCPU runs again: an expired period raises VIRQ_TIMER now, and the timer is re-armed.
      * An expiry still queued for the current period already fires at the right time.
      */
-    synchronized void vcpuRunning() {
+    void vcpuRunning() {
         blocked = false;
-        if (periodic == null || periodic.isDone()) {
-            // An expiry taken but not yet run is stale from here on: the new arming replaces it.
-            cancelPeriodic();
-            periodicWork();
+        TimerService.Timer armed = periodic;
+        if (armed != null && !armed.isDone()) {
+            // Its expiry clears the timer, then reads the flag just cleared (both volatile): it re-arms.
+            return;
+        }
+        synchronized (this) {
+            if (!blocked && (periodic == null || periodic.isDone())) {
+                // An expiry taken but not yet run is stale from here on: the new arming replaces it.
+                cancelPeriodic();
+                periodicWork();
+            }
         }
     }
 
