@@ -55,6 +55,29 @@ public final class EventChannels {
     private final int[] notifyVcpu;
     /** For an interdomain port bound by a dom0 service in this process: its notification hook. */
     private final Runnable[] dom0Hook;
+    /**
+     * Per interdomain port, its binding as one immutable value, published with a release store
+     * whenever the port becomes or stops being interdomain (null otherwise): EVTCHNOP_send reads
+     * it, and the remote end's check reads its own, without either table's monitor. A send that
+     * races a close then lands as if it came just before the close, which the lock would also allow.
+     */
+    private final Interdomain[] interdomain;
+
+    /** An interdomain port's remote end: a domain and port, or a dom0 service's hook. */
+    private record Interdomain(int remoteDomid, int remotePort, Runnable dom0Hook) {
+    }
+
+    private static final java.lang.invoke.VarHandle INTERDOMAIN_AT =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(Interdomain[].class);
+
+    /** Publishes (or, with null, withdraws) {@code port}'s interdomain binding; with the monitor held. */
+    private void publish(int port, Interdomain binding) {
+        INTERDOMAIN_AT.setRelease(interdomain, port, binding);
+    }
+
+    private Interdomain interdomainAt(long port) {
+        return port > 0 && port < interdomain.length ? (Interdomain) INTERDOMAIN_AT.getAcquire(interdomain, (int) port) : null;
+    }
     /** Per vCPU (Xen's {@code v->virq_to_evtchn}): global VIRQs are bound on vCPU 0. */
     private final int[][] virqToPort = new int[MAX_VCPUS][];
     private int validPorts = PORTS_PER_BUCKET;
@@ -81,6 +104,7 @@ public final class EventChannels {
         virq = new int[capacity];
         notifyVcpu = new int[capacity];
         dom0Hook = new Runnable[capacity];
+        interdomain = new Interdomain[capacity];
         java.util.Arrays.fill(state, State.FREE);
         state[0] = State.RESERVED;
     }
@@ -159,6 +183,7 @@ public final class EventChannels {
         remoteDomain[port] = DOM0;
         remotePort[port] = localPort;
         dom0Hook[port] = onNotify;
+        publish(port, new Interdomain(DOM0, localPort, onNotify));
     }
 
     /** Gives a dom0-bound port back to the unbound state (the dom0 service closed its handle). */
@@ -167,6 +192,7 @@ public final class EventChannels {
             state[port] = State.UNBOUND;
             remoteDomain[port] = DOM0;
             dom0Hook[port] = null;
+            publish(port, null);
         }
     }
 
@@ -193,6 +219,8 @@ public final class EventChannels {
                 rchans.state[r] = State.INTERDOMAIN;
                 rchans.remoteDomain[r] = local.id();
                 rchans.remotePort[r] = lport;
+                lchans.publish(lport, new Interdomain(remote.id(), r, null));
+                rchans.publish(r, new Interdomain(local.id(), lport, null));
             }
         }
         // A notification sent on the remote port while it was unbound may have been lost.
@@ -317,10 +345,12 @@ public final class EventChannels {
                         rchans = null;
                         state[rport] = State.UNBOUND;
                         remoteDomain[rport] = domain.id();
+                        publish(rport, null);
                     }
                     if (rchans != null && rchans.state[rport] == State.INTERDOMAIN) {
                         rchans.state[rport] = State.UNBOUND;
                         rchans.remoteDomain[rport] = domain.id();
+                        rchans.publish(rport, null);
                     }
                 }
             }
@@ -333,6 +363,7 @@ public final class EventChannels {
     private void free(Domain domain, int port) {
         state[port] = State.FREE;
         dom0Hook[port] = null;
+        publish(port, null);
         notifyVcpu[port] = 0;
         delivery.clearPending(domain, port);
     }
@@ -340,43 +371,48 @@ public final class EventChannels {
     /** EVTCHNOP_send from the guest on its local {@code port}. */
     static void send(Domain domain, long port) {
         EventChannels chans = domain.part(PART);
-        Runnable hook;
-        int remoteId;
-        int rport;
-        synchronized (chans) {
-            chans.requireValid(port);
-            int p = (int) port;
-            switch (chans.state[p]) {
-                case UNBOUND:
-                    return; // Xen silently drops a notification on an unbound port.
-                case IPI:
-                    chans.setPending(domain, p);
-                    return;
-                case INTERDOMAIN:
-                    hook = chans.dom0Hook[p];
-                    remoteId = chans.remoteDomain[p];
-                    rport = chans.remotePort[p];
-                    break;
-                default:
-                    throw new XenError(XenErrno.EINVAL, "port " + p + " cannot be sent on (" + chans.state[p] + ")");
-            }
+        Interdomain binding = chans.interdomainAt(port);
+        if (binding == null && (binding = chans.sendOnOtherPort(domain, port)) == null) {
+            return;
         }
+        Runnable hook = binding.dom0Hook();
         if (hook != null) {
             hook.run();
             return;
         }
+        int remoteId = binding.remoteDomid();
         Domain remote = remoteId == domain.id() ? domain : domain.registry().lookup(remoteId).orElse(null);
         if (remote != null) {
-            remote.part(PART).raiseInterdomain(remote, rport, domain.id());
+            remote.part(PART).raiseInterdomain(remote, binding.remotePort(), domain.id());
+        }
+    }
+
+    /**
+     * EVTCHNOP_send on a port not published as interdomain when looked at: an unbound port drops
+     * the notification, an IPI port raises itself, anything else is -EINVAL. Returns the binding
+     * of a port that has become interdomain since, for the caller to deliver.
+     */
+    private synchronized Interdomain sendOnOtherPort(Domain domain, long port) {
+        requireValid(port);
+        int p = (int) port;
+        switch (state[p]) {
+            case UNBOUND:
+                return null; // Xen silently drops a notification on an unbound port.
+            case IPI:
+                setPending(domain, p);
+                return null;
+            case INTERDOMAIN:
+                return interdomain[p];
+            default:
+                throw new XenError(XenErrno.EINVAL, "port " + p + " cannot be sent on (" + state[p] + ")");
         }
     }
 
     /** Raises the local end of an interdomain port whose remote end was sent on (dropped if it was closed meanwhile). */
     private void raiseInterdomain(Domain domain, int port, int fromDomid) {
-        synchronized (this) {
-            if (state[port] != State.INTERDOMAIN || remoteDomain[port] != fromDomid) {
-                return;
-            }
+        Interdomain end = interdomainAt(port);
+        if (end == null || end.remoteDomid() != fromDomid) {
+            return;
         }
         setPending(domain, port);
     }
