@@ -223,7 +223,8 @@ public final class Vcpu {
 
     /** Counts one check of a blocked vCPU's wake condition; true when the domain is dying or the condition holds. */
     public boolean wakeConditionHolds(BooleanSupplier wakeCondition) {
-        wakeChecks++;
+        // A statistic: an opaque store, no fence (two threads may check at once, and one count then be lost).
+        WAKE_CHECKS.setOpaque(this, (long) WAKE_CHECKS.getOpaque(this) + 1);
         // A debugger stopping the vCPU (an exit request) ends the block too, as a spurious wake-up.
         return domain.isDying() || cpu != null && cpu.exitRequested() || nmiPending.get() || wakeCondition.getAsBoolean();
     }
@@ -363,11 +364,13 @@ public final class Vcpu {
     /** Release stores for the flags a switch writes: their readers need no fence after them (see setOnCpu). */
     private static final java.lang.invoke.VarHandle RUNNING_THREAD;
     private static final java.lang.invoke.VarHandle ON_CPU;
+    private static final java.lang.invoke.VarHandle WAKE_CHECKS;
     static {
         try {
             java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
             RUNNING_THREAD = lookup.findVarHandle(Vcpu.class, "runningThread", Thread.class);
             ON_CPU = lookup.findVarHandle(Vcpu.class, "onCpu", boolean.class);
+            WAKE_CHECKS = lookup.findVarHandle(Vcpu.class, "wakeChecks", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -606,7 +606,10 @@ public final class EventChannels {
     }
 
     public void endPoll(Vcpu vcpu) {
-        pollPort.set(vcpu.id(), 0);
+        // Read first: every switch-in from a block ends a poll, most of them with none begun (a fenced store saved).
+        if (pollPort.get(vcpu.id()) != 0) {
+            pollPort.set(vcpu.id(), 0);
+        }
     }
 
     /** True when {@code port}'s pending bit is set in the ABI in use (Xen's evtchn_port_is_pending). */
