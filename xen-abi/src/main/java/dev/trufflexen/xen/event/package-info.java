@@ -11,7 +11,11 @@
  * {@code max_event_channels} (1023) is handed out. VIRQs are routed as Xen's get_virq_type says:
  * timer, debug, xenoprof and xenpmu per vCPU; argo per domain; every other one global and
  * reserved for the hardware domain (-EBUSY for a domU). A domU has no PIRQ access (-EPERM).
- * Operations on two domains lock their tables in domain-id order.
+ * Operations on two domains lock their tables in domain-id order. EVTCHNOP_send, the hot one,
+ * locks neither: each interdomain port's binding is also published as one immutable value
+ * whenever the port becomes or stops being interdomain, and the send reads its own port's and
+ * then the remote port's (a send racing a close lands as if just before it, as Xen's lock
+ * would also allow); other ports take the table's monitor.
  *
  * <h2>Delivery (2-level ABI, {@code TwoLevelDelivery})</h2>
  * Raising a port sets its bit in shared_info's {@code evtchn_pending}; if it was clear and the

@@ -64,10 +64,14 @@
  * says what each vCPU got. A paused vCPU ({@code Vcpu.pause}) leaves guest code at its next
  * exit and is out of the run queue until unpaused, and so is a vCPU that is down (VCPUOP_down, or
  * a secondary vCPU not yet brought up); hard affinity ({@code xl vcpu-pin}) limits
- * the workers that may pick it.
+ * the workers that may pick it. The thread that unpauses reads the vCPU's scheduling state
+ * without the lock, so the worker that parks a paused vCPU writes the parked state first and
+ * then looks at the pause again (the block/wake handshake's shape): looked at only before, an
+ * unpause in between found the vCPU still running, did nothing, and left it paused for good.
  *
  * <p>Unlike Xen, there is one run queue for all workers (no per-pCPU queues to balance), and
- * slice ends are seen at tick granularity. The lock it shares with the workers' bookkeeping
+ * slice ends are seen at tick granularity. A worker switches a vCPU out and picks the next one
+ * in one hold of that lock. The lock it shares with the workers' bookkeeping
  * ({@code SchedulerLock}) counts the times a thread had to wait for it: measured on the 2-core
  * host, 0.0006 waits per blocking round trip between two domains and none while a victim ran
  * beside a hog on two pCPUs, so per-pCPU queues would not shorten either.
@@ -131,6 +135,9 @@
  * {@code Vcpu.runstate()} accounts running and blocked time; VCPUOP_get_runstate_info copies it
  * out, and a registered runstate area is rewritten whenever a worker switches the vCPU in, as
  * Xen's update_runstate_area does at each context switch. A vCPU is running on a worker,
- * runnable in the run queue (or held back by its cap), or blocked.
+ * runnable in the run queue (or held back by its cap), or blocked. A switch changes two or
+ * three runstates, so a runstate is a sequence-counted copy rather than a monitor: a writer
+ * takes the count from even to odd with one compare-and-set (which also keeps writers apart)
+ * and back with a release store; a reader retries while the count is odd or has moved.
  */
 package dev.trufflexen.xen.sched;
