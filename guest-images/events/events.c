@@ -129,6 +129,33 @@ static void interdomain_tests(void)
     kt_eq(op(EVTCHNOP_close, (void *)HYPERVISOR_VA), -XEN_EFAULT, "hypervisor-range argument", "-EFAULT");
 }
 
+/*
+ * A closed end's number bound again must not hear from the end that lost it (the send must not
+ * find the old binding). Needs shared_info mapped for the pending bits: runs after the upcall tests.
+ */
+static void rebind_tests(void)
+{
+    kt_group("close, then bind the number again");
+    long a = alloc_unbound(DOMID_SELF, DOMID_SELF);
+    long b = bind_interdomain(DOMID_SELF, a);
+    kt_eq(sdk_evtchn_close(a), 0, "close one end", "");
+    long c = alloc_unbound(DOMID_SELF, DOMID_SELF);
+    kt_eq(c, a, "the closed end's number is handed out again", "lowest free");
+    long d = bind_interdomain(DOMID_SELF, c);
+    kt_check(d > 0, "and bound again, to a new port", "evtchn_bind_interdomain", "");
+    sdk_evtchn_mask((evtchn_port_t)c);
+    sdk_evtchn_clear((evtchn_port_t)c);
+    kt_eq(sdk_evtchn_send(b), 0, "send on the end that lost its peer", "unbound: dropped");
+    kt_eq(sdk_evtchn_pending((evtchn_port_t)c), 0, "the number's new binding is not raised", "the close took the old binding");
+    kt_eq(sdk_evtchn_send(d), 0, "send on its new peer", "");
+    kt_eq(sdk_evtchn_pending((evtchn_port_t)c), 1, "raises it", "");
+    sdk_evtchn_clear((evtchn_port_t)c);
+    sdk_evtchn_unmask((evtchn_port_t)c);
+    sdk_evtchn_close(d);
+    sdk_evtchn_close(c);
+    sdk_evtchn_close(b);
+}
+
 static void virq_ipi_pirq_tests(void)
 {
     struct evtchn_status st;
@@ -323,6 +350,7 @@ void kernel_main(start_info_t *si)
     send_unmask_fifo_tests();
     limit_tests();
     upcall_tests();
+    rebind_tests();
     timer_tests();
     watchdog_tests();
     reset_tests(si);
