@@ -221,7 +221,6 @@ public final class XenHypervisor implements AutoCloseable {
         }
     }
 
-    /** Pending work after every hypercall: a dying domain's vCPU leaves guest code. */
     /**
      * What Xen's return path to a PV guest does after every hypercall, in its order: a dying
      * domain leaves, a TLB flush asked for meanwhile is done, and a pending upcall is bounced.
@@ -233,6 +232,7 @@ public final class XenHypervisor implements AutoCloseable {
         PvEntry.deliverEventsAfterHypercall(context);
     }
 
+    /** A dying domain's vCPU leaves guest code. */
     private static void leaveGuestWhenDying(HypercallContext context) {
         Domain domain = context.domain();
         if (domain.isDying()) {

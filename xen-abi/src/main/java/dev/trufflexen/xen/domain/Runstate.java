@@ -50,11 +50,7 @@ public final class Runstate {
     /** Enters {@code newState} now (no-op when already in it). */
     public void change(int newState) {
         if (newState != plainState()) {
-            int seq = beginWrite();
-            if (newState != state) {
-                enter(newState, clock.getAsLong());
-            }
-            endWrite(seq);
+            change(newState, clock.getAsLong());
         }
     }
 

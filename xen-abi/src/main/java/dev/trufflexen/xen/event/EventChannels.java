@@ -50,20 +50,18 @@ public final class EventChannels {
     private final State[] state;
     /** Unbound: the domain allowed to bind; interdomain: the remote domain. */
     private final int[] remoteDomain;
-    private final int[] remotePort;
     private final int[] virq;
     private final int[] notifyVcpu;
-    /** For an interdomain port bound by a dom0 service in this process: its notification hook. */
-    private final Runnable[] dom0Hook;
     /**
-     * Per interdomain port, its binding as one immutable value, published with a release store
-     * whenever the port becomes or stops being interdomain (null otherwise): EVTCHNOP_send reads
-     * it, and the remote end's check reads its own, without either table's monitor. A send that
-     * races a close then lands as if it came just before the close, which the lock would also allow.
+     * Per interdomain port, its far end as one immutable value (null for any other port),
+     * published with a release store whenever the port becomes or stops being interdomain:
+     * EVTCHNOP_send reads it, and the far end's check reads its own, without either table's
+     * monitor. A send that races a close then lands as if it came just before the close, which
+     * the lock would also allow. Writers hold the monitor and also set {@link #state}.
      */
     private final Interdomain[] interdomain;
 
-    /** An interdomain port's remote end: a domain and port, or a dom0 service's hook. */
+    /** An interdomain port's far end: a domain and port, or a dom0 service's hook (then the port is dom0's). */
     private record Interdomain(int remoteDomid, int remotePort, Runnable dom0Hook) {
     }
 
@@ -100,10 +98,8 @@ public final class EventChannels {
         int capacity = this.maxPort + 1;
         state = new State[capacity];
         remoteDomain = new int[capacity];
-        remotePort = new int[capacity];
         virq = new int[capacity];
         notifyVcpu = new int[capacity];
-        dom0Hook = new Runnable[capacity];
         interdomain = new Interdomain[capacity];
         java.util.Arrays.fill(state, State.FREE);
         state[0] = State.RESERVED;
@@ -179,21 +175,28 @@ public final class EventChannels {
         if (port <= 0 || port >= validPorts || state[port] != State.UNBOUND || remoteDomain[port] != DOM0) {
             throw new IllegalStateException("port " + port + " is not an unbound port for dom0");
         }
-        state[port] = State.INTERDOMAIN;
-        remoteDomain[port] = DOM0;
-        remotePort[port] = localPort;
-        dom0Hook[port] = onNotify;
-        publish(port, new Interdomain(DOM0, localPort, onNotify));
+        bound(port, new Interdomain(DOM0, localPort, onNotify));
     }
 
     /** Gives a dom0-bound port back to the unbound state (the dom0 service closed its handle). */
     public synchronized void unbindDom0(int port, Runnable onNotify) {
-        if (port > 0 && port < validPorts && state[port] == State.INTERDOMAIN && dom0Hook[port] == onNotify) {
-            state[port] = State.UNBOUND;
-            remoteDomain[port] = DOM0;
-            dom0Hook[port] = null;
-            publish(port, null);
+        if (port > 0 && port < validPorts && state[port] == State.INTERDOMAIN && interdomain[port].dom0Hook() == onNotify) {
+            unbound(port, DOM0);
         }
+    }
+
+    /** {@code port} becomes interdomain, its far end {@code end}; with the monitor held. */
+    private void bound(int port, Interdomain end) {
+        state[port] = State.INTERDOMAIN;
+        remoteDomain[port] = end.remoteDomid();
+        publish(port, end);
+    }
+
+    /** The interdomain {@code port} lost its far end: unbound, for {@code domid} to bind; with the monitor held. */
+    private void unbound(int port, int domid) {
+        state[port] = State.UNBOUND;
+        remoteDomain[port] = domid;
+        publish(port, null);
     }
 
     /** EVTCHNOP_bind_interdomain from {@code local}: binds a new local port to {@code remote}'s unbound port. */
@@ -213,14 +216,8 @@ public final class EventChannels {
                 if (rchans.state[r] != State.UNBOUND || rchans.remoteDomain[r] != local.id()) {
                     throw new XenError(XenErrno.EINVAL, "remote port " + r + " of d" + remote.id() + " is not unbound for d" + local.id());
                 }
-                lchans.state[lport] = State.INTERDOMAIN;
-                lchans.remoteDomain[lport] = remote.id();
-                lchans.remotePort[lport] = r;
-                rchans.state[r] = State.INTERDOMAIN;
-                rchans.remoteDomain[r] = local.id();
-                rchans.remotePort[r] = lport;
-                lchans.publish(lport, new Interdomain(remote.id(), r, null));
-                rchans.publish(r, new Interdomain(local.id(), lport, null));
+                lchans.bound(lport, new Interdomain(remote.id(), r, null));
+                rchans.bound(r, new Interdomain(local.id(), lport, null));
             }
         }
         // A notification sent on the remote port while it was unbound may have been lost.
@@ -301,7 +298,7 @@ public final class EventChannels {
             int p = (int) port;
             switch (chans.state[p]) {
                 case FREE, RESERVED -> throw new XenError(XenErrno.EINVAL, "port " + p + " is not in use");
-                case INTERDOMAIN -> remoteId = chans.dom0Hook[p] != null ? -1 : chans.remoteDomain[p];
+                case INTERDOMAIN -> remoteId = chans.interdomain[p].dom0Hook() != null ? -1 : chans.remoteDomain[p];
                 default -> remoteId = -1;
             }
             if (remoteId < 0 || remoteId == domain.id()) {
@@ -337,20 +334,13 @@ public final class EventChannels {
         switch (state[port]) {
             case VIRQ -> virqPorts(notifyVirqVcpu(port))[virq[port]] = 0;
             case INTERDOMAIN -> {
-                if (dom0Hook[port] == null) {
-                    Optional<Domain> remote = domain.registry().lookup(remoteDomain[port]);
-                    int rport = remotePort[port];
+                Interdomain end = interdomain[port];
+                if (end.dom0Hook() == null) {
+                    Optional<Domain> remote = domain.registry().lookup(end.remoteDomid());
+                    int rport = end.remotePort();
                     EventChannels rchans = remote.isPresent() ? remote.get().part(PART) : null;
-                    if (rchans == this) {
-                        rchans = null;
-                        state[rport] = State.UNBOUND;
-                        remoteDomain[rport] = domain.id();
-                        publish(rport, null);
-                    }
-                    if (rchans != null && rchans.state[rport] == State.INTERDOMAIN) {
-                        rchans.state[rport] = State.UNBOUND;
-                        rchans.remoteDomain[rport] = domain.id();
-                        rchans.publish(rport, null);
+                    if (rchans == this || rchans != null && rchans.state[rport] == State.INTERDOMAIN) {
+                        rchans.unbound(rport, domain.id());
                     }
                 }
             }
@@ -362,7 +352,6 @@ public final class EventChannels {
 
     private void free(Domain domain, int port) {
         state[port] = State.FREE;
-        dom0Hook[port] = null;
         publish(port, null);
         notifyVcpu[port] = 0;
         delivery.clearPending(domain, port);
@@ -427,7 +416,7 @@ public final class EventChannels {
         }
         String binding = switch (state[port]) {
             case UNBOUND -> "unbound, for d" + remoteDomain[port];
-            case INTERDOMAIN -> "interdomain d" + remoteDomain[port] + ":" + remotePort[port];
+            case INTERDOMAIN -> "interdomain d" + remoteDomain[port] + ":" + interdomain[port].remotePort();
             case VIRQ -> "virq " + virq[port];
             default -> "ipi";
         };
@@ -451,7 +440,7 @@ public final class EventChannels {
             case UNBOUND -> out.set(EventChannelOp.STATUS_U_WORD, remoteDomain[p]);
             case INTERDOMAIN -> {
                 out.set(EventChannelOp.STATUS_U_WORD, remoteDomain[p]);
-                out.set(EventChannelOp.STATUS_INTERDOMAIN_PORT, remotePort[p]);
+                out.set(EventChannelOp.STATUS_INTERDOMAIN_PORT, interdomain[p].remotePort());
             }
             case VIRQ -> out.set(EventChannelOp.STATUS_U_WORD, virq[p]);
             default -> {
@@ -558,10 +547,9 @@ public final class EventChannels {
      * when the guest has closed or re-bound the port meanwhile.
      */
     public void raise(Domain domain, int port) {
-        synchronized (this) {
-            if (port <= 0 || port >= validPorts || state[port] != State.INTERDOMAIN || dom0Hook[port] == null) {
-                return;
-            }
+        Interdomain end = interdomainAt(port);
+        if (end == null || end.dom0Hook() == null) {
+            return;
         }
         setPending(domain, port);
     }

@@ -8,7 +8,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 import dev.trufflexen.x86.cpu.X86Engine;
 import dev.trufflexen.xen.domain.Domain;
@@ -262,31 +261,40 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
     /** The policy's pick for {@code pcpu}; vCPUs paused while queued leave the queue here. */
     private SchedUnit pickRunnable(Pcpu pcpu) {
         SchedUnit unit;
-        while ((unit = policy.pickNext(pcpu.id)) != null && offCpu(unit.vcpu) && park(unit)) {
+        while ((unit = policy.pickNext(pcpu.id)) != null && parkIfOffCpu(unit)) {
             // Paused or down while queued: off the queue until woken.
         }
         return unit;
     }
 
     /**
-     * Takes {@code unit}, whose vCPU is paused or down, off the run queue; false when an unpause,
-     * VCPUOP_up or the domain's death came in meanwhile, and the caller goes on with it instead.
-     * The thread that unpauses reads the unit's state without the lock ({@link #wake}), so the
-     * state is written first and the vCPU looked at again after it: written after a look alone,
-     * an unpause in between saw the vCPU still running, did nothing, and left it paused for good.
+     * Takes {@code unit} off the run queue if its vCPU is paused or down; false when it is not,
+     * or when an unpause, VCPUOP_up or the domain's death came in meanwhile, and the caller goes
+     * on with it instead. The thread that unpauses reads the unit's state without the lock
+     * ({@link #wake}), so the state is written first and the vCPU looked at again after it:
+     * written after a look alone, an unpause in between saw the vCPU still running, did nothing,
+     * and left it paused for good.
      */
-    private boolean park(SchedUnit unit) {
+    private boolean parkIfOffCpu(SchedUnit unit) {
+        if (!offCpu(unit.vcpu)) {
+            return false;
+        }
         Runnable hook = beforeParking;
         if (hook != null) {
             hook.run();
         }
         unit.setState(UnitState.PAUSED);
         VarHandle.fullFence();
-        if (!offCpu(unit.vcpu) || unit.vcpu.domain().isDying()) {
+        if (!staysParked(unit)) {
             return false;
         }
         unit.vcpu.runstate().change(Runstate.OFFLINE);
         return true;
+    }
+
+    /** A parked vCPU stays off the run queue while paused or down, unless its domain is dying. */
+    private static boolean staysParked(SchedUnit unit) {
+        return offCpu(unit.vcpu) && !unit.vcpu.domain().isDying();
     }
 
     /**
@@ -334,7 +342,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
                 } else {
                     unit.vcpu.runstate().change(Runstate.BLOCKED, unit.vcpu.domain().systemTimeAt(now));
                 }
-            } else if (offCpu(unit.vcpu) && park(unit)) {
+            } else if (parkIfOffCpu(unit)) {
                 // Paused or down: off the queue until woken.
             } else if (policy.overCap(unit)) {
                 unit.setState(UnitState.PARKED);
@@ -385,7 +393,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             stop(unit);
             return;
         }
-        if (offCpu(unit.vcpu) && park(unit)) {
+        if (parkIfOffCpu(unit)) {
             return;
         }
         unit.setState(UnitState.RUNNABLE);
@@ -607,7 +615,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
         try {
             if (unit.state() == UnitState.BLOCKED && unit.vcpu.wakeConditionHolds(unit.blockCondition)) {
                 unblock(unit, System.nanoTime());
-            } else if (unit.state() == UnitState.PAUSED && (!offCpu(unit.vcpu) || unit.vcpu.domain().isDying())) {
+            } else if (unit.state() == UnitState.PAUSED && !staysParked(unit)) {
                 unit.vcpu.runstate().change(Runstate.RUNNABLE);
                 makeRunnable(unit);
             }
@@ -808,7 +816,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How long (wall time) running guest code took to leave its worker once asked to give way. */
     public Percentiles preemptionDelays() {
-        return summaryUnderLock(preemptionDelays);
+        return underLock(preemptionDelays::summary);
     }
 
     /**
@@ -816,7 +824,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
      * what a vCPU runs past its slice, whatever else the host is doing.
      */
     public Percentiles preemptionCpuDelays() {
-        return summaryUnderLock(preemptionCpuDelays);
+        return underLock(preemptionCpuDelays::summary);
     }
 
     /** How many times a woken vCPU took a worker from a running vCPU it outranked (credit's BOOST). */
@@ -844,7 +852,7 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** How long a woken vCPU waited for a worker. */
     public Percentiles wakeLatencies() {
-        return summaryUnderLock(wakeLatencies);
+        return underLock(wakeLatencies::summary);
     }
 
     /**
@@ -857,24 +865,14 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
 
     /** Workers with no vCPU to run. */
     public int idleWorkers() {
-        return (int) underLock(() -> idleWorkers);
+        return underLock(() -> idleWorkers);
     }
 
-    /** A summary of samples taken under the scheduler's lock. */
-    private Percentiles summaryUnderLock(LatencySamples samples) {
+    /** A counter or summary read under the scheduler's lock (they are written under it). */
+    private <T> T underLock(java.util.function.Supplier<T> read) {
         lock.lock();
         try {
-            return samples.summary();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A counter read under the scheduler's lock (the counters are written under it). */
-    private long underLock(LongSupplier counter) {
-        lock.lock();
-        try {
-            return counter.getAsLong();
+            return read.get();
         } finally {
             lock.unlock();
         }
