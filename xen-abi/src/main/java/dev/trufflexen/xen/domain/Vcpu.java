@@ -256,7 +256,9 @@ public final class Vcpu {
 
     /** Set when the NMI handler is entered; HYPERVISOR_iret clears it. */
     public void setNmiMasked(boolean masked) {
-        nmiMasked = masked;
+        if (nmiMasked != masked) { // only this vCPU writes it; HYPERVISOR_iret clears it on every return, a volatile store's fence each
+            nmiMasked = masked;
+        }
     }
 
     /** Wakes the vCPU if it is blocked (thread-safe; a no-op otherwise), and asks its CPU to look for work. */

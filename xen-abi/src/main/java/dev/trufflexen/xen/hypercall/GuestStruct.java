@@ -1,5 +1,8 @@
 package dev.trufflexen.xen.hypercall;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import dev.trufflexen.xen.abi.AbiField;
@@ -12,6 +15,11 @@ import dev.trufflexen.xen.abi.AbiStruct;
  * Instances are reused per vCPU: read what you need before the next use of the same layout.
  */
 public final class GuestStruct {
+    /** Little-endian views: a field is one load or store, not one per byte (the iret frame alone has eight). */
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final AbiStruct layout;
     final byte[] bytes;
 
@@ -35,12 +43,23 @@ public final class GuestStruct {
         if (field.type().array()) {
             throw new IllegalArgumentException(field + " is an array");
         }
+        int offset = field.offset();
+        boolean signed = field.type().signed();
+        return switch (field.size()) {
+            case 1 -> signed ? bytes[offset] : bytes[offset] & 0xFFL;
+            case 2 -> signed ? (short) SHORT.get(bytes, offset) : (short) SHORT.get(bytes, offset) & 0xFFFFL;
+            case 4 -> signed ? (int) INT.get(bytes, offset) : (int) INT.get(bytes, offset) & 0xFFFF_FFFFL;
+            case 8 -> (long) LONG.get(bytes, offset);
+            default -> bytewise(offset, field.size(), signed);
+        };
+    }
+
+    private long bytewise(int offset, int size, boolean signed) {
         long value = 0;
-        int size = field.size();
         for (int i = size - 1; i >= 0; i--) {
-            value = (value << 8) | (bytes[field.offset() + i] & 0xFF);
+            value = (value << 8) | (bytes[offset + i] & 0xFF);
         }
-        if (field.type().signed() && size < 8) {
+        if (signed && size < 8) {
             int shift = 64 - size * 8;
             value = (value << shift) >> shift;
         }
@@ -50,8 +69,17 @@ public final class GuestStruct {
     /** Stores the low bytes of {@code value} into the field. */
     public GuestStruct set(AbiField field, long value) {
         check(field);
-        for (int i = 0; i < field.size(); i++) {
-            bytes[field.offset() + i] = (byte) (value >>> (8 * i));
+        int offset = field.offset();
+        switch (field.size()) {
+            case 1 -> bytes[offset] = (byte) value;
+            case 2 -> SHORT.set(bytes, offset, (short) value);
+            case 4 -> INT.set(bytes, offset, (int) value);
+            case 8 -> LONG.set(bytes, offset, value);
+            default -> {
+                for (int i = 0; i < field.size(); i++) {
+                    bytes[offset + i] = (byte) (value >>> (8 * i));
+                }
+            }
         }
         return this;
     }

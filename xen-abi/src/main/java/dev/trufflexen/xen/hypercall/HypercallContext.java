@@ -59,8 +59,15 @@ public final class HypercallContext {
 
     /** Loads the hypercall the vCPU's CPU has just made, dispatched {@code by}. */
     void begin(X86Cpu c, HypercallDispatcher by) {
-        this.cpu = c;
-        this.dispatcher = by;
+        // Stored only when they change (never, for one vCPU's hypercalls): a reference store
+        // into this long-lived object costs G1's post-write barrier, with a StoreLoad fence,
+        // on every hypercall.
+        if (cpu != c) {
+            cpu = c;
+        }
+        if (dispatcher != by) {
+            dispatcher = by;
+        }
         number = c.reg(X86Reg.RAX);
         rip = c.rip() - 2;
         for (int i = 0; i < args.length; i++) {

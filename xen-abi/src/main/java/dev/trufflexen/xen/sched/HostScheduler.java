@@ -533,7 +533,9 @@ public final class HostScheduler implements DomainScheduler, TimerService, AutoC
             }
         }
         pcpu.handoffs.clear();
-        pcpu.handoffSince = 0;
+        if (pcpu.handoffSince != 0) { // a volatile store, with its fence, only when a window was open
+            pcpu.handoffSince = 0;
+        }
     }
 
     /**

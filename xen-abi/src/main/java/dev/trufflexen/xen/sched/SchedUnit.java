@@ -33,7 +33,7 @@ final class SchedUnit implements Vcpu.Scheduled {
     long wokenAt;
 
     // What it used, for the user and for tests.
-    volatile long cpuTimeNs;
+    long cpuTimeNs;
     long runs;
     long preemptions;
     long yields;
