@@ -63,10 +63,10 @@ public final class X86AddressNode extends Node {
     public long offset(VirtualFrame frame) {
         long offset = displacement;
         if (base != NO_REGISTER) {
-            offset += frame.getLongStatic(base);
+            offset += X86FrameRegisters.read(frame, base);
         }
         if (index != NO_REGISTER) {
-            offset += frame.getLongStatic(index) << scaleShift;
+            offset += X86FrameRegisters.read(frame, index) << scaleShift;
         }
         return address32 ? offset & 0xFFFF_FFFFL : offset;
     }

@@ -4,14 +4,15 @@ import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.FrameSlotKind;
 
 /**
- * Frame slots of a region root. All slots are static slots, holding {@code long}s but for the
- * CPU: the sixteen general registers (slot number = register number), the lazy-flag state (see
- * {@link X86FlagState}), bookkeeping for exits, the CPU, the expected return address and an OSR entry block, then the translations cached by memory-access sites (see
- * {@link X86MemorySite}): the stack's at fixed slots, then four per operand site; last, in
- * regions that keep them in the frame, XMM0-15 (two slots each, see
- * {@link dev.trufflexen.x86.nodes.sse.X86XmmFrame}). Partial
- * evaluation keeps them in machine registers; registers and flags reach
- * {@link dev.trufflexen.x86.cpu.X86Cpu} only at region exits, cached translations never.
+ * Frame slots of a region root: the sixteen general registers (slot number = register number),
+ * ordinary slots whose tag says whether the register is in the frame yet ({@link
+ * X86FrameRegisters}); then static slots, holding {@code long}s but for the CPU: the lazy-flag
+ * state (see {@link X86FlagState}), bookkeeping for exits, the CPU, the expected return address
+ * and an OSR entry block, then the translations cached by memory-access sites (see {@link X86MemorySite}): the stack's at fixed slots, then four per operand site;
+ * last, in regions that keep them in the frame, XMM0-15 (two slots each, see
+ * {@link dev.trufflexen.x86.nodes.sse.X86XmmFrame}). Partial evaluation keeps them in machine
+ * registers; registers and flags reach {@link dev.trufflexen.x86.cpu.X86Cpu} only at region
+ * exits, cached translations never.
  */
 public final class X86FrameLayout {
     /** Materialized RFLAGS; its status bits are stale while {@link #FLAG_OP} is not NONE. */
@@ -53,7 +54,10 @@ public final class X86FrameLayout {
     /** A region frame with {@code slotCount} slots (at least {@link #FIRST_SITE}). */
     public static FrameDescriptor createDescriptor(int slotCount) {
         FrameDescriptor.Builder builder = FrameDescriptor.newBuilder(slotCount);
-        builder.addSlots(slotCount, FrameSlotKind.Static);
+        builder.addSlots(GENERAL_REGISTERS, FrameSlotKind.Long);
+        builder.addSlots(slotCount - GENERAL_REGISTERS, FrameSlotKind.Static);
         return builder.build();
     }
+
+    private static final int GENERAL_REGISTERS = 16;
 }

@@ -37,10 +37,10 @@ public abstract class X86InstructionNode extends Node {
     public abstract void execute(VirtualFrame frame, X86Cpu cpu);
 
     public static long getRegister(VirtualFrame frame, int reg) {
-        return frame.getLongStatic(reg);
+        return X86FrameRegisters.read(frame, reg);
     }
 
     public static void setRegister(VirtualFrame frame, int reg, long value) {
-        frame.setLongStatic(reg, value);
+        X86FrameRegisters.write(frame, reg, value);
     }
 }

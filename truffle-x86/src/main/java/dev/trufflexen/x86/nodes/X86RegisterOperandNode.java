@@ -24,7 +24,7 @@ public final class X86RegisterOperandNode extends X86OperandNode {
 
     @Override
     public long read(VirtualFrame frame, X86Cpu cpu) {
-        long value = frame.getLongStatic(reg);
+        long value = X86FrameRegisters.read(frame, reg);
         if (highByte) {
             return (value >>> 8) & 0xFF;
         }
@@ -35,19 +35,20 @@ public final class X86RegisterOperandNode extends X86OperandNode {
     public void write(VirtualFrame frame, X86Cpu cpu, long value) {
         switch (size) {
             case 8:
-                frame.setLongStatic(reg, value);
+                X86FrameRegisters.write(frame, reg, value);
                 break;
             case 4:
-                frame.setLongStatic(reg, value & 0xFFFF_FFFFL);
+                X86FrameRegisters.write(frame, reg, value & 0xFFFF_FFFFL);
                 break;
             case 2:
-                frame.setLongStatic(reg, (frame.getLongStatic(reg) & ~0xFFFFL) | (value & 0xFFFF));
+                X86FrameRegisters.write(frame, reg, (X86FrameRegisters.read(frame, reg) & ~0xFFFFL) | (value & 0xFFFF));
                 break;
             default:
+                long old = X86FrameRegisters.read(frame, reg);
                 if (highByte) {
-                    frame.setLongStatic(reg, (frame.getLongStatic(reg) & ~0xFF00L) | ((value & 0xFF) << 8));
+                    X86FrameRegisters.write(frame, reg, (old & ~0xFF00L) | ((value & 0xFF) << 8));
                 } else {
-                    frame.setLongStatic(reg, (frame.getLongStatic(reg) & ~0xFFL) | (value & 0xFF));
+                    X86FrameRegisters.write(frame, reg, (old & ~0xFFL) | (value & 0xFF));
                 }
                 break;
         }

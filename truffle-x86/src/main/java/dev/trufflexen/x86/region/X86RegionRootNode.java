@@ -24,6 +24,7 @@ import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86FrameLayout;
+import dev.trufflexen.x86.nodes.X86FrameRegisters;
 import dev.trufflexen.x86.nodes.X86Likelihood;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.nodes.sse.X86XmmFrame;
@@ -65,6 +66,8 @@ import dev.trufflexen.x86.runtime.X86Language;
 public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode {
     @Children private final X86BlockNode[] blocks;
     @CompilationFinal(dimensions = 1) private final int[] registers;
+    /** Blocks some edge goes back to (from a block with the same or a higher index): {@link #edgeTo}. */
+    @CompilationFinal(dimensions = 1) private final boolean[] loopHeaders;
     /** The XMM registers kept in frame slots ({@link X86XmmFrame}), or null when they stay on the heap. */
     @CompilationFinal(dimensions = 1) private final int[] xmmRegisters;
     /** Where XMM0 starts in the frame: the last {@link X86XmmFrame#SLOTS} slots. */
@@ -209,6 +212,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.entryRip = entryRip;
         this.blocks = blocks;
         this.registers = registers;
+        this.loopHeaders = loopHeaders(blocks);
         this.xmmRegisters = xmmRegisters;
         this.xmmSlot = frameSlots - X86XmmFrame.SLOTS;
         this.codeValid = codeValid;
@@ -229,6 +233,26 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         this.frameSlots = frameSlots;
         this.osrRestoreCompiled = language.osrRestoreCompiled();
         this.heat = new X86RegionHeat(language.minCompileRate(), language.minCompileEntries());
+    }
+
+    private static boolean[] loopHeaders(X86BlockNode[] blocks) {
+        boolean[] headers = new boolean[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            X86BlockNode block = blocks[i];
+            markBackEdge(headers, i, block.targetIndex);
+            markBackEdge(headers, i, block.fallthroughIndex);
+            markBackEdge(headers, i, block.returnIndex);
+            for (int target : block.dynamicTargets) {
+                markBackEdge(headers, i, target);
+            }
+        }
+        return headers;
+    }
+
+    private static void markBackEdge(boolean[] headers, int from, int to) {
+        if (to >= 0 && to <= from) {
+            headers[to] = true;
+        }
     }
 
     @Override
@@ -310,6 +334,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
         frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1);
         copyIn(frame, cpu, blocks[start].startRip);
+        if (loopHeaders[start] && CompilerDirectives.inCompiledCode()) {
+            X86FrameRegisters.materialize(frame, cpu, registers);
+        }
         if (arguments.length > 1) {
             X86MemorySite.takeOverStack(frame, cpu); // the caller's, handed over at its chained call
         }
@@ -384,6 +411,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         long expectedReturn = osrFrame.getLongStatic(X86FrameLayout.EXPECTED_RETURN);
         int[] entries = osrEntries[target];
         int start = entries.length == 1 ? target : ENTRY_IN_FRAME;
+        X86FrameRegisters.inFrame(osrFrame, registers); // osr put them all in the frame before it came here
         try {
             int result = runBlocks(osrFrame, cpu, start, expectedReturn, loops[target], entries);
             // Immediate re-entry only for code that ran to its end compiled: one that
@@ -441,9 +469,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      */
     @ExplodeLoop
     private void copyFrameState(VirtualFrame from, VirtualFrame to) {
-        for (int reg : registers) {
-            to.setLongStatic(reg, from.getLongStatic(reg));
-        }
+        X86FrameRegisters.copyInto(from, to, registers); // the interpreter's flags are set: see osr
         for (int slot = X86FrameLayout.FLAGS; slot < X86FrameLayout.CPU; slot++) {
             to.setLongStatic(slot, from.getLongStatic(slot)); // flags, RIPs, the rotate's previous flags
         }
@@ -500,11 +526,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         copyIn(frame, cpu, entryRip);
     }
 
-    @ExplodeLoop
+    /** Registers stay in the CPU until read or written ({@link X86FrameRegisters}); the rest starts afresh. */
     private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
-        for (int reg : registers) {
-            frame.setLongStatic(reg, cpu.reg(reg));
-        }
+        X86FrameRegisters.inCpu(frame, registers);
         X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
@@ -521,11 +545,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
      * leaves the flags lazy in the CPU, so no fault path computes RFLAGS; a normal exit, where
      * the last flag operation is usually a constant, materializes them.
      */
-    @ExplodeLoop
     private void copyOut(VirtualFrame frame, X86Cpu cpu, boolean early) {
-        for (int reg : registers) {
-            cpu.setReg(reg, frame.getLongStatic(reg));
-        }
+        X86FrameRegisters.writeBack(frame, cpu, registers);
         if (early) {
             X86FlagState.keepLazy(frame, cpu);
         } else {
@@ -615,7 +636,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (leavesLoop(loop, candidate)) {
                             return candidate;
                         }
-                        index = candidate;
+                        index = edgeTo(frame, cpu, candidate);
                         continue dispatch;
                     }
                 }
@@ -636,7 +657,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                     if (leavesLoop(loop, block.returnIndex)) {
                         return block.returnIndex;
                     }
-                    index = block.returnIndex;
+                    index = edgeTo(frame, cpu, block.returnIndex);
                     continue dispatch;
                 }
                 return LEFT;
@@ -660,7 +681,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                         if (leavesLoop(loop, block.returnIndex)) {
                             return block.returnIndex;
                         }
-                        index = block.returnIndex;
+                        index = edgeTo(frame, cpu, block.returnIndex);
                         continue;
                     }
                     frame.setLongStatic(X86FrameLayout.NEXT_RIP, block.targetRip);
@@ -685,7 +706,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
                 if (leavesLoop(loop, block.targetIndex)) {
                     return block.targetIndex;
                 }
-                index = block.targetIndex;
+                index = edgeTo(frame, cpu, block.targetIndex);
                 continue;
             }
             if (block.fallthroughIndex == X86BlockNode.EXIT) {
@@ -711,7 +732,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
             if (leavesLoop(loop, block.fallthroughIndex)) {
                 return block.fallthroughIndex;
             }
-            index = block.fallthroughIndex;
+            index = edgeTo(frame, cpu, block.fallthroughIndex);
             continue;
         }
     }
@@ -719,6 +740,18 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /** Whether {@code block} lies outside {@code loop}, the loop a loop entry runs (null for the region's own entry). */
     private static boolean leavesLoop(boolean[] loop, int block) {
         return loop != null && !loop[block];
+    }
+
+    /**
+     * An edge to block {@code target}: into a loop header, the registers go to the frame first,
+     * so that the header's every edge brings the same constant flags ({@link X86FrameRegisters}).
+     * Compiled code only: in the interpreter the flags are run-time values anyway.
+     */
+    private int edgeTo(VirtualFrame frame, X86Cpu cpu, int target) {
+        if (loopHeaders[target] && CompilerDirectives.inCompiledCode()) {
+            X86FrameRegisters.materialize(frame, cpu, registers);
+        }
+        return target;
     }
 
     /**
@@ -762,6 +795,8 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         }
         int key = osrKey[target];
         frame.setLongStatic(X86FrameLayout.OSR_BLOCK, target);
+        // All registers in the frame: the OSR code starts from constant flags, and its exits copy values only.
+        X86FrameRegisters.materialize(frame, (X86Cpu) frame.getObjectStatic(X86FrameLayout.CPU), registers);
         Object result = BytecodeOSRNode.tryOSR(this, key, null, null, frame);
         frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1);
         if (result == null) {

@@ -5,13 +5,12 @@ import static dev.trufflexen.x86.cpu.X86Reg.RCX;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
-import com.oracle.truffle.api.nodes.ExplodeLoop;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.cpu.X86Platform;
-import dev.trufflexen.x86.cpu.X86Reg;
 import dev.trufflexen.x86.cpu.X86Rflags;
 import dev.trufflexen.x86.nodes.X86FlagState;
+import dev.trufflexen.x86.nodes.X86FrameRegisters;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86MemorySite;
 import dev.trufflexen.x86.runtime.X86ExitException;
@@ -22,8 +21,9 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * platform runs, and if it let execution continue after the instruction (RIP unchanged, no stop
  * requested) the registers come back and the region goes on. A platform that moved RIP (an
  * upcall, a return to user mode) or asked the CPU to stop leaves the CPU's state authoritative
- * and the region exits. The region copies all sixteen registers (the translator touches them),
- * since the platform may read or change any of them.
+ * and the region exits. The registers the frame holds go to the CPU first, and afterwards the
+ * region reads each from the CPU again when it next needs it ({@link X86FrameRegisters}), since
+ * the platform may read or change any of them.
  *
  * <p>A poll asked for during the call ({@link X86Cpu#requestPoll}: a vCPU the hypercall woke and
  * left to this CPU's thread) is served here, at the instruction boundary after the
@@ -80,19 +80,14 @@ public final class X86SyscallNode extends X86InstructionNode {
         return !cpu.stopsForMoreThanAttention();
     }
 
-    @ExplodeLoop
     private static void storeState(VirtualFrame frame, X86Cpu cpu, long rflags) {
-        for (int reg = 0; reg < X86Reg.COUNT; reg++) {
-            cpu.setReg(reg, frame.getLongStatic(reg));
-        }
+        X86FrameRegisters.writeBack(frame, cpu, X86FrameRegisters.ALL);
         cpu.restoreRflags(rflags);
     }
 
-    @ExplodeLoop
+    /** After the platform ran: registers are read from the CPU again as the region needs them. */
     private static void loadState(VirtualFrame frame, X86Cpu cpu) {
-        for (int reg = 0; reg < X86Reg.COUNT; reg++) {
-            frame.setLongStatic(reg, cpu.reg(reg));
-        }
+        X86FrameRegisters.inCpu(frame, X86FrameRegisters.ALL);
         X86FlagState.setMaterialized(frame, cpu.rflags());
         X86MemorySite.clearAll(frame);
     }
