@@ -94,6 +94,23 @@ public final class X86MemorySite {
         }
     }
 
+    /**
+     * Empties every site's caches in {@code frame} up to slot {@code end}, addends too: at the
+     * start of OSR code, whose frame comes from the interpreter's. The interpreter's cached pages
+     * would otherwise be live-in values of the whole compiled loop (each is part of every
+     * deoptimization point's state); constants cost nothing there, and the loop refills what it
+     * uses on its first pass.
+     */
+    @ExplodeLoop
+    public static void forgetAll(VirtualFrame frame, int end) {
+        for (int slot = X86FrameLayout.STACK_SITE; slot < end; slot += SLOTS) {
+            frame.setLongStatic(slot, EMPTY);
+            frame.setLongStatic(slot + 1, 0);
+            frame.setLongStatic(slot + 2, EMPTY);
+            frame.setLongStatic(slot + 3, 0);
+        }
+    }
+
     /** Whether a plain write's frame-cache miss probes the TLB inline ({@link #write}); off with {@code -Dtrufflexen.probeOnWriteMiss=false}. */
     private static final boolean PROBE_ON_WRITE_MISS = !"false".equals(System.getProperty("trufflexen.probeOnWriteMiss"));
 
