@@ -119,7 +119,6 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     static final int WAIT_LIMIT = Integer.getInteger("trufflexen.osrWaitLimit", 1000);
     /** {@link #runBlocks}'s start in an OSR compilation with several entries: the block is in {@link X86FrameLayout#OSR_BLOCK}. */
     private static final int ENTRY_IN_FRAME = -4;
-    static final boolean FORGET_CACHES_AT_OSR = !"false".equals(System.getProperty("trufflexen.forgetCachesAtOsr"));
     /** Per OSR key block: its OSR compilation ran the last time it was tried (read and written in the interpreter only). */
     private final boolean[] osrRan;
     /** Per OSR key block: the last run of its OSR compilation reached its end in compiled code. */
@@ -413,9 +412,12 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         int[] entries = osrEntries[target];
         int start = entries.length == 1 ? target : ENTRY_IN_FRAME;
         X86FrameRegisters.inFrame(osrFrame, registers); // osr put them all in the frame before it came here
-        if (FORGET_CACHES_AT_OSR) {
-            X86MemorySite.forgetAll(osrFrame, xmmRegisters == null ? frameSlots : xmmSlot);
-        }
+        // What the interpreter's frame holds but the loop always writes before reading, as
+        // constants: live-in values of the whole compiled loop otherwise (each slot is part of
+        // every deoptimization point's state).
+        X86MemorySite.forgetAll(osrFrame, xmmRegisters == null ? frameSlots : xmmSlot);
+        osrFrame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
+        osrFrame.setLongStatic(X86FrameLayout.CURRENT_RIP, blocks[target].startRip);
         try {
             int result = runBlocks(osrFrame, cpu, start, expectedReturn, loops[target], entries);
             // Immediate re-entry only for code that ran to its end compiled: one that
