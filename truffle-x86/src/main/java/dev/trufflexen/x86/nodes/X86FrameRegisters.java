@@ -18,7 +18,9 @@ import dev.trufflexen.x86.cpu.X86Reg;
  * <p><b>Why on demand.</b> A region used to copy every register it touches into the frame at
  * entry and back at every exit. Each one was then live from entry to every exit, so across every
  * call the compiled code makes (MMU slow paths, in-region hypercalls, chained calls) all of them
- * were spilled, and every merge of the block dispatch shuffled them between stack slots. Now:
+ * were spilled, and every merge of the block dispatch shuffled them between stack slots. Now, in
+ * last-tier code (the interpreter and first-tier code still load every register at entry, which
+ * keeps their compilations smaller and quicker: see {@link #inCpu}):
  * <ul>
  * <li>entry copies nothing: every register starts in the CPU;
  * <li>a read of a register still in the CPU loads it from there, where compiled code reloads it
@@ -55,9 +57,20 @@ public final class X86FrameRegisters {
         frame.setLong(reg, value);
     }
 
-    /** At region entry and after the CPU's registers changed under the region: all of them are in the CPU. */
+    /**
+     * At region entry and after the CPU's registers changed under the region: in the last tier,
+     * every register is left in the CPU; the interpreter and first-tier code load them all into
+     * the frame, as before registers came on demand (see the class comment: on demand, lz77's
+     * compilations took longer and nbody's first-tier loop ran 40% slower).
+     */
     @ExplodeLoop
-    public static void inCpu(VirtualFrame frame, int[] registers) {
+    public static void inCpu(VirtualFrame frame, X86Cpu cpu, int[] registers) {
+        if (CompilerDirectives.hasNextTier()) {
+            for (int reg : registers) {
+                frame.setLong(reg, cpu.reg(reg));
+            }
+            return;
+        }
         for (int reg : registers) {
             frame.clear(reg);
         }

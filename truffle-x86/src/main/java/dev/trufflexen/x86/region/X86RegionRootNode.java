@@ -534,7 +534,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     /** Registers stay in the CPU until read or written ({@link X86FrameRegisters}); the rest starts afresh. */
     private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
-        X86FrameRegisters.inCpu(frame, registers);
+        X86FrameRegisters.inCpu(frame, cpu, registers);
         X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);
