@@ -3,6 +3,8 @@ package dev.trufflexen.x86.nodes;
 import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.FrameSlotKind;
 
+import dev.trufflexen.x86.cpu.X86Reg;
+
 /**
  * Frame slots of a region root: the sixteen general registers (slot number = register number),
  * ordinary slots whose tag says whether the register is in the frame yet ({@link
@@ -54,10 +56,8 @@ public final class X86FrameLayout {
     /** A region frame with {@code slotCount} slots (at least {@link #FIRST_SITE}). */
     public static FrameDescriptor createDescriptor(int slotCount) {
         FrameDescriptor.Builder builder = FrameDescriptor.newBuilder(slotCount);
-        builder.addSlots(GENERAL_REGISTERS, FrameSlotKind.Long);
-        builder.addSlots(slotCount - GENERAL_REGISTERS, FrameSlotKind.Static);
+        builder.addSlots(X86Reg.COUNT, FrameSlotKind.Long);
+        builder.addSlots(slotCount - X86Reg.COUNT, FrameSlotKind.Static);
         return builder.build();
     }
-
-    private static final int GENERAL_REGISTERS = 16;
 }

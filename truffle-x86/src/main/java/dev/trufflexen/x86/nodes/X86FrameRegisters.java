@@ -1,5 +1,7 @@
 package dev.trufflexen.x86.nodes;
 
+import java.util.stream.IntStream;
+
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
@@ -20,7 +22,7 @@ import dev.trufflexen.x86.cpu.X86Reg;
  * call the compiled code makes (MMU slow paths, in-region hypercalls, chained calls) all of them
  * were spilled, and every merge of the block dispatch shuffled them between stack slots. Now, in
  * last-tier code (the interpreter and first-tier code still load every register at entry, which
- * keeps their compilations smaller and quicker: see {@link #inCpu}):
+ * keeps their compilations smaller and quicker: see {@link #fromCpu}):
  * <ul>
  * <li>entry copies nothing: every register starts in the CPU;
  * <li>a read of a register still in the CPU loads it from there, where compiled code reloads it
@@ -64,7 +66,7 @@ public final class X86FrameRegisters {
      * compilations took longer and nbody's first-tier loop ran 40% slower).
      */
     @ExplodeLoop
-    public static void inCpu(VirtualFrame frame, X86Cpu cpu, int[] registers) {
+    public static void fromCpu(VirtualFrame frame, X86Cpu cpu, int[] registers) {
         if (CompilerDirectives.hasNextTier()) {
             for (int reg : registers) {
                 frame.setLong(reg, cpu.reg(reg));
@@ -130,13 +132,5 @@ public final class X86FrameRegisters {
     }
 
     /** All sixteen, for code that hands every register to the platform. */
-    @CompilationFinal(dimensions = 1) public static final int[] ALL = allRegisters();
-
-    private static int[] allRegisters() {
-        int[] all = new int[X86Reg.COUNT];
-        for (int reg = 0; reg < all.length; reg++) {
-            all[reg] = reg;
-        }
-        return all;
-    }
+    @CompilationFinal(dimensions = 1) public static final int[] ALL = IntStream.range(0, X86Reg.COUNT).toArray();
 }

@@ -334,9 +334,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         frame.setLongStatic(X86FrameLayout.EXPECTED_RETURN, expectedReturn);
         frame.setLongStatic(X86FrameLayout.OSR_BLOCK, -1);
         copyIn(frame, cpu, blocks[start].startRip);
-        if (loopHeaders[start] && CompilerDirectives.inCompiledCode()) {
-            X86FrameRegisters.materialize(frame, cpu, registers);
-        }
+        edgeTo(frame, cpu, start); // a loop entry starts at its header
         if (arguments.length > 1) {
             X86MemorySite.takeOverStack(frame, cpu); // the caller's, handed over at its chained call
         }
@@ -532,9 +530,9 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         copyIn(frame, cpu, entryRip);
     }
 
-    /** Registers stay in the CPU until read or written ({@link X86FrameRegisters}); the rest starts afresh. */
+    /** Registers come from the CPU, in the last tier only as read or written ({@link X86FrameRegisters}); the rest starts afresh. */
     private void copyIn(VirtualFrame frame, X86Cpu cpu, long rip) {
-        X86FrameRegisters.inCpu(frame, cpu, registers);
+        X86FrameRegisters.fromCpu(frame, cpu, registers);
         X86FlagState.setMaterialized(frame, cpu.rflags());
         frame.setLongStatic(X86FrameLayout.FLAG_SRC1, 0);
         frame.setLongStatic(X86FrameLayout.FLAG_SRC2, 0);

@@ -256,7 +256,9 @@ public final class Vcpu {
 
     /** Set when the NMI handler is entered; HYPERVISOR_iret clears it. */
     public void setNmiMasked(boolean masked) {
-        if (nmiMasked != masked) { // only this vCPU writes it; HYPERVISOR_iret clears it on every return, a volatile store's fence each
+        // Only this vCPU writes it, and HYPERVISOR_iret clears it on every return: a volatile
+        // store (with its fence) only when it changes.
+        if (nmiMasked != masked) {
             nmiMasked = masked;
         }
     }

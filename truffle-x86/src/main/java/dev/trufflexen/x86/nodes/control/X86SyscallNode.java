@@ -87,7 +87,7 @@ public final class X86SyscallNode extends X86InstructionNode {
 
     /** After the platform ran: registers are read from the CPU again as the region needs them. */
     private static void loadState(VirtualFrame frame, X86Cpu cpu) {
-        X86FrameRegisters.inCpu(frame, cpu, X86FrameRegisters.ALL);
+        X86FrameRegisters.fromCpu(frame, cpu, X86FrameRegisters.ALL);
         X86FlagState.setMaterialized(frame, cpu.rflags());
         X86MemorySite.clearAll(frame);
     }
