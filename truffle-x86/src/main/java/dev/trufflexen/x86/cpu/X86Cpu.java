@@ -32,6 +32,8 @@ public final class X86Cpu {
     private final MachineMemory memory;
     private final X86Platform platform;
     private final X86Mmu mmu;
+    /** The MMU's TLB, one load from the CPU for translated code's inline probes. */
+    private final long[] tlb;
     private final X86CodeCache codeCache;
     private final X86JumpCache jumpCache = new X86JumpCache();
     /** The exit translated code throws for a fault or stop that carries data of its own (see {@link X86ExitException}). */
@@ -142,6 +144,7 @@ public final class X86Cpu {
         this.platform = platform;
         this.codeCache = engine.codeCache(memory);
         this.mmu = new X86Mmu(memory, codeCache, exit);
+        this.tlb = mmu.tlb;
         this.traceRing = engine.isTracing() ? new long[TRACE_LENGTH] : null;
         codeCache.attach(this);
     }
@@ -181,6 +184,11 @@ public final class X86Cpu {
     /** The page walker and TLB of this CPU (used by translated code). */
     public X86Mmu mmu() {
         return mmu;
+    }
+
+    /** {@link X86Mmu#tlb}, for inline probes ({@link X86Mmu#tlbWord}). */
+    public long[] tlb() {
+        return tlb;
     }
 
     /** The translated code this CPU runs (shared by all CPUs of the engine on the same memory). */

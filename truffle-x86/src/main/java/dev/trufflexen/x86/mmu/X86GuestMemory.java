@@ -25,13 +25,12 @@ public final class X86GuestMemory {
 
     /** A read whose slow path has no exception edge until {@code faults} has seen an exit. */
     public static long read(X86Cpu cpu, long linearAddress, int size, X86FaultProfile faults) {
-        X86Mmu mmu = cpu.mmu();
-        long[] tlb = mmu.tlb;
+        long[] tlb = cpu.tlb();
         int entry = X86Mmu.entryOffset(linearAddress);
-        if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == lastBytePage(linearAddress, size))) {
-            return load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
+        if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.READ) == lastBytePage(linearAddress, size))) {
+            return load(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress, size);
         }
-        return readSlow(mmu, linearAddress, size, faults);
+        return readSlow(cpu.mmu(), linearAddress, size, faults);
     }
 
     /** The slow path of a read, quiet until {@code faults} has seen an exit ({@link X86FaultProfile}). */
@@ -56,13 +55,12 @@ public final class X86GuestMemory {
 
     /** {@link #readForWrite(X86Cpu, long, int)} with a fault profile ({@link #read(X86Cpu, long, int, X86FaultProfile)}). */
     public static long readForWrite(X86Cpu cpu, long linearAddress, int size, X86FaultProfile faults) {
-        X86Mmu mmu = cpu.mmu();
-        long[] tlb = mmu.tlb;
+        long[] tlb = cpu.tlb();
         int entry = X86Mmu.entryOffset(linearAddress);
-        if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, size))) {
-            return load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
+        if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.WRITE) == lastBytePage(linearAddress, size))) {
+            return load(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress, size);
         }
-        return readForWriteSlow(mmu, linearAddress, size, faults);
+        return readForWriteSlow(cpu.mmu(), linearAddress, size, faults);
     }
 
     /** The slow path of a read-modify-write's read, quiet until {@code faults} has seen an exit. */
@@ -104,14 +102,13 @@ public final class X86GuestMemory {
 
     /** A write whose slow path has no exception edge until {@code faults} has seen an exit. */
     public static void write(X86Cpu cpu, long linearAddress, int size, long value, X86FaultProfile faults) {
-        X86Mmu mmu = cpu.mmu();
-        long[] tlb = mmu.tlb;
+        long[] tlb = cpu.tlb();
         int entry = X86Mmu.entryOffset(linearAddress);
-        if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, size))) {
-            store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
+        if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.WRITE) == lastBytePage(linearAddress, size))) {
+            store(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress, size, value);
             return;
         }
-        writeSlow(mmu, linearAddress, size, value, faults);
+        writeSlow(cpu.mmu(), linearAddress, size, value, faults);
     }
 
     /** The slow path of a write, quiet until {@code faults} has seen an exit. */
@@ -132,16 +129,15 @@ public final class X86GuestMemory {
      * before writing either.
      */
     public static void write16(X86Cpu cpu, long linearAddress, long low, long high) {
-        X86Mmu mmu = cpu.mmu();
-        long[] tlb = mmu.tlb;
+        long[] tlb = cpu.tlb();
         int entry = X86Mmu.entryOffset(linearAddress);
-        if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == lastBytePage(linearAddress, 16))) {
-            long host = tlb[entry + X86Mmu.ADDEND] + linearAddress;
+        if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.WRITE) == lastBytePage(linearAddress, 16))) {
+            long host = X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress;
             UNSAFE.putLong(host, low);
             UNSAFE.putLong(host + 8, high);
             return;
         }
-        mmu.write16Slow(linearAddress, low, high);
+        cpu.mmu().write16Slow(linearAddress, low, high);
     }
 
     /** A store at a host address the TLB vouched for (writable, no translated code). */

@@ -9,6 +9,7 @@ import dev.trufflexen.x86.cpu.X86Fault;
 import dev.trufflexen.x86.memory.MachineMemory;
 import dev.trufflexen.x86.runtime.X86Counters;
 import dev.trufflexen.x86.runtime.X86ExitException;
+import sun.misc.Unsafe;
 
 /**
  * The MMU of one vCPU: a 4-level page walk over machine memory and a software TLB in front of it.
@@ -63,6 +64,8 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  * page fault does not deoptimize the caller.
  */
 public final class X86Mmu {
+    private static final Unsafe UNSAFE = MachineMemory.unsafe();
+    private static final long LONG_ARRAY_BASE = UNSAFE.arrayBaseOffset(long[].class);
     public static final int ACCESS_READ = 0;
     public static final int ACCESS_WRITE = 1;
     public static final int ACCESS_FETCH = 2;
@@ -252,6 +255,17 @@ public final class X86Mmu {
     /** The offset in {@link #tlb} of the entry for a linear address's page. */
     public static int entryOffset(long linearAddress) {
         return tlbIndex(linearAddress) * ENTRY_LONGS;
+    }
+
+    /**
+     * Long {@code index} of a TLB, for translated code's inline probes, whose indexes are an
+     * {@link #entryOffset} plus a field ({@link #READ}, {@link #WRITE}, {@link #ADDEND}) and so
+     * always in range: read without the array's bounds check, which cost a load of the length
+     * and two compares per guest memory access.
+     */
+    public static long tlbWord(long[] tlb, int index) {
+        assert index >= 0 && index < tlb.length;
+        return UNSAFE.getLong(tlb, LONG_ARRAY_BASE + ((long) index << 3));
     }
 
     /**

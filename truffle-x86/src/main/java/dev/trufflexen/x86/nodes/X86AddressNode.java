@@ -68,7 +68,7 @@ public final class X86AddressNode extends Node {
         if (index != NO_REGISTER) {
             offset += X86FrameRegisters.read(frame, index) << scaleShift;
         }
-        return address32 ? offset & 0xFFFF_FFFFL : offset;
+        return address32 ? X86Sizes.truncate(offset, 4) : offset;
     }
 
     /** The linear address (#SS(0) here for a non-canonical stack-segment address). */
@@ -96,7 +96,7 @@ public final class X86AddressNode extends Node {
      */
     public long executeDisplaced(VirtualFrame frame, X86Cpu cpu, long extra) {
         long offset = offset(frame) + extra;
-        return linear(cpu, address32 ? offset & 0xFFFF_FFFFL : offset, true);
+        return linear(cpu, address32 ? X86Sizes.truncate(offset, 4) : offset, true);
     }
 
     private long linear(X86Cpu cpu, long offset, boolean checkStack) {

@@ -183,10 +183,9 @@ public final class X86FlagState {
             return frame.getLongStatic(FLAG_SRC1) & (X86Rflags.CF | X86Rflags.OF);
         }
         long result = frame.getLongStatic(FLAG_RESULT);
-        long signBit = 1L << ((8 << (op & 3)) - 1);
-        boolean sign = (result & signBit) != 0;
+        boolean sign = signSet(result, op);
         boolean carry = kind == ROTATE_LEFT ? (result & 1) != 0 : sign;
-        boolean overflow = kind == ROTATE_LEFT ? sign != carry : sign != ((result & (signBit >>> 1)) != 0);
+        boolean overflow = kind == ROTATE_LEFT ? sign != carry : sign != signSet(result << 1, op);
         return (carry ? X86Rflags.CF : 0) | (overflow ? X86Rflags.OF : 0);
     }
 
@@ -308,7 +307,7 @@ public final class X86FlagState {
     }
 
     private static boolean sign(VirtualFrame frame, int state, int op) {
-        return (frame.getLongStatic(state + 1) & (1L << ((8 << (op & 3)) - 1))) != 0;
+        return signSet(frame.getLongStatic(state + 1), op);
     }
 
     private static boolean parity(VirtualFrame frame, int state) {
@@ -339,10 +338,10 @@ public final class X86FlagState {
         switch (op >> 2) {
             case ADD:
             case ADC:
-                return ((src1 ^ result) & (frame.getLongStatic(state + 3) ^ result) & signBit) != 0;
+                return signSet((src1 ^ result) & (frame.getLongStatic(state + 3) ^ result), op);
             case SUB:
             case SBB:
-                return ((src1 ^ frame.getLongStatic(state + 3)) & (src1 ^ result) & signBit) != 0;
+                return signSet((src1 ^ frame.getLongStatic(state + 3)) & (src1 ^ result), op);
             case INC:
                 return result == signBit;
             case DEC:
@@ -352,15 +351,23 @@ public final class X86FlagState {
             case UNSIGNED_PRODUCT:
                 return unsignedProductOverflows(frame, state, op);
             case SHIFT_LEFT:
-                return ((result & signBit) != 0) != leftShiftCarry(frame, state, op);
+                return signSet(result, op) != leftShiftCarry(frame, state, op);
             case SHIFT_RIGHT:
-                return (src1 & signBit) != 0;
+                return signSet(src1, op);
             case SHIFT_LEFT_DOUBLE:
             case SHIFT_RIGHT_DOUBLE:
-                return ((src1 ^ result) & signBit) != 0;
+                return signSet(src1 ^ result, op);
             default:
                 return false;
         }
+    }
+
+    /**
+     * Whether the sign bit of {@code op}'s operand size is set in {@code value}: a shift that
+     * brings it to bit 63, where a mask of bit 31 would need a 64-bit constant in a register.
+     */
+    private static boolean signSet(long value, int op) {
+        return value << (64 - (8 << (op & 3))) < 0;
     }
 
     /** Whether the unsigned product of the two sources of an {@link #UNSIGNED_PRODUCT} state has a non-zero high half. */
@@ -485,12 +492,12 @@ public final class X86FlagState {
 
     /** Sets the result flags SF, ZF, PF of {@code result} into {@code flags} (for eager producers). */
     public static long withResultFlags(long flags, long result, int size) {
-        long value = result & X86Sizes.mask(size);
+        long value = X86Sizes.truncate(result, size);
         long updated = flags & ~(X86Rflags.SF | X86Rflags.ZF | X86Rflags.PF);
         if (value == 0) {
             updated |= X86Rflags.ZF;
         }
-        if ((value & X86Sizes.signBit(size)) != 0) {
+        if (X86Sizes.signExtend(value, size) < 0) {
             updated |= X86Rflags.SF;
         }
         if ((Long.bitCount(value & 0xFF) & 1) == 0) {

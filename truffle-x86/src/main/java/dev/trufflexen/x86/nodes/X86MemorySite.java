@@ -164,10 +164,10 @@ public final class X86MemorySite {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
-                long[] tlb = mmu.tlb;
+                long[] tlb = cpu.tlb();
                 int entry = X86Mmu.entryOffset(linearAddress);
-                if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                    return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
+                if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.READ) == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    return X86GuestMemory.load(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress, size);
                 }
                 return readMiss(mmu, linearAddress, size, faults);
             }
@@ -178,13 +178,13 @@ public final class X86MemorySite {
         }
         X86Mmu mmu = cpu.mmu();
         if (probesTlbOnMiss) {
-            long[] tlb = mmu.tlb;
+            long[] tlb = cpu.tlb();
             int entry = X86Mmu.entryOffset(linearAddress);
-            long tag = tlb[entry + X86Mmu.READ];
+            long tag = X86Mmu.tlbWord(tlb, entry + X86Mmu.READ);
             if (X86Likelihood.likely(tag == X86GuestMemory.lastBytePage(linearAddress, size))) {
                 // The TLB's tag, loaded here, rather than the page the hit test computed: a value
                 // of the hit path would stay live (and spilled) across the loop's other calls.
-                long addend = tlb[entry + X86Mmu.ADDEND];
+                long addend = X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND);
                 frame.setLongStatic(readTag, tag);
                 frame.setLongStatic(readTag + 1, addend);
                 return X86GuestMemory.load(addend + linearAddress, size);
@@ -201,10 +201,10 @@ public final class X86MemorySite {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
-                long[] tlb = mmu.tlb;
+                long[] tlb = cpu.tlb();
                 int entry = X86Mmu.entryOffset(linearAddress);
-                if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                    return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linearAddress, size);
+                if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.WRITE) == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    return X86GuestMemory.load(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress, size);
                 }
                 return readForWriteMiss(mmu, linearAddress, size, faults);
             }
@@ -247,10 +247,10 @@ public final class X86MemorySite {
         if (!cached) {
             if (stackSegment) {
                 X86Mmu mmu = cpu.mmu();
-                long[] tlb = mmu.tlb;
+                long[] tlb = cpu.tlb();
                 int entry = X86Mmu.entryOffset(linearAddress);
-                if (X86Likelihood.likely(tlb[entry + X86Mmu.WRITE] == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                    X86GuestMemory.store(tlb[entry + X86Mmu.ADDEND] + linearAddress, size, value);
+                if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.WRITE) == X86GuestMemory.lastBytePage(linearAddress, size))) {
+                    X86GuestMemory.store(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linearAddress, size, value);
                     return;
                 }
                 writeMiss(mmu, linearAddress, size, value, faults);
@@ -265,11 +265,11 @@ public final class X86MemorySite {
         }
         X86Mmu mmu = cpu.mmu();
         if (probeOnMiss) {
-            long[] tlb = mmu.tlb;
+            long[] tlb = cpu.tlb();
             int entry = X86Mmu.entryOffset(linearAddress);
-            long tag = tlb[entry + X86Mmu.WRITE];
+            long tag = X86Mmu.tlbWord(tlb, entry + X86Mmu.WRITE);
             if (X86Likelihood.likely(tag == X86GuestMemory.lastBytePage(linearAddress, size))) {
-                long addend = tlb[entry + X86Mmu.ADDEND];
+                long addend = X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND);
                 frame.setLongStatic(writeTag, tag);
                 frame.setLongStatic(writeTag + 1, addend);
                 X86GuestMemory.store(addend + linearAddress, size, value);

@@ -28,7 +28,7 @@ public final class X86RegisterOperandNode extends X86OperandNode {
         if (highByte) {
             return (value >>> 8) & 0xFF;
         }
-        return value & X86Sizes.mask(size);
+        return X86Sizes.truncate(value, size);
     }
 
     @Override
@@ -38,7 +38,7 @@ public final class X86RegisterOperandNode extends X86OperandNode {
                 X86FrameRegisters.write(frame, reg, value);
                 break;
             case 4:
-                X86FrameRegisters.write(frame, reg, value & 0xFFFF_FFFFL);
+                X86FrameRegisters.write(frame, reg, X86Sizes.truncate(value, 4));
                 break;
             case 2:
                 X86FrameRegisters.write(frame, reg, (X86FrameRegisters.read(frame, reg) & ~0xFFFFL) | (value & 0xFFFF));

@@ -38,8 +38,26 @@ public final class X86Sizes {
         }
     }
 
+    /**
+     * {@code value}'s low {@code size} bytes, zero-extended. The 4-byte case is a narrowing cast
+     * and an unsigned widening, which Graal compiles to one 32-bit move (or none, when the value
+     * comes from a 32-bit operation). {@code value & 0xFFFF_FFFFL} instead needs the mask in a
+     * register, because AND's immediate is sign-extended: a hot region kept that constant in a
+     * stack slot and ANDed with memory at every 32-bit result.
+     */
     public static long truncate(long value, int size) {
-        return value & mask(size);
+        switch (size) {
+            case 1:
+                return value & 0xFF;
+            case 2:
+                return value & 0xFFFF;
+            case 4:
+                return Integer.toUnsignedLong((int) value);
+            case 8:
+                return value;
+            default:
+                return value & mask(size);
+        }
     }
 
     /** log2 of the size: 0..3. */

@@ -42,7 +42,7 @@ public final class X86BinaryArithmeticNode extends X86ReadModifyWriteNode {
             case SUB, CMP -> a - b;
             default -> a ^ b;
         };
-        return result & X86Sizes.mask(size);
+        return X86Sizes.truncate(result, size);
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class X86BitCountNode extends X86InstructionNode {
 
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
-        long value = source.read(frame, cpu) & X86Sizes.mask(size);
+        long value = X86Sizes.truncate(source.read(frame, cpu), size);
         int bits = X86Sizes.bits(size);
         long flags = X86FlagState.status(frame);
         long count;

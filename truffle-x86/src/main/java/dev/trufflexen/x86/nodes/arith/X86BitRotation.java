@@ -62,7 +62,7 @@ final class X86BitRotation {
             return (a << n) | (b >>> (64 - n));
         }
         int bits = X86Sizes.bits(size);
-        return ((((a << bits) | b) << n) >>> bits) & X86Sizes.mask(size);
+        return X86Sizes.truncate((((a << bits) | b) << n) >>> bits, size);
     }
 
     /**
@@ -73,6 +73,6 @@ final class X86BitRotation {
         if (size == 8) {
             return (a >>> n) | (b << (64 - n));
         }
-        return (((b << X86Sizes.bits(size)) | a) >>> n) & X86Sizes.mask(size);
+        return X86Sizes.truncate(((b << X86Sizes.bits(size)) | a) >>> n, size);
     }
 }

@@ -57,6 +57,6 @@ public final class X86CompareExchangeNode extends X86InstructionNode {
         if (current != expected) {
             accumulator.write(frame, cpu, current);
         }
-        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), (expected - current) & X86Sizes.mask(size), expected, current);
+        X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), X86Sizes.truncate(expected - current, size), expected, current);
     }
 }

@@ -18,7 +18,7 @@ public final class X86ExchangeAddNode extends X86ReadModifyWriteNode {
 
     @Override
     protected long compute(long value, long addend, boolean carry) {
-        return (value + addend) & X86Sizes.mask(size);
+        return X86Sizes.truncate(value + addend, size);
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class X86MultiplyNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long b = source.read(frame, cpu);
         long rax = getRegister(frame, RAX);
-        long a = rax & X86Sizes.mask(size);
+        long a = X86Sizes.truncate(rax, size);
         if (size == 8) {
             setRegister(frame, RAX, a * b);
             setRegister(frame, RDX, signed ? Math.multiplyHigh(a, b) : Math.unsignedMultiplyHigh(a, b));
@@ -43,18 +43,18 @@ public final class X86MultiplyNode extends X86InstructionNode {
                 setRegister(frame, RAX, (rax & ~0xFFFFL) | (product & 0xFFFF));
                 setRegister(frame, RDX, (getRegister(frame, RDX) & ~0xFFFFL) | ((product >>> 16) & 0xFFFF));
             } else {
-                setRegister(frame, RAX, product & 0xFFFF_FFFFL);
-                setRegister(frame, RDX, (product >>> 32) & 0xFFFF_FFFFL);
+                setRegister(frame, RAX, X86Sizes.truncate(product, 4));
+                setRegister(frame, RDX, product >>> 32);
             }
         }
         // CF = OF = the upper half is significant, derived only when read (from the factors, or
         // for a narrow signed multiply from its whole product); SF, ZF, AF and PF are undefined:
         // they follow the low half of the product.
-        long low = (a * b) & X86Sizes.mask(size);
+        long low = X86Sizes.truncate(a * b, size);
         if (signed) {
             X86FlagState.setSignedProduct(frame, size, low, X86Sizes.signExtend(a, size), X86Sizes.signExtend(b, size));
         } else {
-            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.UNSIGNED_PRODUCT, size), low, a, b & X86Sizes.mask(size));
+            X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.UNSIGNED_PRODUCT, size), low, a, X86Sizes.truncate(b, size));
         }
     }
 }

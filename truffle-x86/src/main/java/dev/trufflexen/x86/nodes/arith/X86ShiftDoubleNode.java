@@ -40,7 +40,7 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         long mask = X86Sizes.mask(size);
         long result;
         if (n >= bits) { // only reachable for 16-bit operands; past 16 the result is undefined
-            result = left ? (b << (n - bits)) & mask : (b >>> (n - bits)) & mask;
+            result = left ? X86Sizes.truncate(b << (n - bits), size) : X86Sizes.truncate(b >>> (n - bits), size);
         } else if (left) {
             result = X86BitRotation.shiftLeftDouble(a, b, n, size);
         } else {

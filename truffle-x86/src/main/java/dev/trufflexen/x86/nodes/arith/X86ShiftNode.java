@@ -97,10 +97,10 @@ public final class X86ShiftNode extends X86InstructionNode {
                 shifted(frame, cpu, X86FlagState.SHIFT_RIGHT, n < bits ? a >>> n : 0, a, n);
                 return;
             case SAR:
-                shifted(frame, cpu, X86FlagState.SHIFT_ARITHMETIC, (X86Sizes.signExtend(a, size) >> Math.min(n, 63)) & mask, a, n);
+                shifted(frame, cpu, X86FlagState.SHIFT_ARITHMETIC, X86Sizes.truncate(X86Sizes.signExtend(a, size) >> Math.min(n, 63), size), a, n);
                 return;
             default: // SHL, SAL
-                shifted(frame, cpu, X86FlagState.SHIFT_LEFT, n < bits ? (a << n) & mask : 0, a, n);
+                shifted(frame, cpu, X86FlagState.SHIFT_LEFT, n < bits ? X86Sizes.truncate(a << n, size) : 0, a, n);
                 return;
         }
     }

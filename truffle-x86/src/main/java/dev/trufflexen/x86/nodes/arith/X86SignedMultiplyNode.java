@@ -30,7 +30,7 @@ public final class X86SignedMultiplyNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long a = X86Sizes.signExtend(left.read(frame, cpu), size);
         long b = X86Sizes.signExtend(right.read(frame, cpu), size);
-        long result = (a * b) & X86Sizes.mask(size);
+        long result = X86Sizes.truncate(a * b, size);
         destination.write(frame, cpu, result);
         X86FlagState.setSignedProduct(frame, size, result, a, b);
     }

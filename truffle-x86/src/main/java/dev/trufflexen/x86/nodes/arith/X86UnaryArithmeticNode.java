@@ -29,7 +29,7 @@ public final class X86UnaryArithmeticNode extends X86ReadModifyWriteNode {
             case NOT -> ~value;
             default -> -value;
         };
-        return result & X86Sizes.mask(size);
+        return X86Sizes.truncate(result, size);
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86FlagState;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86Sizes;
 
 /**
  * LOOP, LOOPE, LOOPNE (E2, E1, E0) and JRCXZ/JECXZ (E3): branches on the count register. They
@@ -51,7 +52,7 @@ public final class X86CountBranch extends X86InstructionNode {
     public static boolean holds(VirtualFrame frame, int condition) {
         int kind = (condition - FIRST_CONDITION) >> 1;
         long count = getRegister(frame, RCX);
-        boolean nonZero = ((condition & 1) != 0 ? (count & 0xFFFF_FFFFL) : count) != 0;
+        boolean nonZero = ((condition & 1) != 0 ? (int) count : count) != 0;
         return switch (kind) {
             case LOOP -> nonZero;
             case LOOPE -> nonZero && X86FlagState.condition(frame, ZERO_FLAG_SET);
@@ -63,6 +64,6 @@ public final class X86CountBranch extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long count = getRegister(frame, RCX) - 1;
-        setRegister(frame, RCX, count32 ? count & 0xFFFF_FFFFL : count);
+        setRegister(frame, RCX, count32 ? X86Sizes.truncate(count, 4) : count);
     }
 }

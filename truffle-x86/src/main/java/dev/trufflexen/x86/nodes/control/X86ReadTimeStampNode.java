@@ -9,6 +9,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
+import dev.trufflexen.x86.nodes.X86Sizes;
 
 /**
  * RDTSC (0F 31) and RDTSCP (0F 01 F9): EDX:EAX = the platform's time-stamp counter
@@ -26,7 +27,7 @@ public final class X86ReadTimeStampNode extends X86InstructionNode {
     @Override
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long tsc = timeStamp(cpu);
-        setRegister(frame, RAX, tsc & 0xFFFF_FFFFL);
+        setRegister(frame, RAX, X86Sizes.truncate(tsc, 4));
         setRegister(frame, RDX, tsc >>> 32);
         if (withAux) {
             setRegister(frame, RCX, auxiliary(cpu) & 0xFFFF_FFFFL);

@@ -24,7 +24,7 @@ public final class X86MoveExtendNode extends X86InstructionNode {
     public void execute(VirtualFrame frame, X86Cpu cpu) {
         long value = source.read(frame, cpu);
         if (signed) {
-            value = X86Sizes.signExtend(value, source.size()) & X86Sizes.mask(destination.size());
+            value = X86Sizes.truncate(X86Sizes.signExtend(value, source.size()), destination.size());
         }
         destination.write(frame, cpu, value);
     }

@@ -77,7 +77,7 @@ public final class X86StringNode extends X86InstructionNode {
     }
 
     private long addressMask(long value) {
-        return address32 ? value & 0xFFFF_FFFFL : value;
+        return address32 ? X86Sizes.truncate(value, 4) : value;
     }
 
     private long sourceAddress(X86Cpu cpu, long offset) {
@@ -111,14 +111,14 @@ public final class X86StringNode extends X86InstructionNode {
             case CMPS -> {
                 long a = X86GuestMemory.read(cpu, sourceAddress(cpu, rsi), size);
                 long b = X86GuestMemory.read(cpu, rdi, size);
-                X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), (a - b) & X86Sizes.mask(size), a, b);
+                X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), X86Sizes.truncate(a - b, size), a, b);
                 setRegister(frame, RSI, addressMask(rsi + delta));
                 setRegister(frame, RDI, addressMask(rdi + delta));
             }
             default -> {
                 long a = accumulator.read(frame, cpu);
                 long b = X86GuestMemory.read(cpu, rdi, size);
-                X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), (a - b) & X86Sizes.mask(size), a, b);
+                X86FlagState.setLazy(frame, X86FlagState.op(X86FlagState.SUB, size), X86Sizes.truncate(a - b, size), a, b);
                 setRegister(frame, RDI, addressMask(rdi + delta));
             }
         }

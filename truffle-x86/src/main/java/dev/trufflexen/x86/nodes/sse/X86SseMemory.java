@@ -48,11 +48,10 @@ public final class X86SseMemory {
      * miss or a page crossing reads the half on its own.
      */
     public static long read16Half(X86Cpu cpu, long linear, int offset) {
-        X86Mmu mmu = cpu.mmu();
-        long[] tlb = mmu.tlb;
+        long[] tlb = cpu.tlb();
         int entry = X86Mmu.entryOffset(linear);
-        if (X86Likelihood.likely(tlb[entry + X86Mmu.READ] == X86GuestMemory.lastBytePage(linear, 16))) {
-            return X86GuestMemory.load(tlb[entry + X86Mmu.ADDEND] + linear + offset, 8);
+        if (X86Likelihood.likely(X86Mmu.tlbWord(tlb, entry + X86Mmu.READ) == X86GuestMemory.lastBytePage(linear, 16))) {
+            return X86GuestMemory.load(X86Mmu.tlbWord(tlb, entry + X86Mmu.ADDEND) + linear + offset, 8);
         }
         return X86GuestMemory.read(cpu, linear + offset, 8);
     }

@@ -6,6 +6,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import dev.trufflexen.x86.cpu.X86Cpu;
 import dev.trufflexen.x86.nodes.X86InstructionNode;
 import dev.trufflexen.x86.nodes.X86OperandNode;
+import dev.trufflexen.x86.nodes.X86Sizes;
 
 /**
  * CRC32 (F2 0F 38 F0/F1): accumulates the CRC-32C (Castagnoli, reflected polynomial 0x82F63B78)
@@ -41,6 +42,6 @@ public final class X86Crc32Node extends X86InstructionNode {
         for (int i = 0; i < source.size(); i++) {
             crc = TABLE[(crc ^ (int) (data >>> (8 * i))) & 0xFF] ^ (crc >>> 8);
         }
-        destination.write(frame, cpu, crc & 0xFFFF_FFFFL);
+        destination.write(frame, cpu, X86Sizes.truncate(crc, 4));
     }
 }
