@@ -61,14 +61,7 @@ class X86CodeSizeTest {
             assertEquals(0x200, m.reg(X86Reg.RAX));
             assertEquals(runs[0] * 2000L * 3 * 1, m.read64(X86TestMachine.DATA + 0x1000) & 0xFFFF_FFFFL);
         });
-        List<Integer> sizes = codeSizes(trace);
-        assertFalse(sizes.isEmpty(), trace);
-        for (int size : sizes) {
-            System.out.printf("x86@400000 compiled to %d bytes, %d per guest instruction%n", size, size / INSTRUCTIONS);
-            assertTrue(size <= BUDGET_BYTES_PER_INSTRUCTION * INSTRUCTIONS,
-                    size + " bytes for " + INSTRUCTIONS + " guest instructions exceeds the budget of " + BUDGET_BYTES_PER_INSTRUCTION
-                            + " per instruction:\n" + trace);
-        }
+        assertEachCompilationWithin(trace, "", INSTRUCTIONS, BUDGET_BYTES_PER_INSTRUCTION);
     }
 
     /**
@@ -108,14 +101,7 @@ class X86CodeSizeTest {
             assertEquals(0x807b_80a8L, m.reg(X86Reg.R8), "a");
             assertEquals(0x5a7b_5537L, m.reg(X86Reg.R12), "e");
         });
-        List<Integer> sizes = codeSizes(trace);
-        assertFalse(sizes.isEmpty(), trace);
-        for (int size : sizes) {
-            System.out.printf("32-bit rounds x86@400000 compiled to %d bytes, %d per guest instruction%n", size, size / INT32_INSTRUCTIONS);
-            assertTrue(size <= INT32_BUDGET_BYTES_PER_INSTRUCTION * INT32_INSTRUCTIONS,
-                    size + " bytes for " + INT32_INSTRUCTIONS + " guest instructions exceeds the budget of "
-                            + INT32_BUDGET_BYTES_PER_INSTRUCTION + " per instruction:\n" + trace);
-        }
+        assertEachCompilationWithin(trace, "32-bit rounds ", INT32_INSTRUCTIONS, INT32_BUDGET_BYTES_PER_INSTRUCTION);
     }
 
     /**
@@ -152,14 +138,7 @@ class X86CodeSizeTest {
             assertEquals(144, m.reg(X86Reg.RAX));
             assertEquals(X86TestMachine.STACK_TOP, m.reg(X86Reg.RSP));
         });
-        List<Integer> sizes = codeSizes(trace);
-        assertFalse(sizes.isEmpty(), trace);
-        for (int size : sizes) {
-            System.out.printf("recursion x86@400000 compiled to %d bytes, %d per guest instruction%n", size, size / RECURSION_INSTRUCTIONS);
-            assertTrue(size <= RECURSION_BUDGET_BYTES_PER_INSTRUCTION * RECURSION_INSTRUCTIONS,
-                    size + " bytes for " + RECURSION_INSTRUCTIONS + " guest instructions exceeds the budget of "
-                            + RECURSION_BUDGET_BYTES_PER_INSTRUCTION + " per instruction:\n" + trace);
-        }
+        assertEachCompilationWithin(trace, "recursion ", RECURSION_INSTRUCTIONS, RECURSION_BUDGET_BYTES_PER_INSTRUCTION);
     }
 
     /**
@@ -199,6 +178,20 @@ class X86CodeSizeTest {
             System.out.printf("chained-call loop x86@400000 compiled to %d bytes%n", size);
             assertTrue(size <= CHAINED_CALL_LOOP_BUDGET_BYTES,
                     size + " bytes for a loop around one chained call exceeds the budget of " + CHAINED_CALL_LOOP_BUDGET_BYTES + ":\n" + trace);
+        }
+    }
+
+    /**
+     * Checks that every compilation of the code at x86@400000 in {@code trace} (there is at least
+     * one) is at most {@code budgetPerInstruction} bytes per guest instruction, and prints each.
+     */
+    private static void assertEachCompilationWithin(String trace, String label, int instructions, int budgetPerInstruction) {
+        List<Integer> sizes = codeSizes(trace);
+        assertFalse(sizes.isEmpty(), trace);
+        for (int size : sizes) {
+            System.out.printf("%sx86@400000 compiled to %d bytes, %d per guest instruction%n", label, size, size / instructions);
+            assertTrue(size <= budgetPerInstruction * instructions, size + " bytes for " + instructions
+                    + " guest instructions exceeds the budget of " + budgetPerInstruction + " per instruction:\n" + trace);
         }
     }
 
