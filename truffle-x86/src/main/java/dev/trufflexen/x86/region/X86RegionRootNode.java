@@ -748,12 +748,17 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
 
     /**
      * An edge to block {@code target}: into a loop header, the registers go to the frame first,
-     * so that the header's every edge brings the same constant flags ({@link X86FrameRegisters}).
-     * Compiled code only: in the interpreter the flags are run-time values anyway.
+     * so that the header's every edge brings the same constant flags ({@link X86FrameRegisters}),
+     * and both RIP slots hold the header's address, as at an OSR entry: the header's first
+     * instruction writes them before anything reads them, but the loop's state at its header
+     * keeps them, so the back edge's values made them loop-carried values stored again at
+     * every iteration. Compiled code only: in the interpreter the flags are run-time values anyway.
      */
     private int edgeTo(VirtualFrame frame, X86Cpu cpu, int target) {
         if (loopHeaders[target] && CompilerDirectives.inCompiledCode()) {
             X86FrameRegisters.materialize(frame, cpu, registers);
+            frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
+            frame.setLongStatic(X86FrameLayout.CURRENT_RIP, blocks[target].startRip);
         }
         return target;
     }

@@ -37,7 +37,8 @@ class X86CodeSizeTest {
      * ({@code X86FrameRegisters}): 513 -> 515; OSR code starting with empty memory-site caches
      * instead of the interpreter's (each cached page was a live-in value of the whole loop):
      * 465; and with constant RIP slots: 456; 32-bit results zero-extended by a 32-bit move and
-     * TLB probes without bounds checks: 447. Tighten it as translated code gets denser.
+     * TLB probes without bounds checks: 447; the RIP slots constant at loop headers: 443.
+     * Tighten it as translated code gets denser.
      */
     static final int BUDGET_BYTES_PER_INSTRUCTION = 470;
 
@@ -72,8 +73,8 @@ class X86CodeSizeTest {
      * was an AND with the 64-bit mask 0xFFFF_FFFF, which Graal must keep in a register (AND's
      * immediate is sign-extended; in sha256's own loop, short of registers, the mask lived in a
      * stack slot ANDed at every result); 5,428 and 5,452 as a 32-bit move ({@code
-     * X86Sizes.truncate}), with TLB probes without bounds checks. Tighten it as translated code
-     * gets denser.
+     * X86Sizes.truncate}), with TLB probes without bounds checks; 5,380 and 5,441 with the RIP
+     * slots constant at loop headers. Tighten it as translated code gets denser.
      */
     static final int INT32_BUDGET_BYTES_PER_INSTRUCTION = 92;
 
@@ -121,7 +122,9 @@ class X86CodeSizeTest {
      * one call site, which is then one compare away): 1,473 -> 986 and 1,104 (two
      * compilations). Registers read from the CPU until written: 689 and 921 -> 638 and 819;
      * OSR code starting with empty memory-site caches: 560 and 707; and with constant RIP
-     * slots: 545 and 690. Tighten it as translated code gets denser.
+     * slots: 545 and 690; 32-bit results by a 32-bit move and TLB probes without bounds
+     * checks: 541 and 676; the RIP slots constant at loop headers too: 532 and 659. Tighten it
+     * as translated code gets denser.
      */
     static final int RECURSION_BUDGET_BYTES_PER_INSTRUCTION = 900;
 
@@ -155,7 +158,8 @@ class X86CodeSizeTest {
      * instead of computed at the call: 17,674, not used (a callee compiled on its own that sets
      * no flags then derives its caller's from an unknown operation; see README). Registers read
      * from the CPU until written: 22,224 -> 21,758; OSR code starting with empty memory-site
-     * caches: 20,267; and with constant RIP slots: 20,039. Tighten it as translated code gets
+     * caches: 20,267; and with constant RIP slots: 20,039; TLB probes without bounds checks:
+     * 20,211; the RIP slots constant at loop headers too: 20,115. Tighten it as translated code gets
      * denser.
      */
     static final int CHAINED_CALL_LOOP_BUDGET_BYTES = 21_500;
