@@ -86,12 +86,8 @@ public final class X86MemorySite {
     }
 
     /** As {@link #clearAll(VirtualFrame)} for a frame of {@code slots} slots (a constant where the frame's descriptor is not). */
-    @ExplodeLoop
     public static void clearAll(VirtualFrame frame, int slots) {
-        for (int site = X86FrameLayout.STACK_SITE; site < slots; site += SLOTS) {
-            frame.setLongStatic(site, EMPTY);
-            frame.setLongStatic(site + 2, EMPTY);
-        }
+        empty(frame, slots, false);
     }
 
     /**
@@ -101,13 +97,20 @@ public final class X86MemorySite {
      * deoptimization point's state); constants cost nothing there, and the loop refills what it
      * uses on its first pass.
      */
-    @ExplodeLoop
     public static void forgetAll(VirtualFrame frame, int end) {
-        for (int slot = X86FrameLayout.STACK_SITE; slot < end; slot += SLOTS) {
-            frame.setLongStatic(slot, EMPTY);
-            frame.setLongStatic(slot + 1, 0);
-            frame.setLongStatic(slot + 2, EMPTY);
-            frame.setLongStatic(slot + 3, 0);
+        empty(frame, end, true);
+    }
+
+    /** Every site's tags from {@link X86FrameLayout#STACK_SITE} up to slot {@code end} set empty, and their addends zeroed when {@code addends}. */
+    @ExplodeLoop
+    private static void empty(VirtualFrame frame, int end, boolean addends) {
+        for (int site = X86FrameLayout.STACK_SITE; site < end; site += SLOTS) {
+            frame.setLongStatic(site, EMPTY);
+            frame.setLongStatic(site + 2, EMPTY);
+            if (addends) {
+                frame.setLongStatic(site + 1, 0);
+                frame.setLongStatic(site + 3, 0);
+            }
         }
     }
 

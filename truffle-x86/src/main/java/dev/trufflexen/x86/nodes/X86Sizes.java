@@ -53,10 +53,8 @@ public final class X86Sizes {
                 return value & 0xFFFF;
             case 4:
                 return Integer.toUnsignedLong((int) value);
-            case 8:
-                return value;
             default:
-                return value & mask(size);
+                return value;
         }
     }
 

@@ -414,8 +414,7 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
         // constants: live-in values of the whole compiled loop otherwise (each slot is part of
         // every deoptimization point's state).
         X86MemorySite.forgetAll(osrFrame, xmmRegisters == null ? frameSlots : xmmSlot);
-        osrFrame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
-        osrFrame.setLongStatic(X86FrameLayout.CURRENT_RIP, blocks[target].startRip);
+        ripsAt(osrFrame, target);
         try {
             int result = runBlocks(osrFrame, cpu, start, expectedReturn, loops[target], entries);
             // Immediate re-entry only for code that ran to its end compiled: one that
@@ -749,18 +748,27 @@ public final class X86RegionRootNode extends RootNode implements BytecodeOSRNode
     /**
      * An edge to block {@code target}: into a loop header, the registers go to the frame first,
      * so that the header's every edge brings the same constant flags ({@link X86FrameRegisters}),
-     * and both RIP slots hold the header's address, as at an OSR entry: the header's first
-     * instruction writes them before anything reads them, but the loop's state at its header
-     * keeps them, so the back edge's values made them loop-carried values stored again at
-     * every iteration. Compiled code only: in the interpreter the flags are run-time values anyway.
+     * and both RIP slots hold the header's address ({@link #ripsAt}). Compiled code only: in the
+     * interpreter the flags are run-time values anyway.
      */
     private int edgeTo(VirtualFrame frame, X86Cpu cpu, int target) {
         if (loopHeaders[target] && CompilerDirectives.inCompiledCode()) {
             X86FrameRegisters.materialize(frame, cpu, registers);
-            frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
-            frame.setLongStatic(X86FrameLayout.CURRENT_RIP, blocks[target].startRip);
+            ripsAt(frame, target);
         }
         return target;
+    }
+
+    /**
+     * Both RIP slots set to block {@code target}'s address, entering a loop there (an OSR entry,
+     * an edge into a loop header). The block's first instruction writes them before anything
+     * reads them, but the loop's state at its header keeps every slot: with the interpreter's
+     * or the back edge's values they were live-in or loop-carried values, stored again at
+     * every iteration; as one constant they cost nothing.
+     */
+    private void ripsAt(VirtualFrame frame, int target) {
+        frame.setLongStatic(X86FrameLayout.NEXT_RIP, blocks[target].startRip);
+        frame.setLongStatic(X86FrameLayout.CURRENT_RIP, blocks[target].startRip);
     }
 
     /**

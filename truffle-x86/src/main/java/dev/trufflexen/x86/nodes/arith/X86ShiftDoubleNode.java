@@ -37,7 +37,6 @@ public final class X86ShiftDoubleNode extends X86InstructionNode {
         long a = destination.readForWrite(frame, cpu);
         long b = source.read(frame, cpu);
         int bits = X86Sizes.bits(size);
-        long mask = X86Sizes.mask(size);
         long result;
         if (n >= bits) { // only reachable for 16-bit operands; past 16 the result is undefined
             result = left ? X86Sizes.truncate(b << (n - bits), size) : X86Sizes.truncate(b >>> (n - bits), size);
