@@ -1,4 +1,12 @@
-# The JDK AOT cache for TruffleXen on a stock JDK (jargraal). Source after jdk.sh.
+# The JDK AOT cache for TruffleXen on a stock JDK (jargraal) with C2 as the JVM's own JIT
+# (TXL_HOST_JIT=c2; see txl_graal_host_jit in jdk.sh for the default). Source after jdk.sh.
+#
+# JDK 25 cannot combine the cache with Graal as the JVM's JIT: a cache trained without it is
+# refused (its type-profile settings differ), and with it JVMCI fails to start from the cache's
+# archived module graph ("HotSpotJVMCIBackendFactory: not accessible to module
+# jdk.internal.vm.ci during VM init"). Measured, Graal as the JVM's JIT without the cache warms
+# up sooner than C2 with it (README, Benchmarks), so that is the default and the cache is built
+# only for TXL_HOST_JIT=c2.
 #
 # With jargraal the Graal compiler is Java code that the JVM must load, link, profile and
 # compile before it compiles guest code quickly; in a fresh JVM that is most of the guest's
@@ -61,7 +69,8 @@ txl_aot_jvm_options() {
 # Progress and failures go to stderr; returns non-zero (leaving no ready cache) on failure.
 txl_aot_build() {
     local root=$1 target=$1/launcher/target dir work
-    [ "${TXL_COMPILER:-}" = jargraal ] || return 0
+    # Only a JVM that keeps C2 as its JIT starts from the cache (bin/txl).
+    [ "${TXL_COMPILER:-}" = jargraal ] && ! txl_graal_host_jit || return 0
     if ! "$TXL_JAVA_HOME/bin/java" --list-modules 2>/dev/null | grep -q '^jdk.internal.vm.ci@'; then
         echo "aot: $TXL_JAVA_HOME has no JVMCI; no AOT cache" >&2
         return 1

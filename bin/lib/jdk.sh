@@ -13,6 +13,29 @@ txl_jdk_has_libgraal() {
     [ -f "$1/lib/libjvmcicompiler.so" ] || [ -f "$1/lib/libjvmcicompiler.dylib" ]
 }
 
+# True when Graal, run from the build's jars, is also the JVM's own top-tier JIT in place of C2
+# (-XX:+UseJVMCICompiler): the default with jargraal; TXL_HOST_JIT=c2 keeps C2.
+#
+# Why: with C2 as the JVM's JIT, C2 compiles jargraal's own Java code like any other: hundreds of
+# the compiler's methods in the first seconds of a JVM, on a C2 thread that competes with the
+# guest's vCPU and with Truffle's compiler thread for the host's cores, while the compiler runs
+# interpreted or in profiling C1 code until C2 is done. With Graal as the JVM's JIT, HotSpot
+# compiles the JVMCI compiler's own methods with C1 alone, and every Java method the JVM
+# compiles (TruffleXen's own code included) warms the same compiler the guest's compilations
+# use. README (Benchmarks) has what each choice measured. A GraalVM JDK (libgraal) already works
+# this way, with a compiler compiled ahead of time.
+txl_graal_host_jit() {
+    [ "${TXL_COMPILER:-}" = jargraal ] && [ "${TXL_HOST_JIT:-graal}" != c2 ]
+}
+
+# Prints the JVM option that makes Graal the JVM's own JIT when txl_graal_host_jit says so (after
+# -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI on the command line), nothing otherwise.
+txl_host_jit_options() {
+    if txl_graal_host_jit; then
+        echo -XX:+UseJVMCICompiler
+    fi
+}
+
 txl_set_compiler() {
     if txl_jdk_has_libgraal "$TXL_JAVA_HOME"; then
         TXL_COMPILER=libgraal

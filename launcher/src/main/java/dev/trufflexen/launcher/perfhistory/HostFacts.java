@@ -71,8 +71,10 @@ public final class HostFacts {
     /**
      * How this JVM runs the Graal compiler: {@code libgraal} (compiled ahead of time into a GraalVM
      * JDK, warm from the start) or {@code jargraal} (the Graal jars, which the JVM itself must first
-     * warm up); {@code none} without JVMCI. {@code +aot-cache} follows when the JVM runs with a JDK
-     * AOT cache (its class-data sharing active and {@code -XX:AOTCache} given).
+     * warm up); {@code none} without JVMCI. With jargraal, {@code +host-jit} follows when Graal
+     * is also the JVM's own top-tier JIT ({@code -XX:+UseJVMCICompiler}, bin/txl's default), and
+     * {@code +aot-cache} when the JVM runs with a JDK AOT cache (its class-data sharing active and
+     * {@code -XX:AOTCache} given).
      */
     public static String compiler() {
         com.sun.management.HotSpotDiagnosticMXBean vm =
@@ -83,7 +85,7 @@ public final class HostFacts {
         } else if ("true".equals(vmOption(vm, "UseJVMCINativeLibrary"))) {
             compiler = "libgraal";
         } else {
-            compiler = "jargraal";
+            compiler = "true".equals(vmOption(vm, "UseJVMCICompiler")) ? "jargraal+host-jit" : "jargraal";
         }
         String aotCache = vmOption(vm, "AOTCache");
         boolean sharing = System.getProperty("java.vm.info", "").contains("sharing");

@@ -56,8 +56,9 @@ public record PerfRecord(int schema, String id, String date, String source, GitS
      * The JVM and compiler that ran the guests.
      *
      * @param compiler how the Graal compiler ran: {@code libgraal} (a GraalVM JDK's native
-     *     compiler) or {@code jargraal} (the Graal jars on a JDK), with {@code +aot-cache} when a
-     *     JDK AOT cache was in use; null in records before schema 2
+     *     compiler) or {@code jargraal} (the Graal jars on a JDK), with {@code +host-jit} when
+     *     Graal was the JVM's own JIT too and {@code +aot-cache} when a JDK AOT cache was in use;
+     *     null in records before schema 2
      */
     public record RuntimeVersions(String jdk, String vm, String graal, String truffleRuntime, String compiler) {
     }

@@ -7,7 +7,7 @@
  * the machine's key ({@link HostFacts#machine()}: CPU model, cores, memory). Each line is one
  * {@link PerfRecord}: when, which commit and whether the tree was dirty ({@link GitFacts}), the
  * machine, the JVM and Graal versions and how the compiler ran (libgraal or jargraal, with or
- * without a JDK AOT cache), the host's load average before and after (a loaded host
+ * without Graal as the JVM's own JIT and a JDK AOT cache), the host's load average before and after (a loaded host
  * runs slower and noisier, and the record says so), and the figures: per workload the guest,
  * native and qemu steady-state rates with their spread over rounds, the slowdown ratios, the
  * guest's warm-up and its compile count and time, and whether the rounds were timed by the

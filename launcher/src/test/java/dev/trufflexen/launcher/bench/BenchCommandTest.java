@@ -60,7 +60,7 @@ class BenchCommandTest {
         JsonNode qemuGeomean = root.get("geomean_qemu_over_native");
         assertTrue(qemuGeomean.isNull() || qemuGeomean.isNumber(), root.toString());
         assertTrue(root.get("all_checksums_match").asBoolean(), root.toString());
-        assertTrue(root.get("compiler").asText().matches("(jargraal|libgraal)(\\+aot-cache)?"), root.toString());
+        assertTrue(root.get("compiler").asText().matches("(jargraal(\\+host-jit)?|libgraal)(\\+aot-cache)?"), root.toString());
 
         JsonNode workloads = root.get("workloads");
         List<String> names = new ArrayList<>();
