@@ -37,6 +37,7 @@ class BinTxlTest {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
         builder.environment().remove("JAVA_HOME");
         builder.environment().remove("TXL_JAVA_OPTS");
+        builder.environment().remove("TXL_HOST_JIT");
         builder.environment().putAll(environment);
         Path out = Files.createTempFile("txl", ".out");
         Path err = Files.createTempFile("txl", ".err");
@@ -115,6 +116,25 @@ class BinTxlTest {
         assertEquals(2, workload.get("guest").get("round_seconds").size(), workload.toString());
         assertEquals(0.0, workload.get("guest").get("round_begin_seconds").get(0).asDouble(), workload.toString());
         assertTrue(workload.get("guest_counters").get("instructions").asLong() > 1000, workload.toString());
+    }
+
+    /**
+     * On a stock JDK, Graal compiles the JVM's own Java code too, in place of C2 (bin/lib/jdk.sh);
+     * {@code TXL_HOST_JIT=c2} keeps C2. The bench report says which ran.
+     */
+    @Test
+    void graalIsTheJvmsOwnJitTooUnlessTxlHostJitSaysC2() throws Exception {
+        assumeBuilt();
+        String[] bench = {"bench", "--quick", "--json", "--no-qemu", "--rounds", "2", "--filter", "^sieve$"};
+        Result graal = run(SCRIPT, dir, Map.of(), bench);
+        assertEquals(0, graal.status(), graal.err());
+        String compiler = new com.fasterxml.jackson.databind.ObjectMapper().readTree(graal.out()).get("compiler").asText();
+        assumeTrue(compiler.startsWith("jargraal"), "a GraalVM JDK runs its own libgraal: " + compiler);
+        assertEquals("jargraal+host-jit", compiler);
+        Result c2 = run(SCRIPT, dir, Map.of("TXL_HOST_JIT", "c2"), bench);
+        assertEquals(0, c2.status(), c2.err());
+        String c2Compiler = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c2.out()).get("compiler").asText();
+        assertTrue(c2Compiler.matches("jargraal(\\+aot-cache)?"), c2Compiler);
     }
 
     @Test
