@@ -28,6 +28,15 @@ txl_graal_host_jit() {
     [ "${TXL_COMPILER:-}" = jargraal ] && [ "${TXL_HOST_JIT:-graal}" != c2 ]
 }
 
+# Returns 1, saying why on stderr as program $1, when TXL_HOST_JIT is set to anything but graal or c2.
+txl_check_host_jit() {
+    case "${TXL_HOST_JIT:-graal}" in
+        graal | c2) return 0 ;;
+    esac
+    printf '%s: error: TXL_HOST_JIT=%s: expected graal (the default) or c2\n' "$1" "$TXL_HOST_JIT" >&2
+    return 1
+}
+
 # Prints the JVM option that makes Graal the JVM's own JIT when txl_graal_host_jit says so (after
 # -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI on the command line), nothing otherwise.
 txl_host_jit_options() {

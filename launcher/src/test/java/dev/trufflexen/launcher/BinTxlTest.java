@@ -120,7 +120,7 @@ class BinTxlTest {
 
     /**
      * On a stock JDK, Graal compiles the JVM's own Java code too, in place of C2 (bin/lib/jdk.sh);
-     * {@code TXL_HOST_JIT=c2} keeps C2. The bench report says which ran.
+     * {@code TXL_HOST_JIT=c2} keeps C2. The bench report says which ran; any other value is refused.
      */
     @Test
     void graalIsTheJvmsOwnJitTooUnlessTxlHostJitSaysC2() throws Exception {
@@ -135,6 +135,9 @@ class BinTxlTest {
         assertEquals(0, c2.status(), c2.err());
         String c2Compiler = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c2.out()).get("compiler").asText();
         assertTrue(c2Compiler.matches("jargraal(\\+aot-cache)?"), c2Compiler);
+        Result bad = run(SCRIPT, dir, Map.of("TXL_HOST_JIT", "C2"), "--version");
+        assertEquals(ExitStatus.USAGE, bad.status(), bad.err());
+        assertEquals("txl: error: TXL_HOST_JIT=C2: expected graal (the default) or c2\n", bad.err());
     }
 
     @Test
