@@ -69,8 +69,8 @@ txl_aot_jvm_options() {
 # Progress and failures go to stderr; returns non-zero (leaving no ready cache) on failure.
 txl_aot_build() {
     local root=$1 target=$1/launcher/target dir work
-    # Only a JVM that keeps C2 as its JIT starts from the cache (bin/txl).
-    [ "${TXL_COMPILER:-}" = jargraal ] && ! txl_graal_host_jit || return 0
+    [ "${TXL_COMPILER:-}" = jargraal ] || return 0
+    txl_graal_host_jit && return 0  # only a JVM that keeps C2 as its JIT starts from the cache (bin/txl)
     if ! "$TXL_JAVA_HOME/bin/java" --list-modules 2>/dev/null | grep -q '^jdk.internal.vm.ci@'; then
         echo "aot: $TXL_JAVA_HOME has no JVMCI; no AOT cache" >&2
         return 1

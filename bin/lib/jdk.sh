@@ -28,6 +28,15 @@ txl_graal_host_jit() {
     [ "${TXL_COMPILER:-}" = jargraal ] && [ "${TXL_HOST_JIT:-graal}" != c2 ]
 }
 
+# Prints, one per line, the JVM options that run the Graal JIT from the compiler jars in $1 (a
+# module's target/graal-compiler) with Graal as the JVM's own JIT when txl_graal_host_jit says so:
+# what bin/perf and bin/footprint start their JVMs with.
+txl_graal_jvm_options() {
+    printf '%s\n' -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
+    txl_host_jit_options
+    printf '%s\n' "--upgrade-module-path=$1" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Xss16m
+}
+
 # Returns 1, saying why on stderr as program $1, when TXL_HOST_JIT is set to anything but graal or c2.
 txl_check_host_jit() {
     case "${TXL_HOST_JIT:-graal}" in
