@@ -120,6 +120,10 @@ public final class SelftestCommand implements Callable<Integer> {
             if (summary.skipped() > 0) {
                 out.println(summary.skipped() + " cases skipped (the host did not stop or its runner died)");
             }
+            if (summary.hostUnsteady() > 0) {
+                out.println(summary.hostUnsteady() + " cases skipped: the host CPU ran them twice with different outcomes (first: case "
+                        + summary.firstHostUnsteady() + ")");
+            }
             out.println(summary.resultLine());
             out.flush();
             return summary.failed() == 0 ? 0 : MISMATCHES;

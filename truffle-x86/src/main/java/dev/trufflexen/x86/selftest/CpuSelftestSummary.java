@@ -27,6 +27,8 @@ public final class CpuSelftestSummary {
     private int failed;
     private int excluded;
     private int skipped;
+    private int hostUnsteady;
+    private long firstHostUnsteady = -1;
     private final Map<String, FormCount> forms = new TreeMap<>();
     private final List<CpuMismatch> kept = new ArrayList<>();
 
@@ -61,6 +63,26 @@ public final class CpuSelftestSummary {
     /** A case not compared: the host did not stop in time (a loop) or its runner died, so there is no oracle. */
     void skip() {
         skipped++;
+    }
+
+    /**
+     * A case whose host runs disagreed with each other: run twice natively from the same state,
+     * the host CPU (and the Linux kernel under it) gave two outcomes, so neither is an oracle.
+     */
+    void hostUnsteady(CpuCase c) {
+        if (hostUnsteady++ == 0) {
+            firstHostUnsteady = c.number();
+        }
+    }
+
+    /** Cases the host ran twice with different outcomes ({@link #hostUnsteady(CpuCase)}). */
+    public int hostUnsteady() {
+        return hostUnsteady;
+    }
+
+    /** The number of the first such case, or -1. */
+    public long firstHostUnsteady() {
+        return firstHostUnsteady;
     }
 
     public int passed() {
