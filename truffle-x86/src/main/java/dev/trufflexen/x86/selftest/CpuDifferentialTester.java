@@ -155,23 +155,24 @@ public final class CpuDifferentialTester implements AutoCloseable {
      * ({@link CpuSelftestSummary#hostUnsteady}), not as a failure. Only cases that differ
      * already ask, so a million-case run pays for few second runs.
      */
-    static void judge(CpuCase c, CpuOutcome host, CpuOutcome ours, HostRun again, CpuSelftestSummary summary) throws IOException {
+    static void judge(CpuCase c, CpuOutcome host, CpuOutcome ours, HostRun again, CpuSelftestSummary summary) {
         List<String> differences = compare(c, host, ours);
         if (differences.isEmpty()) {
             summary.pass(c.form());
-            return;
-        }
-        CpuOutcome second;
-        try {
-            second = again.run(c);
-        } catch (IOException e) {
-            second = null; // the runner died: no second outcome, the first stands
-        }
-        if (second != null && !compare(c, host, second).isEmpty()) {
+        } else if (hostDisagreesWithItself(c, host, again)) {
             summary.hostUnsteady(c);
-            return;
+        } else {
+            summary.fail(new CpuMismatch(c, disassemble(c), host, ours, differences));
         }
-        summary.fail(new CpuMismatch(c, disassemble(c), host, ours, differences));
+    }
+
+    /** Whether the host, running {@code c} again, gives another outcome than {@code host}; false when the runner dies. */
+    private static boolean hostDisagreesWithItself(CpuCase c, CpuOutcome host, HostRun again) {
+        try {
+            return !compare(c, host, again.run(c)).isEmpty();
+        } catch (IOException e) {
+            return false; // no second outcome: the first stands
+        }
     }
 
     static String disassemble(CpuCase c) {

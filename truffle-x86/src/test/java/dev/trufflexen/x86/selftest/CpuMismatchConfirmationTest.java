@@ -28,28 +28,28 @@ class CpuMismatchConfirmationTest {
     private static final CpuOutcome BREAKPOINT = stoppedAt(X86Fault.BP, CASE.rip() + 1);
     private static final CpuOutcome INVALID_OPCODE = stoppedAt(X86Fault.UD, CASE.rip());
 
-    private static CpuSelftestSummary judge(CpuOutcome host, CpuOutcome ours, CpuOutcome second, AtomicInteger reruns)
-            throws IOException {
+    /** The host's second runs asked for (a new test instance per test). */
+    private final AtomicInteger reruns = new AtomicInteger();
+
+    private CpuSelftestSummary judge(CpuOutcome host, CpuOutcome ours, CpuDifferentialTester.HostRun again) {
         CpuSelftestSummary summary = new CpuSelftestSummary(5);
         CpuDifferentialTester.judge(CASE, host, ours, c -> {
             reruns.incrementAndGet();
-            return second;
+            return again.run(c);
         }, summary);
         return summary;
     }
 
     @Test
-    void anAgreementPassesWithoutRunningTheHostAgain() throws IOException {
-        AtomicInteger reruns = new AtomicInteger();
-        CpuSelftestSummary summary = judge(BREAKPOINT, BREAKPOINT, INVALID_OPCODE, reruns);
+    void anAgreementPassesWithoutRunningTheHostAgain() {
+        CpuSelftestSummary summary = judge(BREAKPOINT, BREAKPOINT, c -> INVALID_OPCODE);
         assertEquals(1, summary.passed());
         assertEquals(0, reruns.get());
     }
 
     @Test
-    void aMismatchTheHostRepeatsIsAFailure() throws IOException {
-        AtomicInteger reruns = new AtomicInteger();
-        CpuSelftestSummary summary = judge(INVALID_OPCODE, BREAKPOINT, INVALID_OPCODE, reruns);
+    void aMismatchTheHostRepeatsIsAFailure() {
+        CpuSelftestSummary summary = judge(INVALID_OPCODE, BREAKPOINT, c -> INVALID_OPCODE);
         assertEquals(1, reruns.get());
         assertEquals(1, summary.failed() + summary.excluded());
         assertEquals(1, summary.mismatches().size() + summary.excluded());
@@ -57,9 +57,8 @@ class CpuMismatchConfirmationTest {
     }
 
     @Test
-    void aMismatchTheHostDoesNotRepeatIsCountedApart() throws IOException {
-        AtomicInteger reruns = new AtomicInteger();
-        CpuSelftestSummary summary = judge(INVALID_OPCODE, BREAKPOINT, BREAKPOINT, reruns);
+    void aMismatchTheHostDoesNotRepeatIsCountedApart() {
+        CpuSelftestSummary summary = judge(INVALID_OPCODE, BREAKPOINT, c -> BREAKPOINT);
         assertEquals(1, reruns.get());
         assertEquals(0, summary.failed());
         assertEquals(0, summary.passed());
@@ -69,11 +68,10 @@ class CpuMismatchConfirmationTest {
     }
 
     @Test
-    void aMismatchWhoseSecondHostRunDiesIsAFailure() throws IOException {
-        CpuSelftestSummary summary = new CpuSelftestSummary(5);
-        CpuDifferentialTester.judge(CASE, INVALID_OPCODE, BREAKPOINT, c -> {
+    void aMismatchWhoseSecondHostRunDiesIsAFailure() {
+        CpuSelftestSummary summary = judge(INVALID_OPCODE, BREAKPOINT, c -> {
             throw new IOException("x86-oracle died");
-        }, summary);
+        });
         assertEquals(1, summary.failed() + summary.excluded());
         assertEquals(0, summary.hostUnsteady());
     }
