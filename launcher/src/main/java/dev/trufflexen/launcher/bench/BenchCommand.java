@@ -102,6 +102,14 @@ public final class BenchCommand implements Callable<Integer> {
             + " own (in one shared JVM the first workload pays for it and hides it from the others).")
     boolean freshJvm;
 
+    /**
+     * How {@code --fresh-jvm} runs each child JVM: the guest alone, started as {@code txl create}
+     * starts one, with no native run before it (the parent has run that) during which the child's
+     * JIT could finish its start-up work unseen.
+     */
+    @Option(names = "--guest-only", hidden = true, description = "Run only the guest (each child JVM of --fresh-jvm).")
+    boolean guestOnly;
+
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "Stop a run (one workload on one platform) after this long; 0: never (default ${DEFAULT-VALUE}).")
     long timeoutSeconds = 900;
@@ -138,6 +146,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (timeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must not be negative, not " + timeoutSeconds);
+        }
+        if (guestOnly && (record || compare != null || freshJvm)) {
+            throw new ParameterException(spec.commandLine(), "--guest-only runs no native reference: not with --record, --compare or --fresh-jvm");
         }
         if (record && quick) {
             throw new ParameterException(spec.commandLine(), "--record keeps real measurements; --quick runs are not timed");
@@ -196,9 +207,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < workloads.size(); i++) {
             BenchWorkload workload = workloads.get(i);
             progress.platform(workload.name(), i, "native", 0);
-            BenchRun nativeRun = ProcessBenchRunner.runNative(workload, arguments, roundCount, timeoutSeconds, progress);
+            BenchRun nativeRun = guestOnly ? null : ProcessBenchRunner.runNative(workload, arguments, roundCount, timeoutSeconds, progress);
             BenchRun qemuRun = null;
-            if (qemu.isPresent()) {
+            if (qemu.isPresent() && !guestOnly) {
                 progress.platform(workload.name(), i, "qemu", 1);
                 qemuRun = ProcessBenchRunner.runQemu(qemu.get(), workload, arguments, roundCount, timeoutSeconds, progress);
             }
@@ -286,9 +297,9 @@ public final class BenchCommand implements Callable<Integer> {
                 err.println("txl: bench " + result.name() + ": " + run.platform() + " FAILED: " + run.failure());
             }
         }
-        if (result.guest().ok() && result.nativeRun().ok() && !result.checksumsMatch()) {
+        if (result.guest().ok() && (result.nativeRun() == null || result.nativeRun().ok()) && !result.checksumsMatch()) {
             err.println("txl: bench " + result.name() + ": CHECKSUM MISMATCH: guest " + result.guest().checksum()
-                    + ", native " + result.nativeRun().checksum()
+                    + (result.nativeRun() != null ? ", native " + result.nativeRun().checksum() : "")
                     + (result.qemu() != null ? ", qemu " + result.qemu().checksum() : ""));
         }
         err.flush();

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  * compiler warming itself up. In one shared JVM only the first workload pays for that, which
  * hides it from the others' warm-up figures.
  *
- * <p>The child is {@code txl bench --filter ^NAME$ --no-qemu --json} with the same rounds; its
- * guest rounds (and counters, with {@code --counters}) are read back from the JSON.
+ * <p>The child is {@code txl bench --filter ^NAME$ --guest-only --json} with the same rounds: it
+ * starts the guest as soon as it can, as {@code txl create} would, since a native run first would
+ * let the child's JIT finish its start-up work unseen. Its guest rounds (and counters, with
+ * {@code --counters}) are read back from the JSON.
  */
 final class FreshJvmGuestRunner {
     private FreshJvmGuestRunner() {
@@ -37,7 +39,7 @@ final class FreshJvmGuestRunner {
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Txl.class.getName(), "bench", "--filter",
-                "^" + java.util.regex.Pattern.quote(workload.name()) + "$", "--no-qemu", "--json", "--rounds", Integer.toString(rounds),
+                "^" + java.util.regex.Pattern.quote(workload.name()) + "$", "--guest-only", "--no-qemu", "--json", "--rounds", Integer.toString(rounds),
                 "--timeout", Long.toString(timeoutSeconds), "--images", images.toString()));
         if (quick) {
             command.add("--quick");

@@ -5,7 +5,8 @@ import java.util.stream.Stream;
 
 /**
  * One workload measured on every platform. {@code qemu} is null when qemu-x86_64 is not
- * installed (or was skipped); the slowdown factors are native rate over platform rate, so 3.0
+ * installed (or was skipped), {@code nativeRun} when only the guest ran (a child JVM of
+ * {@code txl bench --fresh-jvm}, whose parent runs the native reference); the slowdown factors are native rate over platform rate, so 3.0
  * means the platform needs three times as long as native code for the same work.
  */
 public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, BenchRun qemu) {
@@ -21,7 +22,7 @@ public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, Be
      * time); NaN when not measured.
      */
     public double guestCpuOverNative() {
-        return guest.ok() && nativeRun.ok() ? guest.steadyCpuSecondsPerIteration() * nativeRun.steadyRate() : Double.NaN;
+        return guest.ok() && nativeRun != null && nativeRun.ok() ? guest.steadyCpuSecondsPerIteration() * nativeRun.steadyRate() : Double.NaN;
     }
 
     public double qemuOverNative() {
@@ -29,7 +30,7 @@ public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, Be
     }
 
     private double slowdown(BenchRun run) {
-        return run.ok() && nativeRun.ok() ? nativeRun.steadyRate() / run.steadyRate() : Double.NaN;
+        return run.ok() && nativeRun != null && nativeRun.ok() ? nativeRun.steadyRate() / run.steadyRate() : Double.NaN;
     }
 
     /** Iterations per round (the same on every platform). */
@@ -40,7 +41,8 @@ public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, Be
 
     /** Every platform that ran finished all its rounds with one checksum, the same everywhere. */
     public boolean checksumsMatch() {
+        BenchRun reference = nativeRun != null ? nativeRun : guest;
         return Stream.of(guest, nativeRun, qemu).filter(Objects::nonNull)
-                .allMatch(r -> r.ok() && Objects.equals(r.checksum(), nativeRun.checksum()));
+                .allMatch(r -> r.ok() && Objects.equals(r.checksum(), reference.checksum()));
     }
 }

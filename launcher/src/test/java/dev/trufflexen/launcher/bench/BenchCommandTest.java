@@ -117,6 +117,26 @@ class BenchCommandTest {
     }
 
     @Test
+    void aGuestOnlyRunHasNoNativeReferenceAndNoSlowdownFactor() throws IOException {
+        // What a child JVM of --fresh-jvm runs: the guest at once, as txl create would start it.
+        assertEquals(0, txl("bench", "--guest-only", "--quick", "--json", "--filter", "^sieve$", "--images", BUILD.toString()),
+                err.toString());
+        JsonNode sieve = json().get("workloads").get(0);
+        assertTrue(sieve.get("guest").get("ok").asBoolean(), sieve.toString());
+        assertTrue(sieve.get("guest").get("checksum").asText().matches("[0-9a-f]{16}"), sieve.toString());
+        assertTrue(sieve.get("native").isNull(), sieve.toString());
+        assertTrue(sieve.get("qemu").isNull(), "no qemu run either: " + sieve);
+        assertTrue(sieve.get("checksum_match").asBoolean(), sieve.toString());
+        assertTrue(sieve.get("guest_over_native").isNull(), sieve.toString());
+    }
+
+    @Test
+    void aGuestOnlyRunIsNeverRecordedOrCompared() {
+        assertEquals(ExitStatus.USAGE, txl("bench", "--guest-only", "--record", "--images", BUILD.toString()));
+        assertTrue(err.toString().contains("--guest-only runs no native reference"), err.toString());
+    }
+
+    @Test
     void compareWithAnEmptyHistoryHasNothingToCompareWith(@TempDir Path history) {
         assertEquals(0, txl("bench", "--quick", "--filter", "^sieve$", "--no-qemu", "--compare", "previous",
                 "--history", history.toString(), "--images", BUILD.toString()), err.toString());
