@@ -20,6 +20,9 @@ import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
  * the compilation and counts it, so the recompilation keeps that side. Each side of each branch
  * can cause this at most once, which bounds the recompilations; in exchange the code only a
  * pruned side reaches (error paths, translated blocks the guest never runs) costs nothing.
+ *
+ * <p>{@code -Dtrufflexen.branchProfiles=false} hands Graal no probability and prunes nothing, as
+ * before these profiles (for measuring what they buy).
  */
 final class X86BranchProfile {
     /** Observations after which counting stops: enough to tell 1 in 10^6 from never. */
@@ -27,12 +30,17 @@ final class X86BranchProfile {
     /** A side not seen in this many observations is left out of compiled code. */
     static final int PRUNE_AFTER = 1000;
 
+    private static final boolean ENABLED = !"false".equals(System.getProperty("trufflexen.branchProfiles"));
+
     @CompilationFinal private int taken;
     @CompilationFinal private int notTaken;
 
     /** Records {@code condition} in the interpreter; in compiled code, attaches its probability to it. */
     boolean profile(boolean condition) {
         if (CompilerDirectives.inCompiledCode()) {
+            if (!ENABLED) {
+                return condition;
+            }
             if (taken == 0 && notTaken >= PRUNE_AFTER) {
                 if (!condition) {
                     return false;

@@ -49,6 +49,11 @@ final class X86ChainedCall extends Node {
      * {@code -Dtrufflexen.chainUnknownCallees=false} such a call leaves through the dispatcher.
      */
     private static final boolean TRANSLATE_CALLEES = !"false".equals(System.getProperty("trufflexen.chainUnknownCallees"));
+    /**
+     * Whether calls chain at all; with {@code -Dtrufflexen.chainCalls=false} every call leaves its
+     * region through the dispatcher, as before chaining (for measuring what chaining buys).
+     */
+    private static final boolean CHAIN_CALLS = !"false".equals(System.getProperty("trufflexen.chainCalls"));
     private static final DirectCallNode[] EMPTY = new DirectCallNode[0];
 
     /** The call's return address, boxed once: the callee's second argument. */
@@ -66,7 +71,7 @@ final class X86ChainedCall extends Node {
      * has no valid region there, or the nesting is at its cap.
      */
     static CallTarget enter(X86Language language, VirtualFrame frame, X86Cpu cpu, long targetRip) {
-        if (cpu.stopRequested()) {
+        if (!CHAIN_CALLS || cpu.stopRequested()) {
             return null;
         }
         CallTarget callee = cpu.jumpCache().lookup(cpu, targetRip);

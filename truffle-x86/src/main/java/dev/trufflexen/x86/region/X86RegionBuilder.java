@@ -114,6 +114,8 @@ public final class X86RegionBuilder {
     static final long TIGHT_LOOP_BYTES = 64;
     /** Whether calls through a table of function pointers get the table's entries as in-region callees ({@link #jumpTableTargets}). */
     private static final boolean TABLE_CALL_TARGETS = !"false".equals(System.getProperty("trufflexen.tableCallTargets"));
+    /** Whether table jumps and calls keep their targets in the region at all ({@code -Dtrufflexen.jumpTables=false}: they leave it, for measuring what this buys). */
+    private static final boolean JUMP_TABLES = !"false".equals(System.getProperty("trufflexen.jumpTables"));
 
     /** The result: a region, or the fault the entry instruction raised while being fetched. */
     public record Result(X86RegionRootNode root, List<X86CodeReader.Page> pages, Assumption codeValid, X86Fault entryFault) {
@@ -508,9 +510,13 @@ public final class X86RegionBuilder {
      * call's callee does. Entries are read while they look like code addresses near the jump;
      * what is read only decides which targets are tried before leaving the region (a call to
      * any other target is a chained call as before), so a wrong guess costs speed, never
-     * correctness. {@code -Dtrufflexen.tableCallTargets=false} leaves calls out.
+     * correctness. {@code -Dtrufflexen.tableCallTargets=false} leaves calls out,
+     * {@code -Dtrufflexen.jumpTables=false} jumps and calls.
      */
     private int[] jumpTableTargets(X86Instruction insn) {
+        if (!JUMP_TABLES) {
+            return NO_RETURN_TARGETS;
+        }
         int kind = insn.reg() & 7;
         boolean jumpOrCall = kind == 4 || (kind == 2 && TABLE_CALL_TARGETS);
         boolean tableJump = insn.opcode() == 0xFF && jumpOrCall && insn.hasMemory()
