@@ -20,16 +20,20 @@ import dev.trufflexen.x86.runtime.X86ExitException;
  *
  * <p>The point is code size and register pressure: an exception edge from a slow-path call merges
  * every live guest register into the region's exit handler, and those merges are most of a
- * compiled region's exit machinery.
+ * compiled region's exit machinery. With {@code -Dtrufflexen.faultProfiles=false} every site
+ * starts as having faulted, so compiled code holds every fault path, as before these profiles
+ * (for measuring what they buy).
  */
 public final class X86FaultProfile {
     /** A profile that has always seen faults: sites without a profile of their own keep their paths compiled. */
     public static final X86FaultProfile ALWAYS = new X86FaultProfile(true);
 
+    private static final boolean ENABLED = !"false".equals(System.getProperty("trufflexen.faultProfiles"));
+
     @CompilationFinal private boolean seen;
 
     public X86FaultProfile() {
-        this(false);
+        this(!ENABLED);
     }
 
     private X86FaultProfile(boolean seen) {

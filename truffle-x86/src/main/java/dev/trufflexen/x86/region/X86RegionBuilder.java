@@ -112,6 +112,12 @@ public final class X86RegionBuilder {
      * operands get frame caches ({@link X86OperandFactory#setCacheSites}).
      */
     static final long TIGHT_LOOP_BYTES = 64;
+    /**
+     * Which memory operands get frame caches: {@code tight} (those in tight loops, the default),
+     * or, for measuring what that choice buys, {@code all} or {@code none}
+     * ({@code -Dtrufflexen.frameCaches=...}).
+     */
+    private static final String FRAME_CACHES = System.getProperty("trufflexen.frameCaches", "tight");
     /** Whether calls through a table of function pointers get the table's entries as in-region callees ({@link #jumpTableTargets}). */
     private static final boolean TABLE_CALL_TARGETS = !"false".equals(System.getProperty("trufflexen.tableCallTargets"));
     /** Whether table jumps and calls keep their targets in the region at all ({@code -Dtrufflexen.jumpTables=false}: they leave it, for measuring what this buys). */
@@ -339,7 +345,11 @@ public final class X86RegionBuilder {
             if (cpu.debugStops() != null && cpu.debugStops().stopsAt(rip)) {
                 block.nodes.add(new X86DebugStopNode(rip));
             }
-            operands.setCacheSites(inTightLoop(rip));
+            operands.setCacheSites(switch (FRAME_CACHES) {
+                case "all" -> true;
+                case "none" -> false;
+                default -> inTightLoop(rip);
+            });
             X86Translation translation = translate(insn);
             noteTightLoop(insn, translation);
             block.nodes.add(translation.node());

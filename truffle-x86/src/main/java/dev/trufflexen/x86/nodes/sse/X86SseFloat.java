@@ -206,9 +206,16 @@ public final class X86SseFloat {
         return isWellInsideRange(f, result) && isWellInsideRange(f, b) && (operation == SQRT || isWellInsideRange(f, a));
     }
 
+    /**
+     * Whether the host's arithmetic may serve SSE operations at all; with
+     * {@code -Dtrufflexen.hardfloat=false} every one takes the exact path that computes MXCSR's
+     * flags (for measuring what the host paths buy).
+     */
+    private static final boolean HARDFLOAT = !"false".equals(System.getProperty("trufflexen.hardfloat"));
+
     /** Whether {@link #hardfloat} applies under {@code mxcsr}. */
     static boolean isHardfloatState(int mxcsr) {
-        return (mxcsr & HARDFLOAT_MASK) == HARDFLOAT_STATE;
+        return HARDFLOAT && (mxcsr & HARDFLOAT_MASK) == HARDFLOAT_STATE;
     }
 
     /** Every case: NaNs, infinities, zeros, denormals, directed rounding, tiny or huge results. */
