@@ -119,6 +119,37 @@ class BinTxlTest {
     }
 
     /**
+     * The switches README's "What each change buys, switched off" measures with really turn their
+     * change off: without jump tables interp's dispatch jump leaves its region every time, and
+     * without chaining every call of objects goes through the dispatcher (the engine's counters).
+     */
+    @Test
+    void measurementSwitchesTurnTheirChangeOff() throws Exception {
+        assumeBuilt();
+        com.fasterxml.jackson.databind.JsonNode interp = countersOf("interp", "");
+        com.fasterxml.jackson.databind.JsonNode interpWithoutTables = countersOf("interp", "-Dtrufflexen.jumpTables=false");
+        assertTrue(interp.get("in_region_dynamic").asLong() > 1_000_000, interp.toString());
+        assertTrue(interp.get("region_calls").asLong() < 1_000, interp.toString());
+        assertTrue(interpWithoutTables.get("region_calls").asLong() > 1_000_000, interpWithoutTables.toString());
+
+        com.fasterxml.jackson.databind.JsonNode objects = countersOf("objects", "");
+        com.fasterxml.jackson.databind.JsonNode objectsUnchained = countersOf("objects", "-Dtrufflexen.chainCalls=false");
+        assertTrue(objects.get("chained_calls").asLong() > 10_000, objects.toString());
+        assertTrue(objects.get("region_calls").asLong() < 1_000, objects.toString());
+        assertEquals(0, objectsUnchained.get("chained_calls").asLong(), objectsUnchained.toString());
+        assertTrue(objectsUnchained.get("region_calls").asLong() > 10_000, objectsUnchained.toString());
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode countersOf(String workload, String javaOptions) throws Exception {
+        Result result = run(SCRIPT, dir, Map.of("TXL_JAVA_OPTS", "-Dtrufflexen.counters=true " + javaOptions), "bench", "--counters",
+                "--quick", "--json", "--no-qemu", "--filter", "^" + workload + "$");
+        assertEquals(0, result.status(), result.err());
+        com.fasterxml.jackson.databind.JsonNode w = firstWorkload(result);
+        assertTrue(w.get("checksum_match").asBoolean(), w.toString());
+        return w.get("guest_counters");
+    }
+
+    /**
      * On a stock JDK, Graal compiles the JVM's own Java code too, in place of C2 (bin/lib/jdk.sh);
      * {@code TXL_HOST_JIT=c2} keeps C2. The bench report says which ran; any other value is refused.
      */
