@@ -22,7 +22,8 @@ import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
  * pruned side reaches (error paths, translated blocks the guest never runs) costs nothing.
  *
  * <p>{@code -Dtrufflexen.branchProfiles=false} hands Graal no probability and prunes nothing, as
- * before these profiles (for measuring what they buy).
+ * before these profiles, and {@code -Dtrufflexen.pruneBranches=false} keeps the probabilities
+ * but prunes nothing (for measuring what each buys).
  */
 final class X86BranchProfile {
     /** Observations after which counting stops: enough to tell 1 in 10^6 from never. */
@@ -31,6 +32,7 @@ final class X86BranchProfile {
     static final int PRUNE_AFTER = 1000;
 
     private static final boolean ENABLED = !"false".equals(System.getProperty("trufflexen.branchProfiles"));
+    private static final int PRUNE_LIMIT = "false".equals(System.getProperty("trufflexen.pruneBranches")) ? Integer.MAX_VALUE : PRUNE_AFTER;
 
     @CompilationFinal private int taken;
     @CompilationFinal private int notTaken;
@@ -41,12 +43,12 @@ final class X86BranchProfile {
             if (!ENABLED) {
                 return condition;
             }
-            if (taken == 0 && notTaken >= PRUNE_AFTER) {
+            if (taken == 0 && notTaken >= PRUNE_LIMIT) {
                 if (!condition) {
                     return false;
                 }
                 CompilerDirectives.transferToInterpreterAndInvalidate(); // then count it below
-            } else if (notTaken == 0 && taken >= PRUNE_AFTER) {
+            } else if (notTaken == 0 && taken >= PRUNE_LIMIT) {
                 if (condition) {
                     return true;
                 }
