@@ -148,7 +148,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--timeout must not be negative, not " + timeoutSeconds);
         }
         if (guestOnly && (record || compare != null || freshJvm)) {
-            throw new ParameterException(spec.commandLine(), "--guest-only runs no native reference: not with --record, --compare or --fresh-jvm");
+            throw new ParameterException(spec.commandLine(),
+                    "--guest-only runs no native reference: not with --record, --compare or --fresh-jvm");
         }
         if (record && quick) {
             throw new ParameterException(spec.commandLine(), "--record keeps real measurements; --quick runs are not timed");

@@ -6,8 +6,9 @@ import java.util.stream.Stream;
 /**
  * One workload measured on every platform. {@code qemu} is null when qemu-x86_64 is not
  * installed (or was skipped), {@code nativeRun} when only the guest ran (a child JVM of
- * {@code txl bench --fresh-jvm}, whose parent runs the native reference); the slowdown factors are native rate over platform rate, so 3.0
- * means the platform needs three times as long as native code for the same work.
+ * {@code txl bench --fresh-jvm}, whose parent runs the native reference); the slowdown factors
+ * are native rate over platform rate, so 3.0 means the platform needs three times as long as
+ * native code for the same work.
  */
 public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, BenchRun qemu) {
 
