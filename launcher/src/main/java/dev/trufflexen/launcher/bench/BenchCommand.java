@@ -190,9 +190,10 @@ public final class BenchCommand implements Callable<Integer> {
                         + " run with -D" + X86Counters.PROPERTY + "=true");
             }
         }
-        Optional<Path> qemu = noQemu ? Optional.empty() : ProcessBenchRunner.findQemu(System.getenv("PATH"));
+        boolean skipQemu = noQemu || guestOnly;
+        Optional<Path> qemu = skipQemu ? Optional.empty() : ProcessBenchRunner.findQemu(System.getenv("PATH"));
         PrintWriter err = spec.commandLine().getErr();
-        if (qemu.isEmpty() && !noQemu) {
+        if (qemu.isEmpty() && !skipQemu) {
             err.println("txl: bench: " + ProcessBenchRunner.QEMU + " is not on PATH (Debian: qemu-user); its column is n/a");
         }
 
@@ -210,7 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
             progress.platform(workload.name(), i, "native", 0);
             BenchRun nativeRun = guestOnly ? null : ProcessBenchRunner.runNative(workload, arguments, roundCount, timeoutSeconds, progress);
             BenchRun qemuRun = null;
-            if (qemu.isPresent() && !guestOnly) {
+            if (qemu.isPresent()) {
                 progress.platform(workload.name(), i, "qemu", 1);
                 qemuRun = ProcessBenchRunner.runQemu(qemu.get(), workload, arguments, roundCount, timeoutSeconds, progress);
             }

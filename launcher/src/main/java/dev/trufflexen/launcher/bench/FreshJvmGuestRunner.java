@@ -39,7 +39,7 @@ final class FreshJvmGuestRunner {
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Txl.class.getName(), "bench", "--filter",
-                "^" + java.util.regex.Pattern.quote(workload.name()) + "$", "--guest-only", "--no-qemu", "--json", "--rounds", Integer.toString(rounds),
+                "^" + java.util.regex.Pattern.quote(workload.name()) + "$", "--guest-only", "--json", "--rounds", Integer.toString(rounds),
                 "--timeout", Long.toString(timeoutSeconds), "--images", images.toString()));
         if (quick) {
             command.add("--quick");

@@ -23,7 +23,7 @@ public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, Be
      * time); NaN when not measured.
      */
     public double guestCpuOverNative() {
-        return guest.ok() && nativeRun != null && nativeRun.ok() ? guest.steadyCpuSecondsPerIteration() * nativeRun.steadyRate() : Double.NaN;
+        return guest.ok() && nativeOk() ? guest.steadyCpuSecondsPerIteration() * nativeRun.steadyRate() : Double.NaN;
     }
 
     public double qemuOverNative() {
@@ -31,7 +31,11 @@ public record WorkloadResult(String name, BenchRun guest, BenchRun nativeRun, Be
     }
 
     private double slowdown(BenchRun run) {
-        return run.ok() && nativeRun != null && nativeRun.ok() ? nativeRun.steadyRate() / run.steadyRate() : Double.NaN;
+        return run.ok() && nativeOk() ? nativeRun.steadyRate() / run.steadyRate() : Double.NaN;
+    }
+
+    private boolean nativeOk() {
+        return nativeRun != null && nativeRun.ok();
     }
 
     /** Iterations per round (the same on every platform). */

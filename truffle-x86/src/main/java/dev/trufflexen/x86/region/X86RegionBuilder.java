@@ -112,12 +112,23 @@ public final class X86RegionBuilder {
      * operands get frame caches ({@link X86OperandFactory#setCacheSites}).
      */
     static final long TIGHT_LOOP_BYTES = 64;
-    /**
-     * Which memory operands get frame caches: {@code tight} (those in tight loops, the default),
-     * or, for measuring what that choice buys, {@code all} or {@code none}
-     * ({@code -Dtrufflexen.frameCaches=...}).
-     */
-    private static final String FRAME_CACHES = System.getProperty("trufflexen.frameCaches", "tight");
+    /** Which memory operands get frame caches ({@code -Dtrufflexen.frameCaches=tight|all|none}). */
+    private enum FrameCacheSites {
+        /** Those in tight loops (the default). */
+        TIGHT,
+        /** Every one, or none: for measuring what the default's choice buys. */
+        ALL, NONE;
+
+        static FrameCacheSites fromProperty() {
+            return switch (System.getProperty("trufflexen.frameCaches", "tight")) {
+                case "all" -> ALL;
+                case "none" -> NONE;
+                default -> TIGHT;
+            };
+        }
+    }
+
+    private static final FrameCacheSites FRAME_CACHES = FrameCacheSites.fromProperty();
     /** Whether calls through a table of function pointers get the table's entries as in-region callees ({@link #jumpTableTargets}). */
     private static final boolean TABLE_CALL_TARGETS = !"false".equals(System.getProperty("trufflexen.tableCallTargets"));
     /** Whether table jumps and calls keep their targets in the region at all ({@code -Dtrufflexen.jumpTables=false}: they leave it, for measuring what this buys). */
@@ -346,9 +357,9 @@ public final class X86RegionBuilder {
                 block.nodes.add(new X86DebugStopNode(rip));
             }
             operands.setCacheSites(switch (FRAME_CACHES) {
-                case "all" -> true;
-                case "none" -> false;
-                default -> inTightLoop(rip);
+                case ALL -> true;
+                case NONE -> false;
+                case TIGHT -> inTightLoop(rip);
             });
             X86Translation translation = translate(insn);
             noteTightLoop(insn, translation);
